@@ -1,0 +1,58 @@
+# Casparian — build, test, demo and benchmark.
+# `make demo` and `make test` work on a fresh Debian machine: `deps` installs
+# what is missing and is quiet when everything is there.
+
+SHELL      := /bin/bash
+SWIFT      ?= swift
+SYSPYTHON  := /usr/bin/python3
+VENV       := .venv-test
+VENV_STAMP := $(VENV)/.installed
+APT_PKGS   := libsqlite3-dev libpython3-dev python3-venv
+BIN        := .build/debug/casparian
+
+.PHONY: all deps build release test demo bench lint format clean
+
+all: build
+
+deps: $(VENV_STAMP)
+	@missing=""; for p in $(APT_PKGS); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+		echo "installing Debian packages:$$missing"; \
+		SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing >/dev/null; \
+	fi
+
+# The venv needs python3-venv, so the Debian packages come first.
+$(VENV_STAMP): requirements-test.txt
+	@for p in $(APT_PKGS); do dpkg -s $$p >/dev/null 2>&1 || { \
+		SUDO=""; [ "$$(id -u)" = 0 ] || SUDO=sudo; \
+		echo "installing Debian packages: $(APT_PKGS)"; \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $(APT_PKGS) >/dev/null; break; }; done
+	@echo "creating the test virtual environment in $(VENV) (Python packages from requirements-test.txt)"
+	@[ -x $(VENV)/bin/python ] || $(SYSPYTHON) -m venv $(VENV)
+	@$(VENV)/bin/pip install -q --disable-pip-version-check -r requirements-test.txt
+	@touch $@
+
+build:
+	@$(SWIFT) build --product casparian
+
+release:
+	@$(SWIFT) build -c release --product casparian
+
+test: deps
+	@CASPARIAN_TEST_VENV=$(CURDIR)/$(VENV) $(SWIFT) test
+
+demo: deps build
+	@bash scripts/demo.sh
+
+bench: deps release
+	@CASPARIAN_BIN=.build/release/casparian $(VENV)/bin/python scripts/bench.py
+
+lint:
+	@$(SWIFT) format lint --strict --recursive Sources Tests
+
+format:
+	@$(SWIFT) format --in-place --recursive Sources Tests
+
+clean:
+	@rm -rf .build $(VENV)

@@ -1,0 +1,62 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+let package = Package(
+    name: "Casparian",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "casparian", targets: ["CasparianCLI"])
+    ],
+    dependencies: [
+        .package(url: "https://github.com/modelcontextprotocol/swift-sdk", exact: "0.12.1"),
+        .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
+        .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
+    ],
+    targets: [
+        .systemLibrary(name: "CPython", pkgConfig: "python3-embed",
+                       providers: [.apt(["libpython3-dev"])]),
+        .target(name: "CasparianCore"),
+        .target(name: "Inference", dependencies: ["CasparianCore"]),
+        .target(name: "Contracts", dependencies: ["CasparianCore", "Inference"]),
+        .target(name: "Catalog", dependencies: [
+            "CasparianCore", "Contracts", "Inference",
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
+        .target(name: "PluginHost", dependencies: [
+            "CasparianCore",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .target(name: "PythonWorker", dependencies: ["CasparianCore", "PluginHost", "CPython"]),
+        .target(name: "Backtest", dependencies: [
+            "CasparianCore", "Inference", "Contracts", "Catalog", "PluginHost",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .target(name: "Workspace", dependencies: [
+            "CasparianCore", "Inference", "Contracts", "Catalog", "PluginHost", "Backtest",
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .target(name: "MCPServer", dependencies: [
+            "Workspace",
+            .product(name: "MCP", package: "swift-sdk"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .executableTarget(name: "CasparianCLI", dependencies: [
+            "Workspace", "MCPServer", "PythonWorker", "PluginHost",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        .testTarget(name: "CasparianCoreTests", dependencies: ["CasparianCore"]),
+        .testTarget(name: "InferenceTests", dependencies: ["Inference"]),
+        .testTarget(name: "ContractsTests", dependencies: ["Contracts"]),
+        .testTarget(name: "CatalogTests", dependencies: ["Catalog", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "PluginHostTests", dependencies: ["PluginHost", "CasparianCLI"], exclude: ["Fixtures"]),
+        .testTarget(name: "PythonWorkerTests", dependencies: ["PythonWorker", "CPython"]),
+        .testTarget(name: "BacktestTests", dependencies: ["Backtest"]),
+        .testTarget(name: "WorkspaceTests", dependencies: ["Workspace", "CasparianCLI"]),
+        .testTarget(name: "MCPServerTests", dependencies: ["MCPServer"]),
+        .testTarget(name: "CasparianCLITests", dependencies: ["CasparianCLI"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,35 @@
+import ArgumentParser
+import Foundation
+
+struct Casparian: AsyncParsableCommand {
+    static let version = "0.1.0"
+
+    static let configuration = CommandConfiguration(
+        commandName: "casparian",
+        abstract: "Turn folders of messy files into trustworthy tables.",
+        discussion: """
+            Write a small Python parser (a plugin), preview it on a file, let Casparian \
+            prove the column types, lock them as a contract, backtest the parser over \
+            the whole corpus and execute it into SQLite tables.
+
+            Exit codes: 0 success, 1 a check failed (e.g. a plugin failed on a file), \
+            2 usage or configuration error, 3 internal error.
+            """,
+        version: version,
+        subcommands: [PreviewCommand.self, WorkerCommand.self]
+    )
+}
+
+/// The process entry point. Worker processes must run Python on the main
+/// thread, before Swift concurrency starts any threads of its own: CPython
+/// runs signal handlers (the soft stop) on the thread that initialised it,
+/// and a signal must interrupt a plugin blocked in `time.sleep` there.
+@main
+enum CasparianEntry {
+    static func main() async {
+        if CommandLine.arguments.dropFirst().first == "worker" {
+            WorkerCommand.main(Array(CommandLine.arguments.dropFirst(2)))
+        }
+        await Casparian.main()
+    }
+}

@@ -1,0 +1,31 @@
+import ArgumentParser
+import CasparianCore
+import Foundation
+import PluginHost
+
+/// Maps errors to messages on stderr and documented exit codes:
+/// 1 a check failed, 2 usage/configuration, 3 internal.
+enum CLIErrors {
+    static func guarding(_ body: () async throws -> Void) async throws {
+        do {
+            try await body()
+        } catch let e as CasparianError {
+            Output.error(Style.red("error: ") + e.message)
+            if let hint = e.hint { Output.error(Style.dim("hint: ") + hint) }
+            throw ExitCode(exitCode(for: e.kind))
+        } catch let f as PluginFailure {
+            Output.error(Style.red("error: ") + f.summary)
+            if let tb = f.traceback, !tb.isEmpty { Output.error(tb) }
+            if !f.stderrTail.isEmpty { Output.error("last lines of the worker's stderr:\n" + f.stderrTail.joined(separator: "\n")) }
+            throw ExitCode(1)
+        }
+    }
+
+    static func exitCode(for kind: CasparianError.Kind) -> Int32 {
+        switch kind {
+        case .usage, .notFound, .environment, .conflict: return 2
+        case .plugin, .data: return 1
+        case .internal: return 3
+        }
+    }
+}

@@ -1,0 +1,115 @@
+import CasparianCore
+
+/// What the solver concluded about one column. The JSON form is the stable
+/// interface of `casparian discover --json` and the MCP `discover_schemas`
+/// tool: keep these field names; add fields freely.
+public struct ColumnInference: Codable, Sendable, Equatable {
+    public enum Status: String, Codable, Sendable {
+        /// Exactly one type (and format) survived: it is proven by the values.
+        case resolved
+        /// More than one candidate survived; `question` asks which.
+        case ambiguous
+        /// Files or rows disagree (e.g. some month-first, some day-first).
+        case contradiction
+    }
+
+    /// One piece of evidence: a value that eliminated a candidate, or that
+    /// supports the result.
+    public struct Evidence: Codable, Sendable, Equatable {
+        public var file: String?
+        public var row: Int?
+        public var value: String
+        public var eliminated: [String]
+        public var reason: String
+        public init(file: String?, row: Int?, value: String, eliminated: [String], reason: String) {
+            self.file = file
+            self.row = row
+            self.value = value
+            self.eliminated = eliminated
+            self.reason = reason
+        }
+    }
+
+    /// A type (with format) still possible for an ambiguous column.
+    public struct Candidate: Codable, Sendable, Equatable {
+        public var type: DataType
+        public var format: String?
+        public init(type: DataType, format: String? = nil) {
+            self.type = type
+            self.format = format
+        }
+    }
+
+    public var name: String
+    public var type: DataType
+    public var format: String?
+    public var nullable: Bool
+    public var nullSentinels: [String]
+    public var status: Status
+    public var candidates: [Candidate]
+    public var evidence: [Evidence]
+    public var question: String?
+    /// Non-null values seen.
+    public var valuesAnalysed: Int
+    public var nullCount: Int
+
+    public init(name: String, type: DataType, format: String? = nil, nullable: Bool, nullSentinels: [String] = [],
+                status: Status, candidates: [Candidate] = [], evidence: [Evidence] = [], question: String? = nil,
+                valuesAnalysed: Int = 0, nullCount: Int = 0) {
+        self.name = name
+        self.type = type
+        self.format = format
+        self.nullable = nullable
+        self.nullSentinels = nullSentinels
+        self.status = status
+        self.candidates = candidates
+        self.evidence = evidence
+        self.question = question
+        self.valuesAnalysed = valuesAnalysed
+        self.nullCount = nullCount
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case name, type, format, nullable, status, candidates, evidence, question
+        case nullSentinels = "null_sentinels"
+        case valuesAnalysed = "values_analysed"
+        case nullCount = "null_count"
+    }
+
+    public func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(name, forKey: .name)
+        try c.encode(type, forKey: .type)
+        try c.encode(format, forKey: .format)  // explicit null, as documented
+        try c.encode(nullable, forKey: .nullable)
+        try c.encode(nullSentinels, forKey: .nullSentinels)
+        try c.encode(status, forKey: .status)
+        try c.encode(candidates, forKey: .candidates)
+        try c.encode(evidence, forKey: .evidence)
+        try c.encode(question, forKey: .question)
+        try c.encode(valuesAnalysed, forKey: .valuesAnalysed)
+        try c.encode(nullCount, forKey: .nullCount)
+    }
+}
+
+/// The columns of one plugin output, in the order the plugin emits them.
+public struct OutputInference: Codable, Sendable, Equatable {
+    public var name: String
+    public var columns: [ColumnInference]
+    public init(name: String, columns: [ColumnInference]) {
+        self.name = name
+        self.columns = columns
+    }
+}
+
+/// A whole discovery: `{"files": N, "rows": N, "outputs": [...]}`.
+public struct DiscoveryResult: Codable, Sendable, Equatable {
+    public var files: Int
+    public var rows: Int
+    public var outputs: [OutputInference]
+    public init(files: Int, rows: Int, outputs: [OutputInference]) {
+        self.files = files
+        self.rows = rows
+        self.outputs = outputs
+    }
+}

@@ -1,0 +1,27 @@
+/// Text values that mean "no value" in files people export.
+///
+/// Matching is exact after trimming ASCII spaces; the solver reports which
+/// sentinels it saw, so a numeric column with `N/A` in it is numeric and
+/// nullable rather than a string.
+public enum NullSentinels {
+    public static let standard: Set<String> = [
+        "", "NA", "N/A", "n/a", "na", "N.A.", "null", "NULL", "Null", "None", "none", "NONE",
+        "-", "--", "#N/A", "#NA", "#N/A N/A", "nan", "NaN", "NAN", "-nan", "-NaN", "nil", "NIL",
+        "<NA>", "#NULL!", "?", "missing", "MISSING", "(null)", "undefined",
+    ]
+
+    /// The sentinel `text` is, or nil when it is a real value.
+    public static func match(_ text: Substring) -> String? {
+        let trimmed = text.trimmingASCIISpaces()
+        return standard.contains(String(trimmed)) ? String(trimmed) : nil
+    }
+}
+
+extension Substring {
+    func trimmingASCIISpaces() -> Substring {
+        var s = self
+        while let f = s.first, f == " " || f == "\t" { s = s.dropFirst() }
+        while let l = s.last, l == " " || l == "\t" { s = s.dropLast() }
+        return s
+    }
+}

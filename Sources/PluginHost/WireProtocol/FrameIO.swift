@@ -1,0 +1,131 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import CasparianCore
+
+/// Why a frame could not be read or written.
+public enum FrameError: Error, Sendable, Equatable {
+    case closed
+    case truncated
+    case unknownKind(UInt8)
+    case tooLarge(Int)
+    case io(errno: Int32, operation: String)
+}
+
+/// Writes frames to a file descriptor, blocking until each is fully written.
+/// A full pipe blocks the writer: that is the protocol's backpressure.
+public final class FrameWriter: Sendable {
+    public let fd: Int32
+
+    public init(fd: Int32) { self.fd = fd }
+
+    public func write(_ frame: Frame) throws(FrameError) {
+        var header = [UInt8](repeating: 0, count: 5)
+        let length = UInt32(frame.payload.count + 1)
+        withUnsafeBytes(of: length.littleEndian) { for i in 0..<4 { header[i] = $0[i] } }
+        header[4] = frame.kind.rawValue
+        try writeAll(header)
+        try writeAll(frame.payload)
+    }
+
+    public func write(kind: Frame.Kind, payload: [UInt8] = []) throws(FrameError) {
+        try write(Frame(kind: kind, payload: payload))
+    }
+
+    private func writeAll(_ bytes: [UInt8]) throws(FrameError) {
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes.withUnsafeBytes { buf in
+                Glibc.write(fd, buf.baseAddress! + offset, bytes.count - offset)
+            }
+            if n < 0 {
+                if errno == EINTR { continue }
+                if errno == EPIPE { throw .closed }
+                throw .io(errno: errno, operation: "write")
+            }
+            offset += n
+        }
+    }
+}
+
+/// Reads frames from a file descriptor through a buffer.
+public final class FrameReader {
+    public let fd: Int32
+    private var buffer: [UInt8]
+    private var start = 0
+    private var end = 0
+
+    public init(fd: Int32, bufferSize: Int = 1 << 16) {
+        self.fd = fd
+        self.buffer = [UInt8](repeating: 0, count: bufferSize)
+    }
+
+    /// The next frame, or `nil` at a clean end of stream (between frames).
+    public func next() throws(FrameError) -> Frame? {
+        guard try fill(atLeast: 5, allowEOF: true) else { return nil }
+        var length: UInt32 = 0
+        withUnsafeMutableBytes(of: &length) { dst in
+            for i in 0..<4 { dst[i] = buffer[start + i] }
+        }
+        let total = Int(UInt32(littleEndian: length))
+        guard total >= 1 else { throw .truncated }
+        guard total - 1 <= Frame.maxPayload else { throw .tooLarge(total) }
+        let kindByte = buffer[start + 4]
+        guard let kind = Frame.Kind(rawValue: kindByte) else { throw .unknownKind(kindByte) }
+        start += 5
+        let payloadLength = total - 1
+        if payloadLength <= buffer.count {
+            guard try fill(atLeast: payloadLength, allowEOF: false) else { throw .truncated }
+            let payload = Array(buffer[start..<(start + payloadLength)])
+            start += payloadLength
+            return Frame(kind: kind, payload: payload)
+        }
+        // Larger than the buffer: drain what is buffered, then read the rest directly.
+        var payload = [UInt8](repeating: 0, count: payloadLength)
+        let buffered = end - start
+        for i in 0..<buffered { payload[i] = buffer[start + i] }
+        start = 0
+        end = 0
+        var offset = buffered
+        while offset < payloadLength {
+            let n = payload.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress! + offset, payloadLength - offset) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw .io(errno: errno, operation: "read")
+            }
+            if n == 0 { throw .truncated }
+            offset += n
+        }
+        return Frame(kind: kind, payload: payload)
+    }
+
+    /// Ensures `count` bytes are buffered. Returns false on EOF with nothing buffered.
+    private func fill(atLeast count: Int, allowEOF: Bool) throws(FrameError) -> Bool {
+        if end - start >= count { return true }
+        if start > 0 {
+            let live = end - start
+            if live > 0 {
+                buffer.withUnsafeMutableBytes { b in
+                    _ = memmove(b.baseAddress!, b.baseAddress! + start, live)
+                }
+            }
+            start = 0
+            end = live
+        }
+        while end < count {
+            let n = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress! + end, $0.count - end) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                throw .io(errno: errno, operation: "read")
+            }
+            if n == 0 {
+                if end == 0 && allowEOF { return false }
+                throw .truncated
+            }
+            end += n
+        }
+        return true
+    }
+}

@@ -1,0 +1,214 @@
+import CasparianCore
+
+/// Tags of the binary cell encoding used in `rows` frames.
+enum CellTag: UInt8 {
+    case null = 0, absent, boolFalse, boolTrue, int, float, string, bytes, decimal, date, time, timestamp, timestampTZ
+}
+
+/// Builds the payloads of `columns` and `rows` frames, little-endian.
+///
+/// A `columns` frame declares (or widens) an output's column list:
+/// `u16 output-id, str output-name, u16 count, str name…`. A `rows` frame
+/// carries `u16 output-id, u32 row-count, u16 column-count` and then each
+/// row's cells, each a tag byte and its value.
+public struct RowFrameEncoder {
+    public private(set) var bytes: [UInt8] = []
+    public private(set) var rowCount = 0
+    private var rowCountOffset = 0
+
+    public init(capacity: Int = 1 << 18) {
+        bytes.reserveCapacity(capacity)
+    }
+
+    public static func columnsPayload(outputID: UInt16, output: String, columns: [String]) -> [UInt8] {
+        var e = RowFrameEncoder(capacity: 64)
+        e.appendU16(outputID)
+        e.appendString(output)
+        e.appendU16(UInt16(columns.count))
+        for c in columns { e.appendString(c) }
+        return e.bytes
+    }
+
+    /// Starts a rows payload; call `beginRow`/`append…` per row, then take `bytes`.
+    public mutating func beginRows(outputID: UInt16, columnCount: Int) {
+        bytes.removeAll(keepingCapacity: true)
+        rowCount = 0
+        appendU16(outputID)
+        rowCountOffset = bytes.count
+        appendU32(0)
+        appendU16(UInt16(columnCount))
+    }
+
+    public mutating func endRow() {
+        rowCount += 1
+    }
+
+    /// Writes the row count into the header and returns the payload.
+    public mutating func finishRows() -> [UInt8] {
+        let c = UInt32(rowCount).littleEndian
+        withUnsafeBytes(of: c) { for i in 0..<4 { bytes[rowCountOffset + i] = $0[i] } }
+        return bytes
+    }
+
+    public mutating func appendNull() { bytes.append(CellTag.null.rawValue) }
+    public mutating func appendAbsent() { bytes.append(CellTag.absent.rawValue) }
+    public mutating func appendBool(_ b: Bool) { bytes.append(b ? CellTag.boolTrue.rawValue : CellTag.boolFalse.rawValue) }
+    public mutating func appendInt(_ v: Int64) { bytes.append(CellTag.int.rawValue); appendU64(UInt64(bitPattern: v)) }
+    public mutating func appendFloat(_ v: Double) { bytes.append(CellTag.float.rawValue); appendU64(v.bitPattern) }
+    public mutating func appendDate(days: Int32) { bytes.append(CellTag.date.rawValue); appendU32(UInt32(bitPattern: days)) }
+    public mutating func appendTime(micros: Int64) { bytes.append(CellTag.time.rawValue); appendU64(UInt64(bitPattern: micros)) }
+    public mutating func appendTimestamp(micros: Int64) { bytes.append(CellTag.timestamp.rawValue); appendU64(UInt64(bitPattern: micros)) }
+    public mutating func appendTimestampTZ(micros: Int64, offsetSeconds: Int32) {
+        bytes.append(CellTag.timestampTZ.rawValue)
+        appendU64(UInt64(bitPattern: micros))
+        appendU32(UInt32(bitPattern: offsetSeconds))
+    }
+    public mutating func appendUTF8(_ p: UnsafeRawBufferPointer) {
+        append(p, tag: CellTag.string.rawValue)
+    }
+    mutating func append(_ p: UnsafeRawBufferPointer, tag: UInt8) {
+        bytes.append(tag)
+        appendU32(UInt32(p.count))
+        bytes.append(contentsOf: p)
+    }
+    public mutating func appendString(cell s: String) {
+        var s = s
+        s.withUTF8 { appendUTF8(UnsafeRawBufferPointer($0)) }
+    }
+    public mutating func appendBytes(_ p: UnsafeRawBufferPointer) { append(p, tag: CellTag.bytes.rawValue) }
+    public mutating func appendDecimal(_ s: String) {
+        var s = s
+        s.withUTF8 { append(UnsafeRawBufferPointer($0), tag: CellTag.decimal.rawValue) }
+    }
+
+    public mutating func append(_ value: CellValue) {
+        switch value {
+        case .null: appendNull()
+        case .absent: appendAbsent()
+        case .bool(let b): appendBool(b)
+        case .int(let i): appendInt(i)
+        case .float(let d): appendFloat(d)
+        case .string(let s): appendString(cell: s)
+        case .bytes(let b): b.withUnsafeBytes { appendBytes($0) }
+        case .decimal(let s): appendDecimal(s)
+        case .date(let d): appendDate(days: d)
+        case .time(let t): appendTime(micros: t)
+        case .timestamp(let t): appendTimestamp(micros: t)
+        case .timestampTZ(let t, let o): appendTimestampTZ(micros: t, offsetSeconds: o)
+        }
+    }
+
+    @inline(__always) mutating func appendU16(_ v: UInt16) {
+        bytes.append(UInt8(v & 0xff)); bytes.append(UInt8(v >> 8))
+    }
+    @inline(__always) mutating func appendU32(_ v: UInt32) {
+        withUnsafeBytes(of: v.littleEndian) { bytes.append(contentsOf: $0) }
+    }
+    @inline(__always) mutating func appendU64(_ v: UInt64) {
+        withUnsafeBytes(of: v.littleEndian) { bytes.append(contentsOf: $0) }
+    }
+    mutating func appendString(_ s: String) {
+        var s = s
+        s.withUTF8 { p in
+            appendU32(UInt32(p.count))
+            bytes.append(contentsOf: p)
+        }
+    }
+}
+
+/// Reads the payloads `RowFrameEncoder` builds.
+public struct RowFrameDecoder {
+    public struct DecodeError: Error, Sendable, CustomStringConvertible {
+        public var description: String
+    }
+
+    public static func decodeColumns(_ payload: [UInt8]) throws -> (outputID: UInt16, output: String, columns: [String]) {
+        var r = ByteReader(payload)
+        let id = try r.u16()
+        let name = try r.string()
+        let n = Int(try r.u16())
+        var cols: [String] = []
+        cols.reserveCapacity(n)
+        for _ in 0..<n { cols.append(try r.string()) }
+        return (id, name, cols)
+    }
+
+    /// Decodes a rows payload into columns. `columnCount` in the frame may be
+    /// smaller than the output's current column list (rows written before it
+    /// widened); the missing trailing cells are `absent`.
+    public static func decodeRows(_ payload: [UInt8], into batch: inout RowBatch) throws -> UInt16 {
+        var r = ByteReader(payload)
+        let id = try r.u16()
+        let rows = Int(try r.u32())
+        let width = Int(try r.u16())
+        guard width <= batch.columns.count else {
+            throw DecodeError(description: "rows frame has \(width) columns, output declared \(batch.columns.count)")
+        }
+        for c in 0..<batch.columns.count { batch.columns[c].reserveCapacity(batch.columns[c].count + rows) }
+        for _ in 0..<rows {
+            for c in 0..<width { batch.columns[c].append(try r.cell()) }
+            if width < batch.columns.count {
+                for c in width..<batch.columns.count { batch.columns[c].append(.absent) }
+            }
+        }
+        guard r.atEnd else { throw DecodeError(description: "rows frame has trailing bytes") }
+        return id
+    }
+}
+
+struct ByteReader {
+    let bytes: [UInt8]
+    var offset = 0
+    init(_ bytes: [UInt8]) { self.bytes = bytes }
+    var atEnd: Bool { offset == bytes.count }
+
+    mutating func need(_ n: Int) throws {
+        if offset + n > bytes.count { throw RowFrameDecoder.DecodeError(description: "frame truncated at byte \(offset)") }
+    }
+    mutating func u8() throws -> UInt8 { try need(1); defer { offset += 1 }; return bytes[offset] }
+    mutating func u16() throws -> UInt16 {
+        try need(2); defer { offset += 2 }
+        return UInt16(bytes[offset]) | UInt16(bytes[offset + 1]) << 8
+    }
+    mutating func u32() throws -> UInt32 {
+        try need(4); defer { offset += 4 }
+        return bytes.withUnsafeBytes { UInt32(littleEndian: $0.loadUnaligned(fromByteOffset: offset, as: UInt32.self)) }
+    }
+    mutating func u64() throws -> UInt64 {
+        try need(8); defer { offset += 8 }
+        return bytes.withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) }
+    }
+    mutating func string() throws -> String {
+        let n = Int(try u32())
+        try need(n)
+        defer { offset += n }
+        return bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[offset..<(offset + n)]), as: UTF8.self) }
+    }
+    mutating func cell() throws -> CellValue {
+        let tagByte = try u8()
+        guard let tag = CellTag(rawValue: tagByte) else {
+            throw RowFrameDecoder.DecodeError(description: "unknown cell tag \(tagByte)")
+        }
+        switch tag {
+        case .null: return .null
+        case .absent: return .absent
+        case .boolFalse: return .bool(false)
+        case .boolTrue: return .bool(true)
+        case .int: return .int(Int64(bitPattern: try u64()))
+        case .float: return .float(Double(bitPattern: try u64()))
+        case .string: return .string(try string())
+        case .bytes:
+            let n = Int(try u32())
+            try need(n)
+            defer { offset += n }
+            return .bytes(Array(bytes[offset..<(offset + n)]))
+        case .decimal: return .decimal(try string())
+        case .date: return .date(days: Int32(bitPattern: try u32()))
+        case .time: return .time(micros: Int64(bitPattern: try u64()))
+        case .timestamp: return .timestamp(micros: Int64(bitPattern: try u64()))
+        case .timestampTZ:
+            let m = Int64(bitPattern: try u64())
+            return .timestampTZ(micros: m, offsetSeconds: Int32(bitPattern: try u32()))
+        }
+    }
+}

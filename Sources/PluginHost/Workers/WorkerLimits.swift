@@ -1,0 +1,71 @@
+import Foundation
+
+/// How workers are started and kept in bounds.
+public struct WorkerLimits: Sendable, Equatable {
+    /// Wall-clock time one file may take before the soft stop.
+    public var fileTimeout: Duration = .seconds(300)
+    /// Time between the soft stop (an exception inside Python) and SIGKILL.
+    public var killGrace: Duration = .seconds(2)
+    /// Address-space limit per worker; a plugin past it gets MemoryError.
+    public var memoryLimitBytes: Int = 4 << 30
+    /// Resident size past which the host kills the worker (`memory`).
+    public var rssLimitBytes: Int = 2 << 30
+    /// Replace a worker after this many files…
+    public var recycleAfterFiles: Int = 500
+    /// …or once its resident size passes this after a file.
+    public var recycleAboveRSSBytes: Int = 1 << 30
+    /// How many lines of the worker's stderr a failure carries.
+    public var stderrTailLines: Int = 20
+
+    public init() {}
+}
+
+/// Which Python runs plugins and which binary hosts the workers.
+public struct WorkerEnvironment: Sendable, Equatable {
+    /// The interpreter: Debian's `/usr/bin/python3` or a venv's `bin/python`.
+    public var pythonExecutable: String
+    /// The `casparian` binary whose hidden `worker` subcommand embeds Python.
+    public var workerExecutable: String
+
+    public init(pythonExecutable: String, workerExecutable: String) {
+        self.pythonExecutable = pythonExecutable
+        self.workerExecutable = workerExecutable
+    }
+
+    /// Resolves the interpreter: an explicit path, then `CASPARIAN_PYTHON`,
+    /// then a `.venv/` in the plugin directory, then `/usr/bin/python3`.
+    public static func resolvePython(explicit: String?, pluginDirectory: URL?) -> String {
+        if let explicit, !explicit.isEmpty { return pythonPath(explicit) }
+        if let env = ProcessInfo.processInfo.environment["CASPARIAN_PYTHON"], !env.isEmpty { return pythonPath(env) }
+        if let dir = pluginDirectory {
+            let venv = dir.appendingPathComponent(".venv/bin/python").path
+            if FileManager.default.isExecutableFile(atPath: venv) { return venv }
+        }
+        return "/usr/bin/python3"
+    }
+
+    /// Accepts a venv folder as well as its interpreter.
+    static func pythonPath(_ p: String) -> String {
+        var isDir: ObjCBool = false
+        if FileManager.default.fileExists(atPath: p, isDirectory: &isDir), isDir.boolValue {
+            return URL(fileURLWithPath: p).appendingPathComponent("bin/python").path
+        }
+        return p
+    }
+
+    /// The running `casparian` binary, or one beside the current executable
+    /// (tests run inside the test bundle), or `CASPARIAN_WORKER_BINARY`.
+    public static func defaultWorkerExecutable() -> String {
+        if let env = ProcessInfo.processInfo.environment["CASPARIAN_WORKER_BINARY"], !env.isEmpty { return env }
+        let selfPath = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
+        let url = URL(fileURLWithPath: selfPath)
+        if url.lastPathComponent == "casparian" { return url.path }
+        var dir = url.deletingLastPathComponent()
+        for _ in 0..<4 {
+            let candidate = dir.appendingPathComponent("casparian").path
+            if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
+            dir.deleteLastPathComponent()
+        }
+        return "casparian"
+    }
+}

@@ -1,0 +1,203 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import CasparianCore
+import Foundation
+import Logging
+
+/// One file to parse, with its position in the run.
+public struct ParseJob: Sendable, Equatable {
+    public var index: Int
+    public var path: String
+    public init(index: Int, path: String) {
+        self.index = index
+        self.path = path
+    }
+}
+
+/// Where a pool run reports. Both are called on the pool's lane threads,
+/// concurrently for different files; a slow `onEvent` slows its worker
+/// (the pipe fills), which is the backpressure.
+public struct ParseCallbacks: Sendable {
+    public var onEvent: @Sendable (ParseJob, WorkerEvent) -> Void
+    public var onFinish: @Sendable (ParseJob, FileOutcome, Duration) -> Void
+
+    public init(onEvent: @escaping @Sendable (ParseJob, WorkerEvent) -> Void = { _, _ in },
+                onFinish: @escaping @Sendable (ParseJob, FileOutcome, Duration) -> Void) {
+        self.onEvent = onEvent
+        self.onFinish = onFinish
+    }
+}
+
+/// Warm workers, about one per core, reused across files and runs.
+///
+/// Every way a plugin can fail — raise, crash, exit, hang, eat memory — ends
+/// as a `FileOutcome.failed` for that file; the pool then replaces the
+/// worker if it died and goes on with the next file.
+public final class WorkerPool: @unchecked Sendable {
+    public let environment: WorkerEnvironment
+    public let limits: WorkerLimits
+    public let size: Int
+    private let logger: Logger
+    private let lock = NSLock()
+    private var idle: [String: [WorkerProcess]] = [:]
+    private var busy: [ObjectIdentifier: WorkerProcess] = [:]
+    /// Copy workers' stderr (the plugins' prints) to ours; also set by
+    /// `CASPARIAN_WORKER_STDERR=1` for debugging.
+    public var echoStderr = ProcessInfo.processInfo.environment["CASPARIAN_WORKER_STDERR"] == "1"
+
+    public init(environment: WorkerEnvironment, limits: WorkerLimits = WorkerLimits(),
+                size: Int = ProcessInfo.processInfo.activeProcessorCount, logger: Logger = Logger(label: "casparian.pool")) {
+        self.environment = environment
+        self.limits = limits
+        self.size = max(1, size)
+        self.logger = logger
+    }
+
+    deinit { shutdown() }
+
+    /// Parses `jobs` with up to `size` workers in parallel. Returns when all
+    /// are done; throws `CancellationError` when the task is cancelled (its
+    /// workers are killed at once, and files cut short are not reported).
+    public func run(plugin: PluginDirectory, jobs: [ParseJob], maxRows: Int? = nil, parallelism: Int? = nil,
+                    callbacks: ParseCallbacks) async throws {
+        let state = RunState(jobs: jobs)
+        let lanes = min(parallelism ?? size, jobs.count)
+        guard lanes > 0 else { return }
+        try await withTaskCancellationHandler {
+            await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+                let group = DispatchGroup()
+                for laneIndex in 0..<lanes {
+                    group.enter()
+                    let thread = Thread { [self] in
+                        self.lane(plugin: plugin, state: state, maxRows: maxRows, callbacks: callbacks)
+                        group.leave()
+                    }
+                    thread.name = "casparian-lane-\(laneIndex)"
+                    thread.stackSize = 4 << 20
+                    thread.start()
+                }
+                group.notify(queue: .global()) { continuation.resume() }
+            }
+        } onCancel: {
+            state.cancel()
+            self.killBusy()
+        }
+        if state.isCancelled { throw CancellationError() }
+    }
+
+    private func lane(plugin: PluginDirectory, state: RunState, maxRows: Int?, callbacks: ParseCallbacks) {
+        var worker: WorkerProcess? = nil
+        while let job = state.next() {
+            let started = ContinuousClock.now
+            if let failure = state.loadFailure {
+                callbacks.onFinish(job, .failed(failure), .zero)
+                continue
+            }
+            if worker == nil {
+                do {
+                    worker = try checkout(plugin)
+                } catch let failure as PluginFailure {
+                    state.setLoadFailure(failure)
+                    callbacks.onFinish(job, .failed(failure), ContinuousClock.now - started)
+                    continue
+                } catch {
+                    let failure = PluginFailure(category: .crash, message: "\(error)")
+                    state.setLoadFailure(failure)
+                    callbacks.onFinish(job, .failed(failure), ContinuousClock.now - started)
+                    continue
+                }
+            }
+            let w = worker!
+            markBusy(w, true)
+            let outcome = w.parse(path: job.path, maxRows: maxRows) { callbacks.onEvent(job, $0) }
+            markBusy(w, false)
+            if state.isCancelled { break }
+            callbacks.onFinish(job, outcome, ContinuousClock.now - started)
+            if !w.isAlive {
+                worker = nil
+            } else if w.filesParsed >= limits.recycleAfterFiles || w.residentBytes > limits.recycleAboveRSSBytes {
+                logger.debug("recycling worker \(w.pid) after \(w.filesParsed) files")
+                w.shutdown()
+                worker = nil
+            }
+        }
+        if let w = worker {
+            if state.isCancelled || !w.isAlive { w.terminate() } else { checkin(w) }
+        }
+    }
+
+    private func key(_ plugin: PluginDirectory) -> String {
+        "\(plugin.url.path)|\(plugin.sourceHash)|\(environment.pythonExecutable)"
+    }
+
+    private func checkout(_ plugin: PluginDirectory) throws -> WorkerProcess {
+        let k = key(plugin)
+        let reused: WorkerProcess? = lock.withLock {
+            while let w = idle[k]?.popLast() {
+                if w.isAlive { return w }
+            }
+            return nil
+        }
+        if let reused { return reused }
+        return try WorkerProcess(plugin: plugin, environment: environment, limits: limits, echoStderr: echoStderr)
+    }
+
+    private func checkin(_ w: WorkerProcess) {
+        let k = key(w.plugin)
+        let extra: WorkerProcess? = lock.withLock {
+            let total = idle.values.reduce(0) { $0 + $1.count }
+            if total >= size * 2 { return w }
+            idle[k, default: []].append(w)
+            return nil
+        }
+        extra?.shutdown()
+    }
+
+    private func markBusy(_ w: WorkerProcess, _ isBusy: Bool) {
+        lock.withLock { busy[ObjectIdentifier(w)] = isBusy ? w : nil }
+    }
+
+    private func killBusy() {
+        let workers = lock.withLock { Array(busy.values) }
+        for w in workers { w.forceKill(because: .crash) }
+    }
+
+    /// Number of live worker processes this pool holds (idle and busy).
+    public var liveWorkerPIDs: [pid_t] {
+        lock.withLock { (idle.values.flatMap { $0 } + busy.values).filter(\.isAlive).map(\.pid) }
+    }
+
+    /// Stops every idle worker. Safe to call more than once.
+    public func shutdown() {
+        let all = lock.withLock { () -> [WorkerProcess] in
+            let a = idle.values.flatMap { $0 }
+            idle.removeAll()
+            return a
+        }
+        for w in all { w.shutdown() }
+    }
+}
+
+/// The shared queue of one run.
+private final class RunState: @unchecked Sendable {
+    private let lock = NSLock()
+    private let jobs: [ParseJob]
+    private var nextIndex = 0
+    private var cancelled = false
+    private var failure: PluginFailure?
+
+    init(jobs: [ParseJob]) { self.jobs = jobs }
+
+    func next() -> ParseJob? {
+        lock.withLock {
+            guard !cancelled, nextIndex < jobs.count else { return nil }
+            defer { nextIndex += 1 }
+            return jobs[nextIndex]
+        }
+    }
+    func cancel() { lock.withLock { cancelled = true } }
+    var isCancelled: Bool { lock.withLock { cancelled } }
+    var loadFailure: PluginFailure? { lock.withLock { failure } }
+    func setLoadFailure(_ f: PluginFailure) { lock.withLock { if failure == nil { failure = f } } }
+}

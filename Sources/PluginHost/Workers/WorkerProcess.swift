@@ -1,0 +1,280 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import CasparianCore
+import Foundation
+
+/// What a worker reports while it parses a file.
+public enum WorkerEvent: Sendable {
+    case batch(RowBatch)
+    case log(PluginLogMessage)
+    case progress(PluginProgressMessage)
+}
+
+/// How one file ended.
+public enum FileOutcome: Sendable, Equatable {
+    case parsed(rows: [String: Int])
+    case failed(PluginFailure)
+
+    public var failure: PluginFailure? {
+        if case .failed(let f) = self { return f }
+        return nil
+    }
+}
+
+/// One worker process: the `casparian worker` binary embedding CPython with
+/// one plugin loaded. Used by one thread at a time (the pool's lane).
+public final class WorkerProcess: @unchecked Sendable {
+    public let plugin: PluginDirectory
+    public let pid: pid_t
+    public private(set) var ready: WorkerReady?
+    public private(set) var filesParsed = 0
+    public private(set) var isAlive = true
+    private let limits: WorkerLimits
+    private let commandWriter: FrameWriter
+    private let dataReader: FrameReader
+    private let commandFD: Int32
+    private let dataFD: Int32
+    private let stderrTail: StderrTail
+    private let stateLock = NSLock()
+    private var killReason: PluginFailure.Category?
+    private var exitStatus: ExitStatus?
+
+    /// Starts a worker and waits until it has loaded the plugin.
+    /// Throws a `PluginFailure` when the plugin cannot load.
+    public init(plugin: PluginDirectory, environment: WorkerEnvironment, limits: WorkerLimits = WorkerLimits(),
+                echoStderr: Bool = false) throws {
+        self.plugin = plugin
+        self.limits = limits
+        // Held until the child has its copies and ours are closed (see spawnLock).
+        spawnLock.lock()
+        let command = try Pipe2()
+        let data = try Pipe2()
+        let err = try Pipe2()
+        let devNull = open("/dev/null", O_RDONLY | O_CLOEXEC)
+        var env = ProcessInfo.processInfo.environment
+        env["PYTHONUNBUFFERED"] = "1"
+        // Python's faulthandler reports a plugin's crash; Swift's backtracer
+        // would only add pages of registers about the worker binary.
+        env["SWIFT_BACKTRACE"] = "enable=no"
+        let args = ["worker", "--plugin", plugin.url.path, "--python", environment.pythonExecutable,
+                    "--memory-limit", String(limits.memoryLimitBytes), "--host-pid", String(getpid())]
+        let spawned: SpawnedProcess
+        do {
+            spawned = try SpawnedProcess.spawn(
+                executable: environment.workerExecutable, arguments: args,
+                fdMap: [(0, devNull), (1, err.write), (2, err.write), (3, command.read), (4, data.write)],
+                environment: env)
+        } catch {
+            for fd in [command.read, command.write, data.read, data.write, err.read, err.write, devNull] { close(fd) }
+            spawnLock.unlock()
+            throw error
+        }
+        close(devNull)
+        close(command.read)
+        close(data.write)
+        close(err.write)
+        spawnLock.unlock()
+        pid = spawned.pid
+        commandFD = command.write
+        dataFD = data.read
+        commandWriter = FrameWriter(fd: command.write)
+        dataReader = FrameReader(fd: data.read)
+        stderrTail = StderrTail(fd: err.read, capacity: limits.stderrTailLines, echo: echoStderr)
+
+        let first: Frame?
+        do { first = try dataReader.next() } catch { first = nil }
+        switch first?.kind {
+        case .ready?:
+            ready = try? first!.decode(WorkerReady.self)
+        case .loadFailed?:
+            var failure = (try? first!.decode(PluginFailure.self))
+                ?? PluginFailure(category: .pluginError, message: "plugin \(plugin.name) failed to load")
+            failure.stderrTail = stderrTail.snapshot(waitForEOF: false)
+            terminate()
+            throw failure
+        default:
+            var failure = endedFailure(context: "while loading plugin \(plugin.name)")
+            failure.message = "the worker for plugin \(plugin.name) did not start: " + failure.message
+            throw failure
+        }
+    }
+
+    deinit {
+        if isAlive { terminate() }
+        close(commandFD)
+        close(dataFD)
+    }
+
+    /// Parses one file, calling `onEvent` for every batch, log line and
+    /// progress report, on this thread. Never throws: every way a file can go
+    /// wrong is a `FileOutcome.failed`, and afterwards `isAlive` says whether
+    /// this worker can take another file.
+    public func parse(path: String, maxRows: Int? = nil, onEvent: (WorkerEvent) -> Void) -> FileOutcome {
+        guard isAlive else { return .failed(PluginFailure(category: .crash, message: "worker is not running")) }
+        stderrTail.clear()
+        stateLock.withLock { killReason = nil }
+        do {
+            try commandWriter.write(Frame(kind: .parseFile, json: ParseRequest(path: path, maxRows: maxRows)))
+        } catch {
+            return .failed(endedFailure(context: "before parsing \(path)"))
+        }
+        let watchdog = startWatchdog()
+        defer { watchdog.cancel() }
+
+        var batches: [UInt16: RowBatch] = [:]
+        var rowsSoFar: [UInt16: Int] = [:]
+        while true {
+            let frame: Frame?
+            do { frame = try dataReader.next() } catch { frame = nil }
+            guard let frame else { return .failed(endedFailure(context: "while parsing \(path)")) }
+            do {
+                switch frame.kind {
+                case .columns:
+                    let (id, name, columns) = try RowFrameDecoder.decodeColumns(frame.payload)
+                    batches[id] = RowBatch(output: name, columnNames: columns, firstRow: rowsSoFar[id] ?? 0)
+                case .rows:
+                    var r = ByteReader(frame.payload)
+                    let id = try r.u16()
+                    guard var batch = batches[id] else { throw RowFrameDecoder.DecodeError(description: "rows for undeclared output \(id)") }
+                    batch.firstRow = rowsSoFar[id] ?? 0
+                    batch.columns = batch.columns.map { _ in [] }
+                    _ = try RowFrameDecoder.decodeRows(frame.payload, into: &batch)
+                    rowsSoFar[id, default: 0] += batch.rowCount
+                    onEvent(.batch(batch))
+                case .log:
+                    onEvent(.log(try frame.decode(PluginLogMessage.self)))
+                case .progress:
+                    onEvent(.progress(try frame.decode(PluginProgressMessage.self)))
+                case .fileDone:
+                    filesParsed += 1
+                    return .parsed(rows: try frame.decode(FileDoneMessage.self).rows)
+                case .fileFailed:
+                    filesParsed += 1
+                    var failure = try frame.decode(PluginFailure.self)
+                    failure.stderrTail = stderrTail.snapshot(waitForEOF: false)
+                    if let reason = stateLock.withLock({ killReason }), reason == .timeout {
+                        failure.category = .timeout
+                    }
+                    return .failed(failure)
+                default:
+                    throw RowFrameDecoder.DecodeError(description: "unexpected frame \(frame.kind)")
+                }
+            } catch {
+                terminate()
+                return .failed(PluginFailure(category: .crash, message: "protocol error from worker: \(error)",
+                                             stderrTail: stderrTail.snapshot(waitForEOF: true)))
+            }
+        }
+    }
+
+    /// The deadline (soft stop, then SIGKILL) and the RSS limit for one file.
+    private func startWatchdog() -> DispatchSourceTimer {
+        let timer = DispatchSource.makeTimerSource(queue: .global())
+        let started = ContinuousClock.now
+        let deadline = started + limits.fileTimeout
+        let killAt = deadline + limits.killGrace
+        var softStopped = false
+        let pid = self.pid
+        let rssLimit = limits.rssLimitBytes
+        timer.schedule(deadline: .now() + .milliseconds(100), repeating: .milliseconds(100))
+        timer.setEventHandler { [weak self] in
+            guard let self else { return }
+            let now = ContinuousClock.now
+            if rssLimit > 0, PluginHost.residentBytes(of: pid) > rssLimit {
+                self.stateLock.withLock { self.killReason = .memory }
+                Glibc.kill(-pid, SIGKILL)
+                Glibc.kill(pid, SIGKILL)
+                timer.cancel()
+            } else if now >= killAt {
+                self.stateLock.withLock { self.killReason = .timeout }
+                Glibc.kill(-pid, SIGKILL)
+                Glibc.kill(pid, SIGKILL)
+                timer.cancel()
+            } else if now >= deadline && !softStopped {
+                softStopped = true
+                self.stateLock.withLock { self.killReason = .timeout }
+                Glibc.kill(pid, SIGUSR1)
+            }
+        }
+        timer.resume()
+        return timer
+    }
+
+    /// The failure for a worker whose pipe ended: reaps it and classifies why.
+    private func endedFailure(context: String) -> PluginFailure {
+        let status = reap()
+        let tail = stderrTail.snapshot(waitForEOF: true)
+        let reason = stateLock.withLock { killReason }
+        switch (reason, status) {
+        case (.timeout?, _):
+            return PluginFailure(category: .timeout,
+                                 message: "the plugin did not finish within \(limits.fileTimeout) and did not stop when asked; its worker was killed \(context)",
+                                 stderrTail: tail)
+        case (.memory?, _):
+            return PluginFailure(category: .memory,
+                                 message: "the worker passed its memory limit of \(limits.rssLimitBytes >> 20) MiB resident and was killed \(context)",
+                                 stderrTail: tail)
+        case (_, .signaled(let sig)):
+            let name = String(cString: strsignal(sig))
+            return PluginFailure(category: .crash, message: "the worker crashed with signal \(sig) (\(name)) \(context)",
+                                 signal: sig, stderrTail: tail)
+        case (_, .exited(let code)):
+            if tail.contains(where: { $0.contains("MemoryError") || $0.contains("Cannot allocate memory") }) {
+                return PluginFailure(category: .memory, message: "the worker ran out of memory \(context)", exitCode: code, stderrTail: tail)
+            }
+            return PluginFailure(category: .exit,
+                                 message: "the worker exited with code \(code) \(context) (did the plugin call os._exit?)",
+                                 exitCode: code, stderrTail: tail)
+        }
+    }
+
+    private func reap() -> ExitStatus {
+        if let exitStatus { return exitStatus }
+        let s = ExitStatus.wait(for: pid)
+        exitStatus = s
+        isAlive = false
+        return s
+    }
+
+    /// Resident memory of the worker right now.
+    public var residentBytes: Int { PluginHost.residentBytes(of: pid) }
+
+    /// Soft-stops the current file (a `CasparianTimeout` raised inside Python).
+    public func interrupt() {
+        Glibc.kill(pid, SIGUSR1)
+    }
+
+    /// Kills the worker and everything it started, and reaps it.
+    public func terminate() {
+        guard isAlive else { return }
+        Glibc.kill(-pid, SIGKILL)
+        Glibc.kill(pid, SIGKILL)
+        _ = reap()
+    }
+
+    /// Asks the worker to exit; kills it if it does not within a second.
+    public func shutdown() {
+        guard isAlive else { return }
+        try? commandWriter.write(kind: .shutdown)
+        let deadline = ContinuousClock.now + .seconds(1)
+        var status: Int32 = 0
+        while ContinuousClock.now < deadline {
+            if waitpid(pid, &status, WNOHANG) == pid {
+                isAlive = false
+                exitStatus = .exited(0)
+                Glibc.kill(-pid, SIGKILL)  // children the plugin left behind
+                return
+            }
+            usleep(5_000)
+        }
+        terminate()
+    }
+
+    /// Marks the worker to be killed for a reason the next failure reports.
+    func forceKill(because reason: PluginFailure.Category) {
+        stateLock.withLock { killReason = reason }
+        Glibc.kill(-pid, SIGKILL)
+        Glibc.kill(pid, SIGKILL)
+    }
+}

@@ -1,0 +1,328 @@
+import CPython
+import CasparianCore
+import Foundation
+import PluginHost
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A loaded plugin inside a running interpreter, parsing one file at a time.
+final class WorkerSession {
+    let interpreter: PythonInterpreter
+    let plugin: PluginDirectory
+    let pluginPath: String
+    let writer: FrameWriter
+    let readyMessage: WorkerReady
+    private let parseFunction: UnsafeMutablePointer<PyObject>
+    private let takesContext: Bool
+    private let context: UnsafeMutablePointer<PyObject>
+    private let eventsList: UnsafeMutablePointer<PyObject>
+    private let columnsDict: UnsafeMutablePointer<PyObject>
+    private let outputClass: UnsafeMutablePointer<PyObject>
+    private let rowsFunction: UnsafeMutablePointer<PyObject>
+    private let describeFunction: UnsafeMutablePointer<PyObject>
+    private var values: ValueEncoder
+    private var outputs: [String: OutputStream] = [:]
+    private var outputOrder: [OutputStream] = []
+
+    init(config: WorkerConfiguration, writer: FrameWriter) throws {
+        self.writer = writer
+        let plugin = try PluginDirectory(url: URL(fileURLWithPath: config.pluginDirectory))
+        self.plugin = plugin
+        self.pluginPath = plugin.parserURL.path
+        guard FileManager.default.isExecutableFile(atPath: config.pythonExecutable) else {
+            throw PluginFailure(category: .pluginError,
+                                message: "Python interpreter \(config.pythonExecutable) does not exist or is not executable; pass --python with a CPython 3.11 (e.g. /usr/bin/python3 or a venv's bin/python)")
+        }
+        let interpreter = try PythonInterpreter(executable: config.pythonExecutable)
+        self.interpreter = interpreter
+        try interpreter.run(Bootstrap.source, filename: "<casparian-bootstrap>")
+        let global = { (n: String) -> UnsafeMutablePointer<PyObject> in interpreter.global(n)! }
+        outputClass = global("Output")
+        rowsFunction = global("_casparian_rows")
+        describeFunction = global("_casparian_describe")
+        values = ValueEncoder(typeNameFunction: global("_casparian_type_name"), types: interpreter.dateTypes)
+
+        // The plugin's own folder is importable, so it can ship helper modules.
+        let sysPath = PySys_GetObject("path")!
+        let dirObject = PythonInterpreter.newString(plugin.url.path)
+        PyList_Insert(sysPath, 0, dirObject)
+        cp_decref(dirObject)
+
+        let moduleName = "casparian_plugin_" + plugin.name.map { $0.isLetter || $0.isNumber ? String($0) : "_" }.joined()
+        let loadArgs = PyTuple_New(2)!
+        PyTuple_SetItem(loadArgs, 0, PythonInterpreter.newString(pluginPath))
+        PyTuple_SetItem(loadArgs, 1, PythonInterpreter.newString(moduleName))
+        let loaded = PyObject_Call(global("_casparian_load"), loadArgs, nil)
+        cp_decref(loadArgs)
+        guard let loaded else {
+            let exc = PythonInterpreter.fetchException()
+            throw Self.describe(exc, function: interpreter.global("_casparian_describe")!, pluginPath: pluginPath,
+                                prefix: "plugin \(plugin.name) failed to load")
+        }
+        parseFunction = PyTuple_GetItem(loaded, 1)!
+        cp_incref(parseFunction)
+        takesContext = PyObject_IsTrue(PyTuple_GetItem(loaded, 2)!) == 1
+        cp_decref(loaded)
+
+        let nameObject = PythonInterpreter.newString(plugin.name)
+        context = PyObject_CallOneArg(global("Context"), nameObject)!
+        cp_decref(nameObject)
+        eventsList = PyObject_GetAttrString(context, "_events")!
+        columnsDict = PyObject_GetAttrString(context, "_columns")!
+        readyMessage = WorkerReady(pythonVersion: interpreter.version, pythonExecutable: config.pythonExecutable, pid: getpid())
+    }
+
+    // MARK: parsing one file
+
+    func parse(_ request: ParseRequest) throws {
+        PyList_SetSlice(eventsList, 0, PY_SSIZE_T_MAX, nil)
+        PyDict_Clear(columnsDict)
+        for o in outputOrder { o.resetForFile(); o.declare([]) }
+        let pathObject = PythonInterpreter.newString(request.path)
+        PyObject_SetAttrString(context, "path", pathObject)
+        let result = takesContext
+            ? cp_call2(parseFunction, pathObject, context)
+            : PyObject_CallOneArg(parseFunction, pathObject)
+        cp_decref(pathObject)
+        guard let result else { return try failFromPython() }
+        let adapted = PyObject_CallOneArg(rowsFunction, result)
+        cp_decref(result)
+        guard let adapted else { return try failFromPython() }
+        defer { cp_decref(adapted) }
+
+        var iterator: UnsafeMutablePointer<PyObject>
+        var frameColumns: [String]? = nil
+        if cp_tuple_check(adapted) != 0 {  // ("__frame__", columns, iterator) for DataFrames
+            let cols = PyTuple_GetItem(adapted, 1)!
+            frameColumns = (0..<PyList_Size(cols)).compactMap { PythonInterpreter.string(PyList_GetItem(cols, $0)!) }
+            iterator = PyObject_GetIter(PyTuple_GetItem(adapted, 2)!)!
+        } else {
+            guard let it = PyObject_GetIter(adapted) else { return try failFromPython() }
+            iterator = it
+        }
+        defer { cp_decref(iterator) }
+        if let frameColumns {
+            if let bad = frameColumns.first(where: { $0.hasPrefix("_cf_") }) {
+                return try fail(PluginFailure(category: .badOutput, message: "column name '\(bad)' is reserved: names starting with _cf_ hold lineage; rename it", output: plugin.name, column: bad))
+            }
+            stream(named: nil).declare(frameColumns)
+        }
+
+        values.nanIsNull = frameColumns != nil
+        var total = 0
+        while true {
+            guard let item = PyIter_Next(iterator) else {
+                if PyErr_Occurred() != nil { return try failFromPython() }
+                break
+            }
+            defer { cp_decref(item) }
+            if let failure = emit(item) { return try fail(failure) }
+            total += 1
+            if PyList_GET_SIZE_safe(eventsList) > 0 { try drainEvents() }
+            if let max = request.maxRows, total >= max {
+                _ = cp_call_method0(iterator, "close")
+                PyErr_Clear()
+                break
+            }
+        }
+        try drainEvents()
+        var rows: [String: Int] = [:]
+        for o in outputOrder where o.rowsInFile > 0 || o.name == plugin.name {
+            if o.rowsInFile > 0 || !o.columns.isEmpty {
+                try o.sendColumnsIfNeeded(send: writer.write)
+            }
+            try o.flush(send: writer.write)
+            rows[o.name] = o.rowsInFile
+        }
+        if rows.isEmpty { rows[plugin.name] = 0 }
+        try writer.write(Frame(kind: .fileDone, json: FileDoneMessage(rows: rows)))
+    }
+
+    /// Encodes one yielded item; returns a failure for a bad row.
+    private func emit(_ item: UnsafeMutablePointer<PyObject>) -> PluginFailure? {
+        var target: String? = nil
+        var row = item
+        if PyObject_TypeCheck(item, outputClass.withMemoryRebound(to: PyTypeObject.self, capacity: 1) { $0 }) != 0 {
+            let nameObj = PyObject_GetAttrString(item, "name")!
+            target = PythonInterpreter.string(nameObj)
+            cp_decref(nameObj)
+            row = PyObject_GetAttrString(item, "row")!
+            cp_decref(row)  // borrowed for the rest of this call: `item` keeps it alive
+        }
+        let out = stream(named: target)
+        if cp_dict_check(row) != 0 {
+            return emitDict(row, to: out)
+        }
+        if cp_tuple_check(row) != 0 || cp_list_check(row) != 0 {
+            return emitSequence(row, to: out, target: target)
+        }
+        let typeName = values.typeName(row)
+        return PluginFailure(category: .badOutput,
+                             message: "parse yielded a \(typeName) at row \(out.rowsInFile + 1); yield a dict, a tuple (after ctx.columns(...)), or Output(name, row)",
+                             output: out.name, row: out.rowsInFile + 1)
+    }
+
+    private func emitDict(_ row: UnsafeMutablePointer<PyObject>, to out: OutputStream) -> PluginFailure? {
+        var key: UnsafeMutablePointer<PyObject>?
+        var value: UnsafeMutablePointer<PyObject>?
+        var pos: Py_ssize_t = 0
+        // Place cells by column index; keys may come in any order or be missing.
+        var indices: [(Int, UnsafeMutablePointer<PyObject>)] = []
+        indices.reserveCapacity(out.columns.count + 2)
+        while PyDict_Next(row, &pos, &key, &value) != 0 {
+            do {
+                let i = try out.index(ofKey: key!, send: writer.write)
+                indices.append((i, value!))
+            } catch RowShapeError.message(let m) {
+                return PluginFailure(category: .badOutput, message: m, output: out.name, row: out.rowsInFile + 1)
+            } catch {
+                return PluginFailure(category: .crash, message: "host pipe closed: \(error)")
+            }
+        }
+        out.beginRowIfNeeded()
+        let width = out.columns.count
+        var inOrder = indices.count == width
+        if inOrder { for (n, (i, _)) in indices.enumerated() where i != n { inOrder = false; break } }
+        if !inOrder { indices.sort { $0.0 < $1.0 } }
+        var next = 0
+        for (i, v) in indices {
+            while next < i { out.encoder.appendAbsent(); next += 1 }
+            do { try values.encode(v, into: &out.encoder) } catch {
+                return badValue(error, output: out, column: out.columns[i])
+            }
+            next = i + 1
+        }
+        while next < width { out.encoder.appendAbsent(); next += 1 }
+        return finishRow(out)
+    }
+
+    private func emitSequence(_ row: UnsafeMutablePointer<PyObject>, to out: OutputStream, target: String?) -> PluginFailure? {
+        if out.columns.isEmpty {
+            let declared = PyDict_GetItem(columnsDict, target.map { PythonInterpreter.newString($0) } ?? cp_none())
+            guard let declared, cp_tuple_check(declared) != 0 else {
+                return PluginFailure(category: .badOutput,
+                                     message: "parse yielded a tuple for output '\(out.name)' but no column names were declared; call ctx.columns(\"a\", \"b\", ...\(target == nil ? "" : ", output=\"\(out.name)\"")) first, or yield dicts",
+                                     output: out.name, row: out.rowsInFile + 1)
+            }
+            out.declare((0..<cp_tuple_size(declared)).compactMap { PythonInterpreter.string(cp_tuple_item(declared, $0)) })
+        }
+        let isTuple = cp_tuple_check(row) != 0
+        let count = isTuple ? cp_tuple_size(row) : cp_list_size(row)
+        guard count == out.columns.count else {
+            return PluginFailure(category: .badOutput,
+                                 message: "row \(out.rowsInFile + 1) of output '\(out.name)' has \(count) values but \(out.columns.count) columns were declared (\(out.columns.joined(separator: ", ")))",
+                                 output: out.name, row: out.rowsInFile + 1)
+        }
+        out.beginRowIfNeeded()
+        for i in 0..<count {
+            let v = isTuple ? cp_tuple_item(row, i)! : cp_list_item(row, i)!
+            do { try values.encode(v, into: &out.encoder) } catch {
+                return badValue(error, output: out, column: out.columns[i])
+            }
+        }
+        return finishRow(out)
+    }
+
+    private func finishRow(_ out: OutputStream) -> PluginFailure? {
+        out.encoder.endRow()
+        out.rowsInFile += 1
+        if out.encoder.bytes.count >= OutputStream.flushBytes {
+            do { try out.flush(send: writer.write) } catch { return PluginFailure(category: .crash, message: "host pipe closed: \(error)") }
+        }
+        return nil
+    }
+
+    private func badValue(_ error: UnsupportedValue, output: OutputStream, column: String) -> PluginFailure {
+        PluginFailure(category: .badOutput,
+                      message: "column '\(column)', row \(output.rowsInFile + 1) of output '\(output.name)': \(error.message)",
+                      output: output.name, column: column, row: output.rowsInFile + 1)
+    }
+
+    private func stream(named name: String?) -> OutputStream {
+        let key = name ?? plugin.name
+        if let s = outputs[key] { return s }
+        let s = OutputStream(id: UInt16(outputOrder.count), name: key)
+        outputs[key] = s
+        outputOrder.append(s)
+        return s
+    }
+
+    // MARK: events and failures
+
+    private func drainEvents() throws {
+        let n = PyList_Size(eventsList)
+        guard n > 0 else { return }
+        for i in 0..<n {
+            let ev = PyList_GetItem(eventsList, i)!
+            let kind = PythonInterpreter.string(PyTuple_GetItem(ev, 0)!) ?? ""
+            if kind == "log" {
+                let level = PythonInterpreter.string(PyTuple_GetItem(ev, 1)!) ?? "info"
+                let message = PythonInterpreter.string(PyTuple_GetItem(ev, 2)!) ?? ""
+                try writer.write(Frame(kind: .log, json: PluginLogMessage(level: level, message: message)))
+            } else {
+                let f = PyTuple_GetItem(ev, 1)!
+                let m = PyTuple_GetItem(ev, 2)!
+                let fraction: Double? = cp_is_none(f) != 0 ? nil : PyFloat_AsDouble(f)
+                let message: String? = cp_is_none(m) != 0 ? nil : PythonInterpreter.string(m)
+                try writer.write(Frame(kind: .progress, json: PluginProgressMessage(fraction: fraction, message: message)))
+            }
+        }
+        PyList_SetSlice(eventsList, 0, PY_SSIZE_T_MAX, nil)
+    }
+
+    private func failFromPython() throws {
+        let exc = PythonInterpreter.fetchException()
+        try fail(Self.describe(exc, function: describeFunction, pluginPath: pluginPath, prefix: nil))
+    }
+
+    private func fail(_ failure: PluginFailure) throws {
+        try? drainEvents()
+        PyErr_Clear()
+        try writer.write(Frame(kind: .fileFailed, json: failure))
+    }
+
+    /// Turns a Python exception into a failure with type, message, traceback and line.
+    static func describe(_ exc: UnsafeMutablePointer<PyObject>?, function: UnsafeMutablePointer<PyObject>,
+                         pluginPath: String, prefix: String?) -> PluginFailure {
+        guard let exc else { return PluginFailure(category: .pluginError, message: prefix ?? "unknown error") }
+        defer { cp_decref(exc) }
+        let args = PyTuple_New(2)!
+        cp_incref(exc)
+        PyTuple_SetItem(args, 0, exc)
+        PyTuple_SetItem(args, 1, PythonInterpreter.newString(pluginPath))
+        defer { cp_decref(args) }
+        guard let d = PyObject_Call(function, args, nil) else {
+            PyErr_Clear()
+            return PluginFailure(category: .pluginError, message: prefix ?? "an exception that could not be described")
+        }
+        defer { cp_decref(d) }
+        let type = PythonInterpreter.string(PyTuple_GetItem(d, 0)!) ?? "Exception"
+        var message = PythonInterpreter.string(PyTuple_GetItem(d, 1)!) ?? ""
+        let tb = PythonInterpreter.string(PyTuple_GetItem(d, 2)!)
+        let line = PyLong_AsLong(PyTuple_GetItem(d, 3)!)
+        if let prefix { message = "\(prefix): \(type): \(message)" }
+        let category: PluginFailure.Category
+        var exitCode: Int32? = nil
+        switch type {
+        case "CasparianTimeout": category = .timeout
+        case "MemoryError": category = .memory
+        case "SystemExit":
+            category = .exit
+            let code = PyObject_GetAttrString(exc, "code")
+            if let code, cp_long_check(code) != 0 { exitCode = Int32(truncatingIfNeeded: PyLong_AsLong(code)) } else { exitCode = 0 }
+            if let code { cp_decref(code) }
+            PyErr_Clear()
+            message = "the plugin called sys.exit(\(exitCode.map(String.init) ?? "")) while parsing; return from parse instead"
+        default: category = .pluginError
+        }
+        return PluginFailure(category: category, message: message, errorType: type, traceback: tb,
+                             pluginFile: line > 0 ? pluginPath : nil, line: line > 0 ? line : nil, exitCode: exitCode)
+    }
+}
+
+@inline(__always)
+private func PyList_GET_SIZE_safe(_ list: UnsafeMutablePointer<PyObject>) -> Int {
+    cp_list_size(list)
+}

@@ -1,0 +1,44 @@
+import Catalog
+import Foundation
+import GRDB
+import Testing
+
+@Suite("Catalog migrations")
+struct MigrationTests {
+    func tempURL() throws -> URL {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("casparian-catalog-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        return dir.appendingPathComponent("catalog.sqlite")
+    }
+
+    @Test func freshCatalogHasEveryTableInWALMode() throws {
+        let catalog = try Catalog(url: try tempURL())
+        #expect(try catalog.appliedMigrations().contains("v1-core"))
+        #expect(catalog.journalMode == "wal")
+        let tables = try catalog.pool.read { db in
+            try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+        }
+        for t in ["scopes", "files", "scope_files", "file_tags", "discoveries", "contracts", "amendments",
+                  "parser_versions", "runs", "run_files", "high_failures", "failure_history"] {
+            #expect(tables.contains(t), "missing table \(t)")
+        }
+    }
+
+    @Test func reopeningIsIdempotentAndKeepsData() throws {
+        let url = try tempURL()
+        do {
+            let c = try Catalog(url: url)
+            try c.pool.write { db in
+                try db.execute(sql: "INSERT INTO scopes(id, name, root, created_at) VALUES ('s1', 'sales', '/data', 'now')")
+            }
+        }
+        let again = try Catalog(url: url)
+        let names = try again.pool.read { db in try String.fetchAll(db, sql: "SELECT name FROM scopes") }
+        #expect(names == ["sales"])
+        #expect(try again.appliedMigrations() == (try Catalog(url: url).appliedMigrations()))
+    }
+
+    @Test func unwritableLocationIsAClearError() {
+        #expect(throws: (any Error).self) { try Catalog(url: URL(fileURLWithPath: "/proc/nope/catalog.sqlite")) }
+    }
+}

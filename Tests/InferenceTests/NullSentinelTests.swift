@@ -1,0 +1,15 @@
+import Inference
+import Testing
+
+@Suite("Null sentinels")
+struct NullSentinelTests {
+    @Test(arguments: ["", "NA", "N/A", "null", "NULL", "None", "-", "#N/A", "nan", " N/A "])
+    func recognised(_ text: String) {
+        #expect(NullSentinels.match(Substring(text)) != nil)
+    }
+
+    @Test(arguments: ["0", "No", "n", "NAN1", "Nancy", "—x"])
+    func realValuesAreNotSentinels(_ text: String) {
+        #expect(NullSentinels.match(Substring(text)) == nil)
+    }
+}

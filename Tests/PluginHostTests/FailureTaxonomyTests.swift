@@ -1,0 +1,171 @@
+import CasparianCore
+import Foundation
+import PluginHost
+import Testing
+
+/// One test per way a plugin can fail. After each, the same pool must parse
+/// a good file correctly.
+@Suite("Failure taxonomy", .serialized)
+struct FailureTaxonomyTests {
+    static func limits() -> WorkerLimits {
+        var l = WorkerLimits()
+        l.fileTimeout = .seconds(1)
+        l.killGrace = .seconds(1)
+        l.memoryLimitBytes = 1 << 30
+        l.rssLimitBytes = 700 << 20
+        return l
+    }
+    let pool = WorkerPool(environment: Fixtures.environment(), limits: FailureTaxonomyTests.limits(), size: 1)
+
+    /// Runs the bad plugin, then a good one on the same pool.
+    func failing(_ name: String) async throws -> PluginFailure {
+        let file = try Fixtures.csvFile()
+        let parsed = try await pool.parseOne(try Fixtures.plugin(name), file.path)
+        let failure = try #require(parsed.outcome?.failure, "\(name) should fail")
+        let good = try await pool.parseOne(try Fixtures.plugin("good"), file.path)
+        #expect(good.outcome == .parsed(rows: ["good": 2]), "pool did not recover after \(name)")
+        #expect(good.rows("good") == [[.string("1"), .string("Ana")], [.string("2"), .string("Bo")]])
+        return failure
+    }
+
+    @Test func raiseGivesTypeMessageTracebackAndPluginLine() async throws {
+        let f = try await failing("raises")
+        #expect(f.category == .pluginError)
+        #expect(f.errorType == "KeyError")
+        #expect(f.line == 5)
+        #expect(f.pluginFile?.hasSuffix("raises/parser.py") == true)
+        #expect(f.traceback?.contains("line 5, in parse") == true)
+        #expect(f.traceback?.contains("casparian-bootstrap") == false)
+    }
+
+    @Test func segfaultIsACrashWithItsSignal() async throws {
+        let f = try await failing("segfault")
+        #expect(f.category == .crash)
+        #expect(f.signal == SIGSEGV)
+    }
+
+    @Test func osExitIsAnExitWithItsCode() async throws {
+        let f = try await failing("osexit")
+        #expect(f.category == .exit)
+        #expect(f.exitCode == 3)
+    }
+
+    @Test func sysExitIsReportedAsExit() async throws {
+        let f = try await failing("sysexit")
+        #expect(f.category == .exit)
+        #expect(f.exitCode == 4)
+        #expect(f.line == 3)
+    }
+
+    @Test func keyboardInterruptIsAPluginError() async throws {
+        let f = try await failing("keyboard")
+        #expect(f.category == .pluginError)
+        #expect(f.errorType == "KeyboardInterrupt")
+    }
+
+    @Test func busyLoopIsSoftStoppedWithATraceback() async throws {
+        let f = try await failing("busyloop")
+        #expect(f.category == .timeout)
+        #expect(f.errorType == "CasparianTimeout")
+        #expect(f.line == 2 || f.line == 3)  // the loop's jump back reports the `while` line
+    }
+
+    @Test func sleepIsSoftStopped() async throws {
+        let f = try await failing("sleeper")
+        #expect(f.category == .timeout)
+        #expect(f.line == 3)
+    }
+
+    @Test func pluginThatSwallowsTheSoftStopIsKilled() async throws {
+        let f = try await failing("stubborn")
+        #expect(f.category == .timeout)
+        #expect(f.message.contains("was killed"))
+    }
+
+    /// Page faults are slow on these machines (~400 MB/s), so memory tests
+    /// use small limits and a generous deadline.
+    func memoryPool(addressSpace: Int, resident: Int) -> WorkerPool {
+        var l = Self.limits()
+        l.fileTimeout = .seconds(30)
+        l.memoryLimitBytes = addressSpace
+        l.rssLimitBytes = resident
+        return WorkerPool(environment: Fixtures.environment(), limits: l, size: 1)
+    }
+
+    @Test func memoryBombHitsTheAddressSpaceLimitAsMemoryError() async throws {
+        let pool = memoryPool(addressSpace: 600 << 20, resident: 4 << 30)
+        let file = try Fixtures.csvFile()
+        let parsed = try await pool.parseOne(try Fixtures.plugin("membomb"), file.path)
+        let f = try #require(parsed.outcome?.failure)
+        #expect(f.category == .memory)
+        #expect(f.errorType == "MemoryError")
+        #expect(try await pool.parseOne(try Fixtures.plugin("good"), file.path).outcome == .parsed(rows: ["good": 2]))
+    }
+
+    @Test func memoryBombPastTheResidentLimitIsKilled() async throws {
+        let pool = memoryPool(addressSpace: 8 << 30, resident: 300 << 20)
+        let file = try Fixtures.csvFile()
+        let parsed = try await pool.parseOne(try Fixtures.plugin("membomb"), file.path)
+        let f = try #require(parsed.outcome?.failure)
+        #expect(f.category == .memory)
+        #expect(f.message.contains("300 MiB"))
+        #expect(try await pool.parseOne(try Fixtures.plugin("good"), file.path).outcome == .parsed(rows: ["good": 2]))
+    }
+
+    @Test func nonDaemonThreadDoesNotBlockTheFileOrThePool() async throws {
+        let file = try Fixtures.csvFile()
+        let parsed = try await pool.parseOne(try Fixtures.plugin("thread"), file.path)
+        #expect(parsed.outcome == .parsed(rows: ["thread": 1]))
+        let good = try await pool.parseOne(try Fixtures.plugin("good"), file.path)
+        #expect(good.outcome == .parsed(rows: ["good": 2]))
+    }
+
+    @Test func childProcessIsKilledWithTheWorker() async throws {
+        let file = try Fixtures.csvFile()
+        let own = WorkerPool(environment: Fixtures.environment(), limits: Self.limits(), size: 1)
+        let parsed = try await own.parseOne(try Fixtures.plugin("child"), file.path)
+        #expect(parsed.outcome?.failure?.category == .pluginError)
+        let childPID = try #require(Int32(String(contentsOfFile: file.path + ".pid", encoding: .utf8)))
+        #expect(isRunning(childPID))
+        own.shutdown()
+        try await waitUntil { !isRunning(childPID) }
+        #expect(!isRunning(childPID), "the plugin's child outlived its worker")
+    }
+
+    @Test func printsNeverReachTheProtocolAndShowInTheStderrTail() async throws {
+        let file = try Fixtures.csvFile()
+        let parsed = try await pool.parseOne(try Fixtures.plugin("printer"), file.path)
+        #expect(parsed.outcome == .parsed(rows: ["printer": 1]))
+        #expect(parsed.rows("printer") == [[.int(1)]])
+        let f = try await failing("raises")
+        _ = f
+    }
+
+    @Test func stderrTailIsAttachedToFailures() async throws {
+        let file = try Fixtures.csvFile()
+        let parsed = try await pool.parseOne(try Fixtures.plugin("osexit"), file.path)
+        #expect(parsed.outcome?.failure?.category == .exit)
+        // printer's output arrives on stderr; a crash after printing keeps it.
+        let segv = try await pool.parseOne(try Fixtures.plugin("segfault"), file.path)
+        // faulthandler prints the Python stack of the crash, with the plugin's line.
+        let tail = segv.outcome?.failure?.stderrTail ?? []
+        #expect(tail.contains { $0.contains("Fatal Python error: Segmentation fault") })
+        #expect(tail.contains { $0.contains("segfault/parser.py\", line 4") })
+    }
+}
+
+func isRunning(_ pid: Int32) -> Bool {
+    guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8) else { return false }
+    // Field 3 is the state; a zombie has exited.
+    guard let close = stat.lastIndex(of: ")") else { return false }
+    let state = stat[stat.index(close, offsetBy: 2)]
+    return state != "Z" && state != "X"
+}
+
+func waitUntil(seconds: Double = 5, _ condition: () -> Bool) async throws {
+    let deadline = Date().addingTimeInterval(seconds)
+    while Date() < deadline {
+        if condition() { return }
+        try await Task.sleep(for: .milliseconds(50))
+    }
+}

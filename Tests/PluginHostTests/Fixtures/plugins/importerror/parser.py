@@ -1,0 +1,3 @@
+import definitely_not_a_module_xyz
+def parse(path):
+    yield {}

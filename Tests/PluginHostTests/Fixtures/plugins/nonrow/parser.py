@@ -1,0 +1,3 @@
+def parse(path):
+    yield {"a": 1}
+    yield 42

@@ -1,0 +1,2 @@
+def parse_file(path):
+    yield {}

@@ -1,0 +1,2 @@
+def parse(path):
+    yield (1, 2)

@@ -1,0 +1,2 @@
+def parse(path):
+    yield {"_cf_file": "x"}

@@ -1,0 +1,4 @@
+import time
+def parse(path):
+    time.sleep(1e6)
+    yield {}

@@ -1,0 +1,3 @@
+def parse(path):
+    with open(path) as f:
+        yield {"first": f.readline()}

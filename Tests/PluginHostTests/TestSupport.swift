@@ -1,0 +1,80 @@
+import CasparianCore
+import Foundation
+import PluginHost
+import Testing
+
+/// Fixture plugins and files, and a pool that runs them through real workers.
+enum Fixtures {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
+
+    static func plugin(_ name: String) throws -> PluginDirectory {
+        try PluginDirectory(url: root.appendingPathComponent("plugins").appendingPathComponent(name))
+    }
+
+    /// A small CSV in a fresh temporary folder.
+    static func csvFile(_ text: String = "id,name\n1,Ana\n2,Bo\n") throws -> URL {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("casparian-test-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let url = dir.appendingPathComponent("input.csv")
+        try Data(text.utf8).write(to: url)
+        return url
+    }
+
+    /// The test venv (pandas, pyarrow, numpy) when `make test` provides one.
+    static var venvPython: String? {
+        guard let venv = ProcessInfo.processInfo.environment["CASPARIAN_TEST_VENV"] else { return nil }
+        let python = venv + "/bin/python"
+        return FileManager.default.isExecutableFile(atPath: python) ? python : nil
+    }
+
+    static func environment(python: String = "/usr/bin/python3") -> WorkerEnvironment {
+        WorkerEnvironment(pythonExecutable: python, workerExecutable: WorkerEnvironment.defaultWorkerExecutable())
+    }
+}
+
+/// Everything one file produced.
+struct ParsedFile: Sendable {
+    var batches: [RowBatch] = []
+    var logs: [PluginLogMessage] = []
+    var progress: [PluginProgressMessage] = []
+    var outcome: FileOutcome?
+
+    func rows(_ output: String) -> [[CellValue]] {
+        batches.filter { $0.output == output }.flatMap { b in (0..<b.rowCount).map { b.row($0) } }
+    }
+    func columns(_ output: String) -> [String] {
+        batches.last { $0.output == output }?.columnNames ?? []
+    }
+}
+
+final class Collector: @unchecked Sendable {
+    private let lock = NSLock()
+    private var files: [Int: ParsedFile] = [:]
+    func event(_ job: ParseJob, _ e: WorkerEvent) {
+        lock.withLock {
+            switch e {
+            case .batch(let b): files[job.index, default: ParsedFile()].batches.append(b)
+            case .log(let l): files[job.index, default: ParsedFile()].logs.append(l)
+            case .progress(let p): files[job.index, default: ParsedFile()].progress.append(p)
+            }
+        }
+    }
+    func finish(_ job: ParseJob, _ o: FileOutcome) {
+        lock.withLock { files[job.index, default: ParsedFile()].outcome = o }
+    }
+    subscript(i: Int) -> ParsedFile { lock.withLock { files[i] ?? ParsedFile() } }
+}
+
+extension WorkerPool {
+    /// Parses files with one plugin and returns what each produced, by index.
+    func parse(_ plugin: PluginDirectory, _ paths: [String]) async throws -> Collector {
+        let c = Collector()
+        try await run(plugin: plugin, jobs: paths.enumerated().map { ParseJob(index: $0, path: $1) },
+                      callbacks: ParseCallbacks(onEvent: { c.event($0, $1) }, onFinish: { j, o, _ in c.finish(j, o) }))
+        return c
+    }
+
+    func parseOne(_ plugin: PluginDirectory, _ path: String) async throws -> ParsedFile {
+        try await parse(plugin, [path])[0]
+    }
+}

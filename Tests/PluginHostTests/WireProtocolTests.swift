@@ -1,0 +1,94 @@
+import CasparianCore
+import Foundation
+@testable import PluginHost
+import Testing
+
+@Suite("Wire protocol")
+struct WireProtocolTests {
+    @Test func framesRoundTripThroughAPipe() throws {
+        var fds: [Int32] = [0, 0]
+        #expect(pipe(&fds) == 0)
+        let writer = FrameWriter(fd: fds[1])
+        let reader = FrameReader(fd: fds[0], bufferSize: 64)
+        let big = [UInt8]((0..<100_000).map { UInt8($0 % 251) })
+        let sent = [
+            Frame(kind: .ready, json: WorkerReady(pythonVersion: "3.11.2", pythonExecutable: "/usr/bin/python3", pid: 42)),
+            Frame(kind: .rows, payload: big),  // larger than the reader's buffer
+            Frame(kind: .shutdown),
+            Frame(kind: .log, json: PluginLogMessage(level: "info", message: "héllo")),
+        ]
+        let writeEnd = fds[1]
+        let t = Thread {
+            for f in sent { try? writer.write(f) }
+            close(writeEnd)
+        }
+        t.start()
+        var got: [Frame] = []
+        while let f = try reader.next() { got.append(f) }
+        close(fds[0])
+        #expect(got == sent)
+        #expect(try got[0].decode(WorkerReady.self).pid == 42)
+        #expect(try got[3].decode(PluginLogMessage.self).message == "héllo")
+    }
+
+    @Test func truncatedFrameIsAnError() throws {
+        var fds: [Int32] = [0, 0]
+        #expect(pipe(&fds) == 0)
+        let header: [UInt8] = [10, 0, 0, 0, Frame.Kind.rows.rawValue, 1, 2]
+        _ = header.withUnsafeBytes { write(fds[1], $0.baseAddress!, $0.count) }
+        close(fds[1])
+        let reader = FrameReader(fd: fds[0])
+        #expect(throws: FrameError.truncated) { try reader.next() }
+        close(fds[0])
+    }
+
+    @Test func unknownKindIsAnError() throws {
+        var fds: [Int32] = [0, 0]
+        #expect(pipe(&fds) == 0)
+        let header: [UInt8] = [1, 0, 0, 0, 99]
+        _ = header.withUnsafeBytes { write(fds[1], $0.baseAddress!, $0.count) }
+        close(fds[1])
+        #expect(throws: FrameError.unknownKind(99)) { try FrameReader(fd: fds[0]).next() }
+        close(fds[0])
+    }
+
+    @Test func rowsRoundTripEveryCellKind() throws {
+        let values: [CellValue] = [
+            .null, .absent, .bool(true), .bool(false), .int(Int64.min), .float(-0.25), .string("日本 ✓"),
+            .bytes([0, 1, 255]), .decimal("1.10"), .date(days: -719_468), .time(micros: 86_399_999_999),
+            .timestamp(micros: 1_700_000_000_123_456), .timestampTZ(micros: -5, offsetSeconds: -16200),
+        ]
+        var e = RowFrameEncoder()
+        e.beginRows(outputID: 3, columnCount: values.count)
+        for v in values { e.append(v) }
+        e.endRow()
+        for v in values.reversed() { e.append(v) }
+        e.endRow()
+        let payload = e.finishRows()
+        var batch = RowBatch(output: "o", columnNames: values.indices.map { "c\($0)" })
+        let id = try RowFrameDecoder.decodeRows(payload, into: &batch)
+        #expect(id == 3)
+        #expect(batch.rowCount == 2)
+        #expect(batch.row(0) == values)
+        #expect(batch.row(1) == values.reversed())
+    }
+
+    @Test func narrowerRowsAreWidenedWithAbsent() throws {
+        var e = RowFrameEncoder()
+        e.beginRows(outputID: 0, columnCount: 1)
+        e.appendInt(1)
+        e.endRow()
+        var batch = RowBatch(output: "o", columnNames: ["a", "b"])
+        _ = try RowFrameDecoder.decodeRows(e.finishRows(), into: &batch)
+        #expect(batch.row(0) == [.int(1), .absent])
+    }
+
+    @Test func corruptRowsAreRefused() throws {
+        var batch = RowBatch(output: "o", columnNames: ["a"])
+        #expect(throws: (any Error).self) { _ = try RowFrameDecoder.decodeRows([0, 0, 1, 0, 0, 0, 1, 0, 200], into: &batch) }
+        #expect(throws: (any Error).self) { _ = try RowFrameDecoder.decodeRows([0, 0, 1, 0, 0, 0, 1, 0, 4, 1], into: &batch) }
+        let cols = RowFrameEncoder.columnsPayload(outputID: 7, output: "sales", columns: ["a", "b"])
+        let decoded = try RowFrameDecoder.decodeColumns(cols)
+        #expect(decoded.outputID == 7 && decoded.output == "sales" && decoded.columns == ["a", "b"])
+    }
+}

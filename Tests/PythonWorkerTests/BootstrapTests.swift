@@ -1,0 +1,69 @@
+import Foundation
+@testable import PythonWorker
+import Testing
+
+/// The bootstrap is Python: run it with Debian's interpreter and check the
+/// helpers the Swift side relies on.
+@Suite("Worker bootstrap")
+struct BootstrapTests {
+    func python(_ script: String) throws -> (status: Int32, output: String) {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
+        p.arguments = ["-I", "-c", Bootstrap.source + "\n" + script]
+        let out = Pipe()
+        p.standardOutput = out
+        p.standardError = out
+        try p.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    @Test func contextColumnsRejectReservedAndDuplicateNames() throws {
+        let r = try python("""
+            ctx = Context("p")
+            for bad in [("_cf_row",), ("a", "a"), ("",)]:
+                try:
+                    ctx.columns(*bad)
+                    print("accepted", bad)
+                except (ValueError, TypeError) as e:
+                    print("refused:", e)
+            ctx.columns(["x", "y"], output="o")
+            print(ctx._columns)
+            """)
+        #expect(r.status == 0)
+        #expect(!r.output.contains("accepted"))
+        #expect(r.output.contains("reserved"))
+        #expect(r.output.contains("{'o': ('x', 'y')}"))
+    }
+
+    @Test func rowsAdapterRefusesNonIterables() throws {
+        let r = try python("""
+            print(list(_casparian_rows([{"a": 1}])))
+            print(list(_casparian_rows(None)))
+            try:
+                _casparian_rows({"a": 1})
+            except TypeError as e:
+                print("refused:", e)
+            """)
+        #expect(r.output.contains("[{'a': 1}]"))
+        #expect(r.output.contains("[]"))
+        #expect(r.output.contains("refused: parse returned a dict"))
+    }
+
+    @Test func describePointsAtThePluginLine() throws {
+        let r = try python("""
+            import tempfile, os
+            d = tempfile.mkdtemp()
+            p = os.path.join(d, "parser.py")
+            open(p, "w").write("def parse(path):\\n    yield {}\\n    1/0\\n")
+            m, parse, ctx = _casparian_load(p, "m")
+            try:
+                list(parse("x"))
+            except Exception as e:
+                t, msg, tb, line = _casparian_describe(e, p)
+                print(t, line, "bootstrap" in tb)
+            """)
+        #expect(r.output.contains("ZeroDivisionError 3 False"))
+    }
+}
