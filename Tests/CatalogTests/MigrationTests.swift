@@ -2,6 +2,8 @@ import Catalog
 import Foundation
 import GRDB
 import Testing
+import Inference
+import CasparianCore
 
 @Suite("Catalog migrations")
 struct MigrationTests {
@@ -40,5 +42,26 @@ struct MigrationTests {
 
     @Test func unwritableLocationIsAClearError() {
         #expect(throws: (any Error).self) { try Catalog(url: URL(fileURLWithPath: "/proc/nope/catalog.sqlite")) }
+    }
+}
+
+@Suite("Catalog discoveries")
+struct DiscoveryStoreTests {
+    @Test func discoveryRoundTrips() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("casparian-catalog-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let catalog = try Catalog(url: dir.appendingPathComponent("catalog.sqlite"))
+        let result = DiscoveryResult(files: 2, rows: 10, outputs: [
+            OutputInference(name: "sales", columns: [
+                ColumnInference(name: "id", type: .int64, nullable: false, status: .resolved, valuesAnalysed: 10)
+            ])
+        ])
+        let id = try catalog.saveDiscovery(plugin: "csv", scopeID: nil, result: result)
+        #expect(id.hasPrefix("disc_"))
+        let stored = try catalog.discovery(id: id)
+        #expect(stored.result == result)
+        #expect(stored.plugin == "csv")
+        #expect(abs(stored.createdAt.timeIntervalSinceNow) < 60)
+        #expect(throws: CasparianError.self) { try catalog.discovery(id: "disc_nope") }
     }
 }

@@ -1,0 +1,72 @@
+import CasparianCore
+import Foundation
+import GRDB
+import Inference
+
+/// A discovery as the catalog keeps it.
+public struct StoredDiscovery: Sendable, Equatable {
+    public var id: String
+    public var plugin: String
+    public var scopeID: String?
+    public var createdAt: Date
+    public var result: DiscoveryResult
+    /// Set once a contract was approved from this discovery.
+    public var approvedContractID: String?
+}
+
+extension Catalog {
+    /// Stores a discovery and returns its id (`disc_…`).
+    @discardableResult
+    public func saveDiscovery(plugin: String, scopeID: String?, result: DiscoveryResult) throws -> String {
+        let id = Identifier.make("disc")
+        let json = String(decoding: try JSONEncoder().encode(result), as: UTF8.self)
+        try pool.write { db in
+            try db.execute(
+                sql: """
+                    INSERT INTO discoveries(id, plugin, scope_id, created_at, files, rows, result_json)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [id, plugin, scopeID, Timestamp.now(), result.files, result.rows, json])
+        }
+        return id
+    }
+
+    public func discovery(id: String) throws -> StoredDiscovery {
+        let row = try pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM discoveries WHERE id = ?", arguments: [id])
+        }
+        guard let row else {
+            throw CasparianError(.notFound, "no discovery with id \(id)",
+                                 hint: "run `casparian discover` (or the discover_schemas tool) and use the id it prints")
+        }
+        let json: String = row["result_json"]
+        return StoredDiscovery(
+            id: row["id"], plugin: row["plugin"], scopeID: row["scope_id"],
+            createdAt: Timestamp.parse(row["created_at"]) ?? Date(timeIntervalSince1970: 0),
+            result: try JSONDecoder().decode(DiscoveryResult.self, from: Data(json.utf8)),
+            approvedContractID: row["approved_contract_id"])
+    }
+}
+
+/// Catalog ids: a prefix and a random, sortable-enough suffix (`run_3f9a…`).
+public enum Identifier {
+    public static func make(_ prefix: String) -> String {
+        let time = String(UInt64(Date().timeIntervalSince1970 * 1000), radix: 36)
+        let random = String(UInt64.random(in: 0..<UInt64(1) << 40), radix: 36)
+        return "\(prefix)_\(time)\(random)"
+    }
+}
+
+/// ISO 8601 timestamps with milliseconds, UTC, as the catalog stores them.
+public enum Timestamp {
+    public static func now() -> String { format(Date()) }
+
+    public static func format(_ d: Date) -> String {
+        d.formatted(.iso8601.year().month().day().time(includingFractionalSeconds: true).timeZone(separator: .omitted))
+    }
+
+    public static func parse(_ s: String?) -> Date? {
+        guard let s else { return nil }
+        return try? Date(s, strategy: .iso8601.year().month().day().time(includingFractionalSeconds: true).timeZone(separator: .omitted))
+    }
+}
