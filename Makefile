@@ -38,6 +38,7 @@ build:
 
 release:
 	@$(SWIFT) build -c release --product casparian
+	@$(SWIFT) build -c release --product casparian-bench
 
 test: deps
 	@CASPARIAN_TEST_VENV=$(CURDIR)/$(VENV) $(SWIFT) test
@@ -46,7 +47,7 @@ demo: deps build
 	@bash scripts/demo.sh
 
 bench: deps release
-	@CASPARIAN_BIN=.build/release/casparian $(VENV)/bin/python scripts/bench.py
+	@bash scripts/bench/run.sh
 
 lint:
 	@$(SWIFT) format lint --strict --recursive Sources Tests

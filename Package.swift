@@ -5,7 +5,8 @@ let package = Package(
     name: "Casparian",
     platforms: [.macOS(.v14)],
     products: [
-        .executable(name: "casparian", targets: ["CasparianCLI"])
+        .executable(name: "casparian", targets: ["CasparianCLI"]),
+        .executable(name: "casparian-bench", targets: ["CasparianBench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/modelcontextprotocol/swift-sdk", exact: "0.12.1"),
@@ -46,6 +47,9 @@ let package = Package(
             "Workspace", "MCPServer", "PythonWorker", "PluginHost",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
+        ]),
+        .executableTarget(name: "CasparianBench", dependencies: [
+            "CasparianCore", "Inference", "Contracts", "Catalog", "PluginHost", "Backtest", "Workspace",
         ]),
         .testTarget(name: "CasparianCoreTests", dependencies: ["CasparianCore"]),
         .testTarget(name: "InferenceTests", dependencies: ["Inference"]),

@@ -1,0 +1,15 @@
+// `casparian-bench NAME`: in-process benchmarks of the engine's libraries
+// (release build). Each prints its figures and a ratio against the baseline
+// it names, measured in the same run. Scripts in scripts/bench/ call it.
+import Foundation
+
+let benches: [String: () throws -> Void] = [
+    "frames": FrameBench.run,
+]
+
+let name = CommandLine.arguments.dropFirst().first ?? ""
+guard let bench = benches[name] else {
+    FileHandle.standardError.write(Data("usage: casparian-bench \(benches.keys.sorted().joined(separator: "|"))\n".utf8))
+    exit(2)
+}
+try bench()
