@@ -5,6 +5,7 @@ import Foundation
 
 let benches: [String: () throws -> Void] = [
     "frames": FrameBench.run,
+    "pool": PoolBench.run,
 ]
 
 let name = CommandLine.arguments.dropFirst().first ?? ""

@@ -87,9 +87,12 @@ final class OutputStream {
         }
     }
 
+    /// Every file starts afresh: the host knows nothing of earlier files'
+    /// column declarations.
     func resetForFile() {
         rowsInFile = 0
         openRows = false
+        columnsSent = 0
     }
 }
 

@@ -93,3 +93,23 @@ struct ValueMappingTests {
 extension Int {
     var asMicros: Int64 { Int64(self) * 1_000_000 }
 }
+
+@Suite("Warm workers across files")
+struct WarmWorkerTests {
+    @Test(arguments: ["multi", "good", "values"])
+    func aReusedWorkerDeclaresColumnsAgainForEveryFile(plugin: String) async throws {
+        let pool = WorkerPool(environment: Fixtures.environment(), size: 1)
+        let first = try Fixtures.csvFile("id,name\n1,a\n")
+        let second = try Fixtures.csvFile("id,name\n2,b\n3,c\n")
+        let c = try await pool.parse(try Fixtures.plugin(plugin), [first.path, second.path, first.path])
+        for i in 0..<3 {
+            guard case .parsed(let rows)? = c[i].outcome else {
+                Issue.record("file \(i) of \(plugin): \(String(describing: c[i].outcome))")
+                continue
+            }
+            #expect(rows.values.reduce(0, +) > 0)
+            #expect(!c[i].batches.isEmpty)
+        }
+        #expect(c[1].rows(plugin).count == (plugin == "good" ? 2 : c[0].rows(plugin).count))
+    }
+}

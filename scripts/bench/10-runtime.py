@@ -1,0 +1,92 @@
+"""Plugin runtime overhead, parallelism and host memory (issue 3).
+
+Baseline: Debian's /usr/bin/python3 running the same parse() and consuming
+every row, in the same run. Prints ratios; targets: tuples <= 1.25x, dicts
+<= 1.5x, 2 workers vs 1 >= 1.7x, host peak RSS < 200 MB for 5M rows.
+"""
+import os, subprocess, sys, tempfile, time, textwrap
+
+BENCH = os.environ["CASPARIAN_BENCH_BIN"]
+PY = "/usr/bin/python3"
+ROWS = 1_000_000
+
+PLUGIN = textwrap.dedent('''
+    import datetime
+    D0 = datetime.date(2020, 1, 1)
+    ONE = datetime.timedelta(days=1)
+    def parse(path, ctx):
+        n = int(open(path).read())
+        if MODE == "tuple":
+            ctx.columns("id", "price", "name", "day", "flag")
+            for i in range(n):
+                yield (i, i * 0.5, "item-%d" % (i & 1023), D0 + ONE * (i % 3000), i & 1 == 0)
+        else:
+            for i in range(n):
+                yield {"id": i, "price": i * 0.5, "name": "item-%d" % (i & 1023), "day": D0 + ONE * (i % 3000), "flag": i & 1 == 0}
+''')
+
+BASELINE = textwrap.dedent('''
+    import importlib.util, sys, time
+    spec = importlib.util.spec_from_file_location("p", sys.argv[1])
+    m = importlib.util.module_from_spec(spec); spec.loader.exec_module(m)
+    class Ctx:
+        def columns(self, *a, **k): pass
+    t = time.perf_counter(); n = 0
+    for path in sys.argv[2:]:
+        for row in m.parse(path, Ctx()):
+            n += 1
+    print(time.perf_counter() - t, n)
+''')
+
+
+def plugin(root, mode):
+    d = os.path.join(root, mode)
+    os.makedirs(d, exist_ok=True)
+    with open(os.path.join(d, "parser.py"), "w") as f:
+        f.write("MODE = %r\n" % mode + PLUGIN)
+    return d
+
+
+def counts(root, n, rows):
+    paths = []
+    for i in range(n):
+        p = os.path.join(root, "input-%d.txt" % i)
+        with open(p, "w") as f:
+            f.write(str(rows))
+        paths.append(p)
+    return paths
+
+
+def baseline(plugin_dir, files):
+    out = subprocess.run([PY, "-c", BASELINE, os.path.join(plugin_dir, "parser.py")] + files,
+                         check=True, capture_output=True, text=True).stdout.split()
+    return float(out[0])
+
+
+def casparian(plugin_dir, workers, files):
+    out = subprocess.run([BENCH, "pool", plugin_dir, str(workers)] + files, check=True,
+                         capture_output=True, text=True).stdout.split()
+    return float(out[0]), int(out[1]), int(out[2])
+
+
+def best(f, n=3):
+    return min(f() for _ in range(n))
+
+
+with tempfile.TemporaryDirectory() as root:
+    one = counts(root, 1, ROWS)
+    for mode, target in (("tuple", 1.25), ("dict", 1.5)):
+        d = plugin(root, mode)
+        b = best(lambda: baseline(d, one))
+        c = best(lambda: casparian(d, 1, one)[0])
+        print(f"overhead {mode:5}: python {b:.3f}s, casparian {c:.3f}s, ratio {c / b:.2f}x (target <= {target}x)")
+
+    d = plugin(root, "tuple")
+    eight = counts(os.path.join(root), 8, ROWS // 4)
+    t1 = best(lambda: casparian(d, 1, eight)[0], 2)
+    t2 = best(lambda: casparian(d, 2, eight)[0], 2)
+    print(f"parallelism: 8 files x 250k rows, 1 worker {t1:.3f}s, 2 workers {t2:.3f}s, speed-up {t1 / t2:.2f}x (target >= 1.7x)")
+
+    five = counts(os.path.join(root), 5, ROWS)
+    secs, rows, rss = casparian(d, 2, five)
+    print(f"host memory: {rows} rows streamed in {secs:.2f}s, host peak RSS {rss / 2**20:.0f} MB (target < 200 MB)")
