@@ -57,7 +57,7 @@ let package = Package(
         .testTarget(name: "CatalogTests", dependencies: ["Catalog", "Inference", "CasparianCore", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "PluginHostTests", dependencies: ["PluginHost", "CasparianCLI"], exclude: ["Fixtures"]),
         .testTarget(name: "PythonWorkerTests", dependencies: ["PythonWorker", "CPython"]),
-        .testTarget(name: "BacktestTests", dependencies: ["Backtest"]),
+        .testTarget(name: "BacktestTests", dependencies: ["Backtest", "Catalog", "PluginHost", "CasparianCLI"], exclude: ["Fixtures"]),
         .testTarget(name: "WorkspaceTests", dependencies: ["Workspace", "CasparianCLI"]),
         .testTarget(name: "MCPServerTests", dependencies: ["MCPServer"]),
         .testTarget(name: "CasparianCLITests", dependencies: ["CasparianCLI"]),

@@ -12,6 +12,12 @@ final class OutputStream {
     private var keyCache: [UnsafeMutablePointer<PyObject>: Int] = [:]
     private var indexByName: [String: Int] = [:]
     var encoder = RowFrameEncoder()
+    /// The key object seen at each position of the previous dict row (held):
+    /// rows of one parser almost always repeat their keys in the same order,
+    /// so a pointer comparison usually replaces the lookup.
+    private var keyAtPosition: [(key: UnsafeMutablePointer<PyObject>, index: Int)] = []
+    /// Scratch space for one dict row: (column index, value), reused.
+    var scratch: [(Int, UnsafeMutablePointer<PyObject>)] = []
     var rowsInFile = 0
     private var columnsSent = 0
     private var openRows = false
@@ -28,6 +34,27 @@ final class OutputStream {
     func clearKeyCache() {
         for k in keyCache.keys { cp_decref(k) }
         keyCache.removeAll()
+        for k in keyAtPosition { cp_decref(k.key) }
+        keyAtPosition.removeAll()
+    }
+
+    /// The column index of the key at `position` of a dict row.
+    @inline(__always)
+    func index(ofKey key: UnsafeMutablePointer<PyObject>, atPosition position: Int, send: (Frame) throws -> Void) throws -> Int {
+        if position < keyAtPosition.count, keyAtPosition[position].key == key {
+            return keyAtPosition[position].index
+        }
+        let i = try index(ofKey: key, send: send)
+        cp_incref(key)
+        if position < keyAtPosition.count {
+            cp_decref(keyAtPosition[position].key)
+            keyAtPosition[position] = (key, i)
+        } else if position == keyAtPosition.count {
+            keyAtPosition.append((key, i))
+        } else {
+            cp_decref(key)  // positions are filled in order; a gap cannot happen
+        }
+        return i
     }
 
     /// Declares columns for the tuple fast path (or resets for a new file).

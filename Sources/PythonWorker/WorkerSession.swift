@@ -169,12 +169,15 @@ final class WorkerSession {
         var value: UnsafeMutablePointer<PyObject>?
         var pos: Py_ssize_t = 0
         // Place cells by column index; keys may come in any order or be missing.
-        var indices: [(Int, UnsafeMutablePointer<PyObject>)] = []
-        indices.reserveCapacity(out.columns.count + 2)
+        out.scratch.removeAll(keepingCapacity: true)
+        var inOrder = true
+        var position = 0
         while PyDict_Next(row, &pos, &key, &value) != 0 {
             do {
-                let i = try out.index(ofKey: key!, send: writer.write)
-                indices.append((i, value!))
+                let i = try out.index(ofKey: key!, atPosition: position, send: writer.write)
+                if i != position { inOrder = false }
+                out.scratch.append((i, value!))
+                position += 1
             } catch RowShapeError.message(let m) {
                 return PluginFailure(category: .badOutput, message: m, output: out.name, row: out.rowsInFile + 1)
             } catch {
@@ -183,11 +186,9 @@ final class WorkerSession {
         }
         out.beginRowIfNeeded()
         let width = out.columns.count
-        var inOrder = indices.count == width
-        if inOrder { for (n, (i, _)) in indices.enumerated() where i != n { inOrder = false; break } }
-        if !inOrder { indices.sort { $0.0 < $1.0 } }
+        if !inOrder { out.scratch.sort { $0.0 < $1.0 } }
         var next = 0
-        for (i, v) in indices {
+        for (i, v) in out.scratch {
             while next < i { out.encoder.appendAbsent(); next += 1 }
             do { try values.encode(v, into: &out.encoder) } catch {
                 return badValue(error, output: out, column: out.columns[i])

@@ -21,11 +21,16 @@ public struct ParseJob: Sendable, Equatable {
 public struct ParseCallbacks: Sendable {
     public var onEvent: @Sendable (ParseJob, WorkerEvent) -> Void
     public var onFinish: @Sendable (ParseJob, FileOutcome, Duration) -> Void
+    /// Asked before each file is taken: true stops the run gently (files in
+    /// flight finish and are reported; the rest are not started).
+    public var shouldStop: @Sendable () -> Bool
 
     public init(onEvent: @escaping @Sendable (ParseJob, WorkerEvent) -> Void = { _, _ in },
-                onFinish: @escaping @Sendable (ParseJob, FileOutcome, Duration) -> Void) {
+                onFinish: @escaping @Sendable (ParseJob, FileOutcome, Duration) -> Void,
+                shouldStop: @escaping @Sendable () -> Bool = { false }) {
         self.onEvent = onEvent
         self.onFinish = onFinish
+        self.shouldStop = shouldStop
     }
 }
 
@@ -88,7 +93,7 @@ public final class WorkerPool: @unchecked Sendable {
 
     private func lane(plugin: PluginDirectory, state: RunState, maxRows: Int?, callbacks: ParseCallbacks) {
         var worker: WorkerProcess? = nil
-        while let job = state.next() {
+        while !callbacks.shouldStop(), let job = state.next() {
             let started = ContinuousClock.now
             if let failure = state.loadFailure {
                 callbacks.onFinish(job, .failed(failure), .zero)

@@ -1,0 +1,43 @@
+/// What a backtest found: the numbers the CLI, CI and MCP report.
+public struct BacktestReport: Codable, Sendable, Equatable {
+    public enum Status: String, Codable, Sendable {
+        /// Every tested file passed the bar (`minPassRate`) and nothing was skipped.
+        case passed
+        case failed
+        case cancelled
+    }
+
+    public var runID: String?
+    public var plugin: String
+    public var parserVersion: String
+    public var contractVersion: Int?
+    public var iteration: Int
+    public var status: Status
+    /// Passed ÷ tested, 0…1 (0 when nothing was tested).
+    public var passRate: Double
+    public var filesTotal: Int
+    public var filesTested: Int
+    public var filesPassed: Int
+    public var filesFailed: Int
+    public var filesSkipped: Int
+    public var earlyStopped: Bool
+    public var stopReason: String?
+    /// Files that failed before this run: how many were tested and passed.
+    public var knownBadTested: Int
+    public var knownBadPassed: Int
+    public var categories: [String: Int]
+    public var clusters: [FailureCluster]
+    /// Tested files, in the order they were visited.
+    public var results: [FileResult]
+    public var durationMilliseconds: Int
+    /// Milliseconds until every formerly failing file had a verdict.
+    public var knownBadVerdictMilliseconds: Int?
+
+    /// Failed files, worst first (known-bad, then by number of problems).
+    public var worstFiles: [FileResult] {
+        results.filter { $0.status == .failed }.sorted {
+            if ($0.prior == .failing) != ($1.prior == .failing) { return $0.prior == .failing }
+            return $0.problems.count + $0.moreProblems > $1.problems.count + $1.moreProblems
+        }
+    }
+}

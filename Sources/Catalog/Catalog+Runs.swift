@@ -1,0 +1,95 @@
+import CasparianCore
+import Foundation
+import GRDB
+
+/// A backtest or execute run (a job) as the catalog records it.
+public struct RunRecord: Sendable, Equatable, Codable {
+    public enum Status: String, Sendable, Codable {
+        case queued, running, done, failed, cancelled
+    }
+    public var id: String
+    public var kind: String
+    public var plugin: String
+    public var scopeID: String?
+    public var parserVersion: String?
+    public var contractID: String?
+    public var contractVersion: Int?
+    public var iteration: Int?
+    public var status: Status
+    public var startedAt: String
+    public var finishedAt: String?
+    public var ownerPID: Int32?
+    public var progressJSON: String?
+    public var resultJSON: String?
+}
+
+extension Catalog {
+    /// Starts a run record (status `running`, owned by this process).
+    public func startRun(kind: String, plugin: String, scopeID: String?, parserVersion: String?, contractID: String? = nil,
+                         contractVersion: Int? = nil, iteration: Int? = nil) throws -> String {
+        let id = Identifier.make("run")
+        try pool.write { db in
+            try db.execute(sql: """
+                INSERT INTO runs(id, kind, plugin, scope_id, parser_version, contract_id, contract_version, iteration,
+                                 status, started_at, owner_pid)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'running', ?, ?)
+                """, arguments: [id, kind, plugin, scopeID, parserVersion, contractID, contractVersion, iteration,
+                                 Timestamp.now(), Int(getpid())])
+        }
+        return id
+    }
+
+    public func updateRunProgress(id: String, progressJSON: String) throws {
+        try pool.write { db in
+            try db.execute(sql: "UPDATE runs SET progress_json = ? WHERE id = ?", arguments: [progressJSON, id])
+        }
+    }
+
+    public func finishRun(id: String, status: RunRecord.Status, resultJSON: String?) throws {
+        try pool.write { db in
+            try db.execute(sql: "UPDATE runs SET status = ?, finished_at = ?, result_json = ? WHERE id = ?",
+                           arguments: [status.rawValue, Timestamp.now(), resultJSON, id])
+        }
+    }
+
+    public func run(id: String) throws -> RunRecord {
+        guard let r = try pool.read({ db in try Row.fetchOne(db, sql: "SELECT * FROM runs WHERE id = ?", arguments: [id]) }) else {
+            throw CasparianError(.notFound, "no run with id \(id)", hint: "list runs with `casparian jobs`")
+        }
+        return Self.runRecord(r)
+    }
+
+    /// Runs of a kind for a plugin (and scope), oldest first.
+    public func runs(kind: String, plugin: String, scopeID: String?) throws -> [RunRecord] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT * FROM runs WHERE kind = ? AND plugin = ? AND scope_id IS ? ORDER BY started_at, id
+                """, arguments: [kind, plugin, scopeID]).map(Self.runRecord)
+        }
+    }
+
+    static func runRecord(_ r: Row) -> RunRecord {
+        RunRecord(id: r["id"], kind: r["kind"], plugin: r["plugin"], scopeID: r["scope_id"], parserVersion: r["parser_version"],
+                  contractID: r["contract_id"], contractVersion: r["contract_version"], iteration: r["iteration"],
+                  status: RunRecord.Status(rawValue: r["status"]) ?? .failed, startedAt: r["started_at"],
+                  finishedAt: r["finished_at"], ownerPID: r["owner_pid"], progressJSON: r["progress_json"],
+                  resultJSON: r["result_json"])
+    }
+
+    /// Records per-file results of a run.
+    public func recordRunFiles(runID: String, results: [(path: String, status: String, category: String?, message: String?,
+                                                          rows: Int, durationMilliseconds: Int)]) throws {
+        let ids = try fileIDs(for: results.map(\.path))
+        try pool.write { db in
+            let s = try db.cachedStatement(sql: """
+                INSERT OR REPLACE INTO run_files(run_id, file_id, status, category, message, rows, duration_ms)
+                VALUES (?, ?, ?, ?, ?, ?, ?)
+                """)
+            for r in results {
+                guard let id = ids[r.path] else { continue }
+                try s.execute(arguments: [runID, id, r.status, r.category, r.message.map { String($0.prefix(2000)) }, r.rows,
+                                          r.durationMilliseconds])
+            }
+        }
+    }
+}
