@@ -60,6 +60,11 @@ public struct FileViolations: Sendable, Equatable {
     public struct Count: Codable, Sendable, Hashable {
         public var kind: Violation.Kind
         public var column: String
+
+        public init(kind: Violation.Kind, column: String) {
+            self.kind = kind
+            self.column = column
+        }
     }
 
     public let file: String
