@@ -60,7 +60,7 @@ let package = Package(
         .testTarget(name: "BacktestTests", dependencies: ["Backtest", "Catalog", "PluginHost", "CasparianCLI"], exclude: ["Fixtures"]),
         .testTarget(name: "WorkspaceTests", dependencies: ["Workspace", "CasparianCLI"]),
         .testTarget(name: "MCPServerTests", dependencies: ["MCPServer"]),
-        .testTarget(name: "CasparianCLITests", dependencies: ["CasparianCLI"]),
+        .testTarget(name: "CasparianCLITests", dependencies: ["CasparianCLI", "PluginHost"]),
     ],
     swiftLanguageModes: [.v6]
 )

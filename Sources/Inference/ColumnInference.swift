@@ -52,6 +52,26 @@ public struct ColumnInference: Codable, Sendable, Equatable {
     /// Non-null values seen.
     public var valuesAnalysed: Int
     public var nullCount: Int
+    /// For a contradiction: how many files (and values) fit each side.
+    public var distribution: [Share]?
+
+    /// One side of a contradiction: what the files fit, how many, and some names.
+    public struct Share: Codable, Sendable, Equatable {
+        public var candidate: String
+        public var files: Int
+        public var values: Int
+        public var sampleFiles: [String]
+        public init(candidate: String, files: Int, values: Int, sampleFiles: [String]) {
+            self.candidate = candidate
+            self.files = files
+            self.values = values
+            self.sampleFiles = sampleFiles
+        }
+        enum CodingKeys: String, CodingKey {
+            case candidate, files, values
+            case sampleFiles = "sample_files"
+        }
+    }
 
     public init(name: String, type: DataType, format: String? = nil, nullable: Bool, nullSentinels: [String] = [],
                 status: Status, candidates: [Candidate] = [], evidence: [Evidence] = [], question: String? = nil,
@@ -74,6 +94,7 @@ public struct ColumnInference: Codable, Sendable, Equatable {
         case nullSentinels = "null_sentinels"
         case valuesAnalysed = "values_analysed"
         case nullCount = "null_count"
+        case distribution
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -89,6 +110,7 @@ public struct ColumnInference: Codable, Sendable, Equatable {
         try c.encode(question, forKey: .question)
         try c.encode(valuesAnalysed, forKey: .valuesAnalysed)
         try c.encode(nullCount, forKey: .nullCount)
+        try c.encodeIfPresent(distribution, forKey: .distribution)
     }
 }
 

@@ -1,0 +1,215 @@
+import CasparianCore
+import Inference
+
+/// Everything the validator needs about one locked column, prepared once.
+struct ColumnPlan {
+    /// Longest value text kept in a violation.
+    static let valueLimit = 80
+
+    /// What one cell is, for this column.
+    enum CellCheck {
+        case ok
+        /// Valid, and written as this value (converted text, widened int).
+        case replace(CellValue)
+        /// Null; `wasSentinel` when it was text such as `N/A`.
+        case null(wasSentinel: Bool)
+        /// The row lacked the key.
+        case absent
+        case bad(Violation.Kind)
+    }
+
+    let name: String
+    let outputName: String
+    let output: String
+    let type: DataType
+    let nullable: Bool
+    let sentinels: [String]
+    let longestSentinel: Int
+    let temporal: TemporalFormat?
+    let formatText: String?
+    /// The value a missing cell gets; nil when the column has no default.
+    private(set) var defaultCell: CellValue?
+
+    /// The strftime formats assumed for temporal text when a column locks none.
+    static func isoFormat(for type: DataType) -> String? {
+        switch type {
+        case .date: return "%Y-%m-%d"
+        case .time: return "%H:%M:%S"
+        case .timestamp: return "%Y-%m-%dT%H:%M:%S"
+        case .timestampTZ: return "%Y-%m-%dT%H:%M:%S%z"
+        case .string, .int64, .float64, .boolean: return nil
+        }
+    }
+
+    /// A column that cannot be checked: the field at fault and why.
+    struct Problem: Error {
+        var field: String
+        var message: String
+        var hint: String
+    }
+
+    init(column: LockedColumn, output: String) throws(Problem) {
+        name = column.name
+        outputName = column.outputName
+        self.output = output
+        type = column.type
+        nullable = column.nullable
+        sentinels = column.nullSentinels
+        longestSentinel = column.nullSentinels.map(\.utf8.count).max() ?? -1
+        if let format = column.format {
+            guard ColumnPlan.isoFormat(for: column.type) != nil else {
+                throw Problem(field: "format", message: "a format (\(format)) is only for date, time and timestamp columns, not \(column.type.rawValue)",
+                                     hint: "remove the format, or change the column's type")
+            }
+            guard let parsed = TemporalFormat(strftime: format) else {
+                throw Problem(field: "format", message: "\(format) is not a strftime format Casparian understands",
+                                     hint: "use directives such as %Y %m %d %H %M %S %z, e.g. %d/%m/%Y")
+            }
+            guard parsed.type == column.type else {
+                throw Problem(field: "format", message: "format \(format) reads \(parsed.type.rawValue) values but the column is \(column.type.rawValue)",
+                                     hint: "use a format with exactly the parts of a \(column.type.rawValue)")
+            }
+            temporal = parsed
+            formatText = format
+        } else if let iso = ColumnPlan.isoFormat(for: column.type) {
+            temporal = TemporalFormat(strftime: iso)
+            formatText = iso
+        } else {
+            temporal = nil
+            formatText = nil
+        }
+        defaultCell = nil
+        switch column.defaultValue {
+        case nil:
+            break
+        case .null?:
+            guard column.nullable else {
+                throw Problem(field: "default", message: "the default is null but the column is not nullable",
+                                     hint: "make the column nullable, or give a default value of type \(column.type.rawValue)")
+            }
+            defaultCell = .null
+        case .text(let t)?:
+            switch check(.string(t)) {
+            case .ok: defaultCell = .string(t)
+            case .replace(let v): defaultCell = v
+            case .null:
+                guard column.nullable else {
+                    throw Problem(field: "default", message: "the default \"\(t)\" is a null sentinel but the column is not nullable",
+                                         hint: "give a default value of type \(column.type.rawValue)")
+                }
+                defaultCell = .null
+            case .absent, .bad:
+                throw Problem(field: "default", message: "the default \"\(t)\" is not a \(expectedValue)",
+                                     hint: "give a default value of type \(column.type.rawValue), or null for a nullable column")
+            }
+        }
+    }
+
+    /// What a valid value of this column looks like, for messages.
+    var expectedValue: String {
+        if let formatText, temporal != nil { return "\(type.rawValue) (text as \(formatText))" }
+        return type.rawValue
+    }
+
+    @inline(__always)
+    func check(_ cell: CellValue) -> CellCheck {
+        switch cell {
+        case .null: return .null(wasSentinel: false)
+        case .absent: return .absent
+        case .string(let s):
+            if longestSentinel >= 0, s.utf8.count <= longestSentinel, sentinels.contains(s) { return .null(wasSentinel: true) }
+            return checkText(s)
+        default:
+            return checkTyped(cell)
+        }
+    }
+
+    @inline(__always)
+    private func checkText(_ s: String) -> CellCheck {
+        switch type {
+        case .string: return .ok
+        case .int64:
+            if let v = TextValue.int64(s) { return .replace(.int(v)) }
+            return .bad(.typeMismatch)
+        case .float64:
+            if let v = TextValue.double(s) { return .replace(.float(v)) }
+            return .bad(.typeMismatch)
+        case .boolean:
+            if let v = TextValue.bool(s) { return .replace(.bool(v)) }
+            return .bad(.typeMismatch)
+        case .date, .time, .timestamp, .timestampTZ:
+            if let v = temporal?.parse(s[...]) { return .replace(v) }
+            return .bad(.formatMismatch)
+        }
+    }
+
+    @inline(__always)
+    private func checkTyped(_ cell: CellValue) -> CellCheck {
+        switch (type, cell) {
+        case (.int64, .int), (.float64, .float), (.boolean, .bool), (.date, .date), (.time, .time),
+            (.timestamp, .timestamp), (.timestampTZ, .timestampTZ):
+            return .ok
+        case (.float64, .int(let i)):
+            return .replace(.float(Double(i)))
+        case (.float64, .decimal(let t)):
+            if let v = TextValue.double(t) { return .replace(.float(v)) }
+            return .bad(.typeMismatch)
+        default:
+            return .bad(.typeMismatch)
+        }
+    }
+
+    func violation(_ kind: Violation.Kind, cell: CellValue, file: String, row: Int) -> Violation {
+        let expected: String
+        switch kind {
+        case .typeMismatch, .formatMismatch: expected = expectedValue
+        case .nullNotAllowed: expected = "a \(type.rawValue) value (the column is not nullable)"
+        case .missingColumn: expected = "column \(name) in every row (it has no default)"
+        case .extraColumn: expected = "no column \(name)"
+        }
+        let got = cell == .absent ? "no such key in this row" : cell.truncatedText(ColumnPlan.valueLimit)
+        return Violation(kind: kind, file: file, output: output, row: row, column: name, expected: expected, got: got, gotType: cell.kindName)
+    }
+}
+
+/// Strict readers for numbers and booleans that arrive as text.
+enum TextValue {
+    /// Optional sign and ASCII digits (no spaces, no `1e3`, no `1.0`).
+    @inline(__always)
+    static func int64(_ s: String) -> Int64? {
+        Int64(s)
+    }
+
+    /// Decimal notation with an optional exponent; no `inf`, `nan` or hex.
+    @inline(__always)
+    static func double(_ s: String) -> Double? {
+        var sawDigit = false
+        for b in s.utf8 {
+            switch b {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"): sawDigit = true
+            case UInt8(ascii: "."), UInt8(ascii: "-"), UInt8(ascii: "+"), UInt8(ascii: "e"), UInt8(ascii: "E"): continue
+            default: return nil
+            }
+        }
+        guard sawDigit, let d = Double(s), d.isFinite else { return nil }
+        return d
+    }
+
+    /// `true`/`false` in any letter case.
+    @inline(__always)
+    static func bool(_ s: String) -> Bool? {
+        var u = s.utf8.makeIterator()
+        var folded: UInt64 = 0
+        var n = 0
+        while let b = u.next() {
+            n += 1
+            if n > 5 { return nil }
+            folded = folded << 8 | UInt64(b | 0x20)
+        }
+        switch (n, folded) {
+        case (4, 0x74_72_75_65): return true   // "true"
+        case (5, 0x66_61_6c_73_65): return false  // "false"
+        default: return nil
+        }
+    }
+}

@@ -1,0 +1,132 @@
+import CasparianCore
+
+/// Streams a CSV/TSV file as blocks of records, with bounded memory (one
+/// read chunk plus one block). The dialect is sniffed unless given.
+///
+/// Records shorter than the header read as nulls for the missing fields;
+/// longer records keep their extra fields in `TextRecords` (`RowBatch`es drop
+/// them) and are counted in `raggedRecords`.
+public final class CSVReader {
+    public let path: String
+    public let dialect: CSVDialect
+    /// The header's names (made unique), or `column0`, `column1`, … without one.
+    public private(set) var columnNames: [String] = []
+    /// Data records whose field count differs from the header's.
+    public private(set) var raggedRecords = 0
+    /// Data records read so far.
+    public private(set) var recordsRead = 0
+    /// Records per block.
+    public var blockSize = 8192
+
+    private let file: EncodedFile
+    private var tokenizer: CSVTokenizer
+    private var pending: [UInt8] = []
+    private var pendingOffset = 0
+    private var finished = false
+    private var records = TextRecords()
+    private var headerRead = false
+
+    public init(path: String, dialect: CSVDialect? = nil) throws {
+        self.path = path
+        self.dialect = try dialect ?? CSVSniffer.sniff(path: path)
+        file = try EncodedFile(path: path, encoding: self.dialect.encoding)
+        tokenizer = CSVTokenizer(delimiter: self.dialect.delimiter, quote: self.dialect.quote)
+        try readHeader()
+    }
+
+    private func readHeader() throws {
+        guard let first = try nextRecords(limit: 1), first.count > 0 else {
+            headerRead = true
+            return
+        }
+        let width = first.fieldCount(0)
+        if dialect.hasHeader {
+            columnNames = CSVReader.uniqueNames(first.record(0))
+            records.removeAll(firstRow: 0)
+        } else {
+            columnNames = (0..<width).map { "column\($0)" }
+        }
+        headerRead = true
+    }
+
+    /// Calls `body` with each block of data records until the file ends or
+    /// `body` returns false. The block is only valid during the call.
+    public func forEachBlock(_ body: (TextRecords) throws -> Bool) throws {
+        if records.count > 0 {  // the first record, when there is no header
+            countRagged(records)
+            recordsRead += records.count
+            guard try body(records) else { return }
+        }
+        while let block = try nextRecords(limit: blockSize) {
+            guard block.count > 0 else { continue }
+            countRagged(block)
+            recordsRead += block.count
+            guard try body(block) else { return }
+        }
+    }
+
+    /// The data as `RowBatch`es of `.string` cells (nulls for missing fields).
+    public func forEachBatch(output: String, _ body: (RowBatch) throws -> Bool) throws {
+        let names = columnNames
+        try forEachBlock { block in
+            var batch = RowBatch(output: output, columnNames: names, firstRow: block.firstRow)
+            for c in 0..<names.count {
+                batch.columns[c].reserveCapacity(block.count)
+                for r in 0..<block.count {
+                    batch.columns[c].append(block.field(r, c).map(CellValue.string) ?? .null)
+                }
+            }
+            return try body(batch)
+        }
+    }
+
+    private func countRagged(_ block: TextRecords) {
+        guard !columnNames.isEmpty else { return }
+        for r in 0..<block.count where block.fieldCount(r) != columnNames.count { raggedRecords += 1 }
+    }
+
+    /// Fills `records` with up to `limit` records; nil at end of file.
+    private func nextRecords(limit: Int) throws -> TextRecords? {
+        let firstRow = headerRead ? recordsRead : 0
+        records.removeAll(firstRow: firstRow)
+        while records.count < limit {
+            if pendingOffset < pending.count {
+                pendingOffset = pending.withUnsafeBufferPointer {
+                    tokenizer.consume($0, from: pendingOffset, into: &records, limit: limit)
+                }
+                continue
+            }
+            if finished { break }
+            let more = try file.next { chunk in
+                pending.removeAll(keepingCapacity: true)
+                pending.append(contentsOf: chunk)
+                pendingOffset = 0
+            }
+            if more == nil {
+                finished = true
+                tokenizer.finish(&records)
+                break
+            }
+        }
+        return records.count == 0 && finished ? nil : records
+    }
+
+    static func uniqueNames(_ raw: [String]) -> [String] {
+        var seen = Set<String>()
+        return raw.enumerated().map { i, name in
+            var n = name.trimmingASCIISpaces()
+            if n.isEmpty { n = "column\(i)" }
+            var candidate = n
+            var k = 1
+            while !seen.insert(candidate).inserted {
+                candidate = "\(n)_\(k)"
+                k += 1
+            }
+            return candidate
+        }
+    }
+}
+
+extension String {
+    func trimmingASCIISpaces() -> String { String(Substring(self).trimmingASCIISpaces()) }
+}

@@ -1,0 +1,139 @@
+/// Finds a delimited file's encoding, delimiter, quoting and header from its
+/// first bytes.
+public enum CSVSniffer {
+    /// Bytes read to sniff.
+    public static let sampleSize = 64 * 1024
+    static let delimiters: [UInt8] = [UInt8(ascii: ","), 9, UInt8(ascii: ";"), UInt8(ascii: "|")]
+
+    /// Sniffs the file at `path`.
+    public static func sniff(path: String) throws -> CSVDialect {
+        sniff(head: try EncodedFile.head(path, limit: sampleSize), truncated: nil)
+    }
+
+    /// Sniffs the first bytes of a file. `truncated` says whether more bytes
+    /// follow (default: the sample is full), so a partial last line is ignored.
+    public static func sniff(head: [UInt8], truncated: Bool? = nil) -> CSVDialect {
+        let encoding = detectEncoding(head)
+        let text = decode(head, encoding)
+        let partial = truncated ?? (head.count >= sampleSize)
+        var best: (score: (Int, Int, Int), delimiter: UInt8, records: TextRecords)?
+        for d in delimiters {
+            let records = tokenize(text, delimiter: d, dropLast: partial)
+            guard records.count > 0 else { continue }
+            var counts: [Int: Int] = [:]
+            for r in 0..<records.count { counts[records.fieldCount(r), default: 0] += 1 }
+            let (mode, freq) = counts.max { ($0.value, $0.key) < ($1.value, $1.key) }!
+            let score = (mode > 1 ? 1 : 0, freq * 100 / records.count, mode)
+            if best == nil || score > best!.score { best = (score, d, records) }
+        }
+        guard let best else { return CSVDialect(hasHeader: false, encoding: encoding) }
+        let delimiter = best.score.0 == 1 ? best.delimiter : UInt8(ascii: ",")
+        let records = delimiter == best.delimiter ? best.records : tokenize(text, delimiter: delimiter, dropLast: partial)
+        return CSVDialect(delimiter: delimiter, hasHeader: hasHeader(records), encoding: encoding)
+    }
+
+    static func detectEncoding(_ b: [UInt8]) -> CSVDialect.Encoding {
+        if b.starts(with: [0xEF, 0xBB, 0xBF]) { return .utf8BOM }
+        if b.starts(with: [0xFF, 0xFE]) { return .utf16LE }
+        if b.starts(with: [0xFE, 0xFF]) { return .utf16BE }
+        return isValidUTF8(b, allowTruncatedEnd: b.count >= sampleSize) ? .utf8 : .latin1
+    }
+
+    static func isValidUTF8(_ b: [UInt8], allowTruncatedEnd: Bool) -> Bool {
+        var i = 0
+        let n = b.count
+        while i < n {
+            let c = b[i]
+            if c < 0x80 { i += 1; continue }
+            let len: Int
+            switch c {
+            case 0xC2...0xDF: len = 2
+            case 0xE0...0xEF: len = 3
+            case 0xF0...0xF4: len = 4
+            default: return false
+            }
+            if i + len > n { return allowTruncatedEnd }
+            for k in 1..<len where b[i + k] & 0xC0 != 0x80 { return false }
+            i += len
+        }
+        return true
+    }
+
+    static func decode(_ head: [UInt8], _ encoding: CSVDialect.Encoding) -> [UInt8] {
+        switch encoding {
+        case .utf8: return head
+        case .utf8BOM: return Array(head.dropFirst(3))
+        case .latin1:
+            var out: [UInt8] = []
+            out.reserveCapacity(head.count)
+            for b in head {
+                if b < 0x80 { out.append(b) } else { out += [0xC0 | (b >> 6), 0x80 | (b & 0x3F)] }
+            }
+            return out
+        case .utf16LE, .utf16BE:
+            var units: [UInt16] = []
+            var k = 2
+            while k + 1 < head.count {
+                units.append(encoding == .utf16LE ? UInt16(head[k]) | UInt16(head[k + 1]) << 8
+                                                  : UInt16(head[k]) << 8 | UInt16(head[k + 1]))
+                k += 2
+            }
+            return Array(String(decoding: units, as: UTF16.self).utf8)
+        }
+    }
+
+    static func tokenize(_ text: [UInt8], delimiter: UInt8, dropLast: Bool, limit: Int = 200) -> TextRecords {
+        var tokenizer = CSVTokenizer(delimiter: delimiter, quote: UInt8(ascii: "\""))
+        var records = TextRecords()
+        let stop = text.withUnsafeBufferPointer { tokenizer.consume($0, from: 0, into: &records, limit: limit) }
+        if stop >= text.count { tokenizer.finish(&records) }
+        if dropLast && stop >= text.count && records.count > 1 { records.dropLastRecord() }
+        return records
+    }
+
+    /// Votes column by column, like Python's `csv.Sniffer.has_header`: a
+    /// column whose body is numbers or dates under a text cell says header;
+    /// a number on top of numbers says data.
+    static func hasHeader(_ records: TextRecords) -> Bool {
+        guard records.count >= 1 else { return false }
+        let header = records.record(0)
+        if records.count == 1 { return header.allSatisfy { kind($0) == .text } }
+        var votes = 0
+        for c in 0..<header.count {
+            var kinds = Set<CellKind>()
+            var lengths = Set<Int>()
+            for r in 1..<records.count {
+                guard let v = records.field(r, c), !v.isEmpty else { continue }
+                kinds.insert(kind(v))
+                lengths.insert(v.utf8.count)
+            }
+            guard !kinds.isEmpty else { continue }
+            let top = kind(header[c])
+            if !kinds.contains(.text) {
+                if top == .text { votes += 1 } else if kinds.contains(top) { votes -= 1 }
+            } else if lengths.count == 1, top == .text {
+                votes += lengths.first == header[c].utf8.count ? -1 : 1
+            }
+        }
+        if votes != 0 { return votes > 0 }
+        return header.allSatisfy { !$0.isEmpty && kind($0) == .text } && Set(header).count == header.count
+    }
+
+    enum CellKind { case number, temporal, text }
+
+    static func kind(_ s: String) -> CellKind {
+        var s = s
+        return s.withUTF8 { raw in
+            let b = TextScalars.trimmed(raw)
+            if b.isEmpty { return .text }
+            switch TextScalars.numeric(b) {
+            case .integer, .decimal, .leadingZero, .tooLarge: return .number
+            case .notNumeric: break
+            }
+            for f in HypothesisTests.formats {
+                if case .value = f.match(b) { return .temporal }
+            }
+            return .text
+        }
+    }
+}

@@ -1,0 +1,221 @@
+import CasparianCore
+
+/// Proves the type of one column from its values.
+///
+/// A column starts with every hypothesis possible (`CandidateSet.all`: boolean,
+/// int64, float64, the typed temporal values and every text format of
+/// `TemporalFormat.candidates`); each value eliminates the hypotheses it
+/// contradicts, and the first value that eliminated each one is kept as
+/// evidence. What survives is proven; when more than one survives the result
+/// is `ambiguous` and asks, and when files or rows disagree it is a
+/// `contradiction` that names them. It never picks silently.
+///
+/// Values are tallied per file (`beginFile`), so a format that holds in most
+/// files but not in a few is reported as a contradiction between files rather
+/// than quietly degrading the column to text. Within a file a few values that
+/// fit none of the surviving hypotheses (at most `SolverOptions.dissentShare`
+/// of them) are kept as dissenting rows instead of eliminating everything.
+///
+/// Feeding is allocation-free on the hot path: null sentinels are matched on
+/// bytes, and only the hypotheses still standing are tested, as bits.
+public struct ConstraintSolver: Sendable {
+    public let name: String
+    public let options: SolverOptions
+    var currentFile: String?
+    var file = FileTally()
+    var global = ColumnTally()
+
+    public init(name: String, options: SolverOptions = SolverOptions()) {
+        self.name = name
+        self.options = options
+    }
+
+    /// Starts the tally of a new file (closing the previous one).
+    public mutating func beginFile(_ path: String) {
+        closeFile()
+        currentFile = path
+    }
+
+    /// Feeds one value from `file` at 0-based data row `row`.
+    public mutating func feed(_ value: CellValue, file path: String, row: Int) {
+        if path != currentFile { beginFile(path) }
+        feed(value, row: row)
+    }
+
+    /// Feeds one value of the current file.
+    public mutating func feed(_ value: CellValue, row: Int) {
+        switch value {
+        case .string(let s):
+            var s = s
+            s.withUTF8 { feed(text: $0, row: row) }
+        case .null:
+            recordNull(sentinel: nil)
+        case .absent:
+            file.absent += 1
+        case .int:
+            feedTyped(.int64 | .float64, value, row: row)
+        case .bool:
+            feedTyped(.boolean, value, row: row)
+        case .float(let d):
+            if d.isNaN { recordNull(sentinel: NullSentinels.nanIndex) } else { feedTyped(.float64, value, row: row) }
+        case .decimal(let s):
+            var s = s
+            let verdict = s.withUTF8 { TextScalars.numeric(TextScalars.trimmed($0)) }
+            feedTyped(verdict == .integer ? .int64 | .float64 : verdict == .decimal ? .float64 : .empty, value, row: row)
+        case .date:
+            feedTyped(HypothesisSpace.dateBits, value, row: row)
+        case .time:
+            feedTyped(HypothesisSpace.timeBits, value, row: row)
+        case .timestamp:
+            feedTyped(HypothesisSpace.timestampBits, value, row: row)
+        case .timestampTZ:
+            feedTyped(HypothesisSpace.timestampTZBits, value, row: row)
+        case .bytes:
+            feedTyped(.empty, value, row: row)
+        }
+    }
+
+    /// Feeds one value as UTF-8 text (a CSV field, a `str` from a plugin).
+    /// ASCII spaces and tabs around the text are ignored.
+    @inline(__always)
+    public mutating func feed(text raw: UnsafeBufferPointer<UInt8>, row: Int) {
+        let b = TextScalars.trimmed(raw)
+        if b.count <= NullSentinels.longest, let s = NullSentinels.index(of: b) {
+            recordNull(sentinel: s)
+            return
+        }
+        file.values += 1
+        if file.values == 1 { noteExample(String(decoding: b, as: UTF8.self)) }
+        let mask = file.mask
+        if mask.isEmpty { return }
+        let survivors = HypothesisTests.survivors(of: b, among: mask, fractions: &global.fractionBits)
+        if survivors != mask { eliminate(mask: mask, survivors: survivors, row: row, text: b, value: nil) }
+    }
+
+    @inline(__always)
+    mutating func feedTyped(_ allowed: CandidateSet, _ value: CellValue, row: Int) {
+        file.values += 1
+        if file.values == 1 { noteExample(value.truncatedText()) }
+        let mask = file.mask
+        if mask.isEmpty { return }
+        let survivors = mask & allowed
+        if survivors != mask { eliminate(mask: mask, survivors: survivors, row: row, text: nil, value: value) }
+    }
+
+    mutating func noteExample(_ text: String) {
+        file.example = text
+        if global.example == nil { global.example = text }
+    }
+
+    @inline(__always)
+    mutating func recordNull(sentinel: Int?) {
+        file.nulls += 1
+        if let sentinel { global.sentinelBits |= 1 << UInt64(sentinel) }
+    }
+
+    /// True once the column is decided by what was seen so far (one
+    /// candidate, or text) with at least `minValues` values and no dissent:
+    /// what streaming inference checks before it stops early.
+    public func isSettled(minValues: Int) -> Bool {
+        guard global.values + file.values >= minValues, global.dissent + file.dissent == 0 else { return false }
+        let mask = global.mask & file.mask
+        if mask.isEmpty {
+            // Text in every file so far is settled; text in some files only is a contradiction in the making.
+            return global.groups.keys.allSatisfy { $0 == 0 } && (file.values == 0 || file.mask.isEmpty)
+        }
+        return HypothesisSpace.reduce(mask).count == 1
+    }
+
+    /// Non-null values seen so far, over all files.
+    public var valuesSeen: Int { global.values + file.values }
+
+    /// Closes the current file: its tally joins the per-file groups.
+    mutating func closeFile() {
+        defer {
+            file = FileTally()
+            currentFile = nil
+        }
+        global.nulls += file.nulls
+        global.absent += file.absent
+        guard file.values > 0 else { return }
+        if file.dissent > 0 && file.dissent * options.dissentShare > file.values && !file.mask.isEmpty {
+            giveUp()
+        }
+        global.values += file.values
+        global.dissent += file.dissent
+        for e in file.dissentSamples where global.dissentSamples.count < options.maxDissentSamples {
+            global.dissentSamples.append(e)
+        }
+        global.mask = global.mask & file.mask
+        global.filesWithValues += 1
+        var group = global.groups[file.mask.bits] ?? FileGroup()
+        group.files += 1
+        group.values += file.values
+        if group.sampleFiles.count < options.maxFilesNamed, let currentFile { group.sampleFiles.append(currentFile) }
+        if group.example == nil { group.example = file.example }
+        global.groups[file.mask.bits] = group
+    }
+}
+
+/// Limits of one column's solver.
+public struct SolverOptions: Sendable, Equatable {
+    /// Evidence items kept per column.
+    public var maxEvidence: Int
+    /// Dissenting rows tolerated per file is `values / dissentShare`
+    /// (20: 5 %); beyond that the file's column is text.
+    public var dissentShare: Int
+    /// Dissenting rows always tolerated before a file's column counts as text.
+    public var dissentFloor: Int
+    public var maxDissentSamples: Int
+    /// Files named per group in contradictions.
+    public var maxFilesNamed: Int
+
+    public init(maxEvidence: Int = 24, dissentShare: Int = 20, dissentFloor: Int = 16, maxDissentSamples: Int = 5,
+                maxFilesNamed: Int = 5) {
+        self.maxEvidence = maxEvidence
+        self.dissentShare = dissentShare
+        self.dissentFloor = dissentFloor
+        self.maxDissentSamples = maxDissentSamples
+        self.maxFilesNamed = maxFilesNamed
+    }
+}
+
+/// What one file said about a column.
+struct FileTally: Sendable {
+    var mask = CandidateSet.all
+    var values = 0
+    var nulls = 0
+    var absent = 0
+    var dissent = 0
+    var dissentSamples: [ColumnInference.Evidence] = []
+    var firstDissentIsText = true
+    var example: String?
+}
+
+/// Files whose values left the same hypotheses standing.
+struct FileGroup: Sendable {
+    var files = 0
+    var values = 0
+    var sampleFiles: [String] = []
+    var example: String?
+}
+
+/// Everything a column keeps across files.
+struct ColumnTally: Sendable {
+    /// The hypotheses every file (with values) left standing.
+    var mask = CandidateSet.all
+    var values = 0
+    var nulls = 0
+    var absent = 0
+    var dissent = 0
+    var filesWithValues = 0
+    var sentinelBits: UInt64 = 0
+    /// Optional-fraction formats for which some value had a fraction.
+    var fractionBits: UInt64 = 0
+    /// Hypotheses for which evidence of elimination is already kept.
+    var recorded = CandidateSet.empty
+    var evidence: [ColumnInference.Evidence] = []
+    var dissentSamples: [ColumnInference.Evidence] = []
+    var groups: [UInt64: FileGroup] = [:]
+    var example: String?
+}
