@@ -87,7 +87,8 @@ public enum FailureAnalysis {
         return String(rest[..<close])
     }
 
-    static func relative(_ path: String, _ root: String?) -> String {
+    /// `path` relative to `root` (unchanged when it is not under it).
+    public static func relative(_ path: String, _ root: String?) -> String {
         guard let root, !root.isEmpty else { return path }
         let prefix = root.hasSuffix("/") ? root : root + "/"
         return path.hasPrefix(prefix) ? String(path.dropFirst(prefix.count)) : path

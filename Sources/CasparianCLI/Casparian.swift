@@ -16,7 +16,7 @@ struct Casparian: AsyncParsableCommand {
             2 usage or configuration error, 3 internal error.
             """,
         version: version,
-        subcommands: [ScanCommand.self, PreviewCommand.self, WorkerCommand.self, DebugWriteOutputCommand.self]
+        subcommands: [BacktestCommand.self, ScanCommand.self, PreviewCommand.self, WorkerCommand.self, DebugWriteOutputCommand.self]
     )
 }
 

@@ -42,7 +42,7 @@ public struct SchemaContract: Codable, Sendable, Equatable {
     /// one (that is how a split sends some files' rows to their own table).
     public func schema(forPluginOutput output: String, file: String) -> LockedSchema? {
         let candidates = schemas.filter { $0.pluginOutput == output }
-        if let specific = candidates.first(where: { !$0.files.isEmpty && $0.files.contains { GlobPattern($0).matches(file) } }) {
+        if let specific = candidates.first(where: { !$0.files.isEmpty && $0.files.contains { SchemaContract.file(file, matches: $0) } }) {
             return specific
         }
         return candidates.first { $0.files.isEmpty }
@@ -50,7 +50,24 @@ public struct SchemaContract: Codable, Sendable, Equatable {
 
     /// True when `file` matches one of `excludedFiles`.
     public func excludes(file: String) -> Bool {
-        excludedFiles.contains { GlobPattern($0).matches(file) }
+        excludedFiles.contains { SchemaContract.file(file, matches: $0) }
+    }
+
+    /// Contract file patterns are relative: `2023/*.csv` matches
+    /// `/data/sales/2023/jan.csv` at any folder depth, so they stay valid when
+    /// a corpus moves; an absolute pattern must match the whole path. An
+    /// invalid pattern matches nothing (`ContractFile` reports it on load).
+    static func file(_ path: String, matches pattern: String) -> Bool {
+        guard let glob = try? GlobPattern(pattern.hasPrefix("/") ? String(pattern.dropFirst()) : pattern) else { return false }
+        let trimmed = path.hasPrefix("/") ? String(path.dropFirst()) : path
+        if pattern.hasPrefix("/") { return glob.matches(trimmed) }
+        if glob.matches(trimmed) { return true }
+        var rest = Substring(trimmed)
+        while let slash = rest.firstIndex(of: "/") {
+            rest = rest[rest.index(after: slash)...]
+            if glob.matches(String(rest)) { return true }
+        }
+        return false
     }
 
     enum CodingKeys: String, CodingKey {

@@ -68,6 +68,23 @@ public enum WorkerMain {
         _exit(0)
     }
 
+    /// Closes every descriptor the host let through by accident (a pipe it
+    /// created without close-on-exec for something else): holding one open
+    /// would keep that pipe from ever reaching end-of-file in the host.
+    private static func closeInheritedDescriptors(keeping keep: Set<Int32>) {
+        guard let dir = opendir("/proc/self/fd") else { return }
+        let dirFD = dirfd(dir)
+        var stray: [Int32] = []
+        while let entry = readdir(dir) {
+            let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+                String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self)
+            }
+            if let fd = Int32(name), fd != dirFD, !keep.contains(fd) { stray.append(fd) }
+        }
+        closedir(dir)
+        for fd in stray { close(fd) }
+    }
+
     /// Limits, descriptor hygiene and the parent watchdog, before Python starts.
     private static func prepareProcess(_ config: WorkerConfiguration) {
         signal(SIGPIPE, SIG_IGN)
@@ -75,6 +92,7 @@ public enum WorkerMain {
             var limit = rlimit(rlim_cur: rlim_t(config.memoryLimitBytes), rlim_max: rlim_t(config.memoryLimitBytes))
             setrlimit(Int32(RLIMIT_AS.rawValue), &limit)
         }
+        closeInheritedDescriptors(keeping: [0, 1, 2, config.commandFD, config.dataFD])
         // Processes the plugin starts must not inherit the protocol pipes.
         _ = fcntl(config.commandFD, F_SETFD, FD_CLOEXEC)
         _ = fcntl(config.dataFD, F_SETFD, FD_CLOEXEC)

@@ -1,0 +1,149 @@
+import ArgumentParser
+import Backtest
+import CasparianCore
+import Foundation
+import PluginHost
+
+struct BacktestCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "backtest",
+        abstract: "Run plugins over a corpus against their contracts (known-bad files first).",
+        discussion: """
+            CI mode: every plugin in PLUGINS_DIR runs over the files of --corpus that its `pattern` \
+            claims, against its contract.json, with no workspace (nothing is written but --junit). \
+            Files that failed earlier in the run's history go first; when they still fail the \
+            run stops early (--no-fail-fast runs everything).
+
+            Exit codes: 0 every plugin met --min-pass-rate, 1 one did not, 2 usage or configuration error.
+
+            Example (one of four CI jobs):
+              casparian backtest plugins/ --corpus data/ --shard 2/4 --junit backtest-2.xml
+            """)
+
+    @Argument(help: "The folder holding plugin folders (each with parser.py and contract.json).")
+    var pluginsDir: String
+
+    @Option(help: "The folder of files to test.")
+    var corpus: String?
+
+    @Option(help: "Only this plugin (by name).")
+    var plugin: String?
+
+    @Option(name: .customLong("min-pass-rate"), help: "The share of files (0–1) that must pass.")
+    var minPassRate: Double = 1.0
+
+    @Option(help: "Write JUnit XML to this file.")
+    var junit: String?
+
+    @Option(help: "Run only shard K of N (K/N), split deterministically by path.")
+    var shard: String?
+
+    @Flag(name: .customLong("no-fail-fast"), help: "Test every file even when the known-bad ones still fail.")
+    var noFailFast = false
+
+    @Option(help: "Workers in parallel (default: one per core).")
+    var jobs: Int?
+
+    @Option(name: .customLong("timeout"), help: "Seconds one file may take.")
+    var fileTimeout: Int = 300
+
+    @Flag(help: "Print a JSON report.")
+    var json = false
+
+    @Flag(help: "No progress output.")
+    var quiet = false
+
+    @OptionGroup var python: PythonOptions
+
+    func validate() throws {
+        guard (0...1).contains(minPassRate) else { throw ValidationError("--min-pass-rate takes a number from 0 to 1 (got \(minPassRate))") }
+        if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
+        guard fileTimeout > 0 else { throw ValidationError("--timeout must be at least 1 second") }
+    }
+
+    func run() async throws {
+        try await CLIErrors.guarding {
+            guard let corpus else {
+                throw CasparianError(.usage, "backtest needs --corpus DIR: the folder of files to run the plugins over",
+                                     hint: "e.g. casparian backtest \(pluginsDir) --corpus data/")
+            }
+            var options = BacktestOptions()
+            options.failFast = !noFailFast
+            options.minPassRate = minPassRate
+            options.parallelism = jobs
+            options.shard = try shard.map { try Shard(parsing: $0) }
+            let suite = CorpusBacktest(pluginsDirectory: URL(fileURLWithPath: pluginsDir), corpus: URL(fileURLWithPath: corpus),
+                                       pluginName: plugin, options: options)
+            let plans = try suite.plan()
+            var limits = WorkerLimits()
+            limits.fileTimeout = .seconds(fileTimeout)
+            let pool = WorkerPool(environment: python.environment(pluginDirectory: plans.first?.plugin.url), limits: limits,
+                                  size: jobs ?? ProcessInfo.processInfo.activeProcessorCount)
+            defer { pool.shutdown() }
+            let bar = ProgressReporter(label: "backtest", unit: "files", quiet: quiet || json)
+            let reports = try await suite.run(plans, pool: pool) { name, p in
+                bar.update(done: p.tested, total: p.total, detail: name)
+            }
+            bar.finish()
+            if let junit {
+                do {
+                    try Data(JUnitReport.xml(for: reports, corpusRoot: suite.corpus.standardizedFileURL.path).utf8)
+                        .write(to: URL(fileURLWithPath: junit), options: .atomic)
+                } catch {
+                    throw CasparianError(.usage, "cannot write JUnit report to \(junit): \(error.localizedDescription)",
+                                         hint: "check that its folder exists and is writable")
+                }
+            }
+            let ok = reports.allSatisfy { $0.status == .passed }
+            if json {
+                try Output.printJSON(CIReport(passed: ok, minPassRate: minPassRate, shard: options.shard?.description, plugins: reports))
+            } else {
+                for (plan, report) in zip(plans, reports) {
+                    BacktestPrinter.print(report, contract: plan.contract?.version, excluded: plan.excluded, root: suite.corpus.standardizedFileURL.path)
+                }
+            }
+            if !ok { throw ExitCode(1) }
+        }
+    }
+}
+
+struct CIReport: Encodable {
+    var passed: Bool
+    var minPassRate: Double
+    var shard: String?
+    var plugins: [BacktestReport]
+}
+
+/// The human form of a backtest report.
+enum BacktestPrinter {
+    static func print(_ r: BacktestReport, contract: Int?, excluded: Int, root: String?) {
+        let mark = r.status == .passed ? Style.green("✔") : Style.red("✘")
+        var head = "\(mark) \(Style.bold(r.plugin)) \(r.parserVersion)"
+        head += contract.map { "  contract v\($0)" } ?? Style.yellow("  no contract (a file passes when the plugin runs cleanly)")
+        Output.line(head)
+        var line = "  \(r.filesPassed)/\(r.filesTested) files passed (\(String(format: "%.1f", r.passRate * 100))%)"
+        if r.filesSkipped > 0 { line += ", \(r.filesSkipped) not run" }
+        if excluded > 0 { line += ", \(excluded) excluded by the contract" }
+        line += " in \(String(format: "%.1f", Double(r.durationMilliseconds) / 1000))s"
+        Output.line(line)
+        if r.knownBadTested > 0 {
+            Output.line("  files that failed before: \(r.knownBadPassed)/\(r.knownBadTested) pass now")
+        }
+        if let reason = r.stopReason, r.earlyStopped { Output.line(Style.yellow("  stopped early: ") + reason) }
+        for c in r.clusters.prefix(5) {
+            var t = "  • \(c.category.rawValue)"
+            if let col = c.column { t += " [\(col)]" }
+            t += ": \(c.files) file\(c.files == 1 ? "" : "s") — \(c.pattern.prefix(100))"
+            Output.line(t)
+            Output.line(Style.dim("    → ") + c.suggestion)
+        }
+        let worst = r.worstFiles.prefix(8)
+        if !worst.isEmpty {
+            Output.line("  worst files:")
+            for f in worst {
+                let name = FailureAnalysis.relative(f.path, root)
+                Output.line("    \(name): \((f.message ?? "").prefix(140))")
+            }
+        }
+    }
+}
