@@ -1,0 +1,17 @@
+/// How `execute` runs a plugin into tables.
+public struct ExecuteOptions: Sendable, Equatable {
+    /// Re-run every file, even those unchanged since their last successful
+    /// write with the same parser version.
+    public var force = false
+    /// A file whose share of rows that violate the contract passes this
+    /// fails as a whole (nothing of it is written); below it, the bad rows
+    /// go to the quarantine table and the rest are written.
+    public var quarantineThreshold = 0.05
+    /// Violating rows tracked per file; a file with more fails as a whole.
+    public var maxQuarantinedRowsPerFile = 10_000
+    /// Files parsed but not yet written that may wait for the writer (memory bound).
+    public var writeQueueDepth = 4
+    public var parallelism: Int?
+
+    public init() {}
+}

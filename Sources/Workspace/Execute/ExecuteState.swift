@@ -1,0 +1,78 @@
+import Foundation
+import PluginHost
+
+/// The shared tally of one execute run, updated from lanes and the writer.
+final class ExecuteState: @unchecked Sendable {
+    private let lock = NSLock()
+    private let total: Int
+    private let skipped: Int
+    private let started: ContinuousClock.Instant
+    private var files: [Int: FileAccumulator] = [:]
+    private var ok = 0
+    private var failed: [ExecuteReport.FileFailure] = []
+    private var rows = 0
+    private var quarantined = 0
+    private(set) var fileRows: [(path: String, status: String, category: String?, message: String?, rows: Int, durationMilliseconds: Int)] = []
+
+    init(total: Int, skipped: Int, started: ContinuousClock.Instant) {
+        self.total = total
+        self.skipped = skipped
+        self.started = started
+    }
+
+    func file(_ index: Int, path: String, cap: Int) -> FileAccumulator {
+        lock.withLock {
+            if let f = files[index] { return f }
+            let f = FileAccumulator(path: path, cap: cap)
+            files[index] = f
+            return f
+        }
+    }
+
+    func take(_ index: Int, path: String, cap: Int) -> FileAccumulator {
+        lock.withLock { files.removeValue(forKey: index) ?? FileAccumulator(path: path, cap: cap) }
+    }
+
+    func ok(_ path: String, rows n: Int, quarantined q: Int, duration: Duration) {
+        lock.withLock {
+            ok += 1
+            rows += n
+            quarantined += q
+            fileRows.append((path, "ok", q > 0 ? "quarantined" : nil, q > 0 ? "\(q) values quarantined" : nil, n, ms(duration)))
+        }
+    }
+
+    func fail(_ path: String, category: String, message: String, duration: Duration) {
+        lock.withLock {
+            failed.append(.init(path: path, category: category, message: message))
+            fileRows.append((path, "failed", category, message, 0, ms(duration)))
+        }
+    }
+
+    var progress: ExecuteProgress {
+        lock.withLock {
+            let elapsed = seconds(ContinuousClock.now - started)
+            let done = ok + failed.count + skipped
+            let rate = elapsed > 0 ? Double(rows) / elapsed : 0
+            let filesRate = elapsed > 0 ? Double(done - skipped) / elapsed : 0
+            let eta: Double? = filesRate > 0 ? Double(total - done) / filesRate : nil
+            return ExecuteProgress(filesDone: done, filesTotal: total, rowsWritten: rows, rowsPerSecond: rate, etaSeconds: eta)
+        }
+    }
+
+    func report(runID: String, plugin: PluginDirectory, contractVersion: Int, tables: [String], cancelled: Bool,
+                duration: Duration) -> ExecuteReport {
+        lock.withLock {
+            let s = seconds(duration)
+            return ExecuteReport(
+                runID: runID, plugin: plugin.name, parserVersion: plugin.version, contractVersion: contractVersion,
+                status: cancelled ? .cancelled : (failed.isEmpty ? .done : .failed), filesTotal: total, filesOK: ok,
+                filesFailed: failed.count, filesSkipped: skipped, rowsWritten: rows, rowsQuarantined: quarantined,
+                tables: tables, failures: Array(failed.sorted { $0.path < $1.path }.prefix(50)),
+                durationMilliseconds: ms(duration), rowsPerSecond: s > 0 ? Double(rows) / s : 0)
+        }
+    }
+}
+
+func ms(_ d: Duration) -> Int { Int(d.components.seconds * 1000 + d.components.attoseconds / 1_000_000_000_000_000) }
+func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }

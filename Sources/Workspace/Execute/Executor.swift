@@ -1,0 +1,136 @@
+import Backtest
+import Catalog
+import CasparianCore
+import Contracts
+import Foundation
+import Logging
+import PluginHost
+
+/// Runs an approved plugin over files into the output database: parsed
+/// rows are validated and normalised against the contract on the worker
+/// pool's lanes, and one writer thread writes each file atomically while
+/// Python goes on parsing the next files.
+public final class Executor: Sendable {
+    public let workspace: Workspace
+    public let pool: WorkerPool
+    private let logger: Logger
+
+    public init(workspace: Workspace, pool: WorkerPool, logger: Logger = Logger(label: "casparian.execute")) {
+        self.workspace = workspace
+        self.pool = pool
+        self.logger = logger
+    }
+
+    public func run(plugin: PluginDirectory, contract: SchemaContract, files: [String], scopeID: String?,
+                    options: ExecuteOptions = ExecuteOptions(), runID existingRunID: String? = nil,
+                    progress: @escaping @Sendable (ExecuteProgress) -> Void = { _ in }) async throws -> ExecuteReport {
+        let started = ContinuousClock.now
+        let store = try workspace.openOutput()
+        let outputs = try store.prepare(plugin: plugin.name, contractVersion: contract.version, schemas: contract.schemas)
+        let catalog = workspace.catalog
+        let runID = try existingRunID ?? catalog.startRun(kind: "execute", plugin: plugin.name, scopeID: scopeID,
+                                                          parserVersion: plugin.version, contractID: contract.id,
+                                                          contractVersion: contract.version)
+        var validators: [String: ContractValidator] = [:]
+        for s in contract.schemas { validators[s.output] = try ContractValidator(schema: s) }
+
+        // Idempotence: skip files unchanged since a successful write by this parser version.
+        let previous = options.force ? [:] : try store.writtenFiles(plugin: plugin.name)
+        var todo: [String] = []
+        var skipped = 0
+        for f in files where !contract.excludes(file: f) {
+            if let last = previous[f], last.parserVersion == plugin.version, last.fingerprint == Self.fingerprint(f) {
+                skipped += 1
+            } else {
+                todo.append(f)
+            }
+        }
+        let state = ExecuteState(total: todo.count + skipped, skipped: skipped, started: started)
+        let writer = SerialWriter(depth: options.writeQueueDepth)
+        let jobs = todo.enumerated().map { ParseJob(index: $0, path: $1) }
+        let checker = ContractRoutes(contract: contract, validators: validators)
+        var cancelled = false
+        do {
+            try await pool.run(
+                plugin: plugin, jobs: jobs, parallelism: options.parallelism,
+                callbacks: ParseCallbacks(
+                    onEvent: { job, event in
+                        guard case .batch(let b) = event else { return }
+                        state.file(job.index, path: job.path, cap: options.maxQuarantinedRowsPerFile).add(b, routes: checker)
+                    },
+                    onFinish: { job, outcome, duration in
+                        let file = state.take(job.index, path: job.path, cap: options.maxQuarantinedRowsPerFile)
+                        switch outcome {
+                        case .failed(let f):
+                            state.fail(job.path, category: f.category.rawValue, message: f.summary, duration: duration)
+                            progress(state.progress)
+                        case .parsed:
+                            switch file.prepareWrite(threshold: options.quarantineThreshold) {
+                            case .failure(let category, let message):
+                                state.fail(job.path, category: category, message: message, duration: duration)
+                                progress(state.progress)
+                            case .write(let batches, let quarantine):
+                                let write = FileWrite(file: job.path, run: runID, parserVersion: plugin.version,
+                                                      fingerprint: Self.fingerprint(job.path), batches: batches, quarantine: quarantine)
+                                writer.submit {
+                                    do {
+                                        let summary = try store.writeFile(write, outputs: outputs)
+                                        state.ok(job.path, rows: summary.totalRows, quarantined: summary.quarantined, duration: duration)
+                                    } catch {
+                                        state.fail(job.path, category: "write_error", message: "\(error)", duration: duration)
+                                    }
+                                    progress(state.progress)
+                                }
+                            }
+                        }
+                    }))
+        } catch is CancellationError {
+            cancelled = true
+        }
+        writer.drain()
+        let report = state.report(runID: runID, plugin: plugin, contractVersion: contract.version, tables: outputs.allTables,
+                                  cancelled: cancelled, duration: ContinuousClock.now - started)
+        try catalog.recordRunFiles(runID: runID, results: state.fileRows)
+        try catalog.finishRun(id: runID, status: cancelled ? .cancelled : (report.status == .done ? .done : .failed),
+                              resultJSON: String(decoding: try JSONEncoder().encode(report), as: UTF8.self))
+        return report
+    }
+
+    /// Size and modification time: what "unchanged since the last run" means.
+    static func fingerprint(_ path: String) -> String? {
+        guard let a = try? FileManager.default.attributesOfItem(atPath: path) else { return nil }
+        let size = (a[.size] as? NSNumber)?.int64Value ?? -1
+        let mtime = (a[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
+        return "\(size):\(Int64(mtime * 1000))"
+    }
+}
+
+/// Which validator checks a plugin output from a given file (splits route
+/// some files' rows to their own schema).
+struct ContractRoutes: @unchecked Sendable {
+    let contract: SchemaContract
+    let validators: [String: ContractValidator]
+
+    func validator(output: String, file: String) -> ContractValidator? {
+        contract.schema(forPluginOutput: output, file: file).flatMap { validators[$0.output] }
+    }
+}
+
+/// Runs writes one at a time on its own thread, with at most `depth`
+/// waiting: a full queue blocks the submitting lane (backpressure).
+final class SerialWriter: @unchecked Sendable {
+    private let queue = DispatchQueue(label: "casparian.output-writer")
+    private let slots: DispatchSemaphore
+
+    init(depth: Int) { slots = DispatchSemaphore(value: max(1, depth)) }
+
+    func submit(_ work: @escaping @Sendable () -> Void) {
+        slots.wait()
+        queue.async { [slots] in
+            work()
+            slots.signal()
+        }
+    }
+
+    func drain() { queue.sync {} }
+}
