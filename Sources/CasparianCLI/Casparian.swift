@@ -16,7 +16,10 @@ struct Casparian: AsyncParsableCommand {
             2 usage or configuration error, 3 internal error.
             """,
         version: version,
-        subcommands: [BacktestCommand.self, ScanCommand.self, PreviewCommand.self, WorkerCommand.self, DebugWriteOutputCommand.self]
+        subcommands: [
+            ScanCommand.self, ScopeCommand.self, TagCommand.self, UntagCommand.self, PreviewCommand.self,
+            BacktestCommand.self, QueryCommand.self, OutputCommand.self, WorkerCommand.self, DebugWriteOutputCommand.self,
+        ]
     )
 }
 

@@ -131,6 +131,17 @@ extension Catalog {
                 CREATE INDEX failure_history_by_file ON failure_history(plugin, scope_key, file_id);
                 """)
         }
+        m.registerMigration("v2-workspace-scope-stamps") { db in
+            // What each scope saw of a file at its last refresh, so that a
+            // refresh of one scope reports changes even when another scope
+            // already updated the shared `files` row.
+            try db.execute(sql: """
+                ALTER TABLE scope_files ADD COLUMN size INTEGER;
+                ALTER TABLE scope_files ADD COLUMN mtime REAL;
+                ALTER TABLE scopes ADD COLUMN include_hidden INTEGER NOT NULL DEFAULT 0;
+                CREATE INDEX file_tags_by_tag ON file_tags(tag);
+                """)
+        }
         return m
     }()
 }
