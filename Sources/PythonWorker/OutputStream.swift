@@ -90,6 +90,8 @@ final class OutputStream {
     func resetForFile() {
         rowsInFile = 0
         openRows = false
+        // The host forgets declarations between files: declare again.
+        columnsSent = 0
     }
 }
 
