@@ -16,7 +16,7 @@ struct Casparian: AsyncParsableCommand {
             2 usage or configuration error, 3 internal error.
             """,
         version: version,
-        subcommands: [PreviewCommand.self, WorkerCommand.self]
+        subcommands: [PreviewCommand.self, DiscoverCommand.self, WorkerCommand.self]
     )
 }
 

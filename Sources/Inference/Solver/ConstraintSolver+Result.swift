@@ -109,7 +109,7 @@ extension ConstraintSolver {
         var parts: [String] = []
         for (label, e) in others.sorted(by: { $0.value.files > $1.value.files }) {
             out.distribution?.append(.init(candidate: label, files: e.files, values: e.values, sampleFiles: e.sample))
-            let more = e.files > e.sample.count ? ", …" : ""
+            let more = e.files > e.sample.count ? ", … (\(e.files - e.sample.count) more)" : ""
             parts.append("\(e.files) \(e.files == 1 ? "file" : "files") \(label): \(e.sample.joined(separator: ", "))\(more)")
             if out.evidence.count < options.maxEvidence {
                 out.evidence.append(.init(file: e.sample.first, row: nil, value: e.example ?? "",

@@ -55,7 +55,7 @@ enum HypothesisTests {
             case .integer, .notNumeric: return ("not a number", false)
             }
         case 3..<CandidateSet.firstFormatBit:
-            return ("text, not a typed \(HypothesisSpace.type(ofBit: bit).rawValue) value", false)
+            return ("text: only a plugin's typed date/time values prove a temporal type without a format", false)
         default:
             let f = formats[bit - CandidateSet.firstFormatBit]
             if case .outOfRange(let field, let v) = f.match(b) {
