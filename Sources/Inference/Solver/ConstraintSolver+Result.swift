@@ -37,7 +37,26 @@ extension ConstraintSolver {
             out.question = ambiguityQuestion(candidates, sameType: types.count == 1)
             return out
         }
-        return fileContradiction(out) ?? out
+        return fileContradiction(out) ?? keepWordsAsText(out)
+    }
+
+    /// In a text column nothing shows that `NONE` or `NA` means "no value"
+    /// (TPC-H ships `NONE` as an instruction), so those words stay data;
+    /// only empty text is null.
+    private func keepWordsAsText(_ base: ColumnInference) -> ColumnInference {
+        guard global.wordNulls > 0 else { return base }
+        var out = base
+        let words = out.nullSentinels.filter { !$0.isEmpty }
+        out.nullSentinels = out.nullSentinels.filter(\.isEmpty)
+        out.valuesAnalysed += global.wordNulls
+        out.nullCount -= global.wordNulls
+        out.nullable = out.nullCount > 0
+        if out.evidence.count < options.maxEvidence {
+            out.evidence.append(.init(file: nil, row: nil, value: words.joined(separator: ", "), eliminated: [],
+                                      reason: "\(global.wordNulls) null-looking words kept as text: in a string column "
+                                          + "nothing proves they mean null"))
+        }
+        return out
     }
 
     private func ambiguityQuestion(_ candidates: [ColumnInference.Candidate], sameType: Bool) -> String {

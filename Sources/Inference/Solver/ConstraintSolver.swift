@@ -110,7 +110,10 @@ public struct ConstraintSolver: Sendable {
     @inline(__always)
     mutating func recordNull(sentinel: Int?) {
         file.nulls += 1
-        if let sentinel { global.sentinelBits |= 1 << UInt64(sentinel) }
+        if let sentinel {
+            global.sentinelBits |= 1 << UInt64(sentinel)
+            if sentinel != NullSentinels.emptyIndex { global.wordNulls += 1 }
+        }
     }
 
     /// True once the column is decided by what was seen so far (one
@@ -210,6 +213,8 @@ struct ColumnTally: Sendable {
     var dissent = 0
     var filesWithValues = 0
     var sentinelBits: UInt64 = 0
+    /// Nulls that were sentinel words (`NA`, `NONE`), not empty text.
+    var wordNulls = 0
     /// Optional-fraction formats for which some value had a fraction.
     var fractionBits: UInt64 = 0
     /// Hypotheses for which evidence of elimination is already kept.
