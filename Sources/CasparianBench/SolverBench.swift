@@ -66,6 +66,17 @@ enum SolverBench {
         print("solver: \(types.joined(separator: " "))")
         print("solver: plain pass over the same values \(String(format: "%.1f", floorRate))M values/s; solver / plain pass = \(String(format: "%.2f", rate / floorRate))x")
         print("solver: target 50M values/s → \(String(format: "%.2f", rate / 50))x the target")
+        var perColumn: [String] = []
+        for (c, name) in b.columnNames.enumerated() {
+            var one = RowBatch(output: "bench", columnNames: [name])
+            one.columns[0] = b.columns[c]
+            let start = ContinuousClock.now
+            var inference = StreamingInference()
+            inference.feed(batch: one, file: "bench")
+            _ = inference.finish()
+            perColumn.append("\(name) \(String(format: "%.0f", Double(rows) / seconds(ContinuousClock.now - start) / 1e6))M/s")
+        }
+        print("solver: per column: " + perColumn.joined(separator: ", "))
         try csvRecords()
     }
 

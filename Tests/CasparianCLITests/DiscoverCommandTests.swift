@@ -84,3 +84,24 @@ struct DiscoverCommandTests {
         #expect(plugin.stderr.contains("no plugin nope"))
     }
 }
+
+@Suite("casparian discover with the Python csv plugin (built binary)")
+struct PythonCSVPluginTests {
+    /// `plugins/csv/parser.py` is the same plugin as the native reader, in
+    /// Python: run in workers, it must prove the same things.
+    @Test func pythonPluginAgreesWithTheNativeReader() throws {
+        let ws = try DiscoverCommandTests.workspace()
+        let python = try BuiltBinary.run(["discover", "examples/sales/data", "--plugin", "plugins/csv", "--json", "--workspace", ws])
+        #expect(python.status == 0, "stderr: \(python.stderr)")
+        let native = try BuiltBinary.run(["discover", "examples/sales/data", "--json", "--workspace", ws])
+        func summary(_ r: BuiltBinary.Result) throws -> [String] {
+            let doc = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+            let outputs = try #require(doc["outputs"] as? [[String: Any]])
+            let columns = try #require(outputs.first?["columns"] as? [[String: Any]])
+            return columns.map { c in
+                "\(c["name"]!) \(c["type"]!) \(c["status"]!) \(c["nullable"]!)"
+            }
+        }
+        #expect(try summary(python) == summary(native))
+    }
+}

@@ -14,7 +14,7 @@ enum HypothesisTests {
     /// formats in `fractions` when the text carried a fraction.
     @inline(__always)
     static func survivors(of b: UnsafeBufferPointer<UInt8>, among mask: CandidateSet,
-                          fractions: inout UInt64) -> CandidateSet {
+                          formats: UnsafeMutableBufferPointer<TemporalFormat>, fractions: inout UInt64) -> CandidateSet {
         var out: UInt64 = 0
         let m = mask.bits
         if m & 0b111 != 0 {
