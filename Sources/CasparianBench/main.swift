@@ -6,6 +6,7 @@ import Foundation
 let benches: [String: () throws -> Void] = [
     "frames": FrameBench.run,
     "pool": PoolBench.run,
+    "solver": SolverBench.run,
 ]
 
 let name = CommandLine.arguments.dropFirst().first ?? ""

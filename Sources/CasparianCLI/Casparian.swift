@@ -17,7 +17,7 @@ struct Casparian: AsyncParsableCommand {
             """,
         version: version,
         subcommands: [
-            ScanCommand.self, ScopeCommand.self, TagCommand.self, UntagCommand.self, PreviewCommand.self,
+            ScanCommand.self, ScopeCommand.self, TagCommand.self, UntagCommand.self, PreviewCommand.self, DiscoverCommand.self,
             BacktestCommand.self, QueryCommand.self, OutputCommand.self, WorkerCommand.self, DebugWriteOutputCommand.self,
         ]
     )

@@ -3,6 +3,9 @@ extension NullSentinels {
     /// which it saw as bits of a `UInt64`.
     static let ordered: [[UInt8]] = standard.sorted().map { Array($0.utf8) }
     static let longest = ordered.map(\.count).max() ?? 0
+    /// At least `longest` (a test checks), as a literal so the hot path
+    /// reads a constant.
+    static let maxLength = 9
 
     /// For each first byte, whether some sentinel starts with it: rejects
     /// most values (digits, most letters) with one load.
@@ -16,7 +19,12 @@ extension NullSentinels {
     /// The index in `ordered` of the sentinel the trimmed bytes are, or nil.
     @inline(__always)
     static func index(of b: UnsafeBufferPointer<UInt8>) -> Int? {
-        guard b.count <= longest else { return nil }
+        index(of: b, firstBytes: firstBytes, emptyIndex: emptyIndex)
+    }
+
+    @inline(__always)
+    static func index(of b: UnsafeBufferPointer<UInt8>, firstBytes: UnsafeMutablePointer<Bool>, emptyIndex: Int) -> Int? {
+        guard b.count <= maxLength else { return nil }
         if b.isEmpty { return emptyIndex }
         guard firstBytes[Int(b[0])] else { return nil }
         return slowIndex(of: b)

@@ -173,3 +173,18 @@ struct ConstraintSolverTests {
         #expect(s.isSettled(minValues: 10))
     }
 }
+
+@Suite("Constraint solver: text columns")
+struct TextColumnSentinelTests {
+    @Test func nullLookingWordsInTextColumnsAreData() {
+        var values: [String?] = (0..<40).map { "instruction \($0)" }
+        values[3] = "NONE"
+        values[5] = ""
+        let r = solve(values)
+        #expect(r.type == .string)
+        #expect(r.nullSentinels == [""])
+        #expect(r.nullCount == 1)
+        #expect(r.valuesAnalysed == 39)
+        #expect(r.evidence.contains { $0.value == "NONE" })
+    }
+}

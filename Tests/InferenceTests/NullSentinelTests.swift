@@ -1,4 +1,4 @@
-import Inference
+@testable import Inference
 import Testing
 
 @Suite("Null sentinels")
@@ -11,5 +11,13 @@ struct NullSentinelTests {
     @Test(arguments: ["0", "No", "n", "NAN1", "Nancy", "—x"])
     func realValuesAreNotSentinels(_ text: String) {
         #expect(NullSentinels.match(Substring(text)) == nil)
+    }
+}
+
+@Suite("Null sentinels on bytes")
+struct NullSentinelBytesTests {
+    @Test func maxLengthCoversEverySentinel() {
+        #expect(NullSentinels.longest <= NullSentinels.maxLength)
+        #expect(NullSentinels.ordered.count <= 64)
     }
 }

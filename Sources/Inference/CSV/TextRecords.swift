@@ -26,6 +26,27 @@ public struct TextRecords: Sendable {
         return bytes.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[lo..<hi])) }
     }
 
+    /// Calls `body` with the 0-based record index and the bytes of field
+    /// `column` of every record (nil where a record is shorter): the fast
+    /// column-wise pass inference uses.
+    @inline(__always)
+    public func forEachField(column: Int, _ body: (Int, UnsafeBufferPointer<UInt8>?) -> Void) {
+        bytes.withUnsafeBufferPointer { data in
+            fieldBounds.withUnsafeBufferPointer { bounds in
+                recordStarts.withUnsafeBufferPointer { starts in
+                    for r in 0..<(starts.count - 1) {
+                        let f = starts[r] + column
+                        if f < starts[r + 1] {
+                            body(r, UnsafeBufferPointer(rebasing: data[bounds[f]..<bounds[f + 1]]))
+                        } else {
+                            body(r, nil)
+                        }
+                    }
+                }
+            }
+        }
+    }
+
     /// A field as text; nil when the record is shorter.
     public func field(_ record: Int, _ column: Int) -> String? {
         withField(record, column) { $0.map { String(decoding: $0, as: UTF8.self) } }

@@ -37,7 +37,26 @@ extension ConstraintSolver {
             out.question = ambiguityQuestion(candidates, sameType: types.count == 1)
             return out
         }
-        return fileContradiction(out) ?? out
+        return fileContradiction(out) ?? keepWordsAsText(out)
+    }
+
+    /// In a text column nothing shows that `NONE` or `NA` means "no value"
+    /// (TPC-H ships `NONE` as an instruction), so those words stay data;
+    /// only empty text is null.
+    private func keepWordsAsText(_ base: ColumnInference) -> ColumnInference {
+        guard global.wordNulls > 0 else { return base }
+        var out = base
+        let words = out.nullSentinels.filter { !$0.isEmpty }
+        out.nullSentinels = out.nullSentinels.filter(\.isEmpty)
+        out.valuesAnalysed += global.wordNulls
+        out.nullCount -= global.wordNulls
+        out.nullable = out.nullCount > 0
+        if out.evidence.count < options.maxEvidence {
+            out.evidence.append(.init(file: nil, row: nil, value: words.joined(separator: ", "), eliminated: [],
+                                      reason: "\(global.wordNulls) null-looking words kept as text: in a string column "
+                                          + "nothing proves they mean null"))
+        }
+        return out
     }
 
     private func ambiguityQuestion(_ candidates: [ColumnInference.Candidate], sameType: Bool) -> String {
@@ -109,7 +128,7 @@ extension ConstraintSolver {
         var parts: [String] = []
         for (label, e) in others.sorted(by: { $0.value.files > $1.value.files }) {
             out.distribution?.append(.init(candidate: label, files: e.files, values: e.values, sampleFiles: e.sample))
-            let more = e.files > e.sample.count ? ", …" : ""
+            let more = e.files > e.sample.count ? ", … (\(e.files - e.sample.count) more)" : ""
             parts.append("\(e.files) \(e.files == 1 ? "file" : "files") \(label): \(e.sample.joined(separator: ", "))\(more)")
             if out.evidence.count < options.maxEvidence {
                 out.evidence.append(.init(file: e.sample.first, row: nil, value: e.example ?? "",

@@ -24,6 +24,8 @@ public struct ConstraintSolver: Sendable {
     var currentFile: String?
     var file = FileTally()
     var global = ColumnTally()
+    /// Shared tables, held here so the hot path reads no lazy globals.
+    let tables = SolverTables.shared
 
     public init(name: String, options: SolverOptions = SolverOptions()) {
         self.name = name
@@ -57,19 +59,19 @@ public struct ConstraintSolver: Sendable {
         case .bool:
             feedTyped(.boolean, value, row: row)
         case .float(let d):
-            if d.isNaN { recordNull(sentinel: NullSentinels.nanIndex) } else { feedTyped(.float64, value, row: row) }
+            if d.isNaN { recordNull(sentinel: tables.nanIndex) } else { feedTyped(.float64, value, row: row) }
         case .decimal(let s):
             var s = s
             let verdict = s.withUTF8 { TextScalars.numeric(TextScalars.trimmed($0)) }
             feedTyped(verdict == .integer ? .int64 | .float64 : verdict == .decimal ? .float64 : .empty, value, row: row)
         case .date:
-            feedTyped(HypothesisSpace.dateBits, value, row: row)
+            feedTyped(tables.dateBits, value, row: row)
         case .time:
-            feedTyped(HypothesisSpace.timeBits, value, row: row)
+            feedTyped(tables.timeBits, value, row: row)
         case .timestamp:
-            feedTyped(HypothesisSpace.timestampBits, value, row: row)
+            feedTyped(tables.timestampBits, value, row: row)
         case .timestampTZ:
-            feedTyped(HypothesisSpace.timestampTZBits, value, row: row)
+            feedTyped(tables.timestampTZBits, value, row: row)
         case .bytes:
             feedTyped(.empty, value, row: row)
         }
@@ -80,7 +82,8 @@ public struct ConstraintSolver: Sendable {
     @inline(__always)
     public mutating func feed(text raw: UnsafeBufferPointer<UInt8>, row: Int) {
         let b = TextScalars.trimmed(raw)
-        if b.count <= NullSentinels.longest, let s = NullSentinels.index(of: b) {
+        if b.count <= NullSentinels.maxLength, let s = NullSentinels.index(of: b, firstBytes: tables.sentinelFirstBytes,
+                                                                            emptyIndex: tables.emptySentinel) {
             recordNull(sentinel: s)
             return
         }
@@ -88,7 +91,8 @@ public struct ConstraintSolver: Sendable {
         if file.values == 1 { noteExample(String(decoding: b, as: UTF8.self)) }
         let mask = file.mask
         if mask.isEmpty { return }
-        let survivors = HypothesisTests.survivors(of: b, among: mask, fractions: &global.fractionBits)
+        let survivors = HypothesisTests.survivors(of: b, among: mask, formats: tables.formats,
+                                                  fractions: &global.fractionBits)
         if survivors != mask { eliminate(mask: mask, survivors: survivors, row: row, text: b, value: nil) }
     }
 
@@ -110,7 +114,10 @@ public struct ConstraintSolver: Sendable {
     @inline(__always)
     mutating func recordNull(sentinel: Int?) {
         file.nulls += 1
-        if let sentinel { global.sentinelBits |= 1 << UInt64(sentinel) }
+        if let sentinel {
+            global.sentinelBits |= 1 << UInt64(sentinel)
+            if sentinel != tables.emptySentinel { global.wordNulls += 1 }
+        }
     }
 
     /// True once the column is decided by what was seen so far (one
@@ -210,6 +217,8 @@ struct ColumnTally: Sendable {
     var dissent = 0
     var filesWithValues = 0
     var sentinelBits: UInt64 = 0
+    /// Nulls that were sentinel words (`NA`, `NONE`), not empty text.
+    var wordNulls = 0
     /// Optional-fraction formats for which some value had a fraction.
     var fractionBits: UInt64 = 0
     /// Hypotheses for which evidence of elimination is already kept.
@@ -218,4 +227,22 @@ struct ColumnTally: Sendable {
     var dissentSamples: [ColumnInference.Evidence] = []
     var groups: [UInt64: FileGroup] = [:]
     var example: String?
+}
+
+/// The solver's lookup tables, built once and shared by every column.
+struct SolverTables: @unchecked Sendable {
+    let formats: UnsafeMutableBufferPointer<TemporalFormat>
+    let sentinelFirstBytes: UnsafeMutablePointer<Bool>
+    let emptySentinel: Int
+    let nanIndex: Int?
+    let dateBits: CandidateSet
+    let timeBits: CandidateSet
+    let timestampBits: CandidateSet
+    let timestampTZBits: CandidateSet
+
+    static let shared = SolverTables(
+        formats: HypothesisTests.formats, sentinelFirstBytes: NullSentinels.firstBytes,
+        emptySentinel: NullSentinels.emptyIndex, nanIndex: NullSentinels.nanIndex,
+        dateBits: HypothesisSpace.dateBits, timeBits: HypothesisSpace.timeBits,
+        timestampBits: HypothesisSpace.timestampBits, timestampTZBits: HypothesisSpace.timestampTZBits)
 }

@@ -14,7 +14,7 @@ enum HypothesisTests {
     /// formats in `fractions` when the text carried a fraction.
     @inline(__always)
     static func survivors(of b: UnsafeBufferPointer<UInt8>, among mask: CandidateSet,
-                          fractions: inout UInt64) -> CandidateSet {
+                          formats: UnsafeMutableBufferPointer<TemporalFormat>, fractions: inout UInt64) -> CandidateSet {
         var out: UInt64 = 0
         let m = mask.bits
         if m & 0b111 != 0 {
@@ -55,7 +55,7 @@ enum HypothesisTests {
             case .integer, .notNumeric: return ("not a number", false)
             }
         case 3..<CandidateSet.firstFormatBit:
-            return ("text, not a typed \(HypothesisSpace.type(ofBit: bit).rawValue) value", false)
+            return ("text: only a plugin's typed date/time values prove a temporal type without a format", false)
         default:
             let f = formats[bit - CandidateSet.firstFormatBit]
             if case .outOfRange(let field, let v) = f.match(b) {

@@ -42,7 +42,12 @@ public struct StreamingInference: Sendable {
             for (c, name) in batch.columnNames.enumerated() {
                 let k = out.column(name, options: options.solver)
                 let values = batch.columns[c]
-                for (i, v) in values.enumerated() { out.solvers[k].feed(v, row: batch.firstRow + i) }
+                let first = batch.firstRow
+                out.solvers[k].withFileState { solver in
+                    values.withUnsafeBufferPointer { vs in
+                        for i in 0..<vs.count { solver.feed(vs[i], row: first + i) }
+                    }
+                }
                 out.covered[k] += values.count
             }
             out.rowsInFile += batch.rowCount
@@ -62,10 +67,8 @@ public struct StreamingInference: Sendable {
             for (c, name) in columns.enumerated() {
                 let k = out.column(name, options: options.solver)
                 out.solvers[k].withFileState { solver in
-                    for r in 0..<n {
-                        records.withField(r, c) { field in
-                            if let field { solver.feed(text: field, row: first + r) } else { solver.recordNull(sentinel: nil) }
-                        }
+                    records.forEachField(column: c) { r, field in
+                        if let field { solver.feed(text: field, row: first + r) } else { solver.recordNull(sentinel: nil) }
                     }
                 }
                 out.covered[k] += n

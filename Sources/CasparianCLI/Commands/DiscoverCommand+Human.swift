@@ -1,0 +1,66 @@
+import Foundation
+import Inference
+import Workspace
+
+extension DiscoverCommand {
+    /// Per output a table, then the open questions with what to answer.
+    static func printHuman(_ run: DiscoveryRun) {
+        let r = run.result
+        var head = "\(r.files) files, \(r.rows) rows · parser \(run.parser)"
+        if run.filesRead < run.filesFound { head += " · read \(run.filesRead) of \(run.filesFound) files" }
+        if run.stoppedEarly { head += " (stopped early: every column settled)" }
+        if let id = run.discoveryID { head += " · discovery \(id)" }
+        Output.line(Style.dim(head))
+        var questions: [(String, ColumnInference)] = []
+        for output in r.outputs {
+            Output.line("")
+            Output.line(Style.bold(output.name))
+            let rows = output.columns.map { c -> [String?] in
+                [c.name, c.status == .resolved ? c.type.rawValue : candidatesText(c), c.format ?? "",
+                 c.nullable ? "yes" + (c.nullSentinels.isEmpty ? "" : " (" + c.nullSentinels.map { "\"\($0)\"" }.joined(separator: ", ") + ")") : "no",
+                 statusText(c.status)]
+            }
+            Output.line(TableRenderer(headers: ["column", "type", "format", "nullable", "status"], rows: rows).render())
+            questions += output.columns.filter { $0.status != .resolved }.map { (output.name, $0) }
+        }
+        if !questions.isEmpty {
+            Output.line("")
+            Output.line(Style.bold("Open questions"))
+            for (k, (output, c)) in questions.enumerated() {
+                Output.line("\(k + 1). \(output).\(c.name) — \(c.status.rawValue)")
+                if let q = c.question { Output.line("   " + q) }
+                Output.line(Style.dim("   answer: " + answerHint(c)))
+            }
+        }
+        if !run.failures.isEmpty {
+            Output.line("")
+            Output.line(Style.red("\(run.failures.count) files failed") + " (their values are not part of the result):")
+            for f in run.failures { Output.line("  \(f.file): \(f.category): \(f.message)") }
+        }
+    }
+
+    static func candidatesText(_ c: ColumnInference) -> String {
+        guard !c.candidates.isEmpty else { return c.status == .ambiguous ? "?" : c.type.rawValue }
+        return c.candidates.map { $0.format ?? $0.type.rawValue }.joined(separator: " | ")
+    }
+
+    static func statusText(_ s: ColumnInference.Status) -> String {
+        switch s {
+        case .resolved: return Style.green("resolved")
+        case .ambiguous: return Style.yellow("ambiguous")
+        case .contradiction: return Style.red("contradiction")
+        }
+    }
+
+    static func answerHint(_ c: ColumnInference) -> String {
+        let options = c.candidates.map { cand in cand.format.map { "\(cand.type.rawValue) \($0)" } ?? cand.type.rawValue }
+        switch c.status {
+        case .resolved: return ""
+        case .ambiguous where options.isEmpty: return "name the type (string, int64, float64, boolean, date, time, timestamp, timestamp_tz)"
+        case .ambiguous: return "pick one of: " + options.joined(separator: "; ")
+        case .contradiction:
+            return "fix the parser so every file yields one of: " + options.joined(separator: "; ")
+                + " — or decide the column is string"
+        }
+    }
+}
