@@ -131,6 +131,22 @@ extension Catalog {
                 CREATE INDEX failure_history_by_file ON failure_history(plugin, scope_key, file_id);
                 """)
         }
+        registerLaterMigrations(&m)
         return m
     }()
+}
+
+extension Catalog {
+    /// Migrations added after `v1-core`, in order. Each area prefixes its own.
+    static func registerLaterMigrations(_ m: inout DatabaseMigrator) {
+        m.registerMigration("v2-contracts-amendment-decisions") { db in
+            try db.execute(sql: """
+                ALTER TABLE amendments ADD COLUMN plugin TEXT NOT NULL DEFAULT '';
+                ALTER TABLE amendments ADD COLUMN action TEXT;
+                ALTER TABLE amendments ADD COLUMN note TEXT;
+                CREATE INDEX amendments_by_contract ON amendments(contract_id, status);
+                CREATE INDEX amendments_by_plugin ON amendments(plugin, created_at);
+                """)
+        }
+    }
 }

@@ -84,7 +84,7 @@ public enum ContractFile {
     /// `date` as the file will store it, so that an in-memory contract and
     /// its reloaded file compare equal.
     public static func canonical(_ date: Date) -> Date {
-        Date(timeIntervalSince1970: (date.timeIntervalSince1970 * 1000).rounded(.down) / 1000)
+        (try? Date(date.formatted(isoStyle), strategy: isoStyle)) ?? date
     }
 
     static let encoder: JSONEncoder = {
