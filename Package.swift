@@ -54,7 +54,7 @@ let package = Package(
         .testTarget(name: "CasparianCoreTests", dependencies: ["CasparianCore"]),
         .testTarget(name: "InferenceTests", dependencies: ["Inference"]),
         .testTarget(name: "ContractsTests", dependencies: ["Contracts"]),
-        .testTarget(name: "CatalogTests", dependencies: ["Catalog", "Inference", "CasparianCore", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "CatalogTests", dependencies: ["Catalog", "Contracts", "Inference", "CasparianCore", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "PluginHostTests", dependencies: ["PluginHost", "CasparianCLI"], exclude: ["Fixtures"]),
         .testTarget(name: "PythonWorkerTests", dependencies: ["PythonWorker", "CPython"]),
         .testTarget(name: "BacktestTests", dependencies: ["Backtest"]),

@@ -22,7 +22,7 @@ extension Catalog {
                 INSERT INTO amendments(id, contract_id, plugin, base_version, status, proposal_json, created_at)
                 VALUES (?, ?, ?, ?, ?, ?, ?)
                 """, arguments: [amendment.id, amendment.contractID, plugin, amendment.baseVersion, amendment.status.rawValue,
-                                 try Catalog.json(proposal), Timestamp.format(amendment.createdAt)])
+                                 try Catalog.json(proposal), ContractFile.formatTime(amendment.createdAt)])
             return amendment
         }
     }
@@ -77,7 +77,7 @@ extension Catalog {
             try db.execute(sql: """
                 UPDATE amendments SET status = ?, decided_at = ?, decided_by = ?, action = ?, resulting_version = ?, note = ?, proposal_json = ?
                 WHERE id = ? AND status = 'proposed'
-                """, arguments: [amendment.status.rawValue, Timestamp.format(now), decision.decidedBy, decision.action.rawValue,
+                """, arguments: [amendment.status.rawValue, ContractFile.formatTime(now), decision.decidedBy, decision.action.rawValue,
                                  next?.version, decision.note, try Catalog.json(amendment.proposal), id])
             guard db.changesCount == 1 else {
                 throw CasparianError(.conflict, "amendment \(id) was decided by someone else meanwhile")
@@ -109,8 +109,8 @@ extension Amendment {
         self.init(id: row["id"], contractID: row["contract_id"], plugin: row["plugin"], baseVersion: row["base_version"],
                   status: Amendment.Status(rawValue: status) ?? .proposed,
                   proposal: try JSONDecoder().decode(AmendmentProposal.self, from: Data(proposal.utf8)),
-                  createdAt: Timestamp.parse(row["created_at"]).map(ContractFile.canonical) ?? Date(timeIntervalSince1970: 0),
-                  decidedAt: Timestamp.parse(row["decided_at"]).map(ContractFile.canonical), decidedBy: row["decided_by"],
+                  createdAt: (row["created_at"] as String?).flatMap(ContractFile.parseTime) ?? Date(timeIntervalSince1970: 0),
+                  decidedAt: (row["decided_at"] as String?).flatMap(ContractFile.parseTime), decidedBy: row["decided_by"],
                   action: action.flatMap(AmendmentAction.init(rawValue:)), resultingVersion: row["resulting_version"], note: row["note"])
     }
 }

@@ -88,7 +88,7 @@ extension Catalog {
             try db.execute(sql: """
                 INSERT INTO contracts(id, version, plugin, scope_id, approved_at, approved_by, discovery_id, body_json)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [contract.id, contract.version, contract.plugin, contract.scope, Timestamp.format(contract.approvedAt),
+                """, arguments: [contract.id, contract.version, contract.plugin, contract.scope, ContractFile.formatTime(contract.approvedAt),
                                  contract.approvedBy, discoveryID ?? contract.discoveryID, body])
         } catch let e as DatabaseError where e.resultCode == .SQLITE_CONSTRAINT {
             throw CasparianError(.conflict, "contract \(contract.id) v\(contract.version) of \(contract.plugin) was written by someone else meanwhile",
