@@ -36,6 +36,7 @@ let package = Package(
         .target(name: "Workspace", dependencies: [
             "CasparianCore", "Inference", "Contracts", "Catalog", "PluginHost", "Backtest",
             .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "GRDBSQLite", package: "GRDB.swift"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "MCPServer", dependencies: [
@@ -50,6 +51,7 @@ let package = Package(
         ]),
         .executableTarget(name: "CasparianBench", dependencies: [
             "CasparianCore", "Inference", "Contracts", "Catalog", "PluginHost", "Backtest", "Workspace",
+            .product(name: "GRDBSQLite", package: "GRDB.swift"),
         ]),
         .testTarget(name: "CasparianCoreTests", dependencies: ["CasparianCore"]),
         .testTarget(name: "InferenceTests", dependencies: ["Inference"]),
@@ -58,7 +60,10 @@ let package = Package(
         .testTarget(name: "PluginHostTests", dependencies: ["PluginHost", "CasparianCLI"], exclude: ["Fixtures"]),
         .testTarget(name: "PythonWorkerTests", dependencies: ["PythonWorker", "CPython"]),
         .testTarget(name: "BacktestTests", dependencies: ["Backtest"]),
-        .testTarget(name: "WorkspaceTests", dependencies: ["Workspace", "CasparianCLI"]),
+        .testTarget(name: "WorkspaceTests", dependencies: [
+            "Workspace", "CasparianCLI", "Contracts", "Catalog", "CasparianCore", "PluginHost",
+            .product(name: "GRDB", package: "GRDB.swift"),
+        ]),
         .testTarget(name: "MCPServerTests", dependencies: ["MCPServer"]),
         .testTarget(name: "CasparianCLITests", dependencies: ["CasparianCLI", "PluginHost"]),
     ],

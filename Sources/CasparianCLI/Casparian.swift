@@ -16,7 +16,10 @@ struct Casparian: AsyncParsableCommand {
             2 usage or configuration error, 3 internal error.
             """,
         version: version,
-        subcommands: [PreviewCommand.self, WorkerCommand.self]
+        subcommands: [
+            ScanCommand.self, ScopeCommand.self, TagCommand.self, UntagCommand.self, PreviewCommand.self, QueryCommand.self,
+            OutputCommand.self, WorkerCommand.self, DebugWriteOutputCommand.self,
+        ]
     )
 }
 

@@ -131,15 +131,20 @@ extension Catalog {
                 CREATE INDEX failure_history_by_file ON failure_history(plugin, scope_key, file_id);
                 """)
         }
-        registerLaterMigrations(&m)
-        return m
-    }()
-}
-
-extension Catalog {
-    /// Migrations added after `v1-core`, in order. Each area prefixes its own.
-    static func registerLaterMigrations(_ m: inout DatabaseMigrator) {
+        m.registerMigration("v2-workspace-scope-stamps") { db in
+            // What each scope saw of a file at its last refresh, so that a
+            // refresh of one scope reports changes even when another scope
+            // already updated the shared `files` row.
+            try db.execute(sql: """
+                ALTER TABLE scope_files ADD COLUMN size INTEGER;
+                ALTER TABLE scope_files ADD COLUMN mtime REAL;
+                ALTER TABLE scopes ADD COLUMN include_hidden INTEGER NOT NULL DEFAULT 0;
+                CREATE INDEX file_tags_by_tag ON file_tags(tag);
+                """)
+        }
         m.registerMigration("v2-contracts-amendment-decisions") { db in
+            // Who decided an amendment and how (approve, split, …), and the
+            // plugin, so a plugin's amendments list without a join.
             try db.execute(sql: """
                 ALTER TABLE amendments ADD COLUMN plugin TEXT NOT NULL DEFAULT '';
                 ALTER TABLE amendments ADD COLUMN action TEXT;
@@ -148,5 +153,6 @@ extension Catalog {
                 CREATE INDEX amendments_by_plugin ON amendments(plugin, created_at);
                 """)
         }
-    }
+        return m
+    }()
 }

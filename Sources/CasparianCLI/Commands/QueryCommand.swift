@@ -1,0 +1,68 @@
+import ArgumentParser
+import CasparianCore
+import Foundation
+import Workspace
+
+struct QueryCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "query",
+        abstract: "Run one read-only SQL statement over the output tables.",
+        discussion: """
+            The output database is opened read-only; only a single SELECT (or WITH … SELECT, or a \
+            read-only PRAGMA such as table_info) is accepted. Lineage columns: _cf_file, _cf_row, \
+            _cf_parser_version, _cf_run. `casparian output list` shows the tables.
+            Example: casparian query "SELECT region, sum(amount) FROM sales GROUP BY region" --csv
+            """)
+
+    @Argument(help: "The SQL statement.")
+    var sql: String
+
+    @Flag(help: "Print JSON ({columns, rows, truncated, row_count}).")
+    var json = false
+
+    @Flag(help: "Print CSV (RFC 4180).")
+    var csv = false
+
+    @Option(help: "Return at most this many rows.")
+    var limit = 1_000
+
+    @Option(help: "Stop the query after this many seconds.")
+    var timeout: Double = 30
+
+    @OptionGroup var workspace: WorkspaceOptions
+
+    func validate() throws {
+        guard !(json && csv) else { throw ValidationError("choose one of --json and --csv") }
+        guard limit > 0 else { throw ValidationError("--limit must be at least 1 (got \(limit))") }
+        guard timeout > 0 else { throw ValidationError("--timeout must be more than 0 seconds (got \(timeout))") }
+    }
+
+    func run() async throws {
+        try await CLIErrors.guarding {
+            let ws = try workspace.existing()
+            let options = QueryOptions(maxRows: limit, maxBytes: 256 << 20, timeLimit: .milliseconds(Int(timeout * 1000)))
+            let result = try ws.query(sql, options: options)
+            if json { return try Output.printJSON(result) }
+            if csv {
+                Output.line(CSVText.line(result.columns))
+                for row in result.rows { Output.line(CSVText.line(row.map { $0.text ?? "" })) }
+            } else {
+                Output.line(TableRenderer(headers: result.columns, rows: result.rows.map { $0.map(\.text) }).render())
+                Output.error(Style.dim("\(Formatting.count(result.rowCount)) rows"))
+            }
+            if result.truncated {
+                Output.error(Style.yellow("truncated: ") + "only the first \(Formatting.count(result.rowCount)) rows are shown (raise --limit, or aggregate in SQL)")
+            }
+        }
+    }
+}
+
+/// RFC 4180 fields.
+enum CSVText {
+    static func line(_ fields: [String]) -> String {
+        fields.map { f in
+            f.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" })
+                ? "\"" + f.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : f
+        }.joined(separator: ",")
+    }
+}

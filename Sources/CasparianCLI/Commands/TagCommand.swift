@@ -1,0 +1,63 @@
+import ArgumentParser
+import CasparianCore
+import Foundation
+import Workspace
+
+struct TagCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "tag",
+        abstract: "Tag files (usable in scopes as tag:NAME or --tag NAME).",
+        discussion: """
+            Each PATH is a file, or a folder (every catalog file under it). Refresh scopes that \
+            filter by tags to apply the change.
+            Example: casparian tag data/2024-01.csv data/2024-02.csv reviewed
+            """)
+
+    @Argument(help: "Files or folders, then the tag.")
+    var arguments: [String] = []
+
+    @Flag(help: "Print JSON.")
+    var json = false
+
+    @OptionGroup var workspace: WorkspaceOptions
+
+    func validate() throws {
+        guard arguments.count >= 2 else { throw ValidationError("give one or more paths and then the tag, e.g. `casparian tag a.csv reviewed`") }
+    }
+
+    func run() async throws {
+        try await CLIErrors.guarding {
+            let report = try workspace.open().tag(paths: Array(arguments.dropLast()), tag: arguments.last!)
+            if json { return try Output.printJSON(report) }
+            Output.line("tagged \(report.files) file\(report.files == 1 ? "" : "s") with \(Style.bold(report.tag))"
+                        + (report.files < report.paths.count ? Style.dim(" (\(report.paths.count - report.files) already had it)") : ""))
+        }
+    }
+}
+
+struct UntagCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "untag",
+        abstract: "Remove a tag from files.",
+        discussion: "Example: casparian untag data/2024-01.csv reviewed")
+
+    @Argument(help: "Files or folders, then the tag.")
+    var arguments: [String] = []
+
+    @Flag(help: "Print JSON.")
+    var json = false
+
+    @OptionGroup var workspace: WorkspaceOptions
+
+    func validate() throws {
+        guard arguments.count >= 2 else { throw ValidationError("give one or more paths and then the tag, e.g. `casparian untag a.csv reviewed`") }
+    }
+
+    func run() async throws {
+        try await CLIErrors.guarding {
+            let report = try workspace.existing().untag(paths: Array(arguments.dropLast()), tag: arguments.last!)
+            if json { return try Output.printJSON(report) }
+            Output.line("removed \(Style.bold(report.tag)) from \(report.files) file\(report.files == 1 ? "" : "s")")
+        }
+    }
+}

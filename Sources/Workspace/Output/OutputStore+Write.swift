@@ -1,0 +1,154 @@
+import Catalog
+import CasparianCore
+import Foundation
+import GRDB
+import GRDBSQLite
+
+extension OutputStore {
+    /// Replaces every row `write.file` has in every table of the plugin
+    /// (including tables of outputs the new rows don't have) with
+    /// `write.batches`, replaces its quarantined values, and records the
+    /// write — all in one transaction.
+    ///
+    /// Values must already be normalised to the column's contract type:
+    /// int64 columns take `.int`/`.bool`, float64 `.float`/`.int`/`.decimal`,
+    /// boolean `.bool` (stored 0/1), string `.string`/`.decimal`, and the
+    /// temporal types their own case (stored as ISO 8601 text). A value of
+    /// any other kind is a caller bug and fails the whole file with a `data`
+    /// error naming output, column, row and file; nothing is written.
+    /// Columns a batch lacks are NULL; batch columns the contract does not
+    /// name are ignored.
+    @discardableResult
+    public func writeFile(_ write: FileWrite, outputs: PluginOutputs) throws -> FileWriteSummary {
+        try pool.writeWithoutTransaction { db in
+            var summary = FileWriteSummary(rows: [:], replacedRows: 0, quarantined: 0)
+            try db.inTransaction(.immediate) {
+                summary.replacedRows = try deleteRows(db, plugin: outputs.plugin, file: write.file, tables: outputs.allTables)
+                for batch in write.batches {
+                    guard let table = outputs.tables[batch.output] else {
+                        throw CasparianError(
+                            .data, "\(write.file) produced output \"\(batch.output)\", which contract version \(outputs.contractVersion) of \(outputs.plugin) does not have",
+                            hint: "approve an amendment that adds the output, or stop the parser from yielding it")
+                    }
+                    try insert(db, batch: batch, into: table, write: write)
+                    summary.rows[batch.output, default: 0] += batch.rowCount
+                }
+                for output in outputs.tables.keys where summary.rows[output] == nil { summary.rows[output] = 0 }
+                summary.quarantined = try insertQuarantine(db, plugin: outputs.plugin, write: write)
+                try db.execute(sql: """
+                    INSERT OR REPLACE INTO _cf_file_writes(plugin, file, run, parser_version, fingerprint, rows, quarantined, written_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    """, arguments: [outputs.plugin, write.file, write.run, write.parserVersion, write.fingerprint,
+                                     summary.totalRows, summary.quarantined, Timestamp.now()])
+                return .commit
+            }
+            return summary
+        }
+    }
+
+    /// Removes every row, quarantined value and write record `file` has for
+    /// `plugin` (a file that left the scope). Returns the rows removed.
+    @discardableResult
+    public func removeFile(plugin: String, file: String) throws -> Int {
+        try pool.write { db in
+            let tables = try String.fetchAll(db, sql: "SELECT table_name FROM _cf_outputs WHERE plugin = ?", arguments: [plugin])
+            return try deleteRows(db, plugin: plugin, file: file, tables: tables)
+        }
+    }
+
+    private func deleteRows(_ db: Database, plugin: String, file: String, tables: [String]) throws -> Int {
+        var removed = 0
+        for table in tables {
+            try db.execute(sql: "DELETE FROM \(SQLName.quote(table)) WHERE \(LineageColumn.file) = ?", arguments: [file])
+            removed += db.changesCount
+        }
+        try db.execute(sql: "DELETE FROM _cf_quarantine WHERE plugin = ? AND file = ?", arguments: [plugin, file])
+        try db.execute(sql: "DELETE FROM _cf_file_writes WHERE plugin = ? AND file = ?", arguments: [plugin, file])
+        return removed
+    }
+
+    /// Inserts one batch through a prepared statement, binding directly on
+    /// the statement handle (several times faster than GRDB's arguments).
+    private func insert(_ db: Database, batch: RowBatch, into table: OutputTable, write: FileWrite) throws {
+        let n = table.columns.count
+        let names = (table.columns.map { SQLName.quote($0.name) } + LineageColumn.all).joined(separator: ", ")
+        let marks = Array(repeating: "?", count: n + LineageColumn.all.count).joined(separator: ", ")
+        let statement = try db.cachedStatement(sql: "INSERT INTO \(SQLName.quote(table.table)) (\(names)) VALUES (\(marks))")
+        let h = statement.sqliteStatement
+        sqlite3_reset(h)
+        sqlite3_clear_bindings(h)
+        // Lineage that is the same for every row, and columns the batch lacks
+        // (NULL after clear_bindings), are bound once: reset keeps bindings.
+        bindText(write.file, h, Int32(n + 1))
+        bindText(write.parserVersion, h, Int32(n + 3))
+        bindText(write.run, h, Int32(n + 4))
+        let sources = table.columns.map { c in batch.columnNames.firstIndex(of: c.source) }
+        let bound = sources.enumerated().compactMap { j, i in i.map { (param: Int32(j + 1), column: batch.columns[$0], type: table.columns[j].type) } }
+        for r in 0..<batch.rowCount {
+            for b in bound where !bind(b.column[r], as: b.type, h, b.param) {
+                let column = table.columns[Int(b.param) - 1]
+                throw CasparianError(
+                    .data, "output \(table.output), column \(column.name) (\(column.type.rawValue)), row \(batch.firstRow + r) of \(write.file): got \(b.column[r].kindName) \(b.column[r].truncatedText(40)), which is not a \(column.type.rawValue) value; nothing of the file was written",
+                    hint: "rows must be validated and normalised against the contract before they are written")
+            }
+            sqlite3_bind_int64(h, Int32(n + 2), Int64(batch.firstRow + r))
+            let rc = sqlite3_step(h)
+            guard rc == SQLITE_DONE else {
+                let message = String(cString: sqlite3_errmsg(db.sqliteConnection))
+                sqlite3_reset(h)
+                throw CasparianError(.environment, "writing row \(batch.firstRow + r) of \(write.file) into table \(table.table) failed: \(message)",
+                                     hint: "check free disk space and that nothing else holds output.sqlite; the file's previous rows are kept")
+            }
+            sqlite3_reset(h)
+        }
+    }
+
+    private func insertQuarantine(_ db: Database, plugin: String, write: FileWrite) throws -> Int {
+        guard !write.quarantine.isEmpty else { return 0 }
+        let statement = try db.cachedStatement(sql: """
+            INSERT INTO _cf_quarantine(plugin, run, file, "row", output, "column", kind, reason, value)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """)
+        for q in write.quarantine {
+            try statement.execute(arguments: [plugin, write.run, write.file, q.row, q.output, q.column, q.kind, q.reason, q.value])
+        }
+        return write.quarantine.count
+    }
+
+    /// Binds one value as the column type stores it; false when the value
+    /// is not of that type.
+    @inline(__always)
+    private func bind(_ value: CellValue, as type: DataType, _ h: OpaquePointer, _ i: Int32) -> Bool {
+        switch (value, type) {
+        case (.null, _), (.absent, _): sqlite3_bind_null(h, i)
+        case (.int(let v), .int64), (.int(let v), .float64): sqlite3_bind_int64(h, i, v)
+        case (.bool(let b), .boolean), (.bool(let b), .int64): sqlite3_bind_int64(h, i, b ? 1 : 0)
+        case (.float(let d), .float64): sqlite3_bind_double(h, i, d)
+        case (.decimal(let s), .float64):
+            guard let d = Double(s) else { return false }
+            sqlite3_bind_double(h, i, d)
+        case (.string(let s), .string), (.decimal(let s), .string): bindText(s, h, i)
+        case (.date, .date), (.time, .time), (.timestamp, .timestamp), (.timestampTZ, .timestampTZ):
+            bindText(value.text ?? "", h, i)
+        default: return false
+        }
+        return true
+    }
+
+    @inline(__always)
+    private func bindText(_ s: String, _ h: OpaquePointer, _ i: Int32) {
+        var s = s
+        s.withUTF8 { buf in
+            if let base = buf.baseAddress {
+                base.withMemoryRebound(to: CChar.self, capacity: buf.count) {
+                    _ = sqlite3_bind_text(h, i, $0, Int32(buf.count), OutputStore.transient)
+                }
+            } else {
+                _ = sqlite3_bind_text(h, i, "", 0, OutputStore.transient)
+            }
+        }
+    }
+
+    /// SQLite copies the bytes before the bind call returns.
+    static var transient: sqlite3_destructor_type { unsafeBitCast(OpaquePointer(bitPattern: -1), to: sqlite3_destructor_type.self) }
+}

@@ -1,0 +1,149 @@
+import Catalog
+import CasparianCore
+import Foundation
+import GRDB
+
+/// The tables plugins produce: `.casparian/output.sqlite`, in WAL mode.
+///
+/// One table per output, typed from the contract (`prepare`), with lineage
+/// columns `_cf_file`, `_cf_row`, `_cf_parser_version`, `_cf_run` and an
+/// index on `_cf_file`. `writeFile` is the only way rows get in: it replaces
+/// every row a file has in every table of the plugin, in one transaction, so
+/// a file's rows all land or none do, re-writing a file never duplicates
+/// rows, and a process killed mid-write leaves the previous state.
+///
+/// Bookkeeping tables: `_cf_outputs` (which plugin owns which table, at which
+/// contract version), `_cf_file_writes` (the last successful write of each
+/// file, committed with its rows) and `_cf_quarantine` (rows that violated
+/// the contract).
+public final class OutputStore: Sendable {
+    public let url: URL
+    let pool: DatabasePool
+
+    /// Opens (creating if needed) the output database.
+    public init(url: URL) throws {
+        self.url = url
+        var config = Configuration()
+        config.busyMode = .timeout(30)
+        config.prepareDatabase { db in
+            // WAL + NORMAL: a commit survives a killed process (the WAL is in
+            // the OS cache); only a power loss can drop the last commits.
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        do {
+            pool = try DatabasePool(path: url.path, configuration: config)
+            try OutputStore.migrator.migrate(pool)
+        } catch let error as DatabaseError {
+            throw CasparianError(.environment, "cannot open the output database at \(url.path): \(error.message ?? "\(error)")",
+                                 hint: "check that the folder is writable and that the file is a SQLite database")
+        }
+    }
+
+    /// The bookkeeping schema of output.sqlite.
+    static let migrator: DatabaseMigrator = {
+        var m = DatabaseMigrator()
+        m.registerMigration("v1-output") { db in
+            try db.execute(sql: """
+                CREATE TABLE _cf_outputs (
+                    table_name TEXT PRIMARY KEY COLLATE NOCASE,
+                    plugin TEXT NOT NULL,
+                    output TEXT NOT NULL,
+                    contract_version INTEGER NOT NULL,
+                    columns_json TEXT NOT NULL,
+                    created_at TEXT NOT NULL,
+                    updated_at TEXT NOT NULL
+                );
+                CREATE TABLE _cf_file_writes (
+                    plugin TEXT NOT NULL,
+                    file TEXT NOT NULL,
+                    run TEXT NOT NULL,
+                    parser_version TEXT NOT NULL,
+                    fingerprint TEXT,
+                    rows INTEGER NOT NULL,
+                    quarantined INTEGER NOT NULL,
+                    written_at TEXT NOT NULL,
+                    PRIMARY KEY (plugin, file)
+                ) WITHOUT ROWID;
+                CREATE TABLE _cf_quarantine (
+                    id INTEGER PRIMARY KEY,
+                    plugin TEXT NOT NULL,
+                    run TEXT NOT NULL,
+                    file TEXT NOT NULL,
+                    "row" INTEGER NOT NULL,
+                    output TEXT NOT NULL,
+                    "column" TEXT,
+                    kind TEXT NOT NULL,
+                    reason TEXT NOT NULL,
+                    value TEXT
+                );
+                CREATE INDEX _cf_quarantine_by_file ON _cf_quarantine(plugin, file);
+                """)
+        }
+        return m
+    }()
+
+    /// The number of rows in a table (an output table or a `_cf_` table).
+    public func rowCount(table: String) throws -> Int {
+        try pool.read { db in
+            try Int.fetchOne(db, sql: "SELECT count(*) FROM \(SQLName.quote(table))") ?? 0
+        }
+    }
+
+    /// The last successful write of `file` by `plugin`, or nil if it was
+    /// never written (or its rows were removed).
+    public func lastWrite(plugin: String, file: String) throws -> FileWriteRecord? {
+        try pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM _cf_file_writes WHERE plugin = ? AND file = ?", arguments: [plugin, file])
+                .map(FileWriteRecord.init(row:))
+        }
+    }
+
+    /// Every file `plugin` has written, by path.
+    public func writtenFiles(plugin: String) throws -> [String: FileWriteRecord] {
+        try pool.read { db in
+            let rows = try Row.fetchAll(db, sql: "SELECT * FROM _cf_file_writes WHERE plugin = ?", arguments: [plugin])
+            return Dictionary(rows.map { (($0["file"] as String), FileWriteRecord(row: $0)) }, uniquingKeysWith: { a, _ in a })
+        }
+    }
+
+    /// The quarantined values of one file.
+    public func quarantine(plugin: String, file: String) throws -> [QuarantinedValue] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT output, "row", "column", kind, reason, value FROM _cf_quarantine
+                WHERE plugin = ? AND file = ? ORDER BY id
+                """, arguments: [plugin, file]).map { r in
+                QuarantinedValue(output: r["output"], row: r["row"], column: r["column"], kind: r["kind"],
+                                 reason: r["reason"], value: r["value"])
+            }
+        }
+    }
+
+    /// The output tables and their owners.
+    public func tables() throws -> [OutputTableInfo] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM _cf_outputs ORDER BY table_name").map { r in
+                let table: String = r["table_name"]
+                return OutputTableInfo(
+                    table: table, plugin: r["plugin"], output: r["output"], contractVersion: r["contract_version"],
+                    rows: try Int.fetchOne(db, sql: "SELECT count(*) FROM \(SQLName.quote(table))") ?? 0)
+            }
+        }
+    }
+}
+
+/// An output table as `OutputStore.tables()` lists it.
+public struct OutputTableInfo: Sendable, Equatable, Codable {
+    public var table: String
+    public var plugin: String
+    public var output: String
+    public var contractVersion: Int
+    public var rows: Int
+}
+
+extension FileWriteRecord {
+    init(row r: Row) {
+        self.init(plugin: r["plugin"], file: r["file"], run: r["run"], parserVersion: r["parser_version"],
+                  fingerprint: r["fingerprint"], rows: r["rows"], quarantined: r["quarantined"], writtenAt: r["written_at"])
+    }
+}

@@ -1,0 +1,131 @@
+import CasparianCore
+import Foundation
+import GRDBSQLite
+
+/// Runs one SQL statement over output.sqlite, safely enough to hand to
+/// people and to Claude: the connection is opened `SQLITE_OPEN_READONLY`
+/// with extension loading off and no attached databases allowed; the SQL
+/// must be exactly one statement (what `sqlite3_prepare_v2` leaves over may
+/// only be whitespace, comments and semicolons) that `sqlite3_stmt_readonly`
+/// calls read-only; an authorizer denies ATTACH/DETACH, every write,
+/// transactions, `load_extension` and every PRAGMA but a list of read-only
+/// ones; a progress handler interrupts the query at the time limit; rows
+/// and bytes are capped (`truncated`).
+public struct ReadOnlyQuery: Sendable {
+    public var database: URL
+    public var options: QueryOptions
+
+    public init(database: URL, options: QueryOptions = QueryOptions()) {
+        self.database = database
+        self.options = options
+    }
+
+    /// Runs `sql` and returns its (capped) rows.
+    public func run(_ sql: String) throws -> QueryResult {
+        guard FileManager.default.fileExists(atPath: database.path) else {
+            throw CasparianError(.notFound, "there is no output database yet (\(database.path))",
+                                 hint: "run a plugin over a scope first: casparian run PLUGIN --scope NAME")
+        }
+        let guardState = QueryGuard(deadline: ContinuousClock.now + options.timeLimit)
+        let db = try open(guardState)
+        defer { sqlite3_close_v2(db) }
+
+        var statement: OpaquePointer?
+        var tail = ""
+        let rc = sql.withCString { cSQL -> Int32 in
+            var tailPointer: UnsafePointer<CChar>?
+            let rc = sqlite3_prepare_v2(db, cSQL, -1, &statement, &tailPointer)
+            if let tailPointer { tail = String(cString: tailPointer) }
+            return rc
+        }
+        defer { sqlite3_finalize(statement) }
+        if let denied = guardState.denied {
+            throw CasparianError(.usage, "query refused: \(denied) is not allowed; queries are read-only",
+                                 hint: "ask with a single SELECT (or WITH … SELECT) over the output tables")
+        }
+        if guardState.timedOut { throw timeLimitError() }
+        guard rc == SQLITE_OK else {
+            throw CasparianError(.usage, "SQL error: \(String(cString: sqlite3_errmsg(db)))",
+                                 hint: "check the SQL; `casparian output list` shows the tables, `PRAGMA table_info(NAME)` their columns")
+        }
+        guard let statement else {
+            throw CasparianError(.usage, "the query is empty", hint: "pass one SQL statement, e.g. \"SELECT * FROM sales LIMIT 10\"")
+        }
+        guard SQLTail.isEmpty(tail) else {
+            throw CasparianError(.usage, "only one SQL statement per query; found more after the first: \(tail.trimmingCharacters(in: .whitespacesAndNewlines).prefix(60))",
+                                 hint: "remove everything after the first statement (run several queries one by one)")
+        }
+        guard sqlite3_stmt_readonly(statement) != 0 else {
+            throw CasparianError(.usage, "query refused: the statement would change the database; queries are read-only",
+                                 hint: "ask with a single SELECT (or WITH … SELECT) over the output tables")
+        }
+        return try collect(statement, db: db, guardState: guardState)
+    }
+
+    private func open(_ guardState: QueryGuard) throws -> OpaquePointer {
+        var db: OpaquePointer?
+        let rc = sqlite3_open_v2(database.path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nil)
+        guard rc == SQLITE_OK, let db else {
+            let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "error \(rc)"
+            sqlite3_close_v2(db)
+            throw CasparianError(.environment, "cannot open \(database.path) read-only: \(message)",
+                                 hint: "check that the file is a SQLite database and readable")
+        }
+        sqlite3_enable_load_extension(db, 0)
+        sqlite3_limit(db, SQLITE_LIMIT_ATTACHED, 0)
+        sqlite3_busy_timeout(db, 5_000)
+        let context = Unmanaged.passUnretained(guardState).toOpaque()
+        sqlite3_set_authorizer(db, QueryGuard.authorize, context)
+        sqlite3_progress_handler(db, 10_000, QueryGuard.progress, context)
+        return db
+    }
+
+    private func collect(_ statement: OpaquePointer, db: OpaquePointer, guardState: QueryGuard) throws -> QueryResult {
+        let width = Int(sqlite3_column_count(statement))
+        let columns = (0..<width).map { String(cString: sqlite3_column_name(statement, Int32($0))) }
+        var rows: [[QueryValue]] = []
+        var bytes = 0
+        var truncated = false
+        while true {
+            let rc = sqlite3_step(statement)
+            if rc == SQLITE_DONE { break }
+            guard rc == SQLITE_ROW else {
+                if guardState.timedOut { throw timeLimitError() }
+                throw CasparianError(.usage, "the query failed: \(String(cString: sqlite3_errmsg(db)))",
+                                     hint: "check the SQL against the tables (`casparian output list`)")
+            }
+            if rows.count >= options.maxRows { truncated = true; break }
+            var row: [QueryValue] = []
+            row.reserveCapacity(width)
+            for i in 0..<Int32(width) {
+                let (value, size) = Self.value(statement, i)
+                row.append(value)
+                bytes += size
+            }
+            if bytes > options.maxBytes { truncated = true; break }
+            rows.append(row)
+        }
+        return QueryResult(columns: columns, rows: rows, truncated: truncated)
+    }
+
+    private static func value(_ s: OpaquePointer, _ i: Int32) -> (QueryValue, Int) {
+        switch sqlite3_column_type(s, i) {
+        case SQLITE_INTEGER: return (.int(sqlite3_column_int64(s, i)), 8)
+        case SQLITE_FLOAT: return (.double(sqlite3_column_double(s, i)), 8)
+        case SQLITE_TEXT:
+            let n = Int(sqlite3_column_bytes(s, i))
+            guard let p = sqlite3_column_text(s, i) else { return (.text(""), 0) }
+            return (.text(String(decoding: UnsafeBufferPointer(start: p, count: n), as: UTF8.self)), n)
+        case SQLITE_BLOB:
+            let n = Int(sqlite3_column_bytes(s, i))
+            guard let p = sqlite3_column_blob(s, i) else { return (.blob([]), 0) }
+            return (.blob(Array(UnsafeRawBufferPointer(start: p, count: n))), n)
+        default: return (.null, 1)
+        }
+    }
+
+    private func timeLimitError() -> CasparianError {
+        CasparianError(.usage, "query stopped: it ran longer than the time limit of \(options.timeLimit.formatted(.units(allowed: [.seconds, .milliseconds])))",
+                       hint: "narrow it (a WHERE, a LIMIT, fewer joins) or allow more time (--timeout SECONDS)")
+    }
+}

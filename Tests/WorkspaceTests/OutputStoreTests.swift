@@ -1,0 +1,166 @@
+import CasparianCore
+import Contracts
+import Foundation
+import GRDB
+import Testing
+import Workspace
+
+@Suite("Output store")
+struct OutputStoreTests {
+    static let sales = LockedSchema(output: "sales", columns: [
+        LockedColumn(name: "id", type: .int64, nullable: false),
+        LockedColumn(name: "Amount", type: .float64, nullable: true, renameTo: "amount_eur"),
+        LockedColumn(name: "day", type: .date, nullable: false),
+        LockedColumn(name: "at", type: .timestampTZ, nullable: true),
+        LockedColumn(name: "paid", type: .boolean, nullable: false),
+        LockedColumn(name: "note", type: .string, nullable: true),
+    ])
+    static let refunds = LockedSchema(output: "refunds", columns: [LockedColumn(name: "id", type: .int64, nullable: false)])
+    static let columns = ["id", "Amount", "day", "at", "paid", "note"]
+
+    static func row(_ i: Int64, note: String? = nil) -> [CellValue] {
+        [.int(i), .float(Double(i) + 0.5), .date(days: 19_723), .timestampTZ(micros: 1_700_000_000_000_000, offsetSeconds: 3600),
+         .bool(i % 2 == 0), note.map(CellValue.string) ?? .null]
+    }
+
+    func write(_ store: OutputStore, _ outputs: PluginOutputs, file: String, run: String, rows: [[CellValue]],
+               refunds: [[CellValue]] = [], quarantine: [QuarantinedValue] = []) throws -> FileWriteSummary {
+        var batches = [TestSupport.batch("sales", Self.columns, rows)]
+        if !refunds.isEmpty { batches.append(TestSupport.batch("refunds", ["id"], refunds)) }
+        return try store.writeFile(FileWrite(file: file, run: run, parserVersion: "1.0", batches: batches, quarantine: quarantine),
+                                   outputs: outputs)
+    }
+
+    @Test func tablesAreTypedFromTheContractWithLineageAndAnIndex() throws {
+        let store = try TestSupport.outputStore()
+        _ = try store.prepare(plugin: "shop", contractVersion: 1, schemas: [Self.sales, Self.refunds])
+        let (columns, indexes, journal) = try TestSupport.inspect(store.url) { db in
+            (try Row.fetchAll(db, sql: "PRAGMA table_info(sales)").map { "\($0["name"] as String) \($0["type"] as String)" },
+             try String.fetchAll(db, sql: "SELECT sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'sales'"),
+             try String.fetchOne(db, sql: "PRAGMA journal_mode"))
+        }
+        #expect(columns == ["id INTEGER", "amount_eur REAL", "day TEXT", "at TEXT", "paid INTEGER", "note TEXT",
+                            "_cf_file TEXT", "_cf_row INTEGER", "_cf_parser_version TEXT", "_cf_run TEXT"])
+        #expect(indexes.count == 1 && indexes[0].contains("_cf_file"))
+        #expect(journal == "wal")
+        #expect(try store.tables().map(\.table) == ["refunds", "sales"])
+    }
+
+    @Test func valuesAreStoredAsTheContractSaysWithLineage() throws {
+        let store = try TestSupport.outputStore()
+        let outputs = try store.prepare(plugin: "shop", contractVersion: 1, schemas: [Self.sales])
+        let summary = try write(store, outputs, file: "/data/a.csv", run: "run_1", rows: [Self.row(1, note: ""), Self.row(2)])
+        #expect(summary.rows == ["sales": 2])
+        let rows = try TestSupport.inspect(store.url) { db in
+            try Row.fetchAll(db, sql: "SELECT *, typeof(paid) AS tp FROM sales ORDER BY _cf_row")
+        }
+        #expect(rows.count == 2)
+        #expect(rows[0]["amount_eur"] == 1.5)
+        #expect(rows[0]["day"] == "2024-01-01")
+        #expect(rows[0]["at"] == "2023-11-14T23:13:20+01:00")
+        #expect(rows[0]["paid"] == 0 && rows[0]["tp"] == "integer")
+        #expect(rows[0]["note"] == "")
+        #expect(rows[1]["note"] == nil as String?)
+        #expect(rows[1]["_cf_file"] == "/data/a.csv" && rows[1]["_cf_row"] == 1)
+        #expect(rows[1]["_cf_run"] == "run_1" && rows[1]["_cf_parser_version"] == "1.0")
+        #expect(try store.lastWrite(plugin: "shop", file: "/data/a.csv")?.rows == 2)
+    }
+
+    @Test func rewritingAFileReplacesItsRowsInEveryTable() throws {
+        let store = try TestSupport.outputStore()
+        let outputs = try store.prepare(plugin: "shop", contractVersion: 1, schemas: [Self.sales, Self.refunds])
+        _ = try write(store, outputs, file: "a", run: "run_1", rows: (0..<5).map { Self.row($0) }, refunds: [[.int(9)]])
+        _ = try write(store, outputs, file: "b", run: "run_1", rows: [Self.row(100)])
+        let again = try write(store, outputs, file: "a", run: "run_2", rows: (0..<3).map { Self.row($0) })
+        #expect(again.replacedRows == 6)
+        #expect(again.rows == ["sales": 3, "refunds": 0])
+        let (perFile, refunds, runs) = try TestSupport.inspect(store.url) { db in
+            (try Row.fetchAll(db, sql: "SELECT _cf_file AS f, count(*) AS n FROM sales GROUP BY f ORDER BY f").map { "\($0["f"] as String)=\($0["n"] as Int)" },
+             try Int.fetchOne(db, sql: "SELECT count(*) FROM refunds"),
+             try String.fetchAll(db, sql: "SELECT DISTINCT _cf_run FROM sales WHERE _cf_file = 'a'"))
+        }
+        #expect(perFile == ["a=3", "b=1"])
+        #expect(refunds == 0)
+        #expect(runs == ["run_2"])
+    }
+
+    @Test func aBadValueFailsTheWholeFileAndKeepsThePreviousRows() throws {
+        let store = try TestSupport.outputStore()
+        let outputs = try store.prepare(plugin: "shop", contractVersion: 1, schemas: [Self.sales])
+        _ = try write(store, outputs, file: "a", run: "run_1", rows: (0..<4).map { Self.row($0) })
+        var bad = (0..<10).map { Self.row($0) }
+        bad[7][2] = .string("2024-01-01")  // not normalised to a date
+        let error = #expect(throws: CasparianError.self) { try write(store, outputs, file: "a", run: "run_2", rows: bad) }
+        #expect(error?.kind == .data)
+        #expect(error?.message.contains("column day (date), row 7 of a") == true)
+        #expect(try store.rowCount(table: "sales") == 4)
+        #expect(try store.lastWrite(plugin: "shop", file: "a")?.run == "run_1")
+
+        let unknown = FileWrite(file: "a", run: "run_3", parserVersion: "1", batches: [
+            TestSupport.batch("sales", Self.columns, [Self.row(1)]), TestSupport.batch("other", ["x"], [[.int(1)]]),
+        ])
+        let e2 = #expect(throws: CasparianError.self) { try store.writeFile(unknown, outputs: outputs) }
+        #expect(e2?.message.contains("output \"other\"") == true)
+        #expect(try store.rowCount(table: "sales") == 4)
+    }
+
+    @Test func quarantinedValuesAreKeptPerFileAndReplaced() throws {
+        let store = try TestSupport.outputStore()
+        let outputs = try store.prepare(plugin: "shop", contractVersion: 1, schemas: [Self.sales])
+        let q = QuarantinedValue(output: "sales", row: 3, column: "day", kind: "type", reason: "not a date", value: "31/02/2024")
+        let s = try write(store, outputs, file: "a", run: "run_1", rows: [Self.row(1)], quarantine: [q, q])
+        #expect(s.quarantined == 2)
+        #expect(try store.quarantine(plugin: "shop", file: "a") == [q, q])
+        _ = try write(store, outputs, file: "a", run: "run_2", rows: [Self.row(1)])
+        #expect(try store.quarantine(plugin: "shop", file: "a").isEmpty)
+        #expect(try store.rowCount(table: "_cf_quarantine") == 0)
+    }
+
+    @Test func aNullableColumnIsAddedAndIncompatibleChangesAreRefused() throws {
+        let store = try TestSupport.outputStore()
+        let v1 = try store.prepare(plugin: "shop", contractVersion: 1, schemas: [Self.sales])
+        _ = try write(store, v1, file: "a", run: "run_1", rows: [Self.row(1)])
+
+        var v2schema = Self.sales
+        v2schema.columns.append(LockedColumn(name: "channel", type: .string, nullable: true))
+        let v2 = try store.prepare(plugin: "shop", contractVersion: 2, schemas: [v2schema])
+        #expect(v2.tables["sales"]?.columns.last?.name == "channel")
+        let old: String? = try TestSupport.inspect(store.url) { db in try String.fetchOne(db, sql: "SELECT channel FROM sales") }
+        #expect(old == nil)
+        #expect(try store.rowCount(table: "sales") == 1)
+
+        var required = v2schema
+        required.columns.append(LockedColumn(name: "region", type: .string, nullable: false))
+        let e1 = #expect(throws: CasparianError.self) { try store.prepare(plugin: "shop", contractVersion: 3, schemas: [required]) }
+        #expect(e1?.kind == .conflict)
+        #expect(e1?.message.contains("adds column region, which is not nullable") == true)
+        #expect(e1?.hint?.contains("casparian output drop sales") == true)
+
+        var retyped = v2schema
+        retyped.columns[0].type = .string
+        let e2 = #expect(throws: CasparianError.self) { try store.prepare(plugin: "shop", contractVersion: 3, schemas: [retyped]) }
+        #expect(e2?.message.contains("column id holds int64 values and the contract now says string") == true)
+
+        let e3 = #expect(throws: CasparianError.self) { try store.prepare(plugin: "other", contractVersion: 1, schemas: [Self.sales]) }
+        #expect(e3?.message.contains("already holds the output of plugin shop") == true)
+
+        // Dropping the table lets an incompatible contract rebuild it.
+        try store.dropTable("sales")
+        #expect(try store.lastWrite(plugin: "shop", file: "a") == nil)
+        _ = try store.prepare(plugin: "shop", contractVersion: 3, schemas: [retyped])
+    }
+
+    @Test func reservedAndDuplicateNamesAreRefused() throws {
+        let store = try TestSupport.outputStore()
+        let reserved = LockedSchema(output: "x", columns: [LockedColumn(name: "_cf_file", type: .string, nullable: true)])
+        #expect(throws: CasparianError.self) { try store.prepare(plugin: "p", contractVersion: 1, schemas: [reserved]) }
+        let internalTable = LockedSchema(output: "_cf_quarantine", columns: [LockedColumn(name: "a", type: .string, nullable: true)])
+        #expect(throws: CasparianError.self) { try store.prepare(plugin: "p", contractVersion: 1, schemas: [internalTable]) }
+        let twice = LockedSchema(output: "x", columns: [
+            LockedColumn(name: "a", type: .string, nullable: true), LockedColumn(name: "b", type: .string, nullable: true, renameTo: "A"),
+        ])
+        let e = #expect(throws: CasparianError.self) { try store.prepare(plugin: "p", contractVersion: 1, schemas: [twice]) }
+        #expect(e?.message.contains("two columns named") == true)
+        #expect(try store.tables().isEmpty)
+    }
+}
