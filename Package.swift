@@ -65,7 +65,7 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .testTarget(name: "MCPServerTests", dependencies: ["MCPServer"]),
-        .testTarget(name: "CasparianCLITests", dependencies: ["CasparianCLI", "PluginHost"]),
+        .testTarget(name: "CasparianCLITests", dependencies: ["CasparianCLI", "PluginHost", "Catalog", "Inference", "CasparianCore"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -17,7 +17,8 @@ struct Casparian: AsyncParsableCommand {
             """,
         version: version,
         subcommands: [
-            ScanCommand.self, ScopeCommand.self, TagCommand.self, UntagCommand.self, PreviewCommand.self, QueryCommand.self,
+            ScanCommand.self, ScopeCommand.self, TagCommand.self, UntagCommand.self, PreviewCommand.self,
+            ApproveCommand.self, ContractCommand.self, AmendCommand.self, QueryCommand.self,
             OutputCommand.self, WorkerCommand.self, DebugWriteOutputCommand.self,
         ]
     )

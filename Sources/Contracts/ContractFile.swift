@@ -81,6 +81,17 @@ public enum ContractFile {
         return envelope.contract
     }
 
+    /// `contract` when it would load back from a file: names, formats,
+    /// defaults and glob patterns are checked as `load` checks them.
+    public static func checked(_ contract: SchemaContract) throws -> SchemaContract {
+        do {
+            try ContractShape.checkMeaning(contract, path: "contract \(contract.plugin)")
+        } catch let e as CasparianError {
+            throw CasparianError(.usage, e.message, hint: "correct the answers, overrides or --exclude patterns and approve again")
+        }
+        return contract
+    }
+
     /// `date` as the file will store it, so that an in-memory contract and
     /// its reloaded file compare equal.
     /// Whole milliseconds, computed so that encoding and decoding give the
