@@ -56,7 +56,7 @@ let package = Package(
         .testTarget(name: "CasparianCoreTests", dependencies: ["CasparianCore"]),
         .testTarget(name: "InferenceTests", dependencies: ["Inference"]),
         .testTarget(name: "ContractsTests", dependencies: ["Contracts"]),
-        .testTarget(name: "CatalogTests", dependencies: ["Catalog", "Inference", "CasparianCore", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "CatalogTests", dependencies: ["Catalog", "Contracts", "Inference", "CasparianCore", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "PluginHostTests", dependencies: ["PluginHost", "CasparianCLI"], exclude: ["Fixtures"]),
         .testTarget(name: "PythonWorkerTests", dependencies: ["PythonWorker", "CPython"]),
         .testTarget(name: "BacktestTests", dependencies: ["Backtest", "Catalog", "PluginHost", "CasparianCLI"], exclude: ["Fixtures"]),
@@ -65,7 +65,7 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .testTarget(name: "MCPServerTests", dependencies: ["MCPServer"]),
-        .testTarget(name: "CasparianCLITests", dependencies: ["CasparianCLI", "PluginHost"]),
+        .testTarget(name: "CasparianCLITests", dependencies: ["CasparianCLI", "PluginHost", "Catalog", "Inference", "CasparianCore"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -17,8 +17,9 @@ struct Casparian: AsyncParsableCommand {
             """,
         version: version,
         subcommands: [
-            ScanCommand.self, ScopeCommand.self, TagCommand.self, UntagCommand.self, PreviewCommand.self, DiscoverCommand.self,
-            BacktestCommand.self, QueryCommand.self, OutputCommand.self, WorkerCommand.self, DebugWriteOutputCommand.self,
+            ScanCommand.self, ScopeCommand.self, TagCommand.self, UntagCommand.self, DiscoverCommand.self,
+            ApproveCommand.self, ContractCommand.self, AmendCommand.self, PreviewCommand.self, BacktestCommand.self,
+            QueryCommand.self, OutputCommand.self, WorkerCommand.self, DebugWriteOutputCommand.self,
         ]
     )
 }

@@ -32,19 +32,17 @@ extension Catalog {
     }
 
     public func discovery(id: String) throws -> StoredDiscovery {
-        let row = try pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM discoveries WHERE id = ?", arguments: [id])
-        }
-        guard let row else {
-            throw CasparianError(.notFound, "no discovery with id \(id)",
-                                 hint: "run `casparian discover` (or the discover_schemas tool) and use the id it prints")
-        }
+        try pool.read { db in try discovery(id: id, db: db) }
+    }
+}
+
+extension StoredDiscovery {
+    init(row: Row) throws {
         let json: String = row["result_json"]
-        return StoredDiscovery(
-            id: row["id"], plugin: row["plugin"], scopeID: row["scope_id"],
-            createdAt: Timestamp.parse(row["created_at"]) ?? Date(timeIntervalSince1970: 0),
-            result: try JSONDecoder().decode(DiscoveryResult.self, from: Data(json.utf8)),
-            approvedContractID: row["approved_contract_id"])
+        self.init(id: row["id"], plugin: row["plugin"], scopeID: row["scope_id"],
+                  createdAt: Timestamp.parse(row["created_at"]) ?? Date(timeIntervalSince1970: 0),
+                  result: try JSONDecoder().decode(DiscoveryResult.self, from: Data(json.utf8)),
+                  approvedContractID: row["approved_contract_id"])
     }
 }
 

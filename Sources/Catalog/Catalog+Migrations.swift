@@ -142,6 +142,17 @@ extension Catalog {
                 CREATE INDEX file_tags_by_tag ON file_tags(tag);
                 """)
         }
+        m.registerMigration("v2-contracts-amendment-decisions") { db in
+            // Who decided an amendment and how (approve, split, …), and the
+            // plugin, so a plugin's amendments list without a join.
+            try db.execute(sql: """
+                ALTER TABLE amendments ADD COLUMN plugin TEXT NOT NULL DEFAULT '';
+                ALTER TABLE amendments ADD COLUMN action TEXT;
+                ALTER TABLE amendments ADD COLUMN note TEXT;
+                CREATE INDEX amendments_by_contract ON amendments(contract_id, status);
+                CREATE INDEX amendments_by_plugin ON amendments(plugin, created_at);
+                """)
+        }
         return m
     }()
 }

@@ -81,10 +81,45 @@ public enum ContractFile {
         return envelope.contract
     }
 
+    /// `contract` when it would load back from a file: names, formats,
+    /// defaults and glob patterns are checked as `load` checks them.
+    public static func checked(_ contract: SchemaContract) throws -> SchemaContract {
+        do {
+            try ContractShape.checkMeaning(contract, path: "contract \(contract.plugin)")
+        } catch let e as CasparianError {
+            throw CasparianError(.usage, e.message, hint: "correct the answers, overrides or --exclude patterns and approve again")
+        }
+        return contract
+    }
+
     /// `date` as the file will store it, so that an in-memory contract and
     /// its reloaded file compare equal.
+    /// Whole milliseconds, computed so that encoding and decoding give the
+    /// very same `Double`.
     public static func canonical(_ date: Date) -> Date {
-        Date(timeIntervalSince1970: (date.timeIntervalSince1970 * 1000).rounded(.down) / 1000)
+        Date(timeIntervalSince1970: (date.timeIntervalSince1970 * 1000).rounded() / 1000)
+    }
+
+    /// `2024-05-01T12:00:00.123Z`, from whole milliseconds.
+    public static func formatTime(_ date: Date) -> String {
+        let ms = Int64((date.timeIntervalSince1970 * 1000).rounded())
+        let (seconds, millis) = ms.floorDivided(by: 1000)
+        let whole = Date(timeIntervalSince1970: Double(seconds)).formatted(Date.ISO8601FormatStyle())
+        let frac = String(millis)
+        return whole.dropLast() + "." + String(repeating: "0", count: 3 - frac.count) + frac + "Z"
+    }
+
+    /// The inverse of `formatTime`; also any ISO 8601 time with an offset.
+    public static func parseTime(_ s: String) -> Date? {
+        if s.hasSuffix("Z"), let dot = s.lastIndex(of: "."),
+           let whole = try? Date(String(s[..<dot]) + "Z", strategy: Date.ISO8601FormatStyle()) {
+            let digits = s[s.index(after: dot)..<s.index(before: s.endIndex)]
+            guard !digits.isEmpty, digits.allSatisfy(\.isASCII), let n = Int64(digits.prefix(3).padding(toLength: 3, withPad: "0", startingAt: 0)) else { return nil }
+            return Date(timeIntervalSince1970: Double(Int64(whole.timeIntervalSince1970) * 1000 + n) / 1000)
+        }
+        if let d = try? Date(s, strategy: Date.ISO8601FormatStyle()) { return canonical(d) }
+        if let d = try? Date(s, strategy: isoStyle) { return canonical(d) }
+        return nil
     }
 
     static let encoder: JSONEncoder = {
@@ -92,7 +127,7 @@ public enum ContractFile {
         e.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         e.dateEncodingStrategy = .custom { date, encoder in
             var c = encoder.singleValueContainer()
-            try c.encode(date.formatted(isoStyle))
+            try c.encode(formatTime(date))
         }
         return e
     }()
@@ -102,8 +137,7 @@ public enum ContractFile {
         d.dateDecodingStrategy = .custom { decoder in
             let c = try decoder.singleValueContainer()
             let s = try c.decode(String.self)
-            if let date = try? Date(s, strategy: isoStyle) { return canonical(date) }
-            if let date = try? Date(s, strategy: Date.ISO8601FormatStyle()) { return date }
+            if let date = parseTime(s) { return date }
             throw DecodingError.dataCorruptedError(in: c, debugDescription: "\"\(s)\" is not an ISO 8601 time such as 2024-05-01T12:00:00.000Z")
         }
         return d

@@ -68,6 +68,7 @@ enum ContractShape {
         if contract.version < 1 { throw problem(path, "$.version", "the version must be 1 or more, found \(contract.version)") }
         if contract.plugin.isEmpty { throw problem(path, "$.plugin", "the plugin name is empty") }
         if contract.schemas.isEmpty { throw problem(path, "$.schemas", "a contract needs at least one schema") }
+        try checkGlobs(contract.excludedFiles, at: "$.excluded_files", path: path)
         var outputs: Set<String> = []
         for (i, schema) in contract.schemas.enumerated() {
             let at = "$.schemas[\(i)]"
@@ -76,6 +77,7 @@ enum ContractShape {
                 throw problem(path, "\(at).output", "a second schema for output \"\(schema.output)\"")
             }
             if schema.columns.isEmpty { throw problem(path, "\(at).columns", "a schema needs at least one column") }
+            try checkGlobs(schema.files, at: "\(at).files", path: path)
             var names: Set<String> = []
             var outputNames: Set<String> = []
             for (j, column) in schema.columns.enumerated() {
@@ -93,6 +95,16 @@ enum ContractShape {
                 } catch {
                     throw CasparianError(.data, "\(path): \(cat).\(error.field): \(error.message)", hint: error.hint)
                 }
+            }
+        }
+    }
+
+    static func checkGlobs(_ patterns: [String], at jsonPath: String, path: String) throws {
+        for (i, p) in patterns.enumerated() {
+            do {
+                _ = try GlobPattern(p)
+            } catch let e as CasparianError {
+                throw problem(path, "\(jsonPath)[\(i)]", e.message)
             }
         }
     }

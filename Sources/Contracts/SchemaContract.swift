@@ -5,8 +5,8 @@ import Foundation
 /// through approved amendments, each making a new version.
 ///
 /// `id` stays the same across versions; `(id, version)` names one version.
-/// Files matching `excludedFiles` (paths or glob patterns relative to the
-/// scope root) are left out of backtests and execution.
+/// Files matching `excludedFiles` (paths or `GlobPattern`s) are left out of
+/// backtests and execution.
 public struct SchemaContract: Codable, Sendable, Equatable {
     public var id: String
     public var plugin: String
@@ -42,7 +42,7 @@ public struct SchemaContract: Codable, Sendable, Equatable {
     /// one (that is how a split sends some files' rows to their own table).
     public func schema(forPluginOutput output: String, file: String) -> LockedSchema? {
         let candidates = schemas.filter { $0.pluginOutput == output }
-        if let specific = candidates.first(where: { !$0.files.isEmpty && $0.files.contains { SchemaContract.file(file, matches: $0) } }) {
+        if let specific = candidates.first(where: { !$0.files.isEmpty && $0.files.contains { SchemaContract.glob($0, matches: file) } }) {
             return specific
         }
         return candidates.first { $0.files.isEmpty }
@@ -50,24 +50,15 @@ public struct SchemaContract: Codable, Sendable, Equatable {
 
     /// True when `file` matches one of `excludedFiles`.
     public func excludes(file: String) -> Bool {
-        excludedFiles.contains { SchemaContract.file(file, matches: $0) }
+        excludedFiles.contains { SchemaContract.glob($0, matches: file) }
     }
 
-    /// Contract file patterns are relative: `2023/*.csv` matches
-    /// `/data/sales/2023/jan.csv` at any folder depth, so they stay valid when
-    /// a corpus moves; an absolute pattern must match the whole path. An
-    /// invalid pattern matches nothing (`ContractFile` reports it on load).
-    static func file(_ path: String, matches pattern: String) -> Bool {
-        guard let glob = try? GlobPattern(pattern.hasPrefix("/") ? String(pattern.dropFirst()) : pattern) else { return false }
-        let trimmed = path.hasPrefix("/") ? String(path.dropFirst()) : path
-        if pattern.hasPrefix("/") { return glob.matches(trimmed) }
-        if glob.matches(trimmed) { return true }
-        var rest = Substring(trimmed)
-        while let slash = rest.firstIndex(of: "/") {
-            rest = rest[rest.index(after: slash)...]
-            if glob.matches(String(rest)) { return true }
-        }
-        return false
+    /// A pattern is a `GlobPattern` (anchored when it has a `/`, a leading
+    /// `/` ignored) or, when it is not a valid glob, an exact path.
+    static func glob(_ pattern: String, matches file: String) -> Bool {
+        if pattern == file { return true }
+        guard let glob = try? GlobPattern(pattern) else { return false }
+        return glob.matches(file.hasPrefix("/") ? String(file.dropFirst()) : file)
     }
 
     enum CodingKeys: String, CodingKey {

@@ -1,0 +1,155 @@
+import Catalog
+import CasparianCore
+import Contracts
+import Foundation
+import Inference
+
+/// The result of approving a discovery.
+public struct ApprovalOutcome: Codable, Sendable {
+    public var contract: SchemaContract
+    /// Where `contract.json` was written.
+    public var contractFile: String
+
+    enum CodingKeys: String, CodingKey {
+        case contract
+        case contractFile = "contract_file"
+    }
+}
+
+/// One version in a contract's history, with how it came to be.
+public struct ContractHistoryEntry: Codable, Sendable {
+    public var version: Int
+    public var approvedAt: Date
+    public var approvedBy: String
+    /// `discovery disc_…` or `amendment amd_… (split)`.
+    public var origin: String
+    /// What changed from the previous version.
+    public var changes: [ContractDiff.Change]
+
+    enum CodingKeys: String, CodingKey {
+        case version, origin, changes
+        case approvedAt = "approved_at"
+        case approvedBy = "approved_by"
+    }
+}
+
+extension Workspace {
+    /// `plugins/` beside `.casparian/`, where plugin folders (and their
+    /// `contract.json`) live unless a command names another folder.
+    public var defaultPluginsDirectory: URL { root.appendingPathComponent("plugins") }
+
+    /// Builds an approval request from command-line style arguments:
+    /// `answers` as `COLUMN=TYPE[:FORMAT]`, `overrides` as
+    /// `COLUMN.FIELD=VALUE` or `OUTPUT.mode=…`.
+    public func approvalRequest(discoveryID: String, plugin: String, answers: [String], overrides: [String],
+                                excludedFiles: [String], approvedBy: String) throws -> ApprovalRequest {
+        let discovery = try catalog.discovery(id: discoveryID)
+        var request = ApprovalRequest(plugin: plugin, excludedFiles: excludedFiles, approvedBy: approvedBy)
+        try request.addAnswers(answers)
+        try request.addOverrides(overrides, outputs: Set(discovery.result.outputs.map(\.name)))
+        return request
+    }
+
+    /// Locks a discovery as the plugin's contract and writes
+    /// `PLUGINS/<plugin>/contract.json` (creating the plugin folder when it
+    /// does not exist yet), in one transaction with the catalog.
+    ///
+    /// A plugin that already has a contract is changed through amendments;
+    /// `replace` instead makes this discovery its next version.
+    public func approve(discoveryID: String, request: ApprovalRequest, pluginsDirectory: URL? = nil, replace: Bool = false) throws -> ApprovalOutcome {
+        try Workspace.checkPluginName(request.plugin)
+        let file = ContractFile.url(plugin: request.plugin, pluginsDirectory: pluginsDirectory ?? defaultPluginsDirectory)
+        let contract = try catalog.approveDiscovery(discoveryID, plugin: request.plugin, build: { discovery, current in
+            if let current, !replace {
+                throw CasparianError(.conflict, "plugin \(request.plugin) already has contract \(current.id) version \(current.version)",
+                                     hint: "change it with `casparian amend propose \(request.plugin) …`, or pass --replace to make this discovery version \(current.version + 1)")
+            }
+            let schemas = try ContractApproval.lockSchemas(from: discovery.result, request: request)
+            return try ContractFile.checked(SchemaContract(id: current?.id ?? Identifier.make("ctr"), plugin: request.plugin, scope: discovery.scopeID,
+                                  version: (current?.version ?? 0) + 1, approvedAt: ContractFile.canonical(Date()),
+                                  approvedBy: request.approvedBy, schemas: schemas, excludedFiles: request.excludedFiles,
+                                  discoveryID: discovery.id))
+        }, beforeCommit: { try ContractFile.write($0, to: file) })
+        return ApprovalOutcome(contract: contract, contractFile: file.path)
+    }
+
+    /// The plugin's contract: `version`, or the latest.
+    public func contract(plugin: String, version: Int? = nil) throws -> SchemaContract {
+        try catalog.contract(plugin: plugin, version: version)
+    }
+
+    /// Every version, oldest first, with its origin and changes.
+    public func contractHistory(plugin: String) throws -> [ContractHistoryEntry] {
+        let versions = try catalog.contractHistory(plugin: plugin)
+        guard !versions.isEmpty else { _ = try catalog.contract(plugin: plugin); return [] }
+        let amendments = try catalog.amendments(plugin: plugin, status: .approved)
+        var previous: SchemaContract? = nil
+        return versions.map { c in
+            defer { previous = c }
+            let origin: String
+            if let a = amendments.first(where: { $0.resultingVersion == c.version && $0.contractID == c.id }) {
+                origin = "amendment \(a.id) (\(a.action?.rawValue ?? "approve"))"
+            } else if c.version == 1 || c.discoveryID != previous?.discoveryID {
+                origin = c.discoveryID.map { "discovery \($0)" } ?? "imported"
+            } else {
+                origin = "unknown"
+            }
+            return ContractHistoryEntry(version: c.version, approvedAt: c.approvedAt, approvedBy: c.approvedBy, origin: origin,
+                                        changes: previous.map { ContractDiff(from: $0, to: c).changes } ?? [])
+        }
+    }
+
+    /// What changed from version `from` to version `to`.
+    public func contractDiff(plugin: String, from: Int, to: Int) throws -> ContractDiff {
+        ContractDiff(from: try catalog.contract(plugin: plugin, version: from), to: try catalog.contract(plugin: plugin, version: to))
+    }
+
+    /// Stores a hand-written proposal.
+    public func proposeAmendment(plugin: String, proposal: AmendmentProposal) throws -> Amendment {
+        let contract = try catalog.contract(plugin: plugin)
+        // Fail now, not at approval, when the changes cannot apply.
+        if let schema = contract.schema(for: proposal.output) { _ = try schema.applying(proposal.changes) }
+        return try catalog.proposeAmendment(plugin: plugin, proposal: proposal)
+    }
+
+    /// Turns violations (a summary, e.g. from a backtest) into stored
+    /// proposals, one per output. Empty when no contract change would help.
+    public func proposeAmendments(plugin: String, evidence: ViolationSummary) throws -> [Amendment] {
+        let contract = try catalog.contract(plugin: plugin)
+        return try AmendmentProposal.fromEvidence(evidence, contract: contract).map {
+            try catalog.proposeAmendment(plugin: plugin, proposal: $0)
+        }
+    }
+
+    public func amendment(id: String) throws -> Amendment { try catalog.amendment(id: id) }
+
+    public func amendments(plugin: String, status: Amendment.Status? = nil) throws -> [Amendment] {
+        try catalog.amendments(plugin: plugin, status: status)
+    }
+
+    /// Decides an amendment; approving actions write the new version's
+    /// `contract.json` in the same transaction.
+    public func decideAmendment(id: String, decision: AmendmentDecision, pluginsDirectory: URL? = nil) throws
+        -> (amendment: Amendment, contract: SchemaContract?, contractFile: String?) {
+        let plugin = try catalog.amendment(id: id).plugin
+        let file = ContractFile.url(plugin: plugin, pluginsDirectory: pluginsDirectory ?? defaultPluginsDirectory)
+        let (amendment, contract) = try catalog.decideAmendment(id: id, decision: decision, beforeCommit: { try ContractFile.write($0, to: file) })
+        return (amendment, contract, contract == nil ? nil : file.path)
+    }
+
+    /// Whether `contract.json` and the catalog agree.
+    public func checkContractFile(plugin: String, pluginsDirectory: URL? = nil) throws -> ContractDrift {
+        ContractDrift.check(plugin: plugin, catalog: try catalog.latestContract(plugin: plugin),
+                            file: ContractFile.url(plugin: plugin, pluginsDirectory: pluginsDirectory ?? defaultPluginsDirectory))
+    }
+
+    static func checkPluginName(_ name: String) throws {
+        let ok = !name.isEmpty && name.utf8.allSatisfy { b in
+            (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || b == 0x5F || b == 0x2D || b == 0x2E
+        } && !name.hasPrefix(".")
+        guard ok else {
+            throw CasparianError(.usage, "\"\(name)\" is not a plugin name (letters, digits, _ - and . only, not starting with .)",
+                                 hint: "use the plugin's folder name, e.g. --plugin sales")
+        }
+    }
+}
