@@ -18,7 +18,7 @@ struct Casparian: AsyncParsableCommand {
         version: version,
         subcommands: [
             ScanCommand.self, ScopeCommand.self, TagCommand.self, UntagCommand.self, DiscoverCommand.self,
-            ApproveCommand.self, ContractCommand.self, AmendCommand.self, PreviewCommand.self, BacktestCommand.self,
+            ApproveCommand.self, ContractCommand.self, AmendCommand.self, PreviewCommand.self, BacktestCommand.self, RunCommand.self,
             QueryCommand.self, OutputCommand.self, WorkerCommand.self, DebugWriteOutputCommand.self,
         ]
     )
