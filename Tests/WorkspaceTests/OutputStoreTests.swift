@@ -61,7 +61,7 @@ struct OutputStoreTests {
         #expect(rows[0]["paid"] == 0 && rows[0]["tp"] == "integer")
         #expect(rows[0]["note"] == "")
         #expect(rows[1]["note"] == nil as String?)
-        #expect(rows[1]["_cf_file"] == "/data/a.csv" && rows[1]["_cf_row"] == 1)
+        #expect(rows[1]["_cf_file"] == "/data/a.csv" && rows[1]["_cf_row"] == 2)  // 1-based
         #expect(rows[1]["_cf_run"] == "run_1" && rows[1]["_cf_parser_version"] == "1.0")
         #expect(try store.lastWrite(plugin: "shop", file: "/data/a.csv")?.rows == 2)
     }

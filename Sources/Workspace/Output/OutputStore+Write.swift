@@ -88,15 +88,15 @@ extension OutputStore {
             for b in bound where !bind(b.column[r], as: b.type, h, b.param) {
                 let column = table.columns[Int(b.param) - 1]
                 throw CasparianError(
-                    .data, "output \(table.output), column \(column.name) (\(column.type.rawValue)), row \(batch.firstRow + r) of \(write.file): got \(b.column[r].kindName) \(b.column[r].truncatedText(40)), which is not a \(column.type.rawValue) value; nothing of the file was written",
+                    .data, "output \(table.output), column \(column.name) (\(column.type.rawValue)), row \(batch.firstRow + r + 1) of \(write.file): got \(b.column[r].kindName) \(b.column[r].truncatedText(40)), which is not a \(column.type.rawValue) value; nothing of the file was written",
                     hint: "rows must be validated and normalised against the contract before they are written")
             }
-            sqlite3_bind_int64(h, Int32(n + 2), Int64(batch.firstRow + r))
+            sqlite3_bind_int64(h, Int32(n + 2), Int64(batch.firstRow + r + 1))  // 1-based, like violations
             let rc = sqlite3_step(h)
             guard rc == SQLITE_DONE else {
                 let message = String(cString: sqlite3_errmsg(db.sqliteConnection))
                 sqlite3_reset(h)
-                throw CasparianError(.environment, "writing row \(batch.firstRow + r) of \(write.file) into table \(table.table) failed: \(message)",
+                throw CasparianError(.environment, "writing row \(batch.firstRow + r + 1) of \(write.file) into table \(table.table) failed: \(message)",
                                      hint: "check free disk space and that nothing else holds output.sqlite; the file's previous rows are kept")
             }
             sqlite3_reset(h)
