@@ -89,10 +89,10 @@ struct OutputStoreTests {
         let outputs = try store.prepare(plugin: "shop", contractVersion: 1, schemas: [Self.sales])
         _ = try write(store, outputs, file: "a", run: "run_1", rows: (0..<4).map { Self.row($0) })
         var bad = (0..<10).map { Self.row($0) }
-        bad[7][2] = .string("2024-01-01")  // not normalised to a date
+        bad[7][2] = .string("2024-01-01")  // not normalised to a date (the 8th row: rows are 1-based)
         let error = #expect(throws: CasparianError.self) { try write(store, outputs, file: "a", run: "run_2", rows: bad) }
         #expect(error?.kind == .data)
-        #expect(error?.message.contains("column day (date), row 7 of a") == true)
+        #expect(error?.message.contains("column day (date), row 8 of a") == true)
         #expect(try store.rowCount(table: "sales") == 4)
         #expect(try store.lastWrite(plugin: "shop", file: "a")?.run == "run_1")
 
