@@ -45,6 +45,7 @@ public struct ConstraintSolver: Sendable {
     }
 
     /// Feeds one value of the current file.
+    @inline(__always)
     public mutating func feed(_ value: CellValue, row: Int) {
         switch value {
         case .string(let s):
