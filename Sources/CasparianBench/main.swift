@@ -5,6 +5,7 @@ import Foundation
 
 let benches: [String: () throws -> Void] = [
     "frames": FrameBench.run,
+    "validation": ValidationBench.run,
 ]
 
 let name = CommandLine.arguments.dropFirst().first ?? ""

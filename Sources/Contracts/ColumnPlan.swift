@@ -2,7 +2,7 @@ import CasparianCore
 import Inference
 
 /// Everything the validator needs about one locked column, prepared once.
-struct ColumnPlan {
+struct ColumnPlan: Sendable {
     /// Longest value text kept in a violation.
     static let valueLimit = 80
 
@@ -29,6 +29,8 @@ struct ColumnPlan {
     let formatText: String?
     /// The value a missing cell gets; nil when the column has no default.
     private(set) var defaultCell: CellValue?
+    /// `expected` texts of violations, made once (type, null, missing).
+    private(set) var expectedTexts: (type: String, null: String, missing: String) = ("", "", "")
 
     /// The strftime formats assumed for temporal text when a column locks none.
     static func isoFormat(for type: DataType) -> String? {
@@ -103,12 +105,33 @@ struct ColumnPlan {
                                      hint: "give a default value of type \(column.type.rawValue), or null for a nullable column")
             }
         }
+        expectedTexts = (expectedValue, "a \(type.rawValue) value (the column is not nullable)", "column \(name) in every row (it has no default)")
     }
 
     /// What a valid value of this column looks like, for messages.
     var expectedValue: String {
         if let formatText, temporal != nil { return "\(type.rawValue) (text as \(formatText))" }
         return type.rawValue
+    }
+
+    /// The index of the first cell at or after `start` that does not have
+    /// exactly the locked type (a tag test, no payload copy): the cells
+    /// skipped need no check and no conversion.
+    @inline(__always)
+    func skipTyped(_ column: [CellValue], from start: Int) -> Int {
+        var i = start
+        let n = column.count
+        switch type {
+        case .int64: while i < n, case .int = column[i] { i += 1 }
+        case .float64: while i < n, case .float = column[i] { i += 1 }
+        case .boolean: while i < n, case .bool = column[i] { i += 1 }
+        case .date: while i < n, case .date = column[i] { i += 1 }
+        case .time: while i < n, case .time = column[i] { i += 1 }
+        case .timestamp: while i < n, case .timestamp = column[i] { i += 1 }
+        case .timestampTZ: while i < n, case .timestampTZ = column[i] { i += 1 }
+        case .string: break  // text must be checked against the sentinels
+        }
+        return i
     }
 
     @inline(__always)
@@ -162,12 +185,17 @@ struct ColumnPlan {
     func violation(_ kind: Violation.Kind, cell: CellValue, file: String, row: Int) -> Violation {
         let expected: String
         switch kind {
-        case .typeMismatch, .formatMismatch: expected = expectedValue
-        case .nullNotAllowed: expected = "a \(type.rawValue) value (the column is not nullable)"
-        case .missingColumn: expected = "column \(name) in every row (it has no default)"
+        case .typeMismatch, .formatMismatch: expected = expectedTexts.type
+        case .nullNotAllowed: expected = expectedTexts.null
+        case .missingColumn: expected = expectedTexts.missing
         case .extraColumn: expected = "no column \(name)"
         }
-        let got = cell == .absent ? "no such key in this row" : cell.truncatedText(ColumnPlan.valueLimit)
+        let got: String
+        switch cell {
+        case .absent: got = "no such key in this row"
+        case .float(let d): got = d.description  // cheaper than Foundation formatting, same digits
+        default: got = cell.truncatedText(ColumnPlan.valueLimit)
+        }
         return Violation(kind: kind, file: file, output: output, row: row, column: name, expected: expected, got: got, gotType: cell.kindName)
     }
 }
