@@ -129,9 +129,20 @@ struct ColumnPlan: Sendable {
         case .time: while i < n, case .time = column[i] { i += 1 }
         case .timestamp: while i < n, case .timestamp = column[i] { i += 1 }
         case .timestampTZ: while i < n, case .timestampTZ = column[i] { i += 1 }
-        case .string: break  // text must be checked against the sentinels
+        case .string:
+            // Text must be checked against the sentinels, when there are any.
+            if longestSentinel < 0 {
+                while i < n, case .string = column[i] { i += 1 }
+            } else {
+                while i < n, case .string(let s) = column[i], !isSentinel(s) { i += 1 }
+            }
         }
         return i
+    }
+
+    @inline(__always)
+    func isSentinel(_ s: String) -> Bool {
+        longestSentinel >= 0 && s.utf8.count <= longestSentinel && sentinels.contains(s)
     }
 
     @inline(__always)
@@ -140,7 +151,7 @@ struct ColumnPlan: Sendable {
         case .null: return .null(wasSentinel: false)
         case .absent: return .absent
         case .string(let s):
-            if longestSentinel >= 0, s.utf8.count <= longestSentinel, sentinels.contains(s) { return .null(wasSentinel: true) }
+            if isSentinel(s) { return .null(wasSentinel: true) }
             return checkText(s)
         default:
             return checkTyped(cell)
@@ -205,7 +216,27 @@ enum TextValue {
     /// Optional sign and ASCII digits (no spaces, no `1e3`, no `1.0`).
     @inline(__always)
     static func int64(_ s: String) -> Int64? {
-        Int64(s)
+        var u = s.utf8.makeIterator()
+        guard var b = u.next() else { return nil }
+        let negative = b == UInt8(ascii: "-")
+        if negative || b == UInt8(ascii: "+") {
+            guard let next = u.next() else { return nil }
+            b = next
+        }
+        // Accumulate negatively so that Int64.min parses.
+        var value: Int64 = 0
+        while true {
+            let d = b &- UInt8(ascii: "0")
+            guard d < 10 else { return nil }
+            let (m, o1) = value.multipliedReportingOverflow(by: 10)
+            let (v, o2) = m.subtractingReportingOverflow(Int64(d))
+            guard !o1, !o2 else { return nil }
+            value = v
+            guard let next = u.next() else { break }
+            b = next
+        }
+        if negative { return value }
+        return value == .min ? nil : -value
     }
 
     /// Decimal notation with an optional exponent; no `inf`, `nan` or hex.
@@ -241,3 +272,32 @@ enum TextValue {
         }
     }
 }
+
+/// Parsed temporal text of one column of one batch: exports repeat the same
+/// dates (every row of a day, every file of a month), so a value parsed once
+/// is looked up after — first against the previous cell, then in a bounded
+/// table.
+struct TemporalMemo {
+    static let capacity = 4096
+    private var table: [String: CellValue] = [:]
+    private var lastText = ""
+    private var lastValue: CellValue? = nil
+
+    @inline(__always)
+    mutating func parse(_ s: String, with format: TemporalFormat) -> CellValue? {
+        if let lastValue, s == lastText { return lastValue }
+        let value: CellValue?
+        if let known = table[s] {
+            value = known
+        } else {
+            value = format.parse(s[...])
+            if let value, table.count < TemporalMemo.capacity { table[s] = value }
+        }
+        if let value {
+            lastText = s
+            lastValue = value
+        }
+        return value
+    }
+}
+

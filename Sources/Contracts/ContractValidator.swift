@@ -81,11 +81,22 @@ public struct ContractValidator: Sendable {
     /// be checked for exclusivity on every cell.
     private func check(_ column: inout [CellValue], plan: ColumnPlan, file: String, firstRow: Int, log: inout FileViolations) {
         var unstored = UnstoredCounts()
+        var memo = TemporalMemo()
+        let temporal = plan.temporal
         let n = column.count
         var i = 0
         while true {
             i = plan.skipTyped(column, from: i)
             if i >= n { break }
+            if let format = temporal, case .string(let s) = column[i], !plan.isSentinel(s) {
+                if let v = memo.parse(s, with: format) {
+                    column[i] = v
+                } else {
+                    ContractValidator.report(.formatMismatch, plan, column[i], file, firstRow + i + 1, &log, &unstored)
+                }
+                i += 1
+                continue
+            }
             switch plan.check(column[i]) {
             case .ok:
                 break
