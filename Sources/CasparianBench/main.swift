@@ -7,6 +7,7 @@ let benches: [String: () throws -> Void] = [
     "frames": FrameBench.run,
     "pool": PoolBench.run,
     "solver": SolverBench.run,
+    "validation": ValidationBench.run,
 ]
 
 let name = CommandLine.arguments.dropFirst().first ?? ""
