@@ -5,6 +5,7 @@ import Foundation
 
 let benches: [String: () throws -> Void] = [
     "frames": FrameBench.run,
+    "output-store": OutputStoreBench.run,
 ]
 
 let name = CommandLine.arguments.dropFirst().first ?? ""
