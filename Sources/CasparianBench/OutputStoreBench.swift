@@ -90,6 +90,18 @@ enum OutputStoreBench {
                 b.baseAddress!.withMemoryRebound(to: CChar.self, capacity: b.count) { _ = sqlite3_bind_text(stmt, i, $0, Int32(b.count), transient) }
             }
         }
+        func date(_ days: Int32, _ i: Int32) {  // YYYY-MM-DD without a String
+            let d = CivilDate(daysSinceEpoch: Int(days))
+            var buf: (CChar, CChar, CChar, CChar, CChar, CChar, CChar, CChar, CChar, CChar) = (0, 0, 0, 0, 45, 0, 0, 45, 0, 0)
+            withUnsafeMutableBytes(of: &buf) { raw in
+                let p = raw.bindMemory(to: CChar.self)
+                for (start, width, value) in [(0, 4, d.year), (5, 2, d.month), (8, 2, d.day)] {
+                    var v = value
+                    for k in stride(from: start + width - 1, through: start, by: -1) { p[k] = CChar(48 + v % 10); v /= 10 }
+                }
+                _ = sqlite3_bind_text(stmt, i, p.baseAddress, 10, transient)
+            }
+        }
         for (f, b) in data.enumerated() {
             exec("BEGIN IMMEDIATE")
             text("/data/file_\(f).csv", 6)
@@ -102,7 +114,7 @@ enum OutputStoreBench {
                     case .string(let s): text(s, Int32(c + 1))
                     case .float(let d): sqlite3_bind_double(stmt, Int32(c + 1), d)
                     case .bool(let v): sqlite3_bind_int64(stmt, Int32(c + 1), v ? 1 : 0)
-                    case .date: text(b.columns[c][r].text!, Int32(c + 1))
+                    case .date(let days): date(days, Int32(c + 1))
                     default: sqlite3_bind_null(stmt, Int32(c + 1))
                     }
                 }
