@@ -8,6 +8,7 @@ let benches: [String: () throws -> Void] = [
     "pool": PoolBench.run,
     "solver": SolverBench.run,
     "validation": ValidationBench.run,
+    "output-store": OutputStoreBench.run,
 ]
 
 let name = CommandLine.arguments.dropFirst().first ?? ""

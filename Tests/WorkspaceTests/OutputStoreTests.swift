@@ -49,12 +49,17 @@ struct OutputStoreTests {
     @Test func valuesAreStoredAsTheContractSaysWithLineage() throws {
         let store = try TestSupport.outputStore()
         let outputs = try store.prepare(plugin: "shop", contractVersion: 1, schemas: [Self.sales])
-        let summary = try write(store, outputs, file: "/data/a.csv", run: "run_1", rows: [Self.row(1, note: ""), Self.row(2)])
-        #expect(summary.rows == ["sales": 2])
+        var early = Self.row(3)
+        early[2] = .date(days: Int32(CivilDate(year: 999, month: 5, day: 3).daysSinceEpoch))
+        var late = Self.row(4)
+        late[2] = .date(days: Int32(CivilDate(year: 12_024, month: 12, day: 31).daysSinceEpoch))
+        let summary = try write(store, outputs, file: "/data/a.csv", run: "run_1", rows: [Self.row(1, note: ""), Self.row(2), early, late])
+        #expect(summary.rows == ["sales": 4])
         let rows = try TestSupport.inspect(store.url) { db in
             try Row.fetchAll(db, sql: "SELECT *, typeof(paid) AS tp FROM sales ORDER BY _cf_row")
         }
-        #expect(rows.count == 2)
+        #expect(rows.count == 4)
+        #expect(rows[2]["day"] == "0999-05-03" && rows[3]["day"] == "12024-12-31")
         #expect(rows[0]["amount_eur"] == 1.5)
         #expect(rows[0]["day"] == "2024-01-01")
         #expect(rows[0]["at"] == "2023-11-14T23:13:20+01:00")
@@ -63,7 +68,7 @@ struct OutputStoreTests {
         #expect(rows[1]["note"] == nil as String?)
         #expect(rows[1]["_cf_file"] == "/data/a.csv" && rows[1]["_cf_row"] == 2)  // 1-based
         #expect(rows[1]["_cf_run"] == "run_1" && rows[1]["_cf_parser_version"] == "1.0")
-        #expect(try store.lastWrite(plugin: "shop", file: "/data/a.csv")?.rows == 2)
+        #expect(try store.lastWrite(plugin: "shop", file: "/data/a.csv")?.rows == 4)
     }
 
     @Test func rewritingAFileReplacesItsRowsInEveryTable() throws {

@@ -128,11 +128,35 @@ extension OutputStore {
             guard let d = Double(s) else { return false }
             sqlite3_bind_double(h, i, d)
         case (.string(let s), .string), (.decimal(let s), .string): bindText(s, h, i)
-        case (.date, .date), (.time, .time), (.timestamp, .timestamp), (.timestampTZ, .timestampTZ):
+        case (.date(let days), .date): bindISODate(days, h, i)
+        case (.time, .time), (.timestamp, .timestamp), (.timestampTZ, .timestampTZ):
             bindText(value.text ?? "", h, i)
         default: return false
         }
         return true
+    }
+
+    /// `YYYY-MM-DD` written straight into a small buffer: dates are common
+    /// and building a String per value costs more than the insert.
+    @inline(__always)
+    private func bindISODate(_ days: Int32, _ h: OpaquePointer, _ i: Int32) {
+        let d = CivilDate(daysSinceEpoch: Int(days))
+        guard (0...9999).contains(d.year) else { return bindText(d.iso, h, i) }
+        withUnsafeTemporaryAllocation(of: CChar.self, capacity: 10) { buf in
+            func put(_ value: Int, at start: Int, width: Int) {
+                var v = value
+                for k in stride(from: start + width - 1, through: start, by: -1) {
+                    buf[k] = CChar(48 + v % 10)
+                    v /= 10
+                }
+            }
+            put(d.year, at: 0, width: 4)
+            buf[4] = 45
+            put(d.month, at: 5, width: 2)
+            buf[7] = 45
+            put(d.day, at: 8, width: 2)
+            _ = sqlite3_bind_text(h, i, buf.baseAddress, 10, OutputStore.transient)
+        }
     }
 
     @inline(__always)
