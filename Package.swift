@@ -13,6 +13,9 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", exact: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", exact: "7.10.0"),
         .package(url: "https://github.com/apple/swift-log", exact: "1.16.2"),
+        // Already pulled in by the MCP SDK; the server's Streamable HTTP front uses it directly.
+        .package(url: "https://github.com/apple/swift-nio.git", exact: "2.101.3"),
+        .package(url: "https://github.com/apple/swift-system.git", exact: "1.8.1"),
     ],
     targets: [
         .systemLibrary(name: "CPython", pkgConfig: "python3-embed",
@@ -40,9 +43,13 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "MCPServer", dependencies: [
-            "Workspace",
+            "Workspace", "Backtest", "Catalog", "Contracts", "PluginHost", "CasparianCore",
             .product(name: "MCP", package: "swift-sdk"),
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "SystemPackage", package: "swift-system"),
         ]),
         .executableTarget(name: "CasparianCLI", dependencies: [
             "Workspace", "MCPServer", "PythonWorker", "PluginHost",
@@ -64,7 +71,8 @@ let package = Package(
             "Workspace", "CasparianCLI", "Contracts", "Catalog", "CasparianCore", "PluginHost",
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
-        .testTarget(name: "MCPServerTests", dependencies: ["MCPServer"]),
+        .testTarget(name: "MCPServerTests", dependencies: ["MCPServer", "CasparianCLI", "PluginHost", .product(name: "MCP", package: "swift-sdk")],
+                    exclude: ["Clients"]),
         .testTarget(name: "CasparianCLITests", dependencies: ["CasparianCLI", "PluginHost", "Catalog", "Inference", "CasparianCore"]),
     ],
     swiftLanguageModes: [.v6]

@@ -19,7 +19,7 @@ struct Casparian: AsyncParsableCommand {
         subcommands: [
             NewCommand.self, TestCommand.self, ScanCommand.self, ScopeCommand.self, TagCommand.self, UntagCommand.self, DiscoverCommand.self,
             ApproveCommand.self, ContractCommand.self, AmendCommand.self, PreviewCommand.self, BacktestCommand.self, RunCommand.self,
-            QueryCommand.self, OutputCommand.self, WorkerCommand.self, DebugWriteOutputCommand.self,
+            QueryCommand.self, OutputCommand.self, MCPCommand.self, WorkerCommand.self, DebugWriteOutputCommand.self, MCPCommand.self,
         ]
     )
 }

@@ -153,6 +153,11 @@ extension Catalog {
                 CREATE INDEX amendments_by_plugin ON amendments(plugin, created_at);
                 """)
         }
+        m.registerMigration("v2-mcp-run-replies") { db in
+            // What an MCP tool answered for a run (get_run_status returns it);
+            // result_json keeps the engine's full report.
+            try db.execute(sql: "ALTER TABLE runs ADD COLUMN reply_json TEXT")
+        }
         return m
     }()
 }

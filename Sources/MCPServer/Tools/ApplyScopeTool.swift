@@ -1,0 +1,96 @@
+import Catalog
+import CasparianCore
+import Foundation
+import MCP
+import Workspace
+
+/// `apply_scope`: a named set of files to work on.
+enum ApplyScopeTool {
+    static let sampleCap = 10
+
+    static let spec = ToolSpec(
+        name: "apply_scope", title: "Name a set of files (scope)",
+        description: """
+            Create a named scope: the files under `path` that match `include` globs (relative to path; all files when \
+            empty), minus `exclude` globs, optionally only files carrying one of `tags`. Calling it again with the same \
+            name and definition refreshes the scope. Returns the scope_id that discover_schemas, run_backtest and \
+            execute_pipeline take. Example: {"name": "sales", "path": "sales/data", "include": ["**/*.csv"]}
+            """,
+        input: JSONSchema.object([
+            "name": JSONSchema.string("Scope name: letters, digits, -, _ or . (e.g. \"sales-2024\").", minLength: 1, maxLength: 64),
+            "path": JSONSchema.string("Root folder of the scope, under an allowed root.", minLength: 1),
+            "include": JSONSchema.array(JSONSchema.string(minLength: 1), description: "Globs relative to path, or tag:NAME.", maxItems: 100),
+            "exclude": JSONSchema.array(JSONSchema.string(minLength: 1), description: "Globs relative to path, or tag:NAME.", maxItems: 100),
+            "tags": JSONSchema.array(JSONSchema.string(minLength: 1), description: "Only files carrying one of these tags.", maxItems: 50),
+        ], required: ["name", "path"]),
+        output: JSONSchema.output([
+            "scope_id": JSONSchema.string(),
+            "name": JSONSchema.string(),
+            "root": JSONSchema.string(),
+            "file_count": JSONSchema.integer(),
+            "bytes": JSONSchema.integer(),
+            "sample_files": JSONSchema.array(JSONSchema.string(), description: "Up to 10 files, relative to root."),
+            "refreshed": JSONSchema.boolean("True when an existing scope was refreshed."),
+            "added": JSONSchema.integer(), "changed": JSONSchema.integer(), "removed": JSONSchema.integer(),
+        ], required: ["scope_id", "file_count", "bytes", "sample_files"]),
+        annotations: ToolSpec.additive,
+        run: run)
+
+    static func run(_ call: ToolCall) async throws -> ToolReply {
+        let env = call.environment
+        let name = try call.required("name")
+        let root = try env.paths.resolve(try call.required("path"))
+        let definition = ScopeDefinition(name: name, root: root.path, include: call.strings("include") ?? [],
+                                         exclude: call.strings("exclude") ?? [], tags: call.strings("tags") ?? [])
+        let report: ScopeReport
+        var refreshed = false
+        if let existing = try? env.workspace.scope(named: name) {
+            var asked = definition
+            asked.root = existing.definition.root
+            guard existing.definition == asked, existing.definition.root == root.path else {
+                throw CasparianError(.conflict, "a scope named \(name) already exists with another definition (root \(existing.definition.root), include \(existing.definition.include))",
+                                     hint: "pick another name, or call apply_scope with exactly the same path/include/exclude/tags to refresh it")
+            }
+            report = try env.workspace.refreshScope(named: name)
+            refreshed = true
+        } else {
+            report = try env.workspace.createScope(definition)
+        }
+        let scope = report.scope
+        let prefix = scope.definition.root + "/"
+        let sample = try env.workspace.scopeFiles(named: name).prefix(sampleCap).map {
+            $0.path.hasPrefix(prefix) ? String($0.path.dropFirst(prefix.count)) : $0.path
+        }
+        let summary = "scope \(name) (\(scope.id)): \(scope.fileCount) files, \(scope.bytes) bytes"
+            + (refreshed ? " (refreshed: +\(report.changes.added.count) ~\(report.changes.changed.count) -\(report.changes.removed.count))" : "")
+        var next = ["discover_schemas {scope_id: \"\(scope.id)\"} to prove the column types"]
+        if scope.fileCount == 0 { next = ["apply_scope again with a different path or include globs; quick_scan the folder to see what is there"] }
+        return ToolReply([
+            "scope_id": .string(scope.id), "name": .string(name), "root": .string(scope.definition.root),
+            "file_count": .int(scope.fileCount), "bytes": .int(Int(scope.bytes)),
+            "sample_files": .array(sample.map { .string($0) }), "refreshed": .bool(refreshed),
+            "added": .int(report.changes.added.count), "changed": .int(report.changes.changed.count),
+            "removed": .int(report.changes.removed.count),
+        ], summary: summary, next: next)
+    }
+}
+
+extension ServerEnvironment {
+    /// A scope by id (or, for convenience, by name).
+    func scope(_ idOrName: String) throws -> StoredScope {
+        if let s = try workspace.scopes().first(where: { $0.id == idOrName || $0.definition.name == idOrName }) { return s }
+        let known = try workspace.scopes().prefix(10).map { "\($0.id) (\($0.definition.name))" }
+        throw CasparianError(.notFound, "no scope \(idOrName)",
+                             hint: known.isEmpty ? "create one with apply_scope {name, path}" : "scopes: \(known.joined(separator: ", ")); or create one with apply_scope")
+    }
+
+    /// The files of a scope (absolute paths), refusing any outside the roots.
+    func scopePaths(_ scope: StoredScope) throws -> [String] {
+        let files = try workspace.catalog.scopeFiles(scopeID: scope.id).map(\.path)
+        if let outside = files.first(where: { !paths.inside($0) }) {
+            throw CasparianError(.usage, "scope \(scope.definition.name) holds \(outside), outside this server's roots",
+                                 hint: "start casparian mcp with a --root that covers \(scope.definition.root)")
+        }
+        return files
+    }
+}

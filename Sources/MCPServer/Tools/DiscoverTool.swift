@@ -1,0 +1,80 @@
+import CasparianCore
+import Foundation
+import Inference
+import MCP
+import Workspace
+
+/// `discover_schemas`: run a parser over a scope and prove the column types.
+enum DiscoverTool {
+    static let spec = ToolSpec(
+        name: "discover_schemas", title: "Discover and prove column types",
+        description: """
+            Run a parser over the files of a scope and prove each column's type from every value seen (the built-in \
+            csv plugin by default; or a plugin in the plugins folder). Returns a discovery_id, the outputs with their \
+            columns exactly as `casparian discover --json` prints them, and the open questions (ambiguous or \
+            contradictory columns) that approve_schema's `answers` settle. \
+            Example: {"scope_id": "scp_…"} or {"scope_id": "scp_…", "plugin": "sales"}
+            """,
+        input: JSONSchema.object([
+            "scope_id": JSONSchema.string("The scope from apply_scope (id or name).", minLength: 1),
+            "plugin": JSONSchema.string("A plugin name in the plugins folder, or \"csv\" (default) for the built-in CSV/TSV reader.", minLength: 1),
+            "sample": JSONSchema.boolean("Read a sample of a large scope instead of every file (default false)."),
+        ], required: ["scope_id"]),
+        output: JSONSchema.output([
+            "discovery_id": JSONSchema.string(),
+            "parser": JSONSchema.string(),
+            "files": JSONSchema.integer("Files the proof covers."),
+            "rows": JSONSchema.integer(),
+            "files_found": JSONSchema.integer(), "files_read": JSONSchema.integer(),
+            "stopped_early": JSONSchema.boolean(),
+            "outputs": JSONSchema.array(JSONSchema.object([
+                "name": JSONSchema.string(),
+                "columns": JSONSchema.array(JSONSchema.object([
+                    "name": JSONSchema.string(), "type": JSONSchema.string(), "nullable": JSONSchema.boolean(),
+                    "status": JSONSchema.string(oneOf: ["resolved", "ambiguous", "contradiction"]),
+                ], required: ["name", "type", "nullable", "status"], closed: false)),
+            ], required: ["name", "columns"], closed: false)),
+            "questions": JSONSchema.array(JSONSchema.object([
+                "output": JSONSchema.string(), "column": JSONSchema.string(), "question": JSONSchema.string(),
+                "candidates": JSONSchema.array(JSONSchema.string()),
+            ], required: ["output", "column", "question"], closed: false)),
+            "failures": JSONSchema.array(JSONSchema.object([
+                "file": JSONSchema.string(), "category": JSONSchema.string(), "message": JSONSchema.string(),
+            ], required: ["file", "message"], closed: false), maxItems: 20),
+            "failures_total": JSONSchema.integer(),
+        ], required: ["discovery_id", "outputs", "questions"]),
+        annotations: ToolSpec.additive,
+        run: run)
+
+    static func run(_ call: ToolCall) async throws -> ToolReply {
+        let env = call.environment
+        let scope = try env.scope(try call.required("scope_id"))
+        let files = try env.scopePaths(scope)
+        let pluginName = call.string("plugin") ?? "csv"
+        let parser: DiscoveryParser = pluginName == "csv" ? .builtinCSV : .plugin(try env.plugin(pluginName), env.pool.environment)
+        let options = DiscoveryOptions(plan: call.bool("sample") == true ? SamplePlan() : nil, workers: env.configuration.workers)
+        let run = try await DiscoveryEngine(options: options, logger: env.logger).discover(paths: files, parser: parser, workspace: env.workspace)
+        guard let id = run.discoveryID else { throw CasparianError(.internal, "the discovery was not stored") }
+        var questions: [Value] = []
+        for o in run.result.outputs {
+            for c in o.columns where c.status != .resolved || c.question != nil {
+                questions.append(.object([
+                    "output": .string(o.name), "column": .string(c.name),
+                    "question": .string(c.question ?? "\(c.status.rawValue): which type is \(c.name)?"),
+                    "candidates": .array(c.candidates.map { cand in .string(cand.format.map { "\(cand.type.rawValue):\($0)" } ?? cand.type.rawValue) }),
+                ]))
+            }
+        }
+        let fields: [String: Value] = [
+            "discovery_id": .string(id), "parser": .string(run.parser), "files": .int(run.result.files), "rows": .int(run.result.rows),
+            "files_found": .int(run.filesFound), "files_read": .int(run.filesRead), "stopped_early": .bool(run.stoppedEarly),
+            "outputs": try JSONValue.from(run.result.outputs), "questions": .array(questions),
+            "failures": try JSONValue.from(Array(run.failures.prefix(20))), "failures_total": .int(run.failures.count),
+        ]
+        let columns = run.result.outputs.reduce(0) { $0 + $1.columns.count }
+        let summary = "discovery \(id): \(run.result.outputs.count) output\(run.result.outputs.count == 1 ? "" : "s"), \(columns) columns from \(run.result.rows) rows in \(run.result.files) files; \(questions.count) open question\(questions.count == 1 ? "" : "s")"
+            + (run.failures.isEmpty ? "" : "; \(run.failures.count) files failed")
+        let approve = "approve_schema {discovery_id: \"\(id)\", plugin: \"NAME\"" + (questions.isEmpty ? "}" : ", answers: {\"COLUMN\": \"TYPE[:FORMAT]\"}}")
+        return ToolReply(fields, summary: summary, next: [approve + " to lock the schema as a contract"])
+    }
+}

@@ -1,0 +1,81 @@
+import Backtest
+import Catalog
+import Foundation
+import MCP
+
+/// The shared shape of long tools: start a background run, wait up to the
+/// budget, and return either the result or a `run_id` to poll.
+enum LongRun {
+    /// The optional argument every long tool takes.
+    static let waitArgument = JSONSchema.integer("Seconds to wait before returning a run_id to poll (default: the server's --wait).",
+                                                 minimum: 0, maximum: 600)
+
+    static func execute(_ call: ToolCall, kind: String, plugin: String, scopeID: String?, parserVersion: String?,
+                        work: @escaping @Sendable (BackgroundRuns.Context) async throws -> (ToolReply, RunRecord.Status)) async throws -> ToolReply {
+        let env = call.environment
+        let id = try env.runs.start(kind: kind, plugin: plugin, scopeID: scopeID, parserVersion: parserVersion, progress: call.progress, work: work)
+        let budget = call.int("wait_seconds").map { Duration.seconds($0) } ?? env.configuration.waitBudget
+        switch await env.runs.wait(id, budget: budget) {
+        case nil:
+            return ToolReply(["run_id": .string(id), "status": "running"],
+                             summary: "\(kind) of \(plugin) is still running after \(budget.components.seconds)s; it goes on in the background",
+                             next: ["get_run_status {run_id: \"\(id)\"} in a few seconds", "cancel_run {run_id: \"\(id)\"} to stop it"])
+        case .finished(let reply, _)?:
+            return reply
+        case .failed(let error)?:
+            throw error
+        }
+    }
+
+    /// The fields of a backtest report a model needs (full report: the run's resource).
+    static func backtestFields(_ r: BacktestReport, runID: String, root: String?) throws -> [String: Value] {
+        let worst = r.worstFiles.prefix(10).map { f -> Value in
+            .object([
+                "path": .string(FailureAnalysis.relative(f.path, root)), "category": f.category.map { .string($0.rawValue) } ?? .null,
+                "message": .string(String((f.message ?? "").prefix(400))), "prior": .string(f.prior.rawValue),
+                "plugin_line": f.pluginLine.map { .int($0) } ?? .null,
+            ])
+        }
+        return [
+            "run_id": .string(runID), "status": .string(r.status == .cancelled ? "cancelled" : "done"),
+            "backtest_status": .string(r.status.rawValue), "plugin": .string(r.plugin), "parser_version": .string(r.parserVersion),
+            "contract_version": r.contractVersion.map { .int($0) } ?? .null, "iteration": .int(r.iteration),
+            "pass_rate": .double(r.passRate), "files_total": .int(r.filesTotal), "files_tested": .int(r.filesTested),
+            "files_passed": .int(r.filesPassed), "files_failed": .int(r.filesFailed), "files_skipped": .int(r.filesSkipped),
+            "early_stopped": .bool(r.earlyStopped), "stop_reason": r.stopReason.map { .string($0) } ?? .null,
+            "known_bad_tested": .int(r.knownBadTested), "known_bad_passed": .int(r.knownBadPassed),
+            "categories": .object(r.categories.mapValues { .int($0) }),
+            "clusters": try JSONValue.from(Array(r.clusters.prefix(8))), "clusters_total": .int(r.clusters.count),
+            "worst_files": .array(Array(worst)), "duration_milliseconds": .int(r.durationMilliseconds),
+            "report_uri": .string(ResourceCatalog.runPrefix + runID),
+        ]
+    }
+
+    /// Output properties shared by run_backtest and fix_parser.
+    static var backtestOutput: [String: Value] {
+        [
+            "run_id": JSONSchema.string(),
+            "status": JSONSchema.string("running (poll get_run_status), done or cancelled.", oneOf: ["running", "done", "cancelled"]),
+            "backtest_status": JSONSchema.string("passed: every tested file passed and none was skipped.", oneOf: ["passed", "failed", "cancelled"]),
+            "plugin": JSONSchema.string(), "parser_version": JSONSchema.string(),
+            "contract_version": JSONSchema.nullable(JSONSchema.integer()), "iteration": JSONSchema.integer(),
+            "pass_rate": JSONSchema.number("Passed ÷ tested, 0 to 1.", minimum: 0, maximum: 1),
+            "files_total": JSONSchema.integer(), "files_tested": JSONSchema.integer(), "files_passed": JSONSchema.integer(),
+            "files_failed": JSONSchema.integer(), "files_skipped": JSONSchema.integer(),
+            "early_stopped": JSONSchema.boolean("True when files that failed before still failed and the run stopped early."),
+            "stop_reason": JSONSchema.nullable(JSONSchema.string()),
+            "known_bad_tested": JSONSchema.integer(), "known_bad_passed": JSONSchema.integer(),
+            "categories": JSONSchema.object([:], closed: false, description: "Failed files by category."),
+            "clusters": JSONSchema.array(JSONSchema.object([
+                "category": JSONSchema.string(), "pattern": JSONSchema.string(), "files": JSONSchema.integer(), "suggestion": JSONSchema.string(),
+            ], required: ["category", "files"], closed: false), description: "Failure clusters, biggest first (capped at 8).", maxItems: 8),
+            "clusters_total": JSONSchema.integer(),
+            "worst_files": JSONSchema.array(JSONSchema.object([
+                "path": JSONSchema.string(), "category": JSONSchema.nullable(JSONSchema.string()), "message": JSONSchema.string(),
+                "prior": JSONSchema.string(), "plugin_line": JSONSchema.nullable(JSONSchema.integer()),
+            ], required: ["path", "message"], closed: false), maxItems: 10),
+            "duration_milliseconds": JSONSchema.integer(),
+            "report_uri": JSONSchema.string("The full report as an MCP resource."),
+        ]
+    }
+}

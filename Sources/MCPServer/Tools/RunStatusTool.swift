@@ -1,0 +1,95 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+import Catalog
+import CasparianCore
+import MCP
+
+/// `get_run_status`: where a backtest, fix or execute run is, and its result when done.
+enum RunStatusTool {
+    static let spec = ToolSpec(
+        name: "get_run_status", title: "Status of a run",
+        description: """
+            Poll a run that run_backtest, fix_parser or execute_pipeline returned while still running. \
+            status is running, done, failed or cancelled; progress says how many files are done; when done, \
+            `result` holds what the tool would have returned. Wait a few seconds between polls. \
+            Example: {"run_id": "run_…"}
+            """,
+        input: JSONSchema.object([
+            "run_id": JSONSchema.string("The run_id a long tool returned.", minLength: 1),
+        ], required: ["run_id"]),
+        output: JSONSchema.output([
+            "run_id": JSONSchema.string(),
+            "kind": JSONSchema.string("backtest, fix or execute."),
+            "plugin": JSONSchema.string(),
+            "status": JSONSchema.string(oneOf: ["running", "done", "failed", "cancelled"]),
+            "progress": JSONSchema.nullable(JSONSchema.object([
+                "done": JSONSchema.integer(), "total": JSONSchema.integer(), "message": JSONSchema.string(),
+            ], closed: false)),
+            "started_at": JSONSchema.string(),
+            "finished_at": JSONSchema.nullable(JSONSchema.string()),
+            "result": JSONSchema.nullable(JSONSchema.object([:], closed: false)),
+            "error": JSONSchema.nullable(JSONSchema.string()),
+        ], required: ["run_id", "status"]),
+        annotations: ToolSpec.readOnly,
+        run: run)
+
+    static func run(_ call: ToolCall) async throws -> ToolReply {
+        let id = try call.required("run_id")
+        let env = call.environment
+        let record = try env.workspace.catalog.run(id: id)
+        var status = record.status.rawValue
+        // A run left `running` by a process that is gone will never finish.
+        if record.status == .running || record.status == .queued, !env.runs.isRunning(id),
+           let owner = record.ownerPID, owner != getpid(), kill(owner, 0) != 0 {
+            status = "failed"
+        }
+        if status == "queued" { status = "running" }
+        let result = try env.workspace.catalog.runReply(id: id).flatMap(JSONValue.parse)
+        let error = result?.objectValue?["error"]?.stringValue
+        let progress = record.progressJSON.flatMap(JSONValue.parse)
+        let fields: [String: Value] = [
+            "run_id": .string(id), "kind": .string(record.kind), "plugin": .string(record.plugin), "status": .string(status),
+            "progress": progress ?? .null, "started_at": .string(record.startedAt),
+            "finished_at": record.finishedAt.map { .string($0) } ?? .null,
+            "result": error == nil ? (result ?? .null) : .null, "error": error.map { .string($0) } ?? .null,
+        ]
+        let p = progress?.objectValue
+        let summary: String
+        var next: [String] = []
+        switch status {
+        case "running":
+            summary = "\(record.kind) of \(record.plugin) is running" + (p.map { ", \($0["done"]?.intValue ?? 0)/\($0["total"]?.intValue ?? 0) files" } ?? "")
+            next = ["get_run_status {run_id: \"\(id)\"} again in a few seconds", "cancel_run {run_id: \"\(id)\"} to stop it"]
+        case "done":
+            summary = result?.objectValue?["summary"]?.stringValue ?? "\(record.kind) of \(record.plugin) is done"
+            next = result?.objectValue?["next_actions"]?.arrayValue?.compactMap(\.stringValue) ?? []
+        case "cancelled":
+            summary = "\(record.kind) of \(record.plugin) was cancelled"
+        default:
+            summary = "\(record.kind) of \(record.plugin) failed" + (error.map { ": \($0)" } ?? " (its server process ended)")
+        }
+        return ToolReply(fields, summary: summary, next: next)
+    }
+}
+
+/// `cancel_run`: stops a run this server is executing (its workers are killed).
+enum CancelRunTool {
+    static let spec = ToolSpec(
+        name: "cancel_run", title: "Cancel a run",
+        description: "Stop a run_backtest, fix_parser or execute_pipeline run that is still running. Example: {\"run_id\": \"run_…\"}",
+        input: JSONSchema.object(["run_id": JSONSchema.string("The run to stop.", minLength: 1)], required: ["run_id"]),
+        output: JSONSchema.output([
+            "run_id": JSONSchema.string(), "cancelled": JSONSchema.boolean("False when the run was not running here."),
+        ], required: ["run_id", "cancelled"]),
+        annotations: ToolSpec.control,
+        run: { call in
+            let id = try call.required("run_id")
+            _ = try call.environment.workspace.catalog.run(id: id)
+            let cancelled = call.environment.runs.cancel(id)
+            if cancelled { _ = await call.environment.runs.wait(id, budget: .seconds(10)) }
+            return ToolReply(["run_id": .string(id), "cancelled": .bool(cancelled)],
+                             summary: cancelled ? "run \(id) cancelled" : "run \(id) is not running in this server",
+                             next: ["get_run_status {run_id: \"\(id)\"}"])
+        })
+}

@@ -1,0 +1,93 @@
+import Foundation
+import MCP
+import NIOCore
+import NIOHTTP1
+
+/// Turns NIO HTTP/1 request parts into the SDK's `HTTPRequest`, asks the
+/// router, and writes the `HTTPResponse` back (SSE bodies chunk by chunk).
+final class HTTPChannelHandler: ChannelInboundHandler, RemovableChannelHandler, @unchecked Sendable {
+    typealias InboundIn = HTTPServerRequestPart
+    typealias OutboundOut = HTTPServerResponsePart
+
+    /// Bodies larger than this are refused (413): a tool call is small.
+    static let maxBody = 8 << 20
+
+    private let router: HTTPSessionRouter
+    private var head: HTTPRequestHead?
+    private var body = ByteBuffer()
+    private var tooLarge = false
+
+    init(router: HTTPSessionRouter) { self.router = router }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head(let h):
+            head = h
+            body.clear()
+            tooLarge = false
+        case .body(var chunk):
+            if body.readableBytes + chunk.readableBytes > Self.maxBody { tooLarge = true } else { body.writeBuffer(&chunk) }
+        case .end:
+            guard let head else { return }
+            self.head = nil
+            let request = makeRequest(head)
+            let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
+            let eventLoop = context.eventLoop
+            let router = self.router
+            let tooLarge = self.tooLarge
+            Task {
+                let response = tooLarge ? HTTPResponse.error(statusCode: 413, .invalidRequest("Payload too large"))
+                    : await router.handle(request)
+                await self.write(response, version: head.version, keepAlive: head.isKeepAlive, on: eventLoop, context: loopBound)
+            }
+        }
+    }
+
+    private func makeRequest(_ head: HTTPRequestHead) -> HTTPRequest {
+        var headers: [String: String] = [:]
+        for (name, value) in head.headers {
+            headers[name] = headers[name].map { $0 + ", " + value } ?? value
+        }
+        let bytes = body.readableBytes > 0 ? Data(body.readableBytesView) : nil
+        let path = head.uri.split(separator: "?", maxSplits: 1).first.map(String.init) ?? head.uri
+        return HTTPRequest(method: head.method.rawValue, headers: headers, body: bytes, path: path)
+    }
+
+    private func write(_ response: HTTPResponse, version: HTTPVersion, keepAlive: Bool, on eventLoop: any EventLoop,
+                       context: NIOLoopBound<ChannelHandlerContext>) async {
+        var responseHead = HTTPResponseHead(version: version, status: HTTPResponseStatus(statusCode: response.statusCode))
+        for (name, value) in response.headers { responseHead.headers.add(name: name, value: value) }
+        if case .stream(let stream, _) = response {
+            eventLoop.execute {
+                context.value.writeAndFlush(self.wrapOutboundOut(.head(responseHead)), promise: nil)
+            }
+            do {
+                for try await chunk in stream {
+                    eventLoop.execute {
+                        let buffer = context.value.channel.allocator.buffer(bytes: chunk)
+                        context.value.writeAndFlush(self.wrapOutboundOut(.body(.byteBuffer(buffer))), promise: nil)
+                    }
+                }
+            } catch {
+                // The session ended; close the stream below.
+            }
+            eventLoop.execute {
+                context.value.writeAndFlush(self.wrapOutboundOut(.end(nil)), promise: nil)
+            }
+            return
+        }
+        let bodyData = response.bodyData
+        eventLoop.execute {
+            var h = responseHead
+            h.headers.replaceOrAdd(name: "Content-Length", value: String(bodyData?.count ?? 0))
+            if !keepAlive { h.headers.replaceOrAdd(name: "Connection", value: "close") }
+            context.value.write(self.wrapOutboundOut(.head(h)), promise: nil)
+            if let bodyData {
+                context.value.write(self.wrapOutboundOut(.body(.byteBuffer(context.value.channel.allocator.buffer(bytes: bodyData)))),
+                                    promise: nil)
+            }
+            let done = context.value.writeAndFlush(self.wrapOutboundOut(.end(nil)))
+            if !keepAlive { done.whenComplete { _ in context.value.close(promise: nil) } }
+        }
+    }
+}

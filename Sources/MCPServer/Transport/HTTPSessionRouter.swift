@@ -1,0 +1,82 @@
+import Foundation
+import Logging
+import MCP
+
+/// One SDK server and Streamable HTTP transport per MCP session, all over
+/// the same Casparian environment (workspace, pool, runs).
+actor HTTPSessionRouter {
+    private let mcp: CasparianMCPServer
+    private var policy: HTTPAccessPolicy
+    private let version: String
+    private let logger: Logger
+    private var sessions: [String: (server: Server, transport: StatefulHTTPServerTransport)] = [:]
+
+    init(mcp: CasparianMCPServer, policy: HTTPAccessPolicy, version: String, logger: Logger) {
+        self.mcp = mcp
+        self.policy = policy
+        self.version = version
+        self.logger = logger
+    }
+
+    func handle(_ request: HTTPRequest) async -> HTTPResponse {
+        guard request.path == "/mcp" else {
+            return .error(statusCode: 404, .invalidRequest("Not found: the MCP endpoint is /mcp"))
+        }
+        if let refusal = policy.check(request) {
+            logger.notice("refused \(request.method) /mcp: HTTP \(refusal.statusCode)")
+            return refusal
+        }
+        if let id = request.header(HTTPHeaderName.sessionID) {
+            guard let session = sessions[id] else {
+                return .error(statusCode: 404, .invalidRequest("Not found: no session \(id); initialize again"))
+            }
+            let response = await session.transport.handleRequest(request)
+            if request.method.uppercased() == "DELETE", response.statusCode == 200 {
+                sessions[id] = nil
+                await session.server.stop()
+            }
+            return response
+        }
+        guard request.method.uppercased() == "POST", let body = request.body, Self.isInitialize(body) else {
+            return .error(statusCode: 400, .invalidRequest("Bad request: send initialize first, then the \(HTTPHeaderName.sessionID) header it returns"))
+        }
+        let id = UUID().uuidString
+        let transport = StatefulHTTPServerTransport(
+            sessionIDGenerator: FixedSession(id: id),
+            validationPipeline: StandardValidationPipeline(validators: [
+                AcceptHeaderValidator(mode: .sseRequired), ContentTypeValidator(), ProtocolVersionValidator(), SessionValidator(),
+            ]),
+            logger: logger)
+        let server = await mcp.makeServer(version: version)
+        do {
+            try await server.start(transport: transport)
+        } catch {
+            return .error(statusCode: 500, .internalError("cannot start a session: \(error)"))
+        }
+        let response = await transport.handleRequest(request)
+        if case .error = response {
+            await server.stop()
+        } else {
+            sessions[id] = (server, transport)
+        }
+        return response
+    }
+
+    /// The port actually bound (when asked for port 0).
+    func setPort(_ port: Int) { policy.port = port }
+
+    func closeAll() async {
+        for (_, s) in sessions { await s.server.stop() }
+        sessions = [:]
+    }
+
+    static func isInitialize(_ body: Data) -> Bool {
+        guard let object = try? JSONSerialization.jsonObject(with: body) as? [String: Any] else { return false }
+        return object["method"] as? String == "initialize"
+    }
+
+    private struct FixedSession: SessionIDGenerator {
+        let id: String
+        func generateSessionID() -> String { id }
+    }
+}

@@ -1,0 +1,113 @@
+import Foundation
+import MCPServer
+import Testing
+
+/// `casparian mcp` driven by the official Python MCP client.
+@Suite("MCP server over stdio", .serialized)
+struct BasicsTests {
+    static let flowTools = ["quick_scan", "query_output", "get_run_status"]
+
+    @Test func toolsAreDeclaredClosedWithOutputSchemasAndAnnotations() throws {
+        let ws = try MCPClientRunner.workspace()
+        let r = try MCPClientRunner.run("basics.py", workspace: ws).json
+        let tools = r.object("tools")
+        for name in Self.flowTools { #expect(tools[name] != nil, "missing tool \(name)") }
+        for (name, value) in tools {
+            let t = value as? [String: Any] ?? [:]
+            #expect(t["closed"] as? Bool == true, "\(name) input schema is not closed")
+            #expect(t["has_output_schema"] as? Bool == true, "\(name) has no output schema")
+            #expect(t["has_description"] as? Bool == true, "\(name) has no description")
+        }
+        for name in ["quick_scan", "query_output", "get_run_status"] {
+            #expect(tools.object(name)["read_only"] as? Bool == true, "\(name) should be read-only")
+        }
+        for name in ["fix_parser", "execute_pipeline"] where tools[name] != nil {
+            #expect(tools.object(name)["destructive"] as? Bool == true, "\(name) should be destructive")
+        }
+
+        // quick_scan on examples/sales/data: 48 monthly CSVs in four region folders.
+        let scan = r.structured("scan")
+        #expect(r.object("scan")["schema_ok"] as? Bool == true)
+        #expect(scan["file_count"] as? Int == 48)
+        let ext = (scan["by_extension"] as? [[String: Any]])?.first
+        #expect(ext?["name"] as? String == "csv")
+        #expect(ext?["files"] as? Int == 48)
+        #expect((scan["by_folder"] as? [[String: Any]])?.count == 4)
+        #expect((scan["summary"] as? String)?.contains("48 files") == true)
+        #expect((scan["next_actions"] as? [String])?.isEmpty == false)
+        #expect(r["scan_relative_and_absolute_agree"] as? Bool == true)
+        #expect((r.object("scan")["chars"] as? Int ?? .max) < 40_000)
+    }
+
+    @Test func badArgumentsAreErrorResultsThatSayWhatToSend() throws {
+        let ws = try MCPClientRunner.workspace()
+        let bad = try MCPClientRunner.run("basics.py", workspace: ws).json.object("bad")
+        for key in ["missing", "wrong_type", "extra", "out_of_range", "unknown_tool", "empty_sql", "unknown_run"] {
+            #expect(bad.isError(key), "\(key) should be an isError result")
+        }
+        #expect(bad.text("missing").contains("arguments.path is required"))
+        #expect(bad.text("missing").contains("send {path: string"))
+        #expect(bad.text("wrong_type").contains("arguments.path must be string, got integer 42"))
+        #expect(bad.text("extra").contains("arguments.recursive is not an argument"))
+        #expect(bad.text("out_of_range").contains("at most 50"))
+        #expect(bad.text("unknown_tool").contains("quick_scan"))
+        #expect(bad.text("empty_sql").contains("must not be empty"))
+        #expect(bad.text("unknown_run").contains("no run with id run_nope"))
+    }
+
+    @Test func pathsOutsideTheRootsAreRefused() throws {
+        let ws = try MCPClientRunner.workspace()
+        let paths = try MCPClientRunner.run("basics.py", workspace: ws).json.object("paths")
+        for key in ["dotdot", "absolute_outside", "symlink_out", "nul", "sibling_prefix"] {
+            #expect(paths.isError(key), "\(key) should be refused")
+            #expect(paths.structured(key).isEmpty)
+        }
+        #expect(paths.text("dotdot").contains("outside the allowed roots"))
+        #expect(paths.text("symlink_out").contains("symbolic link"))
+        #expect(paths.text("nul").contains("NUL"))
+        #expect(!paths.isError("inside_with_dotdot"))
+        #expect(paths.structured("inside_with_dotdot")["file_count"] as? Int == 12)
+    }
+
+    @Test func concurrentCallsEachGetTheirOwnAnswerAndLoggingLevelIsAccepted() throws {
+        let ws = try MCPClientRunner.workspace()
+        let r = try MCPClientRunner.run("basics.py", workspace: ws).json
+        #expect(r["set_level_ok"] as? Bool == true)
+        let results = r["concurrent"] as? [[String: Any]] ?? []
+        #expect(results.count == 12)
+        for c in results {
+            #expect(c["root_ok"] as? Bool == true)
+            #expect(c["files"] as? Int == 12)
+        }
+    }
+
+    @Test func stdoutCarriesOnlyProtocolAndClosingStdinEndsTheServer() throws {
+        let ws = try MCPClientRunner.workspace()
+        let r = try MCPClientRunner.run("raw_stdio.py", workspace: ws).json
+        #expect(r["all_json"] as? Bool == true)
+        #expect(r["ids"] as? [Int] == [1, 2, 3])
+        #expect(r["scan_ok"] as? Bool == true)
+        #expect(r["set_level_ok"] as? Bool == true)
+        #expect(r["exited_after_stdin_closed"] as? Bool == true)
+        #expect(r["returncode"] as? Int == 0)
+        #expect(r["stderr_has_logs"] as? Bool == true)
+    }
+
+    @Test func queryOutputPagesAndRefusesWrites() throws {
+        let ws = try MCPClientRunner.workspace()
+        let r = try MCPClientRunner.run("sql_attacks.py", workspace: ws).json
+        let pages = r["pages"] as? [Any] ?? []
+        #expect((pages.first as? [Any])?.first as? Int == 0)
+        #expect((pages.dropFirst().first as? [Any])?.first as? Int == 100)
+        #expect((pages.dropFirst(2).first as? [Any])?.first as? Int == 249)
+        #expect(pages.dropFirst(3).first as? Bool == false)
+        #expect(pages.dropFirst(4).first as? Int == 50)
+        #expect(r.isError("wrong_cursor"))
+        let attacks = r.object("attacks")
+        for (name, _) in attacks { #expect(attacks.isError(name), "\(name) should be refused") }
+        #expect(attacks.count == 7)
+        let after = r["after"] as? [Any] ?? []
+        #expect(after.first as? Int == 250)
+        #expect(after.dropFirst().first as? String == "name-0")
+    }
+}

@@ -1,0 +1,60 @@
+"""Tool declarations, quick_scan, bad arguments, path attacks, logging and concurrent calls."""
+import asyncio
+import os
+
+from casparian_client import arguments, emit, stdio_driver
+
+
+async def main():
+    args = arguments()
+    ws = args.workspace
+    obs = {}
+    # A symlink pointing out of the root, and a sibling folder sharing the root's prefix.
+    os.symlink("/etc", os.path.join(ws, "etc-link"))
+    sibling = ws.rstrip("/") + "-sibling"
+    os.makedirs(sibling, exist_ok=True)
+    async with stdio_driver(args) as d:
+        obs["tools"] = {
+            name: {
+                "closed": t.input_schema.get("additionalProperties") is False,
+                "has_output_schema": t.output_schema is not None,
+                "has_description": bool(t.description),
+                "read_only": bool(t.annotations and t.annotations.read_only_hint),
+                "destructive": bool(t.annotations and t.annotations.destructive_hint),
+            }
+            for name, t in d.tools.items()
+        }
+        obs["instructions"] = d.initialize_result.instructions
+        scan = await d.call("quick_scan", {"path": "sales/data"})
+        obs["scan"] = scan
+        obs["scan_relative_and_absolute_agree"] = (await d.call("quick_scan", {"path": os.path.join(ws, "sales/data")}))["structured"]["file_count"] == scan["structured"]["file_count"]
+        obs["bad"] = {
+            "missing": await d.call("quick_scan", {}),
+            "wrong_type": await d.call("quick_scan", {"path": 42}),
+            "extra": await d.call("quick_scan", {"path": "sales", "recursive": True}),
+            "out_of_range": await d.call("quick_scan", {"path": "sales", "top": 500}),
+            "unknown_tool": await d.call("no_such_tool", {}),
+            "empty_sql": await d.call("query_output", {"sql": ""}),
+            "unknown_run": await d.call("get_run_status", {"run_id": "run_nope"}),
+        }
+        obs["paths"] = {
+            "dotdot": await d.call("quick_scan", {"path": "sales/../../.."}),
+            "absolute_outside": await d.call("quick_scan", {"path": "/etc"}),
+            "symlink_out": await d.call("quick_scan", {"path": "etc-link"}),
+            "nul": await d.call("quick_scan", {"path": "sales\u0000/etc"}),
+            "sibling_prefix": await d.call("quick_scan", {"path": sibling}),
+            "inside_with_dotdot": await d.call("quick_scan", {"path": "sales/data/../data/eu"}),
+        }
+        await d.session.set_logging_level("debug")
+        obs["set_level_ok"] = True
+        # Concurrent calls: different folders at once, each answer must match its own folder.
+        regions = ["eu", "north", "south", "west"] * 3
+        results = await asyncio.gather(*[d.call("quick_scan", {"path": f"sales/data/{r}"}) for r in regions])
+        obs["concurrent"] = [
+            {"region": r, "root_ok": res["structured"]["root"].endswith("/" + r), "files": res["structured"]["file_count"]}
+            for r, res in zip(regions, results)
+        ]
+    emit(obs)
+
+
+asyncio.run(main())
