@@ -25,6 +25,7 @@ def main():
     time.sleep(1.0)
     started = time.monotonic()
     p.stdin.close()
+    p.stdin = None  # communicate() would flush the closed pipe (ValueError on 3.11)
     try:
         out, err = p.communicate(timeout=20)
         exited = True
