@@ -17,9 +17,9 @@ struct Casparian: AsyncParsableCommand {
             """,
         version: version,
         subcommands: [
-            ScanCommand.self, ScopeCommand.self, TagCommand.self, UntagCommand.self, DiscoverCommand.self,
+            ScanCommand.self, AnalyzeCommand.self, ScopeCommand.self, TagCommand.self, UntagCommand.self, DiscoverCommand.self,
             ApproveCommand.self, ContractCommand.self, AmendCommand.self, PreviewCommand.self, BacktestCommand.self, RunCommand.self,
-            QueryCommand.self, OutputCommand.self, WorkerCommand.self, DebugWriteOutputCommand.self,
+            FilesCommand.self, JobsCommand.self, QueryCommand.self, OutputCommand.self, WorkerCommand.self, DebugWriteOutputCommand.self,
         ]
     )
 }

@@ -153,6 +153,14 @@ extension Catalog {
                 CREATE INDEX amendments_by_plugin ON amendments(plugin, created_at);
                 """)
         }
+        m.registerMigration("v2-ops-jobs") { db in
+            // A cancel request any process can make (CLI, MCP); the process
+            // that owns the run polls it and stops.
+            try db.execute(sql: """
+                ALTER TABLE runs ADD COLUMN cancel_requested INTEGER NOT NULL DEFAULT 0;
+                CREATE INDEX run_files_by_file ON run_files(file_id);
+                """)
+        }
         return m
     }()
 }
