@@ -73,3 +73,50 @@ struct JobsCommandTests {
         #expect(discover.status != 0 && discover.stderr.contains("1 json") && discover.stderr.contains("1 jsonl"), "\(discover.stderr)")
     }
 }
+
+/// A real backtest (real workers) run by one `casparian` process, found and
+/// cancelled by another.
+@Suite("CLI: cancelling a running backtest from another process")
+struct JobsCancelEndToEndTests {
+    @Test func backtestStopsWhenCancelledFromAnotherProcess() throws {
+        let dir = try CLIRunner.tempDirectory("cancel")
+        let fm = FileManager.default
+        try fm.createDirectory(at: dir.appendingPathComponent("data"), withIntermediateDirectories: true)
+        for i in 0..<40 { try Data("line \(i)\n".utf8).write(to: dir.appendingPathComponent("data/f\(i).txt")) }
+        try fm.createDirectory(at: dir.appendingPathComponent("plugins/slow"), withIntermediateDirectories: true)
+        try Data("""
+            import time
+            def parse(path):
+                time.sleep(0.4)
+                yield {"value": open(path).read()}
+            """.utf8).write(to: dir.appendingPathComponent("plugins/slow/parser.py"))
+        let scope = try CLIRunner.run(["scope", "create", "data", "--root", "data"], in: dir)
+        #expect(scope.status == 0, "\(scope.stderr)")
+
+        let backtest = Process()
+        backtest.executableURL = URL(fileURLWithPath: CLIRunner.binary)
+        backtest.arguments = ["backtest", "slow", "--scope", "data", "--jobs", "1", "--quiet", "--json"]
+        backtest.currentDirectoryURL = dir
+        backtest.standardOutput = FileHandle.nullDevice
+        backtest.standardError = FileHandle.nullDevice
+        try backtest.run()
+        defer { if backtest.isRunning { backtest.terminate() } }
+
+        var id: String?
+        for _ in 0..<300 where id == nil {
+            let jobs = try CLIRunner.run(["jobs", "--running", "--json"], in: dir).json() as? [[String: Any]]
+            id = jobs?.first?["id"] as? String
+            if id == nil { Thread.sleep(forTimeInterval: 0.1) }
+        }
+        let job = try #require(id, "the backtest never showed up in `casparian jobs --running`")
+        let cancel = try CLIRunner.run(["jobs", "cancel", job], in: dir)
+        #expect(cancel.status == 0, "\(cancel.stderr)")
+        for _ in 0..<600 where backtest.isRunning { Thread.sleep(forTimeInterval: 0.1) }
+        #expect(!backtest.isRunning, "the backtest did not stop within a minute of the cancel")
+
+        let shown = try #require(try CLIRunner.run(["jobs", "show", job, "--json"], in: dir).json() as? [String: Any])
+        #expect(shown["status"] as? String == "cancelled")
+        #expect(shown["cancel_requested"] as? Bool == true)
+        #expect(((shown["files"] as? [Any])?.count ?? 0) < 40, "it stopped before testing every file")
+    }
+}
