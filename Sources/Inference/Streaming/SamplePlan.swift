@@ -1,3 +1,4 @@
+import CasparianCore
 /// Which files of a large set discovery reads: per *pattern* (the file's
 /// folder and name with every run of digits as `#`, so `eu/sales_2024-01.csv`
 /// and `eu/sales_2024-02.csv` share `eu/sales_#-#.csv`), the first and last
@@ -72,18 +73,5 @@ public struct SamplePlan: Sendable, Equatable, Codable {
             }
         }
         return out
-    }
-}
-
-/// A small, fast, seedable generator (Steele, Lea and Flood's SplitMix64).
-struct SplitMix64: RandomNumberGenerator {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
