@@ -1,4 +1,5 @@
 import Foundation
+import CasparianCore
 @testable import Inference
 
 /// Generates files of known formats with a seeded generator, so the
