@@ -66,6 +66,9 @@ struct BacktestCommand: AsyncParsableCommand {
     @Flag(help: "No progress output.")
     var quiet = false
 
+    @Flag(help: "Workspace mode: re-run on every save of the plugin's parser.py (Ctrl-C stops).")
+    var watch = false
+
     @Option(name: .customLong("random-order"), help: ArgumentHelp("Visit files in a random order (seed) instead of known-bad first.", visibility: .hidden))
     var randomOrder: UInt64?
 
@@ -89,7 +92,12 @@ struct BacktestCommand: AsyncParsableCommand {
                 if corpus != nil {
                     throw CasparianError(.usage, "pass either --scope (workspace mode) or --corpus (CI mode), not both")
                 }
-                return try await runInWorkspace(scope: scope, options: options)
+                guard watch else { return try await runInWorkspace(scope: scope, options: options) }
+                return try await watchInWorkspace(scope: scope, options: options)
+            }
+            if watch {
+                throw CasparianError(.usage, "--watch works in workspace mode (backtest PLUGIN --scope NAME)",
+                                     hint: "CI runs once; drop --watch")
             }
             guard let corpus else {
                 throw CasparianError(.usage, "backtest needs --corpus DIR (CI mode) or --scope NAME (workspace mode)",
@@ -131,6 +139,32 @@ struct BacktestCommand: AsyncParsableCommand {
 }
 
 extension BacktestCommand {
+    /// Backtests, then again after every save of parser.py: the files that
+    /// failed go first each time, so a fix is judged within seconds.
+    func watchInWorkspace(scope: String, options: BacktestOptions) async throws {
+        let ws = try workspace.existing()
+        let parser = try ws.plugin(named: pluginsDir, pluginsDirectory: plugins.map { URL(fileURLWithPath: $0) }).parserURL
+        func stamp() -> Date? { (try? FileManager.default.attributesOfItem(atPath: parser.path))?[.modificationDate] as? Date }
+        var last = stamp()
+        while !Task.isCancelled {
+            do {
+                try await runInWorkspace(scope: scope, options: options)
+            } catch let code as ExitCode where code == ExitCode(1) {
+                // A failing backtest is what watch mode is for: keep watching.
+            }
+            Output.error(Style.dim("watching \(parser.path) — save it to re-run, Ctrl-C to stop"))
+            while !Task.isCancelled {
+                try await Task.sleep(for: .milliseconds(300))
+                let now = stamp()
+                if now != last {
+                    last = now
+                    try await Task.sleep(for: .milliseconds(150))  // let the editor finish writing
+                    break
+                }
+            }
+        }
+    }
+
     func runInWorkspace(scope: String, options: BacktestOptions) async throws {
         let ws = try workspace.existing()
         let plugin = try ws.plugin(named: pluginsDir, pluginsDirectory: plugins.map { URL(fileURLWithPath: $0) })
