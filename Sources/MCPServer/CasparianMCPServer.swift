@@ -95,16 +95,18 @@ final class LogLevelBox: @unchecked Sendable {
 enum ProgressChannel {
     static func sink(token: ProgressToken?, server: Server?) -> ProgressSink {
         guard let token, let server else { return .none }
-        let (stream, continuation) = AsyncStream<ProgressNotification.Parameters>.makeStream(bufferingPolicy: .bufferingNewest(64))
-        Task {
+        let (stream, continuation) = AsyncStream<ProgressNotification.Parameters>.makeStream(bufferingPolicy: .bufferingNewest(256))
+        let sender = Task {
             for await p in stream { try? await server.notify(ProgressNotification.message(p)) }
         }
         let last = LastProgress()
-        return ProgressSink { done, total, message in
+        return ProgressSink(send: { done, total, message in
             guard last.advance(to: done) else { return }  // progress must increase
             continuation.yield(.init(progressToken: token, progress: done, total: total, message: message))
-            if let total, done >= total { continuation.finish() }
-        }
+        }, drain: {
+            continuation.finish()
+            await sender.value
+        })
     }
 }
 

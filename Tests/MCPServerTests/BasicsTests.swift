@@ -81,15 +81,20 @@ struct BasicsTests {
         }
     }
 
-    @Test func stdoutCarriesOnlyProtocolAndClosingStdinEndsTheServer() throws {
+    @Test func stdoutCarriesOnlyProtocolAndClosingStdinEndsTheServerAndItsWorkers() throws {
         let ws = try MCPClientRunner.workspace()
         let r = try MCPClientRunner.run("raw_stdio.py", workspace: ws).json
         #expect(r["all_json"] as? Bool == true)
-        #expect(r["ids"] as? [Int] == [1, 2, 3])
+        #expect(r["ids"] as? [Int] == [1, 2, 3, 4, 5])
         #expect(r["scan_ok"] as? Bool == true)
         #expect(r["set_level_ok"] as? Bool == true)
+        // A backtest was running in the background with live workers when stdin closed:
+        // the server ended by itself, with exit code 0, and took its workers with it.
+        #expect(r["run_started"] as? Bool == true)
+        #expect((r["workers_before_close"] as? Int ?? 0) > 0)
         #expect(r["exited_after_stdin_closed"] as? Bool == true)
         #expect(r["returncode"] as? Int == 0)
+        #expect(r["workers_after_exit"] as? Int == 0)
         #expect(r["stderr_has_logs"] as? Bool == true)
     }
 

@@ -15,7 +15,9 @@ enum LongRun {
         let env = call.environment
         let id = try env.runs.start(kind: kind, plugin: plugin, scopeID: scopeID, parserVersion: parserVersion, progress: call.progress, work: work)
         let budget = call.int("wait_seconds").map { Duration.seconds($0) } ?? env.configuration.waitBudget
-        switch await env.runs.wait(id, budget: budget) {
+        let outcome = await env.runs.wait(id, budget: budget)
+        await call.progress.finish()
+        switch outcome {
         case nil:
             return ToolReply(["run_id": .string(id), "status": "running"],
                              summary: "\(kind) of \(plugin) is still running after \(budget.components.seconds)s; it goes on in the background",
