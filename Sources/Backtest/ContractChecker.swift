@@ -54,7 +54,10 @@ final class ContractFileCheck: FileCheck {
                 output: output, expected: checker.contract.schemas.map(\.output).joined(separator: ", "), got: output))
         }
         for v in log.violations where problems.count < limit {
-            problems.append(FileProblem(category: Self.category(v.kind), message: v.message, output: v.output, column: v.column,
+            // No file or row in the message: it is the cluster key across files.
+            let got = v.gotType == "str" ? "str \"\(v.got)\"" : (v.gotType == v.got ? v.got : "\(v.gotType) \(v.got)")
+            let message = "\(v.kind.rawValue) in column \(v.column) of \(v.output): expected \(v.expected), got \(got)"
+            problems.append(FileProblem(category: Self.category(v.kind), message: message, output: v.output, column: v.column,
                                         row: v.row, expected: v.expected, got: v.got))
         }
         let total = unknownOutputs.count + log.total

@@ -7,6 +7,8 @@ let benches: [String: () throws -> Void] = [
     "frames": FrameBench.run,
     "pool": PoolBench.run,
     "solver": SolverBench.run,
+    "validation": ValidationBench.run,
+    "output-store": OutputStoreBench.run,
 ]
 
 let name = CommandLine.arguments.dropFirst().first ?? ""

@@ -17,9 +17,9 @@ struct Casparian: AsyncParsableCommand {
             """,
         version: version,
         subcommands: [
-            ScanCommand.self, ScopeCommand.self, TagCommand.self, UntagCommand.self, DiscoverCommand.self,
-            ApproveCommand.self, ContractCommand.self, AmendCommand.self, PreviewCommand.self, BacktestCommand.self,
-            QueryCommand.self, OutputCommand.self, MCPCommand.self, WorkerCommand.self, DebugWriteOutputCommand.self,
+            NewCommand.self, TestCommand.self, ScanCommand.self, ScopeCommand.self, TagCommand.self, UntagCommand.self, DiscoverCommand.self,
+            ApproveCommand.self, ContractCommand.self, AmendCommand.self, PreviewCommand.self, BacktestCommand.self, RunCommand.self,
+            QueryCommand.self, OutputCommand.self, MCPCommand.self, WorkerCommand.self, DebugWriteOutputCommand.self, MCPCommand.self,
         ]
     )
 }
@@ -34,6 +34,26 @@ enum CasparianEntry {
         if CommandLine.arguments.dropFirst().first == "worker" {
             WorkerCommand.main(Array(CommandLine.arguments.dropFirst(2)))
         }
-        await Casparian.main()
+        await run(Array(CommandLine.arguments.dropFirst()))
+    }
+
+    /// Parses and runs a command. Usage errors exit with 2, as documented
+    /// (swift-argument-parser's own default is 64).
+    static func run(_ arguments: [String]) async {
+        do {
+            var command = try Casparian.parseAsRoot(arguments)
+            if var asyncCommand = command as? AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            let code = Casparian.exitCode(for: error)
+            if code == .validationFailure {
+                FileHandle.standardError.write(Data((Casparian.fullMessage(for: error) + "\n").utf8))
+                exit(2)
+            }
+            Casparian.exit(withError: error)
+        }
     }
 }

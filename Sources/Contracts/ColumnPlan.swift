@@ -2,7 +2,7 @@ import CasparianCore
 import Inference
 
 /// Everything the validator needs about one locked column, prepared once.
-struct ColumnPlan {
+struct ColumnPlan: Sendable {
     /// Longest value text kept in a violation.
     static let valueLimit = 80
 
@@ -29,6 +29,8 @@ struct ColumnPlan {
     let formatText: String?
     /// The value a missing cell gets; nil when the column has no default.
     private(set) var defaultCell: CellValue?
+    /// `expected` texts of violations, made once (type, null, missing).
+    private(set) var expectedTexts: (type: String, null: String, missing: String) = ("", "", "")
 
     /// The strftime formats assumed for temporal text when a column locks none.
     static func isoFormat(for type: DataType) -> String? {
@@ -103,6 +105,7 @@ struct ColumnPlan {
                                      hint: "give a default value of type \(column.type.rawValue), or null for a nullable column")
             }
         }
+        expectedTexts = (expectedValue, "a \(type.rawValue) value (the column is not nullable)", "column \(name) in every row (it has no default)")
     }
 
     /// What a valid value of this column looks like, for messages.
@@ -111,13 +114,44 @@ struct ColumnPlan {
         return type.rawValue
     }
 
+    /// The index of the first cell at or after `start` that does not have
+    /// exactly the locked type (a tag test, no payload copy): the cells
+    /// skipped need no check and no conversion.
+    @inline(__always)
+    func skipTyped(_ column: [CellValue], from start: Int) -> Int {
+        var i = start
+        let n = column.count
+        switch type {
+        case .int64: while i < n, case .int = column[i] { i += 1 }
+        case .float64: while i < n, case .float = column[i] { i += 1 }
+        case .boolean: while i < n, case .bool = column[i] { i += 1 }
+        case .date: while i < n, case .date = column[i] { i += 1 }
+        case .time: while i < n, case .time = column[i] { i += 1 }
+        case .timestamp: while i < n, case .timestamp = column[i] { i += 1 }
+        case .timestampTZ: while i < n, case .timestampTZ = column[i] { i += 1 }
+        case .string:
+            // Text must be checked against the sentinels, when there are any.
+            if longestSentinel < 0 {
+                while i < n, case .string = column[i] { i += 1 }
+            } else {
+                while i < n, case .string(let s) = column[i], !isSentinel(s) { i += 1 }
+            }
+        }
+        return i
+    }
+
+    @inline(__always)
+    func isSentinel(_ s: String) -> Bool {
+        longestSentinel >= 0 && s.utf8.count <= longestSentinel && sentinels.contains(s)
+    }
+
     @inline(__always)
     func check(_ cell: CellValue) -> CellCheck {
         switch cell {
         case .null: return .null(wasSentinel: false)
         case .absent: return .absent
         case .string(let s):
-            if longestSentinel >= 0, s.utf8.count <= longestSentinel, sentinels.contains(s) { return .null(wasSentinel: true) }
+            if isSentinel(s) { return .null(wasSentinel: true) }
             return checkText(s)
         default:
             return checkTyped(cell)
@@ -162,12 +196,17 @@ struct ColumnPlan {
     func violation(_ kind: Violation.Kind, cell: CellValue, file: String, row: Int) -> Violation {
         let expected: String
         switch kind {
-        case .typeMismatch, .formatMismatch: expected = expectedValue
-        case .nullNotAllowed: expected = "a \(type.rawValue) value (the column is not nullable)"
-        case .missingColumn: expected = "column \(name) in every row (it has no default)"
+        case .typeMismatch, .formatMismatch: expected = expectedTexts.type
+        case .nullNotAllowed: expected = expectedTexts.null
+        case .missingColumn: expected = expectedTexts.missing
         case .extraColumn: expected = "no column \(name)"
         }
-        let got = cell == .absent ? "no such key in this row" : cell.truncatedText(ColumnPlan.valueLimit)
+        let got: String
+        switch cell {
+        case .absent: got = "no such key in this row"
+        case .float(let d): got = d.description  // cheaper than Foundation formatting, same digits
+        default: got = cell.truncatedText(ColumnPlan.valueLimit)
+        }
         return Violation(kind: kind, file: file, output: output, row: row, column: name, expected: expected, got: got, gotType: cell.kindName)
     }
 }
@@ -177,7 +216,27 @@ enum TextValue {
     /// Optional sign and ASCII digits (no spaces, no `1e3`, no `1.0`).
     @inline(__always)
     static func int64(_ s: String) -> Int64? {
-        Int64(s)
+        var u = s.utf8.makeIterator()
+        guard var b = u.next() else { return nil }
+        let negative = b == UInt8(ascii: "-")
+        if negative || b == UInt8(ascii: "+") {
+            guard let next = u.next() else { return nil }
+            b = next
+        }
+        // Accumulate negatively so that Int64.min parses.
+        var value: Int64 = 0
+        while true {
+            let d = b &- UInt8(ascii: "0")
+            guard d < 10 else { return nil }
+            let (m, o1) = value.multipliedReportingOverflow(by: 10)
+            let (v, o2) = m.subtractingReportingOverflow(Int64(d))
+            guard !o1, !o2 else { return nil }
+            value = v
+            guard let next = u.next() else { break }
+            b = next
+        }
+        if negative { return value }
+        return value == .min ? nil : -value
     }
 
     /// Decimal notation with an optional exponent; no `inf`, `nan` or hex.
@@ -213,3 +272,32 @@ enum TextValue {
         }
     }
 }
+
+/// Parsed temporal text of one column of one batch: exports repeat the same
+/// dates (every row of a day, every file of a month), so a value parsed once
+/// is looked up after — first against the previous cell, then in a bounded
+/// table.
+struct TemporalMemo {
+    static let capacity = 4096
+    private var table: [String: CellValue] = [:]
+    private var lastText = ""
+    private var lastValue: CellValue? = nil
+
+    @inline(__always)
+    mutating func parse(_ s: String, with format: TemporalFormat) -> CellValue? {
+        if let lastValue, s == lastText { return lastValue }
+        let value: CellValue?
+        if let known = table[s] {
+            value = known
+        } else {
+            value = format.parse(s[...])
+            if let value, table.count < TemporalMemo.capacity { table[s] = value }
+        }
+        if let value {
+            lastText = s
+            lastValue = value
+        }
+        return value
+    }
+}
+

@@ -80,9 +80,12 @@ public enum ContractApproval {
 
     static func lock(_ c: ColumnInference, output: String, answer: ApprovalAnswer?, override: ColumnOverride?) throws -> LockedColumn {
         var type = answer?.type ?? c.type
-        var format = answer?.format
         if let t = override?.type { type = t }
-        if let f = override?.format { format = f }
+        var format = override?.format ?? answer?.format
+        if format != nil, !isTemporal(type) {
+            throw CasparianError(.usage, "\(output).\(c.name): a format is only for date, time and timestamp columns, not \(type.rawValue)",
+                                 hint: "drop the format from the answer or override of \(c.name)")
+        }
         if format == nil, isTemporal(type) {
             // The discovery's own format, or the only candidate format of the chosen type.
             let formats = ([ColumnInference.Candidate(type: c.type, format: c.format)] + c.candidates)
@@ -94,7 +97,6 @@ public enum ContractApproval {
             }
             format = c.type == type ? c.format ?? distinct.first : distinct.first
         }
-        if !isTemporal(type) { format = nil }
         return LockedColumn(name: c.name, type: type, nullable: override?.nullable ?? c.nullable, format: format,
                             nullSentinels: c.nullSentinels, renameTo: override?.renameTo, defaultValue: override?.defaultValue)
     }

@@ -8,7 +8,7 @@ import CasparianCore
 /// (types, parsed formats, defaults) are prepared once. Checking runs column
 /// by column with no allocation for cells that are already right; a column
 /// is copied only when some cell needs converting.
-public struct ContractValidator {
+public struct ContractValidator: Sendable {
     public let schema: LockedSchema
     let plans: [ColumnPlan]
     let lockedNames: Set<String>
@@ -36,7 +36,12 @@ public struct ContractValidator {
     /// locked order, named by their output names, under the schema's output
     /// name. Cells with a violation keep their original value; a file with
     /// violations must not be written.
-    public func validate(_ batch: RowBatch, into log: inout FileViolations) -> RowBatch {
+    ///
+    /// The batch is consumed: values are converted in place, so a batch the
+    /// caller no longer holds costs no copy (one it still holds is copied on
+    /// the first conversion, as arrays are).
+    public func validate(_ batch: consuming RowBatch, into log: inout FileViolations) -> RowBatch {
+        var batch = batch
         let n = batch.rowCount
         var positions: [String: Int] = [:]
         positions.reserveCapacity(batch.columnNames.count)
@@ -44,7 +49,10 @@ public struct ContractValidator {
         var normalized = RowBatch(output: schema.output, columnNames: plans.map(\.outputName), firstRow: batch.firstRow)
         for (ci, plan) in plans.enumerated() {
             if let bi = positions[plan.name], batch.columns[bi].count == n {
-                normalized.columns[ci] = check(batch.columns[bi], plan: plan, file: log.file, firstRow: batch.firstRow, log: &log)
+                var column: [CellValue] = []
+                swap(&column, &batch.columns[bi])  // keep the array uniquely referenced
+                check(&column, plan: plan, file: log.file, firstRow: batch.firstRow, log: &log)
+                normalized.columns[ci] = column
             } else {
                 normalized.columns[ci] = missingColumn(plan, rows: n, file: log.file, firstRow: batch.firstRow, log: &log)
             }
@@ -67,56 +75,60 @@ public struct ContractValidator {
         return (normalized, log.violations)
     }
 
-    /// The hot loop: one column, one pass.
-    private func check(_ column: [CellValue], plan: ColumnPlan, file: String, firstRow: Int, log: inout FileViolations) -> [CellValue] {
-        var out: [CellValue]? = nil
+    /// The hot loop: one column, one pass, converting in place. Cells that
+    /// already have the locked type are recognised by their tag alone (no
+    /// payload copy); no nested closures, whose captured `inout` state would
+    /// be checked for exclusivity on every cell.
+    private func check(_ column: inout [CellValue], plan: ColumnPlan, file: String, firstRow: Int, log: inout FileViolations) {
         var unstored = UnstoredCounts()
-        @inline(__always) func materialize(_ i: Int) {
-            if out == nil {
-                var copy = [CellValue]()
-                copy.reserveCapacity(column.count)
-                copy.append(contentsOf: column[0..<i])
-                out = copy
-            }
-        }
-        @inline(__always) func violation(_ kind: Violation.Kind, _ i: Int, _ cell: CellValue) {
-            if log.wantsDetail {
-                log.record(plan.violation(kind, cell: cell, file: file, row: firstRow + i + 1))
-            } else {
-                unstored.add(kind)
-            }
-        }
-        for i in column.indices {
-            let cell = column[i]
-            switch plan.check(cell) {
-            case .ok:
-                out?.append(cell)
-            case .replace(let value):
-                materialize(i)
-                out!.append(value)
-            case .null(let wasSentinel):
-                if !plan.nullable { violation(.nullNotAllowed, i, cell) }
-                if wasSentinel {
-                    materialize(i)
-                    out!.append(.null)
+        var memo = TemporalMemo()
+        let temporal = plan.temporal
+        let n = column.count
+        var i = 0
+        while true {
+            i = plan.skipTyped(column, from: i)
+            if i >= n { break }
+            if let format = temporal, case .string(let s) = column[i], !plan.isSentinel(s) {
+                if let v = memo.parse(s, with: format) {
+                    column[i] = v
                 } else {
-                    out?.append(cell)
+                    ContractValidator.report(.formatMismatch, plan, column[i], file, firstRow + i + 1, &log, &unstored)
                 }
+                i += 1
+                continue
+            }
+            switch plan.check(column[i]) {
+            case .ok:
+                break
+            case .replace(let value):
+                column[i] = value
+            case .null(let wasSentinel):
+                if !plan.nullable {
+                    ContractValidator.report(.nullNotAllowed, plan, column[i], file, firstRow + i + 1, &log, &unstored)
+                }
+                if wasSentinel { column[i] = .null }
             case .absent:
                 if let d = plan.defaultCell {
-                    materialize(i)
-                    out!.append(d)
+                    column[i] = d
                 } else {
-                    violation(.missingColumn, i, cell)
-                    out?.append(cell)
+                    ContractValidator.report(.missingColumn, plan, column[i], file, firstRow + i + 1, &log, &unstored)
                 }
             case .bad(let kind):
-                violation(kind, i, cell)
-                out?.append(cell)
+                ContractValidator.report(kind, plan, column[i], file, firstRow + i + 1, &log, &unstored)
             }
+            i += 1
         }
         unstored.flush(into: &log, column: plan.name)
-        return out ?? column
+    }
+
+    @inline(__always)
+    private static func report(_ kind: Violation.Kind, _ plan: ColumnPlan, _ cell: CellValue, _ file: String, _ row: Int,
+                               _ log: inout FileViolations, _ unstored: inout UnstoredCounts) {
+        if log.wantsDetail {
+            log.record(plan.violation(kind, cell: cell, file: file, row: row))
+        } else {
+            unstored.add(kind)
+        }
     }
 
     private func missingColumn(_ plan: ColumnPlan, rows n: Int, file: String, firstRow: Int, log: inout FileViolations) -> [CellValue] {

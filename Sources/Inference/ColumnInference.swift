@@ -14,7 +14,8 @@ public struct ColumnInference: Codable, Sendable, Equatable {
     }
 
     /// One piece of evidence: a value that eliminated a candidate, or that
-    /// supports the result.
+    /// supports the result. `row` is the 0-based data row in `file` (a
+    /// header line is not counted).
     public struct Evidence: Codable, Sendable, Equatable {
         public var file: String?
         public var row: Int?
@@ -37,6 +38,12 @@ public struct ColumnInference: Codable, Sendable, Equatable {
         public init(type: DataType, format: String? = nil) {
             self.type = type
             self.format = format
+        }
+        enum CodingKeys: String, CodingKey { case type, format }
+        public func encode(to encoder: Encoder) throws {
+            var c = encoder.container(keyedBy: CodingKeys.self)
+            try c.encode(type, forKey: .type)
+            try c.encode(format, forKey: .format)  // explicit null
         }
     }
 

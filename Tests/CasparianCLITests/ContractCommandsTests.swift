@@ -153,4 +153,27 @@ struct ContractCommandsTests {
         let noContract = try CLIRunner.run(["contract", "show", "nobody"], in: ws)
         #expect(noContract.status == 2 && noContract.stderr.contains("casparian approve DISCOVERY_ID --plugin nobody"))
     }
+
+    @Test func twoProcessesApprovingOneDiscoveryHaveOneWinner() async throws {
+        let (ws, disc) = try Self.workspace()
+        let results = try await withThrowingTaskGroup(of: CLIRunner.Result.self) { group in
+            for who in ["ana", "bo"] {
+                group.addTask {
+                    try CLIRunner.run(["approve", disc, "--plugin", "sales", "--answer", "day=date:%d/%m/%Y", "--by", who, "--json"], in: ws)
+                }
+            }
+            var all: [CLIRunner.Result] = []
+            for try await r in group { all.append(r) }
+            return all
+        }
+        let winners = results.filter { $0.status == 0 }
+        #expect(winners.count == 1)
+        let loser = try #require(results.first { $0.status != 0 })
+        #expect(loser.status == 2)
+        let winner = try #require(try winners.first?.json() as? [String: Any])
+        let id = try #require((winner["contract"] as? [String: Any])?["id"] as? String)
+        #expect(loser.stderr.contains("is already approved as contract \(id)"))
+        let check = try CLIRunner.run(["contract", "check", "sales"], in: ws)
+        #expect(check.status == 0, "\(check.stderr)")
+    }
 }

@@ -69,6 +69,13 @@ struct ApprovalTests {
             try ContractApproval.lockSchemas(from: Self.discovery, request: ApprovalRequest(plugin: "p", answers: ["dya": ApprovalAnswer(type: .date)], approvedBy: "x"))
         }
         #expect(unknown?.message.contains("no column dya") == true)
+        let formatOnInt = #expect(throws: CasparianError.self) {
+            try ContractApproval.lockSchemas(from: Self.discovery, request: ApprovalRequest(plugin: "p", answers: [
+                "day": ApprovalAnswer(type: .date, format: "%d/%m/%Y"), "flag": ApprovalAnswer(type: .int64, format: "%Y"),
+                "price": ApprovalAnswer(type: .string),
+            ], approvedBy: "x"))
+        }
+        #expect(formatOnInt?.message.contains("csv.flag: a format is only for date, time and timestamp columns") == true)
     }
 
     @Test func severalOutputsKeepTheirNamesAndNeedQualifiedKeysWhenShared() throws {

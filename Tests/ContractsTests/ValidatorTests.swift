@@ -172,3 +172,29 @@ struct ValidatorTests {
         #expect(summary.totals.first { $0.column == "day" }?.count == 6)
     }
 }
+
+@Suite("Text readers")
+struct TextReaderTests {
+    @Test func integersAreReadStrictlyAndToTheLimits() {
+        let v = try! ContractValidator(schema: LockedSchema(output: "o", columns: [LockedColumn(name: "n", type: .int64, nullable: false)]))
+        var b = RowBatch(output: "o", columnNames: ["n"])
+        let good = ["0", "-0", "+7", "42", "-9223372036854775808", "9223372036854775807"]
+        let bad = ["", "-", "+", "1.0", "1e3", " 1", "9223372036854775808", "-9223372036854775809", "12a", "٣"]
+        b.columns[0] = (good + bad).map { .string($0) }
+        let (normalized, violations) = v.validateAndNormalize(b, file: "f")
+        #expect(Array(normalized.columns[0].prefix(good.count)) == [.int(0), .int(0), .int(7), .int(42), .int(.min), .int(.max)])
+        #expect(violations.map(\.got) == bad.map { $0.isEmpty ? "" : $0 })
+    }
+
+    @Test func repeatedDatesParseOnceAndStillFailAlone() throws {
+        let v = try ContractValidator(schema: LockedSchema(output: "o", columns: [LockedColumn(name: "d", type: .date, nullable: true, format: "%d/%m/%Y", nullSentinels: ["-"])]))
+        var b = RowBatch(output: "o", columnNames: ["d"])
+        b.columns[0] = ["01/02/2024", "01/02/2024", "30/02/2024", "01/02/2024", "-", "02/02/2024", "30/02/2024"].map { .string($0) }
+        let (normalized, violations) = v.validateAndNormalize(b, file: "f")
+        let feb1 = CellValue.date(days: Int32(CivilDate(year: 2024, month: 2, day: 1).daysSinceEpoch))
+        #expect(normalized.columns[0][0] == feb1 && normalized.columns[0][1] == feb1 && normalized.columns[0][3] == feb1)
+        #expect(normalized.columns[0][4] == .null)
+        #expect(violations.map(\.row) == [3, 7])
+        #expect(violations.allSatisfy { $0.kind == .formatMismatch })
+    }
+}

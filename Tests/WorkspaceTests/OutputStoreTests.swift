@@ -49,21 +49,26 @@ struct OutputStoreTests {
     @Test func valuesAreStoredAsTheContractSaysWithLineage() throws {
         let store = try TestSupport.outputStore()
         let outputs = try store.prepare(plugin: "shop", contractVersion: 1, schemas: [Self.sales])
-        let summary = try write(store, outputs, file: "/data/a.csv", run: "run_1", rows: [Self.row(1, note: ""), Self.row(2)])
-        #expect(summary.rows == ["sales": 2])
+        var early = Self.row(3)
+        early[2] = .date(days: Int32(CivilDate(year: 999, month: 5, day: 3).daysSinceEpoch))
+        var late = Self.row(4)
+        late[2] = .date(days: Int32(CivilDate(year: 12_024, month: 12, day: 31).daysSinceEpoch))
+        let summary = try write(store, outputs, file: "/data/a.csv", run: "run_1", rows: [Self.row(1, note: ""), Self.row(2), early, late])
+        #expect(summary.rows == ["sales": 4])
         let rows = try TestSupport.inspect(store.url) { db in
             try Row.fetchAll(db, sql: "SELECT *, typeof(paid) AS tp FROM sales ORDER BY _cf_row")
         }
-        #expect(rows.count == 2)
+        #expect(rows.count == 4)
+        #expect(rows[2]["day"] == "0999-05-03" && rows[3]["day"] == "12024-12-31")
         #expect(rows[0]["amount_eur"] == 1.5)
         #expect(rows[0]["day"] == "2024-01-01")
         #expect(rows[0]["at"] == "2023-11-14T23:13:20+01:00")
         #expect(rows[0]["paid"] == 0 && rows[0]["tp"] == "integer")
         #expect(rows[0]["note"] == "")
         #expect(rows[1]["note"] == nil as String?)
-        #expect(rows[1]["_cf_file"] == "/data/a.csv" && rows[1]["_cf_row"] == 1)
+        #expect(rows[1]["_cf_file"] == "/data/a.csv" && rows[1]["_cf_row"] == 2)  // 1-based
         #expect(rows[1]["_cf_run"] == "run_1" && rows[1]["_cf_parser_version"] == "1.0")
-        #expect(try store.lastWrite(plugin: "shop", file: "/data/a.csv")?.rows == 2)
+        #expect(try store.lastWrite(plugin: "shop", file: "/data/a.csv")?.rows == 4)
     }
 
     @Test func rewritingAFileReplacesItsRowsInEveryTable() throws {
@@ -89,10 +94,10 @@ struct OutputStoreTests {
         let outputs = try store.prepare(plugin: "shop", contractVersion: 1, schemas: [Self.sales])
         _ = try write(store, outputs, file: "a", run: "run_1", rows: (0..<4).map { Self.row($0) })
         var bad = (0..<10).map { Self.row($0) }
-        bad[7][2] = .string("2024-01-01")  // not normalised to a date
+        bad[7][2] = .string("2024-01-01")  // not normalised to a date (the 8th row: rows are 1-based)
         let error = #expect(throws: CasparianError.self) { try write(store, outputs, file: "a", run: "run_2", rows: bad) }
         #expect(error?.kind == .data)
-        #expect(error?.message.contains("column day (date), row 7 of a") == true)
+        #expect(error?.message.contains("column day (date), row 8 of a") == true)
         #expect(try store.rowCount(table: "sales") == 4)
         #expect(try store.lastWrite(plugin: "shop", file: "a")?.run == "run_1")
 

@@ -3,12 +3,17 @@ import Backtest
 import CasparianCore
 import Foundation
 import PluginHost
+import Workspace
 
 struct BacktestCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "backtest",
         abstract: "Run plugins over a corpus against their contracts (known-bad files first).",
         discussion: """
+            Workspace mode: `casparian backtest PLUGIN --scope NAME` tests one plugin of the \
+            workspace over a scope and remembers every file's verdict (the high-failure table), so \
+            the next backtest of a fixed parser starts with the files that failed.
+
             CI mode: every plugin in PLUGINS_DIR runs over the files of --corpus that its `pattern` \
             claims, against its contract.json, with no workspace (nothing is written but --junit). \
             Files that failed earlier in the run's history go first; when they still fail the \
@@ -20,11 +25,19 @@ struct BacktestCommand: AsyncParsableCommand {
               casparian backtest plugins/ --corpus data/ --shard 2/4 --junit backtest-2.xml
             """)
 
-    @Argument(help: "The folder holding plugin folders (each with parser.py and contract.json).")
+    @Argument(help: "CI mode: the folder holding plugin folders. Workspace mode (with --scope): the plugin's name.")
     var pluginsDir: String
 
-    @Option(help: "The folder of files to test.")
+    @Option(help: "CI mode: the folder of files to test.")
     var corpus: String?
+
+    @Option(help: "Workspace mode: the scope (name or id) to test over.")
+    var scope: String?
+
+    @Option(help: "Workspace mode: the plugins directory (default: plugins/ beside .casparian/).")
+    var plugins: String?
+
+    @OptionGroup var workspace: WorkspaceOptions
 
     @Option(help: "Only this plugin (by name).")
     var plugin: String?
@@ -63,15 +76,21 @@ struct BacktestCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await CLIErrors.guarding {
-            guard let corpus else {
-                throw CasparianError(.usage, "backtest needs --corpus DIR: the folder of files to run the plugins over",
-                                     hint: "e.g. casparian backtest \(pluginsDir) --corpus data/")
-            }
             var options = BacktestOptions()
             options.failFast = !noFailFast
             options.minPassRate = minPassRate
             options.parallelism = jobs
             options.shard = try shard.map { try Shard(parsing: $0) }
+            if let scope {
+                if corpus != nil {
+                    throw CasparianError(.usage, "pass either --scope (workspace mode) or --corpus (CI mode), not both")
+                }
+                return try await runInWorkspace(scope: scope, options: options)
+            }
+            guard let corpus else {
+                throw CasparianError(.usage, "backtest needs --corpus DIR (CI mode) or --scope NAME (workspace mode)",
+                                     hint: "e.g. casparian backtest \(pluginsDir) --corpus data/, or casparian backtest PLUGIN --scope NAME")
+            }
             let suite = CorpusBacktest(pluginsDirectory: URL(fileURLWithPath: pluginsDir), corpus: URL(fileURLWithPath: corpus),
                                        pluginName: plugin, options: options)
             let plans = try suite.plan()
@@ -104,6 +123,40 @@ struct BacktestCommand: AsyncParsableCommand {
             }
             if !ok { throw ExitCode(1) }
         }
+    }
+}
+
+extension BacktestCommand {
+    func runInWorkspace(scope: String, options: BacktestOptions) async throws {
+        let ws = try workspace.existing()
+        let plugin = try ws.plugin(named: pluginsDir, pluginsDirectory: plugins.map { URL(fileURLWithPath: $0) })
+        let scoped = try ws.resolveScope(scope)
+        var limits = WorkerLimits()
+        limits.fileTimeout = .seconds(fileTimeout)
+        let pool = WorkerPool(environment: python.environment(pluginDirectory: plugin.url), limits: limits,
+                              size: jobs ?? ProcessInfo.processInfo.activeProcessorCount)
+        defer { pool.shutdown() }
+        let bar = ProgressReporter(label: "backtest \(plugin.name)", unit: "files", quiet: quiet || json)
+        var policy = IterationPolicy()
+        policy.targetPassRate = minPassRate
+        let result = try await ws.backtest(plugin: plugin, scope: scoped, pool: pool, options: options, policy: policy) { p in
+            bar.update(done: p.tested, total: p.total)
+        }
+        bar.finish()
+        if json {
+            try Output.printJSON(result)
+        } else {
+            BacktestPrinter.print(result.report, contract: result.report.contractVersion, excluded: 0, root: scoped.definition.root)
+            var line = "  iteration \(result.report.iteration): \(result.verdict.rawValue.replacingOccurrences(of: "_", with: " "))"
+            if !result.fixed.isEmpty { line += ", \(result.fixed.count) fixed" }
+            if !result.stillFailing.isEmpty { line += ", \(result.stillFailing.count) still failing" }
+            if !result.regressed.isEmpty { line += Style.red(", \(result.regressed.count) regressed") }
+            Output.line(line)
+            if result.report.status != .passed {
+                Output.line(Style.dim("  next: fix plugins/\(plugin.name)/parser.py and run the same command: the failing files go first"))
+            }
+        }
+        if result.report.status != .passed { throw ExitCode(1) }
     }
 }
 

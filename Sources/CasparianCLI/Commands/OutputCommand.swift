@@ -37,12 +37,19 @@ struct OutputCommand: AsyncParsableCommand {
             discussion: "Use it when a contract change is incompatible with the rows already written.")
         @Argument(help: "The table.")
         var table: String
+        @Flag(help: "Print JSON.")
+        var json = false
         @OptionGroup var workspace: WorkspaceOptions
+
+        struct Report: Encodable {
+            var dropped: String
+        }
 
         func run() async throws {
             try await CLIErrors.guarding {
                 let ws = try workspace.existing()
                 try ws.openOutput().dropTable(table)
+                if json { return try Output.printJSON(Report(dropped: table)) }
                 Output.line("dropped \(table); re-run its plugin to rebuild it")
             }
         }

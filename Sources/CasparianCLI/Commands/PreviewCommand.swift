@@ -7,7 +7,7 @@ struct PreviewCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "preview",
         abstract: "Run a plugin on one file and print the first rows.",
-        discussion: "Example: casparian preview examples/sales/data/2024-01_north.csv --plugin examples/sales/plugins/sales")
+        discussion: "Example: casparian preview examples/sales/data/eu/sales_2024-08.csv --plugin examples/sales/plugins/sales")
 
     @Argument(help: "The file to parse.")
     var file: String

@@ -98,10 +98,9 @@ struct ScopeCommand: AsyncParsableCommand {
                 Output.line("files:     \(Formatting.count(scope.fileCount)) (\(Formatting.bytes(scope.bytes)))")
                 Output.line("created:   \(scope.createdAt); refreshed: \(scope.refreshedAt ?? "never")")
                 if let list {
-                    let prefix = d.root == "/" ? "/" : d.root + "/"
                     Output.line("")
                     Output.line(TableRenderer(headers: ["path", "size", "modified", "sha256"], rows: list.map {
-                        [$0.path.hasPrefix(prefix) ? String($0.path.dropFirst(prefix.count)) : $0.path, Formatting.bytes($0.size),
+                        [ScopePrinter.relative($0.path, to: d.root), Formatting.bytes($0.size),
                          Timestamp.format(Date(timeIntervalSince1970: $0.mtime)), $0.contentHash.map { String($0.prefix(12)) } ?? "–"]
                     }).render())
                 }
@@ -122,9 +121,8 @@ struct ScopeCommand: AsyncParsableCommand {
                 let report = try workspace.existing().refreshScope(named: name)
                 if json { return try Output.printJSON(report) }
                 let c = report.changes
-                let prefix = report.scope.definition.root + "/"
                 for (mark, paths, style) in [("+", c.added, Style.green), ("~", c.changed, Style.yellow), ("-", c.removed, Style.red)] {
-                    for p in paths.prefix(100) { Output.line(style("\(mark) ") + (p.hasPrefix(prefix) ? String(p.dropFirst(prefix.count)) : p)) }
+                    for p in paths.prefix(100) { Output.line(style("\(mark) ") + ScopePrinter.relative(p, to: report.scope.definition.root)) }
                     if paths.count > 100 { Output.line(Style.dim("  … and \(paths.count - 100) more (--json lists all)")) }
                 }
                 Output.line("\(c.added.count) added, \(c.changed.count) changed, \(c.removed.count) removed, \(c.unchanged) unchanged")
@@ -137,6 +135,12 @@ struct ScopeCommand: AsyncParsableCommand {
 
 /// Lines shared by scope subcommands.
 enum ScopePrinter {
+    /// `path` relative to the scope's root, for display.
+    static func relative(_ path: String, to root: String) -> String {
+        let prefix = root == "/" ? "/" : root + "/"
+        return path.hasPrefix(prefix) ? String(path.dropFirst(prefix.count)) : path
+    }
+
     static func summary(_ s: StoredScope, verb: String) {
         Output.line("\(verb) scope " + Style.bold(s.definition.name) + ": \(Formatting.count(s.fileCount)) files, "
                     + "\(Formatting.bytes(s.bytes)) under \(s.definition.root)")

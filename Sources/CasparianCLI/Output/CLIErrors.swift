@@ -29,3 +29,16 @@ enum CLIErrors {
         }
     }
 }
+
+extension CLIErrors {
+    /// `guarding` for synchronous commands.
+    static func guardingSync(_ body: () throws -> Void) throws {
+        do {
+            try body()
+        } catch let e as CasparianError {
+            Output.error(Style.red("error: ") + e.message)
+            if let hint = e.hint { Output.error(Style.dim("hint: ") + hint) }
+            throw ExitCode(exitCode(for: e.kind))
+        }
+    }
+}

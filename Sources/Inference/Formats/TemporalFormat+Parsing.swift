@@ -15,28 +15,74 @@ enum TemporalField: String, Sendable {
     case year, month, day, hour, minute, second, offset, weekday
 }
 
+/// The fields a text named, before range checks.
+struct TemporalFields {
+    var year = 1970, month = 1, day = 1, hour = 0, minute = 0, second = 0, micros = 0
+    /// -1 without `%p`, 0 AM, 1 PM.
+    var pm = -1
+    var offset = 0
+    var weekday = -1
+    var fraction = false
+}
+
+/// One compiled step of a pattern, small and flat for the hot loop.
+struct TemporalStep: Sendable {
+    enum Op: UInt8, Sendable {
+        case literal, year4, year2, month, day, spaceDay, monthAbbrev, monthName, weekdayAbbrev, weekdayName
+        case hour, minute, second, fraction, optionalFraction, ampm, offset
+    }
+    var op: Op
+    /// The literal byte, or the separator of an optional fraction.
+    var arg: UInt8
+    /// Exactly two digits: another number follows without a separator.
+    var fixed: Bool
+
+    static func steps(_ tokens: [TemporalFormat.Token]) -> [TemporalStep] {
+        tokens.indices.map { t in
+            let fixed = t + 1 < tokens.count && tokens[t + 1].isNumeric
+            switch tokens[t] {
+            case .literal(let c): return TemporalStep(op: .literal, arg: c, fixed: false)
+            case .year4: return TemporalStep(op: .year4, arg: 0, fixed: fixed)
+            case .year2: return TemporalStep(op: .year2, arg: 0, fixed: fixed)
+            case .month: return TemporalStep(op: .month, arg: 0, fixed: fixed)
+            case .day: return TemporalStep(op: .day, arg: 0, fixed: fixed)
+            case .spaceDay: return TemporalStep(op: .spaceDay, arg: 0, fixed: fixed)
+            case .monthAbbrev: return TemporalStep(op: .monthAbbrev, arg: 0, fixed: fixed)
+            case .monthName: return TemporalStep(op: .monthName, arg: 0, fixed: fixed)
+            case .weekdayAbbrev: return TemporalStep(op: .weekdayAbbrev, arg: 0, fixed: fixed)
+            case .weekdayName: return TemporalStep(op: .weekdayName, arg: 0, fixed: fixed)
+            case .hour24, .hour12: return TemporalStep(op: .hour, arg: 0, fixed: fixed)
+            case .minute: return TemporalStep(op: .minute, arg: 0, fixed: fixed)
+            case .second: return TemporalStep(op: .second, arg: 0, fixed: fixed)
+            case .fraction: return TemporalStep(op: .fraction, arg: 0, fixed: fixed)
+            case .optionalFraction(let sep): return TemporalStep(op: .optionalFraction, arg: sep, fixed: fixed)
+            case .ampm: return TemporalStep(op: .ampm, arg: 0, fixed: fixed)
+            case .offset: return TemporalStep(op: .offset, arg: 0, fixed: fixed)
+            }
+        }
+    }
+}
+
 extension TemporalFormat {
-    /// Parses UTF-8 bytes; the hot path of the solver.
-    func match(_ b: UnsafeBufferPointer<UInt8>) -> TemporalMatch {
+    /// Reads the fields the pattern names; false when the shape differs.
+    @inline(__always)
+    func scan(_ b: UnsafeBufferPointer<UInt8>, into f: inout TemporalFields) -> Bool {
+        steps.withUnsafeBufferPointer { TemporalFormat.scan(b, steps: $0, into: &f) }
+    }
+
+    @inline(__always)
+    static func scan(_ b: UnsafeBufferPointer<UInt8>, steps: UnsafeBufferPointer<TemporalStep>,
+                     into f: inout TemporalFields) -> Bool {
         var i = 0
         let n = b.count
-        var year = 1970, month = 1, day = 1, hour = 0, minute = 0, second = 0
-        var micros = 0
-        var pm: Bool? = nil
-        var offset: Int? = nil
-        var weekday: Int? = nil
-        var sawFraction = false
-        var hasDate = false, hasTime = false
-
-        @inline(__always) func digit(_ at: Int) -> Int? {
-            guard at < n else { return nil }
-            let d = Int(b[at]) &- 48
-            return d >= 0 && d <= 9 ? d : nil
+        @inline(__always) func digit(_ at: Int) -> Int {
+            at < n ? Int(b[at]) &- 48 : -1
         }
-        /// One or two digits; exactly two when `fixed`.
-        @inline(__always) func number(fixed: Bool) -> Int? {
-            guard let d0 = digit(i) else { return nil }
-            if let d1 = digit(i + 1) {
+        @inline(__always) func number(_ fixed: Bool) -> Int? {
+            let d0 = digit(i)
+            guard d0 >= 0 && d0 <= 9 else { return nil }
+            let d1 = digit(i + 1)
+            if d1 >= 0 && d1 <= 9 {
                 i += 2
                 return d0 * 10 + d1
             }
@@ -44,120 +90,139 @@ extension TemporalFormat {
             i += 1
             return d0
         }
-
-        let tokens = self.tokens
-        for t in 0..<tokens.count {
-            let token = tokens[t]
-            let fixed = t + 1 < tokens.count && tokens[t + 1].isNumeric
-            switch token {
-            case .literal(let c):
-                guard i < n, b[i] == c else { return .mismatch }
-                i += 1
-            case .year4:
-                guard let a = digit(i), let c = digit(i + 1), let d = digit(i + 2), let e = digit(i + 3) else { return .mismatch }
-                i += 4
-                year = a * 1000 + c * 100 + d * 10 + e
-                if year == 0 { return .outOfRange(.year, 0) }
-                hasDate = true
-            case .year2:
-                guard let a = digit(i), let c = digit(i + 1) else { return .mismatch }
-                i += 2
-                let y = a * 10 + c
-                year = y < 69 ? 2000 + y : 1900 + y
-            case .month:
-                guard let v = number(fixed: fixed) else { return .mismatch }
-                month = v
-            case .day:
-                guard let v = number(fixed: fixed) else { return .mismatch }
-                day = v
-            case .spaceDay:
-                if i < n, b[i] == UInt8(ascii: " ") { i += 1 }
-                guard let v = number(fixed: fixed) else { return .mismatch }
-                day = v
-            case .monthAbbrev:
-                guard let m = TemporalNames.month(b, at: i, full: false) else { return .mismatch }
-                month = m.index
-                i += m.length
-            case .monthName:
-                guard let m = TemporalNames.month(b, at: i, full: true) else { return .mismatch }
-                month = m.index
-                i += m.length
-            case .weekdayAbbrev:
-                guard let w = TemporalNames.weekday(b, at: i, full: false) else { return .mismatch }
-                weekday = w.index
-                i += w.length
-            case .weekdayName:
-                guard let w = TemporalNames.weekday(b, at: i, full: true) else { return .mismatch }
-                weekday = w.index
-                i += w.length
-            case .hour24, .hour12:
-                guard let v = number(fixed: fixed) else { return .mismatch }
-                hour = v
-                hasTime = true
-            case .minute:
-                guard let v = number(fixed: fixed) else { return .mismatch }
-                minute = v
-            case .second:
-                guard let v = number(fixed: fixed) else { return .mismatch }
-                second = v
-            case .fraction:
-                guard let f = fractionDigits(b, &i) else { return .mismatch }
-                micros = f
-                sawFraction = true
-            case .optionalFraction(let sep):
-                if i + 1 < n, b[i] == sep, digit(i + 1) != nil {
+        do {
+            for step in steps {
+                switch step.op {
+                case .literal:
+                    guard i < n, b[i] == step.arg else { return false }
                     i += 1
-                    guard let f = fractionDigits(b, &i) else { return .mismatch }
-                    micros = f
-                    sawFraction = true
+                case .year4:
+                    guard i + 4 <= n else { return false }
+                    var y = 0
+                    for k in 0..<4 {
+                        let d = Int(b[i + k]) &- 48
+                        guard d >= 0 && d <= 9 else { return false }
+                        y = y * 10 + d
+                    }
+                    i += 4
+                    f.year = y
+                case .year2:
+                    let a = digit(i), c = digit(i + 1)
+                    guard a >= 0 && a <= 9 && c >= 0 && c <= 9 else { return false }
+                    i += 2
+                    let y = a * 10 + c
+                    f.year = y < 69 ? 2000 + y : 1900 + y
+                case .month:
+                    guard let v = number(step.fixed) else { return false }
+                    f.month = v
+                case .day:
+                    guard let v = number(step.fixed) else { return false }
+                    f.day = v
+                case .spaceDay:
+                    if i < n, b[i] == UInt8(ascii: " ") { i += 1 }
+                    guard let v = number(step.fixed) else { return false }
+                    f.day = v
+                case .monthAbbrev, .monthName:
+                    guard let m = TemporalNames.month(b, at: i, full: step.op == .monthName) else { return false }
+                    f.month = m.index
+                    i += m.length
+                case .weekdayAbbrev, .weekdayName:
+                    guard let w = TemporalNames.weekday(b, at: i, full: step.op == .weekdayName) else { return false }
+                    f.weekday = w.index
+                    i += w.length
+                case .hour:
+                    guard let v = number(step.fixed) else { return false }
+                    f.hour = v
+                case .minute:
+                    guard let v = number(step.fixed) else { return false }
+                    f.minute = v
+                case .second:
+                    guard let v = number(step.fixed) else { return false }
+                    f.second = v
+                case .fraction:
+                    guard let v = fractionDigits(b, &i) else { return false }
+                    f.micros = v
+                    f.fraction = true
+                case .optionalFraction:
+                    if i + 1 < n, b[i] == step.arg, b[i + 1] &- 48 < 10 {
+                        i += 1
+                        guard let v = fractionDigits(b, &i) else { return false }
+                        f.micros = v
+                        f.fraction = true
+                    }
+                case .ampm:
+                    guard i + 1 < n else { return false }
+                    let a = b[i] | 0x20, m = b[i + 1] | 0x20
+                    guard m == UInt8(ascii: "m"), a == UInt8(ascii: "a") || a == UInt8(ascii: "p") else { return false }
+                    f.pm = a == UInt8(ascii: "p") ? 1 : 0
+                    i += 2
+                case .offset:
+                    guard let o = offsetSeconds(b, &i) else { return false }
+                    f.offset = o
                 }
-            case .ampm:
-                guard i + 1 < n else { return .mismatch }
-                let a = b[i] | 0x20, m = b[i + 1] | 0x20
-                guard m == UInt8(ascii: "m"), a == UInt8(ascii: "a") || a == UInt8(ascii: "p") else { return .mismatch }
-                pm = a == UInt8(ascii: "p")
-                i += 2
-            case .offset:
-                guard let o = offsetSeconds(b, &i) else { return .mismatch }
-                offset = o
             }
+            return i == n
         }
-        guard i == n else { return .mismatch }
-        _ = hasDate
+    }
 
-        // Calendar and clock checks.
-        if type == .date || type == .timestamp || type == .timestampTZ {
-            if month < 1 || month > 12 { return .outOfRange(.month, month) }
-            if day < 1 || day > CivilDate.daysInMonth(year: year, month: month) { return .outOfRange(.day, day) }
+    /// The first impossible field (month 13, 30 February, hour 24), or nil.
+    /// Turns a 12-hour clock into 24 hours.
+    @inline(__always)
+    func rangeViolation(_ f: inout TemporalFields) -> (TemporalField, Int)? {
+        TemporalFormat.rangeViolation(&f, hasDate: hasDate, hasTime: hasTime)
+    }
+
+    @inline(__always)
+    static func rangeViolation(_ f: inout TemporalFields, hasDate: Bool, hasTime: Bool) -> (TemporalField, Int)? {
+        if hasDate {
+            if f.year == 0 { return (.year, 0) }
+            if f.month < 1 || f.month > 12 { return (.month, f.month) }
+            if f.day < 1 || f.day > CivilDate.daysInMonth(year: f.year, month: f.month) { return (.day, f.day) }
         }
         if hasTime {
-            if let pm {
-                if hour < 1 || hour > 12 { return .outOfRange(.hour, hour) }
-                hour = hour % 12 + (pm ? 12 : 0)
-            } else if hour > 23 {
-                return .outOfRange(.hour, hour)
+            if f.pm >= 0 {
+                if f.hour < 1 || f.hour > 12 { return (.hour, f.hour) }
+                f.hour = f.hour % 12 + (f.pm == 1 ? 12 : 0)
+            } else if f.hour > 23 {
+                return (.hour, f.hour)
             }
-            if minute > 59 { return .outOfRange(.minute, minute) }
-            if second > 59 { return .outOfRange(.second, second) }
+            if f.minute > 59 { return (.minute, f.minute) }
+            if f.second > 59 { return (.second, f.second) }
         }
-        if let o = offset, abs(o) >= 24 * 3600 { return .outOfRange(.offset, o / 3600) }
+        if abs(f.offset) >= 24 * 3600 { return (.offset, f.offset / 3600) }
+        if f.weekday >= 0 {
+            let days = CivilDate(year: f.year, month: f.month, day: f.day).daysSinceEpoch
+            if (days % 7 + 11) % 7 != f.weekday { return (.weekday, f.weekday) }
+        }
+        return nil
+    }
 
-        let clock = Int64(((hour * 60 + minute) * 60 + second)) * 1_000_000 + Int64(micros)
+    /// Whether the text is a valid value of this format, and whether it had
+    /// a fraction of a second: the solver's test, which builds no value.
+    @inline(__always)
+    func fits(_ b: UnsafeBufferPointer<UInt8>) -> (ok: Bool, fraction: Bool) {
+        var f = TemporalFields()
+        guard scan(b, into: &f), rangeViolation(&f) == nil else { return (false, false) }
+        return (true, f.fraction)
+    }
+
+    /// Parses UTF-8 bytes into a value, or says why not.
+    func match(_ b: UnsafeBufferPointer<UInt8>) -> TemporalMatch {
+        var f = TemporalFields()
+        guard scan(b, into: &f) else { return .mismatch }
+        if let (field, v) = rangeViolation(&f) { return .outOfRange(field, v) }
+        let clock = Int64((f.hour * 60 + f.minute) * 60 + f.second) * 1_000_000 + Int64(f.micros)
         switch type {
         case .time:
-            return .value(.time(micros: clock), fraction: sawFraction)
+            return .value(.time(micros: clock), fraction: f.fraction)
         default:
-            let days = CivilDate(year: year, month: month, day: day).daysSinceEpoch
-            if let weekday, (days % 7 + 11) % 7 != weekday { return .outOfRange(.weekday, weekday) }
+            let days = Int64(CivilDate(year: f.year, month: f.month, day: f.day).daysSinceEpoch)
             switch type {
-            case .date:
-                return .value(.date(days: Int32(days)), fraction: false)
-            case .timestamp:
-                return .value(.timestamp(micros: Int64(days) * 86_400_000_000 + clock), fraction: sawFraction)
+            case .date: return .value(.date(days: Int32(days)), fraction: false)
+            case .timestamp: return .value(.timestamp(micros: days * 86_400_000_000 + clock), fraction: f.fraction)
             default:
-                let o = offset ?? 0
-                let utc = Int64(days) * 86_400_000_000 + clock - Int64(o) * 1_000_000
-                return .value(.timestampTZ(micros: utc, offsetSeconds: Int32(o)), fraction: sawFraction)
+                let utc = days * 86_400_000_000 + clock - Int64(f.offset) * 1_000_000
+                return .value(.timestampTZ(micros: utc, offsetSeconds: Int32(f.offset)), fraction: f.fraction)
             }
         }
     }

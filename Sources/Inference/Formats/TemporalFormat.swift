@@ -23,6 +23,9 @@ public struct TemporalFormat: Sendable, Hashable {
     /// `.date`, `.time`, `.timestamp` or `.timestampTZ`.
     public let type: DataType
     let tokens: [Token]
+    let steps: [TemporalStep]
+    let hasDate: Bool
+    let hasTime: Bool
 
     /// Compiles `strftime`; nil when the pattern uses a directive this parser
     /// does not support, repeats a field, or does not name a whole date
@@ -33,6 +36,9 @@ public struct TemporalFormat: Sendable, Hashable {
         self.pattern = strftime
         self.type = type
         self.tokens = tokens
+        self.steps = TemporalStep.steps(tokens)
+        self.hasDate = type != .time
+        self.hasTime = type != .date
     }
 
     /// The value `text` denotes, or nil when it does not match the pattern

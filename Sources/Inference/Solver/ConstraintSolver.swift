@@ -45,11 +45,14 @@ public struct ConstraintSolver: Sendable {
     }
 
     /// Feeds one value of the current file.
+    @inline(__always)
     public mutating func feed(_ value: CellValue, row: Int) {
         switch value {
         case .string(let s):
-            var s = s
-            s.withUTF8 { feed(text: $0, row: row) }
+            if s.utf8.withContiguousStorageIfAvailable({ feed(text: $0, row: row) }) == nil {
+                var copy = s
+                copy.withUTF8 { feed(text: $0, row: row) }
+            }
         case .null:
             recordNull(sentinel: nil)
         case .absent:
@@ -231,7 +234,7 @@ struct ColumnTally: Sendable {
 
 /// The solver's lookup tables, built once and shared by every column.
 struct SolverTables: @unchecked Sendable {
-    let formats: UnsafeMutableBufferPointer<TemporalFormat>
+    let formats: UnsafeMutableBufferPointer<HypothesisTests.CompiledFormat>
     let sentinelFirstBytes: UnsafeMutablePointer<Bool>
     let emptySentinel: Int
     let nanIndex: Int?
@@ -241,7 +244,7 @@ struct SolverTables: @unchecked Sendable {
     let timestampTZBits: CandidateSet
 
     static let shared = SolverTables(
-        formats: HypothesisTests.formats, sentinelFirstBytes: NullSentinels.firstBytes,
+        formats: HypothesisTests.compiled, sentinelFirstBytes: NullSentinels.firstBytes,
         emptySentinel: NullSentinels.emptyIndex, nanIndex: NullSentinels.nanIndex,
         dateBits: HypothesisSpace.dateBits, timeBits: HypothesisSpace.timeBits,
         timestampBits: HypothesisSpace.timestampBits, timestampTZBits: HypothesisSpace.timestampTZBits)

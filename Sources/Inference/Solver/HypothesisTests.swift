@@ -10,11 +10,38 @@ enum HypothesisTests {
         return buffer
     }()
 
+    /// A candidate format as plain data (steps behind a pointer that lives
+    /// as long as the process): testing it costs no reference counting.
+    struct CompiledFormat {
+        var steps: UnsafeBufferPointer<TemporalStep>
+        var hasDate: Bool
+        var hasTime: Bool
+
+        @inline(__always)
+        func fits(_ b: UnsafeBufferPointer<UInt8>) -> (ok: Bool, fraction: Bool) {
+            var f = TemporalFields()
+            guard TemporalFormat.scan(b, steps: steps, into: &f),
+                  TemporalFormat.rangeViolation(&f, hasDate: hasDate, hasTime: hasTime) == nil else { return (false, false) }
+            return (true, f.fraction)
+        }
+    }
+
+    nonisolated(unsafe) static let compiled: UnsafeMutableBufferPointer<CompiledFormat> = {
+        let buffer = UnsafeMutableBufferPointer<CompiledFormat>.allocate(capacity: HypothesisSpace.formats.count)
+        for (k, f) in HypothesisSpace.formats.enumerated() {
+            let steps = UnsafeMutableBufferPointer<TemporalStep>.allocate(capacity: f.steps.count)
+            _ = steps.initialize(from: f.steps)
+            (buffer.baseAddress! + k).initialize(to: CompiledFormat(steps: UnsafeBufferPointer(steps),
+                                                                    hasDate: f.hasDate, hasTime: f.hasTime))
+        }
+        return buffer
+    }()
+
     /// The subset of `mask` the text fits. Sets the bits of optional-fraction
     /// formats in `fractions` when the text carried a fraction.
     @inline(__always)
     static func survivors(of b: UnsafeBufferPointer<UInt8>, among mask: CandidateSet,
-                          formats: UnsafeMutableBufferPointer<TemporalFormat>, fractions: inout UInt64) -> CandidateSet {
+                          formats: UnsafeMutableBufferPointer<CompiledFormat>, fractions: inout UInt64) -> CandidateSet {
         var out: UInt64 = 0
         let m = mask.bits
         if m & 0b111 != 0 {
@@ -31,7 +58,8 @@ enum HypothesisTests {
         while f != 0 {
             let k = f.trailingZeroBitCount
             f &= f &- 1
-            if case .value(_, let fraction) = formats[k].match(b) {
+            let (ok, fraction) = formats[k].fits(b)
+            if ok {
                 let bit: UInt64 = 1 << UInt64(k + CandidateSet.firstFormatBit)
                 out |= bit
                 if fraction { fractions |= bit }

@@ -88,15 +88,15 @@ extension OutputStore {
             for b in bound where !bind(b.column[r], as: b.type, h, b.param) {
                 let column = table.columns[Int(b.param) - 1]
                 throw CasparianError(
-                    .data, "output \(table.output), column \(column.name) (\(column.type.rawValue)), row \(batch.firstRow + r) of \(write.file): got \(b.column[r].kindName) \(b.column[r].truncatedText(40)), which is not a \(column.type.rawValue) value; nothing of the file was written",
+                    .data, "output \(table.output), column \(column.name) (\(column.type.rawValue)), row \(batch.firstRow + r + 1) of \(write.file): got \(b.column[r].kindName) \(b.column[r].truncatedText(40)), which is not a \(column.type.rawValue) value; nothing of the file was written",
                     hint: "rows must be validated and normalised against the contract before they are written")
             }
-            sqlite3_bind_int64(h, Int32(n + 2), Int64(batch.firstRow + r))
+            sqlite3_bind_int64(h, Int32(n + 2), Int64(batch.firstRow + r + 1))  // 1-based, like violations
             let rc = sqlite3_step(h)
             guard rc == SQLITE_DONE else {
                 let message = String(cString: sqlite3_errmsg(db.sqliteConnection))
                 sqlite3_reset(h)
-                throw CasparianError(.environment, "writing row \(batch.firstRow + r) of \(write.file) into table \(table.table) failed: \(message)",
+                throw CasparianError(.environment, "writing row \(batch.firstRow + r + 1) of \(write.file) into table \(table.table) failed: \(message)",
                                      hint: "check free disk space and that nothing else holds output.sqlite; the file's previous rows are kept")
             }
             sqlite3_reset(h)
@@ -128,11 +128,35 @@ extension OutputStore {
             guard let d = Double(s) else { return false }
             sqlite3_bind_double(h, i, d)
         case (.string(let s), .string), (.decimal(let s), .string): bindText(s, h, i)
-        case (.date, .date), (.time, .time), (.timestamp, .timestamp), (.timestampTZ, .timestampTZ):
+        case (.date(let days), .date): bindISODate(days, h, i)
+        case (.time, .time), (.timestamp, .timestamp), (.timestampTZ, .timestampTZ):
             bindText(value.text ?? "", h, i)
         default: return false
         }
         return true
+    }
+
+    /// `YYYY-MM-DD` written straight into a small buffer: dates are common
+    /// and building a String per value costs more than the insert.
+    @inline(__always)
+    private func bindISODate(_ days: Int32, _ h: OpaquePointer, _ i: Int32) {
+        let d = CivilDate(daysSinceEpoch: Int(days))
+        guard (0...9999).contains(d.year) else { return bindText(d.iso, h, i) }
+        withUnsafeTemporaryAllocation(of: CChar.self, capacity: 10) { buf in
+            func put(_ value: Int, at start: Int, width: Int) {
+                var v = value
+                for k in stride(from: start + width - 1, through: start, by: -1) {
+                    buf[k] = CChar(48 + v % 10)
+                    v /= 10
+                }
+            }
+            put(d.year, at: 0, width: 4)
+            buf[4] = 45
+            put(d.month, at: 5, width: 2)
+            buf[7] = 45
+            put(d.day, at: 8, width: 2)
+            _ = sqlite3_bind_text(h, i, buf.baseAddress, 10, OutputStore.transient)
+        }
     }
 
     @inline(__always)

@@ -27,6 +27,11 @@ public struct ReadOnlyQuery: Sendable {
                                  hint: "run a plugin over a scope first: casparian run PLUGIN --scope NAME")
         }
         let guardState = QueryGuard(deadline: ContinuousClock.now + options.timeLimit)
+        // SQLite holds an unretained pointer to it until the connection closes.
+        return try withExtendedLifetime(guardState) { try run(sql, guardState: guardState) }
+    }
+
+    private func run(_ sql: String, guardState: QueryGuard) throws -> QueryResult {
         let db = try open(guardState)
         defer { sqlite3_close_v2(db) }
 

@@ -35,10 +35,8 @@ public struct QuickScan: Sendable {
         let summary = try TreeWalker(root: root, options: options).walk { f in
             files += 1
             bytes += f.size
-            extensions[QuickScan.fileExtension(f.name), default: (0, 0)].files += 1
-            extensions[QuickScan.fileExtension(f.name), default: (0, 0)].bytes += f.size
-            folders[f.topFolder, default: (0, 0)].files += 1
-            folders[f.topFolder, default: (0, 0)].bytes += f.size
+            QuickScan.add(f.size, to: &extensions[QuickScan.fileExtension(f.name), default: (0, 0)])
+            QuickScan.add(f.size, to: &folders[f.topFolder, default: (0, 0)])
             let b = QuickScan.bucket(f.size)
             buckets[b].files += 1
             buckets[b].bytes += f.size
@@ -75,6 +73,12 @@ public struct QuickScan: Sendable {
             i -= 1
         }
         return "(none)"
+    }
+
+    @inline(__always)
+    static func add(_ size: Int64, to group: inout (files: Int, bytes: Int64)) {
+        group.files += 1
+        group.bytes += size
     }
 
     static func bucket(_ size: Int64) -> Int {

@@ -34,6 +34,8 @@ public struct TreeWalker: Sendable {
         var path: String
         var relative: String
         var top: String
+        /// Open with O_NOFOLLOW: the entry was a folder, not a link, when read.
+        var noFollow = true
     }
 
     /// Calls `visit` for each regular file; returns what else it met.
@@ -51,12 +53,12 @@ public struct TreeWalker: Sendable {
         let realRoot = TreeWalker.realPath(rootPath) ?? rootPath
         var summary = WalkSummary()
         var visited = Set<DeviceInode>()
-        var stack = [Pending(path: rootPath, relative: "", top: "")]
+        var stack = [Pending(path: rootPath, relative: "", top: "", noFollow: false)]
         var entries = 0
         let skipped = Set(options.skippedNames.map { Array($0.utf8) })
 
         while let dir = stack.popLast() {
-            let fd = open(dir.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+            let fd = open(dir.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC | (dir.noFollow ? O_NOFOLLOW : 0))
             guard fd >= 0 else {
                 summary.unreadable.append(UnreadableEntry(path: dir.relative.isEmpty ? "." : dir.relative, error: String(cString: strerror(errno))))
                 continue
@@ -139,7 +141,7 @@ public struct TreeWalker: Sendable {
         guard stat(target, &st) == 0 else { return }
         switch st.st_mode & S_IFMT {
         case S_IFDIR:
-            stack.append(Pending(path: target, relative: link.relative, top: link.top))
+            stack.append(Pending(path: target, relative: link.relative, top: link.top, noFollow: false))
         case S_IFREG:
             let name = Array((link.relative.split(separator: "/").last.map(String.init) ?? link.relative).utf8)
             let folder = link.relative.split(separator: "/").dropLast().joined(separator: "/")

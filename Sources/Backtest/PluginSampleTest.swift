@@ -1,0 +1,29 @@
+import CasparianCore
+import Contracts
+import Foundation
+import PluginHost
+
+/// `casparian test`: a plugin over its own `samples/`, against its contract
+/// when it has one.
+public enum PluginSampleTest {
+    public static func run(plugin name: String, pluginsDirectory: URL,
+                           environment: (URL) -> WorkerEnvironment) async throws -> BacktestReport {
+        let dir = pluginsDirectory.appendingPathComponent(name)
+        let plugin = try PluginDirectory(url: dir)
+        let samples = dir.appendingPathComponent("samples")
+        let files = (try? CorpusFiles.list(samples).map(\.1)) ?? []
+        guard !files.isEmpty else {
+            throw CasparianError(.usage, "plugin \(name) has no sample files in \(samples.path)",
+                                 hint: "copy a few typical files there (`casparian new \(name) --from FILE` does it for one)")
+        }
+        let contract = FileManager.default.fileExists(atPath: plugin.contractURL.path) ? try ContractFile.load(plugin.contractURL) : nil
+        var options = BacktestOptions()
+        options.failFast = false
+        let pool = WorkerPool(environment: environment(dir), size: min(2, files.count))
+        defer { pool.shutdown() }
+        let engine = BacktestEngine(pool: pool, store: InMemoryHighFailureStore(), options: options)
+        return try await engine.run(BacktestRequest(plugin: plugin, files: files, corpusRoot: samples.standardizedFileURL.path,
+                                                    scopeKey: "samples", checker: try contract.map { try ContractChecker(contract: $0) },
+                                                    contractVersion: contract?.version))
+    }
+}

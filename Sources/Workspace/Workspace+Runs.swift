@@ -1,0 +1,146 @@
+import Backtest
+import Catalog
+import CasparianCore
+import Contracts
+import Foundation
+import PluginHost
+
+/// A workspace backtest: the report, where the iteration loop stands, and
+/// what changed against the files' history.
+public struct WorkspaceBacktest: Codable, Sendable {
+    public var report: BacktestReport
+    public var scopeID: String
+    public var verdict: IterationPolicy.Verdict
+    public var iterations: [IterationSummary]
+    /// Failed before, pass now.
+    public var fixed: [String]
+    /// Failed before, fail still.
+    public var stillFailing: [String]
+    /// Passed before, fail now.
+    public var regressed: [String]
+}
+
+extension Workspace {
+    /// A scope by name or by id.
+    public func resolveScope(_ nameOrID: String) throws -> StoredScope {
+        if let s = try catalog.scopes().first(where: { $0.id == nameOrID || $0.definition.name == nameOrID }) { return s }
+        let known = try catalog.scopes().map(\.definition.name)
+        throw CasparianError(.notFound, "no scope named or with id \(nameOrID)",
+                             hint: known.isEmpty ? "create one with `casparian scope create NAME --root DIR`"
+                                                 : "scopes here: \(known.joined(separator: ", "))")
+    }
+
+    /// A plugin folder of the plugins directory.
+    public func plugin(named name: String, pluginsDirectory: URL? = nil) throws -> PluginDirectory {
+        try Workspace.checkPluginName(name)
+        let dir = (pluginsDirectory ?? defaultPluginsDirectory).appendingPathComponent(name)
+        guard FileManager.default.fileExists(atPath: dir.appendingPathComponent("parser.py").path) else {
+            let known = (try? PluginDirectory.list(in: pluginsDirectory ?? defaultPluginsDirectory).map(\.name)) ?? []
+            throw CasparianError(.notFound, "no plugin \(name) in \((pluginsDirectory ?? defaultPluginsDirectory).path)",
+                                 hint: known.isEmpty ? "create it with `casparian new \(name)`" : "plugins there: \(known.joined(separator: ", "))")
+        }
+        return try PluginDirectory(url: dir)
+    }
+
+    /// The scope's files that `plugin` claims by its pattern (all of them without one).
+    public func claimedFiles(plugin: PluginDirectory, scope: StoredScope) throws -> [String] {
+        let files = try catalog.scopeFiles(scopeID: scope.id).map(\.path)
+        guard let text = plugin.pattern else { return files }
+        let pattern = try GlobPattern(text)
+        let root = scope.definition.root.hasSuffix("/") ? scope.definition.root : scope.definition.root + "/"
+        return files.filter { pattern.matches($0.hasPrefix(root) ? String($0.dropFirst(root.count)) : $0) }
+    }
+
+    /// The contract a plugin is bound by: its `contract.json` (what is
+    /// reviewed in git) when present, else the catalog's latest; nil if none.
+    public func boundContract(for plugin: PluginDirectory) throws -> SchemaContract? {
+        if FileManager.default.fileExists(atPath: plugin.contractURL.path) { return try ContractFile.load(plugin.contractURL) }
+        return try? catalog.contract(plugin: plugin.name)
+    }
+
+    /// Backtests a plugin over a scope against its contract, recording the
+    /// run, the parser version and the high-failure table; each new parser
+    /// version is a new iteration.
+    public func backtest(plugin: PluginDirectory, scope: StoredScope, pool: WorkerPool, options: BacktestOptions = BacktestOptions(),
+                         policy: IterationPolicy = IterationPolicy(), runID existing: String? = nil,
+                         progress: @escaping @Sendable (BacktestProgress) -> Void = { _ in }) async throws -> WorkspaceBacktest {
+        let contract = try boundContract(for: plugin)
+        try recordParserVersion(plugin)
+        let previous = try catalog.runs(kind: "backtest", plugin: plugin.name, scopeID: scope.id)
+        let iteration = previous.last(where: { $0.parserVersion == plugin.version })?.iteration
+            ?? (Set(previous.compactMap(\.parserVersion)).count + 1)
+        let runID = try existing ?? catalog.startRun(kind: "backtest", plugin: plugin.name, scopeID: scope.id, parserVersion: plugin.version,
+                                                     contractID: contract?.id, contractVersion: contract?.version, iteration: iteration)
+        do {
+            let engine = BacktestEngine(pool: pool, store: CatalogHighFailureStore(catalog: catalog), options: options)
+            let request = BacktestRequest(plugin: plugin, files: try claimedFiles(plugin: plugin, scope: scope), corpusRoot: scope.definition.root,
+                                          scopeKey: scope.id, checker: try contract.map { try ContractChecker(contract: $0) },
+                                          contractVersion: contract?.version, iteration: iteration)
+            var report = try await engine.run(request, progress: progress)
+            report.runID = runID
+            // One summary per iteration (the latest run of each parser version).
+            var byIteration: [Int: IterationSummary] = [:]
+            for r in previous where r.status == .done || r.status == .failed {
+                if let json = r.resultJSON, let old = try? JSONDecoder().decode(WorkspaceBacktest.self, from: Data(json.utf8)) {
+                    byIteration[old.report.iteration] = IterationSummary(old.report)
+                }
+            }
+            byIteration[iteration] = IterationSummary(report)
+            let iterations = byIteration.keys.sorted().map { byIteration[$0]! }
+            let result = WorkspaceBacktest(
+                report: report, scopeID: scope.id, verdict: policy.verdict(history: iterations, cancelled: report.status == .cancelled),
+                iterations: iterations,
+                fixed: report.results.filter { $0.prior == .failing && $0.status == .passed }.map(\.path),
+                stillFailing: report.results.filter { $0.prior == .failing && $0.status == .failed }.map(\.path),
+                regressed: report.results.filter { ($0.prior == .passing || $0.prior == .resolved) && $0.status == .failed }.map(\.path))
+            try catalog.recordRunFiles(runID: runID, results: report.results.map {
+                ($0.path, $0.status.rawValue, $0.category?.rawValue, $0.message, $0.rows, $0.durationMilliseconds)
+            })
+            let status: RunRecord.Status = report.status == .cancelled ? .cancelled : (report.status == .passed ? .done : .failed)
+            try catalog.finishRun(id: runID, status: status, resultJSON: String(decoding: try JSONEncoder().encode(result), as: UTF8.self))
+            return result
+        } catch {
+            try? catalog.finishRun(id: runID, status: error is CancellationError ? .cancelled : .failed,
+                                   resultJSON: #"{"error": \#(String(reflecting: "\(error)"))}"#)
+            throw error
+        }
+    }
+
+    /// Runs the approved plugin over a scope into output tables.
+    public func execute(plugin: PluginDirectory, scope: StoredScope, pool: WorkerPool, options: ExecuteOptions = ExecuteOptions(),
+                        runID: String? = nil, progress: @escaping @Sendable (ExecuteProgress) -> Void = { _ in }) async throws -> ExecuteReport {
+        guard let contract = try boundContract(for: plugin) else {
+            throw CasparianError(.conflict, "plugin \(plugin.name) has no approved contract, so its output has no table types",
+                                 hint: "discover and approve first: `casparian discover …` then `casparian approve DISCOVERY_ID --plugin \(plugin.name)`")
+        }
+        try recordParserVersion(plugin)
+        return try await Executor(workspace: self, pool: pool).run(
+            plugin: plugin, contract: contract, files: try claimedFiles(plugin: plugin, scope: scope), scopeID: scope.id,
+            options: options, runID: runID, progress: progress)
+    }
+
+    /// Replaces a plugin's `parser.py` with `source` atomically (creating the
+    /// plugin), keeping every version's source in the catalog.
+    @discardableResult
+    public func writeParser(plugin name: String, source: String, pluginsDirectory: URL? = nil) throws -> PluginDirectory {
+        try Workspace.checkPluginName(name)
+        let dir = (pluginsDirectory ?? defaultPluginsDirectory).appendingPathComponent(name)
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let parser = dir.appendingPathComponent("parser.py")
+        if FileManager.default.fileExists(atPath: parser.path) { try recordParserVersion(try PluginDirectory(url: dir)) }
+        try Data(source.utf8).write(to: parser, options: .atomic)
+        let plugin = try PluginDirectory(url: dir)
+        try recordParserVersion(plugin)
+        return plugin
+    }
+
+    /// Keeps the source of the plugin's current version in the catalog.
+    public func recordParserVersion(_ plugin: PluginDirectory) throws {
+        let source = (try? String(contentsOf: plugin.parserURL, encoding: .utf8)) ?? ""
+        try catalog.pool.write { db in
+            try db.execute(sql: """
+                INSERT OR IGNORE INTO parser_versions(plugin, version, source_hash, source, created_at) VALUES (?, ?, ?, ?, ?)
+                """, arguments: [plugin.name, plugin.version, plugin.sourceHash, source, Timestamp.now()])
+        }
+    }
+}

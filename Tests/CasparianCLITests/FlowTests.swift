@@ -1,0 +1,203 @@
+import Foundation
+import Testing
+
+/// The whole flow through the built binary on a copy of examples/sales:
+/// scope, discover, approve, backtest (failing, fail-fast, green), run, query.
+@Suite("End-to-end flow", .serialized)
+struct FlowTests {
+    static let examples = BuiltBinary.packageRoot.appendingPathComponent("examples")
+
+    static func salesCopy() throws -> URL {
+        let dir = try CLIRunner.tempDirectory("flow")
+        for item in ["data", "plugins", "fixes"] {
+            try FileManager.default.copyItem(at: examples.appendingPathComponent("sales/\(item)"), to: dir.appendingPathComponent(item))
+        }
+        return dir
+    }
+
+    func object(_ r: CLIRunner.Result) throws -> [String: Any] {
+        try #require(try r.json() as? [String: Any], "not a JSON object: \(r.stdout.prefix(300)) \(r.stderr.prefix(300))")
+    }
+
+    @Test func discoverApproveBacktestFixRunQuery() throws {
+        let dir = try Self.salesCopy()
+        #expect(try CLIRunner.run(["scope", "create", "sales", "--root", "data"], in: dir).status == 0)
+        let discovery = try object(CLIRunner.run(["discover", "data", "--json"], in: dir))
+        let id = try #require(discovery["discovery_id"] as? String)
+        let unanswered = try CLIRunner.run(["approve", id, "--plugin", "sales"], in: dir)
+        #expect(unanswered.status == 2)
+        #expect(unanswered.stderr.contains("order_date"))
+        let approved = try CLIRunner.run(["approve", id, "--plugin", "sales", "--answer", "order_date=date:%m/%d/%Y"], in: dir)
+        #expect(approved.status == 0, "\(approved.stderr)")
+        #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent("plugins/sales/contract.json").path))
+
+        // The first draft fails everywhere (missing discount column, N/A, day-first dates, Latin-1).
+        let first = try CLIRunner.run(["backtest", "sales", "--scope", "sales", "--json"], in: dir)
+        #expect(first.status == 1)
+        let firstReport = try #require(try object(first)["report"] as? [String: Any])
+        #expect(firstReport["files_tested"] as? Int == 48)
+        #expect(firstReport["files_failed"] as? Int == 48)
+        let clusters = try #require(firstReport["clusters"] as? [[String: Any]])
+        #expect(clusters.contains { ($0["suggestion"] as? String)?.contains("day-first") == true })
+
+        // A partial fix: the files that failed go first, the EU ones still fail: stop early.
+        try FileManager.default.removeItem(at: dir.appendingPathComponent("plugins/sales/parser.py"))
+        try FileManager.default.copyItem(at: dir.appendingPathComponent("fixes/v2/parser.py"), to: dir.appendingPathComponent("plugins/sales/parser.py"))
+        let second = try object(CLIRunner.run(["backtest", "sales", "--scope", "sales", "--json"], in: dir))
+        let secondReport = try #require(second["report"] as? [String: Any])
+        #expect(secondReport["early_stopped"] as? Bool == true)
+        #expect((secondReport["files_skipped"] as? Int ?? 0) > 30)
+        #expect(secondReport["iteration"] as? Int == 2)
+
+        // The real fix: green, every formerly failing file fixed.
+        try FileManager.default.removeItem(at: dir.appendingPathComponent("plugins/sales/parser.py"))
+        try FileManager.default.copyItem(at: dir.appendingPathComponent("fixes/v3/parser.py"), to: dir.appendingPathComponent("plugins/sales/parser.py"))
+        let third = try CLIRunner.run(["backtest", "sales", "--scope", "sales", "--json"], in: dir)
+        #expect(third.status == 0, "\(third.stdout.prefix(2000))")
+        let thirdResult = try object(third)
+        #expect(thirdResult["verdict"] as? String == "pass_rate_reached")
+        #expect((thirdResult["fixed"] as? [String])?.count == 48)
+
+        // Execute, then query; a re-run skips unchanged files; a changed file is replaced, not duplicated.
+        let run = try object(CLIRunner.run(["run", "sales", "--scope", "sales", "--json"], in: dir))
+        #expect(run["files_ok"] as? Int == 48)
+        let rows = try #require(run["rows_written"] as? Int)
+        #expect(rows > 2500)
+        func count() throws -> Int {
+            let q = try object(CLIRunner.run(["query", "SELECT count(*) AS n, count(DISTINCT _cf_file || ':' || _cf_row) AS d FROM sales", "--json"], in: dir))
+            let r = try #require((q["rows"] as? [[Any]])?.first)
+            #expect(r[0] as? Int == r[1] as? Int, "duplicate rows")
+            return r[0] as? Int ?? -1
+        }
+        #expect(try count() == rows)
+        let again = try object(CLIRunner.run(["run", "sales", "--scope", "sales", "--json"], in: dir))
+        #expect(again["files_skipped"] as? Int == 48)
+        let file = dir.appendingPathComponent("data/north/sales_2024-02.csv")
+        var text = try String(contentsOf: file, encoding: .utf8)
+        text += "199999,02/29/2024,north,Ana Souza,SKU-1001,1,4.50,4.50\n"
+        try text.write(to: file, atomically: true, encoding: .utf8)
+        let changed = try object(CLIRunner.run(["run", "sales", "--scope", "sales", "--json"], in: dir))
+        #expect(changed["files_ok"] as? Int == 1)
+        #expect(changed["files_skipped"] as? Int == 47)
+        #expect(try count() == rows + 1)
+    }
+
+    @Test func killedRunIsCompletedByTheNextRunWithExactCounts() throws {
+        let dir = try CLIRunner.tempDirectory("kill")
+        let data = dir.appendingPathComponent("data")
+        try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
+        for i in 0..<24 {
+            let lines = (0..<500).map { "\(i * 1000 + $0),item-\($0)" }.joined(separator: "\n")
+            try Data(("id,name\n" + lines + "\n").utf8).write(to: data.appendingPathComponent(String(format: "part-%02d.csv", i)))
+        }
+        let plugin = dir.appendingPathComponent("plugins/slow")
+        try FileManager.default.createDirectory(at: plugin, withIntermediateDirectories: true)
+        try Data("""
+            import csv, time
+            pattern = "*.csv"
+            def parse(path):
+                time.sleep(0.15)
+                with open(path, newline="") as f:
+                    for rec in csv.DictReader(f):
+                        yield {"id": int(rec["id"]), "name": rec["name"]}
+            """.utf8).write(to: plugin.appendingPathComponent("parser.py"))
+        try Data("""
+            {"id": "ctr_test", "plugin": "slow", "version": 1, "approved_at": "2026-01-01T00:00:00.000Z", "approved_by": "test",
+             "schemas": [{"output": "slow", "mode": "strict", "columns": [
+                {"name": "id", "type": "int64", "nullable": false}, {"name": "name", "type": "string", "nullable": false}]}]}
+            """.utf8).write(to: plugin.appendingPathComponent("contract.json"))
+        #expect(try CLIRunner.run(["scope", "create", "parts", "--root", "data"], in: dir).status == 0)
+
+        // Start a run and kill -9 it part-way.
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: CLIRunner.binary)
+        p.arguments = ["run", "slow", "--scope", "parts", "--jobs", "2", "--quiet"]
+        p.currentDirectoryURL = dir
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        let output = dir.appendingPathComponent(".casparian/output.sqlite")
+        let deadline = Date().addingTimeInterval(20)
+        while Date() < deadline {
+            if let q = try? object(CLIRunner.run(["query", "SELECT count(DISTINCT _cf_file) FROM slow", "--json"], in: dir)),
+               let n = (q["rows"] as? [[Any]])?.first?.first as? Int, n >= 4 { break }
+            usleep(50_000)
+        }
+        kill(p.processIdentifier, SIGKILL)
+        p.waitUntilExit()
+        #expect(FileManager.default.fileExists(atPath: output.path))
+
+        let resumed = try object(CLIRunner.run(["run", "slow", "--scope", "parts", "--json"], in: dir))
+        #expect(resumed["files_failed"] as? Int == 0)
+        #expect((resumed["files_skipped"] as? Int ?? 0) >= 4, "files written before the kill are kept")
+        let q = try object(CLIRunner.run(["query", "SELECT count(*), count(DISTINCT id), count(DISTINCT _cf_file) FROM slow", "--json"], in: dir))
+        let r = try #require((q["rows"] as? [[Any]])?.first)
+        #expect(r[0] as? Int == 24 * 500)
+        #expect(r[1] as? Int == 24 * 500)
+        #expect(r[2] as? Int == 24)
+    }
+}
+
+@Suite("CLI conventions")
+struct CLIConventionTests {
+    @Test(arguments: [["frobnicate"], ["run"], ["backtest", "plugins"], ["backtest", "x", "--corpus", "/nonexistent"],
+                      ["preview", "/nonexistent.csv", "--plugin", "examples/sales/plugins/sales"], ["scan", "/nonexistent"],
+                      ["backtest", "examples/sales/plugins", "--corpus", "examples/sales/data", "--shard", "3/2"]])
+    func usageErrorsExitWith2AndSayWhatToDo(_ args: [String]) throws {
+        let r = try CLIRunner.run(args, in: BuiltBinary.packageRoot)
+        #expect(r.status == 2, "\(args): \(r.status) \(r.stderr)")
+        #expect(!r.stderr.isEmpty)
+        #expect(r.stdout.isEmpty)
+    }
+
+    @Test func noEscapeCodesWithoutATerminalOrWithNoColor() throws {
+        let root = BuiltBinary.packageRoot
+        for args in [["scan", "examples"], ["discover", "examples/sales/data", "--workspace", try CLIRunner.tempDirectory("nc").path],
+                     ["preview", "examples/sales/data/eu/sales_2024-08.csv", "--plugin", "examples/sales/plugins/sales"],
+                     ["backtest", "examples/sales/plugins", "--corpus", "examples/sales/data"], ["--help"]] {
+            for env in [["NO_COLOR": "1"], ["NO_COLOR": "", "TERM": "xterm-256color"]] {
+                let r = try CLIRunner.run(args, in: root, environment: env)
+                #expect(!r.stdout.contains("\u{1B}["), "\(args) printed escape codes to stdout")
+                #expect(!r.stderr.contains("\u{1B}["), "\(args) printed escape codes to stderr")
+            }
+        }
+    }
+
+    @Test func jsonOutputsParse() throws {
+        let root = BuiltBinary.packageRoot
+        let ws = try CLIRunner.tempDirectory("json").path
+        for args in [["scan", "examples", "--json"], ["discover", "examples/weblogs/data", "--plugin", "examples/weblogs/fixes/v2", "--json", "--workspace", ws],
+                     ["preview", "examples/sales/data/eu/sales_2024-08.csv", "--plugin", "examples/sales/fixes/v3", "--json"],
+                     ["backtest", "examples/weblogs/fixes", "--corpus", "examples/weblogs/data", "--json"]] {
+            let r = try CLIRunner.run(args, in: root)
+            #expect(r.status == 0, "\(args): \(r.stderr)")
+            #expect((try? r.json()) != nil, "\(args) did not print JSON: \(r.stdout.prefix(200))")
+        }
+    }
+
+    @Test(arguments: ["csv", "tsv", "jsonl"])
+    func newThenTestOnEachFormat(_ format: String) throws {
+        let dir = try CLIRunner.tempDirectory("new-\(format)")
+        let sample = dir.appendingPathComponent("sample.\(format)")
+        switch format {
+        case "csv": try Data("id;city;amount\n1;Zürich;\"3,5\"\n2;Bern;4\n".utf8).write(to: sample)
+        case "tsv": try Data("id\tcity\n1\tOslo\n2\tBergen\n".utf8).write(to: sample)
+        default: try Data("{\"id\": 1, \"user\": {\"name\": \"ana\"}, \"tags\": [\"a\"]}\n{\"id\": 2, \"user\": {\"name\": \"bo\"}}\n".utf8).write(to: sample)
+        }
+        let created = try CLIRunner.run(["new", "first", "--from", sample.path, "--json"], in: dir)
+        #expect(created.status == 0, "\(created.stderr)")
+        let test = try CLIRunner.run(["test", "first", "--json"], in: dir)
+        #expect(test.status == 0, "\(test.stdout) \(test.stderr)")
+        let preview = try CLIRunner.run(["preview", sample.path, "--plugin", "plugins/first", "--json"], in: dir)
+        let outputs = try #require((try preview.json() as? [String: Any])?["outputs"] as? [[String: Any]])
+        let columns = try #require(outputs.first?["columns"] as? [String])
+        switch format {
+        case "csv": #expect(columns == ["id", "city", "amount"])
+        case "tsv": #expect(columns == ["id", "city"])
+        default: #expect(columns == ["id", "user.name", "tags"])
+        }
+        #expect((outputs.first?["rows"] as? [Any])?.count == 2)
+        // A second `new` with the same name refuses to overwrite.
+        #expect(try CLIRunner.run(["new", "first"], in: dir).status == 2)
+    }
+}
