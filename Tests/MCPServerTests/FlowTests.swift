@@ -39,6 +39,7 @@ struct FlowTests {
         let first = r.structured("backtest1")
         #expect(first["files_tested"] as? Int == 48)
         #expect(first["files_passed"] as? Int == 0)
+        #expect(first["iteration"] as? Int == 1)
         #expect((first["pass_rate"] as? Double ?? (first["pass_rate"] as? Int).map(Double.init)) == 0)
         #expect((first["clusters"] as? [Any])?.isEmpty == false)
         #expect((first["worst_files"] as? [Any])?.count == 10)
@@ -48,8 +49,18 @@ struct FlowTests {
         #expect(r.structured("status1")["status"] as? String == "done")
         #expect((r["resource_chars"] as? Int ?? 0) > 0)
 
-        // The fix: every known-bad file fixed, none regressed, verdict reached.
+        // First fix (fixes/v2): the files that failed before still fail, so the run stops early.
+        let fixV2 = r.structured("fix_v2")
+        #expect(fixV2["early_stopped"] as? Bool == true)
+        #expect(fixV2["fixed_count"] as? Int == 0)
+        #expect((fixV2["still_failing_count"] as? Int ?? 0) > 0)
+        #expect((fixV2["files_skipped"] as? Int ?? 0) > 0)
+        #expect(fixV2["verdict"] as? String == "continuing")
+        #expect(fixV2["iteration"] as? Int == 2)
+
+        // Second fix (fixes/v3): every known-bad file fixed, none regressed, verdict reached.
         let fix = r.structured("fix")
+        #expect(fix["iteration"] as? Int == 3)
         #expect(fix["created"] as? Bool == false)
         #expect(fix["previous_version"] as? String != fix["version"] as? String)
         #expect(fix["fixed_count"] as? Int == 48)

@@ -43,7 +43,6 @@ enum ApproveSchemaTool {
         let discoveryID = try call.required("discovery_id")
         let discovery = try env.workspace.catalog.discovery(id: discoveryID)
         let plugin = call.string("plugin") ?? discovery.plugin
-        _ = try env.pluginURL(plugin)
         let answers = try strings(call.object("answers"), joiner: "=", name: "answers")
         let overrides = try strings(call.object("overrides"), joiner: "=", name: "overrides")
         let request = try env.workspace.approvalRequest(discoveryID: discoveryID, plugin: plugin, answers: answers, overrides: overrides,

@@ -47,6 +47,8 @@ enum RunStatusTool {
         if status == "queued" { status = "running" }
         let result = try env.workspace.catalog.runReply(id: id).flatMap(JSONValue.parse)
         let error = result?.objectValue?["error"]?.stringValue
+        // The tool's answer says how the run ended (a backtest whose files fail still ran to the end).
+        if let s = result?.objectValue?["status"]?.stringValue, ["done", "failed", "cancelled"].contains(s), status != "running" { status = s }
         let progress = record.progressJSON.flatMap(JSONValue.parse)
         let fields: [String: Value] = [
             "run_id": .string(id), "kind": .string(record.kind), "plugin": .string(record.plugin), "status": .string(status),

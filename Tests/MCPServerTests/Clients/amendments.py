@@ -20,7 +20,7 @@ async def main():
         approve = await d.call("approve_schema", {"discovery_id": disc["structured"]["discovery_id"], "plugin": "sales", "answers": answers})
         obs["approve"] = approve
         contract_id = approve["structured"]["contract_id"]
-        fixed = open(os.path.join(ws, "sales/fixed/sales/parser.py")).read()
+        fixed = open(os.path.join(ws, "sales/fixes/v3/parser.py")).read()
         fix = await d.call("fix_parser", {"plugin": "sales", "source": fixed, "scope_id": scope_id})
         obs["fix"] = fix
         run_id = fix["structured"]["run_id"]

@@ -42,7 +42,7 @@ def flow_extra(ws):
 async def sales_flow(d, ws):
     """Runs the flow over an open Driver and returns the observations."""
     obs = {"expected_rows": expected_rows(ws)}
-    fixed_source = open(os.path.join(ws, "sales/fixed/sales/parser.py")).read()
+    fixed_source = open(os.path.join(ws, "sales/fixes/v3/parser.py")).read()
     progress = []
 
     async def on_progress(p, total, message):
@@ -72,7 +72,11 @@ async def sales_flow(d, ws):
         obs["status1"] = await d.call("get_run_status", {"run_id": run_id})
         res = await d.session.read_resource(f"casparian://runs/{run_id}")
         obs["resource_chars"] = len(res.contents[0].text)
-    fix = await d.call("fix_parser", {"plugin": "sales", "source": fixed_source, "scope_id": scope_id})
+    # First try (examples/sales/fixes/v2): N/A and the discount column, not the dates yet.
+    second_try = open(os.path.join(ws, "sales/fixes/v2/parser.py")).read()
+    obs["fix_v2"] = await d.call("fix_parser", {"plugin": "sales", "source": second_try, "scope_id": scope_id})
+    # Second try (v3): day-first dates, Latin-1, truncated rows; the scope defaults to the last backtested one.
+    fix = await d.call("fix_parser", {"plugin": "sales", "source": fixed_source})
     obs["fix"] = fix
     obs["parser_replaced"] = open(os.path.join(ws, "sales/plugins/sales/parser.py")).read() == fixed_source
     obs["backtest2"] = await d.call("run_backtest", {"plugin": "sales", "scope_id": scope_id})
