@@ -69,6 +69,17 @@ struct BasicsTests {
         #expect(paths.structured("inside_with_dotdot")["file_count"] as? Int == 12)
     }
 
+    @Test func aVeryWideDiscoveryStaysSmallAndPointsToTheFullResource() throws {
+        let ws = try MCPClientRunner.workspace()
+        let wide = try MCPClientRunner.run("basics.py", workspace: ws).json.object("wide")
+        #expect(wide["is_error"] as? Bool == false)
+        #expect((wide["chars"] as? Int ?? .max) < 40_000)
+        #expect(wide["evidence_omitted"] as? Bool == true)
+        #expect(wide["columns_truncated"] as? Bool == true)
+        #expect((wide["columns_listed"] as? Int ?? 300) < 300)
+        #expect(wide["resource_columns"] as? Int == 300)
+    }
+
     @Test func concurrentCallsEachGetTheirOwnAnswerAndLoggingLevelIsAccepted() throws {
         let ws = try MCPClientRunner.workspace()
         let r = try MCPClientRunner.run("basics.py", workspace: ws).json

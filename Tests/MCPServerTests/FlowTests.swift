@@ -34,6 +34,9 @@ struct FlowTests {
         #expect(approve["version"] as? Int == 1)
         #expect((approve["schemas"] as? [[String: Any]])?.first?["output"] as? String == "sales")
         #expect(r["contract_file_exists"] as? Bool == true)
+        #expect(r.object("contract_resource")["plugin"] as? String == "sales")
+        #expect(r.object("contract_resource")["version"] as? Int == 1)
+        #expect(r["discovery_resource_outputs"] as? Int == 1)
 
         // The first draft fails every file; progress came with a total.
         let first = r.structured("backtest1")

@@ -6,6 +6,7 @@ from the CSV files, so the Swift test can check the server's numbers.
 import asyncio
 import csv
 import glob
+import json
 import os
 
 from casparian_client import arguments, emit, stdio_driver
@@ -62,6 +63,10 @@ async def sales_flow(d, ws):
             answers["order_date"] = "date:%m/%d/%Y"
     obs["answers"] = answers
     obs["approve"] = await d.call("approve_schema", {"discovery_id": discovery_id, "plugin": "sales", "answers": answers})
+    contract = await d.session.read_resource(obs["approve"]["structured"]["contract_uri"])
+    obs["contract_resource"] = json.loads(contract.contents[0].text)
+    discovery = await d.session.read_resource(disc["structured"]["discovery_uri"])
+    obs["discovery_resource_outputs"] = len(json.loads(discovery.contents[0].text)["result"]["outputs"])
     obs["contract_file_exists"] = os.path.exists(os.path.join(ws, "sales/plugins/sales/contract.json"))
     first = await d.call("run_backtest", {"plugin": "sales", "scope_id": scope_id, "fail_fast": False},
                          progress_callback=on_progress)
