@@ -62,6 +62,9 @@ async def main():
         obs["wide"]["resource_columns"] = len(__import__("json").loads(full.contents[0].text)["result"]["outputs"][0]["columns"])
         await d.session.set_logging_level("debug")
         obs["set_level_ok"] = True
+        await d.call("quick_scan", {"path": "/etc"})
+        await asyncio.sleep(0.5)
+        obs["logs"] = d.logs
         # Concurrent calls: different folders at once, each answer must match its own folder.
         regions = ["eu", "north", "south", "west"] * 3
         results = await asyncio.gather(*[d.call("quick_scan", {"path": f"sales/data/{r}"}) for r in regions])
