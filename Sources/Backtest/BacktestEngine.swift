@@ -61,7 +61,12 @@ public final class BacktestEngine: Sendable {
             files = files.filter { shard.contains(relativePath: FailureAnalysis.relative($0, request.corpusRoot)) }
         }
         let known = try store.history(plugin: request.plugin.name, scopeKey: request.scopeKey, paths: files)
-        return FileOrdering.order(files.map { FileHistory(path: $0, state: known[$0] ?? .neverTested) })
+        let histories = files.map { FileHistory(path: $0, state: known[$0] ?? .neverTested) }
+        if let seed = options.randomOrderSeed {
+            var rng = SeededGenerator(seed: seed)
+            return histories.sorted { $0.path < $1.path }.shuffled(using: &rng)
+        }
+        return FileOrdering.order(histories)
     }
 
     public func run(_ request: BacktestRequest,
@@ -218,5 +223,18 @@ private final class RunTally: @unchecked Sendable {
                 clusters: FailureAnalysis.clusters(of: results, relativeTo: request.corpusRoot), results: results,
                 durationMilliseconds: ms(duration), knownBadVerdictMilliseconds: knownBadDoneAt.map(ms))
         }
+    }
+}
+
+/// SplitMix64: a small deterministic generator for reproducible orders.
+struct SeededGenerator: RandomNumberGenerator {
+    private var state: UInt64
+    init(seed: UInt64) { state = seed }
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
     }
 }

@@ -14,6 +14,9 @@ public struct BacktestOptions: Sendable, Equatable {
     public var maxProblemsPerFile = 20
     /// Only this shard of the files (CI's `--shard K/N`).
     public var shard: Shard?
+    /// Visit files in a seeded random order instead of known-bad first: the
+    /// baseline the benchmark compares the high-failure order against.
+    public var randomOrderSeed: UInt64?
 
     public init() {}
 }

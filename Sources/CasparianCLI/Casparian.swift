@@ -17,9 +17,10 @@ struct Casparian: AsyncParsableCommand {
             """,
         version: version,
         subcommands: [
-            NewCommand.self, TestCommand.self, ScanCommand.self, ScopeCommand.self, TagCommand.self, UntagCommand.self, DiscoverCommand.self,
-            ApproveCommand.self, ContractCommand.self, AmendCommand.self, PreviewCommand.self, BacktestCommand.self, RunCommand.self,
-            QueryCommand.self, OutputCommand.self, MCPCommand.self, WorkerCommand.self, DebugWriteOutputCommand.self, MCPCommand.self,
+            NewCommand.self, TestCommand.self, ScanCommand.self, AnalyzeCommand.self, ScopeCommand.self, TagCommand.self,
+            UntagCommand.self, DiscoverCommand.self, ApproveCommand.self, ContractCommand.self, AmendCommand.self,
+            PreviewCommand.self, BacktestCommand.self, RunCommand.self, FilesCommand.self, JobsCommand.self, QueryCommand.self,
+            OutputCommand.self, MCPCommand.self, WorkerCommand.self, DebugWriteOutputCommand.self,
         ]
     )
 }

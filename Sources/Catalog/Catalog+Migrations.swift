@@ -158,6 +158,14 @@ extension Catalog {
             // result_json keeps the engine's full report.
             try db.execute(sql: "ALTER TABLE runs ADD COLUMN reply_json TEXT")
         }
+        m.registerMigration("v2-ops-jobs") { db in
+            // A cancel request any process can make (CLI, MCP); the process
+            // that owns the run polls it and stops.
+            try db.execute(sql: """
+                ALTER TABLE runs ADD COLUMN cancel_requested INTEGER NOT NULL DEFAULT 0;
+                CREATE INDEX run_files_by_file ON run_files(file_id);
+                """)
+        }
         return m
     }()
 }

@@ -6,6 +6,9 @@ import GRDB
 public struct RunRecord: Sendable, Equatable, Codable {
     public enum Status: String, Sendable, Codable {
         case queued, running, done, failed, cancelled
+        /// Recorded as running, but the process that owned it is gone
+        /// (computed when read; never stored).
+        case interrupted
     }
     public var id: String
     public var kind: String
@@ -21,6 +24,8 @@ public struct RunRecord: Sendable, Equatable, Codable {
     public var ownerPID: Int32?
     public var progressJSON: String?
     public var resultJSON: String?
+    /// Someone asked for this run to stop (`casparian jobs cancel`).
+    public var cancelRequested = false
 }
 
 extension Catalog {
@@ -69,11 +74,16 @@ extension Catalog {
     }
 
     static func runRecord(_ r: Row) -> RunRecord {
-        RunRecord(id: r["id"], kind: r["kind"], plugin: r["plugin"], scopeID: r["scope_id"], parserVersion: r["parser_version"],
+        var record = RunRecord(id: r["id"], kind: r["kind"], plugin: r["plugin"], scopeID: r["scope_id"], parserVersion: r["parser_version"],
                   contractID: r["contract_id"], contractVersion: r["contract_version"], iteration: r["iteration"],
                   status: RunRecord.Status(rawValue: r["status"]) ?? .failed, startedAt: r["started_at"],
                   finishedAt: r["finished_at"], ownerPID: r["owner_pid"], progressJSON: r["progress_json"],
                   resultJSON: r["result_json"])
+        record.cancelRequested = (r["cancel_requested"] as Int?) == 1
+        if record.status == .running || record.status == .queued, let pid = record.ownerPID, !processAlive(pid) {
+            record.status = .interrupted
+        }
+        return record
     }
 
     /// Records per-file results of a run.

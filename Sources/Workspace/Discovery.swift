@@ -47,6 +47,15 @@ public struct DiscoveryFailure: Codable, Sendable, Equatable {
     }
 }
 
+/// A file the built-in CSV/TSV reader left alone because its bytes are in
+/// another format (JSON Lines, Parquet, gzip, …) that needs a user plugin.
+public struct DiscoverySkip: Codable, Sendable, Equatable {
+    public var file: String
+    public var format: FileFormat
+    public var confidence: Double
+    public var evidence: [String]
+}
+
 /// What a discovery produced.
 public struct DiscoveryRun: Sendable {
     public var result: DiscoveryResult
@@ -59,6 +68,8 @@ public struct DiscoveryRun: Sendable {
     /// True when every column settled and the rest was skipped.
     public var stoppedEarly: Bool
     public var failures: [DiscoveryFailure]
+    /// Files of other formats the built-in reader did not read.
+    public var skipped: [DiscoverySkip] = []
 }
 
 /// Runs a parser over a set of files and proves the types of what it emits:
@@ -79,11 +90,13 @@ public struct DiscoveryEngine: Sendable {
         guard !paths.isEmpty else {
             throw CasparianError(.usage, "no files or folders to discover", hint: "pass one or more paths, e.g. `casparian discover data/`")
         }
-        let set: FileSet
+        var set: FileSet
         switch parser {
-        case .builtinCSV: set = try FileSet(paths: paths, pattern: nil, extensions: FileSet.delimitedExtensions)
+        case .builtinCSV: set = try FileSet(paths: paths, pattern: nil, extensions: nil)
         case .plugin(let p, _): set = try FileSet(paths: paths, pattern: p.pattern, extensions: nil)
         }
+        var skipped: [DiscoverySkip] = []
+        if case .builtinCSV = parser { (set, skipped) = try Self.delimitedOnly(set, paths: paths) }
         guard !set.entries.isEmpty else {
             let why = if case .plugin(let p, _) = parser, let pattern = p.pattern {
                 "no file under \(paths.joined(separator: ", ")) matches the plugin's pattern \(pattern)"
@@ -99,10 +112,40 @@ public struct DiscoveryEngine: Sendable {
         case .plugin(let p, let env): run = try await discoverPlugin(files, plugin: p, environment: env)
         }
         run.filesFound = set.entries.count
+        run.skipped = skipped
         if let workspace {
             run.discoveryID = try workspace.catalog.saveDiscovery(plugin: parser.name, scopeID: nil, result: run.result)
         }
         return run
+    }
+
+    /// The files the built-in reader takes, by their bytes: CSV/TSV (a
+    /// weak guess only with a delimited-text extension, or named directly),
+    /// and unstructured text with such an extension. Throws, naming the
+    /// formats found, when no file is left.
+    static func delimitedOnly(_ set: FileSet, paths: [String]) throws -> (FileSet, [DiscoverySkip]) {
+        var kept = set
+        kept.entries = []
+        var skipped: [DiscoverySkip] = []
+        for e in set.entries {
+            let a: FormatAnalysis
+            do { a = try FormatAnalyzer.analyze(path: e.path) } catch { kept.entries.append(e); continue }
+            let named = paths.contains(e.name)
+            let delimitedName = FileSet.delimitedExtensions.contains(URL(fileURLWithPath: e.path).pathExtension.lowercased())
+            if (a.format.isDelimited && (a.confidence >= 0.5 || delimitedName || named)) || (a.format == .text && (delimitedName || named)) {
+                kept.entries.append(e)
+            } else {
+                skipped.append(DiscoverySkip(file: e.name, format: a.format, confidence: a.confidence, evidence: a.evidence))
+            }
+        }
+        if kept.entries.isEmpty && !skipped.isEmpty {
+            let counts = Dictionary(grouping: skipped, by: \.format).sorted { $0.key < $1.key }
+                .map { "\($0.value.count) \($0.key.rawValue)" }.joined(separator: ", ")
+            throw CasparianError(.notFound, "no CSV/TSV files under \(paths.joined(separator: ", ")): found \(counts)",
+                                 hint: "the built-in reader reads CSV/TSV only; these formats need a user plugin: "
+                                     + "`casparian new NAME`, then `casparian discover PATH --plugin NAME`")
+        }
+        return (kept, skipped)
     }
 
     func discoverCSV(_ files: [FileSet.Entry]) -> DiscoveryRun {

@@ -77,7 +77,14 @@ extension Workspace {
             let request = BacktestRequest(plugin: plugin, files: try claimedFiles(plugin: plugin, scope: scope), corpusRoot: scope.definition.root,
                                           scopeKey: scope.id, checker: try contract.map { try ContractChecker(contract: $0) },
                                           contractVersion: contract?.version, iteration: iteration)
-            var report = try await engine.run(request, progress: progress)
+            let control = JobControl(catalog: catalog, runID: runID)
+            var report = try await control.run {
+                try await engine.run(request) { p in
+                    control.publish(JobProgress(filesDone: p.tested, filesTotal: p.total, passed: p.passed, failed: p.failed, lastFile: p.lastFile),
+                                    force: p.tested == p.total)
+                    progress(p)
+                }
+            }
             report.runID = runID
             // One summary per iteration (the latest run of each parser version).
             var byIteration: [Int: IterationSummary] = [:]
@@ -102,7 +109,7 @@ extension Workspace {
             return result
         } catch {
             try? catalog.finishRun(id: runID, status: error is CancellationError ? .cancelled : .failed,
-                                   resultJSON: #"{"error": \#(String(reflecting: "\(error)"))}"#)
+                                   resultJSON: Self.errorJSON(error))
             throw error
         }
     }
@@ -115,9 +122,30 @@ extension Workspace {
                                  hint: "discover and approve first: `casparian discover …` then `casparian approve DISCOVERY_ID --plugin \(plugin.name)`")
         }
         try recordParserVersion(plugin)
-        return try await Executor(workspace: self, pool: pool).run(
-            plugin: plugin, contract: contract, files: try claimedFiles(plugin: plugin, scope: scope), scopeID: scope.id,
-            options: options, runID: runID, progress: progress)
+        let files = try claimedFiles(plugin: plugin, scope: scope)
+        let id = try runID ?? catalog.startRun(kind: "execute", plugin: plugin.name, scopeID: scope.id, parserVersion: plugin.version,
+                                               contractID: contract.id, contractVersion: contract.version)
+        let control = JobControl(catalog: catalog, runID: id)
+        let executor = Executor(workspace: self, pool: pool)
+        do {
+            return try await control.run {
+                try await executor.run(plugin: plugin, contract: contract, files: files, scopeID: scope.id, options: options, runID: id) { p in
+                    control.publish(JobProgress(filesDone: p.filesDone, filesTotal: p.filesTotal, rowsWritten: p.rowsWritten),
+                                    force: p.filesDone == p.filesTotal)
+                    progress(p)
+                }
+            }
+        } catch {
+            try? catalog.finishRun(id: id, status: error is CancellationError ? .cancelled : .failed,
+                                   resultJSON: Self.errorJSON(error))
+            throw error
+        }
+    }
+
+    /// The `result_json` of a run that ended with `error`.
+    static func errorJSON(_ error: Error) -> String {
+        let data = try? JSONSerialization.data(withJSONObject: ["error": "\(error)"], options: [.sortedKeys])
+        return data.map { String(decoding: $0, as: UTF8.self) } ?? #"{"error": "unprintable"}"#
     }
 
     /// Replaces a plugin's `parser.py` with `source` atomically (creating the

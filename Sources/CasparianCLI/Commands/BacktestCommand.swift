@@ -66,6 +66,9 @@ struct BacktestCommand: AsyncParsableCommand {
     @Flag(help: "No progress output.")
     var quiet = false
 
+    @Option(name: .customLong("random-order"), help: ArgumentHelp("Visit files in a random order (seed) instead of known-bad first.", visibility: .hidden))
+    var randomOrder: UInt64?
+
     @OptionGroup var python: PythonOptions
 
     func validate() throws {
@@ -81,6 +84,7 @@ struct BacktestCommand: AsyncParsableCommand {
             options.minPassRate = minPassRate
             options.parallelism = jobs
             options.shard = try shard.map { try Shard(parsing: $0) }
+            options.randomOrderSeed = randomOrder
             if let scope {
                 if corpus != nil {
                     throw CasparianError(.usage, "pass either --scope (workspace mode) or --corpus (CI mode), not both")

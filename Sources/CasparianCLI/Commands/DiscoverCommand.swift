@@ -91,6 +91,7 @@ struct DiscoverReport: Encodable {
     var filesRead: Int
     var stoppedEarly: Bool
     var failures: [DiscoveryFailure]
+    var skipped: [DiscoverySkip]
 
     init(_ run: DiscoveryRun) {
         files = run.result.files
@@ -102,5 +103,6 @@ struct DiscoverReport: Encodable {
         filesRead = run.filesRead
         stoppedEarly = run.stoppedEarly
         failures = run.failures
+        skipped = run.skipped
     }
 }

@@ -6,12 +6,14 @@ import Workspace
 struct ScanCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "scan",
-        abstract: "Summarise a folder from file metadata (never reads contents).",
+        abstract: "Summarise a folder from file metadata (with --formats, also by format).",
         discussion: """
             Counts and bytes by extension, top-level folder and size; the largest, newest and \
             oldest files; folders that could not be read. Skips hidden entries, .git and \
-            node_modules unless asked; never follows links out of the folder.
-            Example: casparian scan ~/exports --top 5
+            node_modules unless asked; never follows links out of the folder. Reads no contents \
+            unless --formats is given: then the first few KB of each file are analysed to count \
+            files by format (CSV, JSON Lines, Parquet, gzip, …).
+            Example: casparian scan ~/exports --top 5 --formats
             """)
 
     @Argument(help: "The folder to scan.")
@@ -29,6 +31,9 @@ struct ScanCommand: AsyncParsableCommand {
     @Flag(name: .customLong("follow-links"), help: "Follow symbolic links whose target is inside the folder.")
     var followLinks = false
 
+    @Flag(help: "Count files by format, reading the first bytes of each file.")
+    var formats = false
+
     @Option(help: "How many files to list as largest, newest and oldest.")
     var top = 10
 
@@ -44,7 +49,8 @@ struct ScanCommand: AsyncParsableCommand {
         try await CLIErrors.guarding {
             let options = WalkOptions(includeHidden: hidden || all, skippedNames: all ? [] : WalkOptions.defaultSkippedNames,
                                       followLinksWithinRoot: followLinks, maxEntries: maxEntries)
-            let report = try QuickScan(root: URL(fileURLWithPath: path), options: options, top: top).run()
+            let report = try QuickScan(root: URL(fileURLWithPath: path), options: options, top: top,
+                                       formatPrefix: formats ? QuickScan.defaultFormatPrefix : nil).run()
             if json { return try Output.printJSON(report) }
             print(report)
         }
@@ -56,10 +62,11 @@ struct ScanCommand: AsyncParsableCommand {
         func groups(_ title: String, _ gs: [ScanReport.Group]) {
             guard !gs.isEmpty else { return }
             Output.line("\n" + Style.bold(title) + (gs.count > 15 ? Style.dim("  top 15 of \(gs.count)") : ""))
-            Output.line(TableRenderer(headers: [title == "by extension" ? "extension" : "folder", "files", "bytes"],
+            Output.line(TableRenderer(headers: [["by extension": "extension", "by format": "format"][title] ?? "folder", "files", "bytes"],
                                       rows: gs.prefix(15).map { [$0.name, Formatting.count($0.files), Formatting.bytes($0.bytes)] }).render())
         }
         groups("by extension", r.byExtension)
+        if let byFormat = r.byFormat { groups("by format", byFormat) }
         groups("by folder", r.byFolder)
         Output.line("\n" + Style.bold("by size"))
         Output.line(TableRenderer(headers: ["size", "files", "bytes"],

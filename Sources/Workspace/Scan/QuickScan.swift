@@ -1,5 +1,6 @@
 import Catalog
 import Foundation
+import Inference
 
 /// Summarises a folder tree from metadata alone: counts and bytes by
 /// extension, top-level folder and size bucket, the largest, newest and
@@ -9,11 +10,17 @@ public struct QuickScan: Sendable {
     public var options: WalkOptions
     /// How many files the largest/newest/oldest lists hold.
     public var top: Int
+    /// Also count files by format, reading this many bytes of each (nil: metadata only).
+    public var formatPrefix: Int?
 
-    public init(root: URL, options: WalkOptions = WalkOptions(), top: Int = 10) {
+    /// Bytes read per file by `scan --formats`.
+    public static let defaultFormatPrefix = 4096
+
+    public init(root: URL, options: WalkOptions = WalkOptions(), top: Int = 10, formatPrefix: Int? = nil) {
         self.root = root
         self.options = options
         self.top = top
+        self.formatPrefix = formatPrefix
     }
 
     /// Size bucket bounds: [0], [1, 1 KiB), [1 KiB, 100 KiB), … , [1 GiB, ∞).
@@ -26,6 +33,8 @@ public struct QuickScan: Sendable {
         let start = ContinuousClock.now
         var extensions: [String: (files: Int, bytes: Int64)] = [:]
         var folders: [String: (files: Int, bytes: Int64)] = [:]
+        var formats: [String: (files: Int, bytes: Int64)] = [:]
+        let rootPath = root.standardizedFileURL.path
         var buckets = [(files: Int, bytes: Int64)](repeating: (0, 0), count: Self.bucketBounds.count)
         var largest = TopFiles(capacity: top) { $0.size > $1.size }
         var newest = TopFiles(capacity: top) { $0.mtime > $1.mtime }
@@ -40,6 +49,11 @@ public struct QuickScan: Sendable {
             let b = QuickScan.bucket(f.size)
             buckets[b].files += 1
             buckets[b].bytes += f.size
+            if let prefix = formatPrefix {
+                let name = (try? FormatAnalyzer.analyze(path: rootPath + "/" + f.relativePath, prefix: prefix).format.rawValue) ?? "unreadable"
+                formats[name, default: (0, 0)].files += 1
+                formats[name, default: (0, 0)].bytes += f.size
+            }
             largest.offer(f)
             newest.offer(f)
             oldest.offer(f)
@@ -59,7 +73,8 @@ public struct QuickScan: Sendable {
             byExtension: groups(extensions, false), byFolder: byFolder, bySize: bySize,
             largest: largest.infos, newest: newest.infos, oldest: oldest.infos,
             unreadable: summary.unreadable, truncated: summary.truncated, walk: summary,
-            durationMs: Int((ContinuousClock.now - start) / .milliseconds(1)))
+            durationMs: Int((ContinuousClock.now - start) / .milliseconds(1)),
+            byFormat: formatPrefix == nil ? nil : groups(formats, false))
     }
 
     /// The lowercased text after the last `.` (not a leading one), or `(none)`.

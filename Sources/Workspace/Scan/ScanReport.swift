@@ -19,6 +19,9 @@ public struct ScanReport: Sendable, Equatable, Codable {
     public var truncated: Bool
     public var walk: WalkSummary
     public var durationMs: Int
+    /// Files and bytes by format recognised from each file's first bytes
+    /// (`scan --formats`); nil when not asked.
+    public var byFormat: [Group]? = nil
 
     public struct Group: Sendable, Equatable, Codable {
         public var name: String
@@ -57,5 +60,6 @@ public struct ScanReport: Sendable, Equatable, Codable {
         case byFolder = "by_folder"
         case bySize = "by_size"
         case durationMs = "duration_ms"
+        case byFormat = "by_format"
     }
 }

@@ -1,0 +1,110 @@
+import ArgumentParser
+import Catalog
+import CasparianCore
+import Foundation
+import Workspace
+
+struct JobsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "jobs",
+        abstract: "List, inspect and cancel jobs (backtests and executes) of this workspace.",
+        discussion: """
+            Every backtest and execute is a job recorded in the catalog, whichever process started \
+            it (the CLI or the MCP server). A job whose process died shows as interrupted.
+            Examples: casparian jobs --running; casparian jobs show run_…; casparian jobs cancel run_…
+            """,
+        subcommands: [JobsList.self, JobsShow.self, JobsCancel.self],
+        defaultSubcommand: JobsList.self)
+}
+
+struct JobsList: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "list", abstract: "List jobs, newest first.")
+
+    @Flag(help: "Only running and queued jobs.") var running = false
+    @Flag(help: "Only failed, cancelled and interrupted jobs.") var failed = false
+    @Flag(help: "Only jobs that finished successfully.") var done = false
+    @Option(help: "At most this many jobs.") var limit = 50
+    @Flag(help: "Print JSON.") var json = false
+    @OptionGroup var workspace: WorkspaceOptions
+
+    func validate() throws {
+        guard limit > 0 else { throw ValidationError("--limit must be at least 1 (got \(limit))") }
+    }
+
+    func run() async throws {
+        try await CLIErrors.guarding {
+            var statuses: Set<RunRecord.Status>? = nil
+            if running || failed || done {
+                statuses = []
+                if running { statuses!.formUnion([.running, .queued]) }
+                if failed { statuses!.formUnion([.failed, .cancelled, .interrupted]) }
+                if done { statuses!.insert(.done) }
+            }
+            let jobs = try workspace.existing().jobs(statuses: statuses, limit: limit)
+            if json { return try Output.printJSON(jobs) }
+            guard !jobs.isEmpty else { return Output.line(Style.dim("no jobs" + (statuses == nil ? " yet" : " with that status"))) }
+            Output.line(TableRenderer(headers: ["id", "kind", "plugin", "status", "progress", "started", "time"], rows: jobs.map { j in
+                [j.id, j.kind, j.plugin, JobsShow.colored(j.status) + (j.cancelRequested && j.status == .running ? " (cancelling)" : ""),
+                 j.progress.map { "\($0.filesDone)/\($0.filesTotal)" } ?? "", j.startedAt, j.seconds.map { String(format: "%.1fs", $0) } ?? ""]
+            }).render())
+        }
+    }
+}
+
+struct JobsShow: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "show", abstract: "A job's status, progress, timings and per-file results.")
+
+    @Argument(help: "The job id (from `casparian jobs`).") var id: String
+    @Flag(help: "Print JSON.") var json = false
+    @OptionGroup var workspace: WorkspaceOptions
+
+    func run() async throws {
+        try await CLIErrors.guarding {
+            let j = try workspace.existing().job(id: id)
+            if json { return try Output.printJSON(j) }
+            Output.line(Style.bold(j.id) + "  \(j.kind) of \(j.plugin)" + (j.parserVersion.map { " (parser \($0))" } ?? ""))
+            Output.line("status    " + Self.colored(j.status) + (j.cancelRequested ? Style.dim(" (cancel requested)") : ""))
+            if let p = j.progress {
+                var parts = ["\(p.filesDone)/\(p.filesTotal) files"]
+                if let passed = p.passed, let failed = p.failed { parts.append("\(passed) passed, \(failed) failed") }
+                if let rows = p.rowsWritten { parts.append("\(Formatting.count(rows)) rows written") }
+                Output.line("progress  " + parts.joined(separator: ", "))
+            }
+            Output.line("started   \(j.startedAt)" + (j.ownerPID.map { Style.dim("  by process \($0)") } ?? ""))
+            if let f = j.finishedAt { Output.line("finished  \(f)") }
+            if let s = j.seconds { Output.line("time      " + String(format: "%.1f s", s)) }
+            guard let files = j.files, !files.isEmpty else { return }
+            Output.line("")
+            Output.line(TableRenderer(headers: ["file", "status", "category", "rows", "ms"], rows: files.map {
+                [$0.path, $0.status, $0.category ?? "", Formatting.count($0.rows), String($0.durationMs)]
+            }).render())
+        }
+    }
+
+    static func colored(_ s: RunRecord.Status) -> String {
+        switch s {
+        case .done: return Style.green(s.rawValue)
+        case .failed, .interrupted: return Style.red(s.rawValue)
+        case .running, .queued, .cancelled: return Style.yellow(s.rawValue)
+        }
+    }
+}
+
+struct JobsCancel: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cancel", abstract: "Ask a running job to stop (whichever process runs it).",
+        discussion: "The job stops within a second or so; files already done keep their results.")
+
+    @Argument(help: "The job id.") var id: String
+    @Flag(help: "Print JSON.") var json = false
+    @OptionGroup var workspace: WorkspaceOptions
+
+    func run() async throws {
+        try await CLIErrors.guarding {
+            let j = try workspace.existing().cancelJob(id: id)
+            if json { return try Output.printJSON(j) }
+            Output.line(j.status == .cancelled ? "job \(j.id) was interrupted; marked cancelled"
+                                               : "asked job \(j.id) to stop; `casparian jobs show \(j.id)` follows it")
+        }
+    }
+}

@@ -1,0 +1,41 @@
+/// A file format the analyzer recognises from a file's bytes.
+public enum FileFormat: String, Sendable, Codable, CaseIterable, Comparable {
+    case csv, tsv, json, jsonLines = "jsonl", fixedWidth = "fixed-width", log, text
+    case excel, parquet, gzip, zip, bzip2, xz, zstd, binary, empty
+
+    /// True for compressed containers (their contents are not analysed).
+    public var isCompressed: Bool { [.gzip, .zip, .bzip2, .xz, .zstd].contains(self) }
+
+    /// True for the delimited formats the built-in CSV/TSV reader reads.
+    public var isDelimited: Bool { self == .csv || self == .tsv }
+
+    /// A built-in parser reads it (CSV/TSV); any other format needs a user plugin.
+    public var hasBuiltinReader: Bool { isDelimited }
+
+    public static func < (a: FileFormat, b: FileFormat) -> Bool {
+        allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
+    }
+}
+
+/// What the analyzer concluded about one file.
+public struct FormatAnalysis: Sendable, Codable, Equatable {
+    public var format: FileFormat
+    /// 0…1: how sure the analyzer is.
+    public var confidence: Double
+    /// Short facts that led to the verdict (magic bytes, field counts, …).
+    public var evidence: [String]
+    /// The field delimiter of CSV/TSV files, as text (`,`, `\t`, `;`, `|`).
+    public var delimiter: String?
+    /// Bytes of the file, and bytes the analyzer read.
+    public var size: Int
+    public var bytesRead: Int
+
+    public init(format: FileFormat, confidence: Double, evidence: [String], delimiter: String? = nil, size: Int, bytesRead: Int) {
+        self.format = format
+        self.confidence = (confidence * 100).rounded() / 100
+        self.evidence = evidence
+        self.delimiter = delimiter
+        self.size = size
+        self.bytesRead = bytesRead
+    }
+}

@@ -1,0 +1,89 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import CasparianCore
+
+/// Recognises a file's format from its first bytes and its size, never its
+/// name: magic numbers for binary containers, then a text analysis (JSON,
+/// JSON Lines, delimited, log lines, fixed-width).
+public enum FormatAnalyzer {
+    /// Bytes read from the start of a file by default.
+    public static let defaultPrefix = 16 * 1024
+
+    /// Analyses the file at `path` from its first `prefix` bytes.
+    public static func analyze(path: String, prefix: Int = defaultPrefix) throws -> FormatAnalysis {
+        var st = stat()
+        guard stat(path, &st) == 0 else {
+            throw CasparianError(.notFound, "cannot read \(path): \(String(cString: strerror(errno)))",
+                                 hint: "check that the file exists and is readable")
+        }
+        guard (st.st_mode & S_IFMT) == S_IFREG else {
+            throw CasparianError(.usage, "\(path) is not a regular file", hint: "pass files, or a folder to analyse every file in it")
+        }
+        let head = try EncodedFile.head(path, limit: prefix)
+        return analyze(head: head, size: Int(st.st_size))
+    }
+
+    /// Analyses the first bytes of a file of `size` bytes.
+    public static func analyze(head: [UInt8], size: Int) -> FormatAnalysis {
+        let truncated = size > head.count
+        func verdict(_ f: FileFormat, _ c: Double, _ e: [String], delimiter: String? = nil) -> FormatAnalysis {
+            FormatAnalysis(format: f, confidence: c, evidence: e, delimiter: delimiter, size: size, bytesRead: head.count)
+        }
+        if head.isEmpty { return verdict(.empty, 1, ["0 bytes"]) }
+        if let (format, confidence, evidence) = magic(head) { return verdict(format, confidence, evidence) }
+        guard let text = TextSample(head, truncated: truncated) else {
+            return verdict(.binary, 0.9, binaryEvidence(head))
+        }
+        let v = text.classify()
+        return verdict(v.format, v.confidence, v.evidence, delimiter: v.delimiter)
+    }
+
+    /// Magic numbers of binary containers.
+    static func magic(_ b: [UInt8]) -> (FileFormat, Double, [String])? {
+        func starts(_ m: [UInt8]) -> Bool { b.starts(with: m) }
+        if starts(Array("PAR1".utf8)) { return (.parquet, 0.95, ["magic PAR1 at offset 0"]) }
+        if starts([0x1F, 0x8B]) { return (.gzip, 0.99, ["gzip magic 1F 8B"]) }
+        if starts(Array("BZh".utf8)), b.count > 3, (UInt8(ascii: "1")...UInt8(ascii: "9")).contains(b[3]) {
+            return (.bzip2, 0.98, ["bzip2 magic BZh\(Character(Unicode.Scalar(b[3])))"])
+        }
+        if starts([0xFD, 0x37, 0x7A, 0x58, 0x5A, 0x00]) { return (.xz, 0.99, ["xz magic FD 37 7A 58 5A 00"]) }
+        if starts([0x28, 0xB5, 0x2F, 0xFD]) { return (.zstd, 0.99, ["zstd magic 28 B5 2F FD"]) }
+        if starts([0x50, 0x4B, 0x03, 0x04]) || starts([0x50, 0x4B, 0x05, 0x06]) {
+            if contains(b, "xl/") { return (.excel, 0.95, ["zip archive", "holds xl/ entries (Office Open XML workbook)"]) }
+            return (.zip, 0.95, ["zip magic PK 03 04"])
+        }
+        if starts([0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1]) {
+            let workbook = Array("Workbook".utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] })
+            if contains(b, workbook) { return (.excel, 0.95, ["OLE2 compound file", "has a Workbook stream (.xls)"]) }
+            return (.excel, 0.6, ["OLE2 compound file (legacy Office: .xls, .doc or .ppt)", "no Workbook stream in the first bytes"])
+        }
+        if starts(Array("SQLite format 3".utf8) + [0]) { return (.binary, 0.99, ["SQLite database header"]) }
+        if starts(Array("%PDF-".utf8)) { return (.binary, 0.99, ["PDF header %PDF-"]) }
+        if starts([0x89, 0x50, 0x4E, 0x47]) { return (.binary, 0.99, ["PNG signature"]) }
+        if starts([0xFF, 0xD8, 0xFF]) { return (.binary, 0.99, ["JPEG signature"]) }
+        if starts([0x7F, 0x45, 0x4C, 0x46]) { return (.binary, 0.99, ["ELF header"]) }
+        return nil
+    }
+
+    static func contains(_ b: [UInt8], _ s: String) -> Bool { contains(b, Array(s.utf8)) }
+
+    static func contains(_ b: [UInt8], _ needle: [UInt8]) -> Bool {
+        guard !needle.isEmpty, b.count >= needle.count else { return false }
+        for i in 0...(b.count - needle.count) where b[i] == needle[0] {
+            if b[i..<(i + needle.count)].elementsEqual(needle) { return true }
+        }
+        return false
+    }
+
+    static func binaryEvidence(_ b: [UInt8]) -> [String] {
+        let nul = b.reduce(0) { $0 + ($1 == 0 ? 1 : 0) }
+        let control = b.reduce(0) { $0 + (TextSample.isControl($1) ? 1 : 0) }
+        var e = ["no known magic number"]
+        if nul > 0 { e.append("\(nul) NUL bytes in the first \(b.count)") }
+        e.append("\(control * 100 / max(1, b.count))% control bytes")
+        return e
+    }
+}
