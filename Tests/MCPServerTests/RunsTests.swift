@@ -27,6 +27,12 @@ struct RunsTests {
         #expect(r["workers_gone_after_cancel"] as? Bool == true)
         #expect(r["cancelled_run"] as? Bool == true)
 
+        // `casparian jobs cancel RUN` from another process stops a background MCP run and its workers.
+        #expect(r["bg_workers"] as? Bool == true)
+        #expect(r["cli_cancel_code"] as? Int == 0)
+        #expect(r.structured("bg_final")["status"] as? String == "cancelled")
+        #expect(r["bg_workers_gone"] as? Bool == true)
+
         // A plugin that aborts its worker: the files fail as crashes, the server keeps serving.
         let crash = r.structured("crash")
         #expect(crash["files_failed"] as? Int == 12)

@@ -2,6 +2,7 @@
 import asyncio
 import os
 import sqlite3
+import subprocess
 import time
 
 from casparian_client import arguments, emit, stdio_driver
@@ -121,6 +122,21 @@ async def main():
         crash = await d.call("run_backtest", {"plugin": "crashy", "scope_id": scope_id, "fail_fast": False})
         obs["crash"] = crash
         obs["serving_after_crash"] = await d.call("quick_scan", {"path": "sales"})
+
+        # A cancel requested from another process (`casparian jobs cancel`) stops a background MCP run.
+        bg = await d.call("run_backtest", {"plugin": "slow", "scope_id": scope_id, "wait_seconds": 0})
+        bg_id = bg["structured"]["run_id"]
+        obs["bg_workers"] = await wait_until(lambda: len(worker_pids(ws, "slow")) > 0, 20)
+        cli = subprocess.run([args.casparian, "jobs", "cancel", bg_id], cwd=ws, capture_output=True, timeout=60)
+        obs["cli_cancel_code"] = cli.returncode
+        final = None
+        for _ in range(60):
+            final = await d.call("get_run_status", {"run_id": bg_id})
+            if final["structured"]["status"] != "running":
+                break
+            await asyncio.sleep(0.25)
+        obs["bg_final"] = final
+        obs["bg_workers_gone"] = await wait_until(lambda: len(worker_pids(ws, "slow")) == 0, 15)
 
         # Closing stdin mid-run is raw_stdio.py's case: this client kills the process tree on exit.
     emit(obs)
