@@ -3,6 +3,7 @@ import CasparianCore
 import Foundation
 import Logging
 import MCP
+import Workspace
 
 /// Long tool calls (backtest, fix, execute) as runs: each is recorded in the
 /// catalog's `runs` table, reports progress there, and keeps going in the
@@ -41,18 +42,17 @@ public final class BackgroundRuns: @unchecked Sendable {
                       progress sink: ProgressSink,
                       work: @escaping @Sendable (Context) async throws -> (ToolReply, RunRecord.Status)) throws -> String {
         let id = try catalog.startRun(kind: kind, plugin: plugin, scopeID: scopeID, parserVersion: parserVersion)
-        let throttle = ProgressThrottle()
-        let context = Context(runID: id) { [catalog] done, total, message in
+        // JobControl: progress in the catalog (for `casparian jobs` too), and a
+        // cancel requested from another process (`casparian jobs cancel`) stops the run.
+        let control = JobControl(catalog: catalog, runID: id)
+        let context = Context(runID: id) { done, total, message in
             sink.report(done, of: total, message)
-            guard throttle.shouldWrite(done: done, total: total) else { return }
-            var p: [String: Value] = ["done": .int(done), "total": .int(total)]
-            if let message { p["message"] = .string(message) }
-            try? catalog.updateRunProgress(id: id, progressJSON: JSONValue.text(.object(p)))
+            control.publish(JobProgress(filesDone: done, filesTotal: total, lastFile: message), force: done >= total)
         }
         let task = Task.detached { [self] in
             let outcome: Outcome
             do {
-                let (reply, status) = try await work(context)
+                let (reply, status) = try await control.run { try await work(context) }
                 outcome = .finished(reply, status: Task.isCancelled ? .cancelled : status)
             } catch {
                 outcome = .failed(error)
@@ -127,20 +127,5 @@ public final class BackgroundRuns: @unchecked Sendable {
         let all = lock.withLock { Array(tasks.values) }
         for t in all { t.cancel() }
         for t in all { await t.value }
-    }
-}
-
-/// Writes progress to the catalog at most every quarter second (and at the end).
-private final class ProgressThrottle: @unchecked Sendable {
-    private let lock = NSLock()
-    private var last = ContinuousClock.now - .seconds(1)
-
-    func shouldWrite(done: Int, total: Int) -> Bool {
-        lock.withLock {
-            let now = ContinuousClock.now
-            guard done >= total || now - last >= .milliseconds(250) else { return false }
-            last = now
-            return true
-        }
     }
 }

@@ -52,6 +52,9 @@ public final class CasparianMCPServer: Sendable {
                 throw CancellationError()  // the SDK sends no response to a cancelled request
             } catch {
                 environment.logger.info("\(spec.name) failed: \(error)")
+                if let server, logLevel.allows(.warning) {
+                    try? await server.log(level: .warning, logger: "casparian", data: .string("\(spec.name) failed: \(error)"))
+                }
                 return ToolReply.failure(error)
             }
         }
@@ -69,12 +72,6 @@ public final class CasparianMCPServer: Sendable {
             ReadResource.Result(contents: [try ResourceCatalog.read(params.uri, environment)])
         }
         return server
-    }
-
-    /// Sends a log message to the client when it asked for this level or a more verbose one.
-    public func log(_ level: LogLevel, _ message: String, server: Server) async {
-        guard logLevel.allows(level) else { return }
-        try? await server.log(level: level, logger: "casparian", data: .string(message))
     }
 }
 
@@ -95,16 +92,18 @@ final class LogLevelBox: @unchecked Sendable {
 enum ProgressChannel {
     static func sink(token: ProgressToken?, server: Server?) -> ProgressSink {
         guard let token, let server else { return .none }
-        let (stream, continuation) = AsyncStream<ProgressNotification.Parameters>.makeStream(bufferingPolicy: .bufferingNewest(64))
-        Task {
+        let (stream, continuation) = AsyncStream<ProgressNotification.Parameters>.makeStream(bufferingPolicy: .bufferingNewest(256))
+        let sender = Task {
             for await p in stream { try? await server.notify(ProgressNotification.message(p)) }
         }
         let last = LastProgress()
-        return ProgressSink { done, total, message in
+        return ProgressSink(send: { done, total, message in
             guard last.advance(to: done) else { return }  // progress must increase
             continuation.yield(.init(progressToken: token, progress: done, total: total, message: message))
-            if let total, done >= total { continuation.finish() }
-        }
+        }, drain: {
+            continuation.finish()
+            await sender.value
+        })
     }
 }
 

@@ -1,15 +1,24 @@
 import CasparianCore
+import Contracts
 import Foundation
+import Inference
 import MCP
+import Workspace
 
 /// Reports and contracts as MCP resources, so a tool result can carry an id
 /// and the full payload stays one `resources/read` away.
 enum ResourceCatalog {
     static let runPrefix = "casparian://runs/"
+    static let discoveryPrefix = "casparian://discoveries/"
+    static let contractPrefix = "casparian://contracts/"
 
     static let templates: [Resource.Template] = [
         Resource.Template(uriTemplate: runPrefix + "{run_id}", name: "run",
                           description: "The full result of a backtest, fix or execute run (JSON).", mimeType: "application/json"),
+        Resource.Template(uriTemplate: discoveryPrefix + "{discovery_id}", name: "discovery",
+                          description: "A discovery with every column's evidence (JSON).", mimeType: "application/json"),
+        Resource.Template(uriTemplate: contractPrefix + "{plugin}", name: "contract",
+                          description: "A plugin's latest locked contract (JSON).", mimeType: "application/json"),
     ]
 
     static func list(_ env: ServerEnvironment) throws -> [Resource] {
@@ -31,6 +40,15 @@ enum ResourceCatalog {
             if let reply = try env.workspace.catalog.runReply(id: id).flatMap(JSONValue.parse) { o["reply"] = reply }
             return .text(JSONValue.text(.object(o)), uri: uri, mimeType: "application/json")
         }
-        throw MCPError.invalidParams("unknown resource \(uri); resources look like \(runPrefix)RUN_ID")
+        if uri.hasPrefix(discoveryPrefix) {
+            let d = try env.workspace.catalog.discovery(id: String(uri.dropFirst(discoveryPrefix.count)))
+            return .text(JSONValue.text(.object(["discovery_id": .string(d.id), "plugin": .string(d.plugin),
+                                                 "result": try JSONValue.from(d.result)])), uri: uri, mimeType: "application/json")
+        }
+        if uri.hasPrefix(contractPrefix) {
+            let c = try env.workspace.contract(plugin: String(uri.dropFirst(contractPrefix.count)))
+            return .text(JSONValue.text(try JSONValue.from(c)), uri: uri, mimeType: "application/json")
+        }
+        throw MCPError.invalidParams("unknown resource \(uri); resources look like \(runPrefix)RUN_ID, \(discoveryPrefix)ID or \(contractPrefix)PLUGIN")
     }
 }

@@ -32,38 +32,18 @@ public final class ServerEnvironment: Sendable {
         runs = BackgroundRuns(catalog: workspace.catalog, logger: logger)
     }
 
-    /// The plugin folder `plugins/<name>`; `name` must be a plain folder name.
-    public func pluginURL(_ name: String) throws -> URL {
-        guard PluginName.isValid(name) else {
-            throw CasparianError(.usage, "\"\(name)\" is not a plugin name",
-                                 hint: "use letters, digits, `_` and `-` (e.g. \"sales\"); plugins live in \(pluginsDirectory.path)")
-        }
-        return pluginsDirectory.appendingPathComponent(name)
-    }
-
-    /// An existing plugin by name, with the plugins there listed when it is missing.
+    /// An existing plugin of the plugins folder (the workspace façade's lookup).
     public func plugin(_ name: String) throws -> PluginDirectory {
-        let url = try pluginURL(name)
-        guard FileManager.default.fileExists(atPath: url.appendingPathComponent("parser.py").path) else {
-            let known = (try? PluginDirectory.list(in: pluginsDirectory).map(\.name)) ?? []
-            throw CasparianError(.notFound, "no plugin named \(name) in \(pluginsDirectory.path)",
-                                 hint: known.isEmpty ? "create it with fix_parser {plugin: \"\(name)\", source: \"…\"}"
-                                     : "plugins there: \(known.joined(separator: ", ")); or create it with fix_parser")
+        do {
+            return try workspace.plugin(named: name, pluginsDirectory: pluginsDirectory)
+        } catch let e as CasparianError where e.kind == .notFound {
+            throw CasparianError(.notFound, e.message, hint: (e.hint.map { $0 + "; " } ?? "") + "or create it with fix_parser {plugin: \"\(name)\", source}")
         }
-        return try PluginDirectory(url: url)
     }
 
     /// Stops background runs and every worker (stdin closed, or the HTTP server stopping).
     public func shutdown() async {
         await runs.cancelAll()
         pool.shutdown()
-    }
-}
-
-/// Plugin names: one path component, no tricks.
-enum PluginName {
-    static func isValid(_ name: String) -> Bool {
-        guard !name.isEmpty, name.count <= 64, name != ".", name != "..", !name.hasPrefix(".") else { return false }
-        return name.unicodeScalars.allSatisfy { CharacterSet.alphanumerics.contains($0) || $0 == "_" || $0 == "-" || $0 == "." }
     }
 }

@@ -55,10 +55,18 @@ public struct ToolCall: Sendable {
 /// Where a long tool reports progress; a no-op without a progress token.
 public struct ProgressSink: Sendable {
     let send: @Sendable (Double, Double?, String?) -> Void
+    let drain: @Sendable () async -> Void
 
-    public init(send: @escaping @Sendable (Double, Double?, String?) -> Void) { self.send = send }
+    public init(send: @escaping @Sendable (Double, Double?, String?) -> Void, drain: @escaping @Sendable () async -> Void = {}) {
+        self.send = send
+        self.drain = drain
+    }
 
     public static let none = ProgressSink { _, _, _ in }
+
+    /// Stops forwarding and waits until every notification queued so far is
+    /// sent, so none arrives after the tool's response (clients drop those).
+    public func finish() async { await drain() }
 
     public func report(_ done: Int, of total: Int, _ message: String? = nil) {
         send(Double(done), Double(total), message)

@@ -17,8 +17,8 @@ extension Workspace {
         guard run.kind == "backtest" else {
             throw CasparianError(.usage, "run \(runID) is a \(run.kind) run, not a backtest", hint: "pass the run_id of a run_backtest or fix_parser call")
         }
-        guard run.status == .done, let json = run.resultJSON,
-              let report = try? JSONDecoder().decode(BacktestReport.self, from: Data(json.utf8)) else {
+        guard run.status == .done || run.status == .failed, let json = run.resultJSON,
+              let report = try? JSONDecoder().decode(WorkspaceBacktest.self, from: Data(json.utf8)).report else {
             throw CasparianError(.conflict, "backtest run \(runID) has no finished report (status \(run.status.rawValue))",
                                  hint: "wait until it is done (get_run_status), or run the backtest again")
         }

@@ -66,7 +66,8 @@ extension Workspace {
                          progress: @escaping @Sendable (BacktestProgress) -> Void = { _ in }) async throws -> WorkspaceBacktest {
         let contract = try boundContract(for: plugin)
         try recordParserVersion(plugin)
-        let previous = try catalog.runs(kind: "backtest", plugin: plugin.name, scopeID: scope.id)
+        // A run record the caller started (`runID`) is this run, not a previous one.
+        let previous = try catalog.runs(kind: "backtest", plugin: plugin.name, scopeID: scope.id).filter { $0.id != existing }
         let iteration = previous.last(where: { $0.parserVersion == plugin.version })?.iteration
             ?? (Set(previous.compactMap(\.parserVersion)).count + 1)
         let runID = try existing ?? catalog.startRun(kind: "backtest", plugin: plugin.name, scopeID: scope.id, parserVersion: plugin.version,

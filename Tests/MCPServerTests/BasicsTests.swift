@@ -69,10 +69,24 @@ struct BasicsTests {
         #expect(paths.structured("inside_with_dotdot")["file_count"] as? Int == 12)
     }
 
+    @Test func aVeryWideDiscoveryStaysSmallAndPointsToTheFullResource() throws {
+        let ws = try MCPClientRunner.workspace()
+        let wide = try MCPClientRunner.run("basics.py", workspace: ws).json.object("wide")
+        #expect(wide["is_error"] as? Bool == false)
+        #expect((wide["chars"] as? Int ?? .max) < 40_000)
+        #expect(wide["evidence_omitted"] as? Bool == true)
+        #expect(wide["columns_truncated"] as? Bool == true)
+        #expect((wide["columns_listed"] as? Int ?? 300) < 300)
+        #expect(wide["resource_columns"] as? Int == 300)
+    }
+
     @Test func concurrentCallsEachGetTheirOwnAnswerAndLoggingLevelIsAccepted() throws {
         let ws = try MCPClientRunner.workspace()
         let r = try MCPClientRunner.run("basics.py", workspace: ws).json
         #expect(r["set_level_ok"] as? Bool == true)
+        // After logging/setLevel, a failed call is also a log notification.
+        let logs = r["logs"] as? [[String: Any]] ?? []
+        #expect(logs.contains { ($0["data"] as? String)?.contains("quick_scan failed: /etc is outside the allowed roots") == true })
         let results = r["concurrent"] as? [[String: Any]] ?? []
         #expect(results.count == 12)
         for c in results {
@@ -81,15 +95,20 @@ struct BasicsTests {
         }
     }
 
-    @Test func stdoutCarriesOnlyProtocolAndClosingStdinEndsTheServer() throws {
+    @Test func stdoutCarriesOnlyProtocolAndClosingStdinEndsTheServerAndItsWorkers() throws {
         let ws = try MCPClientRunner.workspace()
         let r = try MCPClientRunner.run("raw_stdio.py", workspace: ws).json
         #expect(r["all_json"] as? Bool == true)
-        #expect(r["ids"] as? [Int] == [1, 2, 3])
+        #expect(r["ids"] as? [Int] == [1, 2, 3, 4, 5])
         #expect(r["scan_ok"] as? Bool == true)
         #expect(r["set_level_ok"] as? Bool == true)
+        // A backtest was running in the background with live workers when stdin closed:
+        // the server ended by itself, with exit code 0, and took its workers with it.
+        #expect(r["run_started"] as? Bool == true)
+        #expect((r["workers_before_close"] as? Int ?? 0) > 0)
         #expect(r["exited_after_stdin_closed"] as? Bool == true)
         #expect(r["returncode"] as? Int == 0)
+        #expect(r["workers_after_exit"] as? Int == 0)
         #expect(r["stderr_has_logs"] as? Bool == true)
     }
 

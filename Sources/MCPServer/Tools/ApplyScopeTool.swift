@@ -76,21 +76,14 @@ enum ApplyScopeTool {
 }
 
 extension ServerEnvironment {
-    /// A scope by id (or, for convenience, by name).
+    /// A scope by id or name, whose files must lie under this server's roots.
     func scope(_ idOrName: String) throws -> StoredScope {
-        if let s = try workspace.scopes().first(where: { $0.id == idOrName || $0.definition.name == idOrName }) { return s }
-        let known = try workspace.scopes().prefix(10).map { "\($0.id) (\($0.definition.name))" }
-        throw CasparianError(.notFound, "no scope \(idOrName)",
-                             hint: known.isEmpty ? "create one with apply_scope {name, path}" : "scopes: \(known.joined(separator: ", ")); or create one with apply_scope")
-    }
-
-    /// The files of a scope (absolute paths), refusing any outside the roots.
-    func scopePaths(_ scope: StoredScope) throws -> [String] {
+        let scope = try workspace.resolveScope(idOrName)
         let files = try workspace.catalog.scopeFiles(scopeID: scope.id).map(\.path)
         if let outside = files.first(where: { !paths.inside($0) }) {
             throw CasparianError(.usage, "scope \(scope.definition.name) holds \(outside), outside this server's roots",
                                  hint: "start casparian mcp with a --root that covers \(scope.definition.root)")
         }
-        return files
+        return scope
     }
 }

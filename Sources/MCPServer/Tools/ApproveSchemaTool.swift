@@ -28,6 +28,7 @@ enum ApproveSchemaTool {
             "version": JSONSchema.integer(),
             "plugin": JSONSchema.string(),
             "contract_file": JSONSchema.string(),
+            "contract_uri": JSONSchema.string("The contract as an MCP resource."),
             "schemas": JSONSchema.array(JSONSchema.object([
                 "output": JSONSchema.string(), "mode": JSONSchema.string(),
                 "columns": JSONSchema.array(JSONSchema.object([
@@ -43,7 +44,6 @@ enum ApproveSchemaTool {
         let discoveryID = try call.required("discovery_id")
         let discovery = try env.workspace.catalog.discovery(id: discoveryID)
         let plugin = call.string("plugin") ?? discovery.plugin
-        _ = try env.pluginURL(plugin)
         let answers = try strings(call.object("answers"), joiner: "=", name: "answers")
         let overrides = try strings(call.object("overrides"), joiner: "=", name: "overrides")
         let request = try env.workspace.approvalRequest(discoveryID: discoveryID, plugin: plugin, answers: answers, overrides: overrides,
@@ -57,6 +57,7 @@ enum ApproveSchemaTool {
         next.append("run_backtest {plugin: \"\(plugin)\", scope_id: \"\(discovery.scopeID ?? "SCOPE_ID")\"} to test the parser against the contract")
         return try ToolReply(encoding: ApprovedContract(contractId: c.id, version: c.version, plugin: c.plugin,
                                                         contractFile: outcome.contractFile, schemas: c.schemas),
+                             extra: ["contract_uri": .string(ResourceCatalog.contractPrefix + c.plugin)],
                              summary: "contract \(c.id) v\(c.version) locked for \(plugin): \(tables)", next: next)
     }
 

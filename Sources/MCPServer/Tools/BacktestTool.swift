@@ -27,21 +27,22 @@ enum BacktestTool {
         let env = call.environment
         let plugin = try env.plugin(try call.required("plugin"))
         let scope = try env.scope(try call.required("scope_id"))
-        _ = try env.scopePaths(scope)
         var options = BacktestOptions()
         options.failFast = call.bool("fail_fast") ?? true
         let chosen = options
         return try await LongRun.execute(call, kind: "backtest", plugin: plugin.name, scopeID: scope.id, parserVersion: plugin.version) { ctx in
-            let report = try await env.workspace.backtest(plugin: plugin, scopeID: scope.id, pool: env.pool, options: chosen,
-                                                          runID: ctx.runID, logger: env.logger) { p in
+            let result = try await env.workspace.backtest(plugin: plugin, scope: scope, pool: env.pool, options: chosen,
+                                                          runID: ctx.runID) { p in
                 ctx.progress(p.tested, of: p.total, "\(p.passed) passed, \(p.failed) failed")
             }
-            return (try reply(report, runID: ctx.runID, root: scope.definition.root, scopeID: scope.id),
-                    report.status == .cancelled ? .cancelled : .done)
+            return (try reply(result, runID: ctx.runID, root: scope.definition.root, scopeID: scope.id),
+                    result.report.status == .cancelled ? .cancelled : .done)
         }
     }
 
-    static func reply(_ r: BacktestReport, runID: String, root: String, scopeID: String) throws -> ToolReply {
+    /// The answer for a workspace backtest: the report's figures, what the fix changed, and the iteration verdict.
+    static func reply(_ result: WorkspaceBacktest, runID: String, root: String, scopeID: String) throws -> ToolReply {
+        let r = result.report
         let pct = String(format: "%.1f", r.passRate * 100)
         var summary = "backtest of \(r.plugin) \(r.parserVersion): \(r.filesPassed)/\(r.filesTested) files passed (\(pct)%)"
         if r.earlyStopped { summary += ", stopped early (\(r.filesSkipped) not run): files that failed before still fail" }
@@ -53,6 +54,15 @@ enum BacktestTool {
             next = ["fix_parser {plugin: \"\(r.plugin)\", source: \"…\"} with a parser that handles the clusters' cases",
                     "propose_amendment {contract_id, from_run_id: \"\(runID)\"} if the data legitimately changed"]
         }
-        return ToolReply(try LongRun.backtestFields(r, runID: runID, root: root), summary: summary, next: next)
+        var fields = try LongRun.backtestFields(r, runID: runID, root: root)
+        let rel = { (p: String) -> Value in .string(FailureAnalysis.relative(p, root)) }
+        fields["fixed"] = .array(result.fixed.prefix(20).map(rel))
+        fields["still_failing"] = .array(result.stillFailing.prefix(20).map(rel))
+        fields["regressed"] = .array(result.regressed.prefix(20).map(rel))
+        fields["fixed_count"] = .int(result.fixed.count)
+        fields["still_failing_count"] = .int(result.stillFailing.count)
+        fields["regressed_count"] = .int(result.regressed.count)
+        fields["verdict"] = .string(result.verdict.rawValue)
+        return ToolReply(fields, summary: summary, next: next)
     }
 }

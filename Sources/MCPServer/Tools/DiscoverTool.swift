@@ -6,6 +6,9 @@ import Workspace
 
 /// `discover_schemas`: run a parser over a scope and prove the column types.
 enum DiscoverTool {
+    /// Characters of structured content at most; the full discovery is a resource.
+    static let sizeBudget = 36_000
+
     static let spec = ToolSpec(
         name: "discover_schemas", title: "Discover and prove column types",
         description: """
@@ -42,6 +45,9 @@ enum DiscoverTool {
                 "file": JSONSchema.string(), "category": JSONSchema.string(), "message": JSONSchema.string(),
             ], required: ["file", "message"], closed: false), maxItems: 20),
             "failures_total": JSONSchema.integer(),
+            "discovery_uri": JSONSchema.string("The full discovery (every column's evidence) as an MCP resource."),
+            "evidence_omitted": JSONSchema.boolean("True when the evidence was left out to keep the answer small."),
+            "columns_truncated": JSONSchema.boolean("True when only the first columns of each output are listed."),
         ], required: ["discovery_id", "outputs", "questions"]),
         annotations: ToolSpec.additive,
         run: run)
@@ -49,7 +55,7 @@ enum DiscoverTool {
     static func run(_ call: ToolCall) async throws -> ToolReply {
         let env = call.environment
         let scope = try env.scope(try call.required("scope_id"))
-        let files = try env.scopePaths(scope)
+        let files = try env.workspace.catalog.scopeFiles(scopeID: scope.id).map(\.path)
         let pluginName = call.string("plugin") ?? "csv"
         let parser: DiscoveryParser = pluginName == "csv" ? .builtinCSV : .plugin(try env.plugin(pluginName), env.pool.environment)
         let options = DiscoveryOptions(plan: call.bool("sample") == true ? SamplePlan() : nil, workers: env.configuration.workers)
@@ -65,12 +71,28 @@ enum DiscoverTool {
                 ]))
             }
         }
-        let fields: [String: Value] = [
+        var fields: [String: Value] = [
             "discovery_id": .string(id), "parser": .string(run.parser), "files": .int(run.result.files), "rows": .int(run.result.rows),
             "files_found": .int(run.filesFound), "files_read": .int(run.filesRead), "stopped_early": .bool(run.stoppedEarly),
             "outputs": try JSONValue.from(run.result.outputs), "questions": .array(questions),
             "failures": try JSONValue.from(Array(run.failures.prefix(20))), "failures_total": .int(run.failures.count),
         ]
+        fields["discovery_uri"] = .string(ResourceCatalog.discoveryPrefix + id)
+        // Keep the answer small enough for a model: drop the evidence first, then cap the columns listed.
+        if JSONValue.text(.object(fields)).count > sizeBudget {
+            fields["outputs"] = try JSONValue.from(run.result.outputs.map { o in
+                OutputInference(name: o.name, columns: o.columns.map { var c = $0; c.evidence = []; c.distribution = nil; return c })
+            })
+            fields["evidence_omitted"] = true
+            var cap = 200
+            while JSONValue.text(.object(fields)).count > sizeBudget, cap > 5 {
+                cap /= 2
+                fields["outputs"] = try JSONValue.from(run.result.outputs.map { o in
+                    OutputInference(name: o.name, columns: o.columns.prefix(cap).map { var c = $0; c.evidence = []; c.distribution = nil; return c })
+                })
+                fields["columns_truncated"] = true
+            }
+        }
         let columns = run.result.outputs.reduce(0) { $0 + $1.columns.count }
         let summary = "discovery \(id): \(run.result.outputs.count) output\(run.result.outputs.count == 1 ? "" : "s"), \(columns) columns from \(run.result.rows) rows in \(run.result.files) files; \(questions.count) open question\(questions.count == 1 ? "" : "s")"
             + (run.failures.isEmpty ? "" : "; \(run.failures.count) files failed")

@@ -41,14 +41,11 @@ enum ExecuteTool {
         let env = call.environment
         let plugin = try env.plugin(try call.required("plugin"))
         let scope = try env.scope(try call.required("scope_id"))
-        let files = try env.scopePaths(scope)
-        let contract = try env.workspace.contract(plugin: plugin.name)
         var options = ExecuteOptions()
         options.force = call.bool("force") ?? false
         let chosen = options
         return try await LongRun.execute(call, kind: "execute", plugin: plugin.name, scopeID: scope.id, parserVersion: plugin.version) { ctx in
-            let r = try await Executor(workspace: env.workspace, pool: env.pool, logger: env.logger)
-                .run(plugin: plugin, contract: contract, files: files, scopeID: scope.id, options: chosen, runID: ctx.runID) { p in
+            let r = try await env.workspace.execute(plugin: plugin, scope: scope, pool: env.pool, options: chosen, runID: ctx.runID) { p in
                     ctx.progress(p.filesDone, of: p.filesTotal, "\(p.rowsWritten) rows written")
                 }
             let prefix = scope.definition.root + "/"

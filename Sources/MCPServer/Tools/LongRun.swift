@@ -15,7 +15,9 @@ enum LongRun {
         let env = call.environment
         let id = try env.runs.start(kind: kind, plugin: plugin, scopeID: scopeID, parserVersion: parserVersion, progress: call.progress, work: work)
         let budget = call.int("wait_seconds").map { Duration.seconds($0) } ?? env.configuration.waitBudget
-        switch await env.runs.wait(id, budget: budget) {
+        let outcome = await env.runs.wait(id, budget: budget)
+        await call.progress.finish()
+        switch outcome {
         case nil:
             return ToolReply(["run_id": .string(id), "status": "running"],
                              summary: "\(kind) of \(plugin) is still running after \(budget.components.seconds)s; it goes on in the background",
@@ -76,6 +78,12 @@ enum LongRun {
             ], required: ["path", "message"], closed: false), maxItems: 10),
             "duration_milliseconds": JSONSchema.integer(),
             "report_uri": JSONSchema.string("The full report as an MCP resource."),
+            "fixed": JSONSchema.array(JSONSchema.string(), description: "Files that failed before and pass now (capped at 20).", maxItems: 20),
+            "still_failing": JSONSchema.array(JSONSchema.string(), description: "Failed before, fail still (capped at 20).", maxItems: 20),
+            "regressed": JSONSchema.array(JSONSchema.string(), description: "Passed before, fail now (capped at 20).", maxItems: 20),
+            "fixed_count": JSONSchema.integer(), "still_failing_count": JSONSchema.integer(), "regressed_count": JSONSchema.integer(),
+            "verdict": JSONSchema.string("Where the fix–backtest loop stands.",
+                                         oneOf: ["continuing", "pass_rate_reached", "plateau", "max_iterations", "timeout", "stopped_by_user"]),
         ]
     }
 }

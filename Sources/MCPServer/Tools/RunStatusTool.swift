@@ -24,7 +24,7 @@ enum RunStatusTool {
             "plugin": JSONSchema.string(),
             "status": JSONSchema.string(oneOf: ["running", "done", "failed", "cancelled"]),
             "progress": JSONSchema.nullable(JSONSchema.object([
-                "done": JSONSchema.integer(), "total": JSONSchema.integer(), "message": JSONSchema.string(),
+                "files_done": JSONSchema.integer(), "files_total": JSONSchema.integer(),
             ], closed: false)),
             "started_at": JSONSchema.string(),
             "finished_at": JSONSchema.nullable(JSONSchema.string()),
@@ -47,6 +47,8 @@ enum RunStatusTool {
         if status == "queued" { status = "running" }
         let result = try env.workspace.catalog.runReply(id: id).flatMap(JSONValue.parse)
         let error = result?.objectValue?["error"]?.stringValue
+        // The tool's answer says how the run ended (a backtest whose files fail still ran to the end).
+        if let s = result?.objectValue?["status"]?.stringValue, ["done", "failed", "cancelled"].contains(s), status != "running" { status = s }
         let progress = record.progressJSON.flatMap(JSONValue.parse)
         let fields: [String: Value] = [
             "run_id": .string(id), "kind": .string(record.kind), "plugin": .string(record.plugin), "status": .string(status),
@@ -59,7 +61,7 @@ enum RunStatusTool {
         var next: [String] = []
         switch status {
         case "running":
-            summary = "\(record.kind) of \(record.plugin) is running" + (p.map { ", \($0["done"]?.intValue ?? 0)/\($0["total"]?.intValue ?? 0) files" } ?? "")
+            summary = "\(record.kind) of \(record.plugin) is running" + (p.map { ", \($0["files_done"]?.intValue ?? 0)/\($0["files_total"]?.intValue ?? 0) files" } ?? "")
             next = ["get_run_status {run_id: \"\(id)\"} again in a few seconds", "cancel_run {run_id: \"\(id)\"} to stop it"]
         case "done":
             summary = result?.objectValue?["summary"]?.stringValue ?? "\(record.kind) of \(record.plugin) is done"
@@ -80,16 +82,22 @@ enum CancelRunTool {
         description: "Stop a run_backtest, fix_parser or execute_pipeline run that is still running. Example: {\"run_id\": \"run_…\"}",
         input: JSONSchema.object(["run_id": JSONSchema.string("The run to stop.", minLength: 1)], required: ["run_id"]),
         output: JSONSchema.output([
-            "run_id": JSONSchema.string(), "cancelled": JSONSchema.boolean("False when the run was not running here."),
+            "run_id": JSONSchema.string(), "cancelled": JSONSchema.boolean("False when the run was not running."),
         ], required: ["run_id", "cancelled"]),
         annotations: ToolSpec.control,
         run: { call in
             let id = try call.required("run_id")
             _ = try call.environment.workspace.catalog.run(id: id)
-            let cancelled = call.environment.runs.cancel(id)
-            if cancelled { _ = await call.environment.runs.wait(id, budget: .seconds(10)) }
+            var cancelled = call.environment.runs.cancel(id)
+            if cancelled {
+                _ = await call.environment.runs.wait(id, budget: .seconds(10))
+            } else if try call.environment.workspace.catalog.run(id: id).status == .running {
+                // Owned by another process (the CLI, another server): ask it through the catalog.
+                _ = try call.environment.workspace.cancelJob(id: id)
+                cancelled = true
+            }
             return ToolReply(["run_id": .string(id), "cancelled": .bool(cancelled)],
-                             summary: cancelled ? "run \(id) cancelled" : "run \(id) is not running in this server",
+                             summary: cancelled ? "run \(id) cancelled (or asked to stop, when another process runs it)" : "run \(id) is not running",
                              next: ["get_run_status {run_id: \"\(id)\"}"])
         })
 }

@@ -45,8 +45,26 @@ async def main():
             "sibling_prefix": await d.call("quick_scan", {"path": sibling}),
             "inside_with_dotdot": await d.call("quick_scan", {"path": "sales/data/../data/eu"}),
         }
+        # A very wide file: the discovery answer must stay under ~40,000 characters.
+        os.makedirs(os.path.join(ws, "wide"), exist_ok=True)
+        with open(os.path.join(ws, "wide", "wide.csv"), "w") as f:
+            f.write(",".join(f"column_{i}" for i in range(300)) + "\n")
+            for r in range(40):
+                f.write(",".join(str(r * i) if i % 3 else f"2024-01-{(r % 28) + 1:02d}" for i in range(300)) + "\n")
+        wide_scope = await d.call("apply_scope", {"name": "wide", "path": "wide"})
+        wide = await d.call("discover_schemas", {"scope_id": wide_scope["structured"]["scope_id"]})
+        obs["wide"] = {"chars": wide.get("chars"), "is_error": wide["is_error"],
+                       "evidence_omitted": (wide["structured"] or {}).get("evidence_omitted"),
+                       "columns_truncated": (wide["structured"] or {}).get("columns_truncated"),
+                       "columns_listed": len((wide["structured"] or {"outputs": [{"columns": []}]})["outputs"][0]["columns"]),
+                       "uri": (wide["structured"] or {}).get("discovery_uri")}
+        full = await d.session.read_resource(obs["wide"]["uri"])
+        obs["wide"]["resource_columns"] = len(__import__("json").loads(full.contents[0].text)["result"]["outputs"][0]["columns"])
         await d.session.set_logging_level("debug")
         obs["set_level_ok"] = True
+        await d.call("quick_scan", {"path": "/etc"})
+        await asyncio.sleep(0.5)
+        obs["logs"] = d.logs
         # Concurrent calls: different folders at once, each answer must match its own folder.
         regions = ["eu", "north", "south", "west"] * 3
         results = await asyncio.gather(*[d.call("quick_scan", {"path": f"sales/data/{r}"}) for r in regions])

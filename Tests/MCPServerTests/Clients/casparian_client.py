@@ -63,8 +63,14 @@ class Driver:
 async def stdio_driver(args, extra=()):
     errlog = open(os.path.join(args.workspace, "mcp-stderr.log"), "a")
     async with stdio_client(server_parameters(args, extra), errlog=errlog) as (read, write):
-        async with ClientSession(read, write) as session:
+        logs = []
+
+        async def on_log(params):
+            logs.append({"level": str(params.level), "data": str(params.data)})
+
+        async with ClientSession(read, write, logging_callback=on_log) as session:
             d = Driver(session)
+            d.logs = logs
             await d.start()
             yield d
 

@@ -2,6 +2,7 @@
 import asyncio
 import os
 import sqlite3
+import subprocess
 import time
 
 from casparian_client import arguments, emit, stdio_driver
@@ -33,8 +34,8 @@ def parse(path, ctx):
 '''
 
 
-def worker_pids(ws):
-    """Live `casparian worker` processes whose plugin lives in this workspace."""
+def worker_pids(ws, plugin=""):
+    """Live `casparian worker` processes whose plugin lives in this workspace (and is `plugin`, when given)."""
     pids = []
     for pid in os.listdir("/proc"):
         if not pid.isdigit():
@@ -44,7 +45,7 @@ def worker_pids(ws):
             state = open(f"/proc/{pid}/stat").read().split(")")[-1].split()[0]
         except OSError:
             continue
-        if state != "Z" and b"worker" in cmd and any(ws.encode() in c for c in cmd):
+        if state != "Z" and b"worker" in cmd and any(ws.encode() in c and ("/" + plugin).encode() in c for c in cmd):
             pids.append(int(pid))
     return pids
 
@@ -105,14 +106,15 @@ async def main():
 
         # Cancellation: the client abandons the call, the server kills its workers.
         task = asyncio.create_task(d.call("run_backtest", {"plugin": "slow", "scope_id": scope_id, "wait_seconds": 120}))
-        obs["workers_seen_during_slow_run"] = await wait_until(lambda: len(worker_pids(ws)) > 0, 20)
+        obs["workers_seen_during_slow_run"] = await wait_until(lambda: len(worker_pids(ws, "slow")) > 0, 20)
         await asyncio.sleep(1.0)
         task.cancel()
         try:
             await task
         except asyncio.CancelledError:
             pass
-        obs["workers_gone_after_cancel"] = await wait_until(lambda: len(worker_pids(ws)) == 0, 15)
+        obs["workers_gone_after_cancel"] = await wait_until(lambda: len(worker_pids(ws, "slow")) == 0, 15)
+        obs["warm_workers_of_other_plugins"] = len(worker_pids(ws, "quick"))
         obs["cancelled_run"] = await wait_until(lambda: (run_status(ws, plugin="slow") or (0, ""))[1] == "cancelled", 15)
         obs["cancelled_status"] = run_status(ws, plugin="slow")
 
@@ -121,13 +123,24 @@ async def main():
         obs["crash"] = crash
         obs["serving_after_crash"] = await d.call("quick_scan", {"path": "sales"})
 
-        # Closing stdin ends the server and its workers, even mid-run.
+        # A cancel requested from another process (`casparian jobs cancel`) stops a background MCP run.
         bg = await d.call("run_backtest", {"plugin": "slow", "scope_id": scope_id, "wait_seconds": 0})
-        obs["bg"] = bg
-        obs["workers_before_close"] = await wait_until(lambda: len(worker_pids(ws)) > 0, 20)
-    obs["workers_gone_after_close"] = await wait_until(lambda: len(worker_pids(ws)) == 0, 20)
-    obs["bg_status_after_close"] = run_status(ws, run_id=bg["structured"]["run_id"])
+        bg_id = bg["structured"]["run_id"]
+        obs["bg_workers"] = await wait_until(lambda: len(worker_pids(ws, "slow")) > 0, 20)
+        cli = subprocess.run([args.casparian, "jobs", "cancel", bg_id], cwd=ws, capture_output=True, timeout=60)
+        obs["cli_cancel_code"] = cli.returncode
+        final = None
+        for _ in range(60):
+            final = await d.call("get_run_status", {"run_id": bg_id})
+            if final["structured"]["status"] != "running":
+                break
+            await asyncio.sleep(0.25)
+        obs["bg_final"] = final
+        obs["bg_workers_gone"] = await wait_until(lambda: len(worker_pids(ws, "slow")) == 0, 15)
+
+        # Closing stdin mid-run is raw_stdio.py's case: this client kills the process tree on exit.
     emit(obs)
 
 
-asyncio.run(main())
+if __name__ == "__main__":
+    asyncio.run(main())

@@ -13,6 +13,7 @@ from mcp.client.streamable_http import streamable_http_client
 from mcp.shared._httpx_utils import create_mcp_http_client
 
 from casparian_client import Driver, arguments, emit
+from flow import flow_extra, sales_flow
 
 INIT = {"jsonrpc": "2.0", "id": 1, "method": "initialize",
         "params": {"protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "raw", "version": "1"}}}
@@ -46,38 +47,28 @@ def raw_post(url, headers):
         return e.code
 
 
-async def flow(url, headers=None):
-    out = {}
+async def session(url, headers, body):
     client = create_mcp_http_client(headers=headers)
     async with client:
         async with streamable_http_client(url, http_client=client) as (read, write):
-            async with ClientSession(read, write) as session:
-                d = Driver(session)
+            async with ClientSession(read, write) as s:
+                d = Driver(s)
                 await d.start()
-                out["tools"] = sorted(d.tools)
-                out["scan"] = await d.call("quick_scan", {"path": "sales/data"})
-                scope = await d.call("apply_scope", {"name": "http-sales", "path": "sales/data"})
-                out["scope"] = scope
-                disc = await d.call("discover_schemas", {"scope_id": scope["structured"]["scope_id"]})
-                out["discover"] = {"is_error": disc["is_error"], "text": disc["text"][:500],
-                                   "discovery_id": (disc["structured"] or {}).get("discovery_id")}
-                progress = []
+                return await body(d)
 
-                async def on_progress(p, total, message):
-                    progress.append([p, total])
 
-                out["query"] = await d.call("query_output", {"sql": "SELECT 1 AS one"})
-                out["progress"] = progress
-    return out
+async def small_flow(d):
+    return {"tools": sorted(d.tools), "scan": await d.call("quick_scan", {"path": "sales/data"}),
+            "query": await d.call("query_output", {"sql": "SELECT COUNT(*) FROM sales"})}
 
 
 async def main():
     args = arguments()
     obs = {}
-    p, url = start(args, [])
+    p, url = start(args, flow_extra(args.workspace))
     try:
         obs["url"] = url
-        obs["flow"] = await flow(url)
+        obs["flow"] = await session(url, None, lambda d: sales_flow(d, args.workspace))
         port = url.split(":")[2].split("/")[0]
         obs["foreign_origin"] = raw_post(url, {"Origin": "http://evil.example"})
         obs["own_origin"] = raw_post(url, {"Origin": f"http://127.0.0.1:{port}"})
@@ -91,7 +82,7 @@ async def main():
         obs["no_token"] = raw_post(url, {})
         obs["wrong_token"] = raw_post(url, {"Authorization": "Bearer nope"})
         obs["good_token"] = raw_post(url, {"Authorization": "Bearer s3cret-token"})
-        obs["token_flow"] = await flow(url, headers={"Authorization": "Bearer s3cret-token"})
+        obs["token_flow"] = await session(url, {"Authorization": "Bearer s3cret-token"}, small_flow)
     finally:
         p.terminate()
         p.wait(timeout=10)
