@@ -25,6 +25,7 @@ final class WorkerSession {
     private var values: ValueEncoder
     private var outputs: [String: OutputStream] = [:]
     private var outputOrder: [OutputStream] = []
+    private var defaultStream: OutputStream?
 
     init(config: WorkerConfiguration, writer: FrameWriter) throws {
         self.writer = writer
@@ -229,7 +230,7 @@ final class WorkerSession {
     private func finishRow(_ out: OutputStream) -> PluginFailure? {
         out.encoder.endRow()
         out.rowsInFile += 1
-        if out.encoder.bytes.count >= OutputStream.flushBytes {
+        if out.encoder.byteCount >= OutputStream.flushBytes {
             do { try out.flush(send: writer.write) } catch { return PluginFailure(category: .crash, message: "host pipe closed: \(error)") }
         }
         return nil
@@ -242,11 +243,14 @@ final class WorkerSession {
     }
 
     private func stream(named name: String?) -> OutputStream {
+        // The default output is asked for on every plain row: skip the hashing.
+        if name == nil, let d = defaultStream { return d }
         let key = name ?? plugin.name
         if let s = outputs[key] { return s }
         let s = OutputStream(id: UInt16(outputOrder.count), name: key)
         outputs[key] = s
         outputOrder.append(s)
+        if key == plugin.name { defaultStream = s }
         return s
     }
 

@@ -5,20 +5,70 @@ enum CellTag: UInt8 {
     case null = 0, absent, boolFalse, boolTrue, int, float, string, bytes, decimal, date, time, timestamp, timestampTZ
 }
 
+/// A growable byte buffer on raw memory: the encoder's hot path writes
+/// fixed-size values with one capacity check and an unaligned store, not an
+/// Array append per byte.
+final class ByteStore {
+    private(set) var base: UnsafeMutableRawPointer
+    var count = 0
+    private(set) var capacity: Int
+
+    init(capacity: Int) {
+        self.capacity = max(64, capacity)
+        base = UnsafeMutableRawPointer.allocate(byteCount: self.capacity, alignment: 8)
+    }
+
+    deinit { base.deallocate() }
+
+    @inline(__always) func reserve(_ n: Int) {
+        if count + n > capacity { grow(count + n) }
+    }
+
+    private func grow(_ needed: Int) {
+        let newCapacity = max(needed, capacity * 2)
+        let newBase = UnsafeMutableRawPointer.allocate(byteCount: newCapacity, alignment: 8)
+        newBase.copyMemory(from: base, byteCount: count)
+        base.deallocate()
+        base = newBase
+        capacity = newCapacity
+    }
+
+    @inline(__always) func append<T: FixedWidthInteger>(_ v: T) {
+        reserve(MemoryLayout<T>.size)
+        base.storeBytes(of: v.littleEndian, toByteOffset: count, as: T.self)
+        count += MemoryLayout<T>.size
+    }
+
+    @inline(__always) func append(_ raw: UnsafeRawBufferPointer) {
+        guard raw.count > 0 else { return }
+        reserve(raw.count)
+        (base + count).copyMemory(from: raw.baseAddress!, byteCount: raw.count)
+        count += raw.count
+    }
+
+    var array: [UInt8] { Array(UnsafeRawBufferPointer(start: base, count: count)) }
+}
+
 /// Builds the payloads of `columns` and `rows` frames, little-endian.
 ///
 /// A `columns` frame declares (or widens) an output's column list:
 /// `u16 output-id, str output-name, u16 count, str name…`. A `rows` frame
 /// carries `u16 output-id, u32 row-count, u16 column-count` and then each
-/// row's cells, each a tag byte and its value.
+/// row's cells, each a tag byte and its value. One encoder is one buffer:
+/// copies of it share that buffer.
 public struct RowFrameEncoder {
-    public private(set) var bytes: [UInt8] = []
+    let store: ByteStore
     public private(set) var rowCount = 0
     private var rowCountOffset = 0
 
     public init(capacity: Int = 1 << 18) {
-        bytes.reserveCapacity(capacity)
+        store = ByteStore(capacity: capacity)
     }
+
+    /// The bytes written so far.
+    public var bytes: [UInt8] { store.array }
+    /// How many bytes are written so far (cheap).
+    public var byteCount: Int { store.count }
 
     public static func columnsPayload(outputID: UInt16, output: String, columns: [String]) -> [UInt8] {
         var e = RowFrameEncoder(capacity: 64)
@@ -29,12 +79,12 @@ public struct RowFrameEncoder {
         return e.bytes
     }
 
-    /// Starts a rows payload; call `beginRow`/`append…` per row, then take `bytes`.
+    /// Starts a rows payload; call `append…`/`endRow` per row, then `finishRows`.
     public mutating func beginRows(outputID: UInt16, columnCount: Int) {
-        bytes.removeAll(keepingCapacity: true)
+        store.count = 0
         rowCount = 0
         appendU16(outputID)
-        rowCountOffset = bytes.count
+        rowCountOffset = store.count
         appendU32(0)
         appendU16(UInt16(columnCount))
     }
@@ -45,31 +95,35 @@ public struct RowFrameEncoder {
 
     /// Writes the row count into the header and returns the payload.
     public mutating func finishRows() -> [UInt8] {
-        let c = UInt32(rowCount).littleEndian
-        withUnsafeBytes(of: c) { for i in 0..<4 { bytes[rowCountOffset + i] = $0[i] } }
-        return bytes
+        store.base.storeBytes(of: UInt32(rowCount).littleEndian, toByteOffset: rowCountOffset, as: UInt32.self)
+        return store.array
     }
 
-    public mutating func appendNull() { bytes.append(CellTag.null.rawValue) }
-    public mutating func appendAbsent() { bytes.append(CellTag.absent.rawValue) }
-    public mutating func appendBool(_ b: Bool) { bytes.append(b ? CellTag.boolTrue.rawValue : CellTag.boolFalse.rawValue) }
-    public mutating func appendInt(_ v: Int64) { bytes.append(CellTag.int.rawValue); appendU64(UInt64(bitPattern: v)) }
-    public mutating func appendFloat(_ v: Double) { bytes.append(CellTag.float.rawValue); appendU64(v.bitPattern) }
-    public mutating func appendDate(days: Int32) { bytes.append(CellTag.date.rawValue); appendU32(UInt32(bitPattern: days)) }
-    public mutating func appendTime(micros: Int64) { bytes.append(CellTag.time.rawValue); appendU64(UInt64(bitPattern: micros)) }
-    public mutating func appendTimestamp(micros: Int64) { bytes.append(CellTag.timestamp.rawValue); appendU64(UInt64(bitPattern: micros)) }
-    public mutating func appendTimestampTZ(micros: Int64, offsetSeconds: Int32) {
-        bytes.append(CellTag.timestampTZ.rawValue)
-        appendU64(UInt64(bitPattern: micros))
-        appendU32(UInt32(bitPattern: offsetSeconds))
+    @inline(__always) public mutating func appendNull() { store.append(CellTag.null.rawValue) }
+    @inline(__always) public mutating func appendAbsent() { store.append(CellTag.absent.rawValue) }
+    @inline(__always) public mutating func appendBool(_ b: Bool) {
+        store.append(b ? CellTag.boolTrue.rawValue : CellTag.boolFalse.rawValue)
     }
-    public mutating func appendUTF8(_ p: UnsafeRawBufferPointer) {
+    @inline(__always) public mutating func appendInt(_ v: Int64) { store.append(CellTag.int.rawValue); store.append(UInt64(bitPattern: v)) }
+    @inline(__always) public mutating func appendFloat(_ v: Double) { store.append(CellTag.float.rawValue); store.append(v.bitPattern) }
+    @inline(__always) public mutating func appendDate(days: Int32) { store.append(CellTag.date.rawValue); store.append(UInt32(bitPattern: days)) }
+    @inline(__always) public mutating func appendTime(micros: Int64) { store.append(CellTag.time.rawValue); store.append(UInt64(bitPattern: micros)) }
+    @inline(__always) public mutating func appendTimestamp(micros: Int64) {
+        store.append(CellTag.timestamp.rawValue)
+        store.append(UInt64(bitPattern: micros))
+    }
+    public mutating func appendTimestampTZ(micros: Int64, offsetSeconds: Int32) {
+        store.append(CellTag.timestampTZ.rawValue)
+        store.append(UInt64(bitPattern: micros))
+        store.append(UInt32(bitPattern: offsetSeconds))
+    }
+    @inline(__always) public mutating func appendUTF8(_ p: UnsafeRawBufferPointer) {
         append(p, tag: CellTag.string.rawValue)
     }
-    mutating func append(_ p: UnsafeRawBufferPointer, tag: UInt8) {
-        bytes.append(tag)
-        appendU32(UInt32(p.count))
-        bytes.append(contentsOf: p)
+    @inline(__always) mutating func append(_ p: UnsafeRawBufferPointer, tag: UInt8) {
+        store.append(tag)
+        store.append(UInt32(p.count))
+        store.append(p)
     }
     public mutating func appendString(cell s: String) {
         var s = s
@@ -98,20 +152,14 @@ public struct RowFrameEncoder {
         }
     }
 
-    @inline(__always) mutating func appendU16(_ v: UInt16) {
-        bytes.append(UInt8(v & 0xff)); bytes.append(UInt8(v >> 8))
-    }
-    @inline(__always) mutating func appendU32(_ v: UInt32) {
-        withUnsafeBytes(of: v.littleEndian) { bytes.append(contentsOf: $0) }
-    }
-    @inline(__always) mutating func appendU64(_ v: UInt64) {
-        withUnsafeBytes(of: v.littleEndian) { bytes.append(contentsOf: $0) }
-    }
+    @inline(__always) mutating func appendU16(_ v: UInt16) { store.append(v) }
+    @inline(__always) mutating func appendU32(_ v: UInt32) { store.append(v) }
+    @inline(__always) mutating func appendU64(_ v: UInt64) { store.append(v) }
     mutating func appendString(_ s: String) {
         var s = s
         s.withUTF8 { p in
-            appendU32(UInt32(p.count))
-            bytes.append(contentsOf: p)
+            store.append(UInt32(p.count))
+            store.append(UnsafeRawBufferPointer(p))
         }
     }
 }
