@@ -90,7 +90,7 @@ public final class BacktestEngine: Sendable {
                         let result = Self.verdict(job: job, prior: order[job.index].state, outcome: outcome,
                                                   check: checker == nil ? nil : state.check(for: job.index, file: job.path, checker: checker!),
                                                   limit: limit, duration: duration)
-                        progress(state.add(result, index: job.index))
+                        state.add(result, index: job.index, report: progress)
                     },
                     shouldStop: { state.shouldStop }))
         } catch is CancellationError {
@@ -177,7 +177,9 @@ private final class RunTally: @unchecked Sendable {
 
     var shouldStop: Bool { lock.withLock { stopReason != nil } }
 
-    func add(_ r: FileResult, index: Int) -> BacktestProgress {
+    /// Records a verdict and reports progress under the same lock, so
+    /// progress reaches the caller in increasing order from any lane.
+    func add(_ r: FileResult, index: Int, report: (BacktestProgress) -> Void) {
         lock.withLock {
             checks[index] = nil
             done.append((index, r))
@@ -194,8 +196,8 @@ private final class RunTally: @unchecked Sendable {
                     }
                 }
             }
-            return BacktestProgress(tested: done.count, total: order.count, passed: passed,
-                                    failed: done.count - passed, lastFile: r.path)
+            report(BacktestProgress(tested: done.count, total: order.count, passed: passed,
+                                    failed: done.count - passed, lastFile: r.path))
         }
     }
 

@@ -49,15 +49,18 @@ final class ExecuteState: @unchecked Sendable {
         }
     }
 
-    var progress: ExecuteProgress {
-        lock.withLock {
-            let elapsed = seconds(ContinuousClock.now - started)
-            let done = ok + failed.count + skipped
-            let rate = elapsed > 0 ? Double(rows) / elapsed : 0
-            let filesRate = elapsed > 0 ? Double(done - skipped) / elapsed : 0
-            let eta: Double? = filesRate > 0 ? Double(total - done) / filesRate : nil
-            return ExecuteProgress(filesDone: done, filesTotal: total, rowsWritten: rows, rowsPerSecond: rate, etaSeconds: eta)
-        }
+    /// Reports progress under the lock, so it arrives in increasing order.
+    func report(_ sink: (ExecuteProgress) -> Void) {
+        lock.withLock { sink(progressLocked) }
+    }
+
+    private var progressLocked: ExecuteProgress {
+        let elapsed = seconds(ContinuousClock.now - started)
+        let done = ok + failed.count + skipped
+        let rate = elapsed > 0 ? Double(rows) / elapsed : 0
+        let filesRate = elapsed > 0 ? Double(done - skipped) / elapsed : 0
+        let eta: Double? = filesRate > 0 ? Double(total - done) / filesRate : nil
+        return ExecuteProgress(filesDone: done, filesTotal: total, rowsWritten: rows, rowsPerSecond: rate, etaSeconds: eta)
     }
 
     func report(runID: String, plugin: PluginDirectory, contractVersion: Int, tables: [String], cancelled: Bool,

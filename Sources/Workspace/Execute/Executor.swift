@@ -63,12 +63,12 @@ public final class Executor: Sendable {
                         switch outcome {
                         case .failed(let f):
                             state.fail(job.path, category: f.category.rawValue, message: f.summary, duration: duration)
-                            progress(state.progress)
+                            state.report(progress)
                         case .parsed:
                             switch file.prepareWrite(threshold: options.quarantineThreshold) {
                             case .failure(let category, let message):
                                 state.fail(job.path, category: category, message: message, duration: duration)
-                                progress(state.progress)
+                                state.report(progress)
                             case .write(let batches, let quarantine):
                                 let write = FileWrite(file: job.path, run: runID, parserVersion: plugin.version,
                                                       fingerprint: Self.fingerprint(job.path), batches: batches, quarantine: quarantine)
@@ -79,7 +79,7 @@ public final class Executor: Sendable {
                                     } catch {
                                         state.fail(job.path, category: "write_error", message: "\(error)", duration: duration)
                                     }
-                                    progress(state.progress)
+                                    state.report(progress)
                                 }
                             }
                         }
