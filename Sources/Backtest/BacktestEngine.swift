@@ -107,7 +107,7 @@ public final class BacktestEngine: Sendable {
 
     static func verdict(job: ParseJob, prior: FileHistory.State, outcome: FileOutcome, check: (any FileCheck)?,
                         limit: Int, duration: Duration) -> FileResult {
-        let ms = Int(duration.components.seconds * 1000 + duration.components.attoseconds / 1_000_000_000_000_000)
+        let ms = duration.milliseconds
         let priorKind: FileResult.Prior
         switch prior {
         case .failing: priorKind = .failing
@@ -215,7 +215,6 @@ private final class RunTally: @unchecked Sendable {
             let early = stopReason != nil && skipped > 0
             let status: BacktestReport.Status =
                 cancelled ? .cancelled : (!early && skipped == 0 && rate >= minPassRate ? .passed : .failed)
-            func ms(_ d: Duration) -> Int { Int(d.components.seconds * 1000 + d.components.attoseconds / 1_000_000_000_000_000) }
             return BacktestReport(
                 runID: nil, plugin: request.plugin.name, parserVersion: request.plugin.version,
                 contractVersion: request.contractVersion, iteration: request.iteration, status: status, passRate: rate,
@@ -223,7 +222,7 @@ private final class RunTally: @unchecked Sendable {
                 filesSkipped: skipped, earlyStopped: early, stopReason: early ? stopReason : (cancelled ? "cancelled" : nil),
                 knownBadTested: knownBadTested, knownBadPassed: knownBadPassed, categories: categories,
                 clusters: FailureAnalysis.clusters(of: results, relativeTo: request.corpusRoot), results: results,
-                durationMilliseconds: ms(duration), knownBadVerdictMilliseconds: knownBadDoneAt.map(ms))
+                durationMilliseconds: duration.milliseconds, knownBadVerdictMilliseconds: knownBadDoneAt?.milliseconds)
         }
     }
 }

@@ -20,7 +20,9 @@ public struct ContractChecker: OutputChecker, @unchecked Sendable {
         ContractFileCheck(checker: self, file: file)
     }
 
-    func validator(forPluginOutput output: String, file: String) -> ContractValidator? {
+    /// The validator for rows of plugin output `output` from `file` (splits
+    /// send some files' rows to their own schema); nil for an unknown output.
+    public func validator(forPluginOutput output: String, file: String) -> ContractValidator? {
         contract.schema(forPluginOutput: output, file: file).flatMap { validators[$0.output] }
     }
 }

@@ -88,10 +88,9 @@ final class PreviewCollector: @unchecked Sendable {
                     var merged = state.batches[i]
                     guard merged.rowCount < limit else { return }
                     // Later batches may have more columns (new dict keys).
-                    for (ci, name) in b.columnNames.enumerated() where !merged.columnNames.contains(name) {
+                    for name in b.columnNames where !merged.columnNames.contains(name) {
                         merged.columnNames.append(name)
                         merged.columns.append(Array(repeating: .absent, count: merged.rowCount))
-                        _ = ci
                     }
                     for r in 0..<min(b.rowCount, limit - merged.rowCount) {
                         let row = merged.columnNames.map { name in b[column: name]?[r] ?? .absent }

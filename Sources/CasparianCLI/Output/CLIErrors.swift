@@ -9,16 +9,26 @@ enum CLIErrors {
     static func guarding(_ body: () async throws -> Void) async throws {
         do {
             try await body()
-        } catch let e as CasparianError {
+        } catch {
+            throw report(error)
+        }
+    }
+
+    /// Prints a Casparian error or plugin failure and returns the exit code
+    /// to throw; any other error is returned unchanged.
+    static func report(_ error: Error) -> Error {
+        if let e = error as? CasparianError {
             Output.error(Style.red("error: ") + e.message)
             if let hint = e.hint { Output.error(Style.dim("hint: ") + hint) }
-            throw ExitCode(exitCode(for: e.kind))
-        } catch let f as PluginFailure {
+            return ExitCode(exitCode(for: e.kind))
+        }
+        if let f = error as? PluginFailure {
             Output.error(Style.red("error: ") + f.summary)
             if let tb = f.traceback, !tb.isEmpty { Output.error(tb) }
             if !f.stderrTail.isEmpty { Output.error("last lines of the worker's stderr:\n" + f.stderrTail.joined(separator: "\n")) }
-            throw ExitCode(1)
+            return ExitCode(1)
         }
+        return error
     }
 
     static func exitCode(for kind: CasparianError.Kind) -> Int32 {
@@ -35,10 +45,8 @@ extension CLIErrors {
     static func guardingSync(_ body: () throws -> Void) throws {
         do {
             try body()
-        } catch let e as CasparianError {
-            Output.error(Style.red("error: ") + e.message)
-            if let hint = e.hint { Output.error(Style.dim("hint: ") + hint) }
-            throw ExitCode(exitCode(for: e.kind))
+        } catch {
+            throw report(error)
         }
     }
 }

@@ -1,3 +1,4 @@
+import CasparianCore
 import Foundation
 import PluginHost
 
@@ -38,14 +39,14 @@ final class ExecuteState: @unchecked Sendable {
             ok += 1
             rows += n
             quarantined += q
-            fileRows.append((path, "ok", q > 0 ? "quarantined" : nil, q > 0 ? "\(q) values quarantined" : nil, n, ms(duration)))
+            fileRows.append((path, "ok", q > 0 ? "quarantined" : nil, q > 0 ? "\(q) values quarantined" : nil, n, duration.milliseconds))
         }
     }
 
     func fail(_ path: String, category: String, message: String, duration: Duration) {
         lock.withLock {
             failed.append(.init(path: path, category: category, message: message))
-            fileRows.append((path, "failed", category, message, 0, ms(duration)))
+            fileRows.append((path, "failed", category, message, 0, duration.milliseconds))
         }
     }
 
@@ -55,7 +56,7 @@ final class ExecuteState: @unchecked Sendable {
     }
 
     private var progressLocked: ExecuteProgress {
-        let elapsed = seconds(ContinuousClock.now - started)
+        let elapsed = (ContinuousClock.now - started).seconds
         let done = ok + failed.count + skipped
         let rate = elapsed > 0 ? Double(rows) / elapsed : 0
         let filesRate = elapsed > 0 ? Double(done - skipped) / elapsed : 0
@@ -66,16 +67,14 @@ final class ExecuteState: @unchecked Sendable {
     func report(runID: String, plugin: PluginDirectory, contractVersion: Int, tables: [String], cancelled: Bool,
                 duration: Duration) -> ExecuteReport {
         lock.withLock {
-            let s = seconds(duration)
+            let s = duration.seconds
             return ExecuteReport(
                 runID: runID, plugin: plugin.name, parserVersion: plugin.version, contractVersion: contractVersion,
                 status: cancelled ? .cancelled : (failed.isEmpty ? .done : .failed), filesTotal: total, filesOK: ok,
                 filesFailed: failed.count, filesSkipped: skipped, rowsWritten: rows, rowsQuarantined: quarantined,
                 tables: tables, failures: Array(failed.sorted { $0.path < $1.path }.prefix(50)),
-                durationMilliseconds: ms(duration), rowsPerSecond: s > 0 ? Double(rows) / s : 0)
+                durationMilliseconds: duration.milliseconds, rowsPerSecond: s > 0 ? Double(rows) / s : 0)
         }
     }
 }
 
-func ms(_ d: Duration) -> Int { Int(d.components.seconds * 1000 + d.components.attoseconds / 1_000_000_000_000_000) }
-func seconds(_ d: Duration) -> Double { Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18 }

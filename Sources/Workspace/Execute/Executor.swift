@@ -31,8 +31,6 @@ public final class Executor: Sendable {
         let runID = try existingRunID ?? catalog.startRun(kind: "execute", plugin: plugin.name, scopeID: scopeID,
                                                           parserVersion: plugin.version, contractID: contract.id,
                                                           contractVersion: contract.version)
-        var validators: [String: ContractValidator] = [:]
-        for s in contract.schemas { validators[s.output] = try ContractValidator(schema: s) }
 
         // Idempotence: skip files unchanged since a successful write by this parser version.
         let previous = options.force ? [:] : try store.writtenFiles(plugin: plugin.name)
@@ -48,7 +46,7 @@ public final class Executor: Sendable {
         let state = ExecuteState(total: todo.count + skipped, skipped: skipped, started: started)
         let writer = SerialWriter(depth: options.writeQueueDepth)
         let jobs = todo.enumerated().map { ParseJob(index: $0, path: $1) }
-        let checker = ContractRoutes(contract: contract, validators: validators)
+        let checker = try ContractChecker(contract: contract)
         var cancelled = false
         do {
             try await pool.run(
@@ -102,17 +100,6 @@ public final class Executor: Sendable {
         let size = (a[.size] as? NSNumber)?.int64Value ?? -1
         let mtime = (a[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
         return "\(size):\(Int64(mtime * 1000))"
-    }
-}
-
-/// Which validator checks a plugin output from a given file (splits route
-/// some files' rows to their own schema).
-struct ContractRoutes: @unchecked Sendable {
-    let contract: SchemaContract
-    let validators: [String: ContractValidator]
-
-    func validator(output: String, file: String) -> ContractValidator? {
-        contract.schema(forPluginOutput: output, file: file).flatMap { validators[$0.output] }
     }
 }
 

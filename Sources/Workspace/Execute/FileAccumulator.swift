@@ -1,3 +1,4 @@
+import Backtest
 import CasparianCore
 import Contracts
 
@@ -14,9 +15,9 @@ final class FileAccumulator {
         log = FileViolations(file: path, cap: cap)
     }
 
-    func add(_ batch: RowBatch, routes: ContractRoutes) {
+    func add(_ batch: RowBatch, routes: ContractChecker) {
         rows += batch.rowCount
-        guard let validator = routes.validator(output: batch.output, file: path) else {
+        guard let validator = routes.validator(forPluginOutput: batch.output, file: path) else {
             unknownOutputs[batch.output, default: 0] += batch.rowCount
             return
         }
