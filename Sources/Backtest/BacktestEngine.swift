@@ -92,7 +92,8 @@ public final class BacktestEngine: Sendable {
                                                   limit: limit, duration: duration)
                         state.add(result, index: job.index, report: progress)
                     },
-                    shouldStop: { state.shouldStop }))
+                    shouldStop: { state.shouldStop },
+                    onRetry: { job, _ in state.restart(job.index) }))
         } catch is CancellationError {
             cancelled = true
         }
@@ -121,8 +122,13 @@ public final class BacktestEngine: Sendable {
             if f.category == .crash || f.category == .memory || f.category == .exit, let last = f.stderrTail.last(where: { !$0.isEmpty }) {
                 message += " — stderr: \(last)"
             }
-            return FileResult(path: job.path, status: .failed, prior: priorKind, category: FailureCategory(f.category),
-                              message: message, durationMilliseconds: ms, traceback: f.traceback, pluginLine: f.line)
+            var result = FileResult(path: job.path, status: .failed, prior: priorKind, category: FailureCategory(f.category),
+                                    message: message, durationMilliseconds: ms, traceback: f.traceback, pluginLine: f.line)
+            if f.attempts > 1 {
+                result.attempts = f.attempts
+                result.earlierAttempts = f.earlierAttempts
+            }
+            return result
         case .parsed(let rows):
             let total = rows.values.reduce(0, +)
             guard let check else {
@@ -176,6 +182,11 @@ private final class RunTally: @unchecked Sendable {
     }
 
     var shouldStop: Bool { lock.withLock { stopReason != nil } }
+
+    /// The file is tried again: its check starts over.
+    func restart(_ index: Int) {
+        _ = lock.withLock { checks.removeValue(forKey: index) }
+    }
 
     /// Records a verdict and reports progress under the same lock, so
     /// progress reaches the caller in increasing order from any lane.

@@ -1,5 +1,5 @@
 /// How a backtest runs and when it stops early.
-public struct BacktestOptions: Sendable, Equatable {
+public struct BacktestOptions: Sendable, Equatable, Codable {
     /// Stop early when the files that failed before still fail.
     public var failFast = true
     /// Known-bad files tested before fail-fast may decide (fewer if there are fewer).

@@ -76,6 +76,10 @@ public struct FileResult: Codable, Sendable, Equatable {
     /// For plugin errors: the traceback, for the author.
     public var traceback: String?
     public var pluginLine: Int?
+    /// Tries of the file when transient failures made the pool retry it (nil: one).
+    public var attempts: Int?
+    /// The failures of the earlier tries, oldest first.
+    public var earlierAttempts: [String]?
 
     public init(path: String, status: Status, prior: Prior, category: FailureCategory? = nil, message: String? = nil,
                 problems: [FileProblem] = [], moreProblems: Int = 0, rows: Int = 0, durationMilliseconds: Int = 0,

@@ -3,7 +3,7 @@ import PluginHost
 
 /// `K/N`: the K-th of N disjoint, deterministic slices of a file list, so N
 /// CI jobs together cover every file exactly once.
-public struct Shard: Sendable, Equatable, CustomStringConvertible {
+public struct Shard: Sendable, Equatable, Codable, CustomStringConvertible {
     public var index: Int
     public var count: Int
 

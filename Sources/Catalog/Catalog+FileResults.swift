@@ -34,6 +34,13 @@ public struct FileView: Sendable, Equatable, Codable {
     public var size: Int
     public var tags: [String]
     public var results: [FileResultRecord]
+    /// The plugins that gave up on this file (dead-letter entries, with history).
+    public var deadLetters: [DeadLetter] = []
+
+    enum CodingKeys: String, CodingKey {
+        case path, size, tags, results
+        case deadLetters = "dead_letters"
+    }
 }
 
 extension Catalog {
@@ -80,9 +87,12 @@ extension Catalog {
                     category: category, message: r["message"], rows: r["rows"], at: r["started_at"], failureCount: count,
                     consecutiveFailures: streak)
             }
+            var dead: [String: [DeadLetter]] = [:]
+            for l in try deadLetters(db, plugin: plugin) { dead[l.path, default: []].append(l) }
             return order.map { id in
                 var v = views[id]!
                 v.results = (last[id] ?? [:]).values.sorted { $0.plugin < $1.plugin }
+                v.deadLetters = dead[v.path] ?? []
                 return v
             }
         }

@@ -166,6 +166,29 @@ extension Catalog {
                 CREATE INDEX run_files_by_file ON run_files(file_id);
                 """)
         }
+        m.registerMigration("v3-job-queue") { db in
+            // What a job runs (its spec), so a job whose process died can be
+            // resumed by the next process; how often it was resumed; and the
+            // dead-letter list: files that kept failing transiently (the
+            // worker killed by the system, timeouts) after every retry.
+            try db.execute(sql: """
+                ALTER TABLE runs ADD COLUMN spec_json TEXT;
+                ALTER TABLE runs ADD COLUMN resumes INTEGER NOT NULL DEFAULT 0;
+                CREATE TABLE dead_letters (
+                    plugin TEXT NOT NULL,
+                    file_id INTEGER NOT NULL REFERENCES files(id) ON DELETE CASCADE,
+                    parser_version TEXT,
+                    run_id TEXT NOT NULL,
+                    kind TEXT NOT NULL,
+                    category TEXT NOT NULL,
+                    message TEXT NOT NULL,
+                    attempts INTEGER NOT NULL,
+                    history_json TEXT NOT NULL,
+                    created_at TEXT NOT NULL,
+                    PRIMARY KEY (plugin, file_id)
+                );
+                """)
+        }
         return m
     }()
 }

@@ -26,22 +26,75 @@ public struct RunRecord: Sendable, Equatable, Codable {
     public var resultJSON: String?
     /// Someone asked for this run to stop (`casparian jobs cancel`).
     public var cancelRequested = false
+    /// What the job runs, as the workspace wrote it (JSON), so another
+    /// process can resume it; nil for runs recorded before job specs.
+    public var specJSON: String?
+    /// How many times a process took the job over after its owner died.
+    public var resumes = 0
 }
 
 extension Catalog {
     /// Starts a run record (status `running`, owned by this process).
     public func startRun(kind: String, plugin: String, scopeID: String?, parserVersion: String?, contractID: String? = nil,
-                         contractVersion: Int? = nil, iteration: Int? = nil) throws -> String {
+                         contractVersion: Int? = nil, iteration: Int? = nil, specJSON: String? = nil) throws -> String {
         let id = Identifier.make("run")
         try pool.write { db in
             try db.execute(sql: """
                 INSERT INTO runs(id, kind, plugin, scope_id, parser_version, contract_id, contract_version, iteration,
-                                 status, started_at, owner_pid)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'running', ?, ?)
+                                 status, started_at, owner_pid, spec_json)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'running', ?, ?, ?)
                 """, arguments: [id, kind, plugin, scopeID, parserVersion, contractID, contractVersion, iteration,
-                                 Timestamp.now(), Int(getpid())])
+                                 Timestamp.now(), Int(getpid()), specJSON])
         }
         return id
+    }
+
+    /// Records what a run executes (when the record was started before the
+    /// spec was known, as the MCP server does), and its contract.
+    public func setRunSpec(id: String, specJSON: String, contractID: String?, contractVersion: Int?, iteration: Int? = nil) throws {
+        try pool.write { db in
+            try db.execute(sql: """
+                UPDATE runs SET spec_json = ?, contract_id = COALESCE(?, contract_id),
+                       contract_version = COALESCE(?, contract_version), iteration = COALESCE(?, iteration) WHERE id = ?
+                """, arguments: [specJSON, contractID, contractVersion, iteration, id])
+        }
+    }
+
+    /// Jobs whose process died before they finished (newest first), of a
+    /// kind, plugin and scope when given.
+    public func interruptedRuns(kind: String? = nil, plugin: String? = nil, scopeID: String? = nil) throws -> [RunRecord] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT * FROM runs WHERE status IN ('running', 'queued')
+                  AND (? IS NULL OR kind = ?) AND (? IS NULL OR plugin = ?) AND (? IS NULL OR scope_id = ?)
+                ORDER BY started_at DESC, id DESC
+                """, arguments: [kind, kind, plugin, plugin, scopeID, scopeID]).map(Self.runRecord)
+        }.filter { $0.status == .interrupted }
+    }
+
+    /// Takes over an interrupted run for this process. Exactly one of several
+    /// processes trying at once wins: the owner is swapped only while it is
+    /// still the dead one. Throws when the run is not interrupted (any more).
+    @discardableResult
+    public func claimInterruptedRun(id: String) throws -> RunRecord {
+        let record = try run(id: id)
+        guard record.status == .interrupted else {
+            throw CasparianError(.conflict, "job \(id) is \(record.status.rawValue), not interrupted, so there is nothing to resume",
+                                 hint: record.status == .running ? "it is running in process \(record.ownerPID ?? 0); follow it with `casparian jobs show \(id)`"
+                                                                 : "start a new job instead")
+        }
+        let claimed = try pool.write { db -> Bool in
+            try db.execute(sql: """
+                UPDATE runs SET owner_pid = ?, status = 'running', resumes = resumes + 1, cancel_requested = 0
+                WHERE id = ? AND status IN ('running', 'queued') AND owner_pid IS ?
+                """, arguments: [Int(getpid()), id, record.ownerPID.map { Int($0) }])
+            return db.changesCount == 1
+        }
+        guard claimed else {
+            throw CasparianError(.conflict, "job \(id) was resumed by another process just now",
+                                 hint: "follow it with `casparian jobs show \(id)`")
+        }
+        return try run(id: id)
     }
 
     public func updateRunProgress(id: String, progressJSON: String) throws {
@@ -80,6 +133,8 @@ extension Catalog {
                   finishedAt: r["finished_at"], ownerPID: r["owner_pid"], progressJSON: r["progress_json"],
                   resultJSON: r["result_json"])
         record.cancelRequested = (r["cancel_requested"] as Int?) == 1
+        record.specJSON = r["spec_json"]
+        record.resumes = r["resumes"] ?? 0
         if record.status == .running || record.status == .queued, let pid = record.ownerPID, !processAlive(pid) {
             record.status = .interrupted
         }

@@ -38,10 +38,11 @@ public final class BackgroundRuns: @unchecked Sendable {
 
     /// Records a run and starts `work` in the background. `status` maps the
     /// work's reply to the run's final status (`done` unless it says otherwise).
-    public func start(kind: String, plugin: String, scopeID: String?, parserVersion: String?,
+    /// `adopted` is an interrupted job this run takes over (already claimed).
+    public func start(kind: String, plugin: String, scopeID: String?, parserVersion: String?, adopted: String? = nil,
                       progress sink: ProgressSink,
                       work: @escaping @Sendable (Context) async throws -> (ToolReply, RunRecord.Status)) throws -> String {
-        let id = try catalog.startRun(kind: kind, plugin: plugin, scopeID: scopeID, parserVersion: parserVersion)
+        let id = try adopted ?? catalog.startRun(kind: kind, plugin: plugin, scopeID: scopeID, parserVersion: parserVersion)
         // JobControl: progress in the catalog (for `casparian jobs` too), and a
         // cancel requested from another process (`casparian jobs cancel`) stops the run.
         let control = JobControl(catalog: catalog, runID: id)

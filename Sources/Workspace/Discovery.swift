@@ -186,7 +186,8 @@ public struct DiscoveryEngine: Sendable {
             next += slice.count
             try await pool.run(plugin: plugin, jobs: slice, callbacks: ParseCallbacks(
                 onEvent: { job, event in if case .batch(let b) = event { sink.take(b, job: job.index) } },
-                onFinish: { job, outcome, _ in sink.finish(job: job.index, name: names[job.index], outcome: outcome) }))
+                onFinish: { job, outcome, _ in sink.finish(job: job.index, name: names[job.index], outcome: outcome) },
+                onRetry: { job, _ in sink.discard(job: job.index) }))
         }
         let (result, failures, read) = sink.finish()
         return DiscoveryRun(result: result, discoveryID: nil, parser: plugin.name, filesFound: files.count,
@@ -211,6 +212,11 @@ final class DiscoverySink: @unchecked Sendable {
 
     func take(_ batch: RowBatch, job: Int) {
         lock.withLock { pending[job, default: []].append(batch) }
+    }
+
+    /// The file is tried again: what the failed attempt produced is dropped.
+    func discard(job: Int) {
+        _ = lock.withLock { pending.removeValue(forKey: job) }
     }
 
     func finish(job: Int, name: String, outcome: FileOutcome) {

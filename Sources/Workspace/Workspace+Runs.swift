@@ -66,12 +66,20 @@ extension Workspace {
                          progress: @escaping @Sendable (BacktestProgress) -> Void = { _ in }) async throws -> WorkspaceBacktest {
         let contract = try boundContract(for: plugin)
         try recordParserVersion(plugin)
-        // A run record the caller started (`runID`) is this run, not a previous one.
-        let previous = try catalog.runs(kind: "backtest", plugin: plugin.name, scopeID: scope.id).filter { $0.id != existing }
+        // This job: the caller's record (`runID`), an interrupted one taken over, or a new one.
+        let current = try existing ?? adoptInterruptedJob(kind: .backtest, plugin: plugin, scopeID: scope.id)
+        let previous = try catalog.runs(kind: "backtest", plugin: plugin.name, scopeID: scope.id).filter { $0.id != current }
         let iteration = previous.last(where: { $0.parserVersion == plugin.version })?.iteration
             ?? (Set(previous.compactMap(\.parserVersion)).count + 1)
-        let runID = try existing ?? catalog.startRun(kind: "backtest", plugin: plugin.name, scopeID: scope.id, parserVersion: plugin.version,
-                                                     contractID: contract?.id, contractVersion: contract?.version, iteration: iteration)
+        let spec = JobSpec(kind: .backtest, plugin: plugin, scopeID: scope.id, pool: pool, backtest: options).json
+        let runID: String
+        if let current {
+            runID = current
+            try catalog.setRunSpec(id: runID, specJSON: spec, contractID: contract?.id, contractVersion: contract?.version, iteration: iteration)
+        } else {
+            runID = try catalog.startRun(kind: "backtest", plugin: plugin.name, scopeID: scope.id, parserVersion: plugin.version,
+                                         contractID: contract?.id, contractVersion: contract?.version, iteration: iteration, specJSON: spec)
+        }
         do {
             let engine = BacktestEngine(pool: pool, store: CatalogHighFailureStore(catalog: catalog), options: options)
             let request = BacktestRequest(plugin: plugin, files: try claimedFiles(plugin: plugin, scope: scope), corpusRoot: scope.definition.root,
@@ -104,6 +112,11 @@ extension Workspace {
             try catalog.recordRunFiles(runID: runID, results: report.results.map {
                 ($0.path, $0.status.rawValue, $0.category?.rawValue, $0.message, $0.rows, $0.durationMilliseconds)
             })
+            try recordDeadLetters(report.results.compactMap { r in
+                guard let attempts = r.attempts, r.status == .failed else { return nil }
+                return DeadLetter(path: r.path, plugin: plugin, runID: runID, kind: "backtest", category: r.category?.rawValue ?? "crash",
+                                  message: r.message ?? "", attempts: attempts, earlier: r.earlierAttempts ?? [])
+            }, plugin: plugin.name, passed: report.results.filter { $0.status == .passed }.map(\.path))
             let status: RunRecord.Status = report.status == .cancelled ? .cancelled : (report.status == .passed ? .done : .failed)
             try catalog.finishRun(id: runID, status: status, resultJSON: String(decoding: try JSONEncoder().encode(result), as: UTF8.self))
             return result
@@ -123,8 +136,17 @@ extension Workspace {
         }
         try recordParserVersion(plugin)
         let files = try claimedFiles(plugin: plugin, scope: scope)
-        let id = try runID ?? catalog.startRun(kind: "execute", plugin: plugin.name, scopeID: scope.id, parserVersion: plugin.version,
-                                               contractID: contract.id, contractVersion: contract.version)
+        // This job: the caller's record, an interrupted one taken over (files
+        // it wrote are kept and skipped), or a new one.
+        let spec = JobSpec(kind: .execute, plugin: plugin, scopeID: scope.id, pool: pool, execute: options).json
+        let id: String
+        if let current = try runID ?? adoptInterruptedJob(kind: .execute, plugin: plugin, scopeID: scope.id) {
+            id = current
+            try catalog.setRunSpec(id: id, specJSON: spec, contractID: contract.id, contractVersion: contract.version)
+        } else {
+            id = try catalog.startRun(kind: "execute", plugin: plugin.name, scopeID: scope.id, parserVersion: plugin.version,
+                                      contractID: contract.id, contractVersion: contract.version, specJSON: spec)
+        }
         let control = JobControl(catalog: catalog, runID: id)
         let executor = Executor(workspace: self, pool: pool)
         do {

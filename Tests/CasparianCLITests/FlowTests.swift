@@ -82,8 +82,10 @@ struct FlowTests {
         #expect(try count() == rows + 1)
     }
 
-    @Test func killedRunIsCompletedByTheNextRunWithExactCounts() throws {
-        let dir = try CLIRunner.tempDirectory("kill")
+    /// A workspace with 24 CSV files of 500 rows, a slow plugin with a
+    /// contract, and a scope `parts` over them.
+    static func slowCorpus(_ name: String) throws -> URL {
+        let dir = try CLIRunner.tempDirectory(name)
         let data = dir.appendingPathComponent("data")
         try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
         for i in 0..<24 {
@@ -107,34 +109,102 @@ struct FlowTests {
                 {"name": "id", "type": "int64", "nullable": false}, {"name": "name", "type": "string", "nullable": false}]}]}
             """.utf8).write(to: plugin.appendingPathComponent("contract.json"))
         #expect(try CLIRunner.run(["scope", "create", "parts", "--root", "data"], in: dir).status == 0)
+        return dir
+    }
 
-        // Start a run and kill -9 it part-way.
+    /// Starts `casparian ARGS` and kills it with SIGKILL once `ready` holds
+    /// (checked every 50 ms, for at most 20 s).
+    func killMidway(_ args: [String], in dir: URL, when ready: () -> Bool) throws {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: CLIRunner.binary)
-        p.arguments = ["run", "slow", "--scope", "parts", "--jobs", "2", "--quiet"]
+        p.arguments = args
         p.currentDirectoryURL = dir
         p.standardOutput = FileHandle.nullDevice
         p.standardError = FileHandle.nullDevice
         try p.run()
-        let output = dir.appendingPathComponent(".casparian/output.sqlite")
         let deadline = Date().addingTimeInterval(20)
-        while Date() < deadline {
-            if let q = try? object(CLIRunner.run(["query", "SELECT count(DISTINCT _cf_file) FROM slow", "--json"], in: dir)),
-               let n = (q["rows"] as? [[Any]])?.first?.first as? Int, n >= 4 { break }
-            usleep(50_000)
-        }
+        while Date() < deadline, p.isRunning, !ready() { usleep(50_000) }
         kill(p.processIdentifier, SIGKILL)
         p.waitUntilExit()
-        #expect(FileManager.default.fileExists(atPath: output.path))
+    }
 
-        let resumed = try object(CLIRunner.run(["run", "slow", "--scope", "parts", "--json"], in: dir))
-        #expect(resumed["files_failed"] as? Int == 0)
-        #expect((resumed["files_skipped"] as? Int ?? 0) >= 4, "files written before the kill are kept")
+    func filesWritten(_ dir: URL) -> Int {
+        guard let q = try? object(CLIRunner.run(["query", "SELECT count(DISTINCT _cf_file) FROM slow", "--json"], in: dir)) else { return 0 }
+        return (q["rows"] as? [[Any]])?.first?.first as? Int ?? 0
+    }
+
+    func expectExactRows(_ dir: URL) throws {
         let q = try object(CLIRunner.run(["query", "SELECT count(*), count(DISTINCT id), count(DISTINCT _cf_file) FROM slow", "--json"], in: dir))
         let r = try #require((q["rows"] as? [[Any]])?.first)
         #expect(r[0] as? Int == 24 * 500)
         #expect(r[1] as? Int == 24 * 500)
         #expect(r[2] as? Int == 24)
+    }
+
+    @Test func killedRunIsCompletedByTheNextRunWithExactCounts() throws {
+        let dir = try Self.slowCorpus("kill")
+        try killMidway(["run", "slow", "--scope", "parts", "--jobs", "2", "--quiet"], in: dir) { filesWritten(dir) >= 4 }
+        #expect(FileManager.default.fileExists(atPath: dir.appendingPathComponent(".casparian/output.sqlite").path))
+        let interrupted = try #require(try CLIRunner.run(["jobs", "--failed", "--json"], in: dir).json() as? [[String: Any]])
+        #expect(interrupted.map { $0["status"] as? String } == ["interrupted"])
+        let killedJob = try #require(interrupted.first?["id"] as? String)
+
+        // Starting the same run again takes the interrupted job over.
+        let resumed = try object(CLIRunner.run(["run", "slow", "--scope", "parts", "--json"], in: dir))
+        #expect(resumed["run_id"] as? String == killedJob, "the next start resumes the interrupted job")
+        #expect(resumed["files_failed"] as? Int == 0)
+        #expect((resumed["files_skipped"] as? Int ?? 0) >= 4, "files written before the kill are kept")
+        try expectExactRows(dir)
+        let job = try object(CLIRunner.run(["jobs", "show", killedJob, "--json"], in: dir))
+        #expect(job["status"] as? String == "done")
+        #expect(job["resumes"] as? Int == 1)
+    }
+
+    @Test func jobsResumeFinishesAKilledRunAndAKilledBacktest() throws {
+        let dir = try Self.slowCorpus("resume")
+        try killMidway(["run", "slow", "--scope", "parts", "--jobs", "1", "--quiet"], in: dir) { filesWritten(dir) >= 3 }
+        let nothingElse = try CLIRunner.run(["jobs", "resume", "run_nope"], in: dir)
+        #expect(nothingElse.status == 2 && nothingElse.stderr.contains("no run with id run_nope"), "\(nothingElse.stderr)")
+
+        let resumed = try #require(try CLIRunner.run(["jobs", "resume", "--json", "--quiet"], in: dir).json() as? [[String: Any]])
+        #expect(resumed.count == 1)
+        #expect(resumed.first?["status"] as? String == "done")
+        #expect(resumed.first?["resumes"] as? Int == 1)
+        try expectExactRows(dir)
+        let again = try CLIRunner.run(["jobs", "resume"], in: dir)
+        #expect(again.status == 0 && again.stdout.contains("no interrupted jobs"), "\(again.stdout)\(again.stderr)")
+        let done = try #require(resumed.first?["id"] as? String)
+        let finished = try CLIRunner.run(["jobs", "resume", done], in: dir)
+        #expect(finished.status == 2 && finished.stderr.contains("not interrupted"), "\(finished.stderr)")
+
+        // A backtest killed part-way is run again by `jobs resume ID`, as the same job.
+        try killMidway(["backtest", "slow", "--scope", "parts", "--jobs", "1", "--quiet"], in: dir) {
+            let running = (try? CLIRunner.run(["jobs", "--running", "--json"], in: dir).json()) as? [[String: Any]]
+            return ((running?.first?["progress"] as? [String: Any])?["files_done"] as? Int ?? 0) >= 2
+        }
+        let interrupted = try #require(try CLIRunner.run(["jobs", "--failed", "--json"], in: dir).json() as? [[String: Any]])
+        let backtest = try #require(interrupted.first { $0["kind"] as? String == "backtest" && $0["status"] as? String == "interrupted" })
+        let id = try #require(backtest["id"] as? String)
+        let shown = try CLIRunner.run(["jobs", "resume", id], in: dir)
+        #expect(shown.status == 0, "\(shown.stdout)\(shown.stderr)")
+        #expect(shown.stdout.contains("24/24 files passed"), "\(shown.stdout)")
+        let job = try object(CLIRunner.run(["jobs", "show", id, "--json"], in: dir))
+        #expect(job["status"] as? String == "done")
+        #expect((job["files"] as? [Any])?.count == 24)
+    }
+
+    @Test func aJobWhoseParserChangedIsNotResumedButSuperseded() throws {
+        let dir = try Self.slowCorpus("supersede")
+        try killMidway(["run", "slow", "--scope", "parts", "--jobs", "1", "--quiet"], in: dir) { filesWritten(dir) >= 2 }
+        let parser = dir.appendingPathComponent("plugins/slow/parser.py")
+        try Data((try String(contentsOf: parser, encoding: .utf8) + "\n# v2\n").utf8).write(to: parser)
+        let refused = try CLIRunner.run(["jobs", "resume"], in: dir)
+        #expect(refused.status == 2 && refused.stderr.contains("changed since job"), "\(refused.stderr)")
+        let run = try object(CLIRunner.run(["run", "slow", "--scope", "parts", "--json"], in: dir))
+        #expect(run["status"] as? String == "done")
+        try expectExactRows(dir)
+        let jobs = try #require(try CLIRunner.run(["jobs", "--json"], in: dir).json() as? [[String: Any]])
+        #expect(Set(jobs.compactMap { $0["status"] as? String }) == ["done", "cancelled"], "the old job is closed as superseded")
     }
 }
 

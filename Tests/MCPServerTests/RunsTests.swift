@@ -33,6 +33,15 @@ struct RunsTests {
         #expect(r.structured("bg_final")["status"] as? String == "cancelled")
         #expect(r["bg_workers_gone"] as? Bool == true)
 
+        // One catalog: the CLI lists the MCP run, and MCP reports the CLI's run.
+        let cliJobs = r["cli_jobs"] as? [[String: Any]] ?? []
+        #expect(cliJobs.contains { $0["id"] as? String == r.structured("bg_final")["run_id"] as? String && $0["status"] as? String == "cancelled" },
+                "\(cliJobs)")
+        #expect(r["cli_backtest_code"] as? Int == 0)
+        let seen = r.structured("mcp_sees_cli_run")
+        #expect(seen["run_id"] as? String == r["cli_run_id"] as? String && seen["status"] as? String == "done", "\(seen)")
+        #expect(seen["kind"] as? String == "backtest", "\(seen)")
+
         // A plugin that aborts its worker: the files fail as crashes, the server keeps serving.
         let crash = r.structured("crash")
         #expect(crash["files_failed"] as? Int == 12)

@@ -42,6 +42,44 @@ struct FailureTaxonomyTests {
         let f = try await failing("segfault")
         #expect(f.category == .crash)
         #expect(f.signal == SIGSEGV)
+        #expect(f.attempts == 1, "a segfault of the plugin comes back the same way: no retry")
+    }
+
+    @Test func workerKilledFromOutsideIsRetriedOnAFreshWorker() async throws {
+        let file = try Fixtures.csvFile()
+        let retried = RetryLog()
+        let parsed = try await pool.parseOne(try Fixtures.plugin("killedonce"), file.path, onRetry: retried.add)
+        // The rows of the killed attempt are forgotten: only the second attempt's two rows.
+        #expect(parsed.outcome == .parsed(rows: ["killedonce": 2]))
+        #expect(parsed.rows("killedonce") == [[.int(1)], [.int(2)]])
+        #expect(retried.failures.map(\.category) == [.crash])
+        #expect(retried.failures.first?.signal == SIGKILL)
+    }
+
+    @Test func retriesAreBoundedAndTheFinalFailureCarriesEveryAttempt() async throws {
+        let file = try Fixtures.csvFile()
+        let f = try await failing("killedalways")
+        _ = f
+        let parsed = try await pool.parseOne(try Fixtures.plugin("killedalways"), file.path)
+        let failure = try #require(parsed.outcome?.failure)
+        #expect(failure.category == .crash)
+        #expect(failure.attempts == 3)
+        #expect(failure.earlierAttempts.count == 2)
+        #expect(failure.exhaustedRetries)
+        #expect(failure.summary.contains("after 3 attempts"))
+        let attempts = try String(contentsOfFile: file.path + ".attempts", encoding: .utf8)
+        #expect(attempts == "xxx", "the plugin ran \(attempts.count) times, not 1 + transientRetries")
+    }
+
+    @Test func noRetriesWhenTheLimitIsZero() async throws {
+        var limits = Self.limits()
+        limits.transientRetries = 0
+        let own = WorkerPool(environment: Fixtures.environment(), limits: limits, size: 1)
+        defer { own.shutdown() }
+        let file = try Fixtures.csvFile()
+        let failure = try #require(try await own.parseOne(try Fixtures.plugin("killedalways"), file.path).outcome?.failure)
+        #expect(failure.attempts == 1)
+        #expect(try String(contentsOfFile: file.path + ".attempts", encoding: .utf8) == "x")
     }
 
     @Test func osExitIsAnExitWithItsCode() async throws {
@@ -66,6 +104,7 @@ struct FailureTaxonomyTests {
     @Test func busyLoopIsSoftStoppedWithATraceback() async throws {
         let f = try await failing("busyloop")
         #expect(f.category == .timeout)
+        #expect(f.attempts == 3, "a timeout is retried (the machine may have been overloaded), twice by default")
         #expect(f.errorType == "CasparianTimeout")
         #expect(f.line == 2 || f.line == 3)  // the loop's jump back reports the `while` line
     }

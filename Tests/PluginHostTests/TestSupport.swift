@@ -59,6 +59,10 @@ final class Collector: @unchecked Sendable {
             }
         }
     }
+    /// A retry starts the file over: what the failed attempt produced is dropped.
+    func retry(_ job: ParseJob) {
+        lock.withLock { files[job.index] = nil }
+    }
     func finish(_ job: ParseJob, _ o: FileOutcome) {
         lock.withLock { files[job.index, default: ParsedFile()].outcome = o }
     }
@@ -67,14 +71,25 @@ final class Collector: @unchecked Sendable {
 
 extension WorkerPool {
     /// Parses files with one plugin and returns what each produced, by index.
-    func parse(_ plugin: PluginDirectory, _ paths: [String]) async throws -> Collector {
+    func parse(_ plugin: PluginDirectory, _ paths: [String],
+               onRetry: @escaping @Sendable (PluginFailure) -> Void = { _ in }) async throws -> Collector {
         let c = Collector()
         try await run(plugin: plugin, jobs: paths.enumerated().map { ParseJob(index: $0, path: $1) },
-                      callbacks: ParseCallbacks(onEvent: { c.event($0, $1) }, onFinish: { j, o, _ in c.finish(j, o) }))
+                      callbacks: ParseCallbacks(onEvent: { c.event($0, $1) }, onFinish: { j, o, _ in c.finish(j, o) },
+                                                onRetry: { j, f in c.retry(j); onRetry(f) }))
         return c
     }
 
-    func parseOne(_ plugin: PluginDirectory, _ path: String) async throws -> ParsedFile {
-        try await parse(plugin, [path])[0]
+    func parseOne(_ plugin: PluginDirectory, _ path: String,
+                  onRetry: @escaping @Sendable (PluginFailure) -> Void = { _ in }) async throws -> ParsedFile {
+        try await parse(plugin, [path], onRetry: onRetry)[0]
     }
+}
+
+/// The failures a run retried after, in order.
+final class RetryLog: @unchecked Sendable {
+    private let lock = NSLock()
+    private var list: [PluginFailure] = []
+    var failures: [PluginFailure] { lock.withLock { list } }
+    func add(_ f: PluginFailure) { lock.withLock { list.append(f) } }
 }

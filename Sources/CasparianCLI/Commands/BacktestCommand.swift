@@ -57,8 +57,7 @@ struct BacktestCommand: AsyncParsableCommand {
     @Option(help: "Workers in parallel (default: one per core).")
     var jobs: Int?
 
-    @Option(name: .customLong("timeout"), help: "Seconds one file may take.")
-    var fileTimeout: Int = 300
+    @OptionGroup var workerLimits: WorkerLimitOptions
 
     @Flag(help: "Print a JSON report.")
     var json = false
@@ -77,7 +76,6 @@ struct BacktestCommand: AsyncParsableCommand {
     func validate() throws {
         guard (0...1).contains(minPassRate) else { throw ValidationError("--min-pass-rate takes a number from 0 to 1 (got \(minPassRate))") }
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
-        guard fileTimeout > 0 else { throw ValidationError("--timeout must be at least 1 second") }
     }
 
     func run() async throws {
@@ -106,9 +104,7 @@ struct BacktestCommand: AsyncParsableCommand {
             let suite = CorpusBacktest(pluginsDirectory: URL(fileURLWithPath: pluginsDir), corpus: URL(fileURLWithPath: corpus),
                                        pluginName: plugin, options: options)
             let plans = try suite.plan()
-            var limits = WorkerLimits()
-            limits.fileTimeout = .seconds(fileTimeout)
-            let pool = WorkerPool(environment: python.environment(pluginDirectory: plans.first?.plugin.url), limits: limits,
+            let pool = WorkerPool(environment: python.environment(pluginDirectory: plans.first?.plugin.url), limits: workerLimits.limits,
                                   size: jobs ?? ProcessInfo.processInfo.activeProcessorCount)
             defer { pool.shutdown() }
             let bar = ProgressReporter(label: "backtest", unit: "files", quiet: quiet || json)
@@ -169,9 +165,7 @@ extension BacktestCommand {
         let ws = try workspace.existing()
         let plugin = try ws.plugin(named: pluginsDir, pluginsDirectory: plugins.map { URL(fileURLWithPath: $0) })
         let scoped = try ws.resolveScope(scope)
-        var limits = WorkerLimits()
-        limits.fileTimeout = .seconds(fileTimeout)
-        let pool = WorkerPool(environment: python.environment(pluginDirectory: plugin.url), limits: limits,
+        let pool = WorkerPool(environment: python.environment(pluginDirectory: plugin.url), limits: workerLimits.limits,
                               size: jobs ?? ProcessInfo.processInfo.activeProcessorCount)
         defer { pool.shutdown() }
         let bar = ProgressReporter(label: "backtest \(plugin.name)", unit: "files", quiet: quiet || json)

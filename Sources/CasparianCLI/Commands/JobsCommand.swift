@@ -10,10 +10,11 @@ struct JobsCommand: AsyncParsableCommand {
         abstract: "List, inspect and cancel jobs (backtests and executes) of this workspace.",
         discussion: """
             Every backtest and execute is a job recorded in the catalog, whichever process started \
-            it (the CLI or the MCP server). A job whose process died shows as interrupted.
-            Examples: casparian jobs --running; casparian jobs show run_…; casparian jobs cancel run_…
+            it (the CLI or the MCP server). A job whose process died shows as interrupted: \
+            `casparian jobs resume` continues it (so does starting the same run again).
+            Examples: casparian jobs --running; casparian jobs show run_…; casparian jobs cancel run_…; casparian jobs resume
             """,
-        subcommands: [JobsList.self, JobsShow.self, JobsCancel.self],
+        subcommands: [JobsList.self, JobsShow.self, JobsCancel.self, JobsResume.self],
         defaultSubcommand: JobsList.self)
 }
 
@@ -105,6 +106,53 @@ struct JobsCancel: AsyncParsableCommand {
             if json { return try Output.printJSON(j) }
             Output.line(j.status == .cancelled ? "job \(j.id) was interrupted; marked cancelled"
                                                : "asked job \(j.id) to stop; `casparian jobs show \(j.id)` follows it")
+        }
+    }
+}
+
+struct JobsResume: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "resume", abstract: "Continue interrupted jobs (their process died) in this process.",
+        discussion: """
+            Without an id, every interrupted job, oldest first. An execute continues where it stopped: \
+            files written before are kept and skipped. A backtest runs again. A job whose parser \
+            changed since cannot be resumed (it would mix two versions); cancel it and start anew.
+            """)
+
+    @Argument(help: "The job id (default: every interrupted job).") var id: String?
+    @Flag(help: "Print JSON.") var json = false
+    @Flag(help: "No progress output.") var quiet = false
+    @OptionGroup var workspace: WorkspaceOptions
+
+    func run() async throws {
+        try await CLIErrors.guarding {
+            let ws = try workspace.existing()
+            let ids = try id.map { [$0] } ?? ws.resumableJobs().reversed().map(\.id)
+            guard !ids.isEmpty else {
+                if json { return try Output.printJSON([JobSummary]()) }
+                return Output.line(Style.dim("no interrupted jobs to resume"))
+            }
+            var finished: [JobSummary] = []
+            var allDone = true
+            for id in ids {
+                let bar = ProgressReporter(label: "resume \(id)", unit: "files", quiet: quiet || json)
+                let outcome = try await ws.resumeJob(
+                    id: id, backtestProgress: { bar.update(done: $0.tested, total: $0.total) },
+                    executeProgress: { bar.update(done: $0.filesDone, total: $0.filesTotal, detail: "\($0.rowsWritten) rows") })
+                bar.finish()
+                let job = try ws.job(id: id)
+                finished.append(job)
+                allDone = allDone && job.status == .done
+                guard !json else { continue }
+                switch outcome {
+                case .execute(let r):
+                    Output.line("\(JobsShow.colored(job.status)) \(id): execute of \(r.plugin): \(r.filesOK) files written, \(r.filesFailed) failed, \(r.filesSkipped) kept from before; \(r.rowsWritten) rows")
+                case .backtest(let b):
+                    Output.line("\(JobsShow.colored(job.status)) \(id): backtest of \(b.report.plugin): \(b.report.filesPassed)/\(b.report.filesTested) files passed")
+                }
+            }
+            if json { try Output.printJSON(finished) }
+            if !allDone { throw ExitCode(1) }
         }
     }
 }

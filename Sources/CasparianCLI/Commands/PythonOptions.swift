@@ -14,3 +14,26 @@ struct PythonOptions: ParsableArguments {
                           workerExecutable: WorkerEnvironment.defaultWorkerExecutable())
     }
 }
+
+/// How long a file may take and how often a transient failure is retried.
+struct WorkerLimitOptions: ParsableArguments {
+    @Option(name: .customLong("timeout"), help: "Seconds one file may take.")
+    var fileTimeout: Int = 300
+
+    @Option(help: ArgumentHelp(
+        "Times a file is tried again on a fresh worker after a transient failure.",
+        discussion: "Transient: the worker was killed by the system (SIGKILL, e.g. the OOM killer) or the file timed out. A file whose retries run out goes to the dead-letter list (`casparian files --status dead`)."))
+    var retries: Int = 2
+
+    func validate() throws {
+        guard fileTimeout > 0 else { throw ValidationError("--timeout must be at least 1 second") }
+        guard (0...10).contains(retries) else { throw ValidationError("--retries takes 0 to 10 (got \(retries))") }
+    }
+
+    var limits: WorkerLimits {
+        var l = WorkerLimits()
+        l.fileTimeout = .seconds(fileTimeout)
+        l.transientRetries = retries
+        return l
+    }
+}

@@ -43,6 +43,7 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(help: "No progress output.")
     var quiet = false
 
+    @OptionGroup var workerLimits: WorkerLimitOptions
     @OptionGroup var workspace: WorkspaceOptions
     @OptionGroup var python: PythonOptions
 
@@ -60,7 +61,7 @@ struct RunCommand: AsyncParsableCommand {
             options.force = force
             options.quarantineThreshold = quarantineThreshold
             options.parallelism = jobs
-            let pool = WorkerPool(environment: python.environment(pluginDirectory: pluginDir.url),
+            let pool = WorkerPool(environment: python.environment(pluginDirectory: pluginDir.url), limits: workerLimits.limits,
                                   size: jobs ?? ProcessInfo.processInfo.activeProcessorCount)
             defer { pool.shutdown() }
             let bar = ProgressReporter(label: "run \(plugin)", unit: "files", quiet: quiet || json)
@@ -74,13 +75,20 @@ struct RunCommand: AsyncParsableCommand {
             } else {
                 let mark = report.status == .done ? Style.green("✔") : Style.red("✘")
                 Output.line("\(mark) \(Style.bold(report.plugin)) \(report.parserVersion) → \(report.tables.joined(separator: ", ")) (contract v\(report.contractVersion), run \(report.runID))")
+                if let job = try? ws.job(id: report.runID), job.resumes > 0 {
+                    Output.line(Style.dim("  resumed job \(report.runID), interrupted when its process died; files it had written were kept"))
+                }
                 var line = "  \(report.filesOK) files written, \(report.filesFailed) failed"
                 if report.filesSkipped > 0 { line += ", \(report.filesSkipped) unchanged (skipped; --force re-runs them)" }
+                if report.filesDeadLettered > 0 { line += Style.red(", \(report.filesDeadLettered) dead-lettered (not tried; --force tries them)") }
                 line += "; \(report.rowsWritten) rows in \(String(format: "%.1f", Double(report.durationMilliseconds) / 1000))s"
                 if report.rowsQuarantined > 0 { line += ", \(report.rowsQuarantined) values quarantined" }
                 Output.line(line)
                 for f in report.failures.prefix(10) {
                     Output.line("  \(Style.red("✘")) \(f.path): \(f.category): \(f.message.prefix(160))")
+                }
+                if report.filesDeadLettered > 0 || !report.deadLettered.isEmpty {
+                    Output.line(Style.dim("  dead letters (retries ran out): casparian files --status dead --plugin \(report.plugin)"))
                 }
                 if report.filesOK > 0 {
                     Output.line(Style.dim("  next: casparian query \"SELECT count(*) FROM \(report.tables.first ?? plugin)\""))

@@ -30,7 +30,7 @@ enum BacktestTool {
         var options = BacktestOptions()
         options.failFast = call.bool("fail_fast") ?? true
         let chosen = options
-        return try await LongRun.execute(call, kind: "backtest", plugin: plugin.name, scopeID: scope.id, parserVersion: plugin.version) { ctx in
+        return try await LongRun.execute(call, kind: .backtest, plugin: plugin, scope: scope) { ctx in
             let result = try await env.workspace.backtest(plugin: plugin, scope: scope, pool: env.pool, options: chosen,
                                                           runID: ctx.runID) { p in
                 ctx.progress(p.tested, of: p.total, "\(p.passed) passed, \(p.failed) failed")

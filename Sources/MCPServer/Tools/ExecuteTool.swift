@@ -44,7 +44,7 @@ enum ExecuteTool {
         var options = ExecuteOptions()
         options.force = call.bool("force") ?? false
         let chosen = options
-        return try await LongRun.execute(call, kind: "execute", plugin: plugin.name, scopeID: scope.id, parserVersion: plugin.version) { ctx in
+        return try await LongRun.execute(call, kind: .execute, plugin: plugin, scope: scope) { ctx in
             let r = try await env.workspace.execute(plugin: plugin, scope: scope, pool: env.pool, options: chosen, runID: ctx.runID) { p in
                     ctx.progress(p.filesDone, of: p.filesTotal, "\(p.rowsWritten) rows written")
                 }

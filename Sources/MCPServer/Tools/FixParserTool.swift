@@ -58,7 +58,7 @@ enum FixParserTool {
             return ToolReply(installed.merging(["status": "done"]) { a, _ in a }, summary: "plugin \(what); no scope to re-test on",
                              next: ["run_backtest {plugin: \"\(name)\", scope_id} to test it"])
         }
-        return try await LongRun.execute(call, kind: "backtest", plugin: name, scopeID: scope.id, parserVersion: plugin.version) { ctx in
+        return try await LongRun.execute(call, kind: .backtest, plugin: plugin, scope: scope) { ctx in
             let result = try await env.workspace.backtest(plugin: plugin, scope: scope, pool: env.pool, runID: ctx.runID) { p in
                 ctx.progress(p.tested, of: p.total, "\(p.passed) passed, \(p.failed) failed")
             }

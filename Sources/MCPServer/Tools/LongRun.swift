@@ -2,6 +2,8 @@ import Backtest
 import Catalog
 import Foundation
 import MCP
+import PluginHost
+import Workspace
 
 /// The shared shape of long tools: start a background run, wait up to the
 /// budget, and return either the result or a `run_id` to poll.
@@ -10,10 +12,14 @@ enum LongRun {
     static let waitArgument = JSONSchema.integer("Seconds to wait before returning a run_id to poll (default: the server's --wait).",
                                                  minimum: 0, maximum: 600)
 
-    static func execute(_ call: ToolCall, kind: String, plugin: String, scopeID: String?, parserVersion: String?,
+    /// Starts (or, when an interrupted job of the same kind, plugin and
+    /// scope exists, resumes) a background run, and waits up to the budget.
+    static func execute(_ call: ToolCall, kind: JobSpec.Kind, plugin: PluginDirectory, scope: StoredScope,
                         work: @escaping @Sendable (BackgroundRuns.Context) async throws -> (ToolReply, RunRecord.Status)) async throws -> ToolReply {
         let env = call.environment
-        let id = try env.runs.start(kind: kind, plugin: plugin, scopeID: scopeID, parserVersion: parserVersion, progress: call.progress, work: work)
+        let adopted = try env.workspace.adoptInterruptedJob(kind: kind, plugin: plugin, scopeID: scope.id)
+        let id = try env.runs.start(kind: kind.rawValue, plugin: plugin.name, scopeID: scope.id, parserVersion: plugin.version,
+                                    adopted: adopted, progress: call.progress, work: work)
         let budget = call.int("wait_seconds").map { Duration.seconds($0) } ?? env.configuration.waitBudget
         let outcome = await env.runs.wait(id, budget: budget)
         await call.progress.finish()

@@ -31,6 +31,10 @@ public struct PluginFailure: Error, Codable, Sendable, Equatable, CustomStringCo
     public var exitCode: Int32?
     /// The last lines the worker wrote to stderr (the plugin's prints too).
     public var stderrTail: [String]
+    /// How many times the file was tried (more than 1 after transient failures).
+    public var attempts = 1
+    /// The failures of the earlier attempts, oldest first.
+    public var earlierAttempts: [String] = []
 
     public init(
         category: Category, message: String, errorType: String? = nil, traceback: String? = nil,
@@ -51,12 +55,29 @@ public struct PluginFailure: Error, Codable, Sendable, Equatable, CustomStringCo
         self.stderrTail = stderrTail
     }
 
+    /// Whether trying the file again on a fresh worker may well succeed: the
+    /// worker was killed by someone else (SIGKILL — the kernel's OOM killer,
+    /// an operator), or the file ran out of time (on an overloaded machine).
+    /// Crashes of the plugin itself (segfaults, aborts), exits, exceptions and
+    /// our own memory limit are not: they come back the same way.
+    public var isTransient: Bool {
+        switch category {
+        case .timeout: return true
+        case .crash: return signal == 9
+        case .pluginError, .exit, .memory, .badOutput: return false
+        }
+    }
+
+    /// Whether this failure is final after transient retries ran out.
+    public var exhaustedRetries: Bool { attempts > 1 && isTransient }
+
     /// One line: category, location and message.
     public var summary: String {
         var s = category.rawValue
         if let errorType { s += ": \(errorType)" }
         s += ": \(message)"
         if let pluginFile, let line { s += " (\(pluginFile):\(line))" }
+        if attempts > 1 { s += " (after \(attempts) attempts)" }
         return s
     }
 

@@ -16,6 +16,10 @@ public struct WorkerLimits: Sendable, Equatable {
     public var recycleAboveRSSBytes: Int = 1 << 30
     /// How many lines of the worker's stderr a failure carries.
     public var stderrTailLines: Int = 20
+    /// How many times a file whose failure looks transient (the worker was
+    /// killed by the system, or the file timed out) is tried again on a
+    /// fresh worker before its failure is final.
+    public var transientRetries: Int = 2
 
     public init() {}
 }

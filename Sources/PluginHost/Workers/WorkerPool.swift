@@ -24,13 +24,18 @@ public struct ParseCallbacks: Sendable {
     /// Asked before each file is taken: true stops the run gently (files in
     /// flight finish and are reported; the rest are not started).
     public var shouldStop: @Sendable () -> Bool
+    /// Called before a file is tried again after a transient failure: the
+    /// events of the failed attempt must be forgotten.
+    public var onRetry: @Sendable (ParseJob, PluginFailure) -> Void
 
     public init(onEvent: @escaping @Sendable (ParseJob, WorkerEvent) -> Void = { _, _ in },
                 onFinish: @escaping @Sendable (ParseJob, FileOutcome, Duration) -> Void,
-                shouldStop: @escaping @Sendable () -> Bool = { false }) {
+                shouldStop: @escaping @Sendable () -> Bool = { false },
+                onRetry: @escaping @Sendable (ParseJob, PluginFailure) -> Void = { _, _ in }) {
         self.onEvent = onEvent
         self.onFinish = onFinish
         self.shouldStop = shouldStop
+        self.onRetry = onRetry
     }
 }
 
@@ -113,15 +118,31 @@ public final class WorkerPool: @unchecked Sendable {
                     continue
                 }
             }
-            let w = worker!
-            markBusy(w, true)
-            let outcome = w.parse(path: job.path, maxRows: maxRows) { callbacks.onEvent(job, $0) }
-            markBusy(w, false)
-            if state.isCancelled { break }
-            callbacks.onFinish(job, outcome, ContinuousClock.now - started)
-            if !w.isAlive {
+            var outcome = parse(job, on: &worker, maxRows: maxRows, callbacks: callbacks)
+            var earlier: [String] = []
+            while case .failed(let failure) = outcome, failure.isTransient, earlier.count < limits.transientRetries,
+                  !state.isCancelled {
+                // A transient failure: forget the attempt and try again on a fresh worker.
+                logger.info("retrying \(job.path) on a fresh worker after: \(failure.summary)")
+                earlier.append(failure.summary)
+                worker?.terminate()
                 worker = nil
-            } else if w.filesParsed >= limits.recycleAfterFiles || w.residentBytes > limits.recycleAboveRSSBytes {
+                callbacks.onRetry(job, failure)
+                do {
+                    worker = try checkout(plugin, fresh: true)
+                } catch {
+                    break
+                }
+                outcome = parse(job, on: &worker, maxRows: maxRows, callbacks: callbacks)
+            }
+            if state.isCancelled { break }
+            if case .failed(var failure) = outcome, !earlier.isEmpty {
+                failure.attempts = earlier.count + 1
+                failure.earlierAttempts = earlier
+                outcome = .failed(failure)
+            }
+            callbacks.onFinish(job, outcome, ContinuousClock.now - started)
+            if let w = worker, w.isAlive, w.filesParsed >= limits.recycleAfterFiles || w.residentBytes > limits.recycleAboveRSSBytes {
                 logger.debug("recycling worker \(w.pid) after \(w.filesParsed) files")
                 w.shutdown()
                 worker = nil
@@ -132,13 +153,23 @@ public final class WorkerPool: @unchecked Sendable {
         }
     }
 
+    /// Parses one file on `worker` (nil afterwards when the worker died).
+    private func parse(_ job: ParseJob, on worker: inout WorkerProcess?, maxRows: Int?, callbacks: ParseCallbacks) -> FileOutcome {
+        guard let w = worker else { return .failed(PluginFailure(category: .crash, message: "no worker")) }
+        markBusy(w, true)
+        let outcome = w.parse(path: job.path, maxRows: maxRows) { callbacks.onEvent(job, $0) }
+        markBusy(w, false)
+        if !w.isAlive { worker = nil }
+        return outcome
+    }
+
     private func key(_ plugin: PluginDirectory) -> String {
         "\(plugin.url.path)|\(plugin.sourceHash)|\(environment.pythonExecutable)"
     }
 
-    private func checkout(_ plugin: PluginDirectory) throws -> WorkerProcess {
+    private func checkout(_ plugin: PluginDirectory, fresh: Bool = false) throws -> WorkerProcess {
         let k = key(plugin)
-        let reused: WorkerProcess? = lock.withLock {
+        let reused: WorkerProcess? = fresh ? nil : lock.withLock {
             while let w = idle[k]?.popLast() {
                 if w.isAlive { return w }
             }

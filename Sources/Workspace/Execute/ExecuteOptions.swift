@@ -1,5 +1,5 @@
 /// How `execute` runs a plugin into tables.
-public struct ExecuteOptions: Sendable, Equatable {
+public struct ExecuteOptions: Sendable, Equatable, Codable {
     /// Re-run every file, even those unchanged since their last successful
     /// write with the same parser version.
     public var force = false

@@ -24,11 +24,16 @@ public struct ExecuteReport: Codable, Sendable, Equatable {
     public var filesFailed: Int
     /// Unchanged since their last successful write with this parser version.
     public var filesSkipped: Int
+    /// On the dead-letter list for this parser version, so not tried again
+    /// (`casparian files --status dead`; `--force` tries them).
+    public var filesDeadLettered: Int
     public var rowsWritten: Int
     public var rowsQuarantined: Int
     /// Output tables of the plugin.
     public var tables: [String]
     public var failures: [FileFailure]
+    /// Files put on the dead-letter list by this run (retries ran out).
+    public var deadLettered: [String]
     public var durationMilliseconds: Int
     public var rowsPerSecond: Double
 }

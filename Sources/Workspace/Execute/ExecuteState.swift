@@ -1,3 +1,4 @@
+import Catalog
 import CasparianCore
 import Foundation
 import PluginHost
@@ -7,7 +8,9 @@ final class ExecuteState: @unchecked Sendable {
     private let lock = NSLock()
     private let total: Int
     private let skipped: Int
+    private let setAside: Int
     private let started: ContinuousClock.Instant
+    private(set) var deadLetters: [DeadLetter] = []
     private var files: [Int: FileAccumulator] = [:]
     private var ok = 0
     private var failed: [ExecuteReport.FileFailure] = []
@@ -15,9 +18,10 @@ final class ExecuteState: @unchecked Sendable {
     private var quarantined = 0
     private(set) var fileRows: [(path: String, status: String, category: String?, message: String?, rows: Int, durationMilliseconds: Int)] = []
 
-    init(total: Int, skipped: Int, started: ContinuousClock.Instant) {
+    init(total: Int, skipped: Int, setAside: Int, started: ContinuousClock.Instant) {
         self.total = total
         self.skipped = skipped
+        self.setAside = setAside
         self.started = started
     }
 
@@ -50,6 +54,11 @@ final class ExecuteState: @unchecked Sendable {
         }
     }
 
+    /// The file's retries ran out: it goes on the dead-letter list.
+    func deadLetter(_ letter: DeadLetter) {
+        lock.withLock { deadLetters.append(letter) }
+    }
+
     /// Reports progress under the lock, so it arrives in increasing order.
     func report(_ sink: (ExecuteProgress) -> Void) {
         lock.withLock { sink(progressLocked) }
@@ -57,7 +66,7 @@ final class ExecuteState: @unchecked Sendable {
 
     private var progressLocked: ExecuteProgress {
         let elapsed = (ContinuousClock.now - started).seconds
-        let done = ok + failed.count + skipped
+        let done = ok + failed.count + skipped + setAside
         let rate = elapsed > 0 ? Double(rows) / elapsed : 0
         let filesRate = elapsed > 0 ? Double(done - skipped) / elapsed : 0
         let eta: Double? = filesRate > 0 ? Double(total - done) / filesRate : nil
@@ -70,9 +79,10 @@ final class ExecuteState: @unchecked Sendable {
             let s = duration.seconds
             return ExecuteReport(
                 runID: runID, plugin: plugin.name, parserVersion: plugin.version, contractVersion: contractVersion,
-                status: cancelled ? .cancelled : (failed.isEmpty ? .done : .failed), filesTotal: total, filesOK: ok,
-                filesFailed: failed.count, filesSkipped: skipped, rowsWritten: rows, rowsQuarantined: quarantined,
-                tables: tables, failures: Array(failed.sorted { $0.path < $1.path }.prefix(50)),
+                status: cancelled ? .cancelled : (failed.isEmpty && setAside == 0 ? .done : .failed), filesTotal: total, filesOK: ok,
+                filesFailed: failed.count, filesSkipped: skipped, filesDeadLettered: setAside, rowsWritten: rows,
+                rowsQuarantined: quarantined, tables: tables, failures: Array(failed.sorted { $0.path < $1.path }.prefix(50)),
+                deadLettered: deadLetters.map(\.path).sorted(),
                 durationMilliseconds: duration.milliseconds, rowsPerSecond: s > 0 ? Double(rows) / s : 0)
         }
     }

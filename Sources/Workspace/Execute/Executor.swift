@@ -34,16 +34,22 @@ public final class Executor: Sendable {
 
         // Idempotence: skip files unchanged since a successful write by this parser version.
         let previous = options.force ? [:] : try store.writtenFiles(plugin: plugin.name)
+        // Files this parser version already gave up on wait for a person (or --force).
+        let setAside = options.force ? [] : Set(try catalog.deadLetters(plugin: plugin.name)
+            .filter { $0.parserVersion == plugin.version }.map(\.path))
         var todo: [String] = []
         var skipped = 0
+        var deadSkipped = 0
         for f in files where !contract.excludes(file: f) {
-            if let last = previous[f], last.parserVersion == plugin.version, last.fingerprint == Self.fingerprint(f) {
+            if setAside.contains(f) {
+                deadSkipped += 1
+            } else if let last = previous[f], last.parserVersion == plugin.version, last.fingerprint == Self.fingerprint(f) {
                 skipped += 1
             } else {
                 todo.append(f)
             }
         }
-        let state = ExecuteState(total: todo.count + skipped, skipped: skipped, started: started)
+        let state = ExecuteState(total: todo.count + skipped + deadSkipped, skipped: skipped, setAside: deadSkipped, started: started)
         let writer = SerialWriter(depth: options.writeQueueDepth)
         let jobs = todo.enumerated().map { ParseJob(index: $0, path: $1) }
         let checker = try ContractChecker(contract: contract)
@@ -61,6 +67,9 @@ public final class Executor: Sendable {
                         switch outcome {
                         case .failed(let f):
                             state.fail(job.path, category: f.category.rawValue, message: f.summary, duration: duration)
+                            if f.exhaustedRetries {
+                                state.deadLetter(DeadLetter(failure: f, path: job.path, plugin: plugin, runID: runID, kind: "execute"))
+                            }
                             state.report(progress)
                         case .parsed:
                             switch file.prepareWrite(threshold: options.quarantineThreshold) {
@@ -81,7 +90,8 @@ public final class Executor: Sendable {
                                 }
                             }
                         }
-                    }))
+                    },
+                    onRetry: { job, _ in _ = state.take(job.index, path: job.path, cap: options.maxQuarantinedRowsPerFile) }))
         } catch is CancellationError {
             cancelled = true
         }
@@ -89,6 +99,8 @@ public final class Executor: Sendable {
         let report = state.report(runID: runID, plugin: plugin, contractVersion: contract.version, tables: outputs.allTables,
                                   cancelled: cancelled, duration: ContinuousClock.now - started)
         try catalog.recordRunFiles(runID: runID, results: state.fileRows)
+        try workspace.recordDeadLetters(state.deadLetters, plugin: plugin.name,
+                                        passed: state.fileRows.filter { $0.status == "ok" }.map(\.path))
         try catalog.finishRun(id: runID, status: cancelled ? .cancelled : (report.status == .done ? .done : .failed),
                               resultJSON: String(decoding: try JSONEncoder().encode(report), as: UTF8.self))
         return report

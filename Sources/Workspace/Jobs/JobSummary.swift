@@ -17,6 +17,8 @@ public struct JobSummary: Codable, Sendable {
     public var seconds: Double?
     public var ownerPID: Int32?
     public var cancelRequested: Bool
+    /// How many times another process took the job over after its owner died.
+    public var resumes: Int
     public var progress: JobProgress?
     /// Per-file results (`jobs show` only; recorded when the run finishes).
     public var files: [RunFileRecord]?
@@ -35,12 +37,13 @@ public struct JobSummary: Codable, Sendable {
         if let start, let end { seconds = (end.timeIntervalSince(start) * 1000).rounded() / 1000 }
         ownerPID = r.ownerPID
         cancelRequested = r.cancelRequested
+        resumes = r.resumes
         progress = r.progressJSON.flatMap { try? JSONDecoder().decode(JobProgress.self, from: Data($0.utf8)) }
         self.files = files
     }
 
     enum CodingKeys: String, CodingKey {
-        case id, kind, plugin, status, seconds, progress, files
+        case id, kind, plugin, status, seconds, progress, files, resumes
         case scopeID = "scope_id", parserVersion = "parser_version", startedAt = "started_at", finishedAt = "finished_at"
         case ownerPID = "owner_pid", cancelRequested = "cancel_requested"
     }

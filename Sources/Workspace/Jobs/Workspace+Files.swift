@@ -8,6 +8,8 @@ public enum FileStatusFilter: String, Sendable, CaseIterable {
     case ok, failed, quarantined
     /// No result yet (under `--plugin` when given).
     case untested
+    /// On the dead-letter list: retries ran out (under `--plugin` when given).
+    case dead
 }
 
 extension Workspace {
@@ -25,6 +27,7 @@ extension Workspace {
             case .ok: return v.results.contains { $0.status == .ok }
             case .failed: return v.results.contains { $0.status == .failed }
             case .quarantined: return v.results.contains { $0.status == .quarantined }
+            case .dead: return !v.deadLetters.isEmpty
             }
         }
     }

@@ -1,5 +1,6 @@
 """Long runs: progress, polling a run_id, cancellation killing workers, a crashing plugin, stdin close."""
 import asyncio
+import json
 import os
 import sqlite3
 import subprocess
@@ -137,6 +138,16 @@ async def main():
             await asyncio.sleep(0.25)
         obs["bg_final"] = final
         obs["bg_workers_gone"] = await wait_until(lambda: len(worker_pids(ws, "slow")) == 0, 15)
+
+        # The CLI lists the MCP server's jobs, and the MCP server reports a job the CLI ran: one catalog.
+        listed = subprocess.run([args.casparian, "jobs", "--json"], cwd=ws, capture_output=True, timeout=60)
+        obs["cli_jobs"] = [{"id": j["id"], "kind": j["kind"], "status": j["status"]} for j in json.loads(listed.stdout)]
+        cli_bt = subprocess.run([args.casparian, "backtest", "quick", "--scope", scope_id, "--plugins", plugins, "--json", "--quiet"],
+                                cwd=ws, capture_output=True, timeout=120)
+        obs["cli_backtest_code"] = cli_bt.returncode
+        cli_run_id = json.loads(cli_bt.stdout)["report"]["run_id"] if cli_bt.stdout else None
+        obs["cli_run_id"] = cli_run_id
+        obs["mcp_sees_cli_run"] = await d.call("get_run_status", {"run_id": cli_run_id}) if cli_run_id else None
 
         # Closing stdin mid-run is raw_stdio.py's case: this client kills the process tree on exit.
     emit(obs)

@@ -1,0 +1,74 @@
+import Backtest
+import Catalog
+import Foundation
+import PluginHost
+
+/// What a job runs, kept in the catalog with the job (`runs.spec_json`), so
+/// that when the process running it dies, the next one can resume it.
+public struct JobSpec: Codable, Sendable, Equatable {
+    public enum Kind: String, Codable, Sendable {
+        case backtest, execute
+    }
+    public var kind: Kind
+    public var plugin: String
+    public var pluginsDirectory: String
+    public var scopeID: String
+    /// The parser version the job started with: a resume with another
+    /// version would mix two parsers' results in one job.
+    public var parserVersion: String
+    /// The pool it ran on: interpreter, size and limits.
+    public var python: String
+    public var workers: Int
+    public var fileTimeoutSeconds: Double
+    public var transientRetries: Int
+    public var execute: ExecuteOptions?
+    public var backtest: BacktestOptions?
+
+    public init(kind: Kind, plugin: PluginDirectory, scopeID: String, pool: WorkerPool, execute: ExecuteOptions? = nil,
+                backtest: BacktestOptions? = nil) {
+        self.kind = kind
+        self.plugin = plugin.name
+        pluginsDirectory = plugin.url.deletingLastPathComponent().path
+        self.scopeID = scopeID
+        parserVersion = plugin.version
+        python = pool.environment.pythonExecutable
+        workers = pool.size
+        fileTimeoutSeconds = pool.limits.fileTimeout.seconds
+        transientRetries = pool.limits.transientRetries
+        self.execute = execute
+        self.backtest = backtest
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case kind, plugin, python, workers, execute, backtest
+        case pluginsDirectory = "plugins_directory", scopeID = "scope_id", parserVersion = "parser_version"
+        case fileTimeoutSeconds = "file_timeout_seconds", transientRetries = "transient_retries"
+    }
+
+    var json: String { String(decoding: (try? JSONEncoder().encode(self)) ?? Data(), as: UTF8.self) }
+
+    /// A pool like the one the job ran on.
+    func makePool() -> WorkerPool {
+        var limits = WorkerLimits()
+        limits.fileTimeout = .milliseconds(Int64(fileTimeoutSeconds * 1000))
+        limits.transientRetries = transientRetries
+        return WorkerPool(environment: WorkerEnvironment(pythonExecutable: python, workerExecutable: WorkerEnvironment.defaultWorkerExecutable()),
+                          limits: limits, size: workers)
+    }
+}
+
+extension DeadLetter {
+    /// The entry for a file whose `attempts` tries all failed, the last with `message`.
+    init(path: String, plugin: PluginDirectory, runID: String, kind: String, category: String, message: String,
+         attempts: Int, earlier: [String]) {
+        self.init(path: path, plugin: plugin.name, parserVersion: plugin.version, runID: runID, kind: kind, category: category,
+                  message: message, attempts: attempts,
+                  history: (earlier + [message]).enumerated().map { "attempt \($0 + 1): \($1)" })
+    }
+
+    /// The entry for a file whose retries ran out with `failure`.
+    init(failure: PluginFailure, path: String, plugin: PluginDirectory, runID: String, kind: String) {
+        self.init(path: path, plugin: plugin, runID: runID, kind: kind, category: failure.category.rawValue,
+                  message: failure.summary, attempts: failure.attempts, earlier: failure.earlierAttempts)
+    }
+}
