@@ -75,6 +75,7 @@ extension OutputStore {
             // The plugin's files are no longer completely written.
             try db.execute(sql: "DELETE FROM _cf_file_writes WHERE plugin = ?", arguments: [plugin])
             try db.execute(sql: "DELETE FROM _cf_quarantine WHERE plugin = ?", arguments: [plugin])
+            try db.execute(sql: "DELETE FROM _cf_file_rows WHERE table_name = ?", arguments: [name])
         }
     }
 
@@ -111,8 +112,8 @@ extension OutputStore {
             "\(LineageColumn.file) TEXT NOT NULL", "\(LineageColumn.row) INTEGER NOT NULL",
             "\(LineageColumn.parserVersion) TEXT NOT NULL", "\(LineageColumn.run) TEXT NOT NULL",
         ]
+        // No index on the lineage: a file's rows are found by their rowid range (`_cf_file_rows`).
         try db.execute(sql: "CREATE TABLE \(SQLName.quote(t.table)) (\((data + lineage).joined(separator: ", ")))")
-        try db.execute(sql: "CREATE INDEX \(SQLName.quote("_cf_idx_" + t.table + "_file")) ON \(SQLName.quote(t.table))(\(LineageColumn.file), \(LineageColumn.row))")
     }
 
     /// Adds what the new contract needs; returns the table's columns after.

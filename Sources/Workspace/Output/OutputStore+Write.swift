@@ -24,24 +24,32 @@ extension OutputStore {
             var summary = FileWriteSummary(rows: [:], replacedRows: 0, quarantined: 0)
             try db.inTransaction(.immediate) {
                 summary.replacedRows = try deleteRows(db, plugin: outputs.plugin, file: write.file, tables: outputs.allTables)
+                var ranges: [String: ClosedRange<Int64>] = [:]
                 for batch in write.batches {
                     guard let table = outputs.tables[batch.output] else {
                         throw CasparianError(
                             .data, "\(write.file) produced output \"\(batch.output)\", which contract version \(outputs.contractVersion) of \(outputs.plugin) does not have",
                             hint: "approve an amendment that adds the output, or stop the parser from yielding it")
                     }
-                    try insert(db, batch: batch, into: table, write: write)
+                    if let r = try insert(db, batch: batch, into: table, write: write) {
+                        ranges[table.table] = ranges[table.table].map { min($0.lowerBound, r.lowerBound)...max($0.upperBound, r.upperBound) } ?? r
+                    }
                     summary.rows[batch.output, default: 0] += batch.rowCount
+                }
+                for (table, r) in ranges {
+                    try db.execute(sql: "INSERT INTO _cf_file_rows(plugin, file, table_name, first_rowid, last_rowid) VALUES (?, ?, ?, ?, ?)",
+                                   arguments: [outputs.plugin, write.file, table, r.lowerBound, r.upperBound])
                 }
                 for output in outputs.tables.keys where summary.rows[output] == nil { summary.rows[output] = 0 }
                 summary.quarantined = try insertQuarantine(db, plugin: outputs.plugin, write: write)
                 try db.execute(sql: """
-                    INSERT OR REPLACE INTO _cf_file_writes(plugin, file, run, parser_version, fingerprint, rows, quarantined, written_at)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    INSERT OR REPLACE INTO _cf_file_writes(plugin, file, run, parser_version, fingerprint, rows, quarantined, written_at, row_ranges)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1)
                     """, arguments: [outputs.plugin, write.file, write.run, write.parserVersion, write.fingerprint,
                                      summary.totalRows, summary.quarantined, Timestamp.now()])
                 return .commit
             }
+            checkpointer.poke()
             return summary
         }
     }
@@ -56,12 +64,29 @@ extension OutputStore {
         }
     }
 
+    /// Deletes the file's rows: by their recorded rowid range, or (rows an
+    /// older version wrote, with no range recorded) through the lineage
+    /// index those versions created.
     private func deleteRows(_ db: Database, plugin: String, file: String, tables: [String]) throws -> Int {
         var removed = 0
-        for table in tables {
-            try db.execute(sql: "DELETE FROM \(SQLName.quote(table)) WHERE \(LineageColumn.file) = ?", arguments: [file])
-            removed += db.changesCount
+        var ranges: [String: (Int64, Int64)] = [:]
+        for r in try Row.fetchAll(db, sql: "SELECT table_name, first_rowid, last_rowid FROM _cf_file_rows WHERE plugin = ? AND file = ?",
+                                  arguments: [plugin, file]) {
+            ranges[(r["table_name"] as String).lowercased()] = (r["first_rowid"], r["last_rowid"])
         }
+        // A file has rows only when its write is recorded (both commit together).
+        let record = try Row.fetchOne(db, sql: "SELECT row_ranges FROM _cf_file_writes WHERE plugin = ? AND file = ?", arguments: [plugin, file])
+        for table in tables {
+            if let (first, last) = ranges[table.lowercased()] {
+                try db.execute(sql: "DELETE FROM \(SQLName.quote(table)) WHERE rowid BETWEEN ? AND ?", arguments: [first, last])
+                removed += db.changesCount
+            } else if let record, (record["row_ranges"] as Int) == 0 {
+                // Written by a version that kept no ranges (and a lineage index).
+                try db.execute(sql: "DELETE FROM \(SQLName.quote(table)) WHERE \(LineageColumn.file) = ?", arguments: [file])
+                removed += db.changesCount
+            }
+        }
+        try db.execute(sql: "DELETE FROM _cf_file_rows WHERE plugin = ? AND file = ?", arguments: [plugin, file])
         try db.execute(sql: "DELETE FROM _cf_quarantine WHERE plugin = ? AND file = ?", arguments: [plugin, file])
         try db.execute(sql: "DELETE FROM _cf_file_writes WHERE plugin = ? AND file = ?", arguments: [plugin, file])
         return removed
@@ -69,7 +94,8 @@ extension OutputStore {
 
     /// Inserts one batch through a prepared statement, binding directly on
     /// the statement handle (several times faster than GRDB's arguments).
-    private func insert(_ db: Database, batch: RowBatch, into table: OutputTable, write: FileWrite) throws {
+    /// Returns the rowids the rows got (nil for an empty batch).
+    private func insert(_ db: Database, batch: RowBatch, into table: OutputTable, write: FileWrite) throws -> ClosedRange<Int64>? {
         let n = table.columns.count
         let names = (table.columns.map { SQLName.quote($0.name) } + LineageColumn.all).joined(separator: ", ")
         let marks = Array(repeating: "?", count: n + LineageColumn.all.count).joined(separator: ", ")
@@ -84,6 +110,7 @@ extension OutputStore {
         bindText(write.run, h, Int32(n + 4))
         let sources = table.columns.map { c in batch.columnNames.firstIndex(of: c.source) }
         let bound = sources.enumerated().compactMap { j, i in i.map { (param: Int32(j + 1), column: batch.columns[$0], type: table.columns[j].type) } }
+        var first: Int64?
         for r in 0..<batch.rowCount {
             for b in bound where !bind(b.column[r], as: b.type, h, b.param) {
                 let column = table.columns[Int(b.param) - 1]
@@ -100,7 +127,10 @@ extension OutputStore {
                                      hint: "check free disk space and that nothing else holds output.sqlite; the file's previous rows are kept")
             }
             sqlite3_reset(h)
+            if r == 0 { first = sqlite3_last_insert_rowid(db.sqliteConnection) }
         }
+        guard let first else { return nil }
+        return first...sqlite3_last_insert_rowid(db.sqliteConnection)
     }
 
     private func insertQuarantine(_ db: Database, plugin: String, write: FileWrite) throws -> Int {
