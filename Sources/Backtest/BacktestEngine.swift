@@ -75,6 +75,7 @@ public final class BacktestEngine: Sendable {
         let order = try plan(request)
         let state = RunTally(order: order, options: options, started: started)
         let checker = request.checker
+        let judgedBy = Self.judgedBy(request)
         let limit = options.maxProblemsPerFile
         let jobs = order.enumerated().map { ParseJob(index: $0, path: $1.path) }
         var cancelled = false
@@ -88,8 +89,8 @@ public final class BacktestEngine: Sendable {
                     },
                     onFinish: { job, outcome, duration in
                         let result = Self.verdict(job: job, prior: order[job.index].state, outcome: outcome,
-                                                  check: checker == nil ? nil : state.check(for: job.index, file: job.path, checker: checker!),
-                                                  limit: limit, duration: duration)
+                                                  check: checker.map { state.check(for: job.index, file: job.path, checker: $0) },
+                                                  judgedBy: judgedBy, limit: limit, duration: duration)
                         state.add(result, index: job.index, report: progress)
                     },
                     shouldStop: { state.shouldStop },
@@ -106,8 +107,13 @@ public final class BacktestEngine: Sendable {
                             duration: ContinuousClock.now - started)
     }
 
+    /// What judges `request`'s files, for reports.
+    static func judgedBy(_ request: BacktestRequest) -> String {
+        request.checker?.judgedBy ?? "clean run (no checker)"
+    }
+
     static func verdict(job: ParseJob, prior: FileHistory.State, outcome: FileOutcome, check: (any FileCheck)?,
-                        limit: Int, duration: Duration) -> FileResult {
+                        judgedBy: String, limit: Int, duration: Duration) -> FileResult {
         let ms = duration.milliseconds
         let priorKind: FileResult.Prior
         switch prior {
@@ -144,7 +150,7 @@ public final class BacktestEngine: Sendable {
             let first = problems.first { $0.category == main }!
             let total2 = problems.count + more
             return FileResult(path: job.path, status: .failed, prior: priorKind, category: main,
-                              message: "\(total2) contract violation\(total2 == 1 ? "" : "s"), e.g. \(first.message)",
+                              message: "\(total2) violation\(total2 == 1 ? "" : "s") of \(judgedBy), e.g. \(first.message)",
                               problems: problems, moreProblems: more, rows: total, durationMilliseconds: ms)
         }
     }
@@ -228,7 +234,7 @@ private final class RunTally: @unchecked Sendable {
                 cancelled ? .cancelled : (!early && skipped == 0 && rate >= minPassRate ? .passed : .failed)
             return BacktestReport(
                 runID: nil, plugin: request.plugin.name, parserVersion: request.plugin.version,
-                contractVersion: request.contractVersion, iteration: request.iteration, status: status, passRate: rate,
+                contractVersion: request.contractVersion, judgedBy: BacktestEngine.judgedBy(request), iteration: request.iteration, status: status, passRate: rate,
                 filesTotal: order.count, filesTested: tested, filesPassed: passedCount, filesFailed: tested - passedCount,
                 filesSkipped: skipped, earlyStopped: early, stopReason: early ? stopReason : (cancelled ? "cancelled" : nil),
                 knownBadTested: knownBadTested, knownBadPassed: knownBadPassed, categories: categories,

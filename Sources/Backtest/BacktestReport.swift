@@ -11,6 +11,9 @@ public struct BacktestReport: Codable, Sendable, Equatable {
     public var plugin: String
     public var parserVersion: String
     public var contractVersion: Int?
+    /// What judged the files: `contract v3`, `proven types (discovery disc_…)`,
+    /// `proven types (accumulated)`; nil in reports from before it was recorded.
+    public var judgedBy: String? = nil
     public var iteration: Int
     public var status: Status
     /// Passed ÷ tested, 0…1 (0 when nothing was tested).

@@ -16,6 +16,8 @@ public struct ContractChecker: OutputChecker, @unchecked Sendable {
         validators = v
     }
 
+    public var judgedBy: String { "contract v\(contract.version)" }
+
     public func makeFileCheck(file: String) -> any FileCheck {
         ContractFileCheck(checker: self, file: file)
     }
@@ -50,17 +52,13 @@ final class ContractFileCheck: FileCheck {
     func finish(limit: Int) -> (problems: [FileProblem], more: Int) {
         var problems: [FileProblem] = []
         for (output, rows) in unknownOutputs.sorted(by: { $0.key < $1.key }) {
-            problems.append(FileProblem(
-                category: .extraColumn,
-                message: "output '\(output)' (\(rows) rows) is not in contract v\(checker.contract.version) of \(checker.contract.plugin)",
-                output: output, expected: checker.contract.schemas.map(\.output).joined(separator: ", "), got: output))
+            problems.append(.unknownOutput(output, rows: rows, notIn: "contract v\(checker.contract.version) of \(checker.contract.plugin)",
+                                           known: checker.contract.schemas.map(\.output)))
         }
         for v in log.violations where problems.count < limit {
-            // No file or row in the message: it is the cluster key across files.
-            let got = v.gotType == "str" ? "str \"\(v.got)\"" : (v.gotType == v.got ? v.got : "\(v.gotType) \(v.got)")
-            let message = "\(v.kind.rawValue) in column \(v.column) of \(v.output): expected \(v.expected), got \(got)"
-            problems.append(FileProblem(category: Self.category(v.kind), message: message, output: v.output, column: v.column,
-                                        row: v.row, expected: v.expected, got: v.got))
+            let shown = v.gotType == "str" ? "str \"\(v.got)\"" : (v.gotType == v.got ? v.got : "\(v.gotType) \(v.got)")
+            problems.append(.mismatch(Self.category(v.kind), output: v.output, column: v.column, row: v.row, expected: v.expected,
+                                      got: v.got, shown: shown))
         }
         let total = unknownOutputs.count + log.total
         return (problems, max(0, total - problems.count))

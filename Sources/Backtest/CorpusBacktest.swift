@@ -5,7 +5,8 @@ import Logging
 import PluginHost
 
 /// CI's front door: every plugin of a plugins folder over the corpus files
-/// its `pattern` claims, against its `contract.json` — no workspace needed.
+/// its `pattern` claims, against its `contract.json` (without one, against
+/// the types the run's passing files prove) — no workspace needed.
 public struct CorpusBacktest: Sendable {
     public var pluginsDirectory: URL
     public var corpus: URL
@@ -73,7 +74,8 @@ public struct CorpusBacktest: Sendable {
         let engine = BacktestEngine(pool: pool, store: store, options: options)
         var reports: [BacktestReport] = []
         for plan in plans {
-            let checker = try plan.contract.map { try ContractChecker(contract: $0) }
+            // Without a contract, the types the passing files prove (a proof per plugin and run).
+            let checker: any OutputChecker = try plan.contract.map { try ContractChecker(contract: $0) } ?? ProvenTypesChecker()
             let request = BacktestRequest(plugin: plan.plugin, files: plan.files, corpusRoot: corpus.path,
                                           scopeKey: "corpus:" + corpus.path, checker: checker,
                                           contractVersion: plan.contract?.version)

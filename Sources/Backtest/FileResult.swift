@@ -52,6 +52,22 @@ public struct FileProblem: Codable, Sendable, Equatable {
     }
 }
 
+extension FileProblem {
+    /// A value (or column) that breaks what the judge expects. The message
+    /// names no file or row: it is the cluster key across files.
+    static func mismatch(_ category: FailureCategory, output: String, column: String, row: Int?, expected: String,
+                         got: String, shown: String) -> FileProblem {
+        FileProblem(category: category, message: "\(category.rawValue) in column \(column) of \(output): expected \(expected), got \(shown)",
+                    output: output, column: column, row: row, expected: expected, got: got)
+    }
+
+    /// An output the judge (`notIn`: "contract v3 of sales") does not know.
+    static func unknownOutput(_ output: String, rows: Int, notIn judge: String, known: [String]) -> FileProblem {
+        FileProblem(category: .extraColumn, message: "output '\(output)' (\(rows) rows) is not in \(judge)",
+                    output: output, expected: known.joined(separator: ", "), got: output)
+    }
+}
+
 /// The verdict on one file.
 public struct FileResult: Codable, Sendable, Equatable {
     public enum Status: String, Codable, Sendable {

@@ -4,6 +4,8 @@ import CasparianCore
 /// locked contract (`ContractChecker`), and, without a contract, against
 /// the types proven so far (`ProvenTypesChecker`).
 public protocol OutputChecker: Sendable {
+    /// What judges, for reports: `contract v3`, `proven types (accumulated)`.
+    var judgedBy: String { get }
     /// A fresh per-file check; the engine feeds it the file's batches in
     /// order, on one thread, then asks for the problems.
     func makeFileCheck(file: String) -> any FileCheck

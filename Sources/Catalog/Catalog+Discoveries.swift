@@ -34,6 +34,15 @@ extension Catalog {
     public func discovery(id: String) throws -> StoredDiscovery {
         try pool.read { db in try discovery(id: id, db: db) }
     }
+
+    /// The newest discovery of `plugin` (insertion order breaks ties of the
+    /// millisecond timestamp); nil when it was never discovered.
+    public func latestDiscovery(plugin: String) throws -> StoredDiscovery? {
+        try pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM discoveries WHERE plugin = ? ORDER BY created_at DESC, rowid DESC LIMIT 1",
+                             arguments: [plugin]).map(StoredDiscovery.init(row:))
+        }
+    }
 }
 
 extension StoredDiscovery {

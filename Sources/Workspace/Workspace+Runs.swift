@@ -58,7 +58,16 @@ extension Workspace {
         return try? catalog.contract(plugin: plugin.name)
     }
 
-    /// Backtests a plugin over a scope against its contract, recording the
+    /// What judges a backtest of `plugin`: its contract; without one, the
+    /// types its latest discovery proved; without that, the types the
+    /// passing files of the run prove.
+    func checker(for plugin: PluginDirectory, contract: SchemaContract?) throws -> any OutputChecker {
+        if let contract { return try ContractChecker(contract: contract) }
+        guard let discovery = try catalog.latestDiscovery(plugin: plugin.name) else { return ProvenTypesChecker() }
+        return ProvenTypesChecker(baseline: .discovery(id: discovery.id, result: discovery.result))
+    }
+
+    /// Backtests a plugin over a scope against its contract (or proven types), recording the
     /// run, the parser version and the high-failure table; each new parser
     /// version is a new iteration.
     public func backtest(plugin: PluginDirectory, scope: StoredScope, pool: WorkerPool, options: BacktestOptions = BacktestOptions(),
@@ -83,7 +92,7 @@ extension Workspace {
         do {
             let engine = BacktestEngine(pool: pool, store: CatalogHighFailureStore(catalog: catalog), options: options)
             let request = BacktestRequest(plugin: plugin, files: try claimedFiles(plugin: plugin, scope: scope), corpusRoot: scope.definition.root,
-                                          scopeKey: scope.id, checker: try contract.map { try ContractChecker(contract: $0) },
+                                          scopeKey: scope.id, checker: try checker(for: plugin, contract: contract),
                                           contractVersion: contract?.version, iteration: iteration)
             let control = JobControl(catalog: catalog, runID: runID)
             var report = try await control.run {

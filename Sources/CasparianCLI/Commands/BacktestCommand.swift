@@ -19,6 +19,9 @@ struct BacktestCommand: AsyncParsableCommand {
             Files that failed earlier in the run's history go first; when they still fail the \
             run stops early (--no-fail-fast runs everything).
 
+            Without a contract, output must be consistent with proven types: those of the plugin's \
+            latest discovery (workspace mode), else those the files that passed earlier in the run prove.
+
             Exit codes: 0 every plugin met --min-pass-rate, 1 one did not, 2 usage or configuration error.
 
             Example (one of four CI jobs):
@@ -126,7 +129,7 @@ struct BacktestCommand: AsyncParsableCommand {
                 try Output.printJSON(CIReport(passed: ok, minPassRate: minPassRate, shard: options.shard?.description, plugins: reports))
             } else {
                 for (plan, report) in zip(plans, reports) {
-                    BacktestPrinter.print(report, contract: plan.contract?.version, excluded: plan.excluded, root: suite.corpus.standardizedFileURL.path)
+                    BacktestPrinter.print(report, excluded: plan.excluded, root: suite.corpus.standardizedFileURL.path)
                 }
             }
             if !ok { throw ExitCode(1) }
@@ -178,7 +181,7 @@ extension BacktestCommand {
         if json {
             try Output.printJSON(result)
         } else {
-            BacktestPrinter.print(result.report, contract: result.report.contractVersion, excluded: 0, root: scoped.definition.root)
+            BacktestPrinter.print(result.report, excluded: 0, root: scoped.definition.root)
             var line = "  iteration \(result.report.iteration): \(result.verdict.rawValue.replacingOccurrences(of: "_", with: " "))"
             if !result.fixed.isEmpty { line += ", \(result.fixed.count) fixed" }
             if !result.stillFailing.isEmpty { line += ", \(result.stillFailing.count) still failing" }
@@ -201,10 +204,11 @@ struct CIReport: Encodable {
 
 /// The human form of a backtest report.
 enum BacktestPrinter {
-    static func print(_ r: BacktestReport, contract: Int?, excluded: Int, root: String?) {
+    static func print(_ r: BacktestReport, excluded: Int, root: String?) {
         let mark = r.status == .passed ? Style.green("✔") : Style.red("✘")
         var head = "\(mark) \(Style.bold(r.plugin)) \(r.parserVersion)"
-        head += contract.map { "  contract v\($0)" } ?? Style.yellow("  no contract (a file passes when the plugin runs cleanly)")
+        let judge = "  judged by \(r.judgedBy ?? r.contractVersion.map { "contract v\($0)" } ?? "clean run")"
+        head += r.contractVersion != nil ? judge : Style.yellow(judge)
         Output.line(head)
         var line = "  \(r.filesPassed)/\(r.filesTested) files passed (\(String(format: "%.1f", r.passRate * 100))%)"
         if r.filesSkipped > 0 { line += ", \(r.filesSkipped) not run" }

@@ -68,7 +68,7 @@ struct TestCommand: AsyncParsableCommand {
             if json {
                 try Output.printJSON(report)
             } else {
-                BacktestPrinter.print(report, contract: report.contractVersion, excluded: 0,
+                BacktestPrinter.print(report, excluded: 0,
                                       root: URL(fileURLWithPath: plugins).appendingPathComponent(name).appendingPathComponent("samples").standardizedFileURL.path)
                 for f in report.results where f.status == .failed {
                     Output.error("\(Style.red("✘")) \(URL(fileURLWithPath: f.path).lastPathComponent): \(f.message ?? "")")

@@ -26,7 +26,7 @@ public struct CandidateSet: Sendable, Hashable {
     /// Every hypothesis: where a column starts.
     static let all = CandidateSet(bits: (1 << UInt64(firstFormatBit + HypothesisSpace.formats.count)) - 1)
 
-    var isEmpty: Bool { bits == 0 }
+    public var isEmpty: Bool { bits == 0 }
     var count: Int { bits.nonzeroBitCount }
     func contains(_ o: CandidateSet) -> Bool { bits & o.bits == o.bits }
     func intersects(_ o: CandidateSet) -> Bool { bits & o.bits != 0 }

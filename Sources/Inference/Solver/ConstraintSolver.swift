@@ -22,14 +22,28 @@ public struct ConstraintSolver: Sendable {
     public let name: String
     public let options: SolverOptions
     var currentFile: String?
+    /// The hypotheses a file starts from: every one, or a proof (`init(name:options:within:)`).
+    let start: CandidateSet
     var file = FileTally()
     var global = ColumnTally()
     /// Shared tables, held here so the hot path reads no lazy globals.
     let tables = SolverTables.shared
 
     public init(name: String, options: SolverOptions = SolverOptions()) {
+        self.init(name: name, options: options, within: .all)
+    }
+
+    /// A solver for a column already known to fit only `hypotheses` (a
+    /// proof from earlier files): what it keeps standing is a subset of
+    /// them, and a value that fits none of them is a dissenting row, kept
+    /// with its row and value. With `dissentShare` 0 dissent never turns
+    /// the column into text, so every such row stays countable.
+    public init(name: String, options: SolverOptions = SolverOptions(), within hypotheses: CandidateSet) {
         self.name = name
         self.options = options
+        start = hypotheses
+        file.mask = hypotheses
+        global.mask = hypotheses
     }
 
     /// Starts the tally of a new file (closing the previous one).
@@ -142,7 +156,7 @@ public struct ConstraintSolver: Sendable {
     /// Closes the current file: its tally joins the per-file groups.
     mutating func closeFile() {
         defer {
-            file = FileTally()
+            file = FileTally(mask: start)
             currentFile = nil
         }
         global.nulls += file.nulls
@@ -172,7 +186,8 @@ public struct SolverOptions: Sendable, Equatable {
     /// Evidence items kept per column.
     public var maxEvidence: Int
     /// Dissenting rows tolerated per file is `values / dissentShare`
-    /// (20: 5 %); beyond that the file's column is text.
+    /// (20: 5 %); beyond that the file's column is text. 0 tolerates any
+    /// number: for checking values against a proof rather than inferring.
     public var dissentShare: Int
     /// Dissenting rows always tolerated before a file's column counts as text.
     public var dissentFloor: Int

@@ -8,8 +8,9 @@ enum BacktestTool {
     static let spec = ToolSpec(
         name: "run_backtest", title: "Backtest a plugin over a scope",
         description: """
-            Run a plugin over every file of a scope against its locked contract (files that failed before go first; \
-            when they still fail the run stops early). Returns pass_rate (0 to 1), file counts, failure clusters with \
+            Run a plugin over every file of a scope against its locked contract — without one, against the types its latest \
+            discovery proved, else those the passing files prove (judged_by says which). Files that failed before go first; \
+            when they still fail the run stops early. Returns pass_rate (0 to 1), file counts, failure clusters with \
             suggestions and the worst files. Sends progress; long runs return a run_id to poll with get_run_status. \
             Example: {"plugin": "sales", "scope_id": "scp_…"}
             """,

@@ -47,8 +47,8 @@ enum LongRun {
         return [
             "run_id": .string(runID), "status": .string(r.status == .cancelled ? "cancelled" : "done"),
             "backtest_status": .string(r.status.rawValue), "plugin": .string(r.plugin), "parser_version": .string(r.parserVersion),
-            "contract_version": r.contractVersion.map { .int($0) } ?? .null, "iteration": .int(r.iteration),
-            "pass_rate": .double(r.passRate), "files_total": .int(r.filesTotal), "files_tested": .int(r.filesTested),
+            "contract_version": r.contractVersion.map { .int($0) } ?? .null, "judged_by": r.judgedBy.map { .string($0) } ?? .null,
+            "iteration": .int(r.iteration), "pass_rate": .double(r.passRate), "files_total": .int(r.filesTotal), "files_tested": .int(r.filesTested),
             "files_passed": .int(r.filesPassed), "files_failed": .int(r.filesFailed), "files_skipped": .int(r.filesSkipped),
             "early_stopped": .bool(r.earlyStopped), "stop_reason": r.stopReason.map { .string($0) } ?? .null,
             "known_bad_tested": .int(r.knownBadTested), "known_bad_passed": .int(r.knownBadPassed),
@@ -66,7 +66,10 @@ enum LongRun {
             "status": JSONSchema.string("running (poll get_run_status), done or cancelled.", oneOf: ["running", "done", "cancelled"]),
             "backtest_status": JSONSchema.string("passed: every tested file passed and none was skipped.", oneOf: ["passed", "failed", "cancelled"]),
             "plugin": JSONSchema.string(), "parser_version": JSONSchema.string(),
-            "contract_version": JSONSchema.nullable(JSONSchema.integer()), "iteration": JSONSchema.integer(),
+            "contract_version": JSONSchema.nullable(JSONSchema.integer()),
+            "judged_by": JSONSchema.nullable(JSONSchema.string(
+                "What judged the files: `contract vN`, else proven types (of discovery disc_…, or accumulated from the passing files).")),
+            "iteration": JSONSchema.integer(),
             "pass_rate": JSONSchema.number("Passed ÷ tested, 0 to 1.", minimum: 0, maximum: 1),
             "files_total": JSONSchema.integer(), "files_tested": JSONSchema.integer(), "files_passed": JSONSchema.integer(),
             "files_failed": JSONSchema.integer(), "files_skipped": JSONSchema.integer(),
