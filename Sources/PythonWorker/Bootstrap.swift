@@ -3,7 +3,10 @@
 /// soft-stop signal handler and provides helpers the Swift side calls.
 enum Bootstrap {
     static let source = #"""
-import sys, types, signal, traceback, inspect, logging, linecache, faulthandler
+# Only what every worker needs is imported here: `signal`, `traceback`,
+# `inspect` and `logging` cost ~50 ms together, so they are imported when a
+# plugin first needs them (an exception, an odd callable, `ctx.logger`).
+import sys, types, _signal, faulthandler
 
 # A crash in C code (ctypes, an extension) prints the Python stack to stderr,
 # which the host attaches to the failure.
@@ -26,15 +29,20 @@ class Output:
     def __repr__(self):
         return "Output(%r, %r)" % (self.name, self.row)
 
-class _EventHandler(logging.Handler):
-    def __init__(self, ctx):
-        super().__init__()
-        self._ctx = ctx
-    def emit(self, record):
-        try:
-            self._ctx._events.append(("log", record.levelname.lower(), self.format(record)))
-        except Exception:
-            pass
+def _event_logger(ctx):
+    """A `logging.Logger` whose records reach the host as log events."""
+    import logging
+    class _EventHandler(logging.Handler):
+        def emit(self, record):
+            try:
+                ctx._events.append(("log", record.levelname.lower(), self.format(record)))
+            except Exception:
+                pass
+    logger = logging.getLogger("casparian.plugin." + ctx.plugin)
+    logger.propagate = False
+    logger.setLevel(logging.DEBUG)
+    logger.handlers[:] = [_EventHandler()]
+    return logger
 
 class Context:
     """What `parse(path, ctx)` receives."""
@@ -43,10 +51,14 @@ class Context:
         self.plugin = plugin_name
         self._events = []
         self._columns = {}
-        self.logger = logging.getLogger("casparian.plugin." + plugin_name)
-        self.logger.propagate = False
-        self.logger.setLevel(logging.DEBUG)
-        self.logger.addHandler(_EventHandler(self))
+        self._logger = None
+
+    @property
+    def logger(self):
+        """A standard `logging.Logger` whose records reach the host."""
+        if self._logger is None:
+            self._logger = _event_logger(self)
+        return self._logger
 
     def columns(self, *names, output=None):
         """Declare column names once; then yield plain tuples (the fast path)."""
@@ -77,7 +89,7 @@ sys.modules["casparian"] = casparian
 def _on_soft_stop(signum, frame):
     raise CasparianTimeout("the file's deadline passed; the plugin was stopped")
 
-signal.signal(signal.SIGUSR1, _on_soft_stop)
+_signal.signal(_signal.SIGUSR1, _on_soft_stop)
 
 def _casparian_load(path, module_name):
     with open(path, "rb") as f:
@@ -92,6 +104,15 @@ def _casparian_load(path, module_name):
         raise AttributeError("%s defines no parse function; add `def parse(path, ctx):` that yields rows" % path)
     if not callable(parse):
         raise TypeError("%s: `parse` is not a function" % path)
+    code = getattr(parse, "__code__", None)
+    if isinstance(parse, types.FunctionType) and code is not None:
+        # A plain function: read its code object (no `inspect` import).
+        positional = code.co_argcount
+        required = positional - len(parse.__defaults__ or ())
+        if required > 2 or positional == 0:
+            raise TypeError("%s: parse%s must take (path) or (path, ctx)" % (path, _signature_text(parse)))
+        return module, parse, positional >= 2
+    import inspect
     try:
         params = [p for p in inspect.signature(parse).parameters.values()
                   if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)]
@@ -99,8 +120,15 @@ def _casparian_load(path, module_name):
     except (TypeError, ValueError):
         params, required = [None, None], [None]
     if len(required) > 2 or len(params) == 0:
-        raise TypeError("%s: parse%s must take (path) or (path, ctx)" % (path, inspect.signature(parse)))
+        raise TypeError("%s: parse%s must take (path) or (path, ctx)" % (path, _signature_text(parse)))
     return module, parse, len(params) >= 2
+
+def _signature_text(fn):
+    import inspect
+    try:
+        return str(inspect.signature(fn))
+    except (TypeError, ValueError):
+        return "(...)"
 
 def _casparian_rows(result):
     """Turns what parse returned into an iterator of rows."""
@@ -132,6 +160,7 @@ def _casparian_describe(exc, plugin_path):
         tb = tb.tb_next
     if isinstance(exc, SyntaxError) and exc.filename == plugin_path:
         line = exc.lineno or 0
+    import traceback
     text = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
     # Drop the frames of Casparian's own bootstrap: the author needs theirs.
     lines = [l for l in text.splitlines(True) if "<casparian-bootstrap>" not in l]
