@@ -72,6 +72,7 @@ public final class BacktestEngine: Sendable {
     public func run(_ request: BacktestRequest,
                     progress: @escaping @Sendable (BacktestProgress) -> Void = { _ in }) async throws -> BacktestReport {
         let started = ContinuousClock.now
+        pool.prewarm(plugin: request.plugin, count: min(options.parallelism ?? pool.size, request.files.count))
         let order = try plan(request)
         let state = RunTally(order: order, options: options, started: started)
         let checker = request.checker

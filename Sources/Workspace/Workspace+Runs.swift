@@ -20,6 +20,11 @@ public struct WorkspaceBacktest: Codable, Sendable {
     public var regressed: [String]
 }
 
+/// The part of a stored `WorkspaceBacktest` the next run needs.
+private struct StoredIterations: Decodable {
+    var iterations: [IterationSummary]
+}
+
 extension Workspace {
     /// A scope by name or by id.
     public func resolveScope(_ nameOrID: String) throws -> StoredScope {
@@ -73,6 +78,7 @@ extension Workspace {
     public func backtest(plugin: PluginDirectory, scope: StoredScope, pool: WorkerPool, options: BacktestOptions = BacktestOptions(),
                          policy: IterationPolicy = IterationPolicy(), runID existing: String? = nil,
                          progress: @escaping @Sendable (BacktestProgress) -> Void = { _ in }) async throws -> WorkspaceBacktest {
+        pool.prewarm(plugin: plugin, count: options.parallelism ?? pool.size)
         let contract = try boundContract(for: plugin)
         try recordParserVersion(plugin)
         // This job: the caller's record (`runID`), an interrupted one taken over, or a new one.
@@ -103,12 +109,13 @@ extension Workspace {
                 }
             }
             report.runID = runID
-            // One summary per iteration (the latest run of each parser version).
+            // One summary per iteration (the latest run of each parser version):
+            // the last finished run already holds the summaries up to it, so
+            // only its `iterations` are read, not every old report.
             var byIteration: [Int: IterationSummary] = [:]
-            for r in previous where r.status == .done || r.status == .failed {
-                if let json = r.resultJSON, let old = try? JSONDecoder().decode(WorkspaceBacktest.self, from: Data(json.utf8)) {
-                    byIteration[old.report.iteration] = IterationSummary(old.report)
-                }
+            if let json = previous.last(where: { $0.status == .done || $0.status == .failed })?.resultJSON,
+               let old = try? JSONDecoder().decode(StoredIterations.self, from: Data(json.utf8)) {
+                for s in old.iterations { byIteration[s.iteration] = s }
             }
             byIteration[iteration] = IterationSummary(report)
             let iterations = byIteration.keys.sorted().map { byIteration[$0]! }
@@ -143,6 +150,7 @@ extension Workspace {
             throw CasparianError(.conflict, "plugin \(plugin.name) has no approved contract, so its output has no table types",
                                  hint: "discover and approve first: `casparian discover …` then `casparian approve DISCOVERY_ID --plugin \(plugin.name)`")
         }
+        pool.prewarm(plugin: plugin, count: options.parallelism ?? pool.size)
         try recordParserVersion(plugin)
         let files = try claimedFiles(plugin: plugin, scope: scope)
         // This job: the caller's record, an interrupted one taken over (files

@@ -49,9 +49,12 @@ public final class WorkerPool: @unchecked Sendable {
     public let limits: WorkerLimits
     public let size: Int
     private let logger: Logger
-    private let lock = NSLock()
+    /// Guards `idle`, `busy` and `warming`; signalled when a warming worker is ready.
+    private let lock = NSCondition()
     private var idle: [String: [WorkerProcess]] = [:]
     private var busy: [ObjectIdentifier: WorkerProcess] = [:]
+    /// Workers being started in the background by `prewarm`, per plugin key.
+    private var warming: [String: Int] = [:]
     /// Copy workers' stderr (the plugins' prints) to ours; also set by
     /// `CASPARIAN_WORKER_STDERR=1` for debugging.
     public var echoStderr = ProcessInfo.processInfo.environment["CASPARIAN_WORKER_STDERR"] == "1"
@@ -167,13 +170,42 @@ public final class WorkerPool: @unchecked Sendable {
         "\(plugin.url.path)|\(plugin.sourceHash)|\(environment.pythonExecutable)"
     }
 
+    /// Starts workers for `plugin` in the background until `count` are idle
+    /// or starting, so the first files of a run find them warm while the
+    /// caller still plans. A worker that fails to start is dropped: the
+    /// lane that needs one starts its own and reports the failure.
+    public func prewarm(plugin: PluginDirectory, count: Int) {
+        let k = key(plugin)
+        let missing = lock.withLock { () -> Int in
+            let n = max(0, min(count, size) - (idle[k]?.count ?? 0) - (warming[k] ?? 0))
+            warming[k, default: 0] += n
+            return n
+        }
+        for _ in 0..<missing {
+            let thread = Thread { [self] in
+                let w = try? WorkerProcess(plugin: plugin, environment: environment, limits: limits, echoStderr: echoStderr)
+                lock.withLock {
+                    warming[k, default: 1] -= 1
+                    if let w { idle[k, default: []].append(w) }
+                    lock.broadcast()
+                }
+            }
+            thread.name = "casparian-prewarm"
+            thread.start()
+        }
+    }
+
     private func checkout(_ plugin: PluginDirectory, fresh: Bool = false) throws -> WorkerProcess {
         let k = key(plugin)
         let reused: WorkerProcess? = fresh ? nil : lock.withLock {
-            while let w = idle[k]?.popLast() {
-                if w.isAlive { return w }
+            while true {
+                while let w = idle[k]?.popLast() {
+                    if w.isAlive { return w }
+                }
+                // A worker prewarm is starting is ready sooner than a new one.
+                guard (warming[k] ?? 0) > 0 else { return nil }
+                lock.wait()
             }
-            return nil
         }
         if let reused { return reused }
         return try WorkerProcess(plugin: plugin, environment: environment, limits: limits, echoStderr: echoStderr)
@@ -207,6 +239,7 @@ public final class WorkerPool: @unchecked Sendable {
     /// Stops every idle worker. Safe to call more than once.
     public func shutdown() {
         let all = lock.withLock { () -> [WorkerProcess] in
+            while warming.values.contains(where: { $0 > 0 }) { lock.wait() }
             let a = idle.values.flatMap { $0 }
             idle.removeAll()
             return a
