@@ -32,6 +32,36 @@ static inline int cp_dict_check(PyObject *o) { return PyDict_Check(o); }
 static inline int cp_tuple_check_exact(PyObject *o) { return PyTuple_CheckExact(o); }
 static inline int cp_dict_check_exact(PyObject *o) { return PyDict_CheckExact(o); }
 
+// Exact types, for the encoder's dispatch on the type pointer (a subclass
+// takes the slower isinstance chain).
+static inline PyTypeObject *cp_type(PyObject *o) { return Py_TYPE(o); }
+static inline PyTypeObject *cp_unicode_type(void) { return &PyUnicode_Type; }
+static inline PyTypeObject *cp_long_type(void) { return &PyLong_Type; }
+static inline PyTypeObject *cp_float_type(void) { return &PyFloat_Type; }
+static inline PyTypeObject *cp_bool_type(void) { return &PyBool_Type; }
+static inline PyTypeObject *cp_tuple_type(void) { return &PyTuple_Type; }
+static inline PyTypeObject *cp_dict_type(void) { return &PyDict_Type; }
+
+// An int of at most two 30-bit digits read straight from the object
+// (CPython 3.11's layout): 1 and the value, or 0 when it is bigger.
+static inline int cp_long_small(PyObject *o, long long *out) {
+#if PY_VERSION_HEX < 0x030C0000 && PYLONG_BITS_IN_DIGIT == 30
+    Py_ssize_t size = Py_SIZE(o);
+    const digit *d = ((PyLongObject *)o)->ob_digit;
+    switch (size) {
+    case 0: *out = 0; return 1;
+    case 1: *out = (long long)d[0]; return 1;
+    case -1: *out = -(long long)d[0]; return 1;
+    case 2: *out = (long long)d[0] | ((long long)d[1] << 30); return 1;
+    case -2: *out = -((long long)d[0] | ((long long)d[1] << 30)); return 1;
+    default: return 0;
+    }
+#else
+    (void)o; (void)out;
+    return 0;
+#endif
+}
+
 static inline Py_ssize_t cp_tuple_size(PyObject *o) { return PyTuple_GET_SIZE(o); }
 static inline PyObject *cp_tuple_item(PyObject *o, Py_ssize_t i) { return PyTuple_GET_ITEM(o, i); }
 static inline Py_ssize_t cp_list_size(PyObject *o) { return PyList_GET_SIZE(o); }
