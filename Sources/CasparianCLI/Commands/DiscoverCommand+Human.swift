@@ -50,7 +50,10 @@ extension DiscoverCommand {
 
     static func candidatesText(_ c: ColumnInference) -> String {
         guard !c.candidates.isEmpty else { return c.status == .ambiguous ? "?" : c.type.rawValue }
-        return c.candidates.map { $0.format ?? $0.type.rawValue }.joined(separator: " | ")
+        // Formats alone when they share a type (dates); with the type when not (int64 #,##0 | float64 #.##0,#).
+        let oneType = Set(c.candidates.map(\.type)).count == 1
+        return c.candidates.map { cand in cand.format.map { oneType ? $0 : "\(cand.type.rawValue) \($0)" } ?? cand.type.rawValue }
+            .joined(separator: " | ")
     }
 
     static func statusText(_ s: ColumnInference.Status) -> String {

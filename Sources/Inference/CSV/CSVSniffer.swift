@@ -128,7 +128,7 @@ public enum CSVSniffer {
             if b.isEmpty { return .text }
             switch TextScalars.numeric(b) {
             case .integer, .decimal, .leadingZero, .tooLarge: return .number
-            case .notNumeric: break
+            case .notNumeric: if NumberFormat.shapes(b).fits != 0 { return .number }
             }
             for f in HypothesisTests.formats {
                 if case .value = f.match(b) { return .temporal }

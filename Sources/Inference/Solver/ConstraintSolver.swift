@@ -58,15 +58,19 @@ public struct ConstraintSolver: Sendable {
         case .absent:
             file.absent += 1
         case .int:
-            feedTyped(.int64 | .float64, value, row: row)
+            // A number is a number in any notation: typed values do not eliminate grouped text.
+            feedTyped(.int64 | .float64 | .grouped, value, row: row)
         case .bool:
             feedTyped(.boolean, value, row: row)
         case .float(let d):
-            if d.isNaN { recordNull(sentinel: tables.nanIndex) } else { feedTyped(.float64, value, row: row) }
+            if d.isNaN { recordNull(sentinel: tables.nanIndex) } else { feedFraction(value, row: row) }
         case .decimal(let s):
             var s = s
-            let verdict = s.withUTF8 { TextScalars.numeric(TextScalars.trimmed($0)) }
-            feedTyped(verdict == .integer ? .int64 | .float64 : verdict == .decimal ? .float64 : .empty, value, row: row)
+            switch s.withUTF8({ TextScalars.numeric(TextScalars.trimmed($0)) }) {
+            case .integer: feedTyped(.int64 | .float64 | .grouped, value, row: row)
+            case .decimal: feedFraction(value, row: row)
+            default: feedTyped(.empty, value, row: row)
+            }
         case .date:
             feedTyped(tables.dateBits, value, row: row)
         case .time:
@@ -109,6 +113,12 @@ public struct ConstraintSolver: Sendable {
         if survivors != mask { eliminate(mask: mask, survivors: survivors, row: row, text: nil, value: value) }
     }
 
+    /// A typed float: float64, or a grouped notation that then has a fraction.
+    mutating func feedFraction(_ value: CellValue, row: Int) {
+        global.fractionBits |= CandidateSet.grouped.bits
+        feedTyped(.float64 | .grouped, value, row: row)
+    }
+
     mutating func noteExample(_ text: String) {
         file.example = text
         if global.example == nil { global.example = text }
@@ -133,7 +143,7 @@ public struct ConstraintSolver: Sendable {
             // Text in every file so far is settled; text in some files only is a contradiction in the making.
             return global.groups.keys.allSatisfy { $0 == 0 } && (file.values == 0 || file.mask.isEmpty)
         }
-        return HypothesisSpace.reduce(mask).count == 1
+        return HypothesisSpace.reduce(mask, fractionBits: global.fractionBits).count == 1
     }
 
     /// Non-null values seen so far, over all files.
@@ -230,6 +240,9 @@ struct ColumnTally: Sendable {
     var dissentSamples: [ColumnInference.Evidence] = []
     var groups: [UInt64: FileGroup] = [:]
     var example: String?
+    /// The first value that was not a plain integer while a grouped notation
+    /// still read it: what a question about notations shows.
+    var groupedExample: String?
 }
 
 /// The solver's lookup tables, built once and shared by every column.
