@@ -38,12 +38,11 @@ extension DiscoverCommand {
             for f in run.failures { Output.line("  \(f.file): \(f.category): \(f.message)") }
         }
         if !run.skipped.isEmpty {
-            let counts = Dictionary(grouping: run.skipped, by: \.format).sorted { $0.key < $1.key }
-                .map { "\($0.value.count) \($0.key.rawValue)" }.joined(separator: ", ")
+            let counts = DiscoverySkip.counts(run.skipped)
             Output.line("")
             Output.line(Style.yellow("skipped \(run.skipped.count) files in other formats (\(counts))")
                         + ": the built-in reader reads CSV/TSV; write a plugin for them (`casparian new NAME`)")
-            for f in run.skipped.prefix(10) { Output.line(Style.dim("  \(f.file): \(f.format.rawValue) (\(f.evidence.joined(separator: "; ")))")) }
+            for f in run.skipped.prefix(10) { Output.line(Style.dim("  \(f.file): \(f.label) (\(f.evidence.joined(separator: "; ")))")) }
             if run.skipped.count > 10 { Output.line(Style.dim("  … and \(run.skipped.count - 10) more (--json lists all)")) }
         }
     }
