@@ -35,6 +35,32 @@ struct GroupedNumberTests {
         #expect(Self.shapes("-9,223,372,036,854,775,808").fits == ["comma"])
     }
 
+    /// The solver derives the notations of plain decimals from their digit
+    /// counts instead of scanning again: it must agree with the scanner.
+    @Test func plainDecimalsAgreeWithTheScanner() {
+        var rng = SplitMix64(seed: 9)
+        var texts = ["0.5", "12.345", "0.345", "1234.5", "5.", ".5", "1.5e3", "-12.345", "+1.234", "999.999", "1000.000", "00.5",
+                     "inf", "-0.125", "1.2345", "12.34"]
+        for _ in 0..<2000 {
+            let int = String(rng.next() % 5000)
+            let frac = String(rng.next() % 10_000).prefix(Int(rng.next() % 5))
+            texts.append((rng.next() % 4 == 0 ? "-" : "") + int + "." + frac)
+        }
+        let grouped = CandidateSet.grouped
+        for text in texts {
+            var t = text
+            t.withUTF8 { b in
+                var fractions: UInt64 = 0
+                let solver = HypothesisTests.survivors(of: b, among: grouped | .float64, formats: HypothesisTests.compiled,
+                                                       fractions: &fractions)
+                let shape = NumberFormat.shapes(b)
+                let shift = UInt64(CandidateSet.firstGroupedBit)
+                #expect(solver.bits & grouped.bits == UInt64(shape.fits) << shift, "\(text)")
+                #expect(fractions == UInt64(shape.fraction) << shift, "\(text)")
+            }
+        }
+    }
+
     @Test func twoGroupsDecideCommaThousands() throws {
         let r = solve(["12", "1,234", "1,234,567", "-45,678"], name: "population")
         #expect(r.status == .resolved)

@@ -47,7 +47,14 @@ public struct ConstraintSolver: Sendable {
     /// Feeds one value of the current file.
     @inline(__always)
     public mutating func feed(_ value: CellValue, row: Int) {
-        switch value {
+        withUnsafePointer(to: value) { feed(at: $0, row: row) }
+    }
+
+    /// Feeds the value at `cell`, read in place: a batch's cells are not
+    /// copied (no retain and release of each string).
+    @inline(__always)
+    mutating func feed(at cell: UnsafePointer<CellValue>, row: Int) {
+        switch cell.pointee {
         case .string(let s):
             if s.utf8.withContiguousStorageIfAvailable({ feed(text: $0, row: row) }) == nil {
                 var copy = s
@@ -59,28 +66,28 @@ public struct ConstraintSolver: Sendable {
             file.absent += 1
         case .int:
             // A number is a number in any notation: typed values do not eliminate grouped text.
-            feedTyped(.int64 | .float64 | .grouped, value, row: row)
+            feedTyped(.int64 | .float64 | .grouped, at: cell, row: row)
         case .bool:
-            feedTyped(.boolean, value, row: row)
+            feedTyped(.boolean, at: cell, row: row)
         case .float(let d):
-            if d.isNaN { recordNull(sentinel: tables.nanIndex) } else { feedFraction(value, row: row) }
+            if d.isNaN { recordNull(sentinel: tables.nanIndex) } else { feedFraction(at: cell, row: row) }
         case .decimal(let s):
             var s = s
             switch s.withUTF8({ TextScalars.numeric(TextScalars.trimmed($0)) }) {
-            case .integer: feedTyped(.int64 | .float64 | .grouped, value, row: row)
-            case .decimal: feedFraction(value, row: row)
-            default: feedTyped(.empty, value, row: row)
+            case .integer: feedTyped(.int64 | .float64 | .grouped, at: cell, row: row)
+            case .decimal: feedFraction(at: cell, row: row)
+            default: feedTyped(.empty, at: cell, row: row)
             }
         case .date:
-            feedTyped(tables.dateBits, value, row: row)
+            feedTyped(tables.dateBits, at: cell, row: row)
         case .time:
-            feedTyped(tables.timeBits, value, row: row)
+            feedTyped(tables.timeBits, at: cell, row: row)
         case .timestamp:
-            feedTyped(tables.timestampBits, value, row: row)
+            feedTyped(tables.timestampBits, at: cell, row: row)
         case .timestampTZ:
-            feedTyped(tables.timestampTZBits, value, row: row)
+            feedTyped(tables.timestampTZBits, at: cell, row: row)
         case .bytes:
-            feedTyped(.empty, value, row: row)
+            feedTyped(.empty, at: cell, row: row)
         }
     }
 
@@ -104,19 +111,19 @@ public struct ConstraintSolver: Sendable {
     }
 
     @inline(__always)
-    mutating func feedTyped(_ allowed: CandidateSet, _ value: CellValue, row: Int) {
+    mutating func feedTyped(_ allowed: CandidateSet, at cell: UnsafePointer<CellValue>, row: Int) {
         file.values += 1
-        if file.values == 1 { noteExample(value.truncatedText()) }
+        if file.values == 1 { noteExample(cell.pointee.truncatedText()) }
         let mask = file.mask
         if mask.isEmpty { return }
         let survivors = mask & allowed
-        if survivors != mask { eliminate(mask: mask, survivors: survivors, row: row, text: nil, value: value) }
+        if survivors != mask { eliminate(mask: mask, survivors: survivors, row: row, text: nil, value: cell.pointee) }
     }
 
     /// A typed float: float64, or a grouped notation that then has a fraction.
-    mutating func feedFraction(_ value: CellValue, row: Int) {
+    mutating func feedFraction(at cell: UnsafePointer<CellValue>, row: Int) {
         global.fractionBits |= CandidateSet.grouped.bits
-        feedTyped(.float64 | .grouped, value, row: row)
+        feedTyped(.float64 | .grouped, at: cell, row: row)
     }
 
     mutating func noteExample(_ text: String) {

@@ -16,10 +16,17 @@ enum HypothesisTests {
         var steps: UnsafeBufferPointer<TemporalStep>
         var hasDate: Bool
         var hasTime: Bool
+        var layout: FixedLayout
 
         @inline(__always)
         func fits(_ b: UnsafeBufferPointer<UInt8>) -> (ok: Bool, fraction: Bool) {
             var f = TemporalFields()
+            if b.count == layout.length {
+                if layout.read(b, into: &f) {
+                    return (TemporalFormat.rangeViolation(&f, hasDate: hasDate, hasTime: hasTime) == nil, false)
+                }
+                if layout.mismatchIsFinal { return (false, false) }
+            }
             guard TemporalFormat.scan(b, steps: steps, into: &f),
                   TemporalFormat.rangeViolation(&f, hasDate: hasDate, hasTime: hasTime) == nil else { return (false, false) }
             return (true, f.fraction)
@@ -31,8 +38,8 @@ enum HypothesisTests {
         for (k, f) in HypothesisSpace.formats.enumerated() {
             let steps = UnsafeMutableBufferPointer<TemporalStep>.allocate(capacity: f.steps.count)
             _ = steps.initialize(from: f.steps)
-            (buffer.baseAddress! + k).initialize(to: CompiledFormat(steps: UnsafeBufferPointer(steps),
-                                                                    hasDate: f.hasDate, hasTime: f.hasTime))
+            (buffer.baseAddress! + k).initialize(to: CompiledFormat(steps: UnsafeBufferPointer(steps), hasDate: f.hasDate,
+                                                                    hasTime: f.hasTime, layout: FixedLayout.of(f.steps)))
         }
         return buffer
     }()
@@ -47,12 +54,13 @@ enum HypothesisTests {
         if m & scalarBits != 0 {
             if m & 1 != 0, TextScalars.isBoolean(b) { out |= 1 }
             if m & numberBits != 0 {
-                switch TextScalars.numeric(b) {
+                var digits = TextScalars.DecimalDigits()
+                switch TextScalars.numeric(b, digits: &digits) {
                 case .integer:
                     out |= m & numberBits  // every notation reads plain digits, without a fraction
                 case .decimal:
                     out |= m & 0b100
-                    if m & groupedBits != 0 { out |= grouped(b, among: m, fractions: &fractions) }
+                    if m & groupedBits != 0 { out |= plainDecimal(digits, among: m, fractions: &fractions) }
                 case .notNumeric:
                     if m & groupedBits != 0 { out |= grouped(b, among: m, fractions: &fractions) }
                 case .leadingZero, .tooLarge:
@@ -88,6 +96,23 @@ enum HypothesisTests {
         let shift = UInt64(CandidateSet.firstGroupedBit)
         fractions |= UInt64(shapes.fraction) << shift & m
         return UInt64(shapes.fits) << shift & m
+    }
+
+    /// The grouped notations a plain decimal fits, from its digit counts
+    /// (what `NumberFormat.shapes` would say, without another pass): comma
+    /// grouping reads `12.5` with a fraction, dot grouping reads `12.345` as
+    /// the integer 12345, space grouping neither.
+    @inline(__always)
+    private static func plainDecimal(_ d: TextScalars.DecimalDigits, among m: UInt64, fractions: inout UInt64) -> UInt64 {
+        guard !d.exponent, d.integer > 0 else { return 0 }
+        var fits: UInt64 = 0
+        if d.fraction > 0 {
+            let comma = UInt64(1) << UInt64(CandidateSet.firstGroupedBit)
+            fits |= comma
+            fractions |= comma & m
+        }
+        if d.integer <= 3, d.fraction == 3, !d.leadingZero { fits |= UInt64(1) << UInt64(CandidateSet.firstGroupedBit + 1) }
+        return fits & m
     }
 
     /// Why `b` does not fit hypothesis `bit`, for evidence. `range` is true
