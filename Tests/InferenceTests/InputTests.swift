@@ -12,15 +12,7 @@ struct InputTests {
         s.utf16.flatMap { u in little ? [UInt8(u & 0xFF), UInt8(u >> 8)] : [UInt8(u >> 8), UInt8(u & 0xFF)] }
     }
 
-    static func rows(_ path: String) throws -> (CSVReader, [[String]]) {
-        let r = try CSVReader(path: path)
-        var out: [[String]] = []
-        try r.forEachBlock { b in
-            for i in 0..<b.count { out.append(b.record(i)) }
-            return true
-        }
-        return (r, out)
-    }
+    static func rows(_ path: String) throws -> (CSVReader, [[String]]) { try CSVReaderTests().rows(path) }
 
     @Test(arguments: [true, false])
     func utf16WithoutBOMIsDetectedAndDecoded(little: Bool) throws {

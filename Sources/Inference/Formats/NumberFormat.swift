@@ -34,7 +34,7 @@ public struct NumberFormat: Sendable, Hashable {
     public static let all = Grouping.allCases.map(NumberFormat.init(grouping:))
 
     /// The thousands separator as text.
-    public var thousandsSeparator: String { ["," , ".", " "][grouping.rawValue] }
+    public var thousandsSeparator: String { [",", ".", " "][grouping.rawValue] }
     /// The decimal separator as text.
     public var decimalSeparator: String { grouping == .comma ? "." : "," }
 

@@ -43,18 +43,21 @@ enum EncodingSniffer {
             return nil
         }
         let little = encoding == .utf16LE
+        func unit(_ k: Int) -> UInt16 {
+            let (lo, hi) = little ? (b[2 * k], b[2 * k + 1]) : (b[2 * k + 1], b[2 * k])
+            return UInt16(lo) | UInt16(hi) << 8
+        }
         var control = 0
         var k = 0
         while k < units {
-            let u = little ? UInt16(b[2 * k]) | UInt16(b[2 * k + 1]) << 8 : UInt16(b[2 * k]) << 8 | UInt16(b[2 * k + 1])
+            let u = unit(k)
             k += 1
             switch u {
             case 9, 10, 12, 13: continue
             case 0..<0x20, 0x7F, 0xFFFE, 0xFFFF: control += 1
             case 0xD800..<0xDC00:
                 guard k < units else { if truncated { continue } else { return nil } }
-                let low = little ? UInt16(b[2 * k]) | UInt16(b[2 * k + 1]) << 8 : UInt16(b[2 * k]) << 8 | UInt16(b[2 * k + 1])
-                guard (0xDC00..<0xE000).contains(low) else { return nil }
+                guard (0xDC00..<0xE000).contains(unit(k)) else { return nil }
                 k += 1
             case 0xDC00..<0xE000: return nil
             default: continue
@@ -62,8 +65,9 @@ enum EncodingSniffer {
         }
         guard control * 100 <= units else { return nil }
         let side = little ? "odd" : "even"
-        return Detection(encoding: encoding, evidence: "no byte-order mark: \(zeroHigh * 100 / units)% of the bytes at \(side) offsets "
-                            + "are zero high bytes of UTF-16 characters")
+        let share = zeroHigh * 100 / units
+        return Detection(encoding: encoding,
+                         evidence: "no byte-order mark: \(share)% of the bytes at \(side) offsets are zero high bytes of UTF-16 characters")
     }
 
     static func isValidUTF8(_ b: [UInt8], allowTruncatedEnd: Bool) -> Bool {
@@ -113,8 +117,8 @@ enum EncodingSniffer {
             units.reserveCapacity(head.count / 2)
             var k = start
             while k + 1 < head.count {
-                units.append(encoding == .utf16LE ? UInt16(head[k]) | UInt16(head[k + 1]) << 8
-                                                  : UInt16(head[k]) << 8 | UInt16(head[k + 1]))
+                let (a, b) = (UInt16(head[k]), UInt16(head[k + 1]))
+                units.append(encoding == .utf16LE ? a | b << 8 : a << 8 | b)
                 k += 2
             }
             return Array(String(decoding: units, as: UTF16.self).utf8)

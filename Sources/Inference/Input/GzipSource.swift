@@ -1,5 +1,5 @@
-import CasparianCore
 import CZlib
+import CasparianCore
 
 /// The decompressed bytes of a gzip stream, inflated as they are read
 /// (zlib, 64 KiB of compressed input at a time): memory stays bounded for a
