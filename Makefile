@@ -7,7 +7,7 @@ SWIFT      ?= swift
 SYSPYTHON  := /usr/bin/python3
 VENV       := .venv-test
 VENV_STAMP := $(VENV)/.installed
-APT_PKGS   := libsqlite3-dev libpython3-dev python3-venv
+APT_PKGS   := libsqlite3-dev libpython3-dev python3-venv zlib1g-dev
 BIN        := .build/debug/casparian
 
 .PHONY: all deps build release test demo bench lint format clean

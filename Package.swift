@@ -20,8 +20,10 @@ let package = Package(
     targets: [
         .systemLibrary(name: "CPython", pkgConfig: "python3-embed",
                        providers: [.apt(["libpython3-dev"])]),
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib",
+                       providers: [.apt(["zlib1g-dev"])]),
         .target(name: "CasparianCore"),
-        .target(name: "Inference", dependencies: ["CasparianCore"]),
+        .target(name: "Inference", dependencies: ["CasparianCore", "CZlib"]),
         .target(name: "Contracts", dependencies: ["CasparianCore", "Inference"]),
         .target(name: "Catalog", dependencies: [
             "CasparianCore", "Contracts", "Inference",

@@ -36,8 +36,15 @@ extension AmendmentProposal {
                 var proposed: [SchemaChange] = []
                 switch g.kind {
                 case .typeMismatch:
-                    guard let column, let wider = widen(column.type, values: values, types: same.map(\.gotType)) else { continue }
-                    proposed = [.changeType(column: column.name, type: wider, format: nil)]
+                    guard let column else { continue }
+                    if let (type, format) = numberReading(values, type: column.type) {
+                        proposed = [type == column.type ? .setFormat(column: column.name, format: format)
+                                                        : .changeType(column: column.name, type: type, format: format)]
+                        reasons.append("\(count) value\(plural(count)) of \(g.column) in \(files) file\(plural(files)) are \(type.rawValue) written as \(format) (e.g. \(quoted(values)))")
+                        break
+                    }
+                    guard let wider = widen(column.type, values: values, types: same.map(\.gotType)) else { continue }
+                    proposed = [.changeType(column: column.name, type: wider, format: NumberFormat.pattern(column.format, as: wider))]
                     reasons.append("\(count) value\(plural(count)) of \(g.column) in \(files) file\(plural(files)) are not \(column.type.rawValue) (e.g. \(quoted(values)))")
                 case .formatMismatch:
                     guard let column else { continue }
@@ -86,6 +93,20 @@ extension AmendmentProposal {
         case .date where types.allSatisfy { $0 == "datetime" }: return .timestamp
         default: return .string
         }
+    }
+
+    /// For an int64 or float64 column, the one grouped notation that reads
+    /// every value — as the column's type, else (int64) as float64 — when
+    /// plain notation cannot. Nil when none or several do (`1,234` is 1234 or
+    /// 1.234: not for a proposal to decide).
+    static func numberReading(_ values: [String], type: DataType) -> (type: DataType, format: String)? {
+        guard type == .int64 || type == .float64, !values.isEmpty, !values.allSatisfy({ TextValue.double($0) != nil }) else { return nil }
+        for t in type == .int64 ? [DataType.int64, .float64] : [.float64] {
+            let readers = NumberFormat.all.filter { f in values.allSatisfy { f.value(of: $0, as: t) != nil } }
+            if readers.count == 1 { return (t, readers[0].pattern(for: t)) }
+            if readers.count > 1 { return nil }
+        }
+        return nil
     }
 
     /// The first known format of `type` that reads every value.

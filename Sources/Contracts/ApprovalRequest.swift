@@ -1,7 +1,7 @@
 import CasparianCore
 
 /// A person's answer to an open question about a column: the type (and,
-/// for temporal text, the format) to lock.
+/// for temporal text or grouped numbers, the format) to lock.
 public struct ApprovalAnswer: Codable, Sendable, Equatable {
     public var type: DataType
     public var format: String?
@@ -11,8 +11,8 @@ public struct ApprovalAnswer: Codable, Sendable, Equatable {
         self.format = format
     }
 
-    /// Parses `TYPE[:FORMAT]` (`int64`, `date:%d/%m/%Y`; the format may
-    /// itself contain colons).
+    /// Parses `TYPE[:FORMAT]` (`int64`, `date:%d/%m/%Y`, `int64:#,##0`; the
+    /// format may itself contain colons).
     public init(argument: String) throws {
         let parts = argument.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
         guard let type = DataType(rawValue: String(parts[0])) else {

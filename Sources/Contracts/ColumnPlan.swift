@@ -26,6 +26,8 @@ struct ColumnPlan: Sendable {
     let sentinels: [String]
     let longestSentinel: Int
     let temporal: TemporalFormat?
+    /// The notation of numbers written with digit grouping (`#,##0`).
+    let number: NumberFormat?
     let formatText: String?
     /// The value a missing cell gets; nil when the column has no default.
     private(set) var defaultCell: CellValue?
@@ -58,9 +60,18 @@ struct ColumnPlan: Sendable {
         nullable = column.nullable
         sentinels = column.nullSentinels
         longestSentinel = column.nullSentinels.map(\.utf8.count).max() ?? -1
-        if let format = column.format {
+        if let format = column.format, column.type == .int64 || column.type == .float64 {
+            guard let parsed = NumberFormat.parse(pattern: format) else {
+                throw Problem(field: "format", message: "\(format) is not a number format Casparian understands",
+                              hint: "use #,##0 (1,234,567.89), #.##0 (1.234.567,89) or # ##0 (1 234 567,89); "
+                                  + "#,##0.# etc. name the same notations for float64")
+            }
+            number = parsed.format
+            temporal = nil
+            formatText = format
+        } else if let format = column.format {
             guard ColumnPlan.isoFormat(for: column.type) != nil else {
-                throw Problem(field: "format", message: "a format (\(format)) is only for date, time and timestamp columns, not \(column.type.rawValue)",
+                throw Problem(field: "format", message: "a format (\(format)) is only for date, time, timestamp, int64 and float64 columns, not \(column.type.rawValue)",
                                      hint: "remove the format, or change the column's type")
             }
             guard let parsed = TemporalFormat(strftime: format) else {
@@ -72,12 +83,15 @@ struct ColumnPlan: Sendable {
                                      hint: "use a format with exactly the parts of a \(column.type.rawValue)")
             }
             temporal = parsed
+            number = nil
             formatText = format
         } else if let iso = ColumnPlan.isoFormat(for: column.type) {
             temporal = TemporalFormat(strftime: iso)
+            number = nil
             formatText = iso
         } else {
             temporal = nil
+            number = nil
             formatText = nil
         }
         defaultCell = nil
@@ -110,7 +124,7 @@ struct ColumnPlan: Sendable {
 
     /// What a valid value of this column looks like, for messages.
     var expectedValue: String {
-        if let formatText, temporal != nil { return "\(type.rawValue) (text as \(formatText))" }
+        if let formatText, temporal != nil || number != nil { return "\(type.rawValue) (text as \(formatText))" }
         return type.rawValue
     }
 
@@ -164,8 +178,10 @@ struct ColumnPlan: Sendable {
         case .string: return .ok
         case .int64:
             if let v = TextValue.int64(s) { return .replace(.int(v)) }
+            if let number, let v = number.value(of: s, as: .int64) { return .replace(v) }
             return .bad(.typeMismatch)
         case .float64:
+            if let number { return number.value(of: s, as: .float64).map(CellCheck.replace) ?? .bad(.typeMismatch) }
             if let v = TextValue.double(s) { return .replace(.float(v)) }
             return .bad(.typeMismatch)
         case .boolean:

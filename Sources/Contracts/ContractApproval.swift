@@ -13,7 +13,7 @@ public struct OpenQuestion: Codable, Sendable, Equatable {
     /// `--answer` syntax for the first candidate, for hints.
     public var exampleAnswer: String {
         guard let c = candidates.first else { return "\(column)=string" }
-        return "\(column)=\(c.type.rawValue)" + (c.format.map { ":" + $0 } ?? "")
+        return ContractApproval.shellWord("\(column)=\(c.type.rawValue)" + (c.format.map { ":" + $0 } ?? ""))
     }
 }
 
@@ -82,26 +82,29 @@ public enum ContractApproval {
         var type = answer?.type ?? c.type
         if let t = override?.type { type = t }
         var format = override?.format ?? answer?.format
-        if format != nil, !isTemporal(type) {
-            throw CasparianError(.usage, "\(output).\(c.name): a format is only for date, time and timestamp columns, not \(type.rawValue)",
+        if format != nil, !takesFormat(type) {
+            throw CasparianError(.usage, "\(output).\(c.name): a format is only for date, time, timestamp, int64 and float64 columns, not \(type.rawValue)",
                                  hint: "drop the format from the answer or override of \(c.name)")
         }
-        if format == nil, isTemporal(type) {
+        if format == nil, takesFormat(type) {
             // The discovery's own format, or the only candidate format of the chosen type.
             let formats = ([ColumnInference.Candidate(type: c.type, format: c.format)] + c.candidates)
                 .filter { $0.type == type }.compactMap(\.format)
             let distinct = Array(Set(formats)).sorted()
             if distinct.count > 1, c.status != .resolved || c.type != type {
                 throw CasparianError(.usage, "\(output).\(c.name): \(type.rawValue) has several possible formats (\(distinct.joined(separator: ", ")))",
-                                     hint: "answer with the format, e.g. --answer \(c.name)=\(type.rawValue):\(distinct[0])")
+                                     hint: "answer with the format, e.g. --answer \(shellWord("\(c.name)=\(type.rawValue):\(distinct[0])"))")
             }
             format = c.type == type ? c.format ?? distinct.first : distinct.first
+            // A number column answered as the other numeric type keeps its notation.
+            format = format ?? NumberFormat.pattern(c.format, as: type)
         }
         return LockedColumn(name: c.name, type: type, nullable: override?.nullable ?? c.nullable, format: format,
                             nullSentinels: c.nullSentinels, renameTo: override?.renameTo, defaultValue: override?.defaultValue)
     }
 
-    static func isTemporal(_ t: DataType) -> Bool { ColumnPlan.isoFormat(for: t) != nil }
+    /// Dates, times and timestamps (strftime) and numbers (a grouped notation) take a format.
+    static func takesFormat(_ t: DataType) -> Bool { ColumnPlan.isoFormat(for: t) != nil || t == .int64 || t == .float64 }
 
     static func lookup<T>(_ table: [String: T], output: String, column: String) -> T? {
         table["\(output).\(column)"] ?? table[column]
@@ -142,6 +145,9 @@ public enum ContractApproval {
                               + lines.joined(separator: "\n"),
                               hint: "answer each with --answer COLUMN=TYPE[:FORMAT], e.g. " + open.map { "--answer \($0.exampleAnswer)" }.joined(separator: " "))
     }
+
+    /// An argument as typed in a shell: quoted when it holds a space (`# ##0`).
+    static func shellWord(_ s: String) -> String { s.contains(" ") ? "'\(s)'" : s }
 
     static func defaultQuestion(_ c: ColumnInference) -> String {
         let cands = c.candidates.map { $0.type.rawValue + ($0.format.map { " (\($0))" } ?? "") }

@@ -6,7 +6,9 @@ public struct LockedColumn: Codable, Sendable, Equatable {
     public var name: String
     public var type: DataType
     public var nullable: Bool
-    /// strftime pattern for dates, times and timestamps that arrive as text.
+    /// strftime pattern for dates, times and timestamps that arrive as text;
+    /// for int64 and float64, the notation of numbers written with digit
+    /// grouping (`#,##0`, `#.##0,#`, … see `NumberFormat`).
     public var format: String?
     /// Text values that count as null for this column.
     public var nullSentinels: [String]

@@ -1,4 +1,5 @@
 import CasparianCore
+import Inference
 
 /// One change an amendment makes to a locked schema.
 ///
@@ -175,8 +176,8 @@ extension LockedSchema {
             switch change {
             case .addColumn: break
             case .changeType(_, let t, let f):
+                s.columns[i].format = ContractApproval.takesFormat(t) ? f ?? NumberFormat.pattern(s.columns[i].format, as: t) : nil
                 s.columns[i].type = t
-                s.columns[i].format = ColumnPlan.isoFormat(for: t) == nil ? nil : f
             case .setNullable(_, let n): s.columns[i].nullable = n
             case .setFormat(_, let f): s.columns[i].format = f
             case .setDefault(_, let d): s.columns[i].defaultValue = d

@@ -54,6 +54,16 @@ public struct DiscoverySkip: Codable, Sendable, Equatable {
     public var format: FileFormat
     public var confidence: Double
     public var evidence: [String]
+    /// Set when `format` is the content of a compressed file.
+    public var compression: Compression? = nil
+    /// `binary`, `json (gzip)`.
+    public var label: String { format.label(compression: compression) }
+
+    /// "2 binary, 1 json (gzip)": how many files of each format were skipped.
+    public static func counts(_ skipped: [DiscoverySkip]) -> String {
+        Dictionary(grouping: skipped, by: \.label).sorted { $0.key < $1.key }
+            .map { "\($0.value.count) \($0.key)" }.joined(separator: ", ")
+    }
 }
 
 /// What a discovery produced.
@@ -119,9 +129,10 @@ public struct DiscoveryEngine: Sendable {
         return run
     }
 
-    /// The files the built-in reader takes, by their bytes: CSV/TSV (a
-    /// weak guess only with a delimited-text extension, or named directly),
-    /// and unstructured text with such an extension. Throws, naming the
+    /// The files the built-in reader takes, by their bytes: CSV/TSV, plain
+    /// or gzip (a weak guess only with a delimited-text extension, `.gz`
+    /// aside, or named directly), and unstructured text or gzip that does
+    /// not inflate with such an extension (the reader then says what is wrong). Throws, naming the
     /// formats found, when no file is left.
     static func delimitedOnly(_ set: FileSet, paths: [String]) throws -> (FileSet, [DiscoverySkip]) {
         var kept = set
@@ -131,16 +142,21 @@ public struct DiscoveryEngine: Sendable {
             let a: FormatAnalysis
             do { a = try FormatAnalyzer.analyze(path: e.path) } catch { kept.entries.append(e); continue }
             let named = paths.contains(e.name)
-            let delimitedName = FileSet.delimitedExtensions.contains(URL(fileURLWithPath: e.path).pathExtension.lowercased())
-            if (a.format.isDelimited && (a.confidence >= 0.5 || delimitedName || named)) || (a.format == .text && (delimitedName || named)) {
+            // `data.csv.gz` has a delimited-text name once `.gz` is dropped.
+            var url = URL(fileURLWithPath: e.path)
+            if url.pathExtension.lowercased() == "gz" { url.deletePathExtension() }
+            let delimitedName = FileSet.delimitedExtensions.contains(url.pathExtension.lowercased())
+            // Unreadable gzip with such a name goes to the reader, which says what is wrong with it.
+            if (a.format.isDelimited && (a.confidence >= 0.5 || delimitedName || named))
+                || ((a.format == .text || a.format == .gzip) && (delimitedName || named)) {
                 kept.entries.append(e)
             } else {
-                skipped.append(DiscoverySkip(file: e.name, format: a.format, confidence: a.confidence, evidence: a.evidence))
+                skipped.append(DiscoverySkip(file: e.name, format: a.format, confidence: a.confidence, evidence: a.evidence,
+                                             compression: a.compression))
             }
         }
         if kept.entries.isEmpty && !skipped.isEmpty {
-            let counts = Dictionary(grouping: skipped, by: \.format).sorted { $0.key < $1.key }
-                .map { "\($0.value.count) \($0.key.rawValue)" }.joined(separator: ", ")
+            let counts = DiscoverySkip.counts(skipped)
             throw CasparianError(.notFound, "no CSV/TSV files under \(paths.joined(separator: ", ")): found \(counts)",
                                  hint: "the built-in reader reads CSV/TSV only; these formats need a user plugin: "
                                      + "`casparian new NAME`, then `casparian discover PATH --plugin NAME`")
@@ -154,6 +170,8 @@ public struct DiscoveryEngine: Sendable {
         var read = 0
         for f in files {
             if inference.isSatisfied { break }
+            // A file that fails part-way (a truncated or damaged .gz) contributes no values at all.
+            let before = inference
             do {
                 let reader = try inference.feed(csvFile: f.path, name: f.name)
                 read += 1
@@ -161,8 +179,10 @@ public struct DiscoveryEngine: Sendable {
                     logger.info("\(f.name): \(reader.raggedRecords) records do not have \(reader.columnNames.count) fields")
                 }
             } catch let e as CasparianError {
+                inference = before
                 failures.append(DiscoveryFailure(file: f.name, category: e.kind.rawValue, message: e.message))
             } catch {
+                inference = before
                 failures.append(DiscoveryFailure(file: f.name, category: "internal", message: "\(error)"))
             }
         }

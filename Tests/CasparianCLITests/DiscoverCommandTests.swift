@@ -75,6 +75,41 @@ struct DiscoverCommandTests {
         #expect(date["status"] as? String == "resolved")
     }
 
+    /// A gzip CSV is read as its content (named `.gz` or not); a damaged one
+    /// is a failure that names the file and contributes no values.
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/gzip")))
+    func gzipFilesAreReadAndBrokenOnesReported() throws {
+        let dir = try Self.workspace()
+        var text = "city,population\n"
+        for i in 0..<20_000 { text += "c\(i),\"\(i % 900 + 1),\(String(format: "%03d", i % 1000)),\(String(format: "%03d", i % 7))\"\n" }
+        try Data(text.utf8).write(to: URL(fileURLWithPath: dir + "/towns.csv"))
+        let gzip = Process()
+        gzip.executableURL = URL(fileURLWithPath: "/usr/bin/gzip")
+        gzip.arguments = ["-k", dir + "/towns.csv"]
+        try gzip.run()
+        gzip.waitUntilExit()
+        let compressed = try Data(contentsOf: URL(fileURLWithPath: dir + "/towns.csv.gz"))
+        try compressed.prefix(compressed.count / 2).write(to: URL(fileURLWithPath: dir + "/cut.csv.gz"))
+
+        let ok = try BuiltBinary.run(["discover", dir + "/towns.csv.gz", "--json", "--workspace", dir])
+        #expect(ok.status == 0, "stderr: \(ok.stderr)")
+        let doc = try json(ok)
+        #expect(doc["rows"] as? Int == 20_000)
+        let columns = try #require((doc["outputs"] as? [[String: Any]])?.first?["columns"] as? [[String: Any]])
+        let population = try #require(columns.first { $0["name"] as? String == "population" })
+        #expect(population["type"] as? String == "int64")
+        #expect(population["format"] as? String == "#,##0")
+
+        let cut = try BuiltBinary.run(["discover", dir + "/towns.csv.gz", dir + "/cut.csv.gz", "--json", "--workspace", dir])
+        #expect(cut.status == 1)
+        let cutDoc = try json(cut)
+        #expect(cutDoc["rows"] as? Int == 20_000, "the truncated file adds no rows")
+        let failure = try #require((cutDoc["failures"] as? [[String: Any]])?.first)
+        #expect(failure["file"] as? String == dir + "/cut.csv.gz" || (failure["file"] as? String)?.hasSuffix("cut.csv.gz") == true)
+        #expect(failure["category"] as? String == "data")
+        #expect((failure["message"] as? String)?.contains("ends early") == true)
+    }
+
     @Test func badInputIsAUsageError() throws {
         let missing = try BuiltBinary.run(["discover", "/nonexistent/folder", "--workspace", try Self.workspace()])
         #expect(missing.status == 2)
@@ -103,5 +138,31 @@ struct PythonCSVPluginTests {
             }
         }
         #expect(try summary(python) == summary(native))
+    }
+
+    /// Both read gzip and UTF-16 without a byte-order mark alike.
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/gzip")))
+    func pythonPluginReadsGzipAndUTF16WithoutBOM() throws {
+        let ws = try DiscoverCommandTests.workspace()
+        var text = "id,name,amount,day\n"
+        for i in 0..<500 { text += "\(i),Zoë \(i % 9),\(i % 50).25,2024-03-\(String(format: "%02d", i % 28 + 1))\n" }
+        let path = ws + "/orders.csv"
+        try Data(text.utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }).write(to: URL(fileURLWithPath: path))
+        let gzip = Process()
+        gzip.executableURL = URL(fileURLWithPath: "/usr/bin/gzip")
+        gzip.arguments = [path]
+        try gzip.run()
+        gzip.waitUntilExit()
+        func summary(_ args: [String]) throws -> [String] {
+            let r = try BuiltBinary.run(["discover", path + ".gz", "--json", "--workspace", ws] + args)
+            #expect(r.status == 0, "stderr: \(r.stderr)")
+            let doc = try #require(try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])
+            #expect(doc["rows"] as? Int == 500)
+            let columns = try #require((doc["outputs"] as? [[String: Any]])?.first?["columns"] as? [[String: Any]])
+            return columns.map { c in "\(c["name"]!) \(c["type"]!) \(c["status"]!)" }
+        }
+        let native = try summary([])
+        #expect(native == ["id int64 resolved", "name string resolved", "amount float64 resolved", "day date resolved"])
+        #expect(try summary(["--plugin", "plugins/csv"]) == native)
     }
 }

@@ -102,6 +102,30 @@ struct AmendmentTests {
         #expect(try ContractValidator(schema: v2.schemas[0]).validateAndNormalize(b, file: "/d/2024/a.csv").violations.isEmpty)
     }
 
+    /// Grouped numbers in a plain int64 column: the one notation that reads
+    /// them is proposed as the column's format; a fraction under a grouped
+    /// int64 widens to float64 in the same notation; `1,234` alone (1234 or
+    /// 1.234) proposes no notation.
+    @Test func groupedNumbersProposeTheirNotation() throws {
+        func proposal(_ column: LockedColumn, _ values: [String]) throws -> [String] {
+            let schema = LockedSchema(output: "s", columns: [column])
+            let contract = SchemaContract(id: "c", plugin: "s", scope: nil, version: 1, approvedAt: Date(), approvedBy: "a", schemas: [schema])
+            var log = FileViolations(file: "a.csv")
+            var b = RowBatch(output: "s", columnNames: [column.name])
+            for v in values { b.append(row: [.string(v)]) }
+            _ = try ContractValidator(schema: schema).validate(b, into: &log)
+            return AmendmentProposal.fromEvidence(ViolationSummary(files: [log]), contract: contract).flatMap { $0.changes.map(\.summary) }
+        }
+        #expect(try proposal(LockedColumn(name: "n", type: .int64, nullable: false), ["1,234,567", "12"]) == ["set_format n → #,##0"])
+        #expect(try proposal(LockedColumn(name: "n", type: .int64, nullable: false, format: "#.##0"), ["1.234,5"])
+                    == ["change_type n → float64 #.##0,#"])
+        #expect(try proposal(LockedColumn(name: "n", type: .float64, nullable: false), ["1,234"]) == ["change_type n → string"])
+        // Changing the type of a grouped column keeps its notation.
+        let s = try LockedSchema(output: "s", columns: [LockedColumn(name: "n", type: .int64, nullable: false, format: "# ##0")])
+            .applying([.changeType(column: "n", type: .float64, format: nil)])
+        #expect(s.columns[0].format == "# ##0,#")
+    }
+
     @Test func changesParseFromTheCommandLineForm() throws {
         #expect(try SchemaChange(op: "add-column", argument: "region=string") ==
             .addColumn(LockedColumn(name: "region", type: .string, nullable: true, defaultValue: .null)))

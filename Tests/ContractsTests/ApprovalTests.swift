@@ -69,13 +69,57 @@ struct ApprovalTests {
             try ContractApproval.lockSchemas(from: Self.discovery, request: ApprovalRequest(plugin: "p", answers: ["dya": ApprovalAnswer(type: .date)], approvedBy: "x"))
         }
         #expect(unknown?.message.contains("no column dya") == true)
-        let formatOnInt = #expect(throws: CasparianError.self) {
-            try ContractApproval.lockSchemas(from: Self.discovery, request: ApprovalRequest(plugin: "p", answers: [
-                "day": ApprovalAnswer(type: .date, format: "%d/%m/%Y"), "flag": ApprovalAnswer(type: .int64, format: "%Y"),
-                "price": ApprovalAnswer(type: .string),
-            ], approvedBy: "x"))
+        for (flag, message) in [(ApprovalAnswer(type: .int64, format: "%Y"), "column flag, format: %Y is not a number format"),
+                                (ApprovalAnswer(type: .boolean, format: "#,##0"),
+                                 "csv.flag: a format is only for date, time, timestamp, int64 and float64 columns")] {
+            let error = #expect(throws: CasparianError.self) {
+                try ContractApproval.lockSchemas(from: Self.discovery, request: ApprovalRequest(plugin: "p", answers: [
+                    "day": ApprovalAnswer(type: .date, format: "%d/%m/%Y"), "flag": flag, "price": ApprovalAnswer(type: .string),
+                ], approvedBy: "x"))
+            }
+            #expect(error?.message.contains(message) == true, "\(error?.message ?? "")")
         }
-        #expect(formatOnInt?.message.contains("csv.flag: a format is only for date, time and timestamp columns") == true)
+    }
+
+    /// A discovery of grouped numbers: a resolved `#,##0` column keeps its
+    /// notation, an ambiguous `1,234` column takes the one of the answered
+    /// type (or asks for it when two fit), and the approved contract reads
+    /// `1,234` as 1234.
+    @Test func groupedNumberFormatsAreLockedAndValidate() throws {
+        let discovery = DiscoveryResult(files: 1, rows: 3, outputs: [
+            OutputInference(name: "csv", columns: [
+                ColumnInference(name: "population", type: .int64, format: "#,##0", nullable: false, status: .resolved),
+                ColumnInference(name: "amount", type: .string, nullable: false, status: .ambiguous, candidates: [
+                    .init(type: .int64, format: "#,##0"), .init(type: .float64, format: "#.##0,#"), .init(type: .float64, format: "# ##0,#"),
+                ], question: "amount: 1,234 is 1234 or 1.234"),
+                ColumnInference(name: "price", type: .float64, format: "#.##0,#", nullable: false, status: .resolved),
+            ])
+        ])
+        var request = ApprovalRequest(plugin: "stats", approvedBy: "ana")
+        try request.addAnswers(["amount=int64"])
+        let schema = try #require(try ContractApproval.lockSchemas(from: discovery, request: request).first)
+        #expect(schema.columns.map(\.format) == ["#,##0", "#,##0", "#.##0,#"])
+
+        var b = RowBatch(output: "stats", columnNames: ["population", "amount", "price"])
+        b.append(row: [.string("1,234"), .string("1,234,567"), .string("1.234,5")])
+        b.append(row: [.string("17"), .int(5), .string("0,25")])
+        b.append(row: [.string("1.234"), .string("12,34"), .string("1,234.5")])
+        let (normalized, violations) = try ContractValidator(schema: schema).validateAndNormalize(b, file: "a.csv")
+        #expect(normalized.columns[0][0...1] == [.int(1234), .int(17)])
+        #expect(normalized.columns[1][0...1] == [.int(1_234_567), .int(5)])
+        #expect(normalized.columns[2][0...1] == [.float(1234.5), .float(0.25)])
+        #expect(violations.map { "\($0.column) \($0.got)" } == ["population 1.234", "amount 12,34", "price 1,234.5"])
+        #expect(violations.first?.expected == "int64 (text as #,##0)")
+
+        var asFloat = ApprovalRequest(plugin: "stats", approvedBy: "ana")
+        try asFloat.addAnswers(["amount=float64"])
+        let twoFit = #expect(throws: CasparianError.self) { try ContractApproval.lockSchemas(from: discovery, request: asFloat) }
+        #expect(twoFit?.hint?.contains("--answer 'amount=float64:# ##0,#'") == true)
+        var overridden = ApprovalRequest(plugin: "stats", approvedBy: "ana")
+        try overridden.addAnswers(["amount=float64:#.##0,#"])
+        try overridden.addOverrides(["population.type=float64"], outputs: ["csv"])
+        let widened = try #require(try ContractApproval.lockSchemas(from: discovery, request: overridden).first)
+        #expect(widened.columns.map(\.format) == ["#,##0.#", "#.##0,#", "#.##0,#"])
     }
 
     @Test func severalOutputsKeepTheirNamesAndNeedQualifiedKeysWhenShared() throws {

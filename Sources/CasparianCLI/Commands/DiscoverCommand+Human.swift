@@ -38,19 +38,21 @@ extension DiscoverCommand {
             for f in run.failures { Output.line("  \(f.file): \(f.category): \(f.message)") }
         }
         if !run.skipped.isEmpty {
-            let counts = Dictionary(grouping: run.skipped, by: \.format).sorted { $0.key < $1.key }
-                .map { "\($0.value.count) \($0.key.rawValue)" }.joined(separator: ", ")
+            let counts = DiscoverySkip.counts(run.skipped)
             Output.line("")
             Output.line(Style.yellow("skipped \(run.skipped.count) files in other formats (\(counts))")
                         + ": the built-in reader reads CSV/TSV; write a plugin for them (`casparian new NAME`)")
-            for f in run.skipped.prefix(10) { Output.line(Style.dim("  \(f.file): \(f.format.rawValue) (\(f.evidence.joined(separator: "; ")))")) }
+            for f in run.skipped.prefix(10) { Output.line(Style.dim("  \(f.file): \(f.label) (\(f.evidence.joined(separator: "; ")))")) }
             if run.skipped.count > 10 { Output.line(Style.dim("  … and \(run.skipped.count - 10) more (--json lists all)")) }
         }
     }
 
     static func candidatesText(_ c: ColumnInference) -> String {
         guard !c.candidates.isEmpty else { return c.status == .ambiguous ? "?" : c.type.rawValue }
-        return c.candidates.map { $0.format ?? $0.type.rawValue }.joined(separator: " | ")
+        // Formats alone when they share a type (dates); with the type when not (int64 #,##0 | float64 #.##0,#).
+        let oneType = Set(c.candidates.map(\.type)).count == 1
+        return c.candidates.map { cand in cand.format.map { oneType ? $0 : "\(cand.type.rawValue) \($0)" } ?? cand.type.rawValue }
+            .joined(separator: " | ")
     }
 
     static func statusText(_ s: ColumnInference.Status) -> String {

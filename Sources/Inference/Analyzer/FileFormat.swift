@@ -3,7 +3,8 @@ public enum FileFormat: String, Sendable, Codable, CaseIterable, Comparable {
     case csv, tsv, json, jsonLines = "jsonl", fixedWidth = "fixed-width", log, text
     case excel, parquet, gzip, zip, bzip2, xz, zstd, binary, empty
 
-    /// True for compressed containers (their contents are not analysed).
+    /// True for compressed containers (gzip only when its content could not
+    /// be read; the others' contents are not analysed).
     public var isCompressed: Bool { [.gzip, .zip, .bzip2, .xz, .zstd].contains(self) }
 
     /// True for the delimited formats the built-in CSV/TSV reader reads.
@@ -11,6 +12,11 @@ public enum FileFormat: String, Sendable, Codable, CaseIterable, Comparable {
 
     /// A built-in parser reads it (CSV/TSV); any other format needs a user plugin.
     public var hasBuiltinReader: Bool { isDelimited }
+
+    /// `csv`, or `csv (gzip)` for the content of a compressed file: how reports name it.
+    public func label(compression: Compression?) -> String {
+        rawValue + (compression.map { " (\($0.rawValue))" } ?? "")
+    }
 
     public static func < (a: FileFormat, b: FileFormat) -> Bool {
         allCases.firstIndex(of: a)! < allCases.firstIndex(of: b)!
@@ -29,8 +35,16 @@ public struct FormatAnalysis: Sendable, Codable, Equatable {
     /// Bytes of the file, and bytes the analyzer read.
     public var size: Int
     public var bytesRead: Int
+    /// How the file is compressed when `format` is that of its content
+    /// (`csv` inside gzip); nil for a plain file.
+    public var compression: Compression?
 
-    public init(format: FileFormat, confidence: Double, evidence: [String], delimiter: String? = nil, size: Int, bytesRead: Int) {
+    /// `csv`, `csv (gzip)`.
+    public var label: String { format.label(compression: compression) }
+
+    public init(format: FileFormat, confidence: Double, evidence: [String], delimiter: String? = nil, size: Int, bytesRead: Int,
+                compression: Compression? = nil) {
+        self.compression = compression
         self.format = format
         self.confidence = (confidence * 100).rounded() / 100
         self.evidence = evidence

@@ -22,23 +22,53 @@ public enum FormatAnalyzer {
         guard (st.st_mode & S_IFMT) == S_IFREG else {
             throw CasparianError(.usage, "\(path) is not a regular file", hint: "pass files, or a folder to analyse every file in it")
         }
-        let head = try EncodedFile.head(path, limit: prefix)
+        let head = try FileSource.head(path, limit: prefix)
         return analyze(head: head, size: Int(st.st_size))
     }
 
-    /// Analyses the first bytes of a file of `size` bytes.
+    /// Analyses the first bytes of a file of `size` bytes. The content of a
+    /// gzip file is analysed too (up to `defaultPrefix` decompressed bytes,
+    /// or as many as `head` holds): a gzip CSV is `csv` with `compression`
+    /// `gzip`; gzip that does not decompress stays `gzip`.
     public static func analyze(head: [UInt8], size: Int) -> FormatAnalysis {
         let truncated = size > head.count
         func verdict(_ f: FileFormat, _ c: Double, _ e: [String], delimiter: String? = nil) -> FormatAnalysis {
             FormatAnalysis(format: f, confidence: c, evidence: e, delimiter: delimiter, size: size, bytesRead: head.count)
         }
         if head.isEmpty { return verdict(.empty, 1, ["0 bytes"]) }
-        if let (format, confidence, evidence) = magic(head) { return verdict(format, confidence, evidence) }
-        guard let text = TextSample(head, truncated: truncated) else {
-            return verdict(.binary, 0.9, binaryEvidence(head))
+        if Compression.of(magic: head) == .gzip {
+            let limit = max(head.count, defaultPrefix)
+            let content: [UInt8]
+            do {
+                content = try GzipSource(MemorySource(head), name: "the sample", inputIsPrefix: truncated).read(upTo: limit)
+            } catch let e as CasparianError {
+                return verdict(.gzip, 0.9, ["gzip magic 1F 8B", "does not decompress: \(e.message)"])
+            } catch {
+                return verdict(.gzip, 0.9, ["gzip magic 1F 8B", "does not decompress"])
+            }
+            var inner = classify(content, truncated: truncated || content.count == limit)
+            if inner.format == .gzip || inner.format == .empty && content.isEmpty && truncated {
+                return verdict(.gzip, 0.99, ["gzip magic 1F 8B"])
+            }
+            inner.evidence.insert("gzip magic 1F 8B, \(content.count) bytes decompressed", at: 0)
+            var out = verdict(inner.format, inner.confidence, inner.evidence, delimiter: inner.delimiter)
+            out.compression = .gzip
+            return out
         }
-        let v = text.classify()
+        let v = classify(head, truncated: truncated)
         return verdict(v.format, v.confidence, v.evidence, delimiter: v.delimiter)
+    }
+
+    /// The format of content bytes (after any decompression).
+    static func classify(_ head: [UInt8], truncated: Bool) -> TextSample.Verdict {
+        if head.isEmpty { return TextSample.Verdict(format: .empty, confidence: 1, evidence: ["0 bytes"]) }
+        if let (format, confidence, evidence) = magic(head) {
+            return TextSample.Verdict(format: format, confidence: confidence, evidence: evidence)
+        }
+        guard let text = TextSample(head, truncated: truncated) else {
+            return TextSample.Verdict(format: .binary, confidence: 0.9, evidence: binaryEvidence(head))
+        }
+        return text.classify()
     }
 
     /// Magic numbers of binary containers.

@@ -2,6 +2,8 @@
 /// lines, with the analyses that tell text formats apart.
 struct TextSample {
     let encoding: CSVDialect.Encoding
+    /// Why the encoding was chosen, when the bytes alone said so.
+    let encodingEvidence: String?
     /// UTF-8 text (BOM removed, UTF-16 and Latin-1 converted).
     let text: [UInt8]
     /// Non-blank lines, the last one dropped when the sample was cut.
@@ -10,18 +12,15 @@ struct TextSample {
 
     /// Nil when the bytes are not text (NUL bytes or many control bytes).
     init?(_ head: [UInt8], truncated: Bool) {
-        let encoding: CSVDialect.Encoding
-        if head.starts(with: [0xEF, 0xBB, 0xBF]) { encoding = .utf8BOM }
-        else if head.starts(with: [0xFF, 0xFE]) { encoding = .utf16LE }
-        else if head.starts(with: [0xFE, 0xFF]) { encoding = .utf16BE }
-        else {
+        let detected = EncodingSniffer.detect(head, truncated: truncated)
+        if detected.encoding == .utf8 || detected.encoding == .latin1 {
             let control = head.reduce(0) { $0 + (TextSample.isControl($1) ? 1 : 0) }
             guard !head.contains(0), control * 100 <= head.count * 3 else { return nil }
-            encoding = CSVSniffer.isValidUTF8(head, allowTruncatedEnd: truncated) ? .utf8 : .latin1
         }
-        self.encoding = encoding
+        encoding = detected.encoding
+        encodingEvidence = detected.evidence
         self.truncated = truncated
-        text = CSVSniffer.decode(head, encoding)
+        text = EncodingSniffer.decode(head, encoding)
         var lines = text.split(separator: 10, omittingEmptySubsequences: true)
         if truncated && text.last != 10 && lines.count > 1 { lines.removeLast() }
         self.lines = lines.map { $0.last == 13 ? $0.dropLast() : $0 }
@@ -44,7 +43,7 @@ struct TextSample {
     /// The most likely text format, in order: JSON, log lines, delimited,
     /// fixed-width, a one-column table, plain text.
     func classify() -> Verdict {
-        var evidence = encoding == .utf8 ? [] : ["encoding \(encoding.rawValue)"]
+        var evidence = encoding == .utf8 ? [] : ["encoding \(encoding.rawValue)" + (encodingEvidence.map { " (\($0))" } ?? "")]
         if let first = text.first(where: { ![32, 9, 10, 13].contains($0) }), first == UInt8(ascii: "{") || first == UInt8(ascii: "["),
            let v = json(evidence) { return v }
         let csv = delimited()

@@ -7,15 +7,15 @@ public enum CSVSniffer {
 
     /// Sniffs the file at `path`.
     public static func sniff(path: String) throws -> CSVDialect {
-        sniff(head: try EncodedFile.head(path, limit: sampleSize), truncated: nil)
+        sniff(head: try InputFile.head(path, limit: sampleSize), truncated: nil)
     }
 
     /// Sniffs the first bytes of a file. `truncated` says whether more bytes
     /// follow (default: the sample is full), so a partial last line is ignored.
     public static func sniff(head: [UInt8], truncated: Bool? = nil) -> CSVDialect {
-        let encoding = detectEncoding(head)
-        let text = decode(head, encoding)
         let partial = truncated ?? (head.count >= sampleSize)
+        let encoding = EncodingSniffer.detect(head, truncated: partial).encoding
+        let text = EncodingSniffer.decode(head, encoding)
         var best: (score: (Int, Int, Int), delimiter: UInt8, records: TextRecords)?
         for d in delimiters {
             let records = tokenize(text, delimiter: d, dropLast: partial)
@@ -30,56 +30,6 @@ public enum CSVSniffer {
         let delimiter = best.score.0 == 1 ? best.delimiter : UInt8(ascii: ",")
         let records = delimiter == best.delimiter ? best.records : tokenize(text, delimiter: delimiter, dropLast: partial)
         return CSVDialect(delimiter: delimiter, hasHeader: hasHeader(records), encoding: encoding)
-    }
-
-    static func detectEncoding(_ b: [UInt8]) -> CSVDialect.Encoding {
-        if b.starts(with: [0xEF, 0xBB, 0xBF]) { return .utf8BOM }
-        if b.starts(with: [0xFF, 0xFE]) { return .utf16LE }
-        if b.starts(with: [0xFE, 0xFF]) { return .utf16BE }
-        return isValidUTF8(b, allowTruncatedEnd: b.count >= sampleSize) ? .utf8 : .latin1
-    }
-
-    static func isValidUTF8(_ b: [UInt8], allowTruncatedEnd: Bool) -> Bool {
-        var i = 0
-        let n = b.count
-        while i < n {
-            let c = b[i]
-            if c < 0x80 { i += 1; continue }
-            let len: Int
-            switch c {
-            case 0xC2...0xDF: len = 2
-            case 0xE0...0xEF: len = 3
-            case 0xF0...0xF4: len = 4
-            default: return false
-            }
-            if i + len > n { return allowTruncatedEnd }
-            for k in 1..<len where b[i + k] & 0xC0 != 0x80 { return false }
-            i += len
-        }
-        return true
-    }
-
-    static func decode(_ head: [UInt8], _ encoding: CSVDialect.Encoding) -> [UInt8] {
-        switch encoding {
-        case .utf8: return head
-        case .utf8BOM: return Array(head.dropFirst(3))
-        case .latin1:
-            var out: [UInt8] = []
-            out.reserveCapacity(head.count)
-            for b in head {
-                if b < 0x80 { out.append(b) } else { out += [0xC0 | (b >> 6), 0x80 | (b & 0x3F)] }
-            }
-            return out
-        case .utf16LE, .utf16BE:
-            var units: [UInt16] = []
-            var k = 2
-            while k + 1 < head.count {
-                units.append(encoding == .utf16LE ? UInt16(head[k]) | UInt16(head[k + 1]) << 8
-                                                  : UInt16(head[k]) << 8 | UInt16(head[k + 1]))
-                k += 2
-            }
-            return Array(String(decoding: units, as: UTF16.self).utf8)
-        }
     }
 
     static func tokenize(_ text: [UInt8], delimiter: UInt8, dropLast: Bool, limit: Int = 200) -> TextRecords {
@@ -128,7 +78,7 @@ public enum CSVSniffer {
             if b.isEmpty { return .text }
             switch TextScalars.numeric(b) {
             case .integer, .decimal, .leadingZero, .tooLarge: return .number
-            case .notNumeric: break
+            case .notNumeric: if NumberFormat.shapes(b).fits != 0 { return .number }
             }
             for f in HypothesisTests.formats {
                 if case .value = f.match(b) { return .temporal }

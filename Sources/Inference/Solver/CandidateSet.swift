@@ -5,7 +5,10 @@ import CasparianCore
 ///
 /// Bits 0–6 are `boolean`, `int64`, `float64` and the four temporal types as
 /// typed values (a plugin that yields `datetime.date` proves `date` without a
-/// format); the rest are the text formats of `TemporalFormat.candidates`.
+/// format); bits 7–9 are numbers written with digit grouping, one per
+/// `NumberFormat` notation (int64 or float64 depending on whether a value
+/// had a fraction under it); the rest are the text formats of
+/// `TemporalFormat.candidates`.
 /// `string` is not a bit: every value is a string, so it is what remains when
 /// every bit is gone.
 public struct CandidateSet: Sendable, Hashable {
@@ -19,8 +22,10 @@ public struct CandidateSet: Sendable, Hashable {
     static let nativeTime = CandidateSet(bits: 1 << 4)
     static let nativeTimestamp = CandidateSet(bits: 1 << 5)
     static let nativeTimestampTZ = CandidateSet(bits: 1 << 6)
-    static let firstFormatBit = 7
-    static let numeric = CandidateSet(bits: 0b111)
+    /// Numbers in `NumberFormat.all[bit - firstGroupedBit]` notation.
+    static let firstGroupedBit = 7
+    static let grouped = CandidateSet(bits: 0b111 << 7)
+    static let firstFormatBit = 10
 
     static let empty = CandidateSet(bits: 0)
     /// Every hypothesis: where a column starts.
@@ -64,6 +69,13 @@ enum HypothesisSpace {
         return m
     }
 
+    /// The notation of a grouped-number bit.
+    static func numberFormat(ofBit i: Int) -> NumberFormat? {
+        CandidateSet.bit(i).intersects(.grouped) ? NumberFormat.all[i - CandidateSet.firstGroupedBit] : nil
+    }
+
+    /// The type a bit stands for; a grouped-number bit is float64 here (its
+    /// reported type depends on the values: see `candidate(bit:fractionBits:)`).
     static func type(ofBit i: Int) -> DataType {
         switch i {
         case 0: return .boolean
@@ -73,6 +85,7 @@ enum HypothesisSpace {
         case 4: return .time
         case 5: return .timestamp
         case 6: return .timestampTZ
+        case CandidateSet.firstGroupedBit..<CandidateSet.firstFormatBit: return .float64
         default: return formats[i - CandidateSet.firstFormatBit].type
         }
     }
@@ -81,9 +94,11 @@ enum HypothesisSpace {
         i >= CandidateSet.firstFormatBit ? formats[i - CandidateSet.firstFormatBit] : nil
     }
 
-    /// "int64", "date %m/%d/%Y": how evidence names an eliminated hypothesis.
+    /// "int64", "date %m/%d/%Y", "number #,##0.#": how evidence names an
+    /// eliminated hypothesis.
     static func label(ofBit i: Int) -> String {
         if let f = format(ofBit: i) { return "\(f.type.rawValue) \(f.pattern)" }
+        if let n = numberFormat(ofBit: i) { return "number \(n.pattern(for: .float64))" }
         return type(ofBit: i).rawValue
     }
 

@@ -19,6 +19,9 @@ extension ConstraintSolver {
             return
         }
         file.mask = survivors
+        if global.groupedExample == nil, mask.contains(.int64), !survivors.contains(.int64), survivors.intersects(.grouped) {
+            global.groupedExample = truncated(shown)
+        }
         let fresh = mask & ~survivors & ~global.recorded
         guard !fresh.isEmpty else { return }
         global.recorded = global.recorded | fresh
@@ -71,7 +74,7 @@ extension ConstraintSolver {
     }
 
     func describe(_ mask: CandidateSet) -> String {
-        let labels = HypothesisSpace.labels(HypothesisSpace.reduce(mask))
+        let labels = HypothesisSpace.labels(HypothesisSpace.reduce(mask, fractionBits: global.fractionBits))
         return labels.count <= 3 ? labels.joined(separator: ", ") : "\(labels.count) remaining candidates"
     }
 

@@ -19,7 +19,7 @@ extension ConstraintSolver {
             out.question = "\(name): no values, only \(out.nullCount) nulls, so nothing is proven. What type is it?"
             return out
         }
-        let proven = HypothesisSpace.reduce(g.mask)
+        let proven = HypothesisSpace.reduce(g.mask, fractionBits: g.fractionBits)
         if !proven.isEmpty {
             let candidates = proven.indices.map { HypothesisSpace.candidate(bit: $0, fractionBits: g.fractionBits) }
             if g.dissent > 0 {
@@ -34,7 +34,8 @@ extension ConstraintSolver {
             out.candidates = candidates
             let types = Set(candidates.map(\.type))
             if types.count == 1 { out.type = candidates[0].type }
-            out.question = ambiguityQuestion(candidates, sameType: types.count == 1)
+            let numbers = proven.intersects(.grouped) && (CandidateSet.grouped | .float64).contains(proven)
+            out.question = numbers ? numberQuestion(candidates) : ambiguityQuestion(candidates, sameType: types.count == 1)
             return out
         }
         return fileContradiction(out) ?? keepWordsAsText(out)
@@ -70,6 +71,25 @@ extension ConstraintSolver {
         return "\(name): every value fits \(list)\(example). Which is it?"
     }
 
+    /// Grouped numbers that read differently by notation (`1,234`: 1234
+    /// with a thousands comma, 1.234 with a decimal comma): the question
+    /// shows what a value would be under each.
+    private func numberQuestion(_ candidates: [ColumnInference.Candidate]) -> String {
+        let example = global.groupedExample ?? global.example ?? ""
+        let readings = candidates.map { c -> String in
+            guard let format = c.format else {
+                return Double(example).map { "\($0) as \(c.type.rawValue)" } ?? c.type.rawValue
+            }
+            switch NumberFormat.parse(pattern: format).flatMap({ $0.format.value(of: example, as: c.type) }) {
+            case .int(let v)?: return "\(v) as \(c.type.rawValue) \(format)"
+            case .float(let v)?: return "\(v) as \(c.type.rawValue) \(format)"
+            default: return "\(c.type.rawValue) \(format)"
+            }
+        }
+        let list = readings.dropLast().joined(separator: ", ") + " or " + readings[readings.count - 1]
+        return "\(name): the values fit more than one number notation: \(example) is \(list). Which is it?"
+    }
+
     /// Most values fit a type, a few rows do not.
     private func rowContradiction(_ base: ColumnInference, _ candidates: [ColumnInference.Candidate]) -> ColumnInference {
         var out = base
@@ -99,7 +119,7 @@ extension ConstraintSolver {
         guard global.filesWithValues >= 2 else { return nil }
         var coverage: [Int: Int] = [:]
         for (bits, group) in groups {
-            for bit in HypothesisSpace.reduce(CandidateSet(bits: bits)).indices { coverage[bit, default: 0] += group.files }
+            for bit in HypothesisSpace.reduce(CandidateSet(bits: bits), fractionBits: global.fractionBits).indices { coverage[bit, default: 0] += group.files }
         }
         guard let (best, covered) = coverage.max(by: { ($0.value, -$0.key) < ($1.value, -$1.key) }),
               covered * 2 >= global.filesWithValues else { return nil }
@@ -107,8 +127,8 @@ extension ConstraintSolver {
         // Disagreeing files, grouped by what they fit instead.
         var others: [String: (files: Int, values: Int, sample: [String], candidate: ColumnInference.Candidate?, example: String?)] = [:]
         for (bits, group) in groups.sorted(by: { $0.value.files > $1.value.files })
-            where !HypothesisSpace.reduce(CandidateSet(bits: bits)).contains(bestSet) {
-            let reduced = HypothesisSpace.reduce(CandidateSet(bits: bits))
+            where !HypothesisSpace.reduce(CandidateSet(bits: bits), fractionBits: global.fractionBits).contains(bestSet) {
+            let reduced = HypothesisSpace.reduce(CandidateSet(bits: bits), fractionBits: global.fractionBits)
             let label = describeGroup(reduced)
             var entry = others[label] ?? (0, 0, [], reduced.indices.first.map {
                 HypothesisSpace.candidate(bit: $0, fractionBits: global.fractionBits) }, group.example)

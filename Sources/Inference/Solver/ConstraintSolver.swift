@@ -61,7 +61,14 @@ public struct ConstraintSolver: Sendable {
     /// Feeds one value of the current file.
     @inline(__always)
     public mutating func feed(_ value: CellValue, row: Int) {
-        switch value {
+        withUnsafePointer(to: value) { feed(at: $0, row: row) }
+    }
+
+    /// Feeds the value at `cell`, read in place: a batch's cells are not
+    /// copied (no retain and release of each string).
+    @inline(__always)
+    mutating func feed(at cell: UnsafePointer<CellValue>, row: Int) {
+        switch cell.pointee {
         case .string(let s):
             if s.utf8.withContiguousStorageIfAvailable({ feed(text: $0, row: row) }) == nil {
                 var copy = s
@@ -72,25 +79,29 @@ public struct ConstraintSolver: Sendable {
         case .absent:
             file.absent += 1
         case .int:
-            feedTyped(.int64 | .float64, value, row: row)
+            // A number is a number in any notation: typed values do not eliminate grouped text.
+            feedTyped(.int64 | .float64 | .grouped, at: cell, row: row)
         case .bool:
-            feedTyped(.boolean, value, row: row)
+            feedTyped(.boolean, at: cell, row: row)
         case .float(let d):
-            if d.isNaN { recordNull(sentinel: tables.nanIndex) } else { feedTyped(.float64, value, row: row) }
+            if d.isNaN { recordNull(sentinel: tables.nanIndex) } else { feedFraction(at: cell, row: row) }
         case .decimal(let s):
             var s = s
-            let verdict = s.withUTF8 { TextScalars.numeric(TextScalars.trimmed($0)) }
-            feedTyped(verdict == .integer ? .int64 | .float64 : verdict == .decimal ? .float64 : .empty, value, row: row)
+            switch s.withUTF8({ TextScalars.numeric(TextScalars.trimmed($0)) }) {
+            case .integer: feedTyped(.int64 | .float64 | .grouped, at: cell, row: row)
+            case .decimal: feedFraction(at: cell, row: row)
+            default: feedTyped(.empty, at: cell, row: row)
+            }
         case .date:
-            feedTyped(tables.dateBits, value, row: row)
+            feedTyped(tables.dateBits, at: cell, row: row)
         case .time:
-            feedTyped(tables.timeBits, value, row: row)
+            feedTyped(tables.timeBits, at: cell, row: row)
         case .timestamp:
-            feedTyped(tables.timestampBits, value, row: row)
+            feedTyped(tables.timestampBits, at: cell, row: row)
         case .timestampTZ:
-            feedTyped(tables.timestampTZBits, value, row: row)
+            feedTyped(tables.timestampTZBits, at: cell, row: row)
         case .bytes:
-            feedTyped(.empty, value, row: row)
+            feedTyped(.empty, at: cell, row: row)
         }
     }
 
@@ -114,13 +125,19 @@ public struct ConstraintSolver: Sendable {
     }
 
     @inline(__always)
-    mutating func feedTyped(_ allowed: CandidateSet, _ value: CellValue, row: Int) {
+    mutating func feedTyped(_ allowed: CandidateSet, at cell: UnsafePointer<CellValue>, row: Int) {
         file.values += 1
-        if file.values == 1 { noteExample(value.truncatedText()) }
+        if file.values == 1 { noteExample(cell.pointee.truncatedText()) }
         let mask = file.mask
         if mask.isEmpty { return }
         let survivors = mask & allowed
-        if survivors != mask { eliminate(mask: mask, survivors: survivors, row: row, text: nil, value: value) }
+        if survivors != mask { eliminate(mask: mask, survivors: survivors, row: row, text: nil, value: cell.pointee) }
+    }
+
+    /// A typed float: float64, or a grouped notation that then has a fraction.
+    mutating func feedFraction(at cell: UnsafePointer<CellValue>, row: Int) {
+        global.fractionBits |= CandidateSet.grouped.bits
+        feedTyped(.float64 | .grouped, at: cell, row: row)
     }
 
     mutating func noteExample(_ text: String) {
@@ -147,7 +164,7 @@ public struct ConstraintSolver: Sendable {
             // Text in every file so far is settled; text in some files only is a contradiction in the making.
             return global.groups.keys.allSatisfy { $0 == 0 } && (file.values == 0 || file.mask.isEmpty)
         }
-        return HypothesisSpace.reduce(mask).count == 1
+        return HypothesisSpace.reduce(mask, fractionBits: global.fractionBits).count == 1
     }
 
     /// Non-null values seen so far, over all files.
@@ -245,6 +262,9 @@ struct ColumnTally: Sendable {
     var dissentSamples: [ColumnInference.Evidence] = []
     var groups: [UInt64: FileGroup] = [:]
     var example: String?
+    /// The first value that was not a plain integer while a grouped notation
+    /// still read it: what a question about notations shows.
+    var groupedExample: String?
 }
 
 /// The solver's lookup tables, built once and shared by every column.

@@ -16,10 +16,17 @@ enum HypothesisTests {
         var steps: UnsafeBufferPointer<TemporalStep>
         var hasDate: Bool
         var hasTime: Bool
+        var layout: FixedLayout
 
         @inline(__always)
         func fits(_ b: UnsafeBufferPointer<UInt8>) -> (ok: Bool, fraction: Bool) {
             var f = TemporalFields()
+            if b.count == layout.length {
+                if layout.read(b, into: &f) {
+                    return (TemporalFormat.rangeViolation(&f, hasDate: hasDate, hasTime: hasTime) == nil, false)
+                }
+                if layout.mismatchIsFinal { return (false, false) }
+            }
             guard TemporalFormat.scan(b, steps: steps, into: &f),
                   TemporalFormat.rangeViolation(&f, hasDate: hasDate, hasTime: hasTime) == nil else { return (false, false) }
             return (true, f.fraction)
@@ -31,8 +38,8 @@ enum HypothesisTests {
         for (k, f) in HypothesisSpace.formats.enumerated() {
             let steps = UnsafeMutableBufferPointer<TemporalStep>.allocate(capacity: f.steps.count)
             _ = steps.initialize(from: f.steps)
-            (buffer.baseAddress! + k).initialize(to: CompiledFormat(steps: UnsafeBufferPointer(steps),
-                                                                    hasDate: f.hasDate, hasTime: f.hasTime))
+            (buffer.baseAddress! + k).initialize(to: CompiledFormat(steps: UnsafeBufferPointer(steps), hasDate: f.hasDate,
+                                                                    hasTime: f.hasTime, layout: FixedLayout.of(f.steps)))
         }
         return buffer
     }()
@@ -44,13 +51,20 @@ enum HypothesisTests {
                           formats: UnsafeMutableBufferPointer<CompiledFormat>, fractions: inout UInt64) -> CandidateSet {
         var out: UInt64 = 0
         let m = mask.bits
-        if m & 0b111 != 0 {
+        if m & scalarBits != 0 {
             if m & 1 != 0, TextScalars.isBoolean(b) { out |= 1 }
-            if m & 0b110 != 0 {
-                switch TextScalars.numeric(b) {
-                case .integer: out |= m & 0b110
-                case .decimal: out |= m & 0b100
-                default: break
+            if m & numberBits != 0 {
+                var digits = TextScalars.DecimalDigits()
+                switch TextScalars.numeric(b, digits: &digits) {
+                case .integer:
+                    out |= m & numberBits  // every notation reads plain digits, without a fraction
+                case .decimal:
+                    out |= m & 0b100
+                    if m & groupedBits != 0 { out |= plainDecimal(digits, among: m, fractions: &fractions) }
+                case .notNumeric:
+                    if m & groupedBits != 0 { out |= grouped(b, among: m, fractions: &fractions) }
+                case .leadingZero, .tooLarge:
+                    break
                 }
             }
         }
@@ -68,6 +82,39 @@ enum HypothesisTests {
         return CandidateSet(bits: out)
     }
 
+    static let groupedBits = CandidateSet.grouped.bits
+    /// int64, float64 and the grouped notations: what a number's text can fit.
+    static let numberBits: UInt64 = 0b110 | groupedBits
+    /// The bits tested by byte scanners rather than temporal formats.
+    static let scalarBits: UInt64 = 0b111 | groupedBits
+
+    /// The grouped notations among `m` that `b` fits; the ones under which
+    /// it has a fraction are added to `fractions`.
+    @inline(__always)
+    private static func grouped(_ b: UnsafeBufferPointer<UInt8>, among m: UInt64, fractions: inout UInt64) -> UInt64 {
+        let shapes = NumberFormat.shapes(b)
+        let shift = UInt64(CandidateSet.firstGroupedBit)
+        fractions |= UInt64(shapes.fraction) << shift & m
+        return UInt64(shapes.fits) << shift & m
+    }
+
+    /// The grouped notations a plain decimal fits, from its digit counts
+    /// (what `NumberFormat.shapes` would say, without another pass): comma
+    /// grouping reads `12.5` with a fraction, dot grouping reads `12.345` as
+    /// the integer 12345, space grouping neither.
+    @inline(__always)
+    private static func plainDecimal(_ d: TextScalars.DecimalDigits, among m: UInt64, fractions: inout UInt64) -> UInt64 {
+        guard !d.exponent, d.integer > 0 else { return 0 }
+        var fits: UInt64 = 0
+        if d.fraction > 0 {
+            let comma = UInt64(1) << UInt64(CandidateSet.firstGroupedBit)
+            fits |= comma
+            fractions |= comma & m
+        }
+        if d.integer <= 3, d.fraction == 3, !d.leadingZero { fits |= UInt64(1) << UInt64(CandidateSet.firstGroupedBit + 1) }
+        return fits & m
+    }
+
     /// Why `b` does not fit hypothesis `bit`, for evidence. `range` is true
     /// for a domain violation (month 13), false for a shape mismatch.
     static func reason(_ b: UnsafeBufferPointer<UInt8>, bit: Int) -> (text: String, range: Bool) {
@@ -80,7 +127,21 @@ enum HypothesisTests {
             case .tooLarge:
                 return (bit == 1 ? "integer beyond the int64 range" : "integer too large for float64 to hold exactly", true)
             case .decimal: return ("has a fraction or an exponent, so it is not an integer", false)
+            case .notNumeric where NumberFormat.shapes(b).fits != 0:
+                return ("written with digit grouping or a decimal comma, not in plain notation", false)
             case .integer, .notNumeric: return ("not a number", false)
+            }
+        case CandidateSet.firstGroupedBit..<CandidateSet.firstFormatBit:
+            let pattern = HypothesisSpace.label(ofBit: bit)
+            if NumberFormat.shapes(b).leadingZero || TextScalars.numeric(b) == .leadingZero {
+                return ("leading zero: the zeros are data (an identifier, not a number)", true)
+            }
+            switch TextScalars.numeric(b) {
+            case .tooLarge: return ("integer beyond the int64 range", true)
+            case .decimal: return ("not a \(pattern) (a decimal point where the notation has none, or an exponent)", false)
+            case .notNumeric where b.contains(where: { $0 &- 48 < 10 }):
+                return ("not a \(pattern): groups of exactly 3 digits, one decimal separator", false)
+            default: return ("not a number", false)
             }
         case 3..<CandidateSet.firstFormatBit:
             return ("text: only a plugin's typed date/time values prove a temporal type without a format", false)
@@ -96,11 +157,20 @@ enum HypothesisTests {
 
 extension HypothesisSpace {
     /// The candidates a set stands for once the obvious subsumptions are
-    /// applied: int64 over float64, and a typed temporal value over the text
+    /// applied: int64 over float64, plain notation over the grouped ones
+    /// that read the same numbers, and a typed temporal value over the text
     /// formats of its type (plugin values carry no format).
-    static func reduce(_ set: CandidateSet) -> CandidateSet {
+    static func reduce(_ set: CandidateSet, fractionBits: UInt64) -> CandidateSet {
         var s = set
-        if s.contains(.int64) { s = s & ~CandidateSet.float64 }
+        // Plain integers read the same in every notation, and so do plain
+        // decimals in a grouped notation where they have a fraction
+        // (`2.5` in #,##0.#). A notation where they are integers stays:
+        // `1.234` is 1.234, or 1234 with dots between thousands.
+        if s.contains(.int64) {
+            s = s & ~CandidateSet.grouped & ~CandidateSet.float64
+        } else if s.contains(.float64) {
+            s = s & ~CandidateSet(bits: CandidateSet.grouped.bits & fractionBits)
+        }
         for (native, family) in [(CandidateSet.nativeDate, dateBits), (.nativeTime, timeBits),
                                  (.nativeTimestamp, timestampBits), (.nativeTimestampTZ, timestampTZBits)]
             where s.contains(native) {
@@ -110,8 +180,13 @@ extension HypothesisSpace {
     }
 
     /// A candidate as reported: an optional fraction is dropped from the
-    /// pattern when no value had one.
+    /// pattern when no value had one; a grouped notation is int64 unless a
+    /// value had a fraction under it.
     static func candidate(bit: Int, fractionBits: UInt64) -> ColumnInference.Candidate {
+        if let n = numberFormat(ofBit: bit) {
+            let type: DataType = fractionBits & (1 << UInt64(bit)) == 0 ? .int64 : .float64
+            return .init(type: type, format: n.pattern(for: type))
+        }
         guard let f = format(ofBit: bit) else { return .init(type: type(ofBit: bit)) }
         if fractionBits & (1 << UInt64(bit)) == 0, let plain = f.patternWithoutFraction {
             return .init(type: f.type, format: plain)

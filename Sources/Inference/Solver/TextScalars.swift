@@ -14,7 +14,25 @@ enum TextScalars {
         case notNumeric
     }
 
+    /// The digits of a plain decimal (`-12.345`): what the grouped
+    /// notations need to know about it without a second pass.
+    struct DecimalDigits {
+        var integer = 0
+        var fraction = 0
+        var exponent = false
+        /// The integer part starts with `0`.
+        var leadingZero = false
+    }
+
+    @inline(__always)
     static func numeric(_ b: UnsafeBufferPointer<UInt8>) -> NumericVerdict {
+        var digits = DecimalDigits()
+        return numeric(b, digits: &digits)
+    }
+
+    /// The verdict; for `.decimal`, `digits` describes the number.
+    @inline(__always)
+    static func numeric(_ b: UnsafeBufferPointer<UInt8>, digits: inout DecimalDigits) -> NumericVerdict {
         let n = b.count
         var i = 0
         if i < n, b[i] == UInt8(ascii: "-") || b[i] == UInt8(ascii: "+") { i += 1 }
@@ -36,7 +54,10 @@ enum TextScalars {
             fracDigits = i - fracStart
         }
         guard intDigits + fracDigits > 0 else { return isInfinity(b, from: intStart) ? .decimal : .notNumeric }
+        digits.integer = intDigits
+        digits.fraction = fracDigits
         if i < n, b[i] | 0x20 == UInt8(ascii: "e") {
+            digits.exponent = true
             i += 1
             if i < n, b[i] == UInt8(ascii: "-") || b[i] == UInt8(ascii: "+") { i += 1 }
             let expStart = i
@@ -44,7 +65,10 @@ enum TextScalars {
             if i == expStart { return .notNumeric }
         }
         guard i == n else { return .notNumeric }
-        if intDigits > 1 && b[intStart] == UInt8(ascii: "0") { return .leadingZero }
+        if intDigits > 0 && b[intStart] == UInt8(ascii: "0") {
+            if intDigits > 1 { return .leadingZero }
+            digits.leadingZero = true
+        }
         return .decimal
     }
 

@@ -45,7 +45,8 @@ public struct StreamingInference: Sendable {
                 let first = batch.firstRow
                 out.solvers[k].withFileState { solver in
                     values.withUnsafeBufferPointer { vs in
-                        for i in 0..<vs.count { solver.feed(vs[i], row: first + i) }
+                        guard let base = vs.baseAddress else { return }
+                        for i in 0..<vs.count { solver.feed(at: base + i, row: first + i) }
                     }
                 }
                 out.covered[k] += values.count

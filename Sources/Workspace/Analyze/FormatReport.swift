@@ -11,7 +11,11 @@ public struct FormatReport: Codable, Sendable {
     }
     public struct Count: Codable, Sendable {
         public var format: FileFormat
+        /// Set for the compressed files whose content is `format`.
+        public var compression: Compression?
         public var files: Int
+        /// `csv`, `csv (gzip)`.
+        public var label: String { format.label(compression: compression) }
     }
     public var files: [File]
     public var byFormat: [Count]
@@ -32,8 +36,9 @@ public struct FormatReport: Codable, Sendable {
                 unreadable.append(DiscoveryFailure(file: e.name, category: err.kind.rawValue, message: err.message))
             }
         }
-        let counts = Dictionary(grouping: files, by: \.analysis.format).map { Count(format: $0.key, files: $0.value.count) }
-            .sorted { ($0.files, $1.format) > ($1.files, $0.format) }
+        let counts = Dictionary(grouping: files, by: \.analysis.label)
+            .map { Count(format: $0.value[0].analysis.format, compression: $0.value[0].analysis.compression, files: $0.value.count) }
+            .sorted { ($0.files, $1.format, $1.label) > ($1.files, $0.format, $0.label) }
         return FormatReport(files: files, byFormat: counts, unreadable: unreadable)
     }
 }

@@ -50,7 +50,7 @@ public struct QuickScan: Sendable {
             buckets[b].files += 1
             buckets[b].bytes += f.size
             if let prefix = formatPrefix {
-                let name = (try? FormatAnalyzer.analyze(path: rootPath + "/" + f.relativePath, prefix: prefix).format.rawValue) ?? "unreadable"
+                let name = (try? FormatAnalyzer.analyze(path: rootPath + "/" + f.relativePath, prefix: prefix).label) ?? "unreadable"
                 formats[name, default: (0, 0)].files += 1
                 formats[name, default: (0, 0)].bytes += f.size
             }

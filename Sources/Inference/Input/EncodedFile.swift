@@ -1,16 +1,12 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import CasparianCore
 
-/// Reads a file in chunks and hands them out as UTF-8, converting UTF-16
-/// and Latin-1 on the way. Memory stays at one chunk plus its conversion.
+/// Reads a file in chunks and hands them out as UTF-8, decompressing gzip
+/// and converting UTF-16 and Latin-1 on the way. Memory stays at one chunk
+/// plus its conversion.
 final class EncodedFile {
     let path: String
     let encoding: CSVDialect.Encoding
-    private let fd: Int32
+    private let source: any ByteSource
     private var raw: [UInt8]
     private var converted: [UInt8] = []
     /// A UTF-16 code unit byte (or surrogate) carried to the next chunk.
@@ -21,56 +17,18 @@ final class EncodedFile {
     init(path: String, encoding: CSVDialect.Encoding) throws {
         self.path = path
         self.encoding = encoding
-        fd = open(path, O_RDONLY)
-        guard fd >= 0 else {
-            throw CasparianError(.notFound, "cannot open \(path): \(String(cString: strerror(errno)))",
-                                 hint: "check that the file exists and is readable")
-        }
+        source = try InputFile.open(path)
         raw = [UInt8](repeating: 0, count: EncodedFile.chunkSize)
-    }
-
-    deinit { close(fd) }
-
-    /// The first `limit` bytes, undecoded (for sniffing).
-    static func head(_ path: String, limit: Int) throws -> [UInt8] {
-        let fd = open(path, O_RDONLY)
-        guard fd >= 0 else {
-            throw CasparianError(.notFound, "cannot open \(path): \(String(cString: strerror(errno)))",
-                                 hint: "check that the file exists and is readable")
-        }
-        defer { close(fd) }
-        var out = [UInt8](repeating: 0, count: limit)
-        var got = 0
-        while got < limit {
-            let r = out.withUnsafeMutableBytes { read(fd, $0.baseAddress! + got, limit - got) }
-            if r <= 0 { break }
-            got += r
-        }
-        out.removeSubrange(got...)
-        return out
     }
 
     /// The next chunk as UTF-8, or nil at end of file.
     func next<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) throws -> R? {
-        var got = 0
-        repeat {
-            let r = raw.withUnsafeMutableBytes { read(fd, $0.baseAddress!, EncodedFile.chunkSize) }
-            if r < 0 {
-                if errno == EINTR { continue }
-                throw CasparianError(.environment, "reading \(path) failed: \(String(cString: strerror(errno)))")
-            }
-            got = r
-            break
-        } while true
+        let got = try raw.withUnsafeMutableBytes { try source.read(into: $0) }
         guard got > 0 || !carry.isEmpty else { return nil }
         var start = 0
         if !skippedBOM {
             skippedBOM = true
-            switch encoding {
-            case .utf8BOM: start = min(3, got)
-            case .utf16LE, .utf16BE: start = min(2, got)
-            default: break
-            }
+            start = raw.withUnsafeBufferPointer { EncodingSniffer.markLength(UnsafeBufferPointer(rebasing: $0[..<got]), encoding) }
         }
         switch encoding {
         case .utf8, .utf8BOM:
