@@ -7,7 +7,8 @@ SWIFT      ?= swift
 SYSPYTHON  := /usr/bin/python3
 VENV       := .venv-test
 VENV_STAMP := $(VENV)/.installed
-APT_PKGS   := libsqlite3-dev libpython3-dev python3-venv zlib1g-dev
+# libcurl4-openssl-dev: Foundation's networking, linked statically into release builds.
+APT_PKGS   := libsqlite3-dev libpython3-dev python3-venv zlib1g-dev libcurl4-openssl-dev
 BIN        := .build/debug/casparian
 
 .PHONY: all deps build release test demo bench lint format clean
@@ -36,9 +37,11 @@ $(VENV_STAMP): requirements-test.txt
 build:
 	@$(SWIFT) build --product casparian
 
-release:
-	@$(SWIFT) build -c release --product casparian
-	@$(SWIFT) build -c release --product casparian-bench
+# The Swift runtime and Foundation linked in: every process (the host and
+# each worker) starts ~10-20 ms sooner than with ~50 shared libraries.
+release: deps
+	@$(SWIFT) build -c release --static-swift-stdlib --product casparian
+	@$(SWIFT) build -c release --static-swift-stdlib --product casparian-bench
 
 test: deps
 	@CASPARIAN_TEST_VENV=$(CURDIR)/$(VENV) $(SWIFT) test

@@ -43,9 +43,12 @@ extension CandidateSet {
     }
 
     /// The hypotheses as discovery names them: int64 stands for int64 and
-    /// float64, typed temporal values for their text formats.
+    /// float64, typed temporal values for their text formats. A set does not
+    /// know which values had fractions, so a grouped notation is taken as
+    /// float64 and plain float64 subsumes it (`2.5` reads the same in both).
     public var candidates: [ColumnInference.Candidate] {
-        HypothesisSpace.reduce(self).indices.map { HypothesisSpace.candidate(bit: $0, fractionBits: 0) }
+        let fractions = CandidateSet.grouped.bits
+        return HypothesisSpace.reduce(self, fractionBits: fractions).indices.map { HypothesisSpace.candidate(bit: $0, fractionBits: fractions) }
     }
 
     /// The types of the hypotheses (formats folded into their type).
