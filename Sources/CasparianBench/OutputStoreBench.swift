@@ -4,7 +4,7 @@ import Foundation
 import GRDBSQLite
 import Workspace
 
-/// OutputStore.writeFile against the same rows bound straight through the
+/// OutputStore.writeFile against the same rows bound one row per statement straight through the
 /// sqlite3 C API into an identical table (same pragmas and page size, no
 /// index, one transaction per file), measured in the same run.
 enum OutputStoreBench {
@@ -55,7 +55,7 @@ enum OutputStoreBench {
         precondition(written == total, "\(written) rows written, expected \(total)")
         func rate(_ s: Double) -> String { String(format: "%.2fM rows/s", Double(total) / s / 1e6) }
         print("output store: \(total) rows (\(files) files x \(rowsPerFile), 5 columns + lineage)")
-        print("output store: raw sqlite3 bind baseline \(rate(raw)), writeFile \(rate(first)), re-write (replace) \(rate(rewrite))")
+        print("output store: raw sqlite3 bind baseline (one row per statement) \(rate(raw)), writeFile \(rate(first)), re-write (replace) \(rate(rewrite))")
         print(String(format: "output store: writeFile / raw baseline = %.2fx of the baseline's speed", raw / first))
     }
 

@@ -134,6 +134,26 @@ struct OutputStoreTests {
         #expect(try store.rowCount(table: "sales") == 1)
     }
 
+    @Test func manyRowsGoInWithMultiRowStatementsInOrder() throws {
+        let store = try TestSupport.outputStore()
+        let outputs = try store.prepare(plugin: "shop", contractVersion: 1, schemas: [Self.sales, Self.refunds])
+        let n = OutputStore.rowsPerStatement * 3 + 5
+        _ = try write(store, outputs, file: "/a", run: "r1", rows: (0..<Int64(n)).map { Self.row($0, note: "n\($0)") })
+        _ = try write(store, outputs, file: "/b", run: "r1", rows: (0..<Int64(n)).map { Self.row(1000 + $0) })
+        let a = try TestSupport.inspect(store.url) { db in
+            try Row.fetchAll(db, sql: "SELECT id, note, _cf_row, _cf_run FROM sales WHERE _cf_file = '/a' ORDER BY rowid")
+                .map { "\($0["id"] as Int)/\($0["note"] as String)/\($0["_cf_row"] as Int)/\($0["_cf_run"] as String)" }
+        }
+        #expect(a == (0..<n).map { "\($0)/n\($0)/\($0 + 1)/r1" })
+        // A bad value in the middle of a multi-row statement: the file fails whole, its old rows stay.
+        var rows = (0..<Int64(n)).map { Self.row($0) }
+        rows[OutputStore.rowsPerStatement + 3][0] = .string("x")
+        #expect(throws: CasparianError.self) { try write(store, outputs, file: "/a", run: "r2", rows: rows) }
+        let again = try write(store, outputs, file: "/a", run: "r3", rows: [Self.row(7)])
+        #expect(again.replacedRows == n)
+        #expect(try store.rowCount(table: "sales") == n + 1)
+    }
+
     @Test func aBadValueFailsTheWholeFileAndKeepsThePreviousRows() throws {
         let store = try TestSupport.outputStore()
         let outputs = try store.prepare(plugin: "shop", contractVersion: 1, schemas: [Self.sales])
