@@ -22,11 +22,13 @@ let package = Package(
                        providers: [.apt(["libpython3-dev"])]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib",
                        providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CSQLiteConfig", pkgConfig: "sqlite3",
+                       providers: [.apt(["libsqlite3-dev"])]),
         .target(name: "CasparianCore"),
         .target(name: "Inference", dependencies: ["CasparianCore", "CZlib"]),
         .target(name: "Contracts", dependencies: ["CasparianCore", "Inference"]),
         .target(name: "Catalog", dependencies: [
-            "CasparianCore", "Contracts", "Inference",
+            "CasparianCore", "Contracts", "Inference", "CSQLiteConfig",
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .target(name: "PluginHost", dependencies: [

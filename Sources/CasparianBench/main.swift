@@ -1,6 +1,7 @@
 // `casparian-bench NAME`: in-process benchmarks of the engine's libraries
 // (release build). Each prints its figures and a ratio against the baseline
 // it names, measured in the same run. Scripts in scripts/bench/ call it.
+import Catalog
 import Foundation
 
 let benches: [String: () throws -> Void] = [
@@ -16,4 +17,5 @@ guard let bench = benches[name] else {
     FileHandle.standardError.write(Data("usage: casparian-bench \(benches.keys.sorted().joined(separator: "|"))\n".utf8))
     exit(2)
 }
+Catalog.configureSQLiteForProcess()  // as the casparian binary does
 try bench()

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Catalog
 import Foundation
 
 struct Casparian: AsyncParsableCommand {
@@ -35,6 +36,7 @@ enum CasparianEntry {
         if CommandLine.arguments.dropFirst().first == "worker" {
             WorkerCommand.main(Array(CommandLine.arguments.dropFirst(2)))
         }
+        Catalog.configureSQLiteForProcess()
         await run(Array(CommandLine.arguments.dropFirst()))
     }
 

@@ -1,5 +1,6 @@
 import CasparianCore
 import Foundation
+import CSQLiteConfig
 import GRDB
 
 /// The workspace's state: `catalog.sqlite`, in WAL mode, one writer and
@@ -34,5 +35,16 @@ public final class Catalog: Sendable {
 
     public var journalMode: String {
         (try? pool.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") }) ?? "?"
+    }
+}
+
+extension Catalog {
+    /// Tunes SQLite for this process; call first thing in `main`, before any
+    /// database opens (later it changes nothing). Connections are each used
+    /// from one thread at a time, so SQLite's own mutexes and its memory
+    /// statistics are turned off. Returns whether the tuning took effect.
+    @discardableResult
+    public static func configureSQLiteForProcess() -> Bool {
+        csq_configure_process() == SQLITE_OK
     }
 }
