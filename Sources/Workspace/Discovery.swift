@@ -251,7 +251,7 @@ final class DiscoverySink: @unchecked Sendable {
                     inference.noteFile(name)
                     for b in batches { inference.feed(batch: b, file: name) }
                 case .failed(let f):
-                    failures.append(DiscoveryFailure(file: name, category: f.category.rawValue, message: f.summary))
+                    failures.append(DiscoveryFailure(file: name, category: f.category.rawValue, message: f.detail))
                 }
             }
         }

@@ -72,10 +72,13 @@ public struct PluginFailure: Error, Codable, Sendable, Equatable, CustomStringCo
     public var exhaustedRetries: Bool { attempts > 1 && isTransient }
 
     /// One line: category, location and message.
-    public var summary: String {
-        var s = category.rawValue
-        if let errorType { s += ": \(errorType)" }
-        s += ": \(message)"
+    public var summary: String { "\(category.rawValue): \(detail)" }
+
+    /// The summary without the category, for reports that show the category
+    /// in a field of its own.
+    public var detail: String {
+        var s = errorType.map { "\($0): " } ?? ""
+        s += message
         if let pluginFile, let line { s += " (\(pluginFile):\(line))" }
         if attempts > 1 { s += " (after \(attempts) attempts)" }
         return s

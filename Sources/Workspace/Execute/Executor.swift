@@ -66,7 +66,7 @@ public final class Executor: Sendable {
                         let file = state.take(job.index, path: job.path, cap: options.maxQuarantinedRowsPerFile)
                         switch outcome {
                         case .failed(let f):
-                            state.fail(job.path, category: f.category.rawValue, message: f.summary, duration: duration)
+                            state.fail(job.path, category: f.category.rawValue, message: f.detail, duration: duration)
                             if f.exhaustedRetries {
                                 state.deadLetter(DeadLetter(failure: f, path: job.path, plugin: plugin, runID: runID, kind: "execute"))
                             }
