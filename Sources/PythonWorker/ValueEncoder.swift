@@ -18,22 +18,29 @@ struct ValueEncoder {
     /// In DataFrames NaN is pandas' marker for a missing value, so it maps to
     /// null there; a NaN a generator yields stays a float.
     var nanIsNull = false
+    /// Type objects of the builtin types, read once (a static would cost a
+    /// lazy-initialisation check on every value).
+    let longType = cp_long_type()
+    let floatType = cp_float_type()
+    let boolType = cp_bool_type()
+    let tupleType = cp_tuple_type()
+    let dictType = cp_dict_type()
 
     func encode(_ o: UnsafeMutablePointer<PyObject>, into e: inout RowFrameEncoder) throws(UnsupportedValue) {
         // The common exact types by their type pointer, before the
         // isinstance chain (which calls PyType_IsSubtype on every miss).
         let type = cp_type(o)
-        if type == ExactTypes.long {
+        if type == longType {
             var v: Int64 = 0
             if cp_long_small(o, &v) != 0 { e.appendInt(v); return }
-        } else if type == ExactTypes.float {
+        } else if type == floatType {
             let d = cp_float_value(o)
             if d.isNaN && nanIsNull { e.appendNull() } else { e.appendFloat(d) }
             return
         } else if type == types.date {
             e.appendDate(days: Int32(CivilDate(year: Int(cp_date_year(o)), month: Int(cp_date_month(o)), day: Int(cp_date_day(o))).daysSinceEpoch))
             return
-        } else if type == ExactTypes.bool {
+        } else if type == boolType {
             e.appendBool(o == cp_true())
             return
         }
@@ -136,15 +143,6 @@ struct ValueEncoder {
         }
         PyErr_Clear()
         throw UnsupportedValue(message: "a value of type \(name), which Casparian cannot store; yield str, int, float, bool, Decimal, date, datetime, time, bytes or None")
-    }
-
-    /// Type objects of the builtin types (static in CPython, read once).
-    enum ExactTypes {
-        nonisolated(unsafe) static let long = cp_long_type()
-        nonisolated(unsafe) static let float = cp_float_type()
-        nonisolated(unsafe) static let bool = cp_bool_type()
-        nonisolated(unsafe) static let tuple = cp_tuple_type()
-        nonisolated(unsafe) static let dict = cp_dict_type()
     }
 
     func typeName(_ o: UnsafeMutablePointer<PyObject>) -> String {

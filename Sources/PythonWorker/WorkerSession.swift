@@ -145,8 +145,8 @@ final class WorkerSession {
     private func emit(_ item: UnsafeMutablePointer<PyObject>) -> PluginFailure? {
         // Plain tuples and dicts (nearly every row) skip the Output check.
         let type = cp_type(item)
-        if type == ValueEncoder.ExactTypes.tuple { return emitSequence(item, to: stream(named: nil), target: nil) }
-        if type == ValueEncoder.ExactTypes.dict { return emitDict(item, to: stream(named: nil)) }
+        if type == values.tupleType { return emitSequence(item, to: stream(named: nil), target: nil) }
+        if type == values.dictType { return emitDict(item, to: stream(named: nil)) }
         var target: String? = nil
         var row = item
         if PyObject_TypeCheck(item, outputClass.withMemoryRebound(to: PyTypeObject.self, capacity: 1) { $0 }) != 0 {

@@ -1,17 +1,17 @@
 import CasparianCore
 
 /// Tags of the binary cell encoding used in `rows` frames.
-enum CellTag: UInt8 {
+@usableFromInline enum CellTag: UInt8 {
     case null = 0, absent, boolFalse, boolTrue, int, float, string, bytes, decimal, date, time, timestamp, timestampTZ
 }
 
 /// A growable byte buffer on raw memory: the encoder's hot path writes
 /// fixed-size values with one capacity check and an unaligned store, not an
 /// Array append per byte.
-final class ByteStore {
-    private(set) var base: UnsafeMutableRawPointer
-    var count = 0
-    private(set) var capacity: Int
+@usableFromInline final class ByteStore {
+    @usableFromInline var base: UnsafeMutableRawPointer
+    @usableFromInline var count = 0
+    @usableFromInline var capacity: Int
 
     init(capacity: Int) {
         self.capacity = max(64, capacity)
@@ -20,11 +20,11 @@ final class ByteStore {
 
     deinit { base.deallocate() }
 
-    @inline(__always) func reserve(_ n: Int) {
+    @inlinable @inline(__always) func reserve(_ n: Int) {
         if count + n > capacity { grow(count + n) }
     }
 
-    private func grow(_ needed: Int) {
+    @usableFromInline func grow(_ needed: Int) {
         let newCapacity = max(needed, capacity * 2)
         let newBase = UnsafeMutableRawPointer.allocate(byteCount: newCapacity, alignment: 8)
         newBase.copyMemory(from: base, byteCount: count)
@@ -33,17 +33,24 @@ final class ByteStore {
         capacity = newCapacity
     }
 
-    @inline(__always) func append<T: FixedWidthInteger>(_ v: T) {
+    @inlinable @inline(__always) func append<T: FixedWidthInteger>(_ v: T) {
         reserve(MemoryLayout<T>.size)
         base.storeBytes(of: v.littleEndian, toByteOffset: count, as: T.self)
         count += MemoryLayout<T>.size
     }
 
-    @inline(__always) func append(_ raw: UnsafeRawBufferPointer) {
-        guard raw.count > 0 else { return }
-        reserve(raw.count)
-        (base + count).copyMemory(from: raw.baseAddress!, byteCount: raw.count)
-        count += raw.count
+    @inlinable @inline(__always) func append(_ raw: UnsafeRawBufferPointer) {
+        let n = raw.count
+        guard n > 0 else { return }
+        reserve(n)
+        if n <= 16 {
+            // Short strings are most cells: a loop beats a memmove call.
+            let to = (base + count).assumingMemoryBound(to: UInt8.self)
+            for i in 0..<n { to[i] = raw[i] }
+        } else {
+            (base + count).copyMemory(from: raw.baseAddress!, byteCount: n)
+        }
+        count += n
     }
 
     var array: [UInt8] { Array(UnsafeRawBufferPointer(start: base, count: count)) }
@@ -57,7 +64,7 @@ final class ByteStore {
 /// row's cells, each a tag byte and its value. One encoder is one buffer:
 /// copies of it share that buffer.
 public struct RowFrameEncoder {
-    let store: ByteStore
+    @usableFromInline let store: ByteStore
     public private(set) var rowCount = 0
     private var rowCountOffset = 0
 
@@ -99,16 +106,16 @@ public struct RowFrameEncoder {
         return store.array
     }
 
-    @inline(__always) public mutating func appendNull() { store.append(CellTag.null.rawValue) }
-    @inline(__always) public mutating func appendAbsent() { store.append(CellTag.absent.rawValue) }
-    @inline(__always) public mutating func appendBool(_ b: Bool) {
+    @inlinable @inline(__always) public mutating func appendNull() { store.append(CellTag.null.rawValue) }
+    @inlinable @inline(__always) public mutating func appendAbsent() { store.append(CellTag.absent.rawValue) }
+    @inlinable @inline(__always) public mutating func appendBool(_ b: Bool) {
         store.append(b ? CellTag.boolTrue.rawValue : CellTag.boolFalse.rawValue)
     }
-    @inline(__always) public mutating func appendInt(_ v: Int64) { store.append(CellTag.int.rawValue); store.append(UInt64(bitPattern: v)) }
-    @inline(__always) public mutating func appendFloat(_ v: Double) { store.append(CellTag.float.rawValue); store.append(v.bitPattern) }
-    @inline(__always) public mutating func appendDate(days: Int32) { store.append(CellTag.date.rawValue); store.append(UInt32(bitPattern: days)) }
-    @inline(__always) public mutating func appendTime(micros: Int64) { store.append(CellTag.time.rawValue); store.append(UInt64(bitPattern: micros)) }
-    @inline(__always) public mutating func appendTimestamp(micros: Int64) {
+    @inlinable @inline(__always) public mutating func appendInt(_ v: Int64) { store.append(CellTag.int.rawValue); store.append(UInt64(bitPattern: v)) }
+    @inlinable @inline(__always) public mutating func appendFloat(_ v: Double) { store.append(CellTag.float.rawValue); store.append(v.bitPattern) }
+    @inlinable @inline(__always) public mutating func appendDate(days: Int32) { store.append(CellTag.date.rawValue); store.append(UInt32(bitPattern: days)) }
+    @inlinable @inline(__always) public mutating func appendTime(micros: Int64) { store.append(CellTag.time.rawValue); store.append(UInt64(bitPattern: micros)) }
+    @inlinable @inline(__always) public mutating func appendTimestamp(micros: Int64) {
         store.append(CellTag.timestamp.rawValue)
         store.append(UInt64(bitPattern: micros))
     }
@@ -117,10 +124,10 @@ public struct RowFrameEncoder {
         store.append(UInt64(bitPattern: micros))
         store.append(UInt32(bitPattern: offsetSeconds))
     }
-    @inline(__always) public mutating func appendUTF8(_ p: UnsafeRawBufferPointer) {
+    @inlinable @inline(__always) public mutating func appendUTF8(_ p: UnsafeRawBufferPointer) {
         append(p, tag: CellTag.string.rawValue)
     }
-    @inline(__always) mutating func append(_ p: UnsafeRawBufferPointer, tag: UInt8) {
+    @inlinable @inline(__always) mutating func append(_ p: UnsafeRawBufferPointer, tag: UInt8) {
         store.append(tag)
         store.append(UInt32(p.count))
         store.append(p)
