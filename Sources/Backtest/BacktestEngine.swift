@@ -125,7 +125,7 @@ public final class BacktestEngine: Sendable {
         }
         switch outcome {
         case .failed(let f):
-            var message = f.summary
+            var message = f.detail  // the category is a field of its own
             if f.category == .crash || f.category == .memory || f.category == .exit, let last = f.stderrTail.last(where: { !$0.isEmpty }) {
                 message += " — stderr: \(last)"
             }

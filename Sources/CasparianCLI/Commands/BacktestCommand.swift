@@ -231,7 +231,7 @@ enum BacktestPrinter {
             Output.line("  worst files:")
             for f in worst {
                 let name = FailureAnalysis.relative(f.path, root)
-                Output.line("    \(name): \((f.message ?? "").prefix(140))")
+                Output.line("    \(name): \(f.category.map { "\($0.rawValue): " } ?? "")\((f.message ?? "").prefix(140))")
             }
         }
     }
