@@ -19,10 +19,7 @@ public enum PluginSampleTest {
         let contract = FileManager.default.fileExists(atPath: plugin.contractURL.path) ? try ContractFile.load(plugin.contractURL) : nil
         var options = BacktestOptions()
         options.failFast = false
-        // An author sees a failure at once: no retries.
-        var limits = WorkerLimits()
-        limits.transientRetries = 0
-        let pool = WorkerPool(environment: environment(dir), limits: limits, size: min(2, files.count))
+        let pool = WorkerPool(environment: environment(dir), limits: .authoring, size: min(2, files.count))
         defer { pool.shutdown() }
         let engine = BacktestEngine(pool: pool, store: InMemoryHighFailureStore(), options: options)
         return try await engine.run(BacktestRequest(plugin: plugin, files: files, corpusRoot: samples.standardizedFileURL.path,

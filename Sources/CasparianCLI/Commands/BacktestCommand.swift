@@ -57,10 +57,7 @@ struct BacktestCommand: AsyncParsableCommand {
     @Flag(name: .customLong("no-fail-fast"), help: "Test every file even when the known-bad ones still fail.")
     var noFailFast = false
 
-    @Option(help: "Workers in parallel (default: one per core).")
-    var jobs: Int?
-
-    @OptionGroup var workerLimits: WorkerLimitOptions
+    @OptionGroup var workers: PoolOptions
 
     @Flag(help: "Print a JSON report.")
     var json = false
@@ -78,7 +75,6 @@ struct BacktestCommand: AsyncParsableCommand {
 
     func validate() throws {
         guard (0...1).contains(minPassRate) else { throw ValidationError("--min-pass-rate takes a number from 0 to 1 (got \(minPassRate))") }
-        if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
     }
 
     func run() async throws {
@@ -86,7 +82,7 @@ struct BacktestCommand: AsyncParsableCommand {
             var options = BacktestOptions()
             options.failFast = !noFailFast
             options.minPassRate = minPassRate
-            options.parallelism = jobs
+            options.parallelism = workers.jobs
             options.shard = try shard.map { try Shard(parsing: $0) }
             options.randomOrderSeed = randomOrder
             if let scope {
@@ -107,8 +103,7 @@ struct BacktestCommand: AsyncParsableCommand {
             let suite = CorpusBacktest(pluginsDirectory: URL(fileURLWithPath: pluginsDir), corpus: URL(fileURLWithPath: corpus),
                                        pluginName: plugin, options: options)
             let plans = try suite.plan()
-            let pool = WorkerPool(environment: python.environment(pluginDirectory: plans.first?.plugin.url), limits: workerLimits.limits,
-                                  size: jobs ?? ProcessInfo.processInfo.activeProcessorCount)
+            let pool = workers.pool(python.environment(pluginDirectory: plans.first?.plugin.url))
             defer { pool.shutdown() }
             let bar = ProgressReporter(label: "backtest", unit: "files", quiet: quiet || json)
             let reports = try await suite.run(plans, pool: pool) { name, p in
@@ -168,8 +163,7 @@ extension BacktestCommand {
         let ws = try workspace.existing()
         let plugin = try ws.plugin(named: pluginsDir, pluginsDirectory: plugins.map { URL(fileURLWithPath: $0) })
         let scoped = try ws.resolveScope(scope)
-        let pool = WorkerPool(environment: python.environment(pluginDirectory: plugin.url), limits: workerLimits.limits,
-                              size: jobs ?? ProcessInfo.processInfo.activeProcessorCount)
+        let pool = workers.pool(python.environment(pluginDirectory: plugin.url))
         defer { pool.shutdown() }
         let bar = ProgressReporter(label: "backtest \(plugin.name)", unit: "files", quiet: quiet || json)
         var policy = IterationPolicy()

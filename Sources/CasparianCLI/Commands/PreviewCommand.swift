@@ -34,10 +34,7 @@ struct PreviewCommand: AsyncParsableCommand {
                 throw CasparianError(.notFound, "file \(file) does not exist", hint: "check the path; preview takes one file")
             }
             let pluginDir = try PluginDirectory(url: URL(fileURLWithPath: plugin))
-            // A preview shows a failure at once: no retries.
-            var limits = WorkerLimits()
-            limits.transientRetries = 0
-            let pool = WorkerPool(environment: python.environment(pluginDirectory: pluginDir.url), limits: limits, size: 1)
+            let pool = WorkerPool(environment: python.environment(pluginDirectory: pluginDir.url), limits: .authoring, size: 1)
             defer { pool.shutdown() }
             let collected = PreviewCollector(limit: n)
             let maxRows = max(n * 50, 1000)

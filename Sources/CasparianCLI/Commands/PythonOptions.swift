@@ -15,8 +15,12 @@ struct PythonOptions: ParsableArguments {
     }
 }
 
-/// How long a file may take and how often a transient failure is retried.
-struct WorkerLimitOptions: ParsableArguments {
+/// The worker pool of `run` and `backtest`: how many workers, how long a
+/// file may take and how often a transient failure is retried.
+struct PoolOptions: ParsableArguments {
+    @Option(help: "Workers in parallel (default: one per core).")
+    var jobs: Int?
+
     @Option(name: .customLong("timeout"), help: "Seconds one file may take.")
     var fileTimeout: Int = 300
 
@@ -26,14 +30,14 @@ struct WorkerLimitOptions: ParsableArguments {
     var retries: Int = 2
 
     func validate() throws {
+        if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
         guard fileTimeout > 0 else { throw ValidationError("--timeout must be at least 1 second") }
         guard (0...10).contains(retries) else { throw ValidationError("--retries takes 0 to 10 (got \(retries))") }
     }
 
-    var limits: WorkerLimits {
-        var l = WorkerLimits()
-        l.fileTimeout = .seconds(fileTimeout)
-        l.transientRetries = retries
-        return l
+    /// A pool of `--jobs` workers (one per core by default) with these limits.
+    func pool(_ environment: WorkerEnvironment) -> WorkerPool {
+        WorkerPool(environment: environment, limits: WorkerLimits(fileTimeout: .seconds(fileTimeout), transientRetries: retries),
+                   size: jobs ?? ProcessInfo.processInfo.activeProcessorCount)
     }
 }

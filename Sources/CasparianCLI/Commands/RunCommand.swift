@@ -31,9 +31,6 @@ struct RunCommand: AsyncParsableCommand {
     @Option(name: .customLong("quarantine-threshold"), help: "Share of a file's rows (0–1) that may be quarantined before the file fails.")
     var quarantineThreshold: Double = 0.05
 
-    @Option(help: "Workers in parallel (default: one per core).")
-    var jobs: Int?
-
     @Option(help: "The plugins directory (default: plugins/ beside .casparian/).")
     var plugins: String?
 
@@ -43,13 +40,12 @@ struct RunCommand: AsyncParsableCommand {
     @Flag(help: "No progress output.")
     var quiet = false
 
-    @OptionGroup var workerLimits: WorkerLimitOptions
+    @OptionGroup var workers: PoolOptions
     @OptionGroup var workspace: WorkspaceOptions
     @OptionGroup var python: PythonOptions
 
     func validate() throws {
         guard (0...1).contains(quarantineThreshold) else { throw ValidationError("--quarantine-threshold takes a number from 0 to 1") }
-        if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
     }
 
     func run() async throws {
@@ -60,9 +56,8 @@ struct RunCommand: AsyncParsableCommand {
             var options = ExecuteOptions()
             options.force = force
             options.quarantineThreshold = quarantineThreshold
-            options.parallelism = jobs
-            let pool = WorkerPool(environment: python.environment(pluginDirectory: pluginDir.url), limits: workerLimits.limits,
-                                  size: jobs ?? ProcessInfo.processInfo.activeProcessorCount)
+            options.parallelism = workers.jobs
+            let pool = workers.pool(python.environment(pluginDirectory: pluginDir.url))
             defer { pool.shutdown() }
             let bar = ProgressReporter(label: "run \(plugin)", unit: "files", quiet: quiet || json)
             let report = try await ws.execute(plugin: pluginDir, scope: scoped, pool: pool, options: options) { p in

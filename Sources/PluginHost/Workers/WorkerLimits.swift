@@ -22,6 +22,16 @@ public struct WorkerLimits: Sendable, Equatable {
     public var transientRetries: Int = 2
 
     public init() {}
+
+    /// For authoring (`preview`, `casparian test`): an author sees a failure
+    /// at once, so nothing is retried.
+    public static var authoring: WorkerLimits { WorkerLimits(fileTimeout: WorkerLimits().fileTimeout, transientRetries: 0) }
+
+    /// The defaults with this per-file deadline and number of retries.
+    public init(fileTimeout: Duration, transientRetries: Int) {
+        self.fileTimeout = fileTimeout
+        self.transientRetries = transientRetries
+    }
 }
 
 /// Which Python runs plugins and which binary hosts the workers.

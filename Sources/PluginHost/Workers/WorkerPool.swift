@@ -121,7 +121,7 @@ public final class WorkerPool: @unchecked Sendable {
                     continue
                 }
             }
-            var outcome = parse(job, on: &worker, maxRows: maxRows, callbacks: callbacks)
+            var outcome = parse(job, with: worker!, maxRows: maxRows, callbacks: callbacks)
             var earlier: [String] = []
             while case .failed(let failure) = outcome, failure.isTransient, earlier.count < limits.transientRetries,
                   !state.isCancelled {
@@ -136,8 +136,9 @@ public final class WorkerPool: @unchecked Sendable {
                 } catch {
                     break
                 }
-                outcome = parse(job, on: &worker, maxRows: maxRows, callbacks: callbacks)
+                outcome = parse(job, with: worker!, maxRows: maxRows, callbacks: callbacks)
             }
+            if worker?.isAlive == false { worker = nil }
             if state.isCancelled { break }
             if case .failed(var failure) = outcome, !earlier.isEmpty {
                 failure.attempts = earlier.count + 1
@@ -145,7 +146,7 @@ public final class WorkerPool: @unchecked Sendable {
                 outcome = .failed(failure)
             }
             callbacks.onFinish(job, outcome, ContinuousClock.now - started)
-            if let w = worker, w.isAlive, w.filesParsed >= limits.recycleAfterFiles || w.residentBytes > limits.recycleAboveRSSBytes {
+            if let w = worker, w.filesParsed >= limits.recycleAfterFiles || w.residentBytes > limits.recycleAboveRSSBytes {
                 logger.debug("recycling worker \(w.pid) after \(w.filesParsed) files")
                 w.shutdown()
                 worker = nil
@@ -156,14 +157,11 @@ public final class WorkerPool: @unchecked Sendable {
         }
     }
 
-    /// Parses one file on `worker` (nil afterwards when the worker died).
-    private func parse(_ job: ParseJob, on worker: inout WorkerProcess?, maxRows: Int?, callbacks: ParseCallbacks) -> FileOutcome {
-        guard let w = worker else { return .failed(PluginFailure(category: .crash, message: "no worker")) }
+    /// Parses one file on `w`, which counts as busy meanwhile (cancellation kills busy workers).
+    private func parse(_ job: ParseJob, with w: WorkerProcess, maxRows: Int?, callbacks: ParseCallbacks) -> FileOutcome {
         markBusy(w, true)
-        let outcome = w.parse(path: job.path, maxRows: maxRows) { callbacks.onEvent(job, $0) }
-        markBusy(w, false)
-        if !w.isAlive { worker = nil }
-        return outcome
+        defer { markBusy(w, false) }
+        return w.parse(path: job.path, maxRows: maxRows) { callbacks.onEvent(job, $0) }
     }
 
     private func key(_ plugin: PluginDirectory) -> String {

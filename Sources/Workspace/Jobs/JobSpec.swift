@@ -49,11 +49,9 @@ public struct JobSpec: Codable, Sendable, Equatable {
 
     /// A pool like the one the job ran on.
     func makePool() -> WorkerPool {
-        var limits = WorkerLimits()
-        limits.fileTimeout = .milliseconds(Int64(fileTimeoutSeconds * 1000))
-        limits.transientRetries = transientRetries
-        return WorkerPool(environment: WorkerEnvironment(pythonExecutable: python, workerExecutable: WorkerEnvironment.defaultWorkerExecutable()),
-                          limits: limits, size: workers)
+        WorkerPool(environment: WorkerEnvironment(pythonExecutable: python, workerExecutable: WorkerEnvironment.defaultWorkerExecutable()),
+                   limits: WorkerLimits(fileTimeout: .milliseconds(Int64(fileTimeoutSeconds * 1000)), transientRetries: transientRetries),
+                   size: workers)
     }
 }
 
