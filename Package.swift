@@ -1,6 +1,9 @@
 // swift-tools-version: 6.1
 import PackageDescription
 
+/// Debian's CPython 3.11 headers (package libpython3.11-dev, installed by `make deps`).
+let pythonInclude = "/usr/include/python3.11"
+
 let package = Package(
     name: "Casparian",
     platforms: [.macOS(.v14)],
@@ -18,8 +21,19 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-system.git", exact: "1.8.1"),
     ],
     targets: [
-        .systemLibrary(name: "CPython", pkgConfig: "python3-embed",
-                       providers: [.apt(["libpython3-dev"])]),
+        // Debian's CPython 3.11, linked statically: the shared libpython is
+        // built position-independent and runs Python code ~20% slower than
+        // /usr/bin/python3, which is built from the same static archive. The
+        // executable is non-PIE (the archive is not PIC) and exports its
+        // symbols so the interpreter's C extension modules (_decimal, ctypes,
+        // numpy, ...) resolve the Python API from it.
+        .target(name: "CPython",
+                cSettings: [.unsafeFlags(["-I\(pythonInclude)"])],
+                linkerSettings: [
+                    .unsafeFlags(["-Xlinker", "-l:libpython3.11.a", "-Xlinker", "--export-dynamic", "-Xclang-linker", "-no-pie"],
+                                 .when(platforms: [.linux])),
+                    .linkedLibrary("expat"), .linkedLibrary("z"), .linkedLibrary("m"), .linkedLibrary("util"),
+                ]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib",
                        providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CSQLiteConfig", pkgConfig: "sqlite3",
@@ -38,7 +52,7 @@ let package = Package(
         // The per-cell paths of the worker and the frame coder run millions of
         // times per second; dynamic exclusivity checks cost ~8% of a worker's time.
         .target(name: "PythonWorker", dependencies: ["CasparianCore", "PluginHost", "CPython"],
-                swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]),
+                swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked", "-Xcc", "-I\(pythonInclude)"])]),
         .target(name: "Backtest", dependencies: [
             "CasparianCore", "Inference", "Contracts", "Catalog", "PluginHost",
             .product(name: "Logging", package: "swift-log"),
@@ -72,7 +86,8 @@ let package = Package(
         .testTarget(name: "ContractsTests", dependencies: ["Contracts"]),
         .testTarget(name: "CatalogTests", dependencies: ["Catalog", "Contracts", "Inference", "CasparianCore", .product(name: "GRDB", package: "GRDB.swift")]),
         .testTarget(name: "PluginHostTests", dependencies: ["PluginHost", "CasparianCLI"], exclude: ["Fixtures"]),
-        .testTarget(name: "PythonWorkerTests", dependencies: ["PythonWorker", "CPython"]),
+        .testTarget(name: "PythonWorkerTests", dependencies: ["PythonWorker", "CPython"],
+                    swiftSettings: [.unsafeFlags(["-Xcc", "-I\(pythonInclude)"])]),
         .testTarget(name: "BacktestTests", dependencies: ["Backtest", "Catalog", "PluginHost", "CasparianCLI"], exclude: ["Fixtures"]),
         .testTarget(name: "WorkspaceTests", dependencies: [
             "Workspace", "CasparianCLI", "Contracts", "Catalog", "CasparianCore", "PluginHost",

@@ -40,11 +40,11 @@ final class OutputStream {
 
     /// The column index of the key at `position` of a dict row.
     @inline(__always)
-    func index(ofKey key: UnsafeMutablePointer<PyObject>, atPosition position: Int, send: (Frame) throws -> Void) throws -> Int {
+    func index(ofKey key: UnsafeMutablePointer<PyObject>, atPosition position: Int, writer: FrameWriter) throws -> Int {
         if position < keyAtPosition.count, keyAtPosition[position].key == key {
             return keyAtPosition[position].index
         }
-        let i = try index(ofKey: key, send: send)
+        let i = try index(ofKey: key, writer: writer)
         cp_incref(key)
         if position < keyAtPosition.count {
             cp_decref(keyAtPosition[position].key)
@@ -66,7 +66,7 @@ final class OutputStream {
 
     /// The index of a dict key, adding a column the first time a name is seen.
     /// Returns nil (with `newColumn` set) when the key is a reserved name.
-    func index(ofKey key: UnsafeMutablePointer<PyObject>, send: (Frame) throws -> Void) throws -> Int {
+    func index(ofKey key: UnsafeMutablePointer<PyObject>, writer: FrameWriter) throws -> Int {
         if let i = keyCache[key] { return i }
         guard cp_unicode_check(key) != 0, let name = PythonInterpreter.string(key) else {
             throw RowShapeError.message("dict keys must be str column names")
@@ -79,7 +79,7 @@ final class OutputStream {
                 throw RowShapeError.message("column name '\(name)' is reserved: names starting with _cf_ hold lineage; rename it")
             }
             if name.isEmpty { throw RowShapeError.message("a column name is empty") }
-            try flush(send: send)  // rows before the new column keep their narrower width
+            try flush(to: writer)  // rows before the new column keep their narrower width
             i = columns.count
             columns.append(name)
             indexByName[name] = i
@@ -98,18 +98,19 @@ final class OutputStream {
         }
     }
 
-    /// Sends a pending columns declaration, then any encoded rows.
-    func flush(send: (Frame) throws -> Void) throws {
+    /// Sends a pending columns declaration, then any encoded rows (written
+    /// from the encoder's buffer, which the next rows reuse).
+    func flush(to writer: FrameWriter) throws {
         if openRows && encoder.rowCount > 0 {
-            try sendColumnsIfNeeded(send: send)
-            try send(Frame(kind: .rows, payload: encoder.finishRows()))
+            try sendColumnsIfNeeded(to: writer)
+            try encoder.withFinishedRows { (p) throws(FrameError) in try writer.write(kind: .rows, payload: p) }
         }
         openRows = false
     }
 
-    func sendColumnsIfNeeded(send: (Frame) throws -> Void) throws {
+    func sendColumnsIfNeeded(to writer: FrameWriter) throws {
         if columnsSent != columns.count || columns.isEmpty {
-            try send(Frame(kind: .columns, payload: RowFrameEncoder.columnsPayload(outputID: id, output: name, columns: columns)))
+            try writer.write(Frame(kind: .columns, payload: RowFrameEncoder.columnsPayload(outputID: id, output: name, columns: columns)))
             columnsSent = columns.count
         }
     }

@@ -132,9 +132,9 @@ final class WorkerSession {
         var rows: [String: Int] = [:]
         for o in outputOrder where o.rowsInFile > 0 || o.name == plugin.name {
             if o.rowsInFile > 0 || !o.columns.isEmpty {
-                try o.sendColumnsIfNeeded(send: writer.write)
+                try o.sendColumnsIfNeeded(to: writer)
             }
-            try o.flush(send: writer.write)
+            try o.flush(to: writer)
             rows[o.name] = o.rowsInFile
         }
         if rows.isEmpty { rows[plugin.name] = 0 }
@@ -179,7 +179,7 @@ final class WorkerSession {
         var position = 0
         while PyDict_Next(row, &pos, &key, &value) != 0 {
             do {
-                let i = try out.index(ofKey: key!, atPosition: position, send: writer.write)
+                let i = try out.index(ofKey: key!, atPosition: position, writer: writer)
                 if i != position { inOrder = false }
                 out.scratch.append((i, value!))
                 position += 1
@@ -235,7 +235,7 @@ final class WorkerSession {
         out.encoder.endRow()
         out.rowsInFile += 1
         if out.encoder.byteCount >= OutputStream.flushBytes {
-            do { try out.flush(send: writer.write) } catch { return PluginFailure(category: .crash, message: "host pipe closed: \(error)") }
+            do { try out.flush(to: writer) } catch { return PluginFailure(category: .crash, message: "host pipe closed: \(error)") }
         }
         return nil
     }

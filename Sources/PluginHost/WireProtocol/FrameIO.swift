@@ -22,31 +22,43 @@ public final class FrameWriter: Sendable {
     public init(fd: Int32) { self.fd = fd }
 
     public func write(_ frame: Frame) throws(FrameError) {
-        var header = [UInt8](repeating: 0, count: 5)
-        let length = UInt32(frame.payload.count + 1)
-        withUnsafeBytes(of: length.littleEndian) { for i in 0..<4 { header[i] = $0[i] } }
-        header[4] = frame.kind.rawValue
-        try writeAll(header)
-        try writeAll(frame.payload)
+        let result = frame.payload.withUnsafeBytes { p in Result { () throws(FrameError) in try write(kind: frame.kind, payload: p) } }
+        try result.get()
     }
 
     public func write(kind: Frame.Kind, payload: [UInt8] = []) throws(FrameError) {
         try write(Frame(kind: kind, payload: payload))
     }
 
-    private func writeAll(_ bytes: [UInt8]) throws(FrameError) {
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes.withUnsafeBytes { buf in
-                Glibc.write(fd, buf.baseAddress! + offset, bytes.count - offset)
+    /// Writes one frame from borrowed bytes: header and payload leave in one
+    /// `writev`, with no copy of the payload.
+    public func write(kind: Frame.Kind, payload: UnsafeRawBufferPointer) throws(FrameError) {
+        var header: (UInt32, UInt8) = (UInt32(payload.count + 1).littleEndian, kind.rawValue)
+        let result = withUnsafeMutableBytes(of: &header) { h in Result { () throws(FrameError) in
+            var parts = [iovec(iov_base: h.baseAddress, iov_len: 5),
+                         iovec(iov_base: UnsafeMutableRawPointer(mutating: payload.baseAddress), iov_len: payload.count)]
+            var first = 0
+            while first < parts.count {
+                let n = parts.withUnsafeBufferPointer { Glibc.writev(fd, $0.baseAddress! + first, Int32(parts.count - first)) }
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    if errno == EPIPE { throw .closed }
+                    throw .io(errno: errno, operation: "write")
+                }
+                // Skip what was written: whole parts, then into the next one.
+                var left = n
+                while first < parts.count && left >= parts[first].iov_len {
+                    left -= parts[first].iov_len
+                    first += 1
+                }
+                if left > 0 {
+                    parts[first].iov_base = parts[first].iov_base! + left
+                    parts[first].iov_len -= left
+                }
+                while first < parts.count && parts[first].iov_len == 0 { first += 1 }
             }
-            if n < 0 {
-                if errno == EINTR { continue }
-                if errno == EPIPE { throw .closed }
-                throw .io(errno: errno, operation: "write")
-            }
-            offset += n
-        }
+        } }
+        try result.get()
     }
 }
 

@@ -56,13 +56,22 @@ struct Pipe2 {
     let read: Int32
     let write: Int32
 
-    init() throws {
+    /// `capacity` asks the kernel for a larger pipe buffer (Linux's default
+    /// is 64 KiB), so a worker writing whole row frames blocks and wakes the
+    /// host less often; when refused (over `fs.pipe-max-size`) the default stays.
+    init(capacity: Int? = nil) throws {
         var fds: [Int32] = [0, 0]
         guard pipe(&fds) == 0 else {
             throw CasparianError(.environment, "pipe failed: \(String(cString: strerror(errno)))")
         }
         _ = fcntl(fds[0], F_SETFD, FD_CLOEXEC)
         _ = fcntl(fds[1], F_SETFD, FD_CLOEXEC)
+        #if os(Linux)
+        if let capacity {
+            let F_SETPIPE_SZ: Int32 = 1031  // <linux/fcntl.h>; Glibc's module does not export it
+            _ = fcntl(fds[1], F_SETPIPE_SZ, Int32(capacity))
+        }
+        #endif
         read = fds[0]
         write = fds[1]
     }

@@ -49,7 +49,7 @@ public final class WorkerProcess: @unchecked Sendable {
         // Held until the child has its copies and ours are closed (see spawnLock).
         spawnLock.lock()
         let command = try Pipe2()
-        let data = try Pipe2()
+        let data = try Pipe2(capacity: 1 << 20)
         let err = try Pipe2()
         let devNull = open("/dev/null", O_RDONLY | O_CLOEXEC)
         var env = ProcessInfo.processInfo.environment
