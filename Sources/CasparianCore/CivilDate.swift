@@ -5,14 +5,14 @@ public struct CivilDate: Sendable, Hashable, Comparable {
     public var month: Int
     public var day: Int
 
-    public init(year: Int, month: Int, day: Int) {
+    @inlinable public init(year: Int, month: Int, day: Int) {
         self.year = year
         self.month = month
         self.day = day
     }
 
     /// Days since 1970-01-01 (Howard Hinnant's days_from_civil).
-    public var daysSinceEpoch: Int {
+    @inlinable public var daysSinceEpoch: Int {
         let y = month <= 2 ? year - 1 : year
         let era = (y >= 0 ? y : y - 399) / 400
         let yoe = y - era * 400

@@ -38,6 +38,14 @@ final class OutputStream {
         keyAtPosition.removeAll()
     }
 
+    /// Whether `key` is the key seen at `position` of the previous dict row
+    /// and names the column at that same index: the common case, where a
+    /// dict row's cells can be encoded as they are read.
+    @inline(__always)
+    func keyIsInPlace(_ key: UnsafeMutablePointer<PyObject>, at position: Int) -> Bool {
+        position < keyAtPosition.count && keyAtPosition[position].key == key && keyAtPosition[position].index == position
+    }
+
     /// The column index of the key at `position` of a dict row.
     @inline(__always)
     func index(ofKey key: UnsafeMutablePointer<PyObject>, atPosition position: Int, writer: FrameWriter) throws -> Int {

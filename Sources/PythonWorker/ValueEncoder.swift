@@ -25,12 +25,19 @@ struct ValueEncoder {
     let boolType = cp_bool_type()
     let tupleType = cp_tuple_type()
     let dictType = cp_dict_type()
+    let strType = cp_unicode_type()
 
     func encode(_ o: UnsafeMutablePointer<PyObject>, into e: inout RowFrameEncoder) throws(UnsupportedValue) {
         // The common exact types by their type pointer, before the
         // isinstance chain (which calls PyType_IsSubtype on every miss).
         let type = cp_type(o)
-        if type == longType {
+        if type == strType {
+            var size: Py_ssize_t = 0
+            if let p = cp_ascii_data(o, &size) {
+                e.appendUTF8(UnsafeRawBufferPointer(start: p, count: size))
+                return
+            }
+        } else if type == longType {
             var v: Int64 = 0
             if cp_long_small(o, &v) != 0 { e.appendInt(v); return }
         } else if type == floatType {

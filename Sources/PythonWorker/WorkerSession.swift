@@ -119,7 +119,7 @@ final class WorkerSession {
                 break
             }
             defer { cp_decref(item) }
-            if let failure = emit(item) { return try fail(failure) }
+            do { try emit(item) } catch { return try fail(error) }
             total += 1
             if PyList_GET_SIZE_safe(eventsList) > 0 { try drainEvents() }
             if let max = request.maxRows, total >= max {
@@ -141,12 +141,14 @@ final class WorkerSession {
         try writer.write(Frame(kind: .fileDone, json: FileDoneMessage(rows: rows)))
     }
 
-    /// Encodes one yielded item; returns a failure for a bad row.
-    private func emit(_ item: UnsafeMutablePointer<PyObject>) -> PluginFailure? {
+    /// Encodes one yielded item; throws the failure for a bad row. (Typed
+    /// throws: the happy path carries no `PluginFailure?`, a large struct
+    /// that cost a copy per row when returned.)
+    private func emit(_ item: UnsafeMutablePointer<PyObject>) throws(PluginFailure) {
         // Plain tuples and dicts (nearly every row) skip the Output check.
         let type = cp_type(item)
-        if type == values.tupleType { return emitSequence(item, to: stream(named: nil), target: nil) }
-        if type == values.dictType { return emitDict(item, to: stream(named: nil)) }
+        if type == values.tupleType { return try emitSequence(item, to: stream(named: nil), target: nil) }
+        if type == values.dictType { return try emitDict(item, to: stream(named: nil)) }
         var target: String? = nil
         var row = item
         if PyObject_TypeCheck(item, outputClass.withMemoryRebound(to: PyTypeObject.self, capacity: 1) { $0 }) != 0 {
@@ -158,18 +160,46 @@ final class WorkerSession {
         }
         let out = stream(named: target)
         if cp_dict_check(row) != 0 {
-            return emitDict(row, to: out)
+            return try emitDict(row, to: out)
         }
         if cp_tuple_check(row) != 0 || cp_list_check(row) != 0 {
-            return emitSequence(row, to: out, target: target)
+            return try emitSequence(row, to: out, target: target)
         }
         let typeName = values.typeName(row)
-        return PluginFailure(category: .badOutput,
+        throw PluginFailure(category: .badOutput,
                              message: "parse yielded a \(typeName) at row \(out.rowsInFile + 1); yield a dict, a tuple (after ctx.columns(...)), or Output(name, row)",
                              output: out.name, row: out.rowsInFile + 1)
     }
 
-    private func emitDict(_ row: UnsafeMutablePointer<PyObject>, to out: OutputStream) -> PluginFailure? {
+    private func emitDict(_ row: UnsafeMutablePointer<PyObject>, to out: OutputStream) throws(PluginFailure) {
+        var key: UnsafeMutablePointer<PyObject>?
+        var value: UnsafeMutablePointer<PyObject>?
+        var pos: Py_ssize_t = 0
+        // Fast path: the keys are the previous row's key objects, each at its
+        // column's position, so cells are encoded as they are read. At the
+        // first key that is not, the row is rolled back and placed below.
+        out.beginRowIfNeeded()
+        let mark = out.encoder.byteCount
+        var position = 0
+        var inPlace = true
+        while PyDict_Next(row, &pos, &key, &value) != 0 {
+            guard out.keyIsInPlace(key!, at: position) else { inPlace = false; break }
+            do { try values.encode(value!, into: &out.encoder) } catch {
+                throw badValue(error, output: out, column: out.columns[position])
+            }
+            position += 1
+        }
+        if inPlace {
+            for _ in position..<out.columns.count { out.encoder.appendAbsent() }
+            return try finishRow(out)
+        }
+        out.encoder.rollBack(toByteCount: mark)
+        try emitDictPlacingKeys(row, to: out)
+    }
+
+    /// Places the cells of a dict row by column index, for keys in any order,
+    /// missing, or new (a new key widens the output).
+    private func emitDictPlacingKeys(_ row: UnsafeMutablePointer<PyObject>, to out: OutputStream) throws(PluginFailure) {
         var key: UnsafeMutablePointer<PyObject>?
         var value: UnsafeMutablePointer<PyObject>?
         var pos: Py_ssize_t = 0
@@ -184,9 +214,9 @@ final class WorkerSession {
                 out.scratch.append((i, value!))
                 position += 1
             } catch RowShapeError.message(let m) {
-                return PluginFailure(category: .badOutput, message: m, output: out.name, row: out.rowsInFile + 1)
+                throw PluginFailure(category: .badOutput, message: m, output: out.name, row: out.rowsInFile + 1)
             } catch {
-                return PluginFailure(category: .crash, message: "host pipe closed: \(error)")
+                throw PluginFailure(category: .crash, message: "host pipe closed: \(error)")
             }
         }
         out.beginRowIfNeeded()
@@ -196,19 +226,19 @@ final class WorkerSession {
         for (i, v) in out.scratch {
             while next < i { out.encoder.appendAbsent(); next += 1 }
             do { try values.encode(v, into: &out.encoder) } catch {
-                return badValue(error, output: out, column: out.columns[i])
+                throw badValue(error, output: out, column: out.columns[i])
             }
             next = i + 1
         }
         while next < width { out.encoder.appendAbsent(); next += 1 }
-        return finishRow(out)
+        try finishRow(out)
     }
 
-    private func emitSequence(_ row: UnsafeMutablePointer<PyObject>, to out: OutputStream, target: String?) -> PluginFailure? {
+    private func emitSequence(_ row: UnsafeMutablePointer<PyObject>, to out: OutputStream, target: String?) throws(PluginFailure) {
         if out.columns.isEmpty {
             let declared = PyDict_GetItem(columnsDict, target.map { PythonInterpreter.newString($0) } ?? cp_none())
             guard let declared, cp_tuple_check(declared) != 0 else {
-                return PluginFailure(category: .badOutput,
+                throw PluginFailure(category: .badOutput,
                                      message: "parse yielded a tuple for output '\(out.name)' but no column names were declared; call ctx.columns(\"a\", \"b\", ...\(target == nil ? "" : ", output=\"\(out.name)\"")) first, or yield dicts",
                                      output: out.name, row: out.rowsInFile + 1)
             }
@@ -217,7 +247,7 @@ final class WorkerSession {
         let isTuple = cp_tuple_check(row) != 0
         let count = isTuple ? cp_tuple_size(row) : cp_list_size(row)
         guard count == out.columns.count else {
-            return PluginFailure(category: .badOutput,
+            throw PluginFailure(category: .badOutput,
                                  message: "row \(out.rowsInFile + 1) of output '\(out.name)' has \(count) values but \(out.columns.count) columns were declared (\(out.columns.joined(separator: ", ")))",
                                  output: out.name, row: out.rowsInFile + 1)
         }
@@ -225,19 +255,19 @@ final class WorkerSession {
         for i in 0..<count {
             let v = isTuple ? cp_tuple_item(row, i)! : cp_list_item(row, i)!
             do { try values.encode(v, into: &out.encoder) } catch {
-                return badValue(error, output: out, column: out.columns[i])
+                throw badValue(error, output: out, column: out.columns[i])
             }
         }
-        return finishRow(out)
+        try finishRow(out)
     }
 
-    private func finishRow(_ out: OutputStream) -> PluginFailure? {
+    @inline(__always)
+    private func finishRow(_ out: OutputStream) throws(PluginFailure) {
         out.encoder.endRow()
         out.rowsInFile += 1
         if out.encoder.byteCount >= OutputStream.flushBytes {
-            do { try out.flush(to: writer) } catch { return PluginFailure(category: .crash, message: "host pipe closed: \(error)") }
+            do { try out.flush(to: writer) } catch { throw PluginFailure(category: .crash, message: "host pipe closed: \(error)") }
         }
-        return nil
     }
 
     private func badValue(_ error: UnsupportedValue, output: OutputStream, column: String) -> PluginFailure {

@@ -58,6 +58,29 @@ struct ValueMappingTests {
         #expect(parsed.rows("good") == [[.string("1"), .string("2")]])
     }
 
+    @Test func dictRowsOfEveryShapeLandInTheirColumns() async throws {
+        let file = try Fixtures.csvFile()
+        let parsed = try await pool.parseOne(try Fixtures.plugin("dictshapes"), file.path)
+        #expect(parsed.outcome == .parsed(rows: ["dictshapes": 9]))
+        #expect(parsed.columns("dictshapes") == ["a", "b", "c"])
+        // Rows before the new column keep the narrower width: absent pads them on the host.
+        let rows = parsed.rows("dictshapes").map { Array($0.prefix(2)) }
+        #expect(rows.prefix(5) == [
+            [.int(0), .string("x0")], [.int(1), .string("x1")], [.int(2), .string("x2")],
+            [.int(10), .string("swapped")], [.int(11), .absent],
+        ])
+        #expect(parsed.rows("dictshapes").dropFirst(5) == [
+            [.int(12), .string("y"), .float(1.5)], [.int(13), .string("z"), .float(2.5)],
+            [.int(14), .absent, .float(3.5)], [.int(15), .string("rebuilt"), .float(4.5)],
+        ])
+
+        let bad = try await pool.parseOne(try Fixtures.plugin("dictshapes"), try Fixtures.csvFile("bad\n").path)
+        let failure = try #require(bad.outcome?.failure)
+        #expect(failure.category == .badOutput)
+        #expect(failure.column == "c" && failure.row == 10)
+        #expect(failure.message.contains("object"))
+    }
+
     @Test(.enabled(if: Fixtures.venvPython != nil, "needs the test venv (make test)"))
     func pandasDataFrame() async throws {
         let venvPool = WorkerPool(environment: Fixtures.environment(python: Fixtures.venvPython!), size: 1)

@@ -42,6 +42,16 @@ static inline PyTypeObject *cp_bool_type(void) { return &PyBool_Type; }
 static inline PyTypeObject *cp_tuple_type(void) { return &PyTuple_Type; }
 static inline PyTypeObject *cp_dict_type(void) { return &PyDict_Type; }
 
+// The UTF-8 bytes of a compact ASCII str (most column values) read in
+// place, or NULL for any other str (then use PyUnicode_AsUTF8AndSize).
+static inline const char *cp_ascii_data(PyObject *o, Py_ssize_t *size) {
+    if (PyUnicode_IS_READY(o) && PyUnicode_IS_COMPACT_ASCII(o)) {
+        *size = PyUnicode_GET_LENGTH(o);
+        return (const char *)(((PyASCIIObject *)o) + 1);
+    }
+    return NULL;
+}
+
 // An int of at most two 30-bit digits read straight from the object
 // (CPython 3.11's layout): 1 and the value, or 0 when it is bigger.
 static inline int cp_long_small(PyObject *o, long long *out) {

@@ -106,6 +106,12 @@ public struct RowFrameEncoder {
         appendU16(UInt16(columnCount))
     }
 
+    /// Drops what was appended after `byteCount` (a row begun but abandoned).
+    public mutating func rollBack(toByteCount byteCount: Int) {
+        precondition(byteCount <= store.count)
+        store.count = byteCount
+    }
+
     public mutating func endRow() {
         rowCount += 1
     }
