@@ -36,6 +36,7 @@ let package = Package(
                 ]),
         .systemLibrary(name: "CZlib", pkgConfig: "zlib",
                        providers: [.apt(["zlib1g-dev"])]),
+        .systemLibrary(name: "CMalloc"),
         .systemLibrary(name: "CSQLiteConfig", pkgConfig: "sqlite3",
                        providers: [.apt(["libsqlite3-dev"])]),
         .target(name: "CasparianCore"),
@@ -46,7 +47,7 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .target(name: "PluginHost", dependencies: [
-            "CasparianCore",
+            "CasparianCore", "CMalloc",
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]),
         // The per-cell paths of the worker and the frame coder run millions of

@@ -2,6 +2,7 @@
 // (release build). Each prints its figures and a ratio against the baseline
 // it names, measured in the same run. Scripts in scripts/bench/ call it.
 import Catalog
+import PluginHost
 import Foundation
 
 let benches: [String: () throws -> Void] = [
@@ -18,4 +19,5 @@ guard let bench = benches[name] else {
     exit(2)
 }
 Catalog.configureSQLiteForProcess()  // as the casparian binary does
+HostAllocator.keepFreedBatchMemoryForReuse()
 try bench()

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Catalog
 import Foundation
+import PluginHost
 
 struct Casparian: AsyncParsableCommand {
     static let version = "0.1.0"
@@ -37,6 +38,7 @@ enum CasparianEntry {
             WorkerCommand.main(Array(CommandLine.arguments.dropFirst(2)))
         }
         Catalog.configureSQLiteForProcess()
+        HostAllocator.keepFreedBatchMemoryForReuse()
         await run(Array(CommandLine.arguments.dropFirst()))
     }
 

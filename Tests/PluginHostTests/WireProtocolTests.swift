@@ -73,6 +73,18 @@ struct WireProtocolTests {
         #expect(batch.row(1) == values.reversed())
     }
 
+    @Test func stringsOfEveryShortLengthRoundTrip() throws {
+        // Cells up to 16 bytes are copied by overlapping words, not memmove.
+        let values: [CellValue] = (0...40).map { .string(String(repeating: "é", count: $0 / 2) + String(repeating: "x", count: $0 % 2)) }
+        var e = RowFrameEncoder()
+        e.beginRows(outputID: 0, columnCount: values.count)
+        for v in values { e.append(v) }
+        e.endRow()
+        var batch = RowBatch(output: "o", columnNames: values.indices.map { "c\($0)" })
+        _ = try RowFrameDecoder.decodeRows(e.finishRows(), into: &batch)
+        #expect(batch.row(0) == values)
+    }
+
     @Test func narrowerRowsAreWidenedWithAbsent() throws {
         var e = RowFrameEncoder()
         e.beginRows(outputID: 0, columnCount: 1)
@@ -87,6 +99,15 @@ struct WireProtocolTests {
         var batch = RowBatch(output: "o", columnNames: ["a"])
         #expect(throws: (any Error).self) { _ = try RowFrameDecoder.decodeRows([0, 0, 1, 0, 0, 0, 1, 0, 200], into: &batch) }
         #expect(throws: (any Error).self) { _ = try RowFrameDecoder.decodeRows([0, 0, 1, 0, 0, 0, 1, 0, 4, 1], into: &batch) }
+        // A row count the payload cannot hold, and a frame cut inside its third row.
+        #expect(throws: (any Error).self) { _ = try RowFrameDecoder.decodeRows([0, 0, 255, 255, 255, 0, 1, 0, 0], into: &batch) }
+        var e = RowFrameEncoder()
+        e.beginRows(outputID: 0, columnCount: 2)
+        for i in 0..<3 { e.appendString(cell: "a long string in row \(i) that is heap allocated"); e.appendInt(Int64(i)); e.endRow() }
+        let whole = e.finishRows()
+        var two = RowBatch(output: "o", columnNames: ["s", "i"])
+        #expect(throws: (any Error).self) { _ = try RowFrameDecoder.decodeRows(Array(whole.dropLast(3)), into: &two) }
+        #expect(two.rowCount == 0)
         let cols = RowFrameEncoder.columnsPayload(outputID: 7, output: "sales", columns: ["a", "b"])
         let decoded = try RowFrameDecoder.decodeColumns(cols)
         #expect(decoded.outputID == 7 && decoded.output == "sales" && decoded.columns == ["a", "b"])

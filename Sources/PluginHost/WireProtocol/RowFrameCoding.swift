@@ -200,69 +200,124 @@ public struct RowFrameDecoder {
     }
 
     public static func decodeColumns(_ payload: [UInt8]) throws -> (outputID: UInt16, output: String, columns: [String]) {
-        var r = ByteReader(payload)
-        let id = try r.u16()
-        let name = try r.string()
-        let n = Int(try r.u16())
-        var cols: [String] = []
-        cols.reserveCapacity(n)
-        for _ in 0..<n { cols.append(try r.string()) }
-        return (id, name, cols)
+        let result = payload.withUnsafeBytes { raw in
+            Result { () throws(DecodeError) in
+                var r = RawReader(raw)
+                let id = try r.fixed(UInt16.self)
+                let name = try r.string()
+                let n = Int(try r.fixed(UInt16.self))
+                var cols: [String] = []
+                cols.reserveCapacity(n)
+                for _ in 0..<n { cols.append(try r.string()) }
+                return (id, name, cols)
+            }
+        }
+        return try result.get()
+    }
+
+    /// The output a rows payload belongs to.
+    public static func outputID(ofRows payload: [UInt8]) throws -> UInt16 {
+        let result = payload.withUnsafeBytes { raw in
+            Result { () throws(DecodeError) in var r = RawReader(raw); return try r.fixed(UInt16.self) }
+        }
+        return try result.get()
     }
 
     /// Decodes a rows payload into columns. `columnCount` in the frame may be
     /// smaller than the output's current column list (rows written before it
     /// widened); the missing trailing cells are `absent`.
     public static func decodeRows(_ payload: [UInt8], into batch: inout RowBatch) throws -> UInt16 {
-        var r = ByteReader(payload)
-        let id = try r.u16()
-        let rows = Int(try r.u32())
-        let width = Int(try r.u16())
-        guard width <= batch.columns.count else {
-            throw DecodeError(description: "rows frame has \(width) columns, output declared \(batch.columns.count)")
+        let result = payload.withUnsafeBytes { raw in
+            Result { () throws(DecodeError) in try decodeRows(raw, into: &batch) }
         }
-        for c in 0..<batch.columns.count { batch.columns[c].reserveCapacity(batch.columns[c].count + rows) }
-        for _ in 0..<rows {
-            for c in 0..<width { batch.columns[c].append(try r.cell()) }
-            if width < batch.columns.count {
-                for c in width..<batch.columns.count { batch.columns[c].append(.absent) }
+        return try result.get()
+    }
+
+    /// Cells are read row by row into one scratch buffer per column, then
+    /// moved into the batch's column arrays: no per-cell uniqueness or
+    /// capacity checks of nested arrays, and one bounds check per value.
+    static func decodeRows(_ raw: UnsafeRawBufferPointer, into batch: inout RowBatch) throws(DecodeError) -> UInt16 {
+        var r = RawReader(raw)
+        let id = try r.fixed(UInt16.self)
+        let rows = Int(try r.fixed(UInt32.self))
+        let width = Int(try r.fixed(UInt16.self))
+        let total = batch.columns.count
+        guard width <= total else {
+            throw DecodeError(description: "rows frame has \(width) columns, output declared \(total)")
+        }
+        // Each cell is at least its tag byte: a row count the payload cannot hold is corrupt.
+        guard rows * width <= raw.count else { throw DecodeError(description: "rows frame claims \(rows) rows in \(raw.count) bytes") }
+        let scratch = (0..<total).map { _ in UnsafeMutablePointer<CellValue>.allocate(capacity: max(rows, 1)) }
+        var done = 0  // complete rows initialised in every scratch column
+        var partial = 0  // cells of the row being read
+        defer {
+            for (c, p) in scratch.enumerated() {
+                p.deinitialize(count: done + (c < partial ? 1 : 0))
+                p.deallocate()
             }
         }
+        while done < rows {
+            partial = 0
+            while partial < width {
+                (scratch[partial] + done).initialize(to: try r.cell())
+                partial += 1
+            }
+            while partial < total {
+                (scratch[partial] + done).initialize(to: .absent)
+                partial += 1
+            }
+            done += 1
+            partial = 0
+        }
         guard r.atEnd else { throw DecodeError(description: "rows frame has trailing bytes") }
+        for c in 0..<total {
+            let column = [CellValue](unsafeUninitializedCapacity: rows) { buffer, count in
+                buffer.baseAddress!.moveInitialize(from: scratch[c], count: rows)
+                count = rows
+            }
+            if batch.columns[c].isEmpty { batch.columns[c] = column } else { batch.columns[c].append(contentsOf: column) }
+        }
+        done = 0  // moved out: nothing left to deinitialise
         return id
     }
 }
 
-struct ByteReader {
-    let bytes: [UInt8]
+/// Reads a frame payload in place: one bounds check per value.
+struct RawReader {
+    let base: UnsafeRawPointer?
+    let count: Int
     var offset = 0
-    init(_ bytes: [UInt8]) { self.bytes = bytes }
-    var atEnd: Bool { offset == bytes.count }
 
-    mutating func need(_ n: Int) throws {
-        if offset + n > bytes.count { throw RowFrameDecoder.DecodeError(description: "frame truncated at byte \(offset)") }
+    init(_ raw: UnsafeRawBufferPointer) {
+        base = raw.baseAddress
+        count = raw.count
     }
-    mutating func u8() throws -> UInt8 { try need(1); defer { offset += 1 }; return bytes[offset] }
-    mutating func u16() throws -> UInt16 {
-        try need(2); defer { offset += 2 }
-        return UInt16(bytes[offset]) | UInt16(bytes[offset + 1]) << 8
+
+    var atEnd: Bool { offset == count }
+
+    @inline(__always) mutating func need(_ n: Int) throws(RowFrameDecoder.DecodeError) {
+        if n > count - offset { throw RowFrameDecoder.DecodeError(description: "frame truncated at byte \(offset)") }
     }
-    mutating func u32() throws -> UInt32 {
-        try need(4); defer { offset += 4 }
-        return bytes.withUnsafeBytes { UInt32(littleEndian: $0.loadUnaligned(fromByteOffset: offset, as: UInt32.self)) }
+
+    @inline(__always) mutating func fixed<T: FixedWidthInteger>(_: T.Type) throws(RowFrameDecoder.DecodeError) -> T {
+        try need(MemoryLayout<T>.size)
+        defer { offset += MemoryLayout<T>.size }
+        return T(littleEndian: base!.loadUnaligned(fromByteOffset: offset, as: T.self))
     }
-    mutating func u64() throws -> UInt64 {
-        try need(8); defer { offset += 8 }
-        return bytes.withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(fromByteOffset: offset, as: UInt64.self)) }
-    }
-    mutating func string() throws -> String {
-        let n = Int(try u32())
+
+    @inline(__always) mutating func bytes(_ n: Int) throws(RowFrameDecoder.DecodeError) -> UnsafeRawBufferPointer {
         try need(n)
         defer { offset += n }
-        return bytes.withUnsafeBufferPointer { String(decoding: UnsafeBufferPointer(rebasing: $0[offset..<(offset + n)]), as: UTF8.self) }
+        return UnsafeRawBufferPointer(start: base! + offset, count: n)
     }
-    mutating func cell() throws -> CellValue {
-        let tagByte = try u8()
+
+    @inline(__always) mutating func string() throws(RowFrameDecoder.DecodeError) -> String {
+        let n = Int(try fixed(UInt32.self))
+        return String(decoding: try bytes(n), as: UTF8.self)
+    }
+
+    @inline(__always) mutating func cell() throws(RowFrameDecoder.DecodeError) -> CellValue {
+        let tagByte = try fixed(UInt8.self)
         guard let tag = CellTag(rawValue: tagByte) else {
             throw RowFrameDecoder.DecodeError(description: "unknown cell tag \(tagByte)")
         }
@@ -271,21 +326,17 @@ struct ByteReader {
         case .absent: return .absent
         case .boolFalse: return .bool(false)
         case .boolTrue: return .bool(true)
-        case .int: return .int(Int64(bitPattern: try u64()))
-        case .float: return .float(Double(bitPattern: try u64()))
+        case .int: return .int(Int64(bitPattern: try fixed(UInt64.self)))
+        case .float: return .float(Double(bitPattern: try fixed(UInt64.self)))
         case .string: return .string(try string())
-        case .bytes:
-            let n = Int(try u32())
-            try need(n)
-            defer { offset += n }
-            return .bytes(Array(bytes[offset..<(offset + n)]))
+        case .bytes: return .bytes(Array(try bytes(Int(try fixed(UInt32.self)))))
         case .decimal: return .decimal(try string())
-        case .date: return .date(days: Int32(bitPattern: try u32()))
-        case .time: return .time(micros: Int64(bitPattern: try u64()))
-        case .timestamp: return .timestamp(micros: Int64(bitPattern: try u64()))
+        case .date: return .date(days: Int32(bitPattern: try fixed(UInt32.self)))
+        case .time: return .time(micros: Int64(bitPattern: try fixed(UInt64.self)))
+        case .timestamp: return .timestamp(micros: Int64(bitPattern: try fixed(UInt64.self)))
         case .timestampTZ:
-            let m = Int64(bitPattern: try u64())
-            return .timestampTZ(micros: m, offsetSeconds: Int32(bitPattern: try u32()))
+            let m = Int64(bitPattern: try fixed(UInt64.self))
+            return .timestampTZ(micros: m, offsetSeconds: Int32(bitPattern: try fixed(UInt32.self)))
         }
     }
 }

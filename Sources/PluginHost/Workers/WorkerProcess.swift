@@ -134,8 +134,7 @@ public final class WorkerProcess: @unchecked Sendable {
                     let (id, name, columns) = try RowFrameDecoder.decodeColumns(frame.payload)
                     batches[id] = RowBatch(output: name, columnNames: columns, firstRow: rowsSoFar[id] ?? 0)
                 case .rows:
-                    var r = ByteReader(frame.payload)
-                    let id = try r.u16()
+                    let id = try RowFrameDecoder.outputID(ofRows: frame.payload)
                     guard var batch = batches[id] else { throw RowFrameDecoder.DecodeError(description: "rows for undeclared output \(id)") }
                     batch.firstRow = rowsSoFar[id] ?? 0
                     batch.columns = batch.columns.map { _ in [] }
