@@ -75,8 +75,36 @@ public enum FailureAnalysis {
             }
         }
         if let q = quote { out += "\(q)\(quoted)" }
-        // Mask bare numbers (row numbers, counts).
-        return out.replacingOccurrences(of: #"\b\d+\b"#, with: "N", options: .regularExpression)
+        return maskBareNumbers(out)
+    }
+
+    /// Replaces each whole number (a digit run between non-word characters,
+    /// as the regex `\b\d+\b`) with `N`: row numbers and counts. Done by hand
+    /// because Foundation's regular expressions load ICU on first use, which
+    /// cost a fail-fast backtest more than the rest of its analysis.
+    static func maskBareNumbers(_ text: String) -> String {
+        let chars = Array(text)
+        func isWord(_ c: Character) -> Bool { c.isLetter || c.isNumber || c == "_" }
+        var out = ""
+        out.reserveCapacity(text.utf8.count)
+        var i = 0
+        while i < chars.count {
+            let c = chars[i]
+            guard c.isASCII, c.isNumber, i == 0 || !isWord(chars[i - 1]) else {
+                out.append(c)
+                i += 1
+                continue
+            }
+            var j = i
+            while j < chars.count, chars[j].isASCII, chars[j].isNumber { j += 1 }
+            if j == chars.count || !isWord(chars[j]) {
+                out.append("N")
+            } else {
+                out.append(contentsOf: chars[i..<j])
+            }
+            i = j
+        }
+        return out
     }
 
     static func firstQuoted(in message: String) -> String? {

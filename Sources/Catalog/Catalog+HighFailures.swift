@@ -50,14 +50,15 @@ extension Catalog {
                 WHERE h.plugin = ? AND h.scope_key = ?
                 """, arguments: [plugin, scopeKey])
             let wanted = Set(paths)
+            // Columns by position: one entry per tested file, so name lookups add up.
             while let r = try rows.next() {
-                let path: String = r["path"]
+                let path: String = r[0]
                 guard wanted.contains(path) else { continue }
-                let count: Int = r["failure_count"]
-                let consecutive: Int = r["consecutive_failures"]
+                let count: Int = r[1]
+                let consecutive: Int = r[2]
                 out[path] = HighFailureEntry(path: path, failureCount: count, consecutiveFailures: consecutive,
-                                             firstFailureAt: r["first_failure_at"], lastFailureAt: r["last_failure_at"],
-                                             lastTestedAt: r["last_tested_at"], resolved: count > 0 && consecutive == 0)
+                                             firstFailureAt: r[3], lastFailureAt: r[4],
+                                             lastTestedAt: r[5], resolved: count > 0 && consecutive == 0)
             }
             return out
         }

@@ -118,10 +118,17 @@ extension Catalog {
     }
 
     /// Runs of a kind for a plugin (and scope), oldest first.
-    public func runs(kind: String, plugin: String, scopeID: String?) throws -> [RunRecord] {
-        try pool.read { db in
+    /// The runs of a kind for a plugin and scope, oldest first. Without
+    /// `withPayloads`, their result, progress and spec JSON are left out
+    /// (nil): a workspace's history of full reports grows with every run,
+    /// and most callers need only the records' status and versions.
+    public func runs(kind: String, plugin: String, scopeID: String?, withPayloads: Bool = true) throws -> [RunRecord] {
+        let columns = withPayloads
+            ? "*"
+            : "id, kind, plugin, scope_id, parser_version, contract_id, contract_version, iteration, status, started_at, finished_at, owner_pid, cancel_requested, resumes, NULL AS progress_json, NULL AS result_json, NULL AS spec_json"
+        return try pool.read { db in
             try Row.fetchAll(db, sql: """
-                SELECT * FROM runs WHERE kind = ? AND plugin = ? AND scope_id IS ? ORDER BY started_at, id
+                SELECT \(columns) FROM runs WHERE kind = ? AND plugin = ? AND scope_id IS ? ORDER BY started_at, id
                 """, arguments: [kind, plugin, scopeID]).map(Self.runRecord)
         }
     }

@@ -49,7 +49,8 @@ extension Catalog {
                 SELECT f.id, f.path, sf.size, sf.mtime, f.content_hash FROM scope_files sf JOIN files f ON f.id = sf.file_id
                 WHERE sf.scope_id = ? ORDER BY f.path
                 """, arguments: [scopeID]).map { r in
-                ScopeFile(fileID: r["id"], path: r["path"], size: r["size"], mtime: r["mtime"], contentHash: r["content_hash"])
+                // By position: a scope may hold many thousands of files.
+                ScopeFile(fileID: r[0], path: r[1], size: r[2], mtime: r[3], contentHash: r[4])
             }
         }
     }

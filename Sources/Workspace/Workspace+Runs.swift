@@ -83,7 +83,8 @@ extension Workspace {
         try recordParserVersion(plugin)
         // This job: the caller's record (`runID`), an interrupted one taken over, or a new one.
         let current = try existing ?? adoptInterruptedJob(kind: .backtest, plugin: plugin, scopeID: scope.id)
-        let previous = try catalog.runs(kind: "backtest", plugin: plugin.name, scopeID: scope.id).filter { $0.id != current }
+        let previous = try catalog.runs(kind: "backtest", plugin: plugin.name, scopeID: scope.id, withPayloads: false)
+            .filter { $0.id != current }
         let iteration = previous.last(where: { $0.parserVersion == plugin.version })?.iteration
             ?? (Set(previous.compactMap(\.parserVersion)).count + 1)
         let spec = JobSpec(kind: .backtest, plugin: plugin, scopeID: scope.id, pool: pool, backtest: options).json
@@ -113,7 +114,8 @@ extension Workspace {
             // the last finished run already holds the summaries up to it, so
             // only its `iterations` are read, not every old report.
             var byIteration: [Int: IterationSummary] = [:]
-            if let json = previous.last(where: { $0.status == .done || $0.status == .failed })?.resultJSON,
+            if let last = previous.last(where: { $0.status == .done || $0.status == .failed }),
+               let json = try catalog.run(id: last.id).resultJSON,
                let old = try? JSONDecoder().decode(StoredIterations.self, from: Data(json.utf8)) {
                 for s in old.iterations { byIteration[s.iteration] = s }
             }

@@ -173,6 +173,16 @@ struct AnalysisTests {
         #expect(clusters[0].pattern.contains("'%m/%d/%Y'"))
     }
 
+    @Test func bareNumbersAreMaskedAndNumbersInsideWordsAreNot() {
+        #expect(FailureAnalysis.maskBareNumbers("row 12 of 3400: x2 v2023 2023-01-05 _7 12ab") == "row N of N: x2 v2023 N-N-N _7 12ab")
+        #expect(FailureAnalysis.maskBareNumbers("42") == "N")
+        #expect(FailureAnalysis.maskBareNumbers("") == "")
+        #expect(FailureAnalysis.maskBareNumbers("étage 5é ٣") == "étage 5é ٣")
+        // Rows with different numbers and values group under one pattern.
+        #expect(FailureAnalysis.mask("row 3: bad value 'x17' in 'amount'") == FailureAnalysis.mask("row 9: bad value 'x99' in 'amount'"))
+        #expect(FailureAnalysis.mask("row 3: bad value 'x17' in 'amount'") == "row N: bad value '…' in 'amount'")
+    }
+
     @Test func violationsClusterByColumn() {
         let r = FileResult(path: "/c/a.csv", status: .failed, prior: .new, category: .nullNotAllowed, message: "x",
                            problems: [FileProblem(category: .nullNotAllowed, message: "null in amount", column: "amount", row: 3),

@@ -15,6 +15,17 @@ struct WorkspaceCommandsTests {
         return dir
     }
 
+    @Test func theInternalWorkerCommandRefusesBadArgumentsAndStaysHidden() throws {
+        let r = try CLIRunner.run(["worker", "--plugin", "x"])
+        #expect(r.status == 2)
+        #expect(r.stderr.contains("--plugin and --python are required"))
+        #expect(r.stderr.contains("internal command"))
+        let bogus = try CLIRunner.run(["worker", "--bogus", "1"])
+        #expect(bogus.status == 2 && bogus.stderr.contains("unexpected argument '--bogus'"))
+        let help = try CLIRunner.run(["--help"])
+        #expect(!help.stdout.contains("worker"))
+    }
+
     @Test func scanPrintsTablesOrJSON() throws {
         let data = try Self.data()
         let human = try CLIRunner.run(["scan", data.path, "--top", "2"])

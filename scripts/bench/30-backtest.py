@@ -60,8 +60,16 @@ with tempfile.TemporaryDirectory() as ws:
     r = a["report"]
     print(f"(a) first backtest: {r['files_tested']} files, {r['files_failed']} failed, {a_wall:.2f}s")
 
-    b, b_wall = cas(ws, "backtest", "p", "--scope", "s")
-    full, full_wall = cas(ws, "backtest", "p", "--scope", "s", "--no-fail-fast")
+    # Each side three times, in turns, keeping its fastest: this machine's
+    # speed swings by up to ~1.7x between runs. Re-running the unfixed parser
+    # changes nothing the order depends on (its files stay the failing ones).
+    b = full = None
+    for _ in range(3):
+        rb_run = cas(ws, "backtest", "p", "--scope", "s")
+        full_run = cas(ws, "backtest", "p", "--scope", "s", "--no-fail-fast")
+        b = rb_run if b is None or rb_run[1] < b[1] else b
+        full = full_run if full is None or full_run[1] < full[1] else full
+    (b, b_wall), (full, full_wall) = b, full
     rb = b["report"]
     print(f"(b) unfixed re-backtest: fail-fast stopped after {rb['files_tested']} files ({rb['files_skipped']} skipped) "
           f"in {b_wall:.2f}s vs full run {full_wall:.2f}s: {100 * b_wall / full_wall:.1f}% of the full run's time (target < 5%); "

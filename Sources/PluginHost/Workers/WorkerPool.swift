@@ -242,7 +242,8 @@ public final class WorkerPool: @unchecked Sendable {
             idle.removeAll()
             return a
         }
-        for w in all { w.shutdown() }
+        for w in all { w.requestShutdown() }
+        for w in all { w.awaitShutdown() }
     }
 }
 

@@ -254,10 +254,25 @@ public final class WorkerProcess: @unchecked Sendable {
 
     /// Asks the worker to exit; kills it if it does not within a second.
     public func shutdown() {
+        requestShutdown()
+        awaitShutdown()
+    }
+
+    /// Sends the shutdown request without waiting (a pool asks all its
+    /// workers first, so they exit together).
+    func requestShutdown() {
         guard isAlive else { return }
         try? commandWriter.write(kind: .shutdown)
+    }
+
+    /// Waits up to a second for the worker to exit after `requestShutdown`,
+    /// polling quickly at first (a worker exits within a millisecond or two),
+    /// then kills it.
+    func awaitShutdown() {
+        guard isAlive else { return }
         let deadline = ContinuousClock.now + .seconds(1)
         var status: Int32 = 0
+        var pause: UInt32 = 100
         while ContinuousClock.now < deadline {
             if waitpid(pid, &status, WNOHANG) == pid {
                 isAlive = false
@@ -265,7 +280,8 @@ public final class WorkerProcess: @unchecked Sendable {
                 Glibc.kill(-pid, SIGKILL)  // children the plugin left behind
                 return
             }
-            usleep(5_000)
+            usleep(pause)
+            pause = min(pause * 2, 5_000)
         }
         terminate()
     }
