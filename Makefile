@@ -34,13 +34,17 @@ $(VENV_STAMP): requirements-test.txt
 	@$(VENV)/bin/pip install -q --disable-pip-version-check -r requirements-test.txt
 	@touch $@
 
+# The host (casparian) and the plugin worker it starts (casparian-worker),
+# which must stay side by side.
 build:
 	@$(SWIFT) build --product casparian
+	@$(SWIFT) build --product casparian-worker
 
 # The Swift runtime and Foundation linked in: every process (the host and
 # each worker) starts ~10-20 ms sooner than with ~50 shared libraries.
 release: deps
 	@$(SWIFT) build -c release --static-swift-stdlib --product casparian
+	@$(SWIFT) build -c release --static-swift-stdlib --product casparian-worker
 	@$(SWIFT) build -c release --static-swift-stdlib --product casparian-bench
 
 test: deps

@@ -9,6 +9,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "casparian", targets: ["CasparianCLI"]),
+        .executable(name: "casparian-worker", targets: ["CasparianWorker"]),
         .executable(name: "casparian-bench", targets: ["CasparianBench"]),
     ],
     dependencies: [
@@ -74,10 +75,12 @@ let package = Package(
             .product(name: "SystemPackage", package: "swift-system"),
         ]),
         .executableTarget(name: "CasparianCLI", dependencies: [
-            "Workspace", "MCPServer", "PythonWorker", "PluginHost",
+            "Workspace", "MCPServer", "PluginHost",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
+        // The worker process: only the plugin runtime, so it starts fast.
+        .executableTarget(name: "CasparianWorker", dependencies: ["PythonWorker"]),
         .executableTarget(name: "CasparianBench", dependencies: [
             "CasparianCore", "Inference", "Contracts", "Catalog", "PluginHost", "Backtest", "Workspace",
             .product(name: "GRDBSQLite", package: "GRDB.swift"),
@@ -86,17 +89,17 @@ let package = Package(
         .testTarget(name: "InferenceTests", dependencies: ["Inference"]),
         .testTarget(name: "ContractsTests", dependencies: ["Contracts"]),
         .testTarget(name: "CatalogTests", dependencies: ["Catalog", "Contracts", "Inference", "CasparianCore", .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "PluginHostTests", dependencies: ["PluginHost", "CasparianCLI"], exclude: ["Fixtures"]),
+        .testTarget(name: "PluginHostTests", dependencies: ["PluginHost", "CasparianCLI", "CasparianWorker"], exclude: ["Fixtures"]),
         .testTarget(name: "PythonWorkerTests", dependencies: ["PythonWorker", "CPython"],
                     swiftSettings: [.unsafeFlags(["-Xcc", "-I\(pythonInclude)"])]),
-        .testTarget(name: "BacktestTests", dependencies: ["Backtest", "Catalog", "PluginHost", "CasparianCLI"], exclude: ["Fixtures"]),
+        .testTarget(name: "BacktestTests", dependencies: ["Backtest", "Catalog", "PluginHost", "CasparianCLI", "CasparianWorker"], exclude: ["Fixtures"]),
         .testTarget(name: "WorkspaceTests", dependencies: [
-            "Workspace", "CasparianCLI", "Contracts", "Catalog", "CasparianCore", "PluginHost",
+            "Workspace", "CasparianCLI", "CasparianWorker", "Contracts", "Catalog", "CasparianCore", "PluginHost",
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
-        .testTarget(name: "MCPServerTests", dependencies: ["MCPServer", "CasparianCLI", "PluginHost", .product(name: "MCP", package: "swift-sdk")],
+        .testTarget(name: "MCPServerTests", dependencies: ["MCPServer", "CasparianCLI", "CasparianWorker", "PluginHost", .product(name: "MCP", package: "swift-sdk")],
                     exclude: ["Clients"]),
-        .testTarget(name: "CasparianCLITests", dependencies: ["CasparianCLI", "PluginHost", "Catalog", "Inference", "CasparianCore"]),
+        .testTarget(name: "CasparianCLITests", dependencies: ["CasparianCLI", "CasparianWorker", "PluginHost", "Catalog", "Inference", "CasparianCore"]),
     ],
     swiftLanguageModes: [.v6]
 )

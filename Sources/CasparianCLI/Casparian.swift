@@ -27,16 +27,11 @@ struct Casparian: AsyncParsableCommand {
     )
 }
 
-/// The process entry point. Worker processes must run Python on the main
-/// thread, before Swift concurrency starts any threads of its own: CPython
-/// runs signal handlers (the soft stop) on the thread that initialised it,
-/// and a signal must interrupt a plugin blocked in `time.sleep` there.
+/// The process entry point of the host. (Workers are `casparian-worker`,
+/// a binary of their own.)
 @main
 enum CasparianEntry {
     static func main() async {
-        if CommandLine.arguments.dropFirst().first == "worker" {
-            WorkerCommand.main(Array(CommandLine.arguments.dropFirst(2)))
-        }
         Catalog.configureSQLiteForProcess()
         HostAllocator.keepFreedBatchMemoryForReuse()
         await run(Array(CommandLine.arguments.dropFirst()))

@@ -15,7 +15,10 @@ struct CLIRunner {
         }
     }
 
-    static var binary: String { WorkerEnvironment.defaultWorkerExecutable() }
+    /// The built `casparian`, beside the worker binary the tests find.
+    static var binary: String {
+        URL(fileURLWithPath: WorkerEnvironment.defaultWorkerExecutable()).deletingLastPathComponent().appendingPathComponent("casparian").path
+    }
 
     /// Runs `casparian ARGS…` in `directory` with colours off.
     static func run(_ arguments: [String], in directory: URL? = nil, environment extra: [String: String] = [:]) throws -> Result {

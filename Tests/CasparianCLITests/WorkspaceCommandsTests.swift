@@ -1,4 +1,5 @@
 import Foundation
+import PluginHost
 import Testing
 
 /// End-to-end: the built `casparian` binary against real folders and a
@@ -15,15 +16,25 @@ struct WorkspaceCommandsTests {
         return dir
     }
 
-    @Test func theInternalWorkerCommandRefusesBadArgumentsAndStaysHidden() throws {
-        let r = try CLIRunner.run(["worker", "--plugin", "x"])
-        #expect(r.status == 2)
-        #expect(r.stderr.contains("--plugin and --python are required"))
-        #expect(r.stderr.contains("internal command"))
-        let bogus = try CLIRunner.run(["worker", "--bogus", "1"])
-        #expect(bogus.status == 2 && bogus.stderr.contains("unexpected argument '--bogus'"))
-        let help = try CLIRunner.run(["--help"])
-        #expect(!help.stdout.contains("worker"))
+    @Test func theWorkerBinaryRefusesBadArguments() throws {
+        func worker(_ args: [String]) throws -> (Int32, String) {
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: WorkerEnvironment.defaultWorkerExecutable())
+            p.arguments = args
+            let err = Pipe()
+            p.standardError = err
+            p.standardOutput = FileHandle.nullDevice
+            try p.run()
+            let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            p.waitUntilExit()
+            return (p.terminationStatus, text)
+        }
+        let (status, text) = try worker(["--plugin", "x"])
+        #expect(status == 2)
+        #expect(text.contains("--plugin and --python are required"))
+        #expect(text.contains("not meant to be run by hand"))
+        let (bogus, bogusText) = try worker(["--bogus", "1"])
+        #expect(bogus == 2 && bogusText.contains("unexpected argument '--bogus'"))
     }
 
     @Test func scanPrintsTablesOrJSON() throws {

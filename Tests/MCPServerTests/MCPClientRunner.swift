@@ -9,7 +9,8 @@ enum MCPClientRunner {
     static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
         .deletingLastPathComponent()
     static let clients = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Clients")
-    static let casparian = WorkerEnvironment.defaultWorkerExecutable()
+    /// The built `casparian`, beside the worker binary the tests find.
+    static let casparian = URL(fileURLWithPath: WorkerEnvironment.defaultWorkerExecutable()).deletingLastPathComponent().appendingPathComponent("casparian").path
 
     /// `$CASPARIAN_TEST_VENV/bin/python` (set by `make test`), else the package's `.venv-test`.
     static var python: String? {

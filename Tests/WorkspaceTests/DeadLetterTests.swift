@@ -40,7 +40,7 @@ struct DeadLetterTests {
     }
 
     func pool() -> WorkerPool {
-        WorkerPool(environment: WorkerEnvironment(pythonExecutable: "/usr/bin/python3", workerExecutable: TestSupport.binary), size: 2)
+        WorkerPool(environment: WorkerEnvironment(pythonExecutable: "/usr/bin/python3", workerExecutable: WorkerEnvironment.defaultWorkerExecutable()), size: 2)
     }
 
     func attempts(_ data: URL, _ name: String) throws -> Int {

@@ -29,7 +29,10 @@ enum TestSupport {
     }
 
     /// The `casparian` binary built next to the test bundle.
-    static var binary: String { WorkerEnvironment.defaultWorkerExecutable() }
+    /// The built `casparian`, beside the worker binary the tests find.
+    static var binary: String {
+        URL(fileURLWithPath: WorkerEnvironment.defaultWorkerExecutable()).deletingLastPathComponent().appendingPathComponent("casparian").path
+    }
 
     /// A batch with the given columns and rows.
     static func batch(_ output: String, _ columns: [String], _ rows: [[CellValue]], firstRow: Int = 0) -> RowBatch {

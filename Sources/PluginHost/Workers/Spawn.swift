@@ -40,7 +40,7 @@ struct SpawnedProcess {
         let rc = posix_spawn(&pid, executable, &actions, &attr, argv, envp)
         guard rc == 0 else {
             throw CasparianError(.environment, "could not start worker \(executable): \(String(cString: strerror(rc)))",
-                                 hint: "check that the casparian binary exists and is executable (or set CASPARIAN_WORKER_BINARY)")
+                                 hint: "casparian-worker is built beside casparian (`make build` or `make release`) and must stay next to it; or set CASPARIAN_WORKER_BINARY to its path")
         }
         return SpawnedProcess(pid: pid)
     }

@@ -67,19 +67,20 @@ public struct WorkerEnvironment: Sendable, Equatable {
         return p
     }
 
-    /// The running `casparian` binary, or one beside the current executable
-    /// (tests run inside the test bundle), or `CASPARIAN_WORKER_BINARY`.
+    /// `casparian-worker` beside the running executable (or in a folder
+    /// above it: tests run inside the test bundle), or `CASPARIAN_WORKER_BINARY`.
     public static func defaultWorkerExecutable() -> String {
         if let env = ProcessInfo.processInfo.environment["CASPARIAN_WORKER_BINARY"], !env.isEmpty { return env }
         let selfPath = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-        let url = URL(fileURLWithPath: selfPath)
-        if url.lastPathComponent == "casparian" { return url.path }
-        var dir = url.deletingLastPathComponent()
+        var dir = URL(fileURLWithPath: selfPath).deletingLastPathComponent()
         for _ in 0..<4 {
-            let candidate = dir.appendingPathComponent("casparian").path
+            let candidate = dir.appendingPathComponent(workerBinaryName).path
             if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
             dir.deleteLastPathComponent()
         }
-        return "casparian"
+        // Not found: the spawn error names this path and how to fix it.
+        return URL(fileURLWithPath: selfPath).deletingLastPathComponent().appendingPathComponent(workerBinaryName).path
     }
+
+    public static let workerBinaryName = "casparian-worker"
 }

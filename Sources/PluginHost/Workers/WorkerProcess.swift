@@ -22,7 +22,7 @@ public enum FileOutcome: Sendable, Equatable {
     }
 }
 
-/// One worker process: the `casparian worker` binary embedding CPython with
+/// One worker process: the `casparian-worker` binary embedding CPython with
 /// one plugin loaded. Used by one thread at a time (the pool's lane).
 public final class WorkerProcess: @unchecked Sendable {
     public let plugin: PluginDirectory
@@ -57,7 +57,7 @@ public final class WorkerProcess: @unchecked Sendable {
         // Python's faulthandler reports a plugin's crash; Swift's backtracer
         // would only add pages of registers about the worker binary.
         env["SWIFT_BACKTRACE"] = "enable=no"
-        let args = ["worker", "--plugin", plugin.url.path, "--python", environment.pythonExecutable,
+        let args = ["--plugin", plugin.url.path, "--python", environment.pythonExecutable,
                     "--memory-limit", String(limits.memoryLimitBytes), "--host-pid", String(getpid())]
         let spawned: SpawnedProcess
         do {

@@ -36,7 +36,7 @@ def parse(path, ctx):
 
 
 def worker_pids(ws, plugin=""):
-    """Live `casparian worker` processes whose plugin lives in this workspace (and is `plugin`, when given)."""
+    """Live `casparian-worker` processes whose plugin lives in this workspace (and is `plugin`, when given)."""
     pids = []
     for pid in os.listdir("/proc"):
         if not pid.isdigit():
@@ -46,7 +46,7 @@ def worker_pids(ws, plugin=""):
             state = open(f"/proc/{pid}/stat").read().split(")")[-1].split()[0]
         except OSError:
             continue
-        if state != "Z" and b"worker" in cmd and any(ws.encode() in c and ("/" + plugin).encode() in c for c in cmd):
+        if state != "Z" and cmd[0].endswith(b"/casparian-worker") and any(ws.encode() in c and ("/" + plugin).encode() in c for c in cmd):
             pids.append(int(pid))
     return pids
 

@@ -1,14 +1,11 @@
 import Foundation
 import PythonWorker
 
-/// The hidden entry point of worker processes: embeds CPython and speaks the
-/// wire protocol on fds 3 (commands) and 4 (data). Started by the host only,
-/// with the arguments `WorkerProcess` writes:
-/// `worker --plugin DIR --python EXE [--memory-limit BYTES] --host-pid PID`.
+/// The worker's command line, as `WorkerProcess` writes it:
+/// `casparian-worker --plugin DIR --python EXE [--memory-limit BYTES] --host-pid PID`.
 ///
 /// Parsed by hand: swift-argument-parser builds its command tree by
-/// reflection, which cost a worker ~7 ms of its ~40 ms start, and every
-/// backtest or run waits for a worker to start.
+/// reflection, which cost a worker ~7 ms of its ~40 ms start.
 enum WorkerCommand {
     static func main(_ arguments: [String]) -> Never {
         var values: [String: String] = [:]
@@ -30,9 +27,9 @@ enum WorkerCommand {
 
     private static func fail(_ message: String) -> Never {
         FileHandle.standardError.write(Data("""
-            casparian worker: \(message)
-            This is an internal command that casparian starts for itself; it is not meant to be run by hand.
-            Usage: casparian worker --plugin DIR --python EXE [--memory-limit BYTES] --host-pid PID
+            casparian-worker: \(message)
+            This is the plugin worker that casparian starts for itself; it is not meant to be run by hand.
+            Usage: casparian-worker --plugin DIR --python EXE [--memory-limit BYTES] --host-pid PID
 
             """.utf8))
         exit(2)
