@@ -22,6 +22,23 @@ struct BadPluginTests {
         #expect(f.pluginFile?.hasSuffix("syntaxerror/parser.py") == true)
     }
 
+    @Test func aMissingWorkerBinaryStopsTheRunWithAHintAndReportsNoFile() async throws {
+        var env = Fixtures.environment()
+        env.workerExecutable = "/nonexistent/casparian-worker"
+        let lonely = WorkerPool(environment: env, size: 2)
+        let finished = Counter()
+        let file = try Fixtures.csvFile().path
+        await #expect {
+            try await lonely.run(plugin: try Fixtures.plugin("good"), jobs: (0..<5).map { ParseJob(index: $0, path: file) },
+                                 callbacks: ParseCallbacks(onFinish: { _, _, _ in finished.add() }))
+        } throws: { error in
+            guard let e = error as? CasparianError else { return false }
+            return e.message.contains("could not start worker /nonexistent/casparian-worker")
+                && (e.hint ?? "").contains("CASPARIAN_WORKER_BINARY")
+        }
+        #expect(finished.value == 0)
+    }
+
     @Test func missingParseSaysWhatToAdd() async throws {
         let f = try await failure("noparse")
         #expect(f.message.contains("defines no parse function"))
@@ -74,4 +91,11 @@ struct BadPluginTests {
         let parsed = try await bad.parseOne(try Fixtures.plugin("good"), try Fixtures.csvFile().path)
         #expect(parsed.outcome?.failure?.message.contains("/nonexistent/python3") == true)
     }
+}
+
+private final class Counter: @unchecked Sendable {
+    private let lock = NSLock()
+    private var n = 0
+    func add() { lock.withLock { n += 1 } }
+    var value: Int { lock.withLock { n } }
 }

@@ -71,7 +71,9 @@ public final class WorkerPool: @unchecked Sendable {
 
     /// Parses `jobs` with up to `size` workers in parallel. Returns when all
     /// are done; throws `CancellationError` when the task is cancelled (its
-    /// workers are killed at once, and files cut short are not reported).
+    /// workers are killed at once, and files cut short are not reported),
+    /// and the error when no worker can be started at all (e.g. the worker
+    /// binary is missing), with the files not yet parsed left unreported.
     public func run(plugin: PluginDirectory, jobs: [ParseJob], maxRows: Int? = nil, parallelism: Int? = nil,
                     callbacks: ParseCallbacks) async throws {
         let state = RunState(jobs: jobs)
@@ -96,6 +98,7 @@ public final class WorkerPool: @unchecked Sendable {
             state.cancel()
             self.killBusy()
         }
+        if let error = state.environmentError { throw error }
         if state.isCancelled { throw CancellationError() }
     }
 
@@ -115,10 +118,11 @@ public final class WorkerPool: @unchecked Sendable {
                     callbacks.onFinish(job, .failed(failure), ContinuousClock.now - started)
                     continue
                 } catch {
-                    let failure = PluginFailure(category: .crash, message: "\(error)")
-                    state.setLoadFailure(failure)
-                    callbacks.onFinish(job, .failed(failure), ContinuousClock.now - started)
-                    continue
+                    // No worker can start (a missing worker binary, no pipes):
+                    // the environment, not the plugin or this file. The run
+                    // stops and throws it, rather than record a failure per file.
+                    state.abort(error)
+                    break
                 }
             }
             var outcome = parse(job, with: worker!, maxRows: maxRows, callbacks: callbacks)
@@ -254,6 +258,7 @@ private final class RunState: @unchecked Sendable {
     private var nextIndex = 0
     private var cancelled = false
     private var failure: PluginFailure?
+    private var abortError: (any Error)?
 
     init(jobs: [ParseJob]) { self.jobs = jobs }
 
@@ -268,4 +273,12 @@ private final class RunState: @unchecked Sendable {
     var isCancelled: Bool { lock.withLock { cancelled } }
     var loadFailure: PluginFailure? { lock.withLock { failure } }
     func setLoadFailure(_ f: PluginFailure) { lock.withLock { if failure == nil { failure = f } } }
+    /// Stops the run for an error no file caused; `run` throws it.
+    func abort(_ error: any Error) {
+        lock.withLock {
+            if abortError == nil { abortError = error }
+            cancelled = true
+        }
+    }
+    var environmentError: (any Error)? { lock.withLock { abortError } }
 }
