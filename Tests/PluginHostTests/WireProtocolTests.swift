@@ -42,6 +42,17 @@ struct WireProtocolTests {
         close(fds[0])
     }
 
+    @Test func truncatedFrameLargerThanTheBufferIsAnError() throws {
+        var fds: [Int32] = [0, 0]
+        #expect(pipe(&fds) == 0)
+        let bytes: [UInt8] = [0xE9, 0x03, 0, 0, Frame.Kind.rows.rawValue] + [UInt8](repeating: 7, count: 200)  // 1000 promised
+        _ = bytes.withUnsafeBytes { write(fds[1], $0.baseAddress!, $0.count) }
+        close(fds[1])
+        let reader = FrameReader(fd: fds[0], bufferSize: 64)
+        #expect(throws: FrameError.truncated) { try reader.next() }
+        close(fds[0])
+    }
+
     @Test func unknownKindIsAnError() throws {
         var fds: [Int32] = [0, 0]
         #expect(pipe(&fds) == 0)

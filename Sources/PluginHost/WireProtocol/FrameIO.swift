@@ -94,22 +94,32 @@ public final class FrameReader {
             start += payloadLength
             return Frame(kind: kind, payload: payload)
         }
-        // Larger than the buffer: drain what is buffered, then read the rest directly.
-        var payload = [UInt8](repeating: 0, count: payloadLength)
+        // Larger than the buffer: take what is buffered, then read the rest
+        // straight into the payload (not zero-filled first: every byte is read).
         let buffered = end - start
-        for i in 0..<buffered { payload[i] = buffer[start + i] }
+        var failure: FrameError?
+        let payload = [UInt8](unsafeUninitializedCapacity: payloadLength) { out, count in
+            buffer.withUnsafeBytes { b in
+                UnsafeMutableRawPointer(out.baseAddress!).copyMemory(from: b.baseAddress! + start, byteCount: buffered)
+            }
+            var offset = buffered
+            while offset < payloadLength {
+                let n = Glibc.read(fd, out.baseAddress! + offset, payloadLength - offset)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    failure = .io(errno: errno, operation: "read")
+                    break
+                }
+                if n == 0 { failure = .truncated; break }
+                offset += n
+            }
+            // On failure the bytes are discarded; count them all as written
+            // only when all were read.
+            count = failure == nil ? payloadLength : 0
+        }
         start = 0
         end = 0
-        var offset = buffered
-        while offset < payloadLength {
-            let n = payload.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress! + offset, payloadLength - offset) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw .io(errno: errno, operation: "read")
-            }
-            if n == 0 { throw .truncated }
-            offset += n
-        }
+        if let failure { throw failure }
         return Frame(kind: kind, payload: payload)
     }
 
