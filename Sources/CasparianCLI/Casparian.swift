@@ -37,11 +37,26 @@ enum CasparianEntry {
         await run(Array(CommandLine.arguments.dropFirst()))
     }
 
+    /// The common case parsed cheaply: a leaf subcommand by name, parsed on
+    /// its own. swift-argument-parser reflects over every command of the tree
+    /// to parse from the root, ~10 ms of each invocation's start-up. Help,
+    /// version and completion requests, nested groups, and arguments that do
+    /// not parse (so errors keep their full usage text) go through the root.
+    static func directSubcommand(_ arguments: [String]) -> ParsableCommand? {
+        guard let name = arguments.first, !name.hasPrefix("-"), name != "help" else { return nil }
+        let rootOnly: Set<String> = ["-h", "--help", "-help", "--version", "--generate-completion-script",
+                                     "--experimental-dump-help", "--generate-manual"]
+        guard !arguments.contains(where: { rootOnly.contains($0) || $0.hasPrefix("--generate-completion") }) else { return nil }
+        guard let type = Casparian.configuration.subcommands.first(where: { $0.configuration.commandName == name }),
+              type.configuration.subcommands.isEmpty else { return nil }
+        return try? type.parseAsRoot(Array(arguments.dropFirst()))
+    }
+
     /// Parses and runs a command. Usage errors exit with 2, as documented
     /// (swift-argument-parser's own default is 64).
     static func run(_ arguments: [String]) async {
         do {
-            var command = try Casparian.parseAsRoot(arguments)
+            var command = try directSubcommand(arguments) ?? Casparian.parseAsRoot(arguments)
             if var asyncCommand = command as? AsyncParsableCommand {
                 try await asyncCommand.run()
             } else {
