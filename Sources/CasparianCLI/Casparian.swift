@@ -44,8 +44,7 @@ enum CasparianEntry {
     /// not parse (so errors keep their full usage text) go through the root.
     static func directSubcommand(_ arguments: [String]) -> ParsableCommand? {
         guard let name = arguments.first, !name.hasPrefix("-"), name != "help" else { return nil }
-        let rootOnly: Set<String> = ["-h", "--help", "-help", "--version", "--generate-completion-script",
-                                     "--experimental-dump-help", "--generate-manual"]
+        let rootOnly: Set<String> = ["-h", "--help", "-help", "--version", "--experimental-dump-help", "--generate-manual"]
         guard !arguments.contains(where: { rootOnly.contains($0) || $0.hasPrefix("--generate-completion") }) else { return nil }
         guard let type = Casparian.configuration.subcommands.first(where: { $0.configuration.commandName == name }),
               type.configuration.subcommands.isEmpty else { return nil }

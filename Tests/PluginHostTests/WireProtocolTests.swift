@@ -96,6 +96,14 @@ struct WireProtocolTests {
         #expect(batch.row(0) == values)
     }
 
+    @Test func aRowsFrameWithNoRowsDecodesToNothing() throws {
+        var e = RowFrameEncoder()
+        e.beginRows(outputID: 2, columnCount: 1)
+        var batch = RowBatch(output: "o", columnNames: ["a", "b"])
+        #expect(try RowFrameDecoder.decodeRows(e.finishRows(), into: &batch) == 2)
+        #expect(batch.rowCount == 0 && batch.columns.count == 2)
+    }
+
     @Test func narrowerRowsAreWidenedWithAbsent() throws {
         var e = RowFrameEncoder()
         e.beginRows(outputID: 0, columnCount: 1)

@@ -55,7 +55,6 @@ public final class FrameWriter: Sendable {
                     parts[first].iov_base = parts[first].iov_base! + left
                     parts[first].iov_len -= left
                 }
-                while first < parts.count && parts[first].iov_len == 0 { first += 1 }
             }
         } }
         try result.get()

@@ -272,7 +272,7 @@ public struct RowFrameDecoder {
         guard r.atEnd else { throw DecodeError(description: "rows frame has trailing bytes") }
         for c in 0..<total {
             let column = [CellValue](unsafeUninitializedCapacity: rows) { buffer, count in
-                buffer.baseAddress!.moveInitialize(from: scratch[c], count: rows)
+                buffer.baseAddress?.moveInitialize(from: scratch[c], count: rows)  // nil only when rows == 0
                 count = rows
             }
             if batch.columns[c].isEmpty { batch.columns[c] = column } else { batch.columns[c].append(contentsOf: column) }

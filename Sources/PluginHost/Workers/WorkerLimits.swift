@@ -72,14 +72,15 @@ public struct WorkerEnvironment: Sendable, Equatable {
     public static func defaultWorkerExecutable() -> String {
         if let env = ProcessInfo.processInfo.environment["CASPARIAN_WORKER_BINARY"], !env.isEmpty { return env }
         let selfPath = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
-        var dir = URL(fileURLWithPath: selfPath).deletingLastPathComponent()
+        let home = URL(fileURLWithPath: selfPath).deletingLastPathComponent()
+        var dir = home
         for _ in 0..<4 {
             let candidate = dir.appendingPathComponent(workerBinaryName).path
             if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
             dir.deleteLastPathComponent()
         }
         // Not found: the spawn error names this path and how to fix it.
-        return URL(fileURLWithPath: selfPath).deletingLastPathComponent().appendingPathComponent(workerBinaryName).path
+        return home.appendingPathComponent(workerBinaryName).path
     }
 
     public static let workerBinaryName = "casparian-worker"
