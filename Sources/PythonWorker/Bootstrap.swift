@@ -3,9 +3,9 @@
 /// soft-stop signal handler and provides helpers the Swift side calls.
 enum Bootstrap {
     static let source = #"""
-# Only what every worker needs is imported here: `signal`, `traceback`,
-# `inspect` and `logging` cost ~50 ms together, so they are imported when a
-# plugin first needs them (an exception, an odd callable, `ctx.logger`).
+# Only what every worker needs is imported here: `signal`, `inspect` and
+# `logging` cost tens of ms, so they are imported when a plugin first needs
+# them (an odd callable, `ctx.logger`); tracebacks are formatted in C.
 import sys, types, _signal, faulthandler
 
 # A crash in C code (ctypes, an extension) prints the Python stack to stderr,
@@ -150,8 +150,9 @@ def _casparian_rows(result):
         raise TypeError("parse returned a %s; it must yield rows (dicts or tuples) or return a DataFrame" % type(result).__name__)
     return iter(result)
 
-def _casparian_describe(exc, plugin_path):
-    """(type, message, traceback text, plugin line or 0) for an exception."""
+def _casparian_describe(exc, plugin_path, text):
+    """(type, message, traceback text, plugin line or 0) for an exception
+    and the text CPython prints for it."""
     tb = exc.__traceback__
     line = 0
     while tb is not None:
@@ -160,8 +161,6 @@ def _casparian_describe(exc, plugin_path):
         tb = tb.tb_next
     if isinstance(exc, SyntaxError) and exc.filename == plugin_path:
         line = exc.lineno or 0
-    import traceback
-    text = "".join(traceback.format_exception(type(exc), exc, exc.__traceback__))
     # Drop the frames of Casparian's own bootstrap: the author needs theirs.
     lines = [l for l in text.splitlines(True) if "<casparian-bootstrap>" not in l]
     message = str(exc)

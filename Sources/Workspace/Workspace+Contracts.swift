@@ -36,7 +36,10 @@ public struct ContractHistoryEntry: Codable, Sendable {
 extension Workspace {
     /// `plugins/` beside `.casparian/`, where plugin folders (and their
     /// `contract.json`) live unless a command names another folder.
-    public var defaultPluginsDirectory: URL { root.appendingPathComponent("plugins") }
+    public var defaultPluginsDirectory: URL { Workspace.defaultPluginsDirectory(root: root) }
+
+    /// `plugins/` beside `.casparian/`.
+    public static func defaultPluginsDirectory(root: URL) -> URL { root.appendingPathComponent("plugins") }
 
     /// Builds an approval request from command-line style arguments:
     /// `answers` as `COLUMN=TYPE[:FORMAT]`, `overrides` as

@@ -37,11 +37,17 @@ extension Workspace {
 
     /// A plugin folder of the plugins directory.
     public func plugin(named name: String, pluginsDirectory: URL? = nil) throws -> PluginDirectory {
-        try Workspace.checkPluginName(name)
-        let dir = (pluginsDirectory ?? defaultPluginsDirectory).appendingPathComponent(name)
+        try Workspace.plugin(named: name, in: pluginsDirectory ?? defaultPluginsDirectory)
+    }
+
+    /// A plugin folder of `pluginsDirectory`, found without opening the
+    /// catalog (so a command can start its workers first).
+    public static func plugin(named name: String, in pluginsDirectory: URL) throws -> PluginDirectory {
+        try checkPluginName(name)
+        let dir = pluginsDirectory.appendingPathComponent(name)
         guard FileManager.default.fileExists(atPath: dir.appendingPathComponent("parser.py").path) else {
-            let known = (try? PluginDirectory.list(in: pluginsDirectory ?? defaultPluginsDirectory).map(\.name)) ?? []
-            throw CasparianError(.notFound, "no plugin \(name) in \((pluginsDirectory ?? defaultPluginsDirectory).path)",
+            let known = (try? PluginDirectory.list(in: pluginsDirectory).map(\.name)) ?? []
+            throw CasparianError(.notFound, "no plugin \(name) in \(pluginsDirectory.path)",
                                  hint: known.isEmpty ? "create it with `casparian new \(name)`" : "plugins there: \(known.joined(separator: ", "))")
         }
         return try PluginDirectory(url: dir)

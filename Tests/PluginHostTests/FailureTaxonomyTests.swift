@@ -38,6 +38,21 @@ struct FailureTaxonomyTests {
         #expect(f.traceback?.contains("casparian-bootstrap") == false)
     }
 
+    @Test func chainedExceptionKeepsBothTracebacksWithTheirSourceLines() async throws {
+        let f = try await failing("chained")
+        #expect(f.errorType == "RuntimeError")
+        #expect(f.message == "header of input.csv is unreadable")
+        #expect(f.line == 9)
+        let tb = try #require(f.traceback)
+        // CPython's own layout: the cause first, then the exception it caused.
+        #expect(tb.hasPrefix("Traceback (most recent call last):\n"))
+        #expect(tb.contains("line 3, in number\n    return int(text)\n"))
+        #expect(tb.contains("ValueError: invalid literal for int() with base 10: 'abc'"))
+        #expect(tb.contains("The above exception was the direct cause of the following exception:"))
+        #expect(tb.hasSuffix("RuntimeError: header of input.csv is unreadable\n"))
+        #expect(!tb.contains("casparian-bootstrap"))
+    }
+
     @Test func segfaultIsACrashWithItsSignal() async throws {
         let f = try await failing("segfault")
         #expect(f.category == .crash)

@@ -160,11 +160,16 @@ extension BacktestCommand {
     }
 
     func runInWorkspace(scope: String, options: BacktestOptions) async throws {
-        let ws = try workspace.existing()
-        let plugin = try ws.plugin(named: pluginsDir, pluginsDirectory: plugins.map { URL(fileURLWithPath: $0) })
-        let scoped = try ws.resolveScope(scope)
+        // The workers start first: Python's start-up in them overlaps the
+        // catalog opening and planning here, which fail-fast waits on.
+        let root = try workspace.existingRoot()
+        let plugin = try Workspace.plugin(named: pluginsDir, in: plugins.map { URL(fileURLWithPath: $0) }
+                                          ?? Workspace.defaultPluginsDirectory(root: root))
         let pool = workers.pool(python.environment(pluginDirectory: plugin.url))
         defer { pool.shutdown() }
+        pool.prewarm(plugin: plugin, count: options.parallelism ?? pool.size)
+        let ws = try workspace.existing()
+        let scoped = try ws.resolveScope(scope)
         let bar = ProgressReporter(label: "backtest \(plugin.name)", unit: "files", quiet: quiet || json)
         var policy = IterationPolicy()
         policy.targetPassRate = minPassRate

@@ -18,12 +18,17 @@ struct WorkspaceOptions: ParsableArguments {
 
     /// Opens an existing workspace only (commands that read).
     func existing() throws -> Workspace {
+        try Workspace.open(explicit: try existingRoot(), from: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
+    }
+
+    /// The folder holding the existing `.casparian/`, without opening its catalog.
+    func existingRoot() throws -> URL {
         let cwd = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
         let root = workspace.map { URL(fileURLWithPath: $0) } ?? Workspace.locate(from: cwd)
         guard let root, FileManager.default.fileExists(atPath: root.appendingPathComponent(Workspace.folderName).path) else {
             throw CasparianError(.notFound, "no Casparian workspace (.casparian/) in \(workspace ?? cwd.path)" + (workspace == nil ? " or above" : ""),
                                  hint: "run from the folder where you created scopes, or pass --workspace DIR")
         }
-        return try Workspace.open(explicit: root, from: cwd)
+        return root
     }
 }
