@@ -7,7 +7,7 @@ SWIFT      ?= swift
 SYSPYTHON  := /usr/bin/python3
 VENV       := .venv-test
 VENV_STAMP := $(VENV)/.installed
-# libcurl4-openssl-dev: Foundation's networking, linked statically into release builds.
+# libcurl4-openssl-dev: Foundation's networking, which the MCP SDK (casparian-mcp) links.
 APT_PKGS   := libsqlite3-dev libpython3-dev python3-venv zlib1g-dev libcurl4-openssl-dev
 BIN        := .build/debug/casparian
 
@@ -34,17 +34,19 @@ $(VENV_STAMP): requirements-test.txt
 	@$(VENV)/bin/pip install -q --disable-pip-version-check -r requirements-test.txt
 	@touch $@
 
-# The host (casparian) and the plugin worker it starts (casparian-worker),
-# which must stay side by side.
+# The host (casparian), the plugin worker it starts (casparian-worker) and
+# the MCP server `casparian mcp` becomes (casparian-mcp): they stay side by side.
 build:
 	@$(SWIFT) build --product casparian
 	@$(SWIFT) build --product casparian-worker
+	@$(SWIFT) build --product casparian-mcp
 
 # The Swift runtime and Foundation linked in: every process (the host and
 # each worker) starts ~10-20 ms sooner than with ~50 shared libraries.
 release: deps
 	@$(SWIFT) build -c release --static-swift-stdlib --product casparian
 	@$(SWIFT) build -c release --static-swift-stdlib --product casparian-worker
+	@$(SWIFT) build -c release --static-swift-stdlib --product casparian-mcp
 	@$(SWIFT) build -c release --static-swift-stdlib --product casparian-bench
 
 test: deps

@@ -10,6 +10,7 @@ let package = Package(
     products: [
         .executable(name: "casparian", targets: ["CasparianCLI"]),
         .executable(name: "casparian-worker", targets: ["CasparianWorker"]),
+        .executable(name: "casparian-mcp", targets: ["CasparianMCP"]),
         .executable(name: "casparian-bench", targets: ["CasparianBench"]),
     ],
     dependencies: [
@@ -74,8 +75,22 @@ let package = Package(
             .product(name: "NIOHTTP1", package: "swift-nio"),
             .product(name: "SystemPackage", package: "swift-system"),
         ]),
+        // What the executables share: output, error reporting, options.
+        .target(name: "CLISupport", dependencies: [
+            "CasparianCore", "PluginHost",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        // `casparian`: every command but the MCP server, which it execs.
         .executableTarget(name: "CasparianCLI", dependencies: [
-            "Workspace", "MCPServer", "PluginHost",
+            "CLISupport", "Workspace", "PluginHost",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+        // `casparian-mcp`: the MCP server (the MCP SDK, SwiftNIO and
+        // Foundation's networking stay out of `casparian`).
+        .executableTarget(name: "CasparianMCP", dependencies: [
+            "CLISupport", "MCPServer",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -97,7 +112,7 @@ let package = Package(
             "Workspace", "CasparianCLI", "CasparianWorker", "Contracts", "Catalog", "CasparianCore", "PluginHost",
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
-        .testTarget(name: "MCPServerTests", dependencies: ["MCPServer", "CasparianCLI", "CasparianWorker", "PluginHost", .product(name: "MCP", package: "swift-sdk")],
+        .testTarget(name: "MCPServerTests", dependencies: ["MCPServer", "CasparianCLI", "CasparianMCP", "CasparianWorker", "PluginHost", .product(name: "MCP", package: "swift-sdk")],
                     exclude: ["Clients"]),
         .testTarget(name: "CasparianCLITests", dependencies: ["CasparianCLI", "CasparianWorker", "PluginHost", "Catalog", "Inference", "CasparianCore"]),
     ],

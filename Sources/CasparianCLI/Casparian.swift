@@ -1,10 +1,11 @@
 import ArgumentParser
+import CLISupport
 import Catalog
 import Foundation
 import PluginHost
 
 struct Casparian: AsyncParsableCommand {
-    static let version = "0.1.0"
+    static let version = CasparianVersion.current
 
     static let configuration = CommandConfiguration(
         commandName: "casparian",
@@ -51,23 +52,8 @@ enum CasparianEntry {
         return try? type.parseAsRoot(Array(arguments.dropFirst()))
     }
 
-    /// Parses and runs a command. Usage errors exit with 2, as documented
-    /// (swift-argument-parser's own default is 64).
+    /// Parses and runs a command. Usage errors exit with 2, as documented.
     static func run(_ arguments: [String]) async {
-        do {
-            var command = try directSubcommand(arguments) ?? Casparian.parseAsRoot(arguments)
-            if var asyncCommand = command as? AsyncParsableCommand {
-                try await asyncCommand.run()
-            } else {
-                try command.run()
-            }
-        } catch {
-            let code = Casparian.exitCode(for: error)
-            if code == .validationFailure {
-                FileHandle.standardError.write(Data((Casparian.fullMessage(for: error) + "\n").utf8))
-                exit(2)
-            }
-            Casparian.exit(withError: error)
-        }
+        await CommandMain.run(root: Casparian.self, arguments: arguments, parsed: directSubcommand(arguments))
     }
 }

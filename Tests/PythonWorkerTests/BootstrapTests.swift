@@ -61,7 +61,8 @@ struct BootstrapTests {
             try:
                 list(parse("x"))
             except Exception as e:
-                t, msg, tb, line = _casparian_describe(e, p)
+                import traceback  # the worker passes CPython's C-formatted text instead
+                t, msg, tb, line = _casparian_describe(e, p, "".join(traceback.format_exception(e)))
                 print(t, line, "bootstrap" in tb)
             """)
         #expect(r.output.contains("ZeroDivisionError 3 False"))

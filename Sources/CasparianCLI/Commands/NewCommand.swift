@@ -1,4 +1,5 @@
 import ArgumentParser
+import CLISupport
 import Backtest
 import CasparianCore
 import Foundation

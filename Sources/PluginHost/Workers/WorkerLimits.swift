@@ -70,17 +70,24 @@ public struct WorkerEnvironment: Sendable, Equatable {
     /// `casparian-worker` beside the running executable (or in a folder
     /// above it: tests run inside the test bundle), or `CASPARIAN_WORKER_BINARY`.
     public static func defaultWorkerExecutable() -> String {
-        if let env = ProcessInfo.processInfo.environment["CASPARIAN_WORKER_BINARY"], !env.isEmpty { return env }
+        siblingExecutable(named: workerBinaryName, override: "CASPARIAN_WORKER_BINARY")
+    }
+
+    /// The Casparian executable `name` beside the running one (or in a folder
+    /// up to three above it), or the path in the environment variable
+    /// `override`. When there is none, the path beside the running
+    /// executable, for the error that names it.
+    public static func siblingExecutable(named name: String, override: String) -> String {
+        if let env = ProcessInfo.processInfo.environment[override], !env.isEmpty { return env }
         let selfPath = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
         let home = URL(fileURLWithPath: selfPath).deletingLastPathComponent()
         var dir = home
         for _ in 0..<4 {
-            let candidate = dir.appendingPathComponent(workerBinaryName).path
+            let candidate = dir.appendingPathComponent(name).path
             if FileManager.default.isExecutableFile(atPath: candidate) { return candidate }
             dir.deleteLastPathComponent()
         }
-        // Not found: the spawn error names this path and how to fix it.
-        return home.appendingPathComponent(workerBinaryName).path
+        return home.appendingPathComponent(name).path
     }
 
     public static let workerBinaryName = "casparian-worker"

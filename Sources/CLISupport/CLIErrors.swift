@@ -5,8 +5,8 @@ import PluginHost
 
 /// Maps errors to messages on stderr and documented exit codes:
 /// 1 a check failed, 2 usage/configuration, 3 internal.
-enum CLIErrors {
-    static func guarding(_ body: () async throws -> Void) async throws {
+public enum CLIErrors {
+    public static func guarding(_ body: () async throws -> Void) async throws {
         do {
             try await body()
         } catch {
@@ -16,7 +16,7 @@ enum CLIErrors {
 
     /// Prints a Casparian error or plugin failure and returns the exit code
     /// to throw; any other error is returned unchanged.
-    static func report(_ error: Error) -> Error {
+    public static func report(_ error: Error) -> Error {
         if let e = error as? CasparianError {
             Output.error(Style.red("error: ") + e.message)
             if let hint = e.hint { Output.error(Style.dim("hint: ") + hint) }
@@ -31,7 +31,7 @@ enum CLIErrors {
         return error
     }
 
-    static func exitCode(for kind: CasparianError.Kind) -> Int32 {
+    public static func exitCode(for kind: CasparianError.Kind) -> Int32 {
         switch kind {
         case .usage, .notFound, .environment, .conflict: return 2
         case .plugin, .data: return 1
@@ -42,7 +42,7 @@ enum CLIErrors {
 
 extension CLIErrors {
     /// `guarding` for synchronous commands.
-    static func guardingSync(_ body: () throws -> Void) throws {
+    public static func guardingSync(_ body: () throws -> Void) throws {
         do {
             try body()
         } catch {
