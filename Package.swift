@@ -114,7 +114,7 @@ let package = Package(
         ]),
         .testTarget(name: "MCPServerTests", dependencies: ["MCPServer", "CasparianCLI", "CasparianMCP", "CasparianWorker", "PluginHost", .product(name: "MCP", package: "swift-sdk")],
                     exclude: ["Clients"]),
-        .testTarget(name: "CasparianCLITests", dependencies: ["CasparianCLI", "CasparianWorker", "PluginHost", "Catalog", "Inference", "CasparianCore"]),
+        .testTarget(name: "CasparianCLITests", dependencies: ["CasparianCLI", "CasparianMCP", "CasparianWorker", "PluginHost", "Catalog", "Inference", "CasparianCore"]),
     ],
     swiftLanguageModes: [.v6]
 )
