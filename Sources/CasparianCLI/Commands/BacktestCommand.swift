@@ -105,7 +105,7 @@ struct BacktestCommand: AsyncParsableCommand {
                                        pluginName: plugin, options: options)
             let plans = try suite.plan()
             let pool = workers.pool(python.environment(pluginDirectory: plans.first?.plugin.url))
-            defer { pool.shutdown() }
+            defer { pool.shutdownForExit() }
             let bar = ProgressReporter(label: "backtest", unit: "files", quiet: quiet || json)
             let reports = try await suite.run(plans, pool: pool) { name, p in
                 bar.update(done: p.tested, total: p.total, detail: name)
@@ -167,7 +167,8 @@ extension BacktestCommand {
         let plugin = try Workspace.plugin(named: pluginsDir, in: plugins.map { URL(fileURLWithPath: $0) }
                                           ?? Workspace.defaultPluginsDirectory(root: root))
         let pool = workers.pool(python.environment(pluginDirectory: plugin.url))
-        defer { pool.shutdown() }
+        // One backtest and the process exits; --watch runs again and reaps its workers.
+        defer { if watch { pool.shutdown() } else { pool.shutdownForExit() } }
         pool.prewarm(plugin: plugin, count: options.parallelism ?? pool.size)
         let ws = try workspace.existing()
         let scoped = try ws.resolveScope(scope)

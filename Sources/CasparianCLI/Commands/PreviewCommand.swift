@@ -36,7 +36,7 @@ struct PreviewCommand: AsyncParsableCommand {
             }
             let pluginDir = try PluginDirectory(url: URL(fileURLWithPath: plugin))
             let pool = WorkerPool(environment: python.environment(pluginDirectory: pluginDir.url), limits: .authoring, size: 1)
-            defer { pool.shutdown() }
+            defer { pool.shutdownForExit() }
             let collected = PreviewCollector(limit: n)
             let maxRows = max(n * 50, 1000)
             try await pool.run(plugin: pluginDir, jobs: [ParseJob(index: 0, path: fileURL.path)], maxRows: maxRows,

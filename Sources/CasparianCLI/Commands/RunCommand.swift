@@ -59,7 +59,7 @@ struct RunCommand: AsyncParsableCommand {
             options.quarantineThreshold = quarantineThreshold
             options.parallelism = workers.jobs
             let pool = workers.pool(python.environment(pluginDirectory: pluginDir.url))
-            defer { pool.shutdown() }
+            defer { pool.shutdownForExit() }
             let bar = ProgressReporter(label: "run \(plugin)", unit: "files", quiet: quiet || json)
             let report = try await ws.execute(plugin: pluginDir, scope: scoped, pool: pool, options: options) { p in
                 bar.update(done: p.filesDone, total: p.filesTotal,

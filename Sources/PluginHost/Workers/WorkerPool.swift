@@ -238,6 +238,19 @@ public final class WorkerPool: @unchecked Sendable {
         lock.withLock { (idle.values.flatMap { $0 } + busy.values).filter(\.isAlive).map(\.pid) }
     }
 
+    /// For a process about to exit (a CLI command): kills the idle workers'
+    /// process groups at once instead of asking each to exit and waiting
+    /// (~3–6 ms of every command); they hold no state. A worker still
+    /// starting finds its host gone (EOF, watchdog) and exits by itself.
+    public func shutdownForExit() {
+        let all = lock.withLock { () -> [WorkerProcess] in
+            let a = idle.values.flatMap { $0 }
+            idle.removeAll()
+            return a
+        }
+        for w in all { w.kill() }
+    }
+
     /// Stops every idle worker. Safe to call more than once.
     public func shutdown() {
         let all = lock.withLock { () -> [WorkerProcess] in

@@ -252,6 +252,13 @@ public final class WorkerProcess: @unchecked Sendable {
         _ = reap()
     }
 
+    /// Kills the worker's process group without reaping it (the host is exiting).
+    func kill() {
+        guard isAlive else { return }
+        Glibc.kill(-pid, SIGKILL)
+        Glibc.kill(pid, SIGKILL)
+    }
+
     /// Asks the worker to exit; kills it if it does not within a second.
     public func shutdown() {
         requestShutdown()
