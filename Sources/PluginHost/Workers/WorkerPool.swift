@@ -102,21 +102,18 @@ public final class WorkerPool: @unchecked Sendable {
         if state.isCancelled { throw CancellationError() }
     }
 
+    /// A lane takes a file only once it has a worker, so a worker still
+    /// starting never holds back a file a ready one could parse, and a run
+    /// that stops early (fail-fast) does not wait for workers it no longer needs.
     private func lane(plugin: PluginDirectory, state: RunState, maxRows: Int?, callbacks: ParseCallbacks) {
         var worker: WorkerProcess? = nil
-        while !callbacks.shouldStop(), let job = state.next() {
-            let started = ContinuousClock.now
-            if let failure = state.loadFailure {
-                callbacks.onFinish(job, .failed(failure), .zero)
-                continue
-            }
-            if worker == nil {
+        while !callbacks.shouldStop(), state.hasRemaining {
+            if worker == nil, state.loadFailure == nil {
                 do {
-                    worker = try checkout(plugin)
+                    guard let w = try checkout(plugin, giveUp: { callbacks.shouldStop() || !state.hasRemaining }) else { break }
+                    worker = w
                 } catch let failure as PluginFailure {
                     state.setLoadFailure(failure)
-                    callbacks.onFinish(job, .failed(failure), ContinuousClock.now - started)
-                    continue
                 } catch {
                     // No worker can start (a missing worker binary, no pipes):
                     // the environment, not the plugin or this file. The run
@@ -124,6 +121,12 @@ public final class WorkerPool: @unchecked Sendable {
                     state.abort(error)
                     break
                 }
+            }
+            guard !callbacks.shouldStop(), let job = state.next() else { break }
+            let started = ContinuousClock.now
+            if let failure = state.loadFailure {
+                callbacks.onFinish(job, .failed(failure), .zero)
+                continue
             }
             var outcome = parse(job, with: worker!, maxRows: maxRows, callbacks: callbacks)
             var earlier: [String] = []
@@ -136,7 +139,7 @@ public final class WorkerPool: @unchecked Sendable {
                 worker = nil
                 callbacks.onRetry(job, failure)
                 do {
-                    worker = try checkout(plugin, fresh: true)
+                    worker = try startWorker(plugin)
                 } catch {
                     break
                 }
@@ -174,8 +177,12 @@ public final class WorkerPool: @unchecked Sendable {
 
     /// Starts workers for `plugin` in the background until `count` are idle
     /// or starting, so the first files of a run find them warm while the
-    /// caller still plans. A worker that fails to start is dropped: the
-    /// lane that needs one starts its own and reports the failure.
+    /// caller still plans. The first starts alone and the others once it is
+    /// ready: starting all at once slows each (on two cores, the first is
+    /// ready ~40% later), and a run that stops early (fail-fast) needs only
+    /// the first. A worker that fails to start is dropped (and the ones after
+    /// it are not started): the lane that needs one starts its own and
+    /// reports the failure.
     public func prewarm(plugin: PluginDirectory, count: Int) {
         let k = key(plugin)
         let missing = lock.withLock { () -> Int in
@@ -183,34 +190,61 @@ public final class WorkerPool: @unchecked Sendable {
             warming[k, default: 0] += n
             return n
         }
-        for _ in 0..<missing {
-            let thread = Thread { [self] in
-                let w = try? WorkerProcess(plugin: plugin, environment: environment, limits: limits, echoStderr: echoStderr)
+        guard missing > 0 else { return }
+        let first = Thread { [self] in
+            guard warmOne(plugin, key: k) else {
                 lock.withLock {
-                    warming[k, default: 1] -= 1
-                    if let w { idle[k, default: []].append(w) }
+                    warming[k, default: missing - 1] -= missing - 1
                     lock.broadcast()
                 }
+                return
             }
-            thread.name = "casparian-prewarm"
-            thread.start()
+            for _ in 1..<missing {
+                let thread = Thread { [self] in _ = warmOne(plugin, key: k) }
+                thread.name = "casparian-prewarm"
+                thread.start()
+            }
         }
+        first.name = "casparian-prewarm"
+        first.start()
     }
 
-    private func checkout(_ plugin: PluginDirectory, fresh: Bool = false) throws -> WorkerProcess {
+    /// Starts one of the workers `prewarm` counted and makes it idle; false if it failed.
+    private func warmOne(_ plugin: PluginDirectory, key k: String) -> Bool {
+        let w = try? startWorker(plugin)
+        lock.withLock {
+            warming[k, default: 1] -= 1
+            if let w { idle[k, default: []].append(w) }
+            lock.broadcast()
+        }
+        return w != nil
+    }
+
+    private func startWorker(_ plugin: PluginDirectory) throws -> WorkerProcess {
+        try WorkerProcess(plugin: plugin, environment: environment, limits: limits, echoStderr: echoStderr)
+    }
+
+    /// An idle worker for `plugin`, else one that `prewarm` is starting
+    /// (nil if `giveUp` turns true meanwhile), else a new one.
+    private func checkout(_ plugin: PluginDirectory, giveUp: () -> Bool) throws -> WorkerProcess? {
         let k = key(plugin)
-        let reused: WorkerProcess? = fresh ? nil : lock.withLock {
+        var gaveUp = false
+        let reused: WorkerProcess? = lock.withLock {
             while true {
                 while let w = idle[k]?.popLast() {
                     if w.isAlive { return w }
                 }
                 // A worker prewarm is starting is ready sooner than a new one.
                 guard (warming[k] ?? 0) > 0 else { return nil }
-                lock.wait()
+                if giveUp() {
+                    gaveUp = true
+                    return nil
+                }
+                _ = lock.wait(until: Date().addingTimeInterval(0.005))
             }
         }
-        if let reused { return reused }
-        return try WorkerProcess(plugin: plugin, environment: environment, limits: limits, echoStderr: echoStderr)
+        if reused != nil || gaveUp { return reused }
+        return try startWorker(plugin)
     }
 
     private func checkin(_ w: WorkerProcess) {
@@ -274,6 +308,9 @@ private final class RunState: @unchecked Sendable {
     private var abortError: (any Error)?
 
     init(jobs: [ParseJob]) { self.jobs = jobs }
+
+    /// Files not yet taken (while the run is not cancelled).
+    var hasRemaining: Bool { lock.withLock { !cancelled && nextIndex < jobs.count } }
 
     func next() -> ParseJob? {
         lock.withLock {
