@@ -1,6 +1,7 @@
 extension GlobPattern {
-    /// Segments against path parts; `**` tries every split.
-    static func match(_ segments: ArraySlice<Segment>, _ parts: ArraySlice<[Unicode.Scalar]>) -> Bool {
+    /// Segments against path parts (ranges of `path`); `**` tries every split.
+    static func match(_ segments: ArraySlice<Segment>, _ parts: ArraySlice<Range<Int>>,
+                      in path: UnsafeBufferPointer<Unicode.Scalar>) -> Bool {
         guard let first = segments.first else { return parts.isEmpty }
         switch first {
         case .globstar:
@@ -8,19 +9,19 @@ extension GlobPattern {
             if rest.isEmpty { return true }
             var p = parts
             while true {
-                if match(rest, p) { return true }
+                if match(rest, p, in: path) { return true }
                 if p.isEmpty { return false }
                 p = p.dropFirst()
             }
         case .tokens(let tokens):
-            guard let part = parts.first, matchSegment(tokens, part) else { return false }
-            return match(segments.dropFirst(), parts.dropFirst())
+            guard let part = parts.first, matchSegment(tokens, UnsafeBufferPointer(rebasing: path[part])) else { return false }
+            return match(segments.dropFirst(), parts.dropFirst(), in: path)
         }
     }
 
     /// One segment: wildcard matching with single-star backtracking (linear
     /// in practice, never exponential).
-    static func matchSegment(_ tokens: [Token], _ name: [Unicode.Scalar]) -> Bool {
+    static func matchSegment(_ tokens: [Token], _ name: UnsafeBufferPointer<Unicode.Scalar>) -> Bool {
         var t = 0, n = 0
         var starT = -1, starN = 0
         while n < name.count {

@@ -40,9 +40,20 @@ public struct GlobPattern: Sendable, Hashable, CustomStringConvertible {
     public var description: String { source }
 
     /// True when the relative path (`a/b/c.csv`, no leading `/`) matches.
+    /// The path is read once into scalars and its segments are ranges of
+    /// them: a run matches every file of a scope, so no array per segment.
     public func matches(_ relativePath: String) -> Bool {
-        let parts = relativePath.split(separator: "/", omittingEmptySubsequences: true).map { Array($0.unicodeScalars) }
-        return alternatives.contains { GlobPattern.match($0[...], parts[...]) }
+        let scalars = Array(relativePath.unicodeScalars)
+        var parts: [Range<Int>] = []
+        var start = 0
+        for (i, c) in scalars.enumerated() where c == "/" {
+            if i > start { parts.append(start..<i) }
+            start = i + 1
+        }
+        if scalars.count > start { parts.append(start..<scalars.count) }
+        return scalars.withUnsafeBufferPointer { path in
+            alternatives.contains { GlobPattern.match($0[...], parts[...], in: path) }
+        }
     }
 
     static func error(_ pattern: String, _ problem: String) -> CasparianError {

@@ -1,14 +1,13 @@
 import Foundation
 import GRDB
 
-/// A file's entry in the high-failure table.
+/// What a backtest's order needs of a file's entry in the high-failure
+/// table (which also keeps its first and last failure and last test times,
+/// and the failure history).
 public struct HighFailureEntry: Sendable, Equatable {
     public var path: String
     public var failureCount: Int
     public var consecutiveFailures: Int
-    public var firstFailureAt: String?
-    public var lastFailureAt: String?
-    public var lastTestedAt: String?
     /// Failed at least once before and passes now.
     public var resolved: Bool
 }
@@ -45,7 +44,7 @@ extension Catalog {
         return try pool.read { db in
             var out: [String: HighFailureEntry] = [:]
             let rows = try Row.fetchCursor(db, sql: """
-                SELECT f.path, h.failure_count, h.consecutive_failures, h.first_failure_at, h.last_failure_at, h.last_tested_at
+                SELECT f.path, h.failure_count, h.consecutive_failures
                 FROM high_failures h JOIN files f ON f.id = h.file_id
                 WHERE h.plugin = ? AND h.scope_key = ?
                 """, arguments: [plugin, scopeKey])
@@ -57,8 +56,7 @@ extension Catalog {
                 let count: Int = r[1]
                 let consecutive: Int = r[2]
                 out[path] = HighFailureEntry(path: path, failureCount: count, consecutiveFailures: consecutive,
-                                             firstFailureAt: r[3], lastFailureAt: r[4],
-                                             lastTestedAt: r[5], resolved: count > 0 && consecutive == 0)
+                                             resolved: count > 0 && consecutive == 0)
             }
             return out
         }

@@ -55,6 +55,17 @@ extension Catalog {
         }
     }
 
+    /// The paths of a scope's files, sorted: what a run needs, read without
+    /// the other columns (a scope may hold many thousands of files).
+    public func scopeFilePaths(scopeID: String) throws -> [String] {
+        try pool.read { db in
+            try String.fetchAll(db, sql: """
+                SELECT f.path FROM scope_files sf JOIN files f ON f.id = sf.file_id
+                WHERE sf.scope_id = ? ORDER BY f.path
+                """, arguments: [scopeID])
+        }
+    }
+
     /// Deletes a scope (its files stay in the catalog for other scopes and runs).
     public func deleteScope(named name: String) throws {
         let scope = try scope(named: name)

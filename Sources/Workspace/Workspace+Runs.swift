@@ -55,7 +55,7 @@ extension Workspace {
 
     /// The scope's files that `plugin` claims by its pattern (all of them without one).
     public func claimedFiles(plugin: PluginDirectory, scope: StoredScope) throws -> [String] {
-        let files = try catalog.scopeFiles(scopeID: scope.id).map(\.path)
+        let files = try catalog.scopeFilePaths(scopeID: scope.id)
         guard let text = plugin.pattern else { return files }
         let pattern = try GlobPattern(text)
         let root = scope.definition.root.hasSuffix("/") ? scope.definition.root : scope.definition.root + "/"

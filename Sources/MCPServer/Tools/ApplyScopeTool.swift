@@ -79,7 +79,7 @@ extension ServerEnvironment {
     /// A scope by id or name, whose files must lie under this server's roots.
     func scope(_ idOrName: String) throws -> StoredScope {
         let scope = try workspace.resolveScope(idOrName)
-        let files = try workspace.catalog.scopeFiles(scopeID: scope.id).map(\.path)
+        let files = try workspace.catalog.scopeFilePaths(scopeID: scope.id)
         if let outside = files.first(where: { !paths.inside($0) }) {
             throw CasparianError(.usage, "scope \(scope.definition.name) holds \(outside), outside this server's roots",
                                  hint: "start casparian mcp with a --root that covers \(scope.definition.root)")

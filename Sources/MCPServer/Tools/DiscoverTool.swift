@@ -55,7 +55,7 @@ enum DiscoverTool {
     static func run(_ call: ToolCall) async throws -> ToolReply {
         let env = call.environment
         let scope = try env.scope(try call.required("scope_id"))
-        let files = try env.workspace.catalog.scopeFiles(scopeID: scope.id).map(\.path)
+        let files = try env.workspace.catalog.scopeFilePaths(scopeID: scope.id)
         let pluginName = call.string("plugin") ?? "csv"
         let parser: DiscoveryParser = pluginName == "csv" ? .builtinCSV : .plugin(try env.plugin(pluginName), env.pool.environment)
         let options = DiscoveryOptions(plan: call.bool("sample") == true ? SamplePlan() : nil, workers: env.configuration.workers)
