@@ -109,7 +109,7 @@ let package = Package(
                     swiftSettings: [.unsafeFlags(["-Xcc", "-I\(pythonInclude)"])]),
         .testTarget(name: "BacktestTests", dependencies: ["Backtest", "Catalog", "PluginHost", "CasparianCLI", "CasparianWorker"], exclude: ["Fixtures"]),
         .testTarget(name: "WorkspaceTests", dependencies: [
-            "Workspace", "CasparianCLI", "CasparianWorker", "Contracts", "Catalog", "CasparianCore", "PluginHost",
+            "Workspace", "Backtest", "CasparianCLI", "CasparianWorker", "Contracts", "Catalog", "CasparianCore", "PluginHost",
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .testTarget(name: "MCPServerTests", dependencies: ["MCPServer", "CasparianCLI", "CasparianMCP", "CasparianWorker", "PluginHost", .product(name: "MCP", package: "swift-sdk")],

@@ -189,6 +189,11 @@ extension Catalog {
                 );
                 """)
         }
+        m.registerMigration("v4-run-summaries") { db in
+            // A backtest's iteration history apart from its full report, so
+            // the next backtest reads a few hundred bytes, not every file's result.
+            try db.execute(sql: "ALTER TABLE runs ADD COLUMN summary_json TEXT")
+        }
         return m
     }()
 }

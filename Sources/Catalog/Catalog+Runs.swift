@@ -103,11 +103,18 @@ extension Catalog {
         }
     }
 
-    public func finishRun(id: String, status: RunRecord.Status, resultJSON: String?) throws {
+    /// Ends a run with its result; `summaryJSON` is what the next run of
+    /// its kind needs of it (a backtest's iteration history), read with `runSummary`.
+    public func finishRun(id: String, status: RunRecord.Status, resultJSON: String?, summaryJSON: String? = nil) throws {
         try pool.write { db in
-            try db.execute(sql: "UPDATE runs SET status = ?, finished_at = ?, result_json = ? WHERE id = ?",
-                           arguments: [status.rawValue, Timestamp.now(), resultJSON, id])
+            try db.execute(sql: "UPDATE runs SET status = ?, finished_at = ?, result_json = ?, summary_json = ? WHERE id = ?",
+                           arguments: [status.rawValue, Timestamp.now(), resultJSON, summaryJSON, id])
         }
+    }
+
+    /// The summary a finished run stored (nil for runs stored without one).
+    public func runSummary(id: String) throws -> String? {
+        try pool.read { db in try String.fetchOne(db, sql: "SELECT summary_json FROM runs WHERE id = ?", arguments: [id]) }
     }
 
     public func run(id: String) throws -> RunRecord {

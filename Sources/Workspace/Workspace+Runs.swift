@@ -20,8 +20,9 @@ public struct WorkspaceBacktest: Codable, Sendable {
     public var regressed: [String]
 }
 
-/// The part of a stored `WorkspaceBacktest` the next run needs.
-private struct StoredIterations: Decodable {
+/// The part of a stored `WorkspaceBacktest` the next run needs (its run's
+/// `summary_json`; runs stored before it have only the whole report).
+private struct StoredIterations: Codable {
     var iterations: [IterationSummary]
 }
 
@@ -118,10 +119,10 @@ extension Workspace {
             report.runID = runID
             // One summary per iteration (the latest run of each parser version):
             // the last finished run already holds the summaries up to it, so
-            // only its `iterations` are read, not every old report.
+            // only its summary is read, not every old report.
             var byIteration: [Int: IterationSummary] = [:]
             if let last = previous.last(where: { $0.status == .done || $0.status == .failed }),
-               let json = try catalog.run(id: last.id).resultJSON,
+               let json = try catalog.runSummary(id: last.id) ?? catalog.run(id: last.id).resultJSON,
                let old = try? JSONDecoder().decode(StoredIterations.self, from: Data(json.utf8)) {
                 for s in old.iterations { byIteration[s.iteration] = s }
             }
@@ -142,7 +143,8 @@ extension Workspace {
                                   message: r.message ?? "", attempts: attempts, earlier: r.earlierAttempts ?? [])
             }, plugin: plugin.name, passed: report.results.filter { $0.status == .passed }.map(\.path))
             let status: RunRecord.Status = report.status == .cancelled ? .cancelled : (report.status == .passed ? .done : .failed)
-            try catalog.finishRun(id: runID, status: status, resultJSON: String(decoding: try JSONEncoder().encode(result), as: UTF8.self))
+            try catalog.finishRun(id: runID, status: status, resultJSON: String(decoding: try JSONEncoder().encode(result), as: UTF8.self),
+                                  summaryJSON: String(decoding: try JSONEncoder().encode(StoredIterations(iterations: iterations)), as: UTF8.self))
             return result
         } catch {
             try? catalog.finishRun(id: runID, status: error is CancellationError ? .cancelled : .failed,
