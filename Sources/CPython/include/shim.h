@@ -87,9 +87,19 @@ static inline double cp_float_value(PyObject *o) { return PyFloat_AS_DOUBLE(o); 
 // datetime C API. PyDateTimeAPI is a `static` in datetime.h, so every
 // object file that uses the header gets its own copy (Swift debug builds
 // compile file by file): the capsule is fetched once and its type objects
-// kept by the caller, never read through the macro.
+// kept by the caller, never read through the macro. The capsule is taken
+// from the built-in `_datetime`: PyDateTime_IMPORT imports `datetime`,
+// whose pure-Python body costs a worker ~4 ms of start-up before it
+// replaces itself with `_datetime`'s types (the same type objects).
 static inline PyDateTime_CAPI *cp_datetime_capi(void) {
-    return (PyDateTime_CAPI *)PyCapsule_Import(PyDateTime_CAPSULE_NAME, 0);
+    PyObject *module = PyImport_ImportModule("_datetime");
+    if (module == NULL) return NULL;
+    PyObject *capsule = PyObject_GetAttrString(module, "datetime_CAPI");
+    Py_DECREF(module);
+    if (capsule == NULL) return NULL;
+    PyDateTime_CAPI *api = (PyDateTime_CAPI *)PyCapsule_GetPointer(capsule, PyDateTime_CAPSULE_NAME);
+    Py_DECREF(capsule);  // the module keeps the capsule, and the API it points to, alive
+    return api;
 }
 static inline int cp_type_check(PyObject *o, PyTypeObject *t) { return PyObject_TypeCheck(o, t); }
 static inline int cp_date_year(PyObject *o) { return PyDateTime_GET_YEAR(o); }
