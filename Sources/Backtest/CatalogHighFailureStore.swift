@@ -7,7 +7,8 @@ public struct CatalogHighFailureStore: HighFailureStore {
     public init(catalog: Catalog) { self.catalog = catalog }
 
     public func history(plugin: String, scopeKey: String, paths: [String]) throws -> [String: FileHistory.State] {
-        try catalog.highFailures(plugin: plugin, scopeKey: scopeKey, paths: paths).mapValues { e in
+        // Every entry of the scope: the engine looks up the paths it plans.
+        try catalog.highFailures(plugin: plugin, scopeKey: scopeKey).mapValues { e in
             e.consecutiveFailures > 0 ? .failing(consecutiveFailures: e.consecutiveFailures) : (e.resolved ? .resolved : .passing)
         }
     }

@@ -4,7 +4,8 @@ import Foundation
 /// table. The catalog keeps it for workspaces; CI runs without a workspace
 /// use the in-memory one.
 public protocol HighFailureStore: Sendable {
-    /// The state of each path before this run (missing paths: never tested).
+    /// The state of each path before this run (missing paths: never tested;
+    /// a store may also return other files of the scope).
     func history(plugin: String, scopeKey: String, paths: [String]) throws -> [String: FileHistory.State]
     /// Records a run's verdicts: failures add to the counts and history;
     /// a pass resets consecutive failures and marks history resolved.

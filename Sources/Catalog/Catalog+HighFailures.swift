@@ -38,21 +38,20 @@ public struct FailureHistoryEntry: Sendable, Equatable {
 }
 
 extension Catalog {
-    /// The high-failure entries of `paths` for a plugin and scope (paths never tested are absent).
-    public func highFailures(plugin: String, scopeKey: String, paths: [String]) throws -> [String: HighFailureEntry] {
-        guard !paths.isEmpty else { return [:] }
-        return try pool.read { db in
+    /// The high-failure entries of a plugin and scope by path (files never
+    /// tested are absent). Every entry of the scope is returned: callers
+    /// look up the paths they need, which costs less than filtering here.
+    public func highFailures(plugin: String, scopeKey: String) throws -> [String: HighFailureEntry] {
+        try pool.read { db in
             var out: [String: HighFailureEntry] = [:]
             let rows = try Row.fetchCursor(db, sql: """
                 SELECT f.path, h.failure_count, h.consecutive_failures
                 FROM high_failures h JOIN files f ON f.id = h.file_id
                 WHERE h.plugin = ? AND h.scope_key = ?
                 """, arguments: [plugin, scopeKey])
-            let wanted = Set(paths)
             // Columns by position: one entry per tested file, so name lookups add up.
             while let r = try rows.next() {
                 let path: String = r[0]
-                guard wanted.contains(path) else { continue }
                 let count: Int = r[1]
                 let consecutive: Int = r[2]
                 out[path] = HighFailureEntry(path: path, failureCount: count, consecutiveFailures: consecutive,

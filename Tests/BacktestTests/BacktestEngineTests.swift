@@ -152,7 +152,7 @@ struct BacktestEngineTests {
         let history = try catalog.failureHistory(plugin: "p", scopeKey: "s", path: a)
         #expect(history.count == 2)
         #expect(history.allSatisfy { $0.resolved && $0.resolvedBy == "v3" })
-        #expect(try catalog.highFailures(plugin: "p", scopeKey: "s", paths: [a])[a]?.failureCount == 2)
+        #expect(try catalog.highFailures(plugin: "p", scopeKey: "s")[a]?.failureCount == 2)
         // Another scope has its own table.
         #expect(try store.history(plugin: "p", scopeKey: "other", paths: [a]).isEmpty)
     }
