@@ -49,8 +49,12 @@ release: deps
 	@$(SWIFT) build -c release --static-swift-stdlib --product casparian-mcp
 	@$(SWIFT) build -c release --static-swift-stdlib --product casparian-bench
 
+# Tests write workspaces, corpora and catalogs under a scratch TMPDIR of
+# their own, removed afterwards whatever the outcome: /tmp stays clean.
 test: deps
-	@CASPARIAN_TEST_VENV=$(CURDIR)/$(VENV) $(SWIFT) test
+	@scratch=$$(mktemp -d -t casparian-test.XXXXXX) && chmod 755 "$$scratch"; \
+	TMPDIR=$$scratch CASPARIAN_TEST_VENV=$(CURDIR)/$(VENV) $(SWIFT) test; status=$$?; \
+	rm -rf "$$scratch"; exit $$status
 
 demo: deps build
 	@bash scripts/demo.sh
