@@ -20,4 +20,9 @@ guard let bench = benches[name] else {
 }
 Catalog.configureSQLiteForProcess()  // as the casparian binary does
 HostAllocator.keepFreedBatchMemoryForReuse()
-try bench()
+do {
+    try bench()
+} catch {
+    FileHandle.standardError.write(Data("casparian-bench \(name): \(error)\n".utf8))
+    exit(1)
+}
