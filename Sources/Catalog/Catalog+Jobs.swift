@@ -22,8 +22,13 @@ extension Catalog {
     /// in `statuses`. A `running` run whose owner process is gone reads as
     /// `interrupted`.
     public func jobs(statuses: Set<RunRecord.Status>? = nil, limit: Int = 200) throws -> [RunRecord] {
+        // Without the runs' reports: a listing must not read every report
+        // the workspace ever stored. The status is filtered here, once each
+        // record's effective status is known.
         let all = try pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM runs ORDER BY started_at DESC, id DESC").map(Self.runRecord)
+            try Row.fetchAll(db, sql: """
+                SELECT \(Self.recordColumns(progress: true)) FROM runs ORDER BY started_at DESC, id DESC
+                """).map(Self.runRecord)
         }
         return Array(all.filter { statuses?.contains($0.status) ?? true }.prefix(limit))
     }

@@ -104,11 +104,15 @@ extension Catalog {
     }
 
     /// Ends a run with its result; `summaryJSON` is what the next run of
-    /// its kind needs of it (a backtest's iteration history), read with `runSummary`.
-    public func finishRun(id: String, status: RunRecord.Status, resultJSON: String?, summaryJSON: String? = nil) throws {
+    /// its kind needs of it (a backtest's iteration history), read with
+    /// `runSummary`; `progressJSON`, when given, is its final progress.
+    public func finishRun(id: String, status: RunRecord.Status, resultJSON: String?, summaryJSON: String? = nil,
+                          progressJSON: String? = nil) throws {
         try pool.write { db in
-            try db.execute(sql: "UPDATE runs SET status = ?, finished_at = ?, result_json = ?, summary_json = ? WHERE id = ?",
-                           arguments: [status.rawValue, Timestamp.now(), resultJSON, summaryJSON, id])
+            try db.execute(sql: """
+                UPDATE runs SET status = ?, finished_at = ?, result_json = ?, summary_json = ?,
+                    progress_json = COALESCE(?, progress_json) WHERE id = ?
+                """, arguments: [status.rawValue, Timestamp.now(), resultJSON, summaryJSON, progressJSON, id])
         }
     }
 
@@ -130,14 +134,19 @@ extension Catalog {
     /// (nil): a workspace's history of full reports grows with every run,
     /// and most callers need only the records' status and versions.
     public func runs(kind: String, plugin: String, scopeID: String?, withPayloads: Bool = true) throws -> [RunRecord] {
-        let columns = withPayloads
-            ? "*"
-            : "id, kind, plugin, scope_id, parser_version, contract_id, contract_version, iteration, status, started_at, finished_at, owner_pid, cancel_requested, resumes, NULL AS progress_json, NULL AS result_json, NULL AS spec_json"
+        let columns = withPayloads ? "*" : Self.recordColumns(progress: false)
         return try pool.read { db in
             try Row.fetchAll(db, sql: """
                 SELECT \(columns) FROM runs WHERE kind = ? AND plugin = ? AND scope_id IS ? ORDER BY started_at, id
                 """, arguments: [kind, plugin, scopeID]).map(Self.runRecord)
         }
+    }
+
+    /// A run's columns without its result and spec JSON (and without its
+    /// progress unless asked): a history of full reports grows with every run.
+    static func recordColumns(progress: Bool) -> String {
+        "id, kind, plugin, scope_id, parser_version, contract_id, contract_version, iteration, status, started_at, finished_at, "
+            + "owner_pid, cancel_requested, resumes, \(progress ? "progress_json" : "NULL AS progress_json"), NULL AS result_json, NULL AS spec_json"
     }
 
     static func runRecord(_ r: Row) -> RunRecord {

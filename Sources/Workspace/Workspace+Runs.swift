@@ -143,8 +143,13 @@ extension Workspace {
                                   message: r.message ?? "", attempts: attempts, earlier: r.earlierAttempts ?? [])
             }, plugin: plugin.name, passed: report.results.filter { $0.status == .passed }.map(\.path))
             let status: RunRecord.Status = report.status == .cancelled ? .cancelled : (report.status == .passed ? .done : .failed)
+            // The final progress: the throttled updates may have skipped it,
+            // and a run that stopped early never reaches its total.
+            let progress = JobProgress(filesDone: report.filesTested, filesTotal: report.filesTested + report.filesSkipped,
+                                       passed: report.filesPassed, failed: report.filesFailed)
             try catalog.finishRun(id: runID, status: status, resultJSON: String(decoding: try JSONEncoder().encode(result), as: UTF8.self),
-                                  summaryJSON: String(decoding: try JSONEncoder().encode(StoredIterations(iterations: iterations)), as: UTF8.self))
+                                  summaryJSON: String(decoding: try JSONEncoder().encode(StoredIterations(iterations: iterations)), as: UTF8.self),
+                                  progressJSON: String(decoding: try JSONEncoder().encode(progress), as: UTF8.self))
             return result
         } catch {
             try? catalog.finishRun(id: runID, status: error is CancellationError ? .cancelled : .failed,

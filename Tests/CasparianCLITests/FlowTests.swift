@@ -48,6 +48,11 @@ struct FlowTests {
         #expect(secondReport["early_stopped"] as? Bool == true)
         #expect((secondReport["files_skipped"] as? Int ?? 0) > 30)
         #expect(secondReport["iteration"] as? Int == 2)
+        // The job list shows where the early-stopped run ended, not a throttled midpoint.
+        let jobs = try #require(try CLIRunner.run(["jobs", "--json"], in: dir).json() as? [[String: Any]])
+        let latest = try #require(jobs.first?["progress"] as? [String: Any])
+        #expect(latest["files_done"] as? Int == secondReport["files_tested"] as? Int)
+        #expect(latest["files_total"] as? Int == 48)
 
         // The real fix: green, every formerly failing file fixed.
         try FileManager.default.removeItem(at: dir.appendingPathComponent("plugins/sales/parser.py"))
