@@ -14,9 +14,10 @@ export NO_COLOR="${NO_COLOR:-}" COLUMNS="${COLUMNS:-120}"
 bold=$'\033[1m'; dim=$'\033[2m'; off=$'\033[0m'
 [ -t 1 ] || { bold=""; dim=""; off=""; }
 step() { printf '\n%s━━ %s%s\n%s$ %s%s\n' "$bold" "$1" "$off" "$dim" "$2" "$off"; }
+casparian() { "$BIN" "$@"; }  # the commands read as a user types them
 run() {  # run "title" "command" [expected-exit]
     step "$1" "$2"
-    set +e; (cd "$PWD" && eval "$BIN ${2#casparian }"); local rc=$?; set -e
+    set +e; (cd "$PWD" && eval "$2"); local rc=$?; set -e
     if [ "$rc" != "${3:-0}" ]; then echo "demo: expected exit ${3:-0}, got $rc" >&2; exit 1; fi
 }
 
@@ -60,6 +61,6 @@ run "16. CI mode, no workspace: every plugin in plugins/ over the corpus, with J
 step "17. Fix the parser: no body is a missing size, not an error" "cp fixes/v2/parser.py plugins/weblogs/parser.py"
 cp fixes/v2/parser.py plugins/weblogs/parser.py
 run "18. CI mode again, in two shards as two CI jobs would run it" \
-    "casparian backtest plugins --corpus data --shard 1/2 --junit $WORK/junit-1.xml && $BIN backtest plugins --corpus data --shard 2/2 --junit $WORK/junit-2.xml"
+    "casparian backtest plugins --corpus data --shard 1/2 --junit $WORK/junit-1.xml && casparian backtest plugins --corpus data --shard 2/2 --junit $WORK/junit-2.xml"
 echo
 echo "${bold}Done.${off} The shards ran $(grep -c '<testcase' "$WORK/junit-1.xml") + $(grep -c '<testcase' "$WORK/junit-2.xml") files of the corpus."
