@@ -250,23 +250,34 @@ struct CLIConventionTests {
         }
     }
 
-    @Test(arguments: ["csv", "tsv", "jsonl"])
+    @Test(arguments: ["csv", "tsv", "jsonl", "csv.gz", "jsonl.gz"])
     func newThenTestOnEachFormat(_ format: String) throws {
         let dir = try CLIRunner.tempDirectory("new-\(format)")
-        let sample = dir.appendingPathComponent("sample.\(format)")
-        switch format {
+        let base = format.replacingOccurrences(of: ".gz", with: "")
+        var sample = dir.appendingPathComponent("sample.\(base)")
+        switch base {
         case "csv": try Data("id;city;amount\n1;Zürich;\"3,5\"\n2;Bern;4\n".utf8).write(to: sample)
         case "tsv": try Data("id\tcity\n1\tOslo\n2\tBergen\n".utf8).write(to: sample)
         default: try Data("{\"id\": 1, \"user\": {\"name\": \"ana\"}, \"tags\": [\"a\"]}\n{\"id\": 2, \"user\": {\"name\": \"bo\"}}\n".utf8).write(to: sample)
         }
+        if format.hasSuffix(".gz") {
+            // A compressed sample: sniffed decompressed, read with gzip.open, claimed as *.csv.gz only.
+            let gzip = Process()
+            gzip.executableURL = URL(fileURLWithPath: "/bin/gzip")
+            gzip.arguments = ["-n", sample.path]
+            try gzip.run()
+            gzip.waitUntilExit()
+            sample = dir.appendingPathComponent("sample.\(format)")
+        }
         let created = try CLIRunner.run(["new", "first", "--from", sample.path, "--json"], in: dir)
         #expect(created.status == 0, "\(created.stderr)")
+        #expect((try created.json() as? [String: Any])?["pattern"] as? String == "**/*.\(format)")
         let test = try CLIRunner.run(["test", "first", "--json"], in: dir)
         #expect(test.status == 0, "\(test.stdout) \(test.stderr)")
         let preview = try CLIRunner.run(["preview", sample.path, "--plugin", "plugins/first", "--json"], in: dir)
         let outputs = try #require((try preview.json() as? [String: Any])?["outputs"] as? [[String: Any]])
         let columns = try #require(outputs.first?["columns"] as? [String])
-        switch format {
+        switch base {
         case "csv": #expect(columns == ["id", "city", "amount"])
         case "tsv": #expect(columns == ["id", "city"])
         default: #expect(columns == ["id", "user.name", "tags"])
