@@ -4,7 +4,8 @@ import Foundation
 import PluginHost
 
 /// `casparian test`: a plugin over its own `samples/`, against its contract
-/// when it has one.
+/// when it has one; without one, every sample's output must agree with the
+/// types the other passing samples prove (as CI mode judges).
 public enum PluginSampleTest {
     public static func run(plugin name: String, pluginsDirectory: URL,
                            environment: (URL) -> WorkerEnvironment) async throws -> BacktestReport {
@@ -22,8 +23,8 @@ public enum PluginSampleTest {
         let pool = WorkerPool(environment: environment(dir), limits: .authoring, size: min(2, files.count))
         defer { pool.shutdown() }
         let engine = BacktestEngine(pool: pool, store: InMemoryHighFailureStore(), options: options)
+        let checker: any OutputChecker = try contract.map { try ContractChecker(contract: $0) } ?? ProvenTypesChecker()
         return try await engine.run(BacktestRequest(plugin: plugin, files: files, corpusRoot: samples.standardizedFileURL.path,
-                                                    scopeKey: "samples", checker: try contract.map { try ContractChecker(contract: $0) },
-                                                    contractVersion: contract?.version))
+                                                    scopeKey: "samples", checker: checker, contractVersion: contract?.version))
     }
 }

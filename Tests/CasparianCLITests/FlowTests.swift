@@ -250,6 +250,22 @@ struct CLIConventionTests {
         }
     }
 
+    @Test func testWithoutAContractJudgesSamplesByTheTypesTheyProve() throws {
+        let dir = try CLIRunner.tempDirectory("test-proven")
+        let plugin = dir.appendingPathComponent("plugins/mixed")
+        try FileManager.default.createDirectory(at: plugin.appendingPathComponent("samples"), withIntermediateDirectories: true)
+        try Data("def parse(path):\n    v = open(path).read().strip()\n    yield {\"x\": int(v) if v.isdigit() else v}\n".utf8)
+            .write(to: plugin.appendingPathComponent("parser.py"))
+        for (name, value) in [("a.txt", "1"), ("b.txt", "2"), ("c.txt", "abc")] {
+            try Data(value.utf8).write(to: plugin.appendingPathComponent("samples/\(name)"))
+        }
+        let r = try CLIRunner.run(["test", "mixed", "--json"], in: dir)
+        #expect(r.status == 1, "one sample's x is text where the others prove int64")
+        let report = try #require(try r.json() as? [String: Any])
+        #expect(report["files_failed"] as? Int == 1)
+        #expect(r.stdout.contains("type_mismatch"))
+    }
+
     @Test(arguments: ["csv", "tsv", "jsonl", "csv.gz", "jsonl.gz"])
     func newThenTestOnEachFormat(_ format: String) throws {
         let dir = try CLIRunner.tempDirectory("new-\(format)")
