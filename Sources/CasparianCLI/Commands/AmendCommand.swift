@@ -13,6 +13,7 @@ struct AmendCommand: AsyncParsableCommand {
 
     struct Propose: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "propose",
             abstract: "Propose changes: written as options, or derived from violations (--from-violations FILE).",
             discussion: """
                 Examples:
@@ -78,7 +79,7 @@ struct AmendCommand: AsyncParsableCommand {
     }
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List the plugin's amendments, newest first.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List the plugin's amendments, newest first.")
         @Argument(help: "The plugin.")
         var plugin: String
         @Option(help: "Only proposed, approved or rejected ones.")
@@ -104,7 +105,7 @@ struct AmendCommand: AsyncParsableCommand {
     }
 
     struct Show: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show one amendment, with its evidence.")
+        static let configuration = CommandConfiguration(commandName: "show", abstract: "Show one amendment, with its evidence.")
         @Argument(help: "The amendment's id.")
         var amendmentID: String
         @Flag(help: "Print JSON.")
@@ -126,6 +127,7 @@ struct AmendCommand: AsyncParsableCommand {
 
     struct Approve: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "approve",
             abstract: "Approve an amendment: the plugin's contract gets a new version and contract.json is rewritten.",
             discussion: """
                 Actions: approve (as proposed), approve_with_changes (give the changes as options), \
@@ -174,7 +176,7 @@ struct AmendCommand: AsyncParsableCommand {
     }
 
     struct Reject: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Reject an amendment (the contract does not change).")
+        static let configuration = CommandConfiguration(commandName: "reject", abstract: "Reject an amendment (the contract does not change).")
         @Argument(help: "The amendment's id.")
         var amendmentID: String
         @Option(help: "Who rejects (default: $USER).")

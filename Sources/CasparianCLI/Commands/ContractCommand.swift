@@ -12,7 +12,7 @@ struct ContractCommand: AsyncParsableCommand {
         subcommands: [Show.self, History.self, Diff.self, Check.self])
 
     struct Show: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show the plugin's contract (the latest version, or --version N).")
+        static let configuration = CommandConfiguration(commandName: "show", abstract: "Show the plugin's contract (the latest version, or --version N).")
         @Argument(help: "The plugin.")
         var plugin: String
         @Option(help: "The version to show.")
@@ -32,7 +32,7 @@ struct ContractCommand: AsyncParsableCommand {
     }
 
     struct History: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List every version of the plugin's contract, with what changed.")
+        static let configuration = CommandConfiguration(commandName: "history", abstract: "List every version of the plugin's contract, with what changed.")
         @Argument(help: "The plugin.")
         var plugin: String
         @Flag(help: "Print JSON.")
@@ -52,7 +52,7 @@ struct ContractCommand: AsyncParsableCommand {
     }
 
     struct Diff: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "What changed between two versions.",
+        static let configuration = CommandConfiguration(commandName: "diff", abstract: "What changed between two versions.",
                                                         discussion: "Example: casparian contract diff sales 1 3")
         @Argument(help: "The plugin.")
         var plugin: String
@@ -76,6 +76,7 @@ struct ContractCommand: AsyncParsableCommand {
 
     struct Check: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "check",
             abstract: "Check contract.json: that it parses and type-checks, and (in a workspace) that it matches the catalog.",
             discussion: """
                 With --file only the file is checked (no workspace needed), e.g. in CI: \

@@ -11,7 +11,7 @@ struct OutputCommand: AsyncParsableCommand {
         subcommands: [List.self, Drop.self])
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List the output tables, their plugins and row counts.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List the output tables, their plugins and row counts.")
         @Flag(help: "Print JSON.")
         var json = false
         @OptionGroup var workspace: WorkspaceOptions
@@ -34,6 +34,7 @@ struct OutputCommand: AsyncParsableCommand {
 
     struct Drop: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
+            commandName: "drop",
             abstract: "Drop an output table (the next run of its plugin rebuilds it).",
             discussion: "Use it when a contract change is incompatible with the rows already written.")
         @Argument(help: "The table.")

@@ -17,7 +17,7 @@ struct ScopeCommand: AsyncParsableCommand {
         subcommands: [Create.self, List.self, Show.self, Refresh.self])
 
     struct Create: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Create a scope and list its files.")
+        static let configuration = CommandConfiguration(commandName: "create", abstract: "Create a scope and list its files.")
 
         @Argument(help: "The scope's name (letters, digits, -, _, .).")
         var name: String
@@ -51,7 +51,7 @@ struct ScopeCommand: AsyncParsableCommand {
     }
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "List the scopes.")
+        static let configuration = CommandConfiguration(commandName: "list", abstract: "List the scopes.")
         @Flag(help: "Print JSON.")
         var json = false
         @OptionGroup var workspace: WorkspaceOptions
@@ -69,7 +69,7 @@ struct ScopeCommand: AsyncParsableCommand {
     }
 
     struct Show: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Show a scope's definition (and files).")
+        static let configuration = CommandConfiguration(commandName: "show", abstract: "Show a scope's definition (and files).")
         @Argument(help: "The scope's name.")
         var name: String
         @Flag(help: "List the files.")
@@ -110,7 +110,7 @@ struct ScopeCommand: AsyncParsableCommand {
     }
 
     struct Refresh: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Re-scan a scope's root; print files added, changed and removed.")
+        static let configuration = CommandConfiguration(commandName: "refresh", abstract: "Re-scan a scope's root; print files added, changed and removed.")
         @Argument(help: "The scope's name.")
         var name: String
         @Flag(help: "Print JSON.")
