@@ -128,7 +128,6 @@ extension Catalog {
         return Self.runRecord(r)
     }
 
-    /// Runs of a kind for a plugin (and scope), oldest first.
     /// The runs of a kind for a plugin and scope, oldest first. Without
     /// `withPayloads`, their result, progress and spec JSON are left out
     /// (nil): a workspace's history of full reports grows with every run,

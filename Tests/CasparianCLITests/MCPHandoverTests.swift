@@ -5,8 +5,7 @@ import Testing
 @Suite("CLI: mcp hands over to casparian-mcp")
 struct MCPHandoverTests {
     @Test func theServerStartsAndStopsWhenStdinCloses() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("casparian-cli-mcp-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = try CLIRunner.tempDirectory("mcp")
         defer { try? FileManager.default.removeItem(at: dir) }
         let r = try CLIRunner.run(["mcp", "--root", dir.path, "--workspace", dir.path], in: dir)
         #expect(r.status == 0, "\(r.stderr)")

@@ -6,7 +6,7 @@ import Testing
 @Suite("CLI: workers end with the command")
 struct WorkerCleanupTests {
     @Test func aChildProcessThePluginStartedDiesWithTheCommand() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("casparian-cli-cleanup-\(UUID().uuidString)")
+        let dir = try CLIRunner.tempDirectory("cleanup")
         let plugin = dir.appendingPathComponent("spawner")
         try FileManager.default.createDirectory(at: plugin, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }

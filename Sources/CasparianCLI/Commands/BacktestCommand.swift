@@ -170,7 +170,7 @@ extension BacktestCommand {
         // One backtest and the process exits; --watch runs again and reaps its workers.
         defer { if watch { pool.shutdown() } else { pool.shutdownForExit() } }
         pool.prewarm(plugin: plugin, count: options.parallelism ?? pool.size)
-        let ws = try workspace.existing()
+        let ws = try workspace.existing(root: root)
         let scoped = try ws.resolveScope(scope)
         let bar = ProgressReporter(label: "backtest \(plugin.name)", unit: "files", quiet: quiet || json)
         var policy = IterationPolicy()

@@ -16,9 +16,10 @@ struct WorkspaceOptions: ParsableArguments {
                            from: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
     }
 
-    /// Opens an existing workspace only (commands that read).
-    func existing() throws -> Workspace {
-        try Workspace.open(explicit: try existingRoot(), from: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
+    /// Opens an existing workspace only (commands that read); `root` when
+    /// the caller already found it with `existingRoot`.
+    func existing(root: URL? = nil) throws -> Workspace {
+        try Workspace.open(explicit: root ?? existingRoot(), from: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
     }
 
     /// The folder holding the existing `.casparian/`, without opening its catalog.

@@ -53,9 +53,7 @@ public enum ContentHead {
     /// The first `limit` bytes of the content (decompressed when the file
     /// is gzip) and how the file is compressed.
     public static func read(_ path: String, limit: Int) throws -> (bytes: [UInt8], compression: Compression?) {
-        let file = try FileSource(path: path)
-        let compression = Compression.of(magic: file.peek(2))
-        let source: any ByteSource = compression == .gzip ? try GzipSource(file, name: path, inputIsPrefix: false) : file
-        return (try source.read(upTo: limit), compression)
+        let source = try InputFile.open(path)
+        return (try source.read(upTo: limit), source is GzipSource ? .gzip : nil)
     }
 }

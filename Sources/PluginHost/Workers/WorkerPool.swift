@@ -277,24 +277,24 @@ public final class WorkerPool: @unchecked Sendable {
     /// (~3–6 ms of every command); they hold no state. A worker still
     /// starting finds its host gone (EOF, watchdog) and exits by itself.
     public func shutdownForExit() {
-        let all = lock.withLock { () -> [WorkerProcess] in
-            let a = idle.values.flatMap { $0 }
-            idle.removeAll()
-            return a
-        }
-        for w in all { w.kill() }
+        for w in takeIdle(waitingForWarming: false) { w.kill() }
     }
 
     /// Stops every idle worker. Safe to call more than once.
     public func shutdown() {
-        let all = lock.withLock { () -> [WorkerProcess] in
-            while warming.values.contains(where: { $0 > 0 }) { lock.wait() }
-            let a = idle.values.flatMap { $0 }
-            idle.removeAll()
-            return a
-        }
+        let all = takeIdle(waitingForWarming: true)
         for w in all { w.requestShutdown() }
         for w in all { w.awaitShutdown() }
+    }
+
+    /// Removes and returns every idle worker, first waiting for the ones
+    /// `prewarm` is starting when asked.
+    private func takeIdle(waitingForWarming: Bool) -> [WorkerProcess] {
+        lock.withLock {
+            while waitingForWarming, warming.values.contains(where: { $0 > 0 }) { lock.wait() }
+            defer { idle.removeAll() }
+            return idle.values.flatMap { $0 }
+        }
     }
 }
 

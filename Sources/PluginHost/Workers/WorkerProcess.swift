@@ -247,12 +247,12 @@ public final class WorkerProcess: @unchecked Sendable {
     /// Kills the worker and everything it started, and reaps it.
     public func terminate() {
         guard isAlive else { return }
-        Glibc.kill(-pid, SIGKILL)
-        Glibc.kill(pid, SIGKILL)
+        kill()
         _ = reap()
     }
 
-    /// Kills the worker's process group without reaping it (the host is exiting).
+    /// Kills the worker and everything it started, without reaping it (as
+    /// `terminate` does, or alone when the host is exiting).
     func kill() {
         guard isAlive else { return }
         Glibc.kill(-pid, SIGKILL)
