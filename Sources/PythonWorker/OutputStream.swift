@@ -111,7 +111,7 @@ final class OutputStream {
     func flush(to writer: FrameWriter) throws {
         if openRows && encoder.rowCount > 0 {
             try sendColumnsIfNeeded(to: writer)
-            try encoder.withFinishedRows { (p) throws(FrameError) in try writer.write(kind: .rows, payload: p) }
+            try encoder.withFinishedRows { (parts) throws(FrameError) in try writer.write(kind: .rows, parts: parts) }
         }
         openRows = false
     }

@@ -179,7 +179,6 @@ final class WorkerSession {
         // column's position, so cells are encoded as they are read. At the
         // first key that is not, the row is rolled back and placed below.
         out.beginRowIfNeeded()
-        let mark = out.encoder.byteCount
         var position = 0
         var inPlace = true
         while PyDict_Next(row, &pos, &key, &value) != 0 {
@@ -189,11 +188,8 @@ final class WorkerSession {
             }
             position += 1
         }
-        if inPlace {
-            for _ in position..<out.columns.count { out.encoder.appendAbsent() }
-            return try finishRow(out)
-        }
-        out.encoder.rollBack(toByteCount: mark)
+        if inPlace { return try finishRow(out) }  // keys it lacks are absent
+        out.encoder.abandonRow()
         try emitDictPlacingKeys(row, to: out)
     }
 
@@ -220,7 +216,6 @@ final class WorkerSession {
             }
         }
         out.beginRowIfNeeded()
-        let width = out.columns.count
         if !inOrder { out.scratch.sort { $0.0 < $1.0 } }
         var next = 0
         for (i, v) in out.scratch {
@@ -230,8 +225,7 @@ final class WorkerSession {
             }
             next = i + 1
         }
-        while next < width { out.encoder.appendAbsent(); next += 1 }
-        try finishRow(out)
+        try finishRow(out)  // the trailing keys it lacks are absent
     }
 
     private func emitSequence(_ row: UnsafeMutablePointer<PyObject>, to out: OutputStream, target: String?) throws(PluginFailure) {

@@ -114,6 +114,69 @@ struct WireProtocolTests {
         #expect(batch.row(0) == [.int(1), .absent])
     }
 
+    @Test func typedColumnsAndMixedColumnsDecodeAlike() throws {
+        // Uniform fixed-size columns take the decoder's fast loop; a column
+        // with one cell of another kind (even of the same size) takes the
+        // general one: both must give the same cells.
+        let columns: [[CellValue]] = [
+            [.int(1), .int(-2), .int(3)],
+            [.int(1), .null, .int(3)],
+            [.int(1), .timestamp(micros: 2), .int(3)],  // same size, another tag
+            [.float(0.5), .float(.infinity), .float(-0)],
+            [.float(0.5), .int(7), .float(1)],
+            [.date(days: 1), .date(days: -1), .date(days: 0)],
+            [.bool(true), .bool(false), .bool(true)],
+            [.bool(true), .absent, .null],
+            [.time(micros: 5), .time(micros: 6), .time(micros: 7)],
+            [.timestamp(micros: -1), .timestamp(micros: 0), .timestamp(micros: 1)],
+            [.string("a"), .string(""), .string("ccc")],
+        ]
+        var e = RowFrameEncoder()
+        e.beginRows(outputID: 1, columnCount: columns.count)
+        for r in 0..<3 {
+            for c in columns { e.append(c[r]) }
+            e.endRow()
+        }
+        var batch = RowBatch(output: "o", columnNames: columns.indices.map { "c\($0)" })
+        _ = try RowFrameDecoder.decodeRows(e.finishRows(), into: &batch)
+        #expect(batch.columns == columns)
+    }
+
+    @Test func anAbandonedRowLeavesNoCells() throws {
+        var e = RowFrameEncoder()
+        e.beginRows(outputID: 0, columnCount: 3)
+        e.appendInt(1); e.appendString(cell: "kept"); e.appendBool(true); e.endRow()
+        e.appendInt(2); e.appendString(cell: "dropped")
+        e.abandonRow()
+        e.appendInt(3); e.endRow()  // missing trailing cells are absent
+        var batch = RowBatch(output: "o", columnNames: ["a", "b", "c"])
+        _ = try RowFrameDecoder.decodeRows(e.finishRows(), into: &batch)
+        #expect(batch.row(0) == [.int(1), .string("kept"), .bool(true)])
+        #expect(batch.row(1) == [.int(3), .absent, .absent])
+        #expect(batch.rowCount == 2)
+    }
+
+    @Test func framesWiderThanOneWritevRoundTrip() throws {
+        // 1,500 columns are 1,501 parts: more than IOV_MAX in one writev.
+        let width = 1500
+        var e = RowFrameEncoder()
+        e.beginRows(outputID: 4, columnCount: width)
+        for r in 0..<2 {
+            for c in 0..<width { e.appendInt(Int64(r * width + c)) }
+            e.endRow()
+        }
+        var fds: [Int32] = [0, 0]
+        #expect(pipe(&fds) == 0)
+        // ~30 KB: fits in the pipe, so one thread writes, then reads.
+        try e.withFinishedRows { (parts) throws(FrameError) in try FrameWriter(fd: fds[1]).write(kind: .rows, parts: parts) }
+        close(fds[1])
+        let frame = try #require(try FrameReader(fd: fds[0]).next())
+        close(fds[0])
+        var batch = RowBatch(output: "o", columnNames: (0..<width).map { "c\($0)" })
+        #expect(try RowFrameDecoder.decodeRows(frame.payload, into: &batch) == 4)
+        #expect(batch.row(1) == (0..<width).map { .int(Int64(width + $0)) })
+    }
+
     @Test func corruptRowsAreRefused() throws {
         var batch = RowBatch(output: "o", columnNames: ["a"])
         #expect(throws: (any Error).self) { _ = try RowFrameDecoder.decodeRows([0, 0, 1, 0, 0, 0, 1, 0, 200], into: &batch) }
@@ -127,6 +190,13 @@ struct WireProtocolTests {
         var two = RowBatch(output: "o", columnNames: ["s", "i"])
         #expect(throws: (any Error).self) { _ = try RowFrameDecoder.decodeRows(Array(whole.dropLast(3)), into: &two) }
         #expect(two.rowCount == 0)
+        // A column whose length covers more (or fewer) bytes than its cells.
+        var padded = RowBatch(output: "o", columnNames: ["a"])
+        let extra: [UInt8] = [0, 0, 1, 0, 0, 0, 1, 0, 2, 0, 0, 0, 0, 0]
+        #expect(throws: (any Error).self) { _ = try RowFrameDecoder.decodeRows(extra, into: &padded) }
+        let short: [UInt8] = [0, 0, 2, 0, 0, 0, 1, 0, 9, 0, 0, 0, 4, 1, 0, 0, 0, 0, 0, 0, 0]
+        #expect(throws: (any Error).self) { _ = try RowFrameDecoder.decodeRows(short, into: &padded) }
+        #expect(padded.rowCount == 0)
         let cols = RowFrameEncoder.columnsPayload(outputID: 7, output: "sales", columns: ["a", "b"])
         let decoded = try RowFrameDecoder.decodeColumns(cols)
         #expect(decoded.outputID == 7 && decoded.output == "sales" && decoded.columns == ["a", "b"])

@@ -30,16 +30,29 @@ public final class FrameWriter: Sendable {
         try write(Frame(kind: kind, payload: payload))
     }
 
-    /// Writes one frame from borrowed bytes: header and payload leave in one
-    /// `writev`, with no copy of the payload.
+    /// Writes one frame from borrowed bytes, with no copy of the payload.
     public func write(kind: Frame.Kind, payload: UnsafeRawBufferPointer) throws(FrameError) {
-        var header: (UInt32, UInt8) = (UInt32(payload.count + 1).littleEndian, kind.rawValue)
+        try write(kind: kind, parts: [payload])
+    }
+
+    /// Writes one frame whose payload is `parts` one after another (a rows
+    /// frame's header and columns): header and parts leave by `writev`, in
+    /// one call when there are at most `IOV_MAX` of them, with no copy.
+    public func write(kind: Frame.Kind, parts payload: [UnsafeRawBufferPointer]) throws(FrameError) {
+        let length = payload.reduce(1) { $0 + $1.count }
+        var header: (UInt32, UInt8) = (UInt32(length).littleEndian, kind.rawValue)
         let result = withUnsafeMutableBytes(of: &header) { h in Result { () throws(FrameError) in
-            var parts = [iovec(iov_base: h.baseAddress, iov_len: 5),
-                         iovec(iov_base: UnsafeMutableRawPointer(mutating: payload.baseAddress), iov_len: payload.count)]
+            var parts = [iovec(iov_base: h.baseAddress, iov_len: 5)]
+            parts.reserveCapacity(payload.count + 1)
+            for p in payload where p.count > 0 {
+                parts.append(iovec(iov_base: UnsafeMutableRawPointer(mutating: p.baseAddress), iov_len: p.count))
+            }
+            let maxParts = 1024  // IOV_MAX on Linux and Darwin
             var first = 0
             while first < parts.count {
-                let n = parts.withUnsafeBufferPointer { Glibc.writev(fd, $0.baseAddress! + first, Int32(parts.count - first)) }
+                let n = parts.withUnsafeBufferPointer {
+                    Glibc.writev(fd, $0.baseAddress! + first, Int32(min(parts.count - first, maxParts)))
+                }
                 if n < 0 {
                     if errno == EINTR { continue }
                     if errno == EPIPE { throw .closed }

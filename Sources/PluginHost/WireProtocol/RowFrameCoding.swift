@@ -5,26 +5,28 @@ import CasparianCore
     case null = 0, absent, boolFalse, boolTrue, int, float, string, bytes, decimal, date, time, timestamp, timestampTZ
 }
 
-/// A growable byte buffer on raw memory: the encoder's hot path writes
-/// fixed-size values with one capacity check and an unaligned store, not an
-/// Array append per byte.
-@usableFromInline final class ByteStore {
+/// One column's cells in a rows payload being built, on raw memory: a `u32`
+/// byte length (filled in when the frame is finished), then a tag byte and
+/// value per row. The hot path writes a cell with one capacity check and
+/// unaligned stores, not an Array append per byte.
+@usableFromInline struct ColumnSegment {
     @usableFromInline var base: UnsafeMutableRawPointer
     @usableFromInline var count = 0
     @usableFromInline var capacity: Int
+    /// Where this column's cell of the row being written starts, so a row
+    /// abandoned half-way can be taken back.
+    @usableFromInline var rowStart = 0
 
-    init(capacity: Int) {
-        self.capacity = max(64, capacity)
-        base = UnsafeMutableRawPointer.allocate(byteCount: self.capacity, alignment: 8)
+    init() {
+        capacity = 4096
+        base = UnsafeMutableRawPointer.allocate(byteCount: capacity, alignment: 8)
     }
 
-    deinit { base.deallocate() }
-
-    @inlinable @inline(__always) func reserve(_ n: Int) {
+    @inlinable @inline(__always) mutating func reserve(_ n: Int) {
         if count + n > capacity { grow(count + n) }
     }
 
-    @usableFromInline func grow(_ needed: Int) {
+    @usableFromInline mutating func grow(_ needed: Int) {
         let newCapacity = max(needed, capacity * 2)
         let newBase = UnsafeMutableRawPointer.allocate(byteCount: newCapacity, alignment: 8)
         newBase.copyMemory(from: base, byteCount: count)
@@ -33,135 +35,236 @@ import CasparianCore
         capacity = newCapacity
     }
 
-    @inlinable @inline(__always) func append<T: FixedWidthInteger>(_ v: T) {
-        reserve(MemoryLayout<T>.size)
-        base.storeBytes(of: v.littleEndian, toByteOffset: count, as: T.self)
-        count += MemoryLayout<T>.size
+    @inlinable @inline(__always) mutating func append(tag: UInt8) {
+        reserve(1)
+        base.storeBytes(of: tag, toByteOffset: count, as: UInt8.self)
+        count += 1
     }
 
-    @inlinable @inline(__always) func append(_ raw: UnsafeRawBufferPointer) {
+    /// A tag byte and a fixed-size value, with one capacity check.
+    @inlinable @inline(__always) mutating func append<T: FixedWidthInteger>(tag: UInt8, _ v: T) {
+        reserve(1 + MemoryLayout<T>.size)
+        base.storeBytes(of: tag, toByteOffset: count, as: UInt8.self)
+        base.storeBytes(of: v.littleEndian, toByteOffset: count + 1, as: T.self)
+        count += 1 + MemoryLayout<T>.size
+    }
+
+    /// A tag byte, a `u32` length and the bytes.
+    @inlinable @inline(__always) mutating func append(tag: UInt8, _ raw: UnsafeRawBufferPointer) {
         let n = raw.count
+        reserve(5 + n)
+        base.storeBytes(of: tag, toByteOffset: count, as: UInt8.self)
+        base.storeBytes(of: UInt32(n).littleEndian, toByteOffset: count + 1, as: UInt32.self)
+        count += 5
         guard n > 0 else { return }
-        reserve(n)
-        let from = raw.baseAddress!
-        let to = base + count
-        // Short strings are most cells: two overlapping word moves beat a
-        // memmove call (a byte loop is turned back into one by the optimiser).
-        if n >= 8 && n <= 16 {
-            to.storeBytes(of: from.loadUnaligned(as: UInt64.self), as: UInt64.self)
-            (to + (n - 8)).storeBytes(of: (from + (n - 8)).loadUnaligned(as: UInt64.self), as: UInt64.self)
-        } else if n >= 4 && n < 8 {
-            to.storeBytes(of: from.loadUnaligned(as: UInt32.self), as: UInt32.self)
-            (to + (n - 4)).storeBytes(of: (from + (n - 4)).loadUnaligned(as: UInt32.self), as: UInt32.self)
-        } else if n < 4 {
-            to.storeBytes(of: from.load(as: UInt8.self), as: UInt8.self)
-            if n > 1 { (to + (n - 1)).storeBytes(of: (from + (n - 1)).load(as: UInt8.self), as: UInt8.self) }
-            if n > 2 { (to + 1).storeBytes(of: (from + 1).load(as: UInt8.self), as: UInt8.self) }
-        } else {
-            to.copyMemory(from: from, byteCount: n)
-        }
+        copyShort(raw, to: base + count)
         count += n
     }
+}
 
-    var array: [UInt8] { Array(UnsafeRawBufferPointer(start: base, count: count)) }
+/// Copies `raw` (not empty) to `to`. Short strings are most cells: two
+/// overlapping word moves beat a memmove call (a byte loop is turned back
+/// into one by the optimiser).
+@inlinable @inline(__always) func copyShort(_ raw: UnsafeRawBufferPointer, to: UnsafeMutableRawPointer) {
+    let n = raw.count
+    let from = raw.baseAddress!
+    if n >= 8 && n <= 16 {
+        to.storeBytes(of: from.loadUnaligned(as: UInt64.self), as: UInt64.self)
+        (to + (n - 8)).storeBytes(of: (from + (n - 8)).loadUnaligned(as: UInt64.self), as: UInt64.self)
+    } else if n >= 4 && n < 8 {
+        to.storeBytes(of: from.loadUnaligned(as: UInt32.self), as: UInt32.self)
+        (to + (n - 4)).storeBytes(of: (from + (n - 4)).loadUnaligned(as: UInt32.self), as: UInt32.self)
+    } else if n < 4 {
+        to.storeBytes(of: from.load(as: UInt8.self), as: UInt8.self)
+        if n > 1 { (to + (n - 1)).storeBytes(of: (from + (n - 1)).load(as: UInt8.self), as: UInt8.self) }
+        if n > 2 { (to + 1).storeBytes(of: (from + 1).load(as: UInt8.self), as: UInt8.self) }
+    } else {
+        to.copyMemory(from: from, byteCount: n)
+    }
+}
+
+/// The column segments of one encoder and the cursor of the row being
+/// written. Segments are kept across frames and only grow, so a steady
+/// stream allocates nothing.
+@usableFromInline final class ColumnSegments {
+    @usableFromInline var segments: UnsafeMutablePointer<ColumnSegment>
+    @usableFromInline var allocated = 0
+    /// How many segments the current frame uses.
+    @usableFromInline var width = 0
+    /// The column the next cell goes to.
+    @usableFromInline var cursor = 0
+    @usableFromInline var rows = 0
+    var outputID: UInt16 = 0
+
+    init() {
+        segments = UnsafeMutablePointer<ColumnSegment>.allocate(capacity: 0)
+    }
+
+    deinit {
+        for i in 0..<allocated { segments[i].base.deallocate() }
+        segments.deinitialize(count: allocated)
+        segments.deallocate()
+    }
+
+    func ensure(_ n: Int) {
+        guard n > allocated else { return }
+        let grown = UnsafeMutablePointer<ColumnSegment>.allocate(capacity: n)
+        grown.moveInitialize(from: segments, count: allocated)
+        for i in allocated..<n { (grown + i).initialize(to: ColumnSegment()) }
+        segments.deallocate()
+        segments = grown
+        allocated = n
+    }
+
+    /// The segment of the row's next cell. A cell past the row's width is a
+    /// bug of the caller, never data.
+    @inlinable @inline(__always) func next() -> UnsafeMutablePointer<ColumnSegment> {
+        precondition(cursor < width, "more cells than the \(width) columns of the row")
+        let s = segments + cursor
+        cursor += 1
+        s.pointee.rowStart = s.pointee.count
+        return s
+    }
 }
 
 /// Builds the payloads of `columns` and `rows` frames, little-endian.
 ///
 /// A `columns` frame declares (or widens) an output's column list:
 /// `u16 output-id, str output-name, u16 count, str name…`. A `rows` frame
-/// carries `u16 output-id, u32 row-count, u16 column-count` and then each
-/// row's cells, each a tag byte and its value. One encoder is one buffer:
-/// copies of it share that buffer.
+/// carries `u16 output-id, u32 row-count, u16 column-count` and then the
+/// rows column by column: each column is a `u32` byte length and one cell
+/// per row, a tag byte and its value. Column-major, so the host decodes each
+/// column straight into its array in one tight loop, while the worker
+/// writes each cell into its column's buffer as it reads a row. One encoder
+/// is one set of buffers: copies of it share them.
 public struct RowFrameEncoder {
-    @usableFromInline let store: ByteStore
-    public private(set) var rowCount = 0
-    private var rowCountOffset = 0
+    @usableFromInline let columns = ColumnSegments()
+    /// Rows ended since `beginRows`.
+    public var rowCount: Int { columns.rows }
 
-    public init(capacity: Int = 1 << 18) {
-        store = ByteStore(capacity: capacity)
+    public init() {}
+
+    /// The payload bytes written so far (one load per column).
+    public var byteCount: Int {
+        var n = 8
+        for i in 0..<columns.width { n += columns.segments[i].count }
+        return n
     }
-
-    /// The bytes written so far.
-    public var bytes: [UInt8] { store.array }
-    /// How many bytes are written so far (cheap).
-    public var byteCount: Int { store.count }
 
     public static func columnsPayload(outputID: UInt16, output: String, columns: [String]) -> [UInt8] {
-        var e = RowFrameEncoder(capacity: 64)
-        e.appendU16(outputID)
-        e.appendString(output)
-        e.appendU16(UInt16(columns.count))
-        for c in columns { e.appendString(c) }
-        return e.bytes
+        var bytes: [UInt8] = []
+        func u16(_ v: UInt16) { withUnsafeBytes(of: v.littleEndian) { bytes.append(contentsOf: $0) } }
+        func string(_ s: String) {
+            withUnsafeBytes(of: UInt32(s.utf8.count).littleEndian) { bytes.append(contentsOf: $0) }
+            bytes.append(contentsOf: s.utf8)
+        }
+        u16(outputID)
+        string(output)
+        u16(UInt16(columns.count))
+        for c in columns { string(c) }
+        return bytes
     }
 
-    /// Starts a rows payload; call `append…`/`endRow` per row, then `finishRows`.
+    /// Starts a rows payload of `columnCount` cells per row; call `append…`
+    /// per cell and `endRow` per row, then `finishRows`.
     public mutating func beginRows(outputID: UInt16, columnCount: Int) {
-        store.count = 0
-        rowCount = 0
-        appendU16(outputID)
-        rowCountOffset = store.count
-        appendU32(0)
-        appendU16(UInt16(columnCount))
+        let c = columns
+        c.rows = 0
+        c.ensure(columnCount)
+        for i in 0..<columnCount {
+            c.segments[i].count = 4  // the byte length, filled in when finished
+            c.segments[i].rowStart = 4
+        }
+        c.width = columnCount
+        c.cursor = 0
+        c.outputID = outputID
     }
 
-    /// Drops what was appended after `byteCount` (a row begun but abandoned).
-    public mutating func rollBack(toByteCount byteCount: Int) {
-        precondition(byteCount <= store.count)
-        store.count = byteCount
+    /// Takes back the cells written for the row begun but not ended.
+    public mutating func abandonRow() {
+        let c = columns
+        for i in 0..<c.cursor { c.segments[i].count = c.segments[i].rowStart }
+        c.cursor = 0
     }
 
-    public mutating func endRow() {
-        rowCount += 1
+    /// Ends a row; the columns it gave no cell are `absent`.
+    @inlinable @inline(__always) public mutating func endRow() {
+        if columns.cursor < columns.width { padRow() }
+        columns.cursor = 0
+        columns.rows += 1
     }
 
-    /// Writes the row count into the header and returns the payload.
+    @usableFromInline mutating func padRow() {
+        while columns.cursor < columns.width { appendAbsent() }
+    }
+
+    /// Writes the lengths and row count and returns the payload.
     public mutating func finishRows() -> [UInt8] {
-        withFinishedRows { Array($0) }
+        withFinishedRows { parts in parts.flatMap { Array($0) } }
     }
 
-    /// Writes the row count into the header and lends the payload in place,
-    /// without copying it (valid only inside `body`).
-    public mutating func withFinishedRows<R, E: Error>(_ body: (UnsafeRawBufferPointer) throws(E) -> R) throws(E) -> R {
-        store.base.storeBytes(of: UInt32(rowCount).littleEndian, toByteOffset: rowCountOffset, as: UInt32.self)
-        return try body(UnsafeRawBufferPointer(start: store.base, count: store.count))
+    /// Writes the lengths and row count and lends the payload in place, as
+    /// the parts that follow each other on the wire (valid only inside `body`).
+    public mutating func withFinishedRows<R, E: Error>(_ body: ([UnsafeRawBufferPointer]) throws(E) -> R) throws(E) -> R {
+        let c = columns
+        precondition(c.cursor == 0, "a row was begun and not ended")
+        var header: UInt64 = 0
+        withUnsafeMutableBytes(of: &header) { h in
+            h.storeBytes(of: c.outputID.littleEndian, toByteOffset: 0, as: UInt16.self)
+            h.storeBytes(of: UInt32(rowCount).littleEndian, toByteOffset: 2, as: UInt32.self)
+            h.storeBytes(of: UInt16(c.width).littleEndian, toByteOffset: 6, as: UInt16.self)
+        }
+        return try withUnsafeBytes(of: header) { (h) throws(E) -> R in
+            var parts = [h]
+            parts.reserveCapacity(c.width + 1)
+            for i in 0..<c.width {
+                let s = c.segments[i]
+                s.base.storeBytes(of: UInt32(s.count - 4).littleEndian, as: UInt32.self)
+                parts.append(UnsafeRawBufferPointer(start: s.base, count: s.count))
+            }
+            return try body(parts)
+        }
     }
 
-    @inlinable @inline(__always) public mutating func appendNull() { store.append(CellTag.null.rawValue) }
-    @inlinable @inline(__always) public mutating func appendAbsent() { store.append(CellTag.absent.rawValue) }
+    @inlinable @inline(__always) public mutating func appendNull() { columns.next().pointee.append(tag: CellTag.null.rawValue) }
+    @inlinable @inline(__always) public mutating func appendAbsent() { columns.next().pointee.append(tag: CellTag.absent.rawValue) }
     @inlinable @inline(__always) public mutating func appendBool(_ b: Bool) {
-        store.append(b ? CellTag.boolTrue.rawValue : CellTag.boolFalse.rawValue)
+        columns.next().pointee.append(tag: b ? CellTag.boolTrue.rawValue : CellTag.boolFalse.rawValue)
     }
-    @inlinable @inline(__always) public mutating func appendInt(_ v: Int64) { store.append(CellTag.int.rawValue); store.append(UInt64(bitPattern: v)) }
-    @inlinable @inline(__always) public mutating func appendFloat(_ v: Double) { store.append(CellTag.float.rawValue); store.append(v.bitPattern) }
-    @inlinable @inline(__always) public mutating func appendDate(days: Int32) { store.append(CellTag.date.rawValue); store.append(UInt32(bitPattern: days)) }
-    @inlinable @inline(__always) public mutating func appendTime(micros: Int64) { store.append(CellTag.time.rawValue); store.append(UInt64(bitPattern: micros)) }
+    @inlinable @inline(__always) public mutating func appendInt(_ v: Int64) {
+        columns.next().pointee.append(tag: CellTag.int.rawValue, UInt64(bitPattern: v))
+    }
+    @inlinable @inline(__always) public mutating func appendFloat(_ v: Double) {
+        columns.next().pointee.append(tag: CellTag.float.rawValue, v.bitPattern)
+    }
+    @inlinable @inline(__always) public mutating func appendDate(days: Int32) {
+        columns.next().pointee.append(tag: CellTag.date.rawValue, UInt32(bitPattern: days))
+    }
+    @inlinable @inline(__always) public mutating func appendTime(micros: Int64) {
+        columns.next().pointee.append(tag: CellTag.time.rawValue, UInt64(bitPattern: micros))
+    }
     @inlinable @inline(__always) public mutating func appendTimestamp(micros: Int64) {
-        store.append(CellTag.timestamp.rawValue)
-        store.append(UInt64(bitPattern: micros))
+        columns.next().pointee.append(tag: CellTag.timestamp.rawValue, UInt64(bitPattern: micros))
     }
+    /// The tag, the UTC instant in microseconds, then the offset in seconds.
     public mutating func appendTimestampTZ(micros: Int64, offsetSeconds: Int32) {
-        store.append(CellTag.timestampTZ.rawValue)
-        store.append(UInt64(bitPattern: micros))
-        store.append(UInt32(bitPattern: offsetSeconds))
+        let s = columns.next()
+        s.pointee.append(tag: CellTag.timestampTZ.rawValue, UInt64(bitPattern: micros))
+        s.pointee.reserve(4)
+        s.pointee.base.storeBytes(of: UInt32(bitPattern: offsetSeconds).littleEndian, toByteOffset: s.pointee.count, as: UInt32.self)
+        s.pointee.count += 4
     }
     @inlinable @inline(__always) public mutating func appendUTF8(_ p: UnsafeRawBufferPointer) {
-        append(p, tag: CellTag.string.rawValue)
-    }
-    @inlinable @inline(__always) mutating func append(_ p: UnsafeRawBufferPointer, tag: UInt8) {
-        store.append(tag)
-        store.append(UInt32(p.count))
-        store.append(p)
+        columns.next().pointee.append(tag: CellTag.string.rawValue, p)
     }
     public mutating func appendString(cell s: String) {
         var s = s
         s.withUTF8 { appendUTF8(UnsafeRawBufferPointer($0)) }
     }
-    public mutating func appendBytes(_ p: UnsafeRawBufferPointer) { append(p, tag: CellTag.bytes.rawValue) }
+    public mutating func appendBytes(_ p: UnsafeRawBufferPointer) { columns.next().pointee.append(tag: CellTag.bytes.rawValue, p) }
     public mutating func appendDecimal(_ s: String) {
         var s = s
-        s.withUTF8 { append(UnsafeRawBufferPointer($0), tag: CellTag.decimal.rawValue) }
+        s.withUTF8 { columns.next().pointee.append(tag: CellTag.decimal.rawValue, UnsafeRawBufferPointer($0)) }
     }
 
     public mutating func append(_ value: CellValue) {
@@ -178,17 +281,6 @@ public struct RowFrameEncoder {
         case .time(let t): appendTime(micros: t)
         case .timestamp(let t): appendTimestamp(micros: t)
         case .timestampTZ(let t, let o): appendTimestampTZ(micros: t, offsetSeconds: o)
-        }
-    }
-
-    @inline(__always) mutating func appendU16(_ v: UInt16) { store.append(v) }
-    @inline(__always) mutating func appendU32(_ v: UInt32) { store.append(v) }
-    @inline(__always) mutating func appendU64(_ v: UInt64) { store.append(v) }
-    mutating func appendString(_ s: String) {
-        var s = s
-        s.withUTF8 { p in
-            store.append(UInt32(p.count))
-            store.append(UnsafeRawBufferPointer(p))
         }
     }
 }
@@ -233,9 +325,9 @@ public struct RowFrameDecoder {
         return try result.get()
     }
 
-    /// Cells are read row by row into one scratch buffer per column, then
-    /// moved into the batch's column arrays: no per-cell uniqueness or
-    /// capacity checks of nested arrays, and one bounds check per value.
+    /// Each column's cells are decoded straight into a new array of their
+    /// own, in one loop over the column's bytes: no scratch copy, and in a
+    /// typed column the same branch of the tag switch every time.
     static func decodeRows(_ raw: UnsafeRawBufferPointer, into batch: inout RowBatch) throws(DecodeError) -> UInt16 {
         var r = RawReader(raw)
         let id = try r.fixed(UInt16.self)
@@ -247,38 +339,96 @@ public struct RowFrameDecoder {
         }
         // Each cell is at least its tag byte: a row count the payload cannot hold is corrupt.
         guard rows * width <= raw.count else { throw DecodeError(description: "rows frame claims \(rows) rows in \(raw.count) bytes") }
-        let scratch = (0..<total).map { _ in UnsafeMutablePointer<CellValue>.allocate(capacity: max(rows, 1)) }
-        var done = 0  // complete rows initialised in every scratch column
-        var partial = 0  // cells of the row being read
-        defer {
-            for (c, p) in scratch.enumerated() {
-                p.deinitialize(count: done + (c < partial ? 1 : 0))
-                p.deallocate()
-            }
-        }
-        while done < rows {
-            partial = 0
-            while partial < width {
-                (scratch[partial] + done).initialize(to: try r.cell())
-                partial += 1
-            }
-            while partial < total {
-                (scratch[partial] + done).initialize(to: .absent)
-                partial += 1
-            }
-            done += 1
-            partial = 0
+        var decoded: [[CellValue]] = []
+        decoded.reserveCapacity(total)
+        for c in 0..<width {
+            let length = Int(try r.fixed(UInt32.self))
+            var cells = RawReader(try r.bytes(length))
+            decoded.append(try column(rows, from: &cells, index: c))
         }
         guard r.atEnd else { throw DecodeError(description: "rows frame has trailing bytes") }
-        for c in 0..<total {
-            let column = [CellValue](unsafeUninitializedCapacity: rows) { buffer, count in
-                buffer.baseAddress?.moveInitialize(from: scratch[c], count: rows)  // nil only when rows == 0
-                count = rows
-            }
+        // Rows written before the output widened: the newer columns are absent.
+        for _ in width..<total { decoded.append(Array(repeating: .absent, count: rows)) }
+        for (c, column) in decoded.enumerated() {
             if batch.columns[c].isEmpty { batch.columns[c] = column } else { batch.columns[c].append(contentsOf: column) }
         }
-        done = 0  // moved out: nothing left to deinitialise
         return id
+    }
+
+    /// `rows` cells from one column's bytes, which they must use exactly.
+    private static func column(_ rows: Int, from cells: inout RawReader, index: Int) throws(DecodeError) -> [CellValue] {
+        if let typed = uniformColumn(rows, cells) { return typed }
+        var failure: DecodeError?
+        let column = [CellValue](unsafeUninitializedCapacity: rows) { buffer, count in
+            // `count` is what is initialised: the array releases exactly that if decoding stops.
+            guard let out = buffer.baseAddress else { return }
+            do throws(DecodeError) {
+                while count < rows {
+                    (out + count).initialize(to: try cells.cell())
+                    count += 1
+                }
+            } catch {
+                failure = error
+            }
+        }
+        if let failure { throw failure }
+        guard cells.atEnd else { throw DecodeError(description: "column \(index) of a rows frame has bytes after its \(rows) cells") }
+        return column
+    }
+}
+
+extension RowFrameDecoder {
+    /// A column whose cells all have one fixed-size kind (every cell of a
+    /// typed column, the common case), decoded without a bounds check or a
+    /// tag switch per cell; nil when the column is anything else.
+    @inline(__always)
+    static func uniformColumn(_ rows: Int, _ cells: RawReader) -> [CellValue]? {
+        guard rows > 0, let base = cells.base, let tag = CellTag(rawValue: base.load(as: UInt8.self)) else { return nil }
+        switch tag {
+        case .int: return uniform(rows, cells, tag, UInt64.self) { .int(Int64(bitPattern: $0)) }
+        case .float: return uniform(rows, cells, tag, UInt64.self) { .float(Double(bitPattern: $0)) }
+        case .date: return uniform(rows, cells, tag, UInt32.self) { .date(days: Int32(bitPattern: $0)) }
+        case .time: return uniform(rows, cells, tag, UInt64.self) { .time(micros: Int64(bitPattern: $0)) }
+        case .timestamp: return uniform(rows, cells, tag, UInt64.self) { .timestamp(micros: Int64(bitPattern: $0)) }
+        case .boolFalse, .boolTrue:
+            guard cells.count == rows else { return nil }
+            return build(rows) { i in
+                switch base.load(fromByteOffset: i, as: UInt8.self) {
+                case CellTag.boolFalse.rawValue: return .bool(false)
+                case CellTag.boolTrue.rawValue: return .bool(true)
+                default: return nil
+                }
+            }
+        default: return nil
+        }
+    }
+
+    /// Cells of `tag` and a `T` each, when the column's length says every cell is one.
+    @inline(__always)
+    private static func uniform<T: FixedWidthInteger>(_ rows: Int, _ cells: RawReader, _ tag: CellTag, _: T.Type,
+                                                      _ make: (T) -> CellValue) -> [CellValue]? {
+        let stride = 1 + MemoryLayout<T>.size
+        guard cells.count == rows * stride, let base = cells.base else { return nil }
+        return build(rows) { i in
+            let at = i * stride
+            guard base.load(fromByteOffset: at, as: UInt8.self) == tag.rawValue else { return nil }
+            return make(T(littleEndian: base.loadUnaligned(fromByteOffset: at + 1, as: T.self)))
+        }
+    }
+
+    /// `rows` cells from `cell(i)`, or nil at the first nil (the cells so far are released).
+    @inline(__always)
+    private static func build(_ rows: Int, _ cell: (Int) -> CellValue?) -> [CellValue]? {
+        var complete = true
+        let column = [CellValue](unsafeUninitializedCapacity: rows) { buffer, count in
+            let out = buffer.baseAddress!
+            while count < rows {
+                guard let v = cell(count) else { complete = false; return }
+                (out + count).initialize(to: v)
+                count += 1
+            }
+        }
+        return complete ? column : nil
     }
 }
 
