@@ -4,7 +4,8 @@ import PluginHost
 
 /// `casparian-bench pool PLUGIN_DIR WORKERS FILE...`: parses the files through
 /// a warm worker pool, consuming every row on the host, and prints
-/// `seconds rows peak_host_rss_bytes` on one line for the calling script.
+/// `seconds rows peak_host_rss_bytes host_cpu_seconds workers_cpu_seconds`
+/// on one line for the calling script (CPU times include the warm-up).
 /// Worker start-up is excluded (workers are warmed on a first file), as a
 /// long-running host reuses them.
 enum PoolBench {
@@ -40,10 +41,14 @@ enum PoolBench {
         sem.wait()
         pool.shutdown()
         if let f = result.failure { throw CasparianError(.plugin, f.description) }
-        var usage = rusage()
+        var usage = rusage(), children = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)
+        getrusage(RUSAGE_CHILDREN.rawValue, &children)  // the workers, reaped by shutdown()
         let seconds = Double(result.elapsed.components.seconds) + Double(result.elapsed.components.attoseconds) / 1e18
-        print(String(format: "%.4f %d %d", seconds, rows.total, usage.ru_maxrss * 1024))
+        func cpu(_ u: rusage) -> Double {
+            Double(u.ru_utime.tv_sec + u.ru_stime.tv_sec) + Double(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6
+        }
+        print(String(format: "%.4f %d %d %.3f %.3f", seconds, rows.total, usage.ru_maxrss * 1024, cpu(usage), cpu(children)))
     }
 }
 

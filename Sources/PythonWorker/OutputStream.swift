@@ -4,7 +4,8 @@ import PluginHost
 /// One output of the plugin as the worker sees it: its columns, the pending
 /// encoded rows, and how many rows it has had in the current file.
 final class OutputStream {
-    let id: UInt16
+    /// The output's number on the wire, given when it is first used.
+    var id: UInt16 = 0
     let name: String
     private(set) var columns: [String] = []
     /// Column index by key object; the keys are held (incref'd) so a cached
@@ -24,8 +25,7 @@ final class OutputStream {
 
     static let flushBytes = 1 << 18
 
-    init(id: UInt16, name: String) {
-        self.id = id
+    init(name: String) {
         self.name = name
     }
 

@@ -11,7 +11,9 @@ struct UnsupportedValue: Error {
 ///
 /// Order matters: `bool` is checked before `int` (it is a subclass), and
 /// `datetime` before `date`. Integers beyond Int64 are refused, never wrapped.
-struct ValueEncoder {
+/// A class: the session calls it per cell, and a struct of this size was
+/// copied out of the session for every call.
+final class ValueEncoder {
     /// Python's `_casparian_type_name`, for the slow path.
     let typeNameFunction: UnsafeMutablePointer<PyObject>
     let types: DateTimeTypes
@@ -26,6 +28,11 @@ struct ValueEncoder {
     let tupleType = cp_tuple_type()
     let dictType = cp_dict_type()
     let strType = cp_unicode_type()
+
+    init(typeNameFunction: UnsafeMutablePointer<PyObject>, types: DateTimeTypes) {
+        self.typeNameFunction = typeNameFunction
+        self.types = types
+    }
 
     func encode(_ o: UnsafeMutablePointer<PyObject>, into e: inout RowFrameEncoder) throws(UnsupportedValue) {
         // The common exact types by their type pointer, before the

@@ -22,10 +22,14 @@ final class WorkerSession {
     private let outputClass: UnsafeMutablePointer<PyObject>
     private let rowsFunction: UnsafeMutablePointer<PyObject>
     private let describeFunction: UnsafeMutablePointer<PyObject>
-    private var values: ValueEncoder
+    private let values: ValueEncoder
     private var outputs: [String: OutputStream] = [:]
     private var outputOrder: [OutputStream] = []
-    private var defaultStream: OutputStream?
+    /// The plugin's own output, made up front but only registered (given an
+    /// id and a place in `outputOrder`) when first used. A `let`, so a plain
+    /// row reaches it with no retain and release.
+    private let defaultStream: OutputStream
+    private var defaultRegistered = false
 
     init(config: WorkerConfiguration, writer: FrameWriter) throws {
         self.writer = writer
@@ -44,6 +48,7 @@ final class WorkerSession {
         rowsFunction = global("_casparian_rows")
         describeFunction = global("_casparian_describe")
         values = ValueEncoder(typeNameFunction: global("_casparian_type_name"), types: interpreter.dateTypes)
+        defaultStream = OutputStream(name: plugin.name)
 
         // The plugin's own folder is importable, so it can ship helper modules.
         let sysPath = PySys_GetObject("path")!
@@ -130,10 +135,10 @@ final class WorkerSession {
         }
         try drainEvents()
         var rows: [String: Int] = [:]
-        for o in outputOrder where o.rowsInFile > 0 || o.name == plugin.name {
-            if o.rowsInFile > 0 || !o.columns.isEmpty {
-                try o.sendColumnsIfNeeded(to: writer)
-            }
+        // Outputs this file used: an earlier file's outputs (the worker's
+        // history) are not reported; the plugin's own is when it has columns.
+        for o in outputOrder where o.rowsInFile > 0 || (o === defaultStream && !o.columns.isEmpty) {
+            try o.sendColumnsIfNeeded(to: writer)
             try o.flush(to: writer)
             rows[o.name] = o.rowsInFile
         }
@@ -147,8 +152,8 @@ final class WorkerSession {
     private func emit(_ item: UnsafeMutablePointer<PyObject>) throws(PluginFailure) {
         // Plain tuples and dicts (nearly every row) skip the Output check.
         let type = cp_type(item)
-        if type == values.tupleType { return try emitSequence(item, to: stream(named: nil), target: nil) }
-        if type == values.dictType { return try emitDict(item, to: stream(named: nil)) }
+        if type == values.tupleType { return try emitSequence(item, to: defaultOutput(), target: nil) }
+        if type == values.dictType { return try emitDict(item, to: defaultOutput()) }
         var target: String? = nil
         var row = item
         if PyObject_TypeCheck(item, outputClass.withMemoryRebound(to: PyTypeObject.self, capacity: 1) { $0 }) != 0 {
@@ -270,16 +275,28 @@ final class WorkerSession {
                       output: output.name, column: column, row: output.rowsInFile + 1)
     }
 
+    /// The default output, asked for on every plain row: no hashing.
+    @inline(__always)
+    private func defaultOutput() -> OutputStream {
+        if !defaultRegistered {
+            defaultRegistered = true
+            register(defaultStream)
+        }
+        return defaultStream
+    }
+
     private func stream(named name: String?) -> OutputStream {
-        // The default output is asked for on every plain row: skip the hashing.
-        if name == nil, let d = defaultStream { return d }
-        let key = name ?? plugin.name
-        if let s = outputs[key] { return s }
-        let s = OutputStream(id: UInt16(outputOrder.count), name: key)
-        outputs[key] = s
-        outputOrder.append(s)
-        if key == plugin.name { defaultStream = s }
+        guard let name, name != plugin.name else { return defaultOutput() }
+        if let s = outputs[name] { return s }
+        let s = OutputStream(name: name)
+        register(s)
         return s
+    }
+
+    private func register(_ s: OutputStream) {
+        s.id = UInt16(outputOrder.count)
+        outputs[s.name] = s
+        outputOrder.append(s)
     }
 
     // MARK: events and failures

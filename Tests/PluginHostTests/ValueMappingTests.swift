@@ -52,6 +52,19 @@ struct ValueMappingTests {
         #expect(parsed.progress.contains { $0.fraction == 0.5 && $0.message == "halfway" })
     }
 
+    @Test func aNamedOutputBeforeThePluginsOwnKeepsItsRows() async throws {
+        let plugin = try Fixtures.plugin("named_first")
+        let both = try Fixtures.csvFile("both\n")
+        let parsed = try await pool.parseOne(plugin, both.path)
+        #expect(parsed.outcome == .parsed(rows: ["named_first": 1, "refunds": 2]))
+        #expect(parsed.rows("refunds") == [[.int(1), .string("late")], [.int(2), .string("lost")]])
+        #expect(parsed.rows("named_first") == [[.string("a-1"), .int(3)]])
+        // A plugin that yields only named rows reports only them.
+        let only = try await pool.parseOne(plugin, try Fixtures.csvFile("only\n").path)
+        #expect(only.outcome == .parsed(rows: ["refunds": 2]))
+        #expect(only.rows("named_first").isEmpty)
+    }
+
     @Test func dictRowsKeepKeyOrderAndMarkMissingKeysAbsent() async throws {
         let file = try Fixtures.csvFile("a,b\n1,2\n")
         let parsed = try await pool.parseOne(try Fixtures.plugin("good"), file.path)

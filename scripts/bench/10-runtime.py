@@ -66,9 +66,10 @@ def baseline(plugin_dir, files):
 
 
 def casparian(plugin_dir, workers, files):
+    """(seconds, rows, host peak RSS, host CPU seconds, workers' CPU seconds)."""
     out = subprocess.run([BENCH, "pool", plugin_dir, str(workers)] + files, check=True,
                          capture_output=True, text=True).stdout.split()
-    return float(out[0]), int(out[1]), int(out[2])
+    return float(out[0]), int(out[1]), int(out[2]), float(out[3]), float(out[4])
 
 
 def paired(fa, fb, n):
@@ -93,16 +94,26 @@ with tempfile.TemporaryDirectory() as root:
         print(f"overhead {mode:5}: python {b:.3f}s, casparian {c:.3f}s, ratio {ratio:.2f}x "
               f"(median of {len(ratios)} pairs, range {ratios[0]:.2f}-{ratios[-1]:.2f}; target <= {target}x)")
 
-    # Eight files of 1M rows each. Each pair of runs (1 worker, then 2) is
+    # Eight files of 1M rows each. Each pair of runs (1 worker and 2) is
     # timed back to back and gives one speed-up; the median of the pairs is
     # reported, since this machine's speed can change by ~1.7x between runs.
     # Plain Python run the same way (one process over the 8 files, against
     # two processes over 4 each) shows what two cores give at that moment.
+    # The two sides of a pair alternate which goes first, so a drift of the
+    # machine's speed does not always favour the same side. The host's CPU
+    # against the workers' shows what the host's decoding takes from them.
     d = plugin(root, "tuple")
     eight = counts(os.path.join(root), 8, ROWS)
-    pairs, plain = [], []
-    for _ in range(5):
-        t1, t2 = casparian(d, 1, eight)[0], casparian(d, 2, eight)[0]
+    pairs, plain, host_share = [], [], []
+    for i in range(7):
+        if i % 2:
+            two = casparian(d, 2, eight)
+            t1, t2 = casparian(d, 1, eight)[0], two[0]
+        else:
+            t1 = casparian(d, 1, eight)[0]
+            two = casparian(d, 2, eight)
+            t2 = two[0]
+        host_share.append(two[3] / two[4])
         pairs.append((t1 / t2, t1, t2))  # a speed-up: t1 / t2
         p1 = baseline(d, eight)
         started = time.perf_counter()
@@ -115,8 +126,9 @@ with tempfile.TemporaryDirectory() as root:
     ratio, t1, t2 = pairs[len(pairs) // 2]
     print(f"parallelism: 8 files x 1M rows, 1 worker {t1:.2f}s, 2 workers {t2:.2f}s, speed-up {ratio:.2f}x "
           f"(median of {len(pairs)} pairs, range {pairs[0][0]:.2f}-{pairs[-1][0]:.2f}; target >= 1.7x); "
-          f"plain python, 2 processes against 1: {sorted(plain)[len(plain) // 2]:.2f}x")
+          f"plain python, 2 processes against 1: {sorted(plain)[len(plain) // 2]:.2f}x; "
+          f"host CPU {100 * sorted(host_share)[len(host_share) // 2]:.1f}% of the 2 workers' CPU")
 
     five = counts(os.path.join(root), 5, ROWS)
-    secs, rows, rss = casparian(d, 2, five)
+    secs, rows, rss, _, _ = casparian(d, 2, five)
     print(f"host memory: {rows} rows streamed in {secs:.2f}s, host peak RSS {rss / 2**20:.0f} MB (target < 200 MB)")

@@ -145,7 +145,7 @@ public struct RowFrameEncoder {
     public init() {}
 
     /// The payload bytes written so far (one load per column).
-    public var byteCount: Int {
+    @inlinable public var byteCount: Int {
         var n = 8
         for i in 0..<columns.width { n += columns.segments[i].count }
         return n
