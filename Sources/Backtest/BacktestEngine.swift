@@ -72,9 +72,16 @@ public final class BacktestEngine: Sendable {
     public func run(_ request: BacktestRequest,
                     progress: @escaping @Sendable (BacktestProgress) -> Void = { _ in }) async throws -> BacktestReport {
         let started = ContinuousClock.now
-        pool.prewarm(plugin: request.plugin, count: min(options.parallelism ?? pool.size, request.files.count))
+        pool.prewarm(plugin: request.plugin, count: 1)
         let order = try plan(request)
         let state = RunTally(order: order, options: options, started: started)
+        // A run that may stop after its first files (fail-fast, files that
+        // failed before go first) runs them on one worker, and starts the
+        // others only if it goes on (or after a while): starting them would
+        // take the cores from the files that decide.
+        if !state.mayStopEarly {
+            pool.prewarm(plugin: request.plugin, count: min(options.parallelism ?? pool.size, request.files.count))
+        }
         let checker = request.checker
         let judgedBy = Self.judgedBy(request)
         let limit = options.maxProblemsPerFile
@@ -95,7 +102,8 @@ public final class BacktestEngine: Sendable {
                         state.add(result, index: job.index, report: progress)
                     },
                     shouldStop: { state.shouldStop },
-                    onRetry: { job, _ in state.restart(job.index) }))
+                    onRetry: { job, _ in state.restart(job.index) },
+                    holdExtraWorkers: { state.awaitingFirstVerdict }))
         } catch is CancellationError {
             cancelled = true
         }
@@ -171,6 +179,7 @@ private final class RunTally: @unchecked Sendable {
     private var knownBadPassed = 0
     private var knownBadDoneAt: Duration?
     private var stopReason: String?
+    private var firstVerdictAt: ContinuousClock.Instant?
 
     init(order: [FileHistory], options: BacktestOptions, started: ContinuousClock.Instant) {
         self.order = order
@@ -190,6 +199,28 @@ private final class RunTally: @unchecked Sendable {
 
     var shouldStop: Bool { lock.withLock { stopReason != nil } }
 
+    /// Whether fail-fast can stop this run: the order starts with files that
+    /// failed before.
+    var mayStopEarly: Bool { options.failFast && knownBadTotal > 0 }
+
+    /// How long a run that may stop early keeps to one worker after its
+    /// first file's verdict, and before any: files slow enough that a second
+    /// worker would pay off anyway get one.
+    static let oneWorkerAfterFirstVerdict = Duration.milliseconds(250)
+    static let oneWorkerBeforeFirstVerdict = Duration.seconds(2)
+
+    /// True while fail-fast has not yet judged enough of the files that
+    /// failed before to decide, for a short while.
+    var awaitingFirstVerdict: Bool {
+        guard mayStopEarly else { return false }
+        let now = ContinuousClock.now
+        return lock.withLock {
+            guard stopReason == nil, knownBadTested < min(options.minKnownBadTested, knownBadTotal) else { return false }
+            if let first = firstVerdictAt { return now - first < Self.oneWorkerAfterFirstVerdict }
+            return now - started < Self.oneWorkerBeforeFirstVerdict
+        }
+    }
+
     /// The file is tried again: its check starts over.
     func restart(_ index: Int) {
         _ = lock.withLock { checks.removeValue(forKey: index) }
@@ -199,6 +230,7 @@ private final class RunTally: @unchecked Sendable {
     /// progress reaches the caller in increasing order from any lane.
     func add(_ r: FileResult, index: Int, report: (BacktestProgress) -> Void) {
         lock.withLock {
+            if firstVerdictAt == nil { firstVerdictAt = ContinuousClock.now }
             checks[index] = nil
             done.append((index, r))
             if r.status == .passed { passed += 1 }

@@ -85,7 +85,9 @@ extension Workspace {
     public func backtest(plugin: PluginDirectory, scope: StoredScope, pool: WorkerPool, options: BacktestOptions = BacktestOptions(),
                          policy: IterationPolicy = IterationPolicy(), runID existing: String? = nil,
                          progress: @escaping @Sendable (BacktestProgress) -> Void = { _ in }) async throws -> WorkspaceBacktest {
-        pool.prewarm(plugin: plugin, count: options.parallelism ?? pool.size)
+        // One worker starts while the catalog is read; the engine starts the
+        // others once it knows the run needs them (fail-fast may not).
+        pool.prewarm(plugin: plugin, count: 1)
         let contract = try boundContract(for: plugin)
         try recordParserVersion(plugin)
         // This job: the caller's record (`runID`), an interrupted one taken over, or a new one.

@@ -81,6 +81,12 @@ struct BacktestEngineTests {
         #expect(again.filesSkipped > 20)
         #expect(again.stopReason?.contains("fail-fast") == true)
         #expect(Array(again.results.prefix(5)).allSatisfy { $0.prior == .failing })
+        // On a fresh host (a one-shot command), such a run starts one worker, not one per lane.
+        let fresh = BacktestFixtures.engine(store: store, options: options)
+        defer { fresh.pool.shutdown() }
+        let once = try await fresh.run(request(flaky, 2))
+        #expect(once.earlyStopped && once.knownBadPassed == 0)
+        #expect(fresh.pool.liveWorkerPIDs.count == 1)
 
         // (c) The fix: known-bad first, all pass, then the rest: green.
         let fixedPlugin = try BacktestFixtures.editablePlugin(at: pluginHome, source: "fixed")

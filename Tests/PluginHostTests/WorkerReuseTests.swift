@@ -17,4 +17,22 @@ struct WorkerReuseTests {
             #expect(parsed[i].rows("good").count == 2)
         }
     }
+
+    /// While the run asks to hold extra workers, its files go to the one
+    /// worker it has; once it stops asking, the other lanes start theirs.
+    @Test func heldLanesWaitForTheOneWorkerThenGrow() async throws {
+        let plugin = try Fixtures.plugin("good")
+        let files = try (0..<6).map { _ in try Fixtures.csvFile().path }
+        for holding in [true, false] {
+            let pool = WorkerPool(environment: Fixtures.environment(), size: 2)
+            defer { pool.shutdown() }
+            let done = Collector()
+            try await pool.run(plugin: plugin, jobs: files.enumerated().map { ParseJob(index: $0, path: $1) },
+                               callbacks: ParseCallbacks(onFinish: { j, o, _ in done.finish(j, o) },
+                                                         holdExtraWorkers: { holding }))
+            for i in files.indices { #expect(done[i].outcome == .parsed(rows: ["good": 2])) }
+            // Every worker the run started is idle again afterwards.
+            #expect(pool.liveWorkerPIDs.count == (holding ? 1 : 2), "holding \(holding)")
+        }
+    }
 }

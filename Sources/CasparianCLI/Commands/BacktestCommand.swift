@@ -161,15 +161,16 @@ extension BacktestCommand {
     }
 
     func runInWorkspace(scope: String, options: BacktestOptions) async throws {
-        // The workers start first: Python's start-up in them overlaps the
-        // catalog opening and planning here, which fail-fast waits on.
+        // A worker starts first: Python's start-up in it overlaps the catalog
+        // opening and planning here, which fail-fast waits on. The engine
+        // starts the others once it knows the run needs them.
         let root = try workspace.existingRoot()
         let plugin = try Workspace.plugin(named: pluginsDir, in: plugins.map { URL(fileURLWithPath: $0) }
                                           ?? Workspace.defaultPluginsDirectory(root: root))
         let pool = workers.pool(python.environment(pluginDirectory: plugin.url))
         // One backtest and the process exits; --watch runs again and reaps its workers.
         defer { if watch { pool.shutdown() } else { pool.shutdownForExit() } }
-        pool.prewarm(plugin: plugin, count: options.parallelism ?? pool.size)
+        pool.prewarm(plugin: plugin, count: 1)
         let ws = try workspace.existing(root: root)
         let scoped = try ws.resolveScope(scope)
         let bar = ProgressReporter(label: "backtest \(plugin.name)", unit: "files", quiet: quiet || json)

@@ -27,15 +27,22 @@ public struct ParseCallbacks: Sendable {
     /// Called before a file is tried again after a transient failure: the
     /// events of the failed attempt must be forgotten.
     public var onRetry: @Sendable (ParseJob, PluginFailure) -> Void
+    /// Asked (every 5 ms) while a lane would start a worker of its own and
+    /// another worker already serves the run: true makes the lane wait. A
+    /// run that will likely stop after its first few files (fail-fast) keeps
+    /// the cores for them instead of starting workers it will not use.
+    public var holdExtraWorkers: @Sendable () -> Bool
 
     public init(onEvent: @escaping @Sendable (ParseJob, WorkerEvent) -> Void = { _, _ in },
                 onFinish: @escaping @Sendable (ParseJob, FileOutcome, Duration) -> Void,
                 shouldStop: @escaping @Sendable () -> Bool = { false },
-                onRetry: @escaping @Sendable (ParseJob, PluginFailure) -> Void = { _, _ in }) {
+                onRetry: @escaping @Sendable (ParseJob, PluginFailure) -> Void = { _, _ in },
+                holdExtraWorkers: @escaping @Sendable () -> Bool = { false }) {
         self.onEvent = onEvent
         self.onFinish = onFinish
         self.shouldStop = shouldStop
         self.onRetry = onRetry
+        self.holdExtraWorkers = holdExtraWorkers
     }
 }
 
@@ -85,7 +92,7 @@ public final class WorkerPool: @unchecked Sendable {
                 for laneIndex in 0..<lanes {
                     group.enter()
                     let thread = Thread { [self] in
-                        self.lane(plugin: plugin, state: state, maxRows: maxRows, callbacks: callbacks)
+                        self.lane(laneIndex, plugin: plugin, state: state, maxRows: maxRows, callbacks: callbacks)
                         group.leave()
                     }
                     thread.name = "casparian-lane-\(laneIndex)"
@@ -105,12 +112,18 @@ public final class WorkerPool: @unchecked Sendable {
     /// A lane takes a file only once it has a worker, so a worker still
     /// starting never holds back a file a ready one could parse, and a run
     /// that stops early (fail-fast) does not wait for workers it no longer needs.
-    private func lane(plugin: PluginDirectory, state: RunState, maxRows: Int?, callbacks: ParseCallbacks) {
+    /// While `holdExtraWorkers` says so, a lane without a worker waits as
+    /// long as another lane holds one.
+    private func lane(_ index: Int, plugin: PluginDirectory, state: RunState, maxRows: Int?, callbacks: ParseCallbacks) {
         var worker: WorkerProcess? = nil
+        defer { state.setHolding(index, false) }
         while !callbacks.shouldStop(), state.hasRemaining {
+            state.setHolding(index, worker != nil)
             if worker == nil, state.loadFailure == nil {
                 do {
-                    guard let w = try checkout(plugin, giveUp: { callbacks.shouldStop() || !state.hasRemaining }) else { break }
+                    guard let w = try checkout(plugin, giveUp: { callbacks.shouldStop() || !state.hasRemaining },
+                                               hold: { state.isServed && callbacks.holdExtraWorkers() },
+                                               claim: { state.setHolding(index, true) }) else { break }
                     worker = w
                 } catch let failure as PluginFailure {
                     state.setLoadFailure(failure)
@@ -226,18 +239,30 @@ public final class WorkerPool: @unchecked Sendable {
 
     /// An idle worker for `plugin`, else one that `prewarm` is starting
     /// (nil if `giveUp` turns true meanwhile), else a new one.
-    private func checkout(_ plugin: PluginDirectory, giveUp: () -> Bool) throws -> WorkerProcess? {
+    /// An idle worker for `plugin`, else one `prewarm` is starting, else a
+    /// new one, unless `hold` says to wait; nil when `giveUp` says the lane
+    /// is no longer needed. `claim` runs under the pool's lock as the lane
+    /// takes an idle worker or decides to start one, so a lane waiting beside
+    /// sees the run served.
+    private func checkout(_ plugin: PluginDirectory, giveUp: () -> Bool, hold: () -> Bool,
+                          claim: () -> Void) throws -> WorkerProcess? {
         let k = key(plugin)
         var gaveUp = false
         let reused: WorkerProcess? = lock.withLock {
             while true {
                 while let w = idle[k]?.popLast() {
-                    if w.isAlive { return w }
+                    if w.isAlive {
+                        claim()
+                        return w
+                    }
                 }
-                // A worker prewarm is starting is ready sooner than a new one.
-                guard (warming[k] ?? 0) > 0 else { return nil }
                 if giveUp() {
                     gaveUp = true
+                    return nil
+                }
+                // A worker prewarm is starting is ready sooner than a new one.
+                guard (warming[k] ?? 0) > 0 || hold() else {
+                    claim()  // this lane starts one: a lane beside may hold
                     return nil
                 }
                 _ = lock.wait(until: Date().addingTimeInterval(0.005))
@@ -276,8 +301,9 @@ public final class WorkerPool: @unchecked Sendable {
     /// process groups at once instead of asking each to exit and waiting
     /// (~3–6 ms of every command); they hold no state. A worker still
     /// starting finds its host gone (EOF, watchdog) and exits by itself.
+    /// Nor is any reaped: waiting for their deaths would only delay the exit.
     public func shutdownForExit() {
-        for w in takeIdle(waitingForWarming: false) { w.kill() }
+        for w in takeIdle(waitingForWarming: false) { w.abandon() }
     }
 
     /// Stops every idle worker. Safe to call more than once.
@@ -331,4 +357,12 @@ private final class RunState: @unchecked Sendable {
         }
     }
     var environmentError: (any Error)? { lock.withLock { abortError } }
+
+    /// The lanes that hold a worker (a lane may wait for one of its own
+    /// only while another serves the run).
+    private var holding: Set<Int> = []
+    func setHolding(_ lane: Int, _ holds: Bool) {
+        lock.withLock { if holds { holding.insert(lane) } else { holding.remove(lane) } }
+    }
+    var isServed: Bool { lock.withLock { !holding.isEmpty } }
 }

@@ -252,11 +252,18 @@ public final class WorkerProcess: @unchecked Sendable {
     }
 
     /// Kills the worker and everything it started, without reaping it (as
-    /// `terminate` does, or alone when the host is exiting).
+    /// `terminate` does).
     func kill() {
         guard isAlive else { return }
         Glibc.kill(-pid, SIGKILL)
         Glibc.kill(pid, SIGKILL)
+    }
+
+    /// Kills the worker for a host about to exit: it is never reaped (the
+    /// zombie goes with the host), so releasing it does not wait for its death.
+    func abandon() {
+        kill()
+        isAlive = false
     }
 
     /// Asks the worker to exit; kills it if it does not within a second.
