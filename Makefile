@@ -11,7 +11,7 @@ VENV_STAMP := $(VENV)/.installed
 APT_PKGS   := libsqlite3-dev libpython3-dev python3-venv zlib1g-dev libcurl4-openssl-dev
 BIN        := .build/debug/casparian
 
-.PHONY: all deps build release test demo bench lint format clean
+.PHONY: all deps build release test demo bench lint format clean bootstrap-code
 
 all: build
 
@@ -72,3 +72,9 @@ format:
 
 clean:
 	@rm -rf .build $(VENV)
+
+# The worker bootstrap, compiled and marshalled by the CPython 3.11 workers
+# embed (Sources/PythonWorker/BootstrapCode.swift): run after editing
+# Bootstrap.source, and commit the result (a test checks it is current).
+bootstrap-code:
+	@$(SYSPYTHON) scripts/gen-bootstrap-code.py

@@ -2,17 +2,26 @@
 /// the `casparian` module plugins import (`Output`, `Context`), installs the
 /// soft-stop signal handler and provides helpers the Swift side calls.
 enum Bootstrap {
+    /// The file name its code carries (and tracebacks show, then drop).
+    static let filename = "<casparian-bootstrap>"
+
+    /// FNV-1a 64 of the source, to know whether `BootstrapCode` was made from it.
+    static let sourceHash: UInt64 = source.utf8.reduce(0xcbf2_9ce4_8422_2325) { ($0 ^ UInt64($1)) &* 0x100_0000_01b3 }
+
     static let source = #"""
 # Only what every worker needs is imported here: `signal`, `inspect` and
 # `logging` cost tens of ms, so they are imported when a plugin first needs
 # them (an odd callable, `ctx.logger`); tracebacks are formatted in C.
-import sys, types, _signal, faulthandler
+import sys, _signal, faulthandler
+
+_ModuleType = type(sys)
+_FunctionType = type(lambda: None)
 
 # A crash in C code (ctypes, an extension) prints the Python stack to stderr,
 # which the host attaches to the failure.
 faulthandler.enable(file=sys.__stderr__, all_threads=False)
 
-casparian = types.ModuleType("casparian")
+casparian = _ModuleType("casparian")
 casparian.__doc__ = "The API a Casparian plugin sees."
 
 class CasparianTimeout(TimeoutError):
@@ -95,7 +104,7 @@ def _casparian_load(path, module_name):
     with open(path, "rb") as f:
         source = f.read()
     code = compile(source, path, "exec")
-    module = types.ModuleType(module_name)
+    module = _ModuleType(module_name)
     module.__file__ = path
     sys.modules[module_name] = module
     exec(code, module.__dict__)
@@ -105,7 +114,7 @@ def _casparian_load(path, module_name):
     if not callable(parse):
         raise TypeError("%s: `parse` is not a function" % path)
     code = getattr(parse, "__code__", None)
-    if isinstance(parse, types.FunctionType) and code is not None:
+    if isinstance(parse, _FunctionType) and code is not None:
         # A plain function: read its code object (no `inspect` import).
         positional = code.co_argcount
         required = positional - len(parse.__defaults__ or ())

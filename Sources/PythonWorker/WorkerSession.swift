@@ -42,7 +42,7 @@ final class WorkerSession {
         }
         let interpreter = try PythonInterpreter(executable: config.pythonExecutable)
         self.interpreter = interpreter
-        try interpreter.run(Bootstrap.source, filename: "<casparian-bootstrap>")
+        try interpreter.runBootstrap()
         let global = { (n: String) -> UnsafeMutablePointer<PyObject> in interpreter.global(n)! }
         outputClass = global("Output")
         rowsFunction = global("_casparian_rows")

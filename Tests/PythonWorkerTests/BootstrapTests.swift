@@ -67,4 +67,21 @@ struct BootstrapTests {
             """)
         #expect(r.output.contains("ZeroDivisionError 3 False"))
     }
+
+    /// Workers run the bootstrap from its generated code: it must be the
+    /// current source's, for the Python the worker embeds.
+    @Test func generatedCodeIsTheCurrentBootstrapsForThisPython() throws {
+        #expect(BootstrapCode.sourceHash == Bootstrap.sourceHash,
+                "Bootstrap.source changed: run `make bootstrap-code` and commit Sources/PythonWorker/BootstrapCode.swift")
+        let r = try python("import importlib.util; print(int.from_bytes(importlib.util.MAGIC_NUMBER, 'little'))")
+        #expect(r.output.split(separator: "\n").last.map(String.init) == String(BootstrapCode.magic),
+                "/usr/bin/python3 has another bytecode magic number: run `make bootstrap-code`")
+        let marshalled = try #require(Data(base64Encoded: BootstrapCode.marshalled, options: .ignoreUnknownCharacters))
+        let check = try python("""
+            import marshal, base64
+            code = marshal.loads(base64.b64decode(\"\(marshalled.base64EncodedString())\"))
+            print(code.co_filename, "_casparian_load" in code.co_names)
+            """)
+        #expect(check.output.hasSuffix("<casparian-bootstrap> True\n"), "\(check.output)")
+    }
 }

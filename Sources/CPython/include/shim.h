@@ -9,6 +9,7 @@
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
 #include <datetime.h>
+#include <marshal.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
@@ -31,6 +32,7 @@ static inline int cp_bool_check(PyObject *o) { return PyBool_Check(o); }
 static inline int cp_long_check(PyObject *o) { return PyLong_Check(o); }
 static inline int cp_float_check(PyObject *o) { return PyFloat_Check(o); }
 static inline int cp_unicode_check(PyObject *o) { return PyUnicode_Check(o); }
+static inline int cp_code_check(PyObject *o) { return PyCode_Check(o); }
 static inline int cp_bytes_check(PyObject *o) { return PyBytes_Check(o); }
 static inline int cp_tuple_check(PyObject *o) { return PyTuple_Check(o); }
 static inline int cp_list_check(PyObject *o) { return PyList_Check(o); }
