@@ -33,6 +33,12 @@ public final class Catalog: Sendable {
         try pool.read { db in try Catalog.migrator.appliedIdentifiers(db).sorted() }
     }
 
+    /// Closes the catalog's connections now (the last one checkpoints the
+    /// WAL into the file); afterwards every read and write fails.
+    public func close() throws {
+        try pool.close()
+    }
+
     public var journalMode: String {
         (try? pool.read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") }) ?? "?"
     }

@@ -21,6 +21,21 @@ public final class Workspace: Sendable {
         self.catalog = try Catalog(url: root.appendingPathComponent(Workspace.folderName).appendingPathComponent("catalog.sqlite"))
     }
 
+    /// Starts closing the catalog on a thread of its own and returns a wait
+    /// for it: the last connection's checkpoint (two fsyncs) overlaps what
+    /// the caller still does (printing a report). For a command about to
+    /// end; the workspace cannot be used afterwards.
+    public func closeInBackground() -> @Sendable () -> Void {
+        let done = DispatchSemaphore(value: 0)
+        let catalog = self.catalog
+        let thread = Thread {
+            try? catalog.close()  // if it fails, the connections close when released, as before
+            done.signal()
+        }
+        thread.start()
+        return { done.wait() }
+    }
+
     /// Opens the workspace at `root`, creating `.casparian/` if it is missing.
     public static func create(at root: URL) throws -> Workspace {
         let state = root.appendingPathComponent(folderName)

@@ -180,6 +180,9 @@ extension BacktestCommand {
             bar.update(done: p.tested, total: p.total)
         }
         bar.finish()
+        // The catalog closes while the report prints.
+        let closed = ws.closeInBackground()
+        defer { closed() }
         if json {
             try Output.printJSON(result)
         } else {

@@ -35,7 +35,10 @@ public final class JobControl: @unchecked Sendable {
     let catalog: Catalog
     let interval: Duration
     private let lock = NSLock()
-    private var lastWrite: ContinuousClock.Instant?  // guarded by lock
+    /// The first write comes one interval into the job: the file results
+    /// that come sooner do not each wait for a catalog write, and a job
+    /// shorter than that records its progress only when it ends.
+    private var lastWrite = ContinuousClock.now  // guarded by lock
 
     /// How often a running job polls for a cancel request by default.
     public static let defaultInterval: Duration = .milliseconds(250)
@@ -51,7 +54,7 @@ public final class JobControl: @unchecked Sendable {
     public func publish(_ progress: JobProgress, force: Bool = false) {
         let now = ContinuousClock.now
         let due = lock.withLock {
-            guard force || lastWrite.map({ now - $0 >= interval }) ?? true else { return false }
+            guard force || now - lastWrite >= interval else { return false }
             lastWrite = now
             return true
         }
