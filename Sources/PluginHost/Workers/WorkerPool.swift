@@ -237,8 +237,6 @@ public final class WorkerPool: @unchecked Sendable {
         try WorkerProcess(plugin: plugin, environment: environment, limits: limits, echoStderr: echoStderr)
     }
 
-    /// An idle worker for `plugin`, else one that `prewarm` is starting
-    /// (nil if `giveUp` turns true meanwhile), else a new one.
     /// An idle worker for `plugin`, else one `prewarm` is starting, else a
     /// new one, unless `hold` says to wait; nil when `giveUp` says the lane
     /// is no longer needed. `claim` runs under the pool's lock as the lane
