@@ -86,7 +86,7 @@ public final class WorkerPool: @unchecked Sendable {
         let state = RunState(jobs: jobs)
         let lanes = min(parallelism ?? size, jobs.count)
         guard lanes > 0 else { return }
-        try await withTaskCancellationHandler {
+        await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
                 let group = DispatchGroup()
                 for laneIndex in 0..<lanes {
