@@ -53,7 +53,7 @@ extension Catalog {
                 """)
             for l in letters {
                 guard let id = ids[l.path] else { continue }
-                let history = String(decoding: try JSONEncoder().encode(l.history), as: UTF8.self)
+                let history = try l.history.jsonText()
                 try s.execute(arguments: [l.plugin, id, l.parserVersion, l.runID, l.kind, l.category, String(l.message.prefix(2000)),
                                           l.attempts, history, l.at])
             }

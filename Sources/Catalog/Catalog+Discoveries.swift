@@ -19,7 +19,7 @@ extension Catalog {
     @discardableResult
     public func saveDiscovery(plugin: String, scopeID: String?, result: DiscoveryResult) throws -> String {
         let id = Identifier.make("disc")
-        let json = String(decoding: try JSONEncoder().encode(result), as: UTF8.self)
+        let json = try result.jsonText()
         try pool.write { db in
             try db.execute(
                 sql: """

@@ -88,7 +88,7 @@ extension Catalog {
     }
 
     static func json(_ list: [String]) throws -> String {
-        String(decoding: try JSONEncoder().encode(list), as: UTF8.self)
+        try list.jsonText()
     }
 
     private func replaceFiles(_ db: Database, scopeID: String, files: [FoundFile]) throws -> ScopeChanges {

@@ -149,9 +149,9 @@ extension Workspace {
             // and a run that stopped early never reaches its total.
             let progress = JobProgress(filesDone: report.filesTested, filesTotal: report.filesTested + report.filesSkipped,
                                        passed: report.filesPassed, failed: report.filesFailed)
-            try catalog.finishRun(id: runID, status: status, resultJSON: String(decoding: try JSONEncoder().encode(result), as: UTF8.self),
-                                  summaryJSON: String(decoding: try JSONEncoder().encode(StoredIterations(iterations: iterations)), as: UTF8.self),
-                                  progressJSON: String(decoding: try JSONEncoder().encode(progress), as: UTF8.self))
+            try catalog.finishRun(id: runID, status: status, resultJSON: try result.jsonText(),
+                                  summaryJSON: try StoredIterations(iterations: iterations).jsonText(),
+                                  progressJSON: try progress.jsonText())
             return result
         } catch {
             try? catalog.finishRun(id: runID, status: error is CancellationError ? .cancelled : .failed,

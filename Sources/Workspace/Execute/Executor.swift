@@ -102,7 +102,7 @@ public final class Executor: Sendable {
         try workspace.recordDeadLetters(state.deadLetters, plugin: plugin.name,
                                         passed: state.fileRows.filter { $0.status == "ok" }.map(\.path))
         try catalog.finishRun(id: runID, status: cancelled ? .cancelled : (report.status == .done ? .done : .failed),
-                              resultJSON: String(decoding: try JSONEncoder().encode(report), as: UTF8.self))
+                              resultJSON: try report.jsonText())
         return report
     }
 

@@ -1,4 +1,5 @@
 import Catalog
+import CasparianCore
 import Foundation
 
 /// Where a job stands, as its `progress_json` records it.
@@ -58,8 +59,8 @@ public final class JobControl: @unchecked Sendable {
             lastWrite = now
             return true
         }
-        guard due, let data = try? JSONEncoder().encode(progress) else { return }
-        try? catalog.updateRunProgress(id: runID, progressJSON: String(decoding: data, as: UTF8.self))
+        guard due, let json = try? progress.jsonText() else { return }
+        try? catalog.updateRunProgress(id: runID, progressJSON: json)
     }
 
     /// Runs `body`, cancelling it when the catalog says someone asked this

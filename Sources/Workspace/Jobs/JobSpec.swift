@@ -1,5 +1,6 @@
 import Backtest
 import Catalog
+import CasparianCore
 import Foundation
 import PluginHost
 
@@ -45,7 +46,7 @@ public struct JobSpec: Codable, Sendable, Equatable {
         case fileTimeoutSeconds = "file_timeout_seconds", transientRetries = "transient_retries"
     }
 
-    var json: String { String(decoding: (try? JSONEncoder().encode(self)) ?? Data(), as: UTF8.self) }
+    var json: String { (try? jsonText()) ?? "" }
 
     /// A pool like the one the job ran on.
     func makePool() -> WorkerPool {

@@ -142,6 +142,6 @@ extension OutputStore {
     }
 
     static func json(_ columns: [OutputColumn]) throws -> String {
-        String(decoding: try JSONEncoder().encode(columns), as: UTF8.self)
+        try columns.jsonText()
     }
 }
