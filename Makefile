@@ -11,7 +11,7 @@ VENV_STAMP := $(VENV)/.installed
 APT_PKGS   := libsqlite3-dev libpython3-dev python3-venv zlib1g-dev libcurl4-openssl-dev
 BIN        := .build/debug/casparian
 
-.PHONY: all deps build release test demo bench lint format clean bootstrap-code
+.PHONY: all deps build release libpython-object test demo bench lint format clean bootstrap-code
 
 all: build
 
@@ -42,18 +42,34 @@ build:
 	@$(SWIFT) build --product casparian-mcp
 
 # The Swift runtime and Foundation linked in: every process (the host and
-# each worker) starts ~10-20 ms sooner than with ~50 shared libraries.
-release: deps
-	@$(SWIFT) build -c release --static-swift-stdlib --product casparian
-	@$(SWIFT) build -c release --static-swift-stdlib --product casparian-worker
-	@$(SWIFT) build -c release --static-swift-stdlib --product casparian-mcp
-	@$(SWIFT) build -c release --static-swift-stdlib --product casparian-bench
+# each worker) starts ~10-20 ms sooner than with ~50 shared libraries. That
+# link hides the symbols of static archives (--exclude-libs ALL), so the
+# worker gets libpython as one relocatable object instead, whose symbols it
+# exports to the C extension modules plugins import (see Package.swift).
+LIBPYTHON_OBJECT := .build/libpython/libpython3.11.o
+RELEASE_ENV      := CASPARIAN_LIBPYTHON_OBJECT=$(CURDIR)/$(LIBPYTHON_OBJECT)
+
+release: deps libpython-object
+	@$(RELEASE_ENV) $(SWIFT) build -c release --static-swift-stdlib --product casparian
+	@$(RELEASE_ENV) $(SWIFT) build -c release --static-swift-stdlib --product casparian-worker
+	@$(RELEASE_ENV) $(SWIFT) build -c release --static-swift-stdlib --product casparian-mcp
+	@$(RELEASE_ENV) $(SWIFT) build -c release --static-swift-stdlib --product casparian-bench
+
+# Made again only when Debian's archive is newer (a python3.11 update).
+libpython-object: deps
+	@archive="$$($(SYSPYTHON) -c 'import sysconfig; print(sysconfig.get_config_var("LIBPL"))')/libpython3.11.a"; \
+	[ -f "$$archive" ] || { echo "error: $$archive is missing: install libpython3.11-dev (make deps)" >&2; exit 1; }; \
+	[ "$(LIBPYTHON_OBJECT)" -nt "$$archive" ] || { mkdir -p $(dir $(LIBPYTHON_OBJECT)) && \
+		ld -r --whole-archive "$$archive" -o $(LIBPYTHON_OBJECT).tmp && mv $(LIBPYTHON_OBJECT).tmp $(LIBPYTHON_OBJECT); }
 
 # Tests write workspaces, corpora and catalogs under a scratch TMPDIR of
 # their own, removed afterwards whatever the outcome: /tmp stays clean.
-test: deps
+# The release binaries are built first: the "Release binaries" suite runs
+# plugins through what users install (CASPARIAN_RELEASE_DIR), which links
+# differently from the debug build the other tests use.
+test: deps release
 	@scratch=$$(mktemp -d -t casparian-test.XXXXXX) && chmod 755 "$$scratch"; \
-	TMPDIR=$$scratch CASPARIAN_TEST_VENV=$(CURDIR)/$(VENV) $(SWIFT) test; status=$$?; \
+	TMPDIR=$$scratch CASPARIAN_TEST_VENV=$(CURDIR)/$(VENV) CASPARIAN_RELEASE_DIR=$(CURDIR)/.build/release $(SWIFT) test; status=$$?; \
 	rm -rf "$$scratch"; exit $$status
 
 demo: deps build

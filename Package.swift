@@ -4,6 +4,21 @@ import PackageDescription
 /// Debian's CPython 3.11 headers (package libpython3.11-dev, installed by `make deps`).
 let pythonInclude = "/usr/include/python3.11"
 
+/// How the worker links Debian's static libpython. A build with
+/// `--static-swift-stdlib` links with `--exclude-libs ALL` (the toolchain's
+/// static-stdlib-args.lnk), which hides every symbol of every static archive
+/// from the dynamic symbol table: the worker would link, but C extension
+/// modules (`_decimal`, `_ctypes`, numpy) could not resolve the Python API
+/// from it. `make release` therefore hands the linker libpython as one
+/// relocatable object (`ld -r --whole-archive`), which that flag does not
+/// touch, through `CASPARIAN_LIBPYTHON_OBJECT`; other builds link the archive.
+let libpython: [String] = {
+    if let object = Context.environment["CASPARIAN_LIBPYTHON_OBJECT"], !object.isEmpty {
+        return ["-Xlinker", object]
+    }
+    return ["-Xlinker", "-l:libpython3.11.a"]
+}()
+
 let package = Package(
     name: "Casparian",
     platforms: [.macOS(.v14)],
@@ -28,11 +43,11 @@ let package = Package(
         // /usr/bin/python3, which is built from the same static archive. The
         // executable is non-PIE (the archive is not PIC) and exports its
         // symbols so the interpreter's C extension modules (_decimal, ctypes,
-        // numpy, ...) resolve the Python API from it.
+        // numpy, ...) resolve the Python API from it (see `libpython`).
         .target(name: "CPython",
                 cSettings: [.unsafeFlags(["-I\(pythonInclude)"])],
                 linkerSettings: [
-                    .unsafeFlags(["-Xlinker", "-l:libpython3.11.a", "-Xlinker", "--export-dynamic", "-Xclang-linker", "-no-pie"],
+                    .unsafeFlags(libpython + ["-Xlinker", "--export-dynamic", "-Xclang-linker", "-no-pie"],
                                  .when(platforms: [.linux])),
                     .linkedLibrary("expat"), .linkedLibrary("z"), .linkedLibrary("m"), .linkedLibrary("util"),
                 ]),

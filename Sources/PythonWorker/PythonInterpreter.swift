@@ -15,6 +15,7 @@ final class PythonInterpreter {
 
     init(executable: String) throws {
         self.executable = executable
+        try Self.checkAPIExported()
         // UTF-8 mode: open() and the file system use UTF-8 whatever the
         // locale of the host (CI often has none), as they will by default in Python 3.15.
         var preconfig = PyPreConfig()
@@ -37,6 +38,21 @@ final class PythonInterpreter {
                                   time: capi.pointee.TimeType, delta: capi.pointee.DeltaType)
         let main = PyImport_AddModule("__main__")!
         globals = PyModule_GetDict(main)
+    }
+
+    /// C extension modules (`_decimal`, `_ctypes`, numpy) are loaded with
+    /// `dlopen` and resolve the Python C API against this executable, so it
+    /// must export it. A worker linked with `--static-swift-stdlib` outside
+    /// `make release` hides it (the toolchain links with `--exclude-libs
+    /// ALL`): it would run pure-Python plugins and fail at the first C
+    /// extension one imports, with an undefined symbol. Refuse it at start.
+    private static func checkAPIExported() throws {
+        guard let program = dlopen(nil, RTLD_LAZY) else { return }
+        defer { dlclose(program) }
+        guard dlsym(program, "PyContextVar_Type") == nil || dlsym(program, "Py_IsInitialized") == nil else { return }
+        throw CasparianError(.environment,
+                             "this casparian-worker does not export the Python C API, so no C extension module (decimal, ctypes, numpy, ...) can load in it",
+                             hint: "build the binaries with `make release` (or `make build`), which link libpython so that it is exported")
     }
 
     private static func check(_ status: PyStatus, _ step: String) throws {

@@ -20,8 +20,9 @@ struct CLIRunner {
         URL(fileURLWithPath: WorkerEnvironment.defaultWorkerExecutable()).deletingLastPathComponent().appendingPathComponent("casparian").path
     }
 
-    /// Runs `casparian ARGS…` in `directory` with colours off.
-    static func run(_ arguments: [String], in directory: URL? = nil, environment extra: [String: String] = [:]) throws -> Result {
+    /// Runs `casparian ARGS…` (or another `binary`) in `directory` with colours off.
+    static func run(_ arguments: [String], in directory: URL? = nil, binary: String = binary,
+                    environment extra: [String: String] = [:]) throws -> Result {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: binary)
         process.arguments = arguments

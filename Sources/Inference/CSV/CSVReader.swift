@@ -97,7 +97,7 @@ public final class CSVReader {
                 continue
             }
             if finished { break }
-            let more = try file.next { chunk in
+            let more: Void? = try file.next { chunk in
                 pending.removeAll(keepingCapacity: true)
                 pending.append(contentsOf: chunk)
                 pendingOffset = 0
