@@ -1,0 +1,35 @@
+import CasparianCore
+import Foundation
+import PluginHost
+import Testing
+
+/// Plugins that attack the host through the worker's process and pipes
+/// (issue #24): every attack must end as a failure of that one file, at once,
+/// and leave nothing running.
+@Suite("Hostile workers", .serialized)
+struct HostileWorkerTests {
+    /// Default deadlines: a test that waits for one has failed.
+    let pool = WorkerPool(environment: Fixtures.environment(), size: 1)
+
+    func parsed(_ plugin: String, files: Int = 1, pool: WorkerPool? = nil,
+                retries: RetryLog = RetryLog()) async throws -> (Collector, [URL]) {
+        let dir = try Fixtures.csvFile().deletingLastPathComponent()
+        let urls = try (0..<files).map { i -> URL in
+            let url = dir.appendingPathComponent("file-\(i).csv")
+            try Data("id\n\(i)\n".utf8).write(to: url)
+            return url
+        }
+        let c = try await (pool ?? self.pool).parse(try Fixtures.plugin(plugin), urls.map(\.path)) { retries.add($0) }
+        return (c, urls)
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func carriageReturnProgressIsReadInLinearTimeAndTheTailStaysBounded() async throws {
+        let (c, _) = try await parsed("crprogress")
+        let f = try #require(c[0].outcome?.failure)
+        #expect(f.errorType == "RuntimeError")
+        let tail = f.stderrTail.joined(separator: "\n")
+        #expect(tail.utf8.count < 64 * 1024, "the tail holds \(tail.utf8.count) bytes")
+        #expect(tail.contains("progress finished"))
+    }
+}
