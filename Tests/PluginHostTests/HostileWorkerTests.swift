@@ -32,4 +32,19 @@ struct HostileWorkerTests {
         #expect(tail.utf8.count < 64 * 1024, "the tail holds \(tail.utf8.count) bytes")
         #expect(tail.contains("progress finished"))
     }
+
+    @Test(.timeLimit(.minutes(1)))
+    func aWorkerKilledWhileIdleFailsNothingAndIsReplaced() async throws {
+        let own = WorkerPool(environment: Fixtures.environment(), size: 1)
+        let file = try Fixtures.csvFile()
+        let first = try await own.parseOne(try Fixtures.plugin("good"), file.path)
+        #expect(first.outcome == .parsed(rows: ["good": 2]))
+        let pid = try #require(own.liveWorkerPIDs.first)
+        kill(pid, SIGKILL)
+        try await waitUntil { !isRunning(pid) }
+        // The write of the next request meets a dead pipe (EPIPE, never SIGPIPE).
+        let second = try await own.parseOne(try Fixtures.plugin("good"), file.path)
+        #expect(second.outcome == .parsed(rows: ["good": 2]), "\(String(describing: second.outcome))")
+        own.shutdown()
+    }
 }

@@ -18,8 +18,16 @@ public enum FrameError: Error, Sendable, Equatable {
 /// A full pipe blocks the writer: that is the protocol's backpressure.
 public final class FrameWriter: Sendable {
     public let fd: Int32
+    /// Whether a write to a pipe whose reader is gone must fail with EPIPE
+    /// even in a process that does not ignore SIGPIPE (a host embedding the
+    /// pool, a test runner): SIGPIPE is blocked for the writing thread, and
+    /// one it raised is taken before it is unblocked.
+    private let ignoringSIGPIPE: Bool
 
-    public init(fd: Int32) { self.fd = fd }
+    public init(fd: Int32, ignoringSIGPIPE: Bool = false) {
+        self.fd = fd
+        self.ignoringSIGPIPE = ignoringSIGPIPE
+    }
 
     public func write(_ frame: Frame) throws(FrameError) {
         let result = frame.payload.withUnsafeBytes { p in Result { () throws(FrameError) in try write(kind: frame.kind, payload: p) } }
@@ -39,6 +47,24 @@ public final class FrameWriter: Sendable {
     /// frame's header and columns): header and parts leave by `writev`, in
     /// one call when there are at most `IOV_MAX` of them, with no copy.
     public func write(kind: Frame.Kind, parts payload: [UnsafeRawBufferPointer]) throws(FrameError) {
+        guard ignoringSIGPIPE else { return try writeFrame(kind: kind, parts: payload) }
+        var pipeSignal = sigset_t()
+        sigemptyset(&pipeSignal)
+        sigaddset(&pipeSignal, SIGPIPE)
+        var previous = sigset_t()
+        pthread_sigmask(SIG_BLOCK, &pipeSignal, &previous)
+        defer {
+            var pending = sigset_t()
+            if sigismember(&previous, SIGPIPE) == 0, sigpending(&pending) == 0, sigismember(&pending, SIGPIPE) == 1 {
+                var now = timespec()
+                _ = sigtimedwait(&pipeSignal, nil, &now)
+            }
+            pthread_sigmask(SIG_SETMASK, &previous, nil)
+        }
+        try writeFrame(kind: kind, parts: payload)
+    }
+
+    private func writeFrame(kind: Frame.Kind, parts payload: [UnsafeRawBufferPointer]) throws(FrameError) {
         let length = payload.reduce(1) { $0 + $1.count }
         var header: (UInt32, UInt8) = (UInt32(length).littleEndian, kind.rawValue)
         let result = withUnsafeMutableBytes(of: &header) { h in Result { () throws(FrameError) in

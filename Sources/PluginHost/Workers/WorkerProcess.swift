@@ -78,7 +78,7 @@ public final class WorkerProcess: @unchecked Sendable {
         pid = spawned.pid
         commandFD = command.write
         dataFD = data.read
-        commandWriter = FrameWriter(fd: command.write)
+        commandWriter = FrameWriter(fd: command.write, ignoringSIGPIPE: true)
         dataReader = FrameReader(fd: data.read)
         stderrTail = StderrTail(fd: err.read, capacity: limits.stderrTailLines, echo: echoStderr)
 
@@ -117,7 +117,9 @@ public final class WorkerProcess: @unchecked Sendable {
         do {
             try commandWriter.write(Frame(kind: .parseFile, json: ParseRequest(path: path, maxRows: maxRows)))
         } catch {
-            return .failed(endedFailure(context: "before parsing \(path)"))
+            // EPIPE: the worker died while idle (the OOM killer, an
+            // operator) or its plugin closed fd 3.
+            return .failed(endedFailure(context: "before parsing \(path) (its command pipe was closed)"))
         }
         let watchdog = startWatchdog()
         defer { watchdog.cancel() }
