@@ -24,6 +24,26 @@ struct HostileWorkerTests {
     }
 
     @Test(.timeLimit(.minutes(1)))
+    func anOversizedFrameFailsTheFileAtOnceAsBadOutput() async throws {
+        let retries = RetryLog()
+        let (c, _) = try await parsed("oversizedframe", retries: retries)
+        let f = try #require(c[0].outcome?.failure)
+        #expect(f.category == .badOutput, "\(f)")
+        #expect(f.message.contains("protocol error"), "\(f)")
+        #expect(retries.failures.isEmpty, "a protocol error is not transient")
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func aGarbageFrameFailsTheFileAtOnceAsBadOutput() async throws {
+        let retries = RetryLog()
+        let (c, _) = try await parsed("garbageframe", retries: retries)
+        let f = try #require(c[0].outcome?.failure)
+        #expect(f.category == .badOutput, "\(f)")
+        #expect(f.message.contains("protocol error"), "\(f)")
+        #expect(retries.failures.isEmpty)
+    }
+
+    @Test(.timeLimit(.minutes(1)))
     func carriageReturnProgressIsReadInLinearTimeAndTheTailStaysBounded() async throws {
         let (c, _) = try await parsed("crprogress")
         let f = try #require(c[0].outcome?.failure)

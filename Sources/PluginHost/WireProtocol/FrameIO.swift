@@ -6,12 +6,34 @@ import Darwin
 import CasparianCore
 
 /// Why a frame could not be read or written.
-public enum FrameError: Error, Sendable, Equatable {
+public enum FrameError: Error, Sendable, Equatable, CustomStringConvertible {
     case closed
     case truncated
     case unknownKind(UInt8)
     case tooLarge(Int)
+    /// A length that cannot start a frame (zero: not even a kind byte).
+    case badLength(Int)
     case io(errno: Int32, operation: String)
+
+    /// Whether the stream simply ended (the writer is gone), rather than
+    /// carrying bytes that are no frame.
+    public var isEndOfStream: Bool {
+        switch self {
+        case .closed, .truncated: return true
+        case .unknownKind, .tooLarge, .badLength, .io: return false
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .closed: return "the pipe is closed"
+        case .truncated: return "the stream ended inside a frame"
+        case .unknownKind(let k): return "a frame of unknown kind \(k)"
+        case .tooLarge(let n): return "a frame of \(n) bytes (the limit is \(Frame.maxPayload >> 20) MiB)"
+        case .badLength(let n): return "a frame length of \(n)"
+        case .io(let e, let op): return "\(op) failed: \(String(cString: strerror(e)))"
+        }
+    }
 }
 
 /// Writes frames to a file descriptor, blocking until each is fully written.
@@ -120,7 +142,7 @@ public final class FrameReader {
             for i in 0..<4 { dst[i] = buffer[start + i] }
         }
         let total = Int(UInt32(littleEndian: length))
-        guard total >= 1 else { throw .truncated }
+        guard total >= 1 else { throw .badLength(total) }
         guard total - 1 <= Frame.maxPayload else { throw .tooLarge(total) }
         let kindByte = buffer[start + 4]
         guard let kind = Frame.Kind(rawValue: kindByte) else { throw .unknownKind(kindByte) }

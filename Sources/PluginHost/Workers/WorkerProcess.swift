@@ -83,7 +83,13 @@ public final class WorkerProcess: @unchecked Sendable {
         stderrTail = StderrTail(fd: err.read, capacity: limits.stderrTailLines, echo: echoStderr)
 
         let first: Frame?
-        do { first = try dataReader.next() } catch { first = nil }
+        do {
+            first = try dataReader.next()
+        } catch where !error.isEndOfStream {
+            throw protocolFailure("\(error)", context: "while loading plugin \(plugin.name)")
+        } catch {
+            first = nil
+        }
         switch first?.kind {
         case .ready?:
             ready = try? first!.decode(WorkerReady.self)
@@ -93,7 +99,9 @@ public final class WorkerProcess: @unchecked Sendable {
             failure.stderrTail = stderrTail.snapshot(waitForEOF: false)
             terminate()
             throw failure
-        default:
+        case let kind?:
+            throw protocolFailure("a \(kind) frame before the worker was ready", context: "while loading plugin \(plugin.name)")
+        case nil:
             var failure = endedFailure(context: "while loading plugin \(plugin.name)")
             failure.message = "the worker for plugin \(plugin.name) did not start: " + failure.message
             throw failure
@@ -128,7 +136,13 @@ public final class WorkerProcess: @unchecked Sendable {
         var rowsSoFar: [UInt16: Int] = [:]
         while true {
             let frame: Frame?
-            do { frame = try dataReader.next() } catch { frame = nil }
+            do {
+                frame = try dataReader.next()
+            } catch where !error.isEndOfStream {
+                return .failed(protocolFailure("\(error)", context: "while parsing \(path)"))
+            } catch {
+                frame = nil
+            }
             guard let frame else { return .failed(endedFailure(context: "while parsing \(path)")) }
             do {
                 switch frame.kind {
@@ -162,11 +176,20 @@ public final class WorkerProcess: @unchecked Sendable {
                     throw RowFrameDecoder.DecodeError(description: "unexpected frame \(frame.kind)")
                 }
             } catch {
-                terminate()
-                return .failed(PluginFailure(category: .crash, message: "protocol error from worker: \(error)",
-                                             stderrTail: stderrTail.snapshot(waitForEOF: true)))
+                return .failed(protocolFailure("\(error)", context: "while parsing \(path)"))
             }
         }
+    }
+
+    /// The failure for bytes on the data pipe that are no frame of this
+    /// file: the worker cannot be trusted with another file, so it is killed
+    /// at once (not left to the deadline and then retried as a timeout), and
+    /// the file fails as `bad_output`, which is not retried.
+    private func protocolFailure(_ what: String, context: String) -> PluginFailure {
+        terminate()
+        return PluginFailure(category: .badOutput,
+                             message: "protocol error from the worker \(context): \(what); the worker was replaced (a plugin must not write to fd 4 or close fds 3 and 4)",
+                             stderrTail: stderrTail.snapshot(waitForEOF: true))
     }
 
     /// The deadline (soft stop, then SIGKILL) and the RSS limit for one file.
