@@ -44,6 +44,18 @@ struct HostileWorkerTests {
     }
 
     @Test(.timeLimit(.minutes(1)))
+    func aForgedFileDoneFailsThatFileAndMislabelsNoRows() async throws {
+        let (c, urls) = try await parsed("forgeddone", files: 3)
+        let f = try #require(c[0].outcome?.failure, "the file whose plugin forged a frame must fail")
+        #expect(f.category == .badOutput, "\(f)")
+        #expect(f.message.contains("protocol error"), "\(f)")
+        for i in 1..<3 {
+            #expect(c[i].outcome == .parsed(rows: ["forgeddone": 1]), "file \(i): \(String(describing: c[i].outcome))")
+            #expect(c[i].rows("forgeddone") == [[.string(urls[i].path)]], "file \(i) holds another file's rows")
+        }
+    }
+
+    @Test(.timeLimit(.minutes(1)))
     func carriageReturnProgressIsReadInLinearTimeAndTheTailStaysBounded() async throws {
         let (c, _) = try await parsed("crprogress")
         let f = try #require(c[0].outcome?.failure)

@@ -122,8 +122,9 @@ public final class WorkerProcess: @unchecked Sendable {
         guard isAlive else { return .failed(PluginFailure(category: .crash, message: "worker is not running")) }
         stderrTail.clear()
         stateLock.withLock { killReason = nil }
+        let request = ParseRequest.newRequestNumber()
         do {
-            try commandWriter.write(Frame(kind: .parseFile, json: ParseRequest(path: path, maxRows: maxRows)))
+            try commandWriter.write(Frame(kind: .parseFile, json: ParseRequest(path: path, maxRows: maxRows, request: request)))
         } catch {
             // EPIPE: the worker died while idle (the OOM killer, an
             // operator) or its plugin closed fd 3.
@@ -162,11 +163,15 @@ public final class WorkerProcess: @unchecked Sendable {
                 case .progress:
                     onEvent(.progress(try frame.decode(PluginProgressMessage.self)))
                 case .fileDone:
+                    let done = try frame.decode(FileDoneMessage.self)
+                    try Self.check(done, answers: request, rows: rowsSoFar, batches: batches)
                     filesParsed += 1
-                    return .parsed(rows: try frame.decode(FileDoneMessage.self).rows)
+                    return .parsed(rows: done.rows)
                 case .fileFailed:
+                    let message = try frame.decode(FileFailedMessage.self)
+                    guard message.request == request else { throw ForeignFrame(what: "a fileFailed frame that answers no request of the host") }
                     filesParsed += 1
-                    var failure = try frame.decode(PluginFailure.self)
+                    var failure = message.failure
                     failure.stderrTail = stderrTail.snapshot(waitForEOF: false)
                     if let reason = stateLock.withLock({ killReason }), reason == .timeout {
                         failure.category = .timeout
@@ -178,6 +183,28 @@ public final class WorkerProcess: @unchecked Sendable {
             } catch {
                 return .failed(protocolFailure("\(error)", context: "while parsing \(path)"))
             }
+        }
+    }
+
+    /// A frame the worker's own code did not write for this file.
+    struct ForeignFrame: Error, CustomStringConvertible {
+        var what: String
+        var description: String { what }
+    }
+
+    /// Checks that a `fileDone` answers this request and counts the rows the
+    /// host received: a plugin writing frames to fd 4 itself would otherwise
+    /// end one file early and have its rows stored under the next.
+    static func check(_ done: FileDoneMessage, answers request: UInt64, rows: [UInt16: Int],
+                      batches: [UInt16: RowBatch]) throws(ForeignFrame) {
+        guard done.request == request else { throw ForeignFrame(what: "a fileDone frame that answers no request of the host") }
+        var received: [String: Int] = [:]
+        for (id, n) in rows { received[batches[id]?.output ?? "#\(id)", default: 0] += n }
+        for (output, n) in received where done.rows[output] != n {
+            throw ForeignFrame(what: "fileDone reports \(done.rows[output] ?? 0) rows of output \(output), the host received \(n)")
+        }
+        for (output, n) in done.rows where n > 0 && received[output] == nil {
+            throw ForeignFrame(what: "fileDone reports \(n) rows of output \(output), the host received none")
         }
     }
 
