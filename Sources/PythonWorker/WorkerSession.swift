@@ -49,6 +49,17 @@ final class WorkerSession {
         outputClass = global("Output")
         rowsFunction = global("_casparian_rows")
         describeFunction = global("_casparian_describe")
+        // A plugin's fork() without exec keeps every fd (close-on-exec does
+        // not apply): the child must not hold the protocol pipes.
+        let fds = PyTuple_New(2)!
+        PyTuple_SetItem(fds, 0, PyLong_FromLong(Int(config.commandFD)))
+        PyTuple_SetItem(fds, 1, PyLong_FromLong(Int(config.dataFD)))
+        guard let registered = PyObject_CallOneArg(global("_casparian_close_in_forks"), fds) else {
+            cp_decref(fds)
+            throw CasparianError(.internal, "could not protect the protocol pipes from forks: \(interpreter.fetchErrorText())")
+        }
+        cp_decref(registered)
+        cp_decref(fds)
         values = ValueEncoder(typeNameFunction: global("_casparian_type_name"), types: interpreter.dateTypes)
         defaultStream = OutputStream(name: plugin.name)
 

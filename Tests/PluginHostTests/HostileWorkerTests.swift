@@ -79,4 +79,42 @@ struct HostileWorkerTests {
         #expect(second.outcome == .parsed(rows: ["good": 2]), "\(String(describing: second.outcome))")
         own.shutdown()
     }
+
+    @Test(.timeLimit(.minutes(1)))
+    func aWorkerThatClosesItsDataPipeButRunsOnFailsAtOnce() async throws {
+        let retries = RetryLog()
+        let (c, _) = try await parsed("closesdata", retries: retries)
+        let f = try #require(c[0].outcome?.failure)
+        #expect(f.category == .badOutput, "\(f)")
+        #expect(f.message.contains("closed its end of a pipe"), "\(f)")
+        #expect(retries.failures.isEmpty)
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func aDaemonLeftByAnExitingWorkerNeitherBlocksTheHostNorOutlivesIt() async throws {
+        let own = WorkerPool(environment: Fixtures.environment(), size: 1)
+        let (c, urls) = try await parsed("daemon", pool: own)
+        let f = try #require(c[0].outcome?.failure)
+        #expect(f.category == .exit && f.exitCode == 3, "\(f)")
+        let daemon = try #require(Int32(String(contentsOfFile: urls[0].path + ".pid", encoding: .utf8)))
+        try await waitUntil { !isRunning(daemon) }
+        #expect(!isRunning(daemon), "the plugin's daemon outlived its worker")
+        if isRunning(daemon) { kill(daemon, SIGKILL) }
+    }
+
+    @Test(.timeLimit(.minutes(1)))
+    func aDaemonOfALiveWorkerEndsWithTheWorker() async throws {
+        let own = WorkerPool(environment: Fixtures.environment(), size: 1)
+        let (c, urls) = try await parsed("daemonkept", pool: own)
+        #expect(c[0].outcome == .parsed(rows: ["daemonkept": 1]), "\(String(describing: c[0].outcome))")
+        let daemon = try #require(Int32(String(contentsOfFile: urls[0].path + ".pid", encoding: .utf8)))
+        #expect(isRunning(daemon))
+        try await waitUntil { FileManager.default.fileExists(atPath: urls[0].path + ".fds") }
+        let fds = try? String(contentsOfFile: urls[0].path + ".fds", encoding: .utf8)
+        #expect(fds == "closed closed", "a forked child keeps the protocol pipes: \(fds ?? "?")")
+        own.shutdown()
+        try await waitUntil { !isRunning(daemon) }
+        #expect(!isRunning(daemon), "the plugin's daemon outlived its worker")
+        if isRunning(daemon) { kill(daemon, SIGKILL) }
+    }
 }

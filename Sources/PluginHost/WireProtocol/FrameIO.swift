@@ -125,13 +125,33 @@ public final class FrameWriter: Sendable {
 /// Reads frames from a file descriptor through a buffer.
 public final class FrameReader {
     public let fd: Int32
+    /// A pidfd of the process writing the frames: once it has exited, what
+    /// it wrote is read and then the stream counts as ended, even while
+    /// another process (a plugin's daemon) still holds the pipe open.
+    private let writerExit: Int32?
     private var buffer: [UInt8]
     private var start = 0
     private var end = 0
 
-    public init(fd: Int32, bufferSize: Int = 1 << 16) {
+    public init(fd: Int32, bufferSize: Int = 1 << 16, writerExit: Int32? = nil) {
         self.fd = fd
+        self.writerExit = writerExit
         self.buffer = [UInt8](repeating: 0, count: bufferSize)
+    }
+
+    /// Waits until `fd` can be read; false when the writer has exited and
+    /// nothing is left to read.
+    private func awaitReadable() throws(FrameError) -> Bool {
+        guard let writerExit else { return true }
+        var fds = [pollfd(fd: fd, events: Int16(POLLIN), revents: 0),
+                   pollfd(fd: writerExit, events: Int16(POLLIN), revents: 0)]
+        while poll(&fds, 2, -1) < 0 {
+            if errno != EINTR { throw .io(errno: errno, operation: "poll") }
+        }
+        if fds[0].revents != 0 { return true }
+        // The writer has exited: everything it wrote is in the pipe already.
+        var pipe = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        return poll(&pipe, 1, 0) > 0
     }
 
     /// The next frame, or `nil` at a clean end of stream (between frames).
@@ -164,6 +184,12 @@ public final class FrameReader {
             }
             var offset = buffered
             while offset < payloadLength {
+                do throws(FrameError) {
+                    guard try awaitReadable() else { failure = .truncated; break }
+                } catch {
+                    failure = error
+                    break
+                }
                 let n = Glibc.read(fd, out.baseAddress! + offset, payloadLength - offset)
                 if n < 0 {
                     if errno == EINTR { continue }
@@ -197,7 +223,9 @@ public final class FrameReader {
             end = live
         }
         while end < count {
-            let n = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress! + end, $0.count - end) }
+            let n = try awaitReadable()
+                ? buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress! + end, $0.count - end) }
+                : 0
             if n < 0 {
                 if errno == EINTR { continue }
                 throw .io(errno: errno, operation: "read")

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import CProcessControl
 import CasparianCore
 import Foundation
 
@@ -35,6 +36,10 @@ public final class WorkerProcess: @unchecked Sendable {
     private let dataReader: FrameReader
     private let commandFD: Int32
     private let dataFD: Int32
+    /// A pidfd: readable once the worker has exited (-1 where there are none).
+    private let exitFD: Int32
+    /// Marks the environment of everything the worker starts (`ProcessTree`).
+    private let mark: String
     private let stderrTail: StderrTail
     private let stateLock = NSLock()
     private var killReason: PluginFailure.Category?
@@ -57,6 +62,8 @@ public final class WorkerProcess: @unchecked Sendable {
         // Python's faulthandler reports a plugin's crash; Swift's backtracer
         // would only add pages of registers about the worker binary.
         env["SWIFT_BACKTRACE"] = "enable=no"
+        let mark = "\(getpid())-\(UInt64.random(in: 1...UInt64.max))"
+        env[ProcessTree.markerVariable] = mark
         let args = ["--plugin", plugin.url.path, "--python", environment.pythonExecutable,
                     "--memory-limit", String(limits.memoryLimitBytes), "--host-pid", String(getpid())]
         let spawned: SpawnedProcess
@@ -76,10 +83,15 @@ public final class WorkerProcess: @unchecked Sendable {
         close(err.write)
         spawnLock.unlock()
         pid = spawned.pid
+        self.mark = mark
         commandFD = command.write
         dataFD = data.read
+        exitFD = casparian_pidfd_open(spawned.pid)
+        if exitFD >= 0 { _ = fcntl(exitFD, F_SETFD, FD_CLOEXEC) }
         commandWriter = FrameWriter(fd: command.write, ignoringSIGPIPE: true)
-        dataReader = FrameReader(fd: data.read)
+        // Reading stops when the worker is gone, even if a process the
+        // plugin started still holds the data pipe open.
+        dataReader = FrameReader(fd: data.read, writerExit: exitFD >= 0 ? exitFD : nil)
         stderrTail = StderrTail(fd: err.read, capacity: limits.stderrTailLines, echo: echoStderr)
 
         let first: Frame?
@@ -112,6 +124,7 @@ public final class WorkerProcess: @unchecked Sendable {
         if isAlive { terminate() }
         close(commandFD)
         close(dataFD)
+        if exitFD >= 0 { close(exitFD) }
     }
 
     /// Parses one file, calling `onEvent` for every batch, log line and
@@ -233,14 +246,10 @@ public final class WorkerProcess: @unchecked Sendable {
             guard let self else { return }
             let now = ContinuousClock.now
             if rssLimit > 0, PluginHost.residentBytes(of: pid) > rssLimit {
-                self.stateLock.withLock { self.killReason = .memory }
-                Glibc.kill(-pid, SIGKILL)
-                Glibc.kill(pid, SIGKILL)
+                self.forceKill(because: .memory)
                 timer.cancel()
             } else if now >= killAt {
-                self.stateLock.withLock { self.killReason = .timeout }
-                Glibc.kill(-pid, SIGKILL)
-                Glibc.kill(pid, SIGKILL)
+                self.forceKill(because: .timeout)
                 timer.cancel()
             } else if now >= deadline && !softStopped {
                 softStopped = true
@@ -253,8 +262,16 @@ public final class WorkerProcess: @unchecked Sendable {
     }
 
     /// The failure for a worker whose pipe ended: reaps it and classifies why.
+    /// A worker that closed a pipe but still runs (its plugin closed fd 3 or
+    /// 4) gets a second to exit, then is killed as a protocol error.
     private func endedFailure(context: String) -> PluginFailure {
+        guard awaitExit(within: .seconds(1)) else {
+            return protocolFailure("it closed its end of a pipe but kept running", context: context)
+        }
         let status = reap()
+        // What the plugin started and left behind is no longer below the
+        // worker (its orphans went to init): find it by its environment.
+        ProcessTree.killMarked(mark)
         let tail = stderrTail.snapshot(waitForEOF: true)
         let reason = stateLock.withLock { killReason }
         switch (reason, status) {
@@ -288,6 +305,26 @@ public final class WorkerProcess: @unchecked Sendable {
         return s
     }
 
+    /// Whether the worker has exited (or does within `limit`), without reaping it.
+    private func awaitExit(within limit: Duration) -> Bool {
+        if exitStatus != nil { return true }
+        if exitFD >= 0 {
+            var p = pollfd(fd: exitFD, events: Int16(POLLIN), revents: 0)
+            let ms = Int32(limit.components.seconds * 1000 + limit.components.attoseconds / 1_000_000_000_000_000)
+            while true {
+                let n = poll(&p, 1, ms)
+                if n >= 0 { return n > 0 }
+                if errno != EINTR { break }
+            }
+        }
+        let deadline = ContinuousClock.now + limit
+        while ProcessTree.isRunning(pid) {
+            if ContinuousClock.now >= deadline { return false }
+            usleep(10_000)
+        }
+        return true
+    }
+
     /// Resident memory of the worker right now.
     public var residentBytes: Int { PluginHost.residentBytes(of: pid) }
 
@@ -307,6 +344,16 @@ public final class WorkerProcess: @unchecked Sendable {
     /// `terminate` does).
     func kill() {
         guard isAlive else { return }
+        Self.killTree(pid)
+    }
+
+    /// Kills what is below the worker first (while it lives, the orphans of
+    /// its plugin's processes are its children: it is a subreaper, and a
+    /// process that called setsid() is out of its group), then its group
+    /// and itself.
+    private static func killTree(_ pid: pid_t) {
+        Glibc.kill(pid, SIGSTOP)  // it forks no more while its tree is walked
+        ProcessTree.killDescendants(of: pid)
         Glibc.kill(-pid, SIGKILL)
         Glibc.kill(pid, SIGKILL)
     }
@@ -355,7 +402,6 @@ public final class WorkerProcess: @unchecked Sendable {
     /// Marks the worker to be killed for a reason the next failure reports.
     func forceKill(because reason: PluginFailure.Category) {
         stateLock.withLock { killReason = reason }
-        Glibc.kill(-pid, SIGKILL)
-        Glibc.kill(pid, SIGKILL)
+        Self.killTree(pid)
     }
 }
