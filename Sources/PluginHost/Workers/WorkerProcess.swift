@@ -81,13 +81,14 @@ public final class WorkerProcess: @unchecked Sendable {
         close(command.read)
         close(data.write)
         close(err.write)
+        // Opened under the lock, so no worker spawned meanwhile inherits it.
+        exitFD = casparian_pidfd_open(spawned.pid)
+        if exitFD >= 0 { _ = fcntl(exitFD, F_SETFD, FD_CLOEXEC) }
         spawnLock.unlock()
         pid = spawned.pid
         self.mark = mark
         commandFD = command.write
         dataFD = data.read
-        exitFD = casparian_pidfd_open(spawned.pid)
-        if exitFD >= 0 { _ = fcntl(exitFD, F_SETFD, FD_CLOEXEC) }
         commandWriter = FrameWriter(fd: command.write, ignoringSIGPIPE: true)
         // Reading stops when the worker is gone, even if a process the
         // plugin started still holds the data pipe open.
