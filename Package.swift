@@ -54,6 +54,7 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib",
                        providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CMalloc"),
+        .systemLibrary(name: "CProcessControl"),
         .systemLibrary(name: "CSQLiteConfig", pkgConfig: "sqlite3",
                        providers: [.apt(["libsqlite3-dev"])]),
         .target(name: "CasparianCore"),
@@ -64,12 +65,12 @@ let package = Package(
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .target(name: "PluginHost", dependencies: [
-            "CasparianCore", "CMalloc",
+            "CasparianCore", "CMalloc", "CProcessControl",
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]),
         // The per-cell paths of the worker and the frame coder run millions of
         // times per second; dynamic exclusivity checks cost ~8% of a worker's time.
-        .target(name: "PythonWorker", dependencies: ["CasparianCore", "PluginHost", "CPython"],
+        .target(name: "PythonWorker", dependencies: ["CasparianCore", "PluginHost", "CPython", "CProcessControl"],
                 swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked", "-Xcc", "-I\(pythonInclude)"])]),
         .target(name: "Backtest", dependencies: [
             "CasparianCore", "Inference", "Contracts", "Catalog", "PluginHost",

@@ -33,7 +33,7 @@ public enum CLIErrors {
 
     public static func exitCode(for kind: CasparianError.Kind) -> Int32 {
         switch kind {
-        case .usage, .notFound, .environment, .conflict: return 2
+        case .usage, .notFound, .permissionDenied, .environment, .conflict: return 2
         case .plugin, .data: return 1
         case .internal: return 3
         }

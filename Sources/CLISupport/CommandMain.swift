@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import ArgumentParser
 import Foundation
 
@@ -12,6 +15,12 @@ public enum CommandMain {
     /// Runs `parsed` if the caller already parsed the arguments, else parses
     /// `arguments` from `root`.
     public static func run(root: any ParsableCommand.Type, arguments: [String], parsed: (any ParsableCommand)? = nil) async {
+        // A worker that died while idle (the OOM killer, an operator), or
+        // whose plugin closed its command pipe, makes the next write to it
+        // raise SIGPIPE, whose default action would end this host (exit
+        // 141, an MCP server gone). Ignored, the write fails with EPIPE:
+        // that file fails and the worker is replaced.
+        signal(SIGPIPE, SIG_IGN)
         do {
             var command = try parsed ?? root.parseAsRoot(arguments)
             if var asyncCommand = command as? AsyncParsableCommand {

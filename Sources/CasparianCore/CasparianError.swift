@@ -18,6 +18,8 @@ public struct CasparianError: Error, Sendable, CustomStringConvertible, Equatabl
         case environment
         /// A bug or an unexpected system failure.
         case `internal`
+        /// Something exists but the user running Casparian may not read it.
+        case permissionDenied = "permission_denied"
     }
 
     public var kind: Kind

@@ -83,6 +83,8 @@ public struct SHA256: Sendable {
     /// The hex digest of a file's contents, read in 1 MiB chunks.
     public static func hexDigest(ofFileAt path: String) throws -> String {
         guard let handle = FileHandle(forReadingAtPath: path) else {
+            let code = errno
+            if code == EACCES || code == EPERM { throw CasparianError.cannotRead(path, errno: code) }
             throw CasparianError(.notFound, "cannot read \(path) to hash it: \(String(cString: strerror(errno)))",
                                  hint: "check that the file still exists and is readable; refresh its scope")
         }

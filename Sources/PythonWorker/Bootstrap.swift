@@ -100,6 +100,19 @@ def _on_soft_stop(signum, frame):
 
 _signal.signal(_signal.SIGUSR1, _on_soft_stop)
 
+def _casparian_close_in_forks(fds):
+    """A process the plugin forks (without exec, where close-on-exec does
+    not apply) closes the protocol pipes: holding the data pipe would keep
+    the host waiting on it after the worker is gone."""
+    import posix
+    def close_protocol_fds():
+        for fd in fds:
+            try:
+                posix.close(fd)
+            except OSError:
+                pass
+    posix.register_at_fork(after_in_child=close_protocol_fds)
+
 def _casparian_load(path, module_name):
     with open(path, "rb") as f:
         source = f.read()

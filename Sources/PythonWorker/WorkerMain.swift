@@ -1,4 +1,5 @@
 import CPython
+import CProcessControl
 import CasparianCore
 import Foundation
 import PluginHost
@@ -41,11 +42,11 @@ public enum WorkerMain {
             session = try WorkerSession(config: config, writer: writer)
         } catch let failure as PluginFailure {
             try? writer.write(Frame(kind: .loadFailed, json: failure))
-            _exit(0)
+            exit()
         } catch {
             let failure = PluginFailure(category: .pluginError, message: "\(error)")
             try? writer.write(Frame(kind: .loadFailed, json: failure))
-            _exit(0)
+            exit()
         }
         do {
             try writer.write(Frame(kind: .ready, json: session.readyMessage))
@@ -55,7 +56,7 @@ public enum WorkerMain {
                     let request = try frame.decode(ParseRequest.self)
                     try session.parse(request)
                 case .shutdown:
-                    _exit(0)
+                    exit()
                 default:
                     FileHandle.standardError.write(Data("worker: unexpected frame \(frame.kind)\n".utf8))
                     _exit(70)
@@ -63,8 +64,15 @@ public enum WorkerMain {
             }
         } catch {
             // The host went away or the pipe broke: nothing more to do.
-            _exit(0)
+            exit()
         }
+        exit()
+    }
+
+    /// Ends what the plugin started (below the worker, which is their
+    /// subreaper, whatever their session), then the worker.
+    private static func exit() -> Never {
+        ProcessTree.killDescendants(of: getpid())
         _exit(0)
     }
 
@@ -88,6 +96,10 @@ public enum WorkerMain {
     /// Limits, descriptor hygiene and the parent watchdog, before Python starts.
     private static func prepareProcess(_ config: WorkerConfiguration) {
         signal(SIGPIPE, SIG_IGN)
+        // Orphans of the plugin's processes (a daemon that called setsid()
+        // and whose parent exited) become our children rather than init's,
+        // so they can be found and ended with the worker.
+        _ = casparian_set_child_subreaper()
         if config.memoryLimitBytes > 0 {
             var limit = rlimit(rlim_cur: rlim_t(config.memoryLimitBytes), rlim_max: rlim_t(config.memoryLimitBytes))
             setrlimit(Int32(RLIMIT_AS.rawValue), &limit)
@@ -108,6 +120,7 @@ public enum WorkerMain {
             pthread_sigmask(SIG_BLOCK, &set, nil)
             while true {
                 if getppid() != host {
+                    ProcessTree.killDescendants(of: getpid())
                     kill(0, SIGKILL)
                     _exit(137)
                 }

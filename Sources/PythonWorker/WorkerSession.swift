@@ -30,6 +30,8 @@ final class WorkerSession {
     /// row reaches it with no retain and release.
     private let defaultStream: OutputStream
     private var defaultRegistered = false
+    /// The request being parsed, echoed in the frame that ends the file.
+    private var request: UInt64 = 0
 
     init(config: WorkerConfiguration, writer: FrameWriter) throws {
         self.writer = writer
@@ -47,6 +49,17 @@ final class WorkerSession {
         outputClass = global("Output")
         rowsFunction = global("_casparian_rows")
         describeFunction = global("_casparian_describe")
+        // A plugin's fork() without exec keeps every fd (close-on-exec does
+        // not apply): the child must not hold the protocol pipes.
+        let fds = PyTuple_New(2)!
+        PyTuple_SetItem(fds, 0, PyLong_FromLong(Int(config.commandFD)))
+        PyTuple_SetItem(fds, 1, PyLong_FromLong(Int(config.dataFD)))
+        guard let registered = PyObject_CallOneArg(global("_casparian_close_in_forks"), fds) else {
+            cp_decref(fds)
+            throw CasparianError(.internal, "could not protect the protocol pipes from forks: \(interpreter.fetchErrorText())")
+        }
+        cp_decref(registered)
+        cp_decref(fds)
         values = ValueEncoder(typeNameFunction: global("_casparian_type_name"), types: interpreter.dateTypes)
         defaultStream = OutputStream(name: plugin.name)
 
@@ -83,6 +96,7 @@ final class WorkerSession {
     // MARK: parsing one file
 
     func parse(_ request: ParseRequest) throws {
+        self.request = request.request
         PyList_SetSlice(eventsList, 0, PY_SSIZE_T_MAX, nil)
         PyDict_Clear(columnsDict)
         for o in outputOrder { o.resetForFile(); o.declare([]) }
@@ -143,7 +157,7 @@ final class WorkerSession {
             rows[o.name] = o.rowsInFile
         }
         if rows.isEmpty { rows[plugin.name] = 0 }
-        try writer.write(Frame(kind: .fileDone, json: FileDoneMessage(rows: rows)))
+        try writer.write(Frame(kind: .fileDone, json: FileDoneMessage(request: request.request, rows: rows)))
     }
 
     /// Encodes one yielded item; throws the failure for a bad row. (Typed
@@ -330,7 +344,7 @@ final class WorkerSession {
     private func fail(_ failure: PluginFailure) throws {
         try? drainEvents()
         PyErr_Clear()
-        try writer.write(Frame(kind: .fileFailed, json: failure))
+        try writer.write(Frame(kind: .fileFailed, json: FileFailedMessage(request: request, failure: failure)))
     }
 
     /// Turns a Python exception into a failure with type, message, traceback and line.

@@ -20,12 +20,15 @@ struct CLIRunner {
         URL(fileURLWithPath: WorkerEnvironment.defaultWorkerExecutable()).deletingLastPathComponent().appendingPathComponent("casparian").path
     }
 
-    /// Runs `casparian ARGS…` (or another `binary`) in `directory` with colours off.
+    /// Runs `casparian ARGS…` (or another `binary`) in `directory` with
+    /// colours off; through `launcher` (e.g. `setpriv …` to run as another
+    /// user) when given.
     static func run(_ arguments: [String], in directory: URL? = nil, binary: String = binary,
-                    environment extra: [String: String] = [:]) throws -> Result {
+                    environment extra: [String: String] = [:], launcher: [String] = []) throws -> Result {
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: binary)
-        process.arguments = arguments
+        let command = launcher + [binary] + arguments
+        process.executableURL = URL(fileURLWithPath: command[0])
+        process.arguments = Array(command.dropFirst())
         if let directory { process.currentDirectoryURL = directory }
         var env = ProcessInfo.processInfo.environment
         env["NO_COLOR"] = "1"

@@ -34,6 +34,32 @@ struct WorkerCleanupTests {
         if running { kill(pid, SIGKILL) }
     }
 
+    /// A dead command pipe is the worker's failure, not the host's: the
+    /// host ignores SIGPIPE, fails that file and replaces the worker.
+    @Test func aPluginThatClosesTheCommandPipeFailsAFileNotTheCommand() throws {
+        let dir = try CLIRunner.tempDirectory("sigpipe")
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let plugin = dir.appendingPathComponent("plugins/closer")
+        try FileManager.default.createDirectory(at: plugin, withIntermediateDirectories: true)
+        try Data("""
+            import os
+            pattern = "**/*.csv"
+            def parse(path):
+                os.close(3)
+                yield {"id": 1}
+            """.utf8).write(to: plugin.appendingPathComponent("parser.py"))
+        let data = dir.appendingPathComponent("data")
+        try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
+        for i in 0..<3 { try Data("id\n\(i)\n".utf8).write(to: data.appendingPathComponent("f\(i).csv")) }
+
+        let r = try CLIRunner.run(["backtest", "plugins", "--corpus", "data", "--no-fail-fast", "--jobs", "1", "--json"], in: dir)
+        #expect(r.status == 1, "the host died (SIGPIPE is 13, 141 in a shell): \(r.status) \(r.stderr)")
+        let report = try #require(((try? r.json() as? [String: Any])?["plugins"] as? [[String: Any]])?.first, "\(r.stdout) \(r.stderr)")
+        let results = try #require(report["results"] as? [[String: Any]])
+        #expect(results.count == 3)
+        #expect(results.contains { $0["status"] as? String == "failed" })
+    }
+
     /// True while `pid` exists and is not a zombie.
     static func isRunning(_ pid: Int32) -> Bool {
         guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),

@@ -15,10 +15,7 @@ public enum FormatAnalyzer {
     /// Analyses the file at `path` from its first `prefix` bytes.
     public static func analyze(path: String, prefix: Int = defaultPrefix) throws -> FormatAnalysis {
         var st = stat()
-        guard stat(path, &st) == 0 else {
-            throw CasparianError(.notFound, "cannot read \(path): \(String(cString: strerror(errno)))",
-                                 hint: "check that the file exists and is readable")
-        }
+        guard stat(path, &st) == 0 else { throw CasparianError.cannotRead(path, errno: errno) }
         guard (st.st_mode & S_IFMT) == S_IFREG else {
             throw CasparianError(.usage, "\(path) is not a regular file", hint: "pass files, or a folder to analyse every file in it")
         }

@@ -13,10 +13,7 @@ final class FileSource: ByteSource {
     init(path: String) throws {
         self.path = path
         fd = open(path, O_RDONLY)
-        guard fd >= 0 else {
-            throw CasparianError(.notFound, "cannot open \(path): \(String(cString: strerror(errno)))",
-                                 hint: "check that the file exists and is readable")
-        }
+        guard fd >= 0 else { throw CasparianError.cannotRead(path, errno: errno) }
     }
 
     deinit { close(fd) }

@@ -5,10 +5,18 @@ public struct ParseRequest: Codable, Sendable, Equatable {
     public var path: String
     /// Stop after this many rows (a preview); nil parses the whole file.
     public var maxRows: Int?
-    public init(path: String, maxRows: Int? = nil) {
+    /// A number the host draws for this request and the worker echoes in
+    /// the frame that ends the file. It stays in the worker's Swift code,
+    /// so a plugin writing frames of its own cannot end the file for it.
+    public var request: UInt64
+    public init(path: String, maxRows: Int? = nil, request: UInt64 = 0) {
         self.path = path
         self.maxRows = maxRows
+        self.request = request
     }
+
+    /// A fresh request number (at most 2^53, exact in any JSON reader).
+    public static func newRequestNumber() -> UInt64 { UInt64.random(in: 1...(1 << 53)) }
 }
 
 /// Sent once by a worker after it loaded the plugin.
@@ -44,8 +52,24 @@ public struct PluginProgressMessage: Codable, Sendable, Equatable {
 
 /// Sent when `parse` finished: rows per output.
 public struct FileDoneMessage: Codable, Sendable, Equatable {
+    /// The `ParseRequest.request` this answers.
+    public var request: UInt64
     public var rows: [String: Int]
-    public init(rows: [String: Int]) { self.rows = rows }
+    public init(request: UInt64, rows: [String: Int]) {
+        self.request = request
+        self.rows = rows
+    }
+}
+
+/// Sent when a file failed in the worker.
+public struct FileFailedMessage: Codable, Sendable, Equatable {
+    /// The `ParseRequest.request` this answers.
+    public var request: UInt64
+    public var failure: PluginFailure
+    public init(request: UInt64, failure: PluginFailure) {
+        self.request = request
+        self.failure = failure
+    }
 }
 
 enum WireJSON {

@@ -1,6 +1,7 @@
 #if canImport(Glibc)
 import Glibc
 #endif
+import CProcessControl
 import CasparianCore
 import Foundation
 
@@ -35,6 +36,10 @@ public final class WorkerProcess: @unchecked Sendable {
     private let dataReader: FrameReader
     private let commandFD: Int32
     private let dataFD: Int32
+    /// A pidfd: readable once the worker has exited (-1 where there are none).
+    private let exitFD: Int32
+    /// Marks the environment of everything the worker starts (`ProcessTree`).
+    private let mark: String
     private let stderrTail: StderrTail
     private let stateLock = NSLock()
     private var killReason: PluginFailure.Category?
@@ -57,6 +62,8 @@ public final class WorkerProcess: @unchecked Sendable {
         // Python's faulthandler reports a plugin's crash; Swift's backtracer
         // would only add pages of registers about the worker binary.
         env["SWIFT_BACKTRACE"] = "enable=no"
+        let mark = "\(getpid())-\(UInt64.random(in: 1...UInt64.max))"
+        env[ProcessTree.markerVariable] = mark
         let args = ["--plugin", plugin.url.path, "--python", environment.pythonExecutable,
                     "--memory-limit", String(limits.memoryLimitBytes), "--host-pid", String(getpid())]
         let spawned: SpawnedProcess
@@ -74,16 +81,28 @@ public final class WorkerProcess: @unchecked Sendable {
         close(command.read)
         close(data.write)
         close(err.write)
+        // Opened under the lock, so no worker spawned meanwhile inherits it.
+        exitFD = casparian_pidfd_open(spawned.pid)
+        if exitFD >= 0 { _ = fcntl(exitFD, F_SETFD, FD_CLOEXEC) }
         spawnLock.unlock()
         pid = spawned.pid
+        self.mark = mark
         commandFD = command.write
         dataFD = data.read
-        commandWriter = FrameWriter(fd: command.write)
-        dataReader = FrameReader(fd: data.read)
+        commandWriter = FrameWriter(fd: command.write, ignoringSIGPIPE: true)
+        // Reading stops when the worker is gone, even if a process the
+        // plugin started still holds the data pipe open.
+        dataReader = FrameReader(fd: data.read, writerExit: exitFD >= 0 ? exitFD : nil)
         stderrTail = StderrTail(fd: err.read, capacity: limits.stderrTailLines, echo: echoStderr)
 
         let first: Frame?
-        do { first = try dataReader.next() } catch { first = nil }
+        do {
+            first = try dataReader.next()
+        } catch where !error.isEndOfStream {
+            throw protocolFailure("\(error)", context: "while loading plugin \(plugin.name)")
+        } catch {
+            first = nil
+        }
         switch first?.kind {
         case .ready?:
             ready = try? first!.decode(WorkerReady.self)
@@ -93,7 +112,9 @@ public final class WorkerProcess: @unchecked Sendable {
             failure.stderrTail = stderrTail.snapshot(waitForEOF: false)
             terminate()
             throw failure
-        default:
+        case let kind?:
+            throw protocolFailure("a \(kind) frame before the worker was ready", context: "while loading plugin \(plugin.name)")
+        case nil:
             var failure = endedFailure(context: "while loading plugin \(plugin.name)")
             failure.message = "the worker for plugin \(plugin.name) did not start: " + failure.message
             throw failure
@@ -104,6 +125,7 @@ public final class WorkerProcess: @unchecked Sendable {
         if isAlive { terminate() }
         close(commandFD)
         close(dataFD)
+        if exitFD >= 0 { close(exitFD) }
     }
 
     /// Parses one file, calling `onEvent` for every batch, log line and
@@ -114,10 +136,13 @@ public final class WorkerProcess: @unchecked Sendable {
         guard isAlive else { return .failed(PluginFailure(category: .crash, message: "worker is not running")) }
         stderrTail.clear()
         stateLock.withLock { killReason = nil }
+        let request = ParseRequest.newRequestNumber()
         do {
-            try commandWriter.write(Frame(kind: .parseFile, json: ParseRequest(path: path, maxRows: maxRows)))
+            try commandWriter.write(Frame(kind: .parseFile, json: ParseRequest(path: path, maxRows: maxRows, request: request)))
         } catch {
-            return .failed(endedFailure(context: "before parsing \(path)"))
+            // EPIPE: the worker died while idle (the OOM killer, an
+            // operator) or its plugin closed fd 3.
+            return .failed(endedFailure(context: "before parsing \(path) (its command pipe was closed)"))
         }
         let watchdog = startWatchdog()
         defer { watchdog.cancel() }
@@ -126,7 +151,13 @@ public final class WorkerProcess: @unchecked Sendable {
         var rowsSoFar: [UInt16: Int] = [:]
         while true {
             let frame: Frame?
-            do { frame = try dataReader.next() } catch { frame = nil }
+            do {
+                frame = try dataReader.next()
+            } catch where !error.isEndOfStream {
+                return .failed(protocolFailure("\(error)", context: "while parsing \(path)"))
+            } catch {
+                frame = nil
+            }
             guard let frame else { return .failed(endedFailure(context: "while parsing \(path)")) }
             do {
                 switch frame.kind {
@@ -146,11 +177,15 @@ public final class WorkerProcess: @unchecked Sendable {
                 case .progress:
                     onEvent(.progress(try frame.decode(PluginProgressMessage.self)))
                 case .fileDone:
+                    let done = try frame.decode(FileDoneMessage.self)
+                    try Self.check(done, answers: request, rows: rowsSoFar, batches: batches)
                     filesParsed += 1
-                    return .parsed(rows: try frame.decode(FileDoneMessage.self).rows)
+                    return .parsed(rows: done.rows)
                 case .fileFailed:
+                    let message = try frame.decode(FileFailedMessage.self)
+                    guard message.request == request else { throw ForeignFrame(what: "a fileFailed frame that answers no request of the host") }
                     filesParsed += 1
-                    var failure = try frame.decode(PluginFailure.self)
+                    var failure = message.failure
                     failure.stderrTail = stderrTail.snapshot(waitForEOF: false)
                     if let reason = stateLock.withLock({ killReason }), reason == .timeout {
                         failure.category = .timeout
@@ -160,11 +195,42 @@ public final class WorkerProcess: @unchecked Sendable {
                     throw RowFrameDecoder.DecodeError(description: "unexpected frame \(frame.kind)")
                 }
             } catch {
-                terminate()
-                return .failed(PluginFailure(category: .crash, message: "protocol error from worker: \(error)",
-                                             stderrTail: stderrTail.snapshot(waitForEOF: true)))
+                return .failed(protocolFailure("\(error)", context: "while parsing \(path)"))
             }
         }
+    }
+
+    /// A frame the worker's own code did not write for this file.
+    struct ForeignFrame: Error, CustomStringConvertible {
+        var what: String
+        var description: String { what }
+    }
+
+    /// Checks that a `fileDone` answers this request and counts the rows the
+    /// host received: a plugin writing frames to fd 4 itself would otherwise
+    /// end one file early and have its rows stored under the next.
+    static func check(_ done: FileDoneMessage, answers request: UInt64, rows: [UInt16: Int],
+                      batches: [UInt16: RowBatch]) throws(ForeignFrame) {
+        guard done.request == request else { throw ForeignFrame(what: "a fileDone frame that answers no request of the host") }
+        var received: [String: Int] = [:]
+        for (id, n) in rows { received[batches[id]?.output ?? "#\(id)", default: 0] += n }
+        for (output, n) in received where done.rows[output] != n {
+            throw ForeignFrame(what: "fileDone reports \(done.rows[output] ?? 0) rows of output \(output), the host received \(n)")
+        }
+        for (output, n) in done.rows where n > 0 && received[output] == nil {
+            throw ForeignFrame(what: "fileDone reports \(n) rows of output \(output), the host received none")
+        }
+    }
+
+    /// The failure for bytes on the data pipe that are no frame of this
+    /// file: the worker cannot be trusted with another file, so it is killed
+    /// at once (not left to the deadline and then retried as a timeout), and
+    /// the file fails as `bad_output`, which is not retried.
+    private func protocolFailure(_ what: String, context: String) -> PluginFailure {
+        terminate()
+        return PluginFailure(category: .badOutput,
+                             message: "protocol error from the worker \(context): \(what); the worker was replaced (a plugin must not write to fd 4 or close fds 3 and 4)",
+                             stderrTail: stderrTail.snapshot(waitForEOF: true))
     }
 
     /// The deadline (soft stop, then SIGKILL) and the RSS limit for one file.
@@ -181,14 +247,10 @@ public final class WorkerProcess: @unchecked Sendable {
             guard let self else { return }
             let now = ContinuousClock.now
             if rssLimit > 0, PluginHost.residentBytes(of: pid) > rssLimit {
-                self.stateLock.withLock { self.killReason = .memory }
-                Glibc.kill(-pid, SIGKILL)
-                Glibc.kill(pid, SIGKILL)
+                self.forceKill(because: .memory)
                 timer.cancel()
             } else if now >= killAt {
-                self.stateLock.withLock { self.killReason = .timeout }
-                Glibc.kill(-pid, SIGKILL)
-                Glibc.kill(pid, SIGKILL)
+                self.forceKill(because: .timeout)
                 timer.cancel()
             } else if now >= deadline && !softStopped {
                 softStopped = true
@@ -201,8 +263,16 @@ public final class WorkerProcess: @unchecked Sendable {
     }
 
     /// The failure for a worker whose pipe ended: reaps it and classifies why.
+    /// A worker that closed a pipe but still runs (its plugin closed fd 3 or
+    /// 4) gets a second to exit, then is killed as a protocol error.
     private func endedFailure(context: String) -> PluginFailure {
+        guard awaitExit(within: .seconds(1)) else {
+            return protocolFailure("it closed its end of a pipe but kept running", context: context)
+        }
         let status = reap()
+        // What the plugin started and left behind is no longer below the
+        // worker (its orphans went to init): find it by its environment.
+        ProcessTree.killMarked(mark)
         let tail = stderrTail.snapshot(waitForEOF: true)
         let reason = stateLock.withLock { killReason }
         switch (reason, status) {
@@ -236,6 +306,26 @@ public final class WorkerProcess: @unchecked Sendable {
         return s
     }
 
+    /// Whether the worker has exited (or does within `limit`), without reaping it.
+    private func awaitExit(within limit: Duration) -> Bool {
+        if exitStatus != nil { return true }
+        if exitFD >= 0 {
+            var p = pollfd(fd: exitFD, events: Int16(POLLIN), revents: 0)
+            let ms = Int32(limit.components.seconds * 1000 + limit.components.attoseconds / 1_000_000_000_000_000)
+            while true {
+                let n = poll(&p, 1, ms)
+                if n >= 0 { return n > 0 }
+                if errno != EINTR { break }
+            }
+        }
+        let deadline = ContinuousClock.now + limit
+        while ProcessTree.isRunning(pid) {
+            if ContinuousClock.now >= deadline { return false }
+            usleep(10_000)
+        }
+        return true
+    }
+
     /// Resident memory of the worker right now.
     public var residentBytes: Int { PluginHost.residentBytes(of: pid) }
 
@@ -255,6 +345,16 @@ public final class WorkerProcess: @unchecked Sendable {
     /// `terminate` does).
     func kill() {
         guard isAlive else { return }
+        Self.killTree(pid)
+    }
+
+    /// Kills what is below the worker first (while it lives, the orphans of
+    /// its plugin's processes are its children: it is a subreaper, and a
+    /// process that called setsid() is out of its group), then its group
+    /// and itself.
+    private static func killTree(_ pid: pid_t) {
+        Glibc.kill(pid, SIGSTOP)  // it forks no more while its tree is walked
+        ProcessTree.killDescendants(of: pid)
         Glibc.kill(-pid, SIGKILL)
         Glibc.kill(pid, SIGKILL)
     }
@@ -303,7 +403,6 @@ public final class WorkerProcess: @unchecked Sendable {
     /// Marks the worker to be killed for a reason the next failure reports.
     func forceKill(because reason: PluginFailure.Category) {
         stateLock.withLock { killReason = reason }
-        Glibc.kill(-pid, SIGKILL)
-        Glibc.kill(pid, SIGKILL)
+        Self.killTree(pid)
     }
 }
