@@ -122,6 +122,14 @@ struct BasicsTests {
         #expect(pages.dropFirst(3).first as? Bool == false)
         #expect(pages.dropFirst(4).first as? Int == 50)
         #expect(r.isError("wrong_cursor"))
+        // Forged cursors are isError results that say what to do, and the server lives on (the calls below).
+        let forged = r.object("forged")
+        #expect(forged.count == 4)
+        for (name, _) in forged {
+            #expect(forged.isError(name), "\(name) should be refused")
+            #expect(forged.text(name).contains("cursor"), "\(name): \(forged.text(name))")
+            #expect(forged.text(name).contains("omit cursor"), "\(name): \(forged.text(name))")
+        }
         let attacks = r.object("attacks")
         for (name, _) in attacks { #expect(attacks.isError(name), "\(name) should be refused") }
         #expect(attacks.count == 7)
