@@ -10,7 +10,8 @@ import GRDBSQLite
 /// calls read-only; an authorizer denies ATTACH/DETACH, every write,
 /// transactions, `load_extension` and every PRAGMA but a list of read-only
 /// ones; a progress handler interrupts the query at the time limit; rows
-/// and bytes are capped (`truncated`).
+/// and bytes are capped (`truncated`), the bytes cell by cell before a cell
+/// is copied.
 public struct ReadOnlyQuery: Sendable {
     public var database: URL
     public var options: QueryOptions
@@ -91,6 +92,7 @@ public struct ReadOnlyQuery: Sendable {
         var rows: [[QueryValue]] = []
         var bytes = 0
         var truncated = false
+        var truncatedBy: QueryResult.Truncation?
         while true {
             let rc = sqlite3_step(statement)
             if rc == SQLITE_DONE { break }
@@ -103,29 +105,44 @@ public struct ReadOnlyQuery: Sendable {
             var row: [QueryValue] = []
             row.reserveCapacity(width)
             for i in 0..<Int32(width) {
-                let (value, size) = Self.value(statement, i)
-                row.append(value)
+                // Sized before it is copied: one cell may be a gigabyte.
+                let size = Self.size(statement, i)
+                if bytes + size > options.maxBytes {
+                    guard rows.isEmpty else { break }
+                    throw CasparianError(.usage, "the value in column \(columns[Int(i)]) of row 1 is \(size) bytes (as text), over the limit of \(options.maxBytes) bytes a query returns"
+                                         + (i > 0 ? " (with the columns before it)" : ""),
+                                         hint: "select less of it, e.g. length(\(columns[Int(i)])) or substr(\(columns[Int(i)]), 1, 1000), or raise the limit (--max-bytes)")
+                }
+                row.append(Self.value(statement, i))
                 bytes += size
             }
-            if bytes > options.maxBytes { truncated = true; break }
+            if row.count < width { truncated = true; truncatedBy = .byteLimit; break }
             rows.append(row)
         }
-        return QueryResult(columns: columns, rows: rows, truncated: truncated)
+        return QueryResult(columns: columns, rows: rows, truncated: truncated, truncatedBy: truncatedBy)
     }
 
-    private static func value(_ s: OpaquePointer, _ i: Int32) -> (QueryValue, Int) {
+    /// What a value counts against `maxBytes`: its length as text (a blob as `0x` and hex digits).
+    private static func size(_ s: OpaquePointer, _ i: Int32) -> Int {
         switch sqlite3_column_type(s, i) {
-        case SQLITE_INTEGER: return (.int(sqlite3_column_int64(s, i)), 8)
-        case SQLITE_FLOAT: return (.double(sqlite3_column_double(s, i)), 8)
+        case SQLITE_INTEGER, SQLITE_FLOAT: return 8
+        case SQLITE_TEXT: return Int(sqlite3_column_bytes(s, i))
+        case SQLITE_BLOB: return 2 + 2 * Int(sqlite3_column_bytes(s, i))
+        default: return 1
+        }
+    }
+
+    private static func value(_ s: OpaquePointer, _ i: Int32) -> QueryValue {
+        switch sqlite3_column_type(s, i) {
+        case SQLITE_INTEGER: return .int(sqlite3_column_int64(s, i))
+        case SQLITE_FLOAT: return .double(sqlite3_column_double(s, i))
         case SQLITE_TEXT:
-            let n = Int(sqlite3_column_bytes(s, i))
-            guard let p = sqlite3_column_text(s, i) else { return (.text(""), 0) }
-            return (.text(String(decoding: UnsafeBufferPointer(start: p, count: n), as: UTF8.self)), n)
+            guard let p = sqlite3_column_text(s, i) else { return .text("") }
+            return .text(String(decoding: UnsafeBufferPointer(start: p, count: Int(sqlite3_column_bytes(s, i))), as: UTF8.self))
         case SQLITE_BLOB:
-            let n = Int(sqlite3_column_bytes(s, i))
-            guard let p = sqlite3_column_blob(s, i) else { return (.blob([]), 0) }
-            return (.blob(Array(UnsafeRawBufferPointer(start: p, count: n))), n)
-        default: return (.null, 1)
+            guard let p = sqlite3_column_blob(s, i) else { return .blob([]) }
+            return .blob(Array(UnsafeRawBufferPointer(start: p, count: Int(sqlite3_column_bytes(s, i)))))
+        default: return .null
         }
     }
 
