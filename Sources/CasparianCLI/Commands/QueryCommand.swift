@@ -46,9 +46,10 @@ struct QueryCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await CLIErrors.guarding {
-            let ws = try workspace.existing()
+            // Only the output database, read-only: the catalog (which needs write access) stays closed.
+            let root = try workspace.existingRoot()
             let options = QueryOptions(maxRows: limit, maxBytes: maxBytes, timeLimit: .milliseconds(Int(timeout * 1000)))
-            let result = try ws.query(sql, options: options)
+            let result = try ReadOnlyQuery(database: Workspace.outputURL(root: root), options: options).run(sql)
             if json {
                 try Output.printJSON(result)
             } else if csv {

@@ -12,6 +12,10 @@ import GRDBSQLite
 /// ones; a progress handler interrupts the query at the time limit; rows
 /// and bytes are capped (`truncated`), the bytes cell by cell before a cell
 /// is copied.
+///
+/// A database in a folder the user can only read, without a WAL index
+/// (`-shm`) that SQLite could use read-only, is opened `immutable`,
+/// provided no uncheckpointed WAL would be skipped.
 public struct ReadOnlyQuery: Sendable {
     public var database: URL
     public var options: QueryOptions
@@ -33,7 +37,7 @@ public struct ReadOnlyQuery: Sendable {
     }
 
     private func run(_ sql: String, guardState: QueryGuard) throws -> QueryResult {
-        let db = try open(guardState)
+        let db = try open(guardState, immutable: !canReadWithoutImmutable())
         defer { sqlite3_close_v2(db) }
 
         var statement: OpaquePointer?
@@ -68,9 +72,32 @@ public struct ReadOnlyQuery: Sendable {
         return try collect(statement, db: db, guardState: guardState)
     }
 
-    private func open(_ guardState: QueryGuard) throws -> OpaquePointer {
+    /// Whether SQLite can read the WAL database without `immutable`: it
+    /// needs its WAL index (`-shm`) to exist (read-only is fine) or to be
+    /// able to create it in the folder.
+    private func canReadWithoutImmutable() -> Bool {
+        FileManager.default.fileExists(atPath: database.path + "-shm") || access(database.deletingLastPathComponent().path, W_OK) == 0
+    }
+
+    private func open(_ guardState: QueryGuard, immutable: Bool) throws -> OpaquePointer {
+        var path = database.path
+        var flags = SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX
+        if immutable {
+            let wal = (try? FileManager.default.attributesOfItem(atPath: database.path + "-wal")[.size] as? Int) ?? 0
+            guard wal == 0 else {
+                throw CasparianError(.environment, "cannot read \(database.path): it has changes not yet merged from its -wal file, and without its -shm file this user cannot read them (the folder is read-only)",
+                                     hint: "run a casparian command there as a user who can write the folder (that merges the WAL), or copy .casparian/ somewhere writable")
+            }
+            // immutable: no locks and no WAL index, which a read-only folder cannot hold.
+            var components = URLComponents()
+            components.scheme = "file"
+            components.path = database.path
+            components.queryItems = [URLQueryItem(name: "immutable", value: "1")]
+            path = components.string ?? path
+            flags |= SQLITE_OPEN_URI
+        }
         var db: OpaquePointer?
-        let rc = sqlite3_open_v2(database.path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nil)
+        let rc = sqlite3_open_v2(path, &db, flags, nil)
         guard rc == SQLITE_OK, let db else {
             let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "error \(rc)"
             sqlite3_close_v2(db)
