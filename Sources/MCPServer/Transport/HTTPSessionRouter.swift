@@ -26,6 +26,9 @@ actor HTTPSessionRouter {
             logger.notice("refused \(request.method) /mcp: HTTP \(refusal.statusCode)")
             return refusal
         }
+        if request.method.uppercased() == "POST", let body = request.body, let problem = JSONRPCScreen.problem(in: body) {
+            return .error(statusCode: 400, problem.error)
+        }
         if let id = request.header(HTTPHeaderName.sessionID) {
             guard let session = sessions[id] else {
                 return .error(statusCode: 404, .invalidRequest("Not found: no session \(id); initialize again"))
@@ -47,9 +50,9 @@ actor HTTPSessionRouter {
                 AcceptHeaderValidator(mode: .sseRequired), ContentTypeValidator(), ProtocolVersionValidator(), SessionValidator(),
             ]),
             logger: logger)
-        let server = await mcp.makeServer(version: version)
+        let server: Server
         do {
-            try await server.start(transport: transport)
+            server = try await mcp.startServer(version: version, transport: transport)
         } catch {
             return .error(statusCode: 500, .internalError("cannot start a session: \(error)"))
         }
