@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import Foundation
 
 /// Splits a byte stream into newline-delimited messages, in time linear in
@@ -20,16 +23,19 @@ struct MessageFramer {
     }
 
     /// Feeds `bytes` and returns the messages (and refusals) they complete.
+    /// Each byte is looked at once (`memchr`), so framing is linear.
     mutating func feed(_ bytes: UnsafeRawBufferPointer) -> [Event] {
         var events: [Event] = []
-        var rest = bytes[...]
-        while !rest.isEmpty {
-            guard let newline = rest.firstIndex(of: UInt8(ascii: "\n")) else {
-                take(rest)
+        guard let base = bytes.baseAddress else { return events }
+        var start = 0
+        while start < bytes.count {
+            guard let hit = memchr(base + start, Int32(UInt8(ascii: "\n")), bytes.count - start) else {
+                take(UnsafeRawBufferPointer(rebasing: bytes[start...]))
                 break
             }
-            take(rest[rest.startIndex..<newline])
-            rest = rest[(newline + 1)...]
+            let newline = base.distance(to: UnsafeRawPointer(hit))
+            take(UnsafeRawBufferPointer(rebasing: bytes[start..<newline]))
+            start = newline + 1
             if dropped > 0 {
                 events.append(.tooLarge(bytes: dropped))
                 dropped = 0
@@ -43,7 +49,7 @@ struct MessageFramer {
     }
 
     /// Adds part of a line, or counts it as dropped once the line is too long.
-    private mutating func take(_ part: Slice<UnsafeRawBufferPointer>) {
+    private mutating func take(_ part: UnsafeRawBufferPointer) {
         if dropped > 0 {
             dropped += part.count
         } else if pending.count + part.count > maxMessageBytes {
