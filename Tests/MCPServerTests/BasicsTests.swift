@@ -130,6 +130,9 @@ struct BasicsTests {
             #expect(forged.text(name).contains("cursor"), "\(name): \(forged.text(name))")
             #expect(forged.text(name).contains("omit cursor"), "\(name): \(forged.text(name))")
         }
+        #expect(r.isError("huge_cell"))
+        #expect(r.text("huge_cell").contains("column big of row 1"), "\(r.text("huge_cell"))")
+        #expect(r.text("huge_cell").contains("substr(big, 1, 1000)"), "\(r.text("huge_cell"))")
         let attacks = r.object("attacks")
         for (name, _) in attacks { #expect(attacks.isError(name), "\(name) should be refused") }
         #expect(attacks.count == 7)

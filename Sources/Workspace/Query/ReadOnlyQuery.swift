@@ -138,7 +138,7 @@ public struct ReadOnlyQuery: Sendable {
                     guard rows.isEmpty else { break }
                     throw CasparianError(.usage, "the value in column \(columns[Int(i)]) of row 1 is \(size) bytes (as text), over the limit of \(options.maxBytes) bytes a query returns"
                                          + (i > 0 ? " (with the columns before it)" : ""),
-                                         hint: "select less of it, e.g. length(\(columns[Int(i)])) or substr(\(columns[Int(i)]), 1, 1000), or raise the limit (--max-bytes)")
+                                         hint: "select less of it, e.g. length(\(columns[Int(i)])) or substr(\(columns[Int(i)]), 1, 1000) (casparian query --max-bytes raises the limit)")
                 }
                 row.append(Self.value(statement, i))
                 bytes += size

@@ -52,6 +52,8 @@ async def main():
             "update_cte": "WITH x AS (SELECT 1) UPDATE t SET name = 'y'",
         }
         obs["attacks"] = {k: await d.call("query_output", {"sql": v}) for k, v in attacks.items()}
+        # A cell far over the page's byte cap: a clear error, never a copy of it.
+        obs["huge_cell"] = await d.call("query_output", {"sql": "SELECT 1 AS a, zeroblob(100000000) AS big"})
         after = await d.call("query_output", {"sql": "SELECT COUNT(*), MIN(name) FROM t"})
         obs["after"] = after["structured"]["rows"][0]
     emit(obs)
