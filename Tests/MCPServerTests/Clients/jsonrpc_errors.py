@@ -27,6 +27,7 @@ def main():
     r.lines = []
     r.send({"jsonrpc": "2.0", "id": 10, "method": "initialize",
             "params": {"protocolVersion": "2025-11-25", "capabilities": {}, "clientInfo": {"name": "raw", "version": "1"}}})
+    r.wait_for([10], 30)  # a client waits for the initialize result before it calls tools
     r.send({"jsonrpc": "2.0", "method": "notifications/initialized"})
     r.send({"jsonrpc": "2.0", "id": 11, "method": "tools/call", "params": {"name": "quick_scan", "arguments": {"path": "sales"}}})
     r.wait_for([10, 11], 60)
