@@ -19,8 +19,12 @@ public final class CasparianMCPServer: Sendable {
         self.tools = ToolCatalog.all
     }
 
-    /// A configured SDK server, ready to `start(transport:)`.
-    public func makeServer(version: String) async -> Server {
+    /// A configured SDK server, started on `transport`.
+    ///
+    /// Tools and resources answer only after `initialize`: before it, a
+    /// call is refused with an Invalid Request error (the SDK's own strict
+    /// mode sends no reply at all).
+    public func startServer(version: String, transport: any Transport) async throws -> Server {
         let server = Server(
             name: "casparian", version: version, title: "Casparian", instructions: ServerInstructions.text,
             capabilities: .init(logging: .init(), resources: .init(subscribe: false, listChanged: false), tools: .init(listChanged: false)))
@@ -28,10 +32,12 @@ public final class CasparianMCPServer: Sendable {
         let byName = Dictionary(uniqueKeysWithValues: tools.map { ($0.name, $0) })
         let environment = self.environment
         let logLevel = self.logLevel
+        let initialized = InitializationGate()
         await server.withMethodHandler(ListTools.self) { _ in
             ListTools.Result(tools: tools.map(\.tool))
         }
         await server.withMethodHandler(CallTool.self) { [weak server] params in
+            try initialized.require(CallTool.name)
             guard let spec = byName[params.name] else {
                 return ToolReply.failure("there is no tool named \(params.name)",
                                          hint: "call one of: \(tools.map(\.name).joined(separator: ", "))")
@@ -69,9 +75,26 @@ public final class CasparianMCPServer: Sendable {
             ListResourceTemplates.Result(templates: ResourceCatalog.templates)
         }
         await server.withMethodHandler(ReadResource.self) { params in
-            ReadResource.Result(contents: [try ResourceCatalog.read(params.uri, environment)])
+            try initialized.require(ReadResource.name)
+            return ReadResource.Result(contents: [try ResourceCatalog.read(params.uri, environment)])
         }
+        try await server.start(transport: transport, initializeHook: { _, _ in initialized.open() })
         return server
+    }
+}
+
+/// Whether the client has sent `initialize` on this session.
+final class InitializationGate: @unchecked Sendable {
+    private let lock = NSLock()
+    private var isOpen = false
+
+    func open() { lock.withLock { isOpen = true } }
+
+    /// Throws the error a request made before `initialize` gets.
+    func require(_ method: String) throws {
+        guard lock.withLock({ isOpen }) else {
+            throw MCPError.invalidRequest("\(method) before initialize: send initialize (then notifications/initialized) first")
+        }
     }
 }
 

@@ -14,7 +14,12 @@ public final class Workspace: Sendable {
     public let catalog: Catalog
 
     public var stateURL: URL { root.appendingPathComponent(Workspace.folderName) }
-    public var outputURL: URL { stateURL.appendingPathComponent("output.sqlite") }
+    public var outputURL: URL { Workspace.outputURL(root: root) }
+
+    /// The output database of the workspace in `root`, without opening it or the catalog.
+    public static func outputURL(root: URL) -> URL {
+        root.appendingPathComponent(folderName).appendingPathComponent("output.sqlite")
+    }
 
     private init(root: URL) throws {
         self.root = root

@@ -122,6 +122,17 @@ struct BasicsTests {
         #expect(pages.dropFirst(3).first as? Bool == false)
         #expect(pages.dropFirst(4).first as? Int == 50)
         #expect(r.isError("wrong_cursor"))
+        // Forged cursors are isError results that say what to do, and the server lives on (the calls below).
+        let forged = r.object("forged")
+        #expect(forged.count == 4)
+        for (name, _) in forged {
+            #expect(forged.isError(name), "\(name) should be refused")
+            #expect(forged.text(name).contains("cursor"), "\(name): \(forged.text(name))")
+            #expect(forged.text(name).contains("omit cursor"), "\(name): \(forged.text(name))")
+        }
+        #expect(r.isError("huge_cell"))
+        #expect(r.text("huge_cell").contains("column big of row 1"), "\(r.text("huge_cell"))")
+        #expect(r.text("huge_cell").contains("substr(big, 1, 1000)"), "\(r.text("huge_cell"))")
         let attacks = r.object("attacks")
         for (name, _) in attacks { #expect(attacks.isError(name), "\(name) should be refused") }
         #expect(attacks.count == 7)
@@ -129,4 +140,43 @@ struct BasicsTests {
         #expect(after.first as? Int == 250)
         #expect(after.dropFirst().first as? String == "name-0")
     }
+
+    /// Replies once interleaved when many were in flight and the client read slowly (the SDK's
+    /// transport slept on EAGAIN mid-message), and reading a request was quadratic in its size.
+    @Test(.timeLimit(.minutes(3)))
+    func repliesStayWholeForASlowReaderAndLargeRequestsAreReadLinearlyOrRefused() throws {
+        let ws = try MCPClientRunner.workspace()
+        let r = try MCPClientRunner.run("stdio_framing.py", workspace: ws, timeout: 170).json
+        #expect(r["initialized"] as? Bool == true)
+        #expect(r["slow_reader_all_replies"] as? Bool == true)
+        #expect(r["slow_reader_replies"] as? Int == 60)
+        #expect(r["slow_reader_bad_lines"] as? Int == 0)
+        #expect(r["large_requests_answered"] as? Bool == true)
+        #expect(r.object("big_request")["result"] != nil, "\(r.object("big_request"))")
+        let tooLarge = r.object("too_large")
+        #expect(tooLarge["id"] is NSNull)
+        #expect(tooLarge.object("error")["code"] as? Int == -32600)
+        #expect((tooLarge.object("error")["message"] as? String)?.contains("at most 8388608 bytes per message") == true)
+        #expect(r.object("after_too_large")["result"] != nil)
+        #expect(r["returncode"] as? Int == 0)
+    }
+
+    @Test func malformedJSONRPCGetsErrorRepliesWithNullIdsAndCallsWaitForInitialize() throws {
+        let ws = try MCPClientRunner.workspace()
+        let r = try MCPClientRunner.run("jsonrpc_errors.py", workspace: ws).json
+        let early = try #require((r.object("call_before_initialize")["replies"] as? [[String: Any]])?.first)
+        #expect(early["id"] as? Int == 1)
+        #expect(early.object("error")["code"] as? Int == -32600)
+        #expect((early.object("error")["message"] as? String)?.contains("send initialize") == true, "\(early)")
+        for (name, code) in [("object_id", -32600), ("huge_number_id", -32600), ("boolean_id", -32600), ("not_json", -32700),
+                             ("not_an_object", -32600)] {
+            let replies = r.object(name)["replies"] as? [[String: Any]] ?? []
+            #expect(replies.count == 1, "\(name): \(replies)")
+            #expect(replies.first?["id"] is NSNull, "\(name): \(replies)")
+            #expect(replies.first?.object("error")["code"] as? Int == code, "\(name): \(replies)")
+            #expect((replies.first?.object("error")["message"] as? String)?.contains("what to do") == true, "\(name): \(replies)")
+        }
+        #expect(r["call_after_initialize_ok"] as? Bool == true)
+    }
 }
+

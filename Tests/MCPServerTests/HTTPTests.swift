@@ -32,4 +32,26 @@ struct HTTPTests {
         #expect(unset["code"] as? Int == 2)
         #expect((unset["stderr"] as? String)?.contains("UNSET_VARIABLE_X") == true)
     }
+
+    /// Half-sent requests once held their connections forever (3,000 exhausted the descriptors)
+    /// and abandoned sessions were never freed.
+    @Test(.timeLimit(.minutes(2)))
+    func halfSentAndIdleConnectionsAreClosedConnectionsAreCappedAndIdleSessionsExpire() throws {
+        let ws = try MCPClientRunner.workspace()
+        let r = try MCPClientRunner.run("http_limits.py", workspace: ws, timeout: 100).json
+        #expect(r["over_limit_closed"] as? Int == 6)
+        #expect(r["half_sent_open_meanwhile"] as? Int == 15)
+        #expect(r["half_sent_closed"] as? Int == 15)
+        #expect(r["silent_closed"] as? Bool == true)
+        #expect(r["within_limit_idle_closed"] as? Int == 4)
+        #expect(r["initialize"] as? Int == 200)
+        #expect(r["session_used_at_once"] as? Int == 200)
+        #expect(r["session_after_expiry"] as? Int == 404)
+        let objectID = r.object("object_id")
+        #expect(objectID["status"] as? Int == 400)
+        let body = (objectID["body"] as? String).flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] } ?? [:]
+        #expect(body["id"] is NSNull && body.object("error")["code"] as? Int == -32600, "\(objectID)")
+        #expect(r["initialize_again"] as? Int == 200)
+        #expect(r["server_running"] as? Bool == true)
+    }
 }

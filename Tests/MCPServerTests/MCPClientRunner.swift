@@ -50,7 +50,7 @@ enum MCPClientRunner {
         p.environment = env
         let out = Pipe()
         let errURL = workspace.appendingPathComponent("client-stderr-\(script).log")
-        FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
         let err = try FileHandle(forWritingTo: errURL)
         defer { try? err.close() }
         p.standardOutput = out

@@ -52,6 +52,24 @@ struct ReadOnlyQueryTests {
         #expect(bytes.truncated && bytes.rowCount == 12)  // 8 bytes per path: 12 rows fit in 100
     }
 
+    /// `zeroblob(9e8)` ×3 once aborted the process: each cell was copied
+    /// (and hex-encoded) before the cap was looked at.
+    @Test func aCellOverTheByteCapIsAClearErrorAndIsNeverCopied() throws {
+        let db = try Self.database()
+        let error = #expect(throws: CasparianError.self) {
+            try ReadOnlyQuery(database: db).run("SELECT 1 AS a, zeroblob(900000000) AS big, zeroblob(900000000)")
+        }
+        #expect(error?.message.contains("column big of row 1") == true, "\(error?.message ?? "no error")")
+        #expect(error?.message.contains("1800000002 bytes") == true, "\(error?.message ?? "no error")")
+        #expect(error?.hint?.contains("length(") == true)
+        // A later row over the cap ends the result early instead, and says why.
+        let later = try ReadOnlyQuery(database: db, options: QueryOptions(maxBytes: 1_000))
+            .run("SELECT CASE WHEN id < 5 THEN 'x' ELSE zeroblob(10000000) END FROM sales")
+        #expect(later.rowCount == 5 && later.truncated && later.truncatedBy == .byteLimit)
+        let rows = try ReadOnlyQuery(database: db, options: QueryOptions(maxRows: 3)).run("SELECT id FROM sales")
+        #expect(rows.truncatedBy == .rowLimit)
+    }
+
     @Test func schemaIntrospectionIsAllowed() throws {
         let db = try Self.database()
         let info = try ReadOnlyQuery(database: db).run("PRAGMA table_info(sales)")

@@ -30,28 +30,40 @@ struct QueryCommand: AsyncParsableCommand {
     @Option(help: "Stop the query after this many seconds.")
     var timeout: Double = 30
 
+    @Option(name: .customLong("max-bytes"), help: ArgumentHelp(
+        "Return at most this many bytes of values (default 256 MiB).",
+        discussion: "Values count as their text (blobs as hex). Reaching it prints the rows within it and fails with exit code 2."))
+    var maxBytes = 256 << 20
+
     @OptionGroup var workspace: WorkspaceOptions
 
     func validate() throws {
         guard !(json && csv) else { throw ValidationError("choose one of --json and --csv") }
         guard limit > 0 else { throw ValidationError("--limit must be at least 1 (got \(limit))") }
         guard timeout > 0 else { throw ValidationError("--timeout must be more than 0 seconds (got \(timeout))") }
+        guard maxBytes > 0 else { throw ValidationError("--max-bytes must be at least 1 (got \(maxBytes))") }
     }
 
     func run() async throws {
         try await CLIErrors.guarding {
-            let ws = try workspace.existing()
-            let options = QueryOptions(maxRows: limit, maxBytes: 256 << 20, timeLimit: .milliseconds(Int(timeout * 1000)))
-            let result = try ws.query(sql, options: options)
-            if json { return try Output.printJSON(result) }
-            if csv {
+            // Only the output database, read-only: the catalog (which needs write access) stays closed.
+            let root = try workspace.existingRoot()
+            let options = QueryOptions(maxRows: limit, maxBytes: maxBytes, timeLimit: .milliseconds(Int(timeout * 1000)))
+            let result = try ReadOnlyQuery(database: Workspace.outputURL(root: root), options: options).run(sql)
+            if json {
+                try Output.printJSON(result)
+            } else if csv {
                 Output.line(CSVText.line(result.columns))
                 for row in result.rows { Output.line(CSVText.line(row.map { $0.text ?? "" })) }
             } else {
                 Output.line(TableRenderer(headers: result.columns, rows: result.rows.map { $0.map(\.text) }).render())
                 Output.error(Style.dim("\(Formatting.count(result.rowCount)) rows"))
             }
-            if result.truncated {
+            if result.truncatedBy == .byteLimit {
+                throw CasparianError(.usage, "output incomplete: stopped at the output cap of \(Formatting.count(maxBytes)) bytes after \(Formatting.count(result.rowCount)) rows; more rows match",
+                                     hint: "select fewer or smaller columns, aggregate in SQL, or raise --max-bytes")
+            }
+            if result.truncated, !json {
                 Output.error(Style.yellow("truncated: ") + "only the first \(Formatting.count(result.rowCount)) rows are shown (raise --limit, or aggregate in SQL)")
             }
         }

@@ -44,6 +44,7 @@ enum QueryOutputTool {
                                  hint: "run execute_pipeline {plugin, scope_id} first")
         }
         // The guard runs on the statement as written; the page is cut from its first offset+limit rows.
+        // The cursor's seal and bound keep this arithmetic far from overflow.
         let options = QueryOptions(maxRows: offset + limit, maxBytes: pageBytes * 4 + offset * 256, timeLimit: .seconds(20))
         let result = try workspace.query(sql, options: options)
         var rows = Array(result.rows.dropFirst(offset))
@@ -69,24 +70,5 @@ enum QueryOutputTool {
             + (offset > 0 ? " from row \(offset)" : "") + (truncated ? "; more rows: pass next_cursor" : "")
         return ToolReply(fields, summary: summary,
                          next: truncated ? ["query_output {sql (same), cursor: next_cursor} for the next page"] : [])
-    }
-}
-
-/// An opaque page cursor: the offset, bound to the statement it pages.
-enum QueryCursor {
-    static func encode(sql: String, offset: Int) -> String {
-        Data("\(StableHash.hex(sql.utf8)):\(offset)".utf8).base64EncodedString()
-    }
-
-    static func decode(_ cursor: String, sql: String) throws -> Int {
-        guard let data = Data(base64Encoded: cursor), let text = String(data: data, encoding: .utf8),
-              let colon = text.lastIndex(of: ":"), let offset = Int(text[text.index(after: colon)...]), offset >= 0 else {
-            throw CasparianError(.usage, "cursor is not one this server returned", hint: "omit cursor to start at the first row")
-        }
-        guard text[..<colon] == StableHash.hex(sql.utf8) else {
-            throw CasparianError(.usage, "cursor belongs to a different sql statement",
-                                 hint: "send the same sql as the page that returned the cursor, or omit cursor")
-        }
-        return offset
     }
 }

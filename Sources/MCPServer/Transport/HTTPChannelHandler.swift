@@ -30,6 +30,7 @@ final class HTTPChannelHandler: ChannelInboundHandler, RemovableChannelHandler, 
         case .end:
             guard let head else { return }
             self.head = nil
+            context.triggerUserOutboundEvent(ConnectionDeadline.Event.requestReceived, promise: nil)
             let request = makeRequest(head)
             let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
             let eventLoop = context.eventLoop
@@ -55,8 +56,9 @@ final class HTTPChannelHandler: ChannelInboundHandler, RemovableChannelHandler, 
 
     private func write(_ response: HTTPResponse, version: HTTPVersion, keepAlive: Bool, on eventLoop: any EventLoop,
                        context: NIOLoopBound<ChannelHandlerContext>) async {
-        var responseHead = HTTPResponseHead(version: version, status: HTTPResponseStatus(statusCode: response.statusCode))
-        for (name, value) in response.headers { responseHead.headers.add(name: name, value: value) }
+        var head = HTTPResponseHead(version: version, status: HTTPResponseStatus(statusCode: response.statusCode))
+        for (name, value) in response.headers { head.headers.add(name: name, value: value) }
+        let responseHead = head
         if case .stream(let stream, _) = response {
             eventLoop.execute {
                 context.value.writeAndFlush(self.wrapOutboundOut(.head(responseHead)), promise: nil)
@@ -72,7 +74,9 @@ final class HTTPChannelHandler: ChannelInboundHandler, RemovableChannelHandler, 
                 // The session ended; close the stream below.
             }
             eventLoop.execute {
-                context.value.writeAndFlush(self.wrapOutboundOut(.end(nil)), promise: nil)
+                context.value.writeAndFlush(self.wrapOutboundOut(.end(nil))).whenComplete { _ in
+                    context.value.triggerUserOutboundEvent(ConnectionDeadline.Event.responseSent, promise: nil)
+                }
             }
             return
         }
@@ -87,7 +91,13 @@ final class HTTPChannelHandler: ChannelInboundHandler, RemovableChannelHandler, 
                                     promise: nil)
             }
             let done = context.value.writeAndFlush(self.wrapOutboundOut(.end(nil)))
-            if !keepAlive { done.whenComplete { _ in context.value.close(promise: nil) } }
+            done.whenComplete { _ in
+                if keepAlive {
+                    context.value.triggerUserOutboundEvent(ConnectionDeadline.Event.responseSent, promise: nil)
+                } else {
+                    context.value.close(promise: nil)
+                }
+            }
         }
     }
 }

@@ -13,12 +13,15 @@ public enum HTTPServing {
         public var port: Int
         public var token: String?
         public var allowedOrigins: [String]
+        /// Limits on connections and sessions; see `HTTPLimits`.
+        public var limits: HTTPLimits
 
         /// Parses `HOST:PORT` (`[::1]:PORT` for IPv6) and reads the token from
         /// the environment variable `tokenVariable`. Listening beyond loopback
         /// without a token is refused.
-        public init(address: String, tokenVariable: String?, allowedOrigins: [String],
+        public init(address: String, tokenVariable: String?, allowedOrigins: [String], limits: HTTPLimits = HTTPLimits(),
                     environment: [String: String] = ProcessInfo.processInfo.environment) throws {
+            self.limits = limits
             guard let colon = address.lastIndex(of: ":"), let port = Int(address[address.index(after: colon)...]),
                   (0...65535).contains(port) else {
                 throw CasparianError(.usage, "--addr \(address) is not HOST:PORT", hint: "e.g. --addr 127.0.0.1:8765")
@@ -48,14 +51,21 @@ public enum HTTPServing {
     public static func serve(_ mcp: CasparianMCPServer, options: Options, version: String, logger: Logger) async throws {
         let group = MultiThreadedEventLoopGroup(numberOfThreads: 1)
         let policy = HTTPAccessPolicy(host: options.host, port: options.port, token: options.token, extraOrigins: options.allowedOrigins)
+        let limits = options.limits
         let router = HTTPSessionRouter(mcp: mcp, policy: policy, version: version, logger: logger)
+        let connections = ConnectionLimit(limit: limits.maxConnections)
         let bootstrap = ServerBootstrap(group: group)
             .serverChannelOption(ChannelOptions.backlog, value: 64)
             .serverChannelOption(ChannelOptions.socketOption(.so_reuseaddr), value: 1)
             .childChannelInitializer { channel in
-                channel.pipeline.configureHTTPServerPipeline().flatMap {
-                    channel.pipeline.addHandler(HTTPChannelHandler(router: router))
+                guard connections.acquire() else {
+                    logger.notice("refused a connection: \(limits.maxConnections) are open (--http-max-connections)")
+                    return channel.close()
                 }
+                channel.closeFuture.whenComplete { _ in connections.release() }
+                return channel.pipeline.addHandler(ConnectionDeadline(idle: .init(limits.idleTimeout), request: .init(limits.requestTimeout)))
+                    .flatMap { channel.pipeline.configureHTTPServerPipeline() }
+                    .flatMap { channel.pipeline.addHandler(HTTPChannelHandler(router: router)) }
             }
         let channel: Channel
         do {
@@ -72,7 +82,15 @@ public enum HTTPServing {
             // Host/Origin checks need the real port.
             await router.setPort(bound)
         }
+        let expiry = Task {
+            let every = max(Duration.milliseconds(250), min(limits.sessionIdleTimeout / 4, .seconds(60)))
+            while !Task.isCancelled {
+                try? await Task.sleep(for: every)
+                await router.expireSessions(idleFor: limits.sessionIdleTimeout)
+            }
+        }
         try await channel.closeFuture.get()
+        expiry.cancel()
         await router.closeAll()
         await mcp.environment.shutdown()
         try await group.shutdownGracefully()

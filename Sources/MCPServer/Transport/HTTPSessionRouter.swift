@@ -10,6 +10,9 @@ actor HTTPSessionRouter {
     private let version: String
     private let logger: Logger
     private var sessions: [String: (server: Server, transport: StatefulHTTPServerTransport)] = [:]
+    /// When each session last had a request, and how many it has in progress.
+    private var lastUsed: [String: ContinuousClock.Instant] = [:]
+    private var inProgress: [String: Int] = [:]
 
     init(mcp: CasparianMCPServer, policy: HTTPAccessPolicy, version: String, logger: Logger) {
         self.mcp = mcp
@@ -26,14 +29,20 @@ actor HTTPSessionRouter {
             logger.notice("refused \(request.method) /mcp: HTTP \(refusal.statusCode)")
             return refusal
         }
+        if request.method.uppercased() == "POST", let body = request.body, let problem = JSONRPCScreen.problem(in: body) {
+            return .error(statusCode: 400, problem.error)
+        }
         if let id = request.header(HTTPHeaderName.sessionID) {
             guard let session = sessions[id] else {
-                return .error(statusCode: 404, .invalidRequest("Not found: no session \(id); initialize again"))
+                return .error(statusCode: 404, .invalidRequest("Not found: no session \(id) (it ended, or expired after no requests for a while); initialize again"))
             }
+            inProgress[id, default: 0] += 1
+            lastUsed[id] = .now
             let response = await session.transport.handleRequest(request)
+            inProgress[id, default: 1] -= 1
+            lastUsed[id] = .now
             if request.method.uppercased() == "DELETE", response.statusCode == 200 {
-                sessions[id] = nil
-                await session.server.stop()
+                await end(id)
             }
             return response
         }
@@ -47,9 +56,9 @@ actor HTTPSessionRouter {
                 AcceptHeaderValidator(mode: .sseRequired), ContentTypeValidator(), ProtocolVersionValidator(), SessionValidator(),
             ]),
             logger: logger)
-        let server = await mcp.makeServer(version: version)
+        let server: Server
         do {
-            try await server.start(transport: transport)
+            server = try await mcp.startServer(version: version, transport: transport)
         } catch {
             return .error(statusCode: 500, .internalError("cannot start a session: \(error)"))
         }
@@ -58,8 +67,25 @@ actor HTTPSessionRouter {
             await server.stop()
         } else {
             sessions[id] = (server, transport)
+            lastUsed[id] = .now
         }
         return response
+    }
+
+    /// Ends the sessions without a request in progress that had none for `idle`.
+    func expireSessions(idleFor idle: Duration) async {
+        let now = ContinuousClock.now
+        for (id, last) in lastUsed where now - last >= idle && inProgress[id, default: 0] == 0 {
+            logger.info("session \(id) expired: no requests for \(idle)")
+            await end(id)
+        }
+    }
+
+    private func end(_ id: String) async {
+        guard let session = sessions.removeValue(forKey: id) else { return }
+        lastUsed[id] = nil
+        inProgress[id] = nil
+        await session.server.stop()
     }
 
     /// The port actually bound (when asked for port 0).
@@ -68,6 +94,8 @@ actor HTTPSessionRouter {
     func closeAll() async {
         for (_, s) in sessions { await s.server.stop() }
         sessions = [:]
+        lastUsed = [:]
+        inProgress = [:]
     }
 
     static func isInitialize(_ body: Data) -> Bool {

@@ -5,7 +5,6 @@ import CasparianCore
 import Foundation
 import Logging
 import MCP
-import SystemPackage
 
 /// Serves MCP over stdin/stdout until stdin closes.
 ///
@@ -13,8 +12,8 @@ import SystemPackage
 /// duplicate of the original fd 1 (close-on-exec, so no child inherits it)
 /// and fd 1 itself is pointed at stderr, so nothing else this process or a
 /// child prints can corrupt the stream. Workers get their own pipes and
-/// `/dev/null` as stdin, so the non-blocking mode the transport puts on fd
-/// 0 does not reach them.
+/// `/dev/null` as stdin. The transport (`StdioMessageTransport`) writes
+/// each reply whole, one at a time, and reads requests of up to 8 MiB.
 public enum StdioServing {
     public static func serve(_ mcp: CasparianMCPServer, version: String, logger: Logger) async throws {
         let protocolFD = fcntl(STDOUT_FILENO, F_DUPFD_CLOEXEC, 3)
@@ -25,10 +24,8 @@ public enum StdioServing {
         guard dup2(STDERR_FILENO, STDOUT_FILENO) >= 0 else {
             throw CasparianError(.environment, "cannot point stdout at stderr (errno \(errno))")
         }
-        let transport = StdioTransport(input: FileDescriptor(rawValue: STDIN_FILENO), output: FileDescriptor(rawValue: protocolFD),
-                                       logger: logger)
-        let server = await mcp.makeServer(version: version)
-        try await server.start(transport: transport)
+        let transport = StdioMessageTransport(input: STDIN_FILENO, output: protocolFD, logger: logger)
+        let server = try await mcp.startServer(version: version, transport: transport)
         logger.info("casparian mcp serving on stdio; workspace \(mcp.environment.workspace.root.path)")
         await server.waitUntilCompleted()
         logger.info("stdin closed: stopping runs and workers")

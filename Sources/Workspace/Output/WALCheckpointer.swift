@@ -19,7 +19,9 @@ final class WALCheckpointer: @unchecked Sendable {
     init(path: String) { self.path = path }
 
     deinit {
-        queue.sync {}
+        // No wait for the queue: every queued checkpoint holds `self`, so none is
+        // pending here, and the last one may be what releases `self` — on the
+        // queue itself, where a `queue.sync` traps (dispatch_sync on the current queue).
         if let connection { sqlite3_close_v2(connection) }
     }
 

@@ -59,19 +59,31 @@ public struct QueryResult: Sendable, Equatable, Codable {
     public var rows: [[QueryValue]]
     /// True when the row cap or byte cap cut the result short.
     public var truncated: Bool
+    /// Which cap cut it short (nil when `truncated` is false).
+    public var truncatedBy: Truncation?
     /// The number of rows returned (`rows.count`).
     public var rowCount: Int
 
     enum CodingKeys: String, CodingKey {
         case columns, rows, truncated
+        case truncatedBy = "truncated_by"
         case rowCount = "row_count"
     }
 
-    public init(columns: [String], rows: [[QueryValue]], truncated: Bool) {
+    public init(columns: [String], rows: [[QueryValue]], truncated: Bool, truncatedBy: Truncation? = nil) {
         self.columns = columns
         self.rows = rows
         self.truncated = truncated
+        self.truncatedBy = truncated ? (truncatedBy ?? .rowLimit) : nil
         self.rowCount = rows.count
+    }
+
+    /// The cap that ended a result early.
+    public enum Truncation: String, Sendable, Codable {
+        /// `QueryOptions.maxRows` rows were returned and more exist.
+        case rowLimit = "row_limit"
+        /// The next row would have taken the values past `QueryOptions.maxBytes`.
+        case byteLimit = "byte_limit"
     }
 }
 
@@ -79,8 +91,9 @@ public struct QueryResult: Sendable, Equatable, Codable {
 public struct QueryOptions: Sendable, Equatable {
     /// Rows returned at most; more set `truncated`.
     public var maxRows: Int
-    /// Bytes of values returned at most (text and blob lengths, 8 per
-    /// number); more set `truncated`.
+    /// Bytes of values returned at most (text lengths, blob lengths as hex
+    /// text, 8 per number), checked before each cell is copied; a later row
+    /// that would pass it sets `truncated`, a first row that would is an error.
     public var maxBytes: Int
     /// The query is interrupted after this long.
     public var timeLimit: Duration

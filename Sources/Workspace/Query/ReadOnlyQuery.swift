@@ -10,7 +10,12 @@ import GRDBSQLite
 /// calls read-only; an authorizer denies ATTACH/DETACH, every write,
 /// transactions, `load_extension` and every PRAGMA but a list of read-only
 /// ones; a progress handler interrupts the query at the time limit; rows
-/// and bytes are capped (`truncated`).
+/// and bytes are capped (`truncated`), the bytes cell by cell before a cell
+/// is copied.
+///
+/// A database in a folder the user can only read, without a WAL index
+/// (`-shm`) that SQLite could use read-only, is opened `immutable`,
+/// provided no uncheckpointed WAL would be skipped.
 public struct ReadOnlyQuery: Sendable {
     public var database: URL
     public var options: QueryOptions
@@ -32,7 +37,7 @@ public struct ReadOnlyQuery: Sendable {
     }
 
     private func run(_ sql: String, guardState: QueryGuard) throws -> QueryResult {
-        let db = try open(guardState)
+        let db = try open(guardState, immutable: !canReadWithoutImmutable())
         defer { sqlite3_close_v2(db) }
 
         var statement: OpaquePointer?
@@ -67,9 +72,32 @@ public struct ReadOnlyQuery: Sendable {
         return try collect(statement, db: db, guardState: guardState)
     }
 
-    private func open(_ guardState: QueryGuard) throws -> OpaquePointer {
+    /// Whether SQLite can read the WAL database without `immutable`: it
+    /// needs its WAL index (`-shm`) to exist (read-only is fine) or to be
+    /// able to create it in the folder.
+    private func canReadWithoutImmutable() -> Bool {
+        FileManager.default.fileExists(atPath: database.path + "-shm") || access(database.deletingLastPathComponent().path, W_OK) == 0
+    }
+
+    private func open(_ guardState: QueryGuard, immutable: Bool) throws -> OpaquePointer {
+        var path = database.path
+        var flags = SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX
+        if immutable {
+            let wal = (try? FileManager.default.attributesOfItem(atPath: database.path + "-wal")[.size] as? Int) ?? 0
+            guard wal == 0 else {
+                throw CasparianError(.environment, "cannot read \(database.path): it has changes not yet merged from its -wal file, and without its -shm file this user cannot read them (the folder is read-only)",
+                                     hint: "run a casparian command there as a user who can write the folder (that merges the WAL), or copy .casparian/ somewhere writable")
+            }
+            // immutable: no locks and no WAL index, which a read-only folder cannot hold.
+            var components = URLComponents()
+            components.scheme = "file"
+            components.path = database.path
+            components.queryItems = [URLQueryItem(name: "immutable", value: "1")]
+            path = components.string ?? path
+            flags |= SQLITE_OPEN_URI
+        }
         var db: OpaquePointer?
-        let rc = sqlite3_open_v2(database.path, &db, SQLITE_OPEN_READONLY | SQLITE_OPEN_NOMUTEX, nil)
+        let rc = sqlite3_open_v2(path, &db, flags, nil)
         guard rc == SQLITE_OK, let db else {
             let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "error \(rc)"
             sqlite3_close_v2(db)
@@ -91,6 +119,7 @@ public struct ReadOnlyQuery: Sendable {
         var rows: [[QueryValue]] = []
         var bytes = 0
         var truncated = false
+        var truncatedBy: QueryResult.Truncation?
         while true {
             let rc = sqlite3_step(statement)
             if rc == SQLITE_DONE { break }
@@ -103,29 +132,44 @@ public struct ReadOnlyQuery: Sendable {
             var row: [QueryValue] = []
             row.reserveCapacity(width)
             for i in 0..<Int32(width) {
-                let (value, size) = Self.value(statement, i)
-                row.append(value)
+                // Sized before it is copied: one cell may be a gigabyte.
+                let size = Self.size(statement, i)
+                if bytes + size > options.maxBytes {
+                    guard rows.isEmpty else { break }
+                    throw CasparianError(.usage, "the value in column \(columns[Int(i)]) of row 1 is \(size) bytes (as text), over the limit of \(options.maxBytes) bytes a query returns"
+                                         + (i > 0 ? " (with the columns before it)" : ""),
+                                         hint: "select less of it, e.g. length(\(columns[Int(i)])) or substr(\(columns[Int(i)]), 1, 1000) (casparian query --max-bytes raises the limit)")
+                }
+                row.append(Self.value(statement, i))
                 bytes += size
             }
-            if bytes > options.maxBytes { truncated = true; break }
+            if row.count < width { truncated = true; truncatedBy = .byteLimit; break }
             rows.append(row)
         }
-        return QueryResult(columns: columns, rows: rows, truncated: truncated)
+        return QueryResult(columns: columns, rows: rows, truncated: truncated, truncatedBy: truncatedBy)
     }
 
-    private static func value(_ s: OpaquePointer, _ i: Int32) -> (QueryValue, Int) {
+    /// What a value counts against `maxBytes`: its length as text (a blob as `0x` and hex digits).
+    private static func size(_ s: OpaquePointer, _ i: Int32) -> Int {
         switch sqlite3_column_type(s, i) {
-        case SQLITE_INTEGER: return (.int(sqlite3_column_int64(s, i)), 8)
-        case SQLITE_FLOAT: return (.double(sqlite3_column_double(s, i)), 8)
+        case SQLITE_INTEGER, SQLITE_FLOAT: return 8
+        case SQLITE_TEXT: return Int(sqlite3_column_bytes(s, i))
+        case SQLITE_BLOB: return 2 + 2 * Int(sqlite3_column_bytes(s, i))
+        default: return 1
+        }
+    }
+
+    private static func value(_ s: OpaquePointer, _ i: Int32) -> QueryValue {
+        switch sqlite3_column_type(s, i) {
+        case SQLITE_INTEGER: return .int(sqlite3_column_int64(s, i))
+        case SQLITE_FLOAT: return .double(sqlite3_column_double(s, i))
         case SQLITE_TEXT:
-            let n = Int(sqlite3_column_bytes(s, i))
-            guard let p = sqlite3_column_text(s, i) else { return (.text(""), 0) }
-            return (.text(String(decoding: UnsafeBufferPointer(start: p, count: n), as: UTF8.self)), n)
+            guard let p = sqlite3_column_text(s, i) else { return .text("") }
+            return .text(String(decoding: UnsafeBufferPointer(start: p, count: Int(sqlite3_column_bytes(s, i))), as: UTF8.self))
         case SQLITE_BLOB:
-            let n = Int(sqlite3_column_bytes(s, i))
-            guard let p = sqlite3_column_blob(s, i) else { return (.blob([]), 0) }
-            return (.blob(Array(UnsafeRawBufferPointer(start: p, count: n))), n)
-        default: return (.null, 1)
+            guard let p = sqlite3_column_blob(s, i) else { return .blob([]) }
+            return .blob(Array(UnsafeRawBufferPointer(start: p, count: Int(sqlite3_column_bytes(s, i)))))
+        default: return .null
         }
     }
 

@@ -95,4 +95,5 @@ async def main():
     emit(obs)
 
 
-asyncio.run(main())
+if __name__ == "__main__":
+    asyncio.run(main())
