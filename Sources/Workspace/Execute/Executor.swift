@@ -52,6 +52,9 @@ public final class Executor: Sendable {
         let state = ExecuteState(total: todo.count + skipped + deadSkipped, skipped: skipped, setAside: deadSkipped, started: started)
         let writer = SerialWriter(depth: options.writeQueueDepth)
         let jobs = todo.enumerated().map { ParseJob(index: $0, path: $1) }
+        // Taken before parsing: a file that changes while it is parsed is
+        // recorded in its old state, so the next run parses it again.
+        let fingerprints = todo.map(Self.fingerprint)
         let checker = try ContractChecker(contract: contract)
         var cancelled = false
         do {
@@ -78,7 +81,7 @@ public final class Executor: Sendable {
                                 state.report(progress)
                             case .write(let batches, let quarantine):
                                 let write = FileWrite(file: job.path, run: runID, parserVersion: plugin.version,
-                                                      fingerprint: Self.fingerprint(job.path), batches: batches, quarantine: quarantine)
+                                                      fingerprint: fingerprints[job.index], batches: batches, quarantine: quarantine)
                                 writer.submit {
                                     do {
                                         let summary = try store.writeFile(write, outputs: outputs)
