@@ -178,6 +178,7 @@ public struct DiscoveryEngine: Sendable {
                 if reader.raggedRecords > 0 {
                     logger.info("\(f.name): \(reader.raggedRecords) records do not have \(reader.columnNames.count) fields")
                 }
+                if let nul = reader.toleratedNUL { logger.notice("\(f.name): \(nul)") }
             } catch let e as CasparianError {
                 inference = before
                 failures.append(DiscoveryFailure(file: f.name, category: e.kind.rawValue, message: e.message))
