@@ -16,6 +16,7 @@ final class ExecuteState: @unchecked Sendable {
     private var failed: [ExecuteReport.FileFailure] = []
     private var rows = 0
     private var quarantined = 0
+    private var stopped: CasparianError?
     private(set) var fileRows: [(path: String, status: String, category: String?, message: String?, rows: Int, durationMilliseconds: Int)] = []
 
     init(total: Int, skipped: Int, setAside: Int, started: ContinuousClock.Instant) {
@@ -53,6 +54,13 @@ final class ExecuteState: @unchecked Sendable {
             fileRows.append((path, "failed", category, message, 0, duration.milliseconds))
         }
     }
+
+    /// An error that ends the run (the disk is full): no more files are taken or written.
+    func stop(_ error: CasparianError) {
+        lock.withLock { if stopped == nil { stopped = error } }
+    }
+
+    var stopError: CasparianError? { lock.withLock { stopped } }
 
     /// The file's retries ran out: it goes on the dead-letter list.
     func deadLetter(_ letter: DeadLetter) {

@@ -83,9 +83,17 @@ public final class Executor: Sendable {
                                 let write = FileWrite(file: job.path, run: runID, parserVersion: plugin.version,
                                                       fingerprint: fingerprints[job.index], batches: batches, quarantine: quarantine)
                                 writer.submit {
+                                    if let stop = state.stopError {
+                                        state.fail(job.path, category: "disk_full", message: "not written: \(stop.message)", duration: duration)
+                                        return
+                                    }
                                     do {
                                         let summary = try store.writeFile(write, outputs: outputs)
                                         state.ok(job.path, rows: summary.totalRows, quarantined: summary.quarantined, duration: duration)
+                                    } catch let e as CasparianError where e.isDiskFull {
+                                        // No later file can be written either: the run stops.
+                                        state.stop(e)
+                                        state.fail(job.path, category: "disk_full", message: e.message, duration: duration)
                                     } catch {
                                         state.fail(job.path, category: "write_error", message: "\(error)", duration: duration)
                                     }
@@ -94,11 +102,18 @@ public final class Executor: Sendable {
                             }
                         }
                     },
+                    shouldStop: { state.stopError != nil },
                     onRetry: { job, _ in _ = state.take(job.index, path: job.path, cap: options.maxQuarantinedRowsPerFile) }))
         } catch is CancellationError {
             cancelled = true
         }
         writer.drain()
+        if let stop = state.stopError {
+            // The catalog, often on the same disk, needs room to record how the run ended.
+            store.releaseSpace()
+            try? catalog.recordRunFiles(runID: runID, results: state.fileRows)
+            throw stop
+        }
         let report = state.report(runID: runID, plugin: plugin, contractVersion: contract.version, tables: outputs.allTables,
                                   cancelled: cancelled, duration: ContinuousClock.now - started)
         try catalog.recordRunFiles(runID: runID, results: state.fileRows)

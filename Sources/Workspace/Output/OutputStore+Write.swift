@@ -20,6 +20,14 @@ extension OutputStore {
     /// name are ignored.
     @discardableResult
     public func writeFile(_ write: FileWrite, outputs: PluginOutputs) throws -> FileWriteSummary {
+        do {
+            return try writeFileTransaction(write, outputs: outputs)
+        } catch {
+            throw mappingDiskFull(error, writing: "the rows of \(write.file)")
+        }
+    }
+
+    private func writeFileTransaction(_ write: FileWrite, outputs: PluginOutputs) throws -> FileWriteSummary {
         try pool.writeWithoutTransaction { db in
             var summary = FileWriteSummary(rows: [:], replacedRows: 0, quarantined: 0)
             try db.inTransaction(.immediate) {
@@ -137,6 +145,7 @@ extension OutputStore {
                 guard rc == SQLITE_DONE else {
                     let message = String(cString: sqlite3_errmsg(db.sqliteConnection))
                     sqlite3_reset(h)
+                    if rc & 0xFF == SQLITE_FULL { throw diskFull(writing: "the rows of \(write.file)") }
                     throw CasparianError(.environment, "writing rows \(batch.firstRow + r + 1)–\(batch.firstRow + r + rowsPerStatement) of \(write.file) into table \(table.table) failed: \(message)",
                                          hint: "check free disk space and that nothing else holds output.sqlite; the file's previous rows are kept")
                 }
