@@ -26,17 +26,26 @@ final class ExecuteState: @unchecked Sendable {
         self.started = started
     }
 
-    func file(_ index: Int, path: String, cap: Int) -> FileAccumulator {
+    func file(_ index: Int, path: String, cap: Int, open: @escaping () -> FileRowChannel) -> FileAccumulator {
         lock.withLock {
             if let f = files[index] { return f }
-            let f = FileAccumulator(path: path, cap: cap)
+            let f = FileAccumulator(path: path, cap: cap, open: open)
             files[index] = f
             return f
         }
     }
 
-    func take(_ index: Int, path: String, cap: Int) -> FileAccumulator {
-        lock.withLock { files.removeValue(forKey: index) ?? FileAccumulator(path: path, cap: cap) }
+    func take(_ index: Int, path: String, cap: Int, open: @escaping () -> FileRowChannel) -> FileAccumulator {
+        lock.withLock { files.removeValue(forKey: index) ?? FileAccumulator(path: path, cap: cap, open: open) }
+    }
+
+    /// Rolls back the writes of files that will never finish (a cancelled or failed run).
+    func abortAll() {
+        let left = lock.withLock { () -> [FileAccumulator] in
+            defer { files.removeAll() }
+            return Array(files.values)
+        }
+        for f in left { f.abort() }
     }
 
     func ok(_ path: String, rows n: Int, quarantined q: Int, duration: Duration) {
