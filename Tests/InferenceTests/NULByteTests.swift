@@ -41,6 +41,12 @@ struct NULByteTests {
         #expect(a.evidence.contains { $0.contains("1 NUL byte at offset \(early.firstIndex(of: 0)!)") && $0.contains("read as text") }, "\(a.evidence)")
     }
 
+    @Test func aFewStrayBytesInATinyFileAreNotBinary() {
+        let tiny = Array("a,b\n1,".utf8) + [0] + Array("x\n2,y\n".utf8)
+        #expect(FormatAnalyzer.analyze(head: tiny, size: tiny.count).format == .csv)
+        #expect(ByteCensus(tiny).tolerated?.contains("1 NUL byte at offset 6") == true)
+    }
+
     @Test func manyNULBytesAreBinaryAndTheEvidenceSaysWhy() {
         var bytes = Array("id,name\n1,a\n".utf8)
         bytes += [UInt8](repeating: 0, count: 500) + Array("2,b\n".utf8) + [UInt8](repeating: 65, count: 4000)

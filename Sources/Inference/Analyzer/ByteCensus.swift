@@ -1,6 +1,6 @@
 /// NUL and control bytes among the bytes of a file: whether it is text or
-/// binary, by their share, so that one stray NUL byte decides nothing
-/// wherever it is. The format analyzer counts a file's first bytes, the CSV
+/// binary, by their count and share, so that one stray NUL byte decides
+/// nothing wherever it is. The format analyzer counts a file's first bytes, the CSV
 /// reader the whole file, with the same rule.
 public struct ByteCensus: Sendable, Equatable {
     /// Binary above this share of NUL bytes (text has none; a stray one in a
@@ -8,6 +8,9 @@ public struct ByteCensus: Sendable, Equatable {
     public static let maxNULPercent = 1
     /// Binary above this share of control bytes (NUL included).
     public static let maxControlPercent = 3
+    /// Fewer stray bytes than this decide nothing, whatever their share: one
+    /// NUL byte in a 30-byte CSV is damage to a value, not a binary format.
+    public static let minimumCount = 8
 
     public private(set) var bytes = 0
     public private(set) var nul = 0
@@ -38,14 +41,14 @@ public struct ByteCensus: Sendable, Equatable {
         bytes += b.count
     }
 
-    public var isBinary: Bool {
-        nul * 100 > bytes * Self.maxNULPercent || control * 100 > bytes * Self.maxControlPercent
-    }
+    public var isBinary: Bool { nulOverLimit || (control >= Self.minimumCount && control * 100 > bytes * Self.maxControlPercent) }
+
+    private var nulOverLimit: Bool { nul >= Self.minimumCount && nul * 100 > bytes * Self.maxNULPercent }
 
     /// Why the bytes are binary: `412 NUL bytes (2.5% of 16384 bytes, over 1%), the first at offset 17`.
     public var reason: String? {
         guard isBinary else { return nil }
-        if nul * 100 > bytes * Self.maxNULPercent { return nulText + " (\(percent(nul)) of \(bytes) bytes, over \(Self.maxNULPercent)%)" + firstText }
+        if nulOverLimit { return nulText + " (\(percent(nul)) of \(bytes) bytes, over \(Self.maxNULPercent)%)" + firstText }
         return "\(control) control bytes (\(percent(control)) of \(bytes) bytes, over \(Self.maxControlPercent)%)"
             + (nul > 0 ? ", \(nulText)" + firstText : "")
     }
