@@ -16,10 +16,17 @@ final class WALCheckpointer: @unchecked Sendable {
     private var queued = false  // guarded by lock
     private var connection: OpaquePointer?  // used on `queue` only
 
-    init(path: String) { self.path = path }
+    /// Set on `queue`: the last reference may be dropped by a checkpoint's
+    /// own block, and then deinit runs on the queue and must not wait for it.
+    private static let onQueue = DispatchSpecificKey<Bool>()
+
+    init(path: String) {
+        self.path = path
+        queue.setSpecific(key: Self.onQueue, value: true)
+    }
 
     deinit {
-        queue.sync {}
+        if DispatchQueue.getSpecific(key: Self.onQueue) != true { queue.sync {} }
         if let connection { sqlite3_close_v2(connection) }
     }
 
