@@ -41,6 +41,52 @@ public enum CLIErrors {
 }
 
 extension CLIErrors {
+    /// `guarding` for a command run with `--json`: an error is also printed
+    /// to stdout as `{"error": {"kind", "message", "hint", "exit_code"}}`,
+    /// so a script reading the JSON learns why there is no report.
+    public static func guarding(json: Bool, _ body: () async throws -> Void) async throws {
+        do {
+            try await body()
+        } catch {
+            if json { printJSONError(error) }
+            throw report(error)
+        }
+    }
+
+    /// `guarding(json:)` for synchronous commands.
+    public static func guardingSync(json: Bool, _ body: () throws -> Void) throws {
+        do {
+            try body()
+        } catch {
+            if json { printJSONError(error) }
+            throw report(error)
+        }
+    }
+
+    struct JSONError: Encodable {
+        struct Detail: Encodable {
+            var kind: String
+            var message: String
+            var hint: String?
+            var exitCode: Int32
+        }
+        var error: Detail
+    }
+
+    static func printJSONError(_ error: Error) {
+        let detail: JSONError.Detail
+        switch error {
+        case is ExitCode, is CancellationError: return  // the command printed its own report, or was stopped
+        case let e as CasparianError:
+            detail = .init(kind: e.kind.rawValue, message: e.message, hint: e.hint, exitCode: exitCode(for: e.kind))
+        case let f as PluginFailure:
+            detail = .init(kind: "plugin", message: f.summary, hint: nil, exitCode: 1)
+        default:
+            detail = .init(kind: "internal", message: "\(error)", hint: nil, exitCode: 1)
+        }
+        try? Output.printJSON(JSONError(error: detail))
+    }
+
     /// `guarding` for synchronous commands.
     public static func guardingSync(_ body: () throws -> Void) throws {
         do {

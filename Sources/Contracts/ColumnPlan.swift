@@ -172,8 +172,29 @@ struct ColumnPlan: Sendable {
         }
     }
 
+    /// Text of the locked type; failing that, what discovery would have
+    /// proven the type from (`ProvenText`): the same text with spaces and
+    /// tabs around it (which may then be a sentinel), booleans as `yes`/`no`,
+    /// `t`/`f`, `y`/`n` or `0`/`1`, `inf`. The fallback runs only for text the
+    /// strict readers refuse, so typed and clean text cost nothing more.
     @inline(__always)
     private func checkText(_ s: String) -> CellCheck {
+        let strict = checkStrictText(s)
+        guard case .bad = strict else { return strict }
+        if let t = ProvenText.trimmed(s) {
+            if isSentinel(t) { return .null(wasSentinel: true) }
+            if case .bad = checkStrictText(t) {} else { return checkStrictText(t) }
+        }
+        switch type {
+        case .int64: return ProvenText.int64(s).map { .replace(.int($0)) } ?? strict
+        case .float64: return number == nil ? ProvenText.float64(s).map { .replace(.float($0)) } ?? strict : strict
+        case .boolean: return ProvenText.boolean(s).map { .replace(.bool($0)) } ?? strict
+        case .string, .date, .time, .timestamp, .timestampTZ: return strict
+        }
+    }
+
+    @inline(__always)
+    private func checkStrictText(_ s: String) -> CellCheck {
         switch type {
         case .string: return .ok
         case .int64:
@@ -204,6 +225,15 @@ struct ColumnPlan: Sendable {
         case (.float64, .decimal(let t)):
             if let v = TextValue.double(t) { return .replace(.float(v)) }
             return .bad(.typeMismatch)
+        case (.int64, .decimal(let t)):
+            // Discovery counts an integral Decimal as int64 evidence.
+            if let v = TextValue.int64(t) { return .replace(.int(v)) }
+            return .bad(.typeMismatch)
+        case (.string, _):
+            // Discovery proves `string` from any mix of values: a typed value
+            // in a text column is written as its text (ISO 8601 for temporal
+            // values, 0x-hex for bytes).
+            return cell.text.map { .replace(.string($0)) } ?? .bad(.typeMismatch)
         default:
             return .bad(.typeMismatch)
         }

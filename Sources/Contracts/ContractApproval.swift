@@ -99,8 +99,11 @@ public enum ContractApproval {
             // A number column answered as the other numeric type keeps its notation.
             format = format ?? NumberFormat.pattern(c.format, as: type)
         }
-        return LockedColumn(name: c.name, type: type, nullable: override?.nullable ?? c.nullable, format: format,
-                            nullSentinels: c.nullSentinels, renameTo: override?.renameTo, defaultValue: override?.defaultValue)
+        let nullable = override?.nullable ?? c.nullable
+        // Rows without the column were proven nullable by discovery; without a default they would be `missing_column`.
+        let missing = (c.missingCount ?? 0) > 0 && nullable
+        return LockedColumn(name: c.name, type: type, nullable: nullable, format: format, nullSentinels: c.nullSentinels,
+                            renameTo: override?.renameTo, defaultValue: override?.defaultValue ?? (missing ? .null : nil))
     }
 
     /// Dates, times and timestamps (strftime) and numbers (a grouped notation) take a format.

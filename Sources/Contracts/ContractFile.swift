@@ -84,6 +84,9 @@ public enum ContractFile {
     /// `contract` when it would load back from a file: names, formats,
     /// defaults and glob patterns are checked as `load` checks them.
     public static func checked(_ contract: SchemaContract) throws -> SchemaContract {
+        if let (_, message, hint) = ContractShape.tableProblem(contract) {
+            throw CasparianError(.usage, "contract \(contract.plugin): \(message)", hint: hint)
+        }
         do {
             try ContractShape.checkMeaning(contract, path: "contract \(contract.plugin)")
         } catch let e as CasparianError {

@@ -97,6 +97,7 @@ enum ContractShape {
                 }
             }
         }
+        if let (jsonPath, message, _) = tableProblem(contract) { throw problem(path, jsonPath, message) }
     }
 
     static func checkGlobs(_ patterns: [String], at jsonPath: String, path: String) throws {

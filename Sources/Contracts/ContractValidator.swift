@@ -88,15 +88,13 @@ public struct ContractValidator: Sendable {
         while true {
             i = plan.skipTyped(column, from: i)
             if i >= n { break }
-            if let format = temporal, case .string(let s) = column[i], !plan.isSentinel(s) {
-                if let v = memo.parse(s, with: format) {
-                    column[i] = v
-                } else {
-                    ContractValidator.report(.formatMismatch, plan, column[i], file, firstRow + i + 1, &log, &unstored)
-                }
+            if let format = temporal, case .string(let s) = column[i], !plan.isSentinel(s), let v = memo.parse(s, with: format) {
+                column[i] = v
                 i += 1
                 continue
             }
+            // Anything else, temporal text that does not parse as it is included (`plan.check` reads
+            // it again with the spaces around it dropped, as discovery does).
             switch plan.check(column[i]) {
             case .ok:
                 break

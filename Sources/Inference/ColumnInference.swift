@@ -59,6 +59,11 @@ public struct ColumnInference: Codable, Sendable, Equatable {
     /// Non-null values seen.
     public var valuesAnalysed: Int
     public var nullCount: Int
+    /// Of `nullCount`, rows that lacked the column altogether (a dict row
+    /// without the key, a file without the column). Approval gives such a
+    /// column a null default, so the rows discovery accepted validate.
+    /// Nil in discoveries stored before it was counted.
+    public var missingCount: Int?
     /// For a contradiction: how many files (and values) fit each side.
     public var distribution: [Share]?
 
@@ -101,6 +106,7 @@ public struct ColumnInference: Codable, Sendable, Equatable {
         case nullSentinels = "null_sentinels"
         case valuesAnalysed = "values_analysed"
         case nullCount = "null_count"
+        case missingCount = "missing_count"
         case distribution
     }
 
@@ -117,6 +123,7 @@ public struct ColumnInference: Codable, Sendable, Equatable {
         try c.encode(question, forKey: .question)
         try c.encode(valuesAnalysed, forKey: .valuesAnalysed)
         try c.encode(nullCount, forKey: .nullCount)
+        try c.encodeIfPresent(missingCount, forKey: .missingCount)
         try c.encodeIfPresent(distribution, forKey: .distribution)
     }
 }

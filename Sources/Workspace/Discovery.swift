@@ -80,6 +80,9 @@ public struct DiscoveryRun: Sendable {
     public var failures: [DiscoveryFailure]
     /// Files of other formats the built-in reader did not read.
     public var skipped: [DiscoverySkip] = []
+    /// The most rows of one file held in memory at once (a plugin's files
+    /// stream; one waiting for its turn holds at most `DiscoverySink.maxWaitingRows`).
+    var peakHeldRows = 0
 }
 
 /// Runs a parser over a set of files and proves the types of what it emits:
@@ -178,6 +181,7 @@ public struct DiscoveryEngine: Sendable {
                 if reader.raggedRecords > 0 {
                     logger.info("\(f.name): \(reader.raggedRecords) records do not have \(reader.columnNames.count) fields")
                 }
+                if let nul = reader.toleratedNUL { logger.notice("\(f.name): \(nul)") }
             } catch let e as CasparianError {
                 inference = before
                 failures.append(DiscoveryFailure(file: f.name, category: e.kind.rawValue, message: e.message))
@@ -204,57 +208,123 @@ public struct DiscoveryEngine: Sendable {
         while next < jobs.count, !sink.isSatisfied {
             let slice = Array(jobs[next..<min(next + round, jobs.count)])
             next += slice.count
-            try await pool.run(plugin: plugin, jobs: slice, callbacks: ParseCallbacks(
-                onEvent: { job, event in if case .batch(let b) = event { sink.take(b, job: job.index) } },
-                onFinish: { job, outcome, _ in sink.finish(job: job.index, name: names[job.index], outcome: outcome) },
-                onRetry: { job, _ in sink.discard(job: job.index) }))
+            // A lane waiting for its file's turn must not outlive a cancelled run.
+            try await withTaskCancellationHandler {
+                try await runRound(pool: pool, plugin: plugin, slice: slice, sink: sink, names: names)
+            } onCancel: {
+                sink.cancel()
+            }
         }
         let (result, failures, read) = sink.finish()
-        return DiscoveryRun(result: result, discoveryID: nil, parser: plugin.name, filesFound: files.count,
-                            filesRead: read, stoppedEarly: next < jobs.count, failures: failures)
+        var run = DiscoveryRun(result: result, discoveryID: nil, parser: plugin.name, filesFound: files.count,
+                               filesRead: read, stoppedEarly: next < jobs.count, failures: failures)
+        run.peakHeldRows = sink.peakHeldRows
+        return run
     }
 }
 
-/// Collects batches per file while workers run in parallel and feeds each
-/// file whole, in job order (so results do not depend on timing), when it
-/// and every file before it finished. A file the plugin failed on
-/// contributes no values, only a failure.
+extension DiscoveryEngine {
+    func runRound(pool: WorkerPool, plugin: PluginDirectory, slice: [ParseJob], sink: DiscoverySink, names: [String]) async throws {
+        try await pool.run(plugin: plugin, jobs: slice, callbacks: ParseCallbacks(
+            onEvent: { job, event in if case .batch(let b) = event { sink.take(b, job: job.index, name: names[job.index]) } },
+            onFinish: { job, outcome, _ in sink.finish(job: job.index, name: names[job.index], outcome: outcome) },
+            onRetry: { job, _ in sink.discard(job: job.index) }))
+    }
+}
+
+/// Feeds what workers yield into one inference in job order (so results
+/// do not depend on timing). The file first in order (the head) is fed as
+/// its batches arrive, after a snapshot of the inference, so a file holds no
+/// rows in memory however large it is; if it fails (or is retried) the
+/// snapshot is put back, and a failed file contributes no values, only a
+/// failure. Files after the head wait in memory until they are the head, at
+/// most `maxWaitingRows` rows each: past that their lane waits (and with it
+/// their worker, through the pipe).
 final class DiscoverySink: @unchecked Sendable {
-    private let lock = NSLock()
+    /// Rows a file after the head may hold while it waits for its turn.
+    static let maxWaitingRows = 262_144
+
+    private let lock = NSCondition()
     private var inference: StreamingInference
     private var pending: [Int: [RowBatch]] = [:]
+    private var pendingRows: [Int: Int] = [:]
+    private var pendingNames: [Int: String] = [:]
     private var done: [Int: (name: String, outcome: FileOutcome)] = [:]
     private var nextToFeed = 0
+    /// The inference before the head's first value, while the head streams.
+    private var snapshot: StreamingInference?
     private var failures: [DiscoveryFailure] = []
     private var read = 0
+    private var peak = 0
+    private var cancelled = false
 
     init(options: InferenceOptions) { inference = StreamingInference(options: options) }
 
-    func take(_ batch: RowBatch, job: Int) {
-        lock.withLock { pending[job, default: []].append(batch) }
+    func take(_ batch: RowBatch, job: Int, name: String) {
+        lock.lock()
+        defer { lock.unlock() }
+        while job != nextToFeed && pendingRows[job, default: 0] >= Self.maxWaitingRows && !cancelled { lock.wait() }
+        if cancelled { return }
+        if job == nextToFeed {
+            if snapshot == nil { snapshot = inference }
+            inference.feed(batch: batch, file: name)
+            peak = max(peak, batch.rowCount)
+        } else {
+            pending[job, default: []].append(batch)
+            pendingNames[job] = name
+            pendingRows[job, default: 0] += batch.rowCount
+            peak = max(peak, pendingRows[job]!)
+        }
+    }
+
+    /// The most rows of one file held in memory at once.
+    var peakHeldRows: Int { lock.withLock { peak } }
+
+    /// The run was cancelled: lanes waiting for their turn go on (and drop what they yield).
+    func cancel() {
+        lock.withLock {
+            cancelled = true
+            lock.broadcast()
+        }
     }
 
     /// The file is tried again: what the failed attempt produced is dropped.
     func discard(job: Int) {
-        _ = lock.withLock { pending.removeValue(forKey: job) }
+        lock.withLock {
+            if job == nextToFeed, let before = snapshot {
+                inference = before
+                snapshot = nil
+            }
+            pending.removeValue(forKey: job)
+            pendingRows.removeValue(forKey: job)
+            pendingNames.removeValue(forKey: job)
+            lock.broadcast()
+        }
     }
 
     func finish(job: Int, name: String, outcome: FileOutcome) {
-        lock.withLock {
-            done[job] = (name, outcome)
-            while let (name, outcome) = done.removeValue(forKey: nextToFeed) {
-                let batches = pending.removeValue(forKey: nextToFeed) ?? []
-                nextToFeed += 1
-                switch outcome {
-                case .parsed:
-                    read += 1
-                    inference.noteFile(name)
-                    for b in batches { inference.feed(batch: b, file: name) }
-                case .failed(let f):
-                    failures.append(DiscoveryFailure(file: name, category: f.category.rawValue, message: f.detail))
-                }
+        lock.lock()
+        defer { lock.unlock() }
+        done[job] = (name, outcome)
+        while let (name, outcome) = done.removeValue(forKey: nextToFeed) {
+            switch outcome {
+            case .parsed:
+                read += 1
+                inference.noteFile(name)
+            case .failed(let f):
+                if let before = snapshot { inference = before }
+                failures.append(DiscoveryFailure(file: name, category: f.category.rawValue, message: f.detail))
+            }
+            snapshot = nil
+            nextToFeed += 1
+            // The next file becomes the head: what it yielded so far is fed now, the rest as it comes.
+            if let batches = pending.removeValue(forKey: nextToFeed), let file = pendingNames.removeValue(forKey: nextToFeed) {
+                pendingRows.removeValue(forKey: nextToFeed)
+                snapshot = inference
+                for b in batches { inference.feed(batch: b, file: file) }
             }
         }
+        lock.broadcast()
     }
 
     var isSatisfied: Bool { lock.withLock { inference.isSatisfied } }

@@ -39,17 +39,18 @@ struct ValidatorTests {
         let v = try ContractValidator(schema: Self.schema)
         let (_, violations) = v.validateAndNormalize(batch([
             [.string("1"), .float(1), .string("01/01/2024"), .bool(true), .string("a")],
-            [.string("x7"), .string("abc"), .string("01/01/2024"), .string("yes"), .int(5)],
+            [.string("x7"), .string("abc"), .string("01/01/2024"), .string("maybe"), .int(5)],
         ], firstRow: 10), file: "data/b.csv")
         let kinds = violations.map { "\($0.kind.rawValue):\($0.column)" }
-        #expect(kinds == ["type_mismatch:id", "type_mismatch:amount", "type_mismatch:ok", "type_mismatch:name"])
+        // A string column takes an int as its text: discovery proves `string` from such a mix.
+        #expect(kinds == ["type_mismatch:id", "type_mismatch:amount", "type_mismatch:ok"])
         let first = try #require(violations.first)
         #expect(first.file == "data/b.csv")
         #expect(first.row == 12)
         #expect(first.expected == "int64")
         #expect(first.got == "x7")
         #expect(first.gotType == "str")
-        #expect(violations[3].gotType == "int")
+        #expect(violations[2].got == "maybe" && violations[2].gotType == "str")
         #expect(first.message.contains("row 12, column id"))
     }
 
@@ -178,11 +179,12 @@ struct TextReaderTests {
     @Test func integersAreReadStrictlyAndToTheLimits() {
         let v = try! ContractValidator(schema: LockedSchema(output: "o", columns: [LockedColumn(name: "n", type: .int64, nullable: false)]))
         var b = RowBatch(output: "o", columnNames: ["n"])
-        let good = ["0", "-0", "+7", "42", "-9223372036854775808", "9223372036854775807"]
-        let bad = ["", "-", "+", "1.0", "1e3", " 1", "9223372036854775808", "-9223372036854775809", "12a", "٣"]
+        // " 1": spaces around a value are ignored, as discovery ignores them.
+        let good = ["0", "-0", "+7", "42", "-9223372036854775808", "9223372036854775807", " 1"]
+        let bad = ["", "-", "+", "1.0", "1e3", "9223372036854775808", "-9223372036854775809", "12a", "٣"]
         b.columns[0] = (good + bad).map { .string($0) }
         let (normalized, violations) = v.validateAndNormalize(b, file: "f")
-        #expect(Array(normalized.columns[0].prefix(good.count)) == [.int(0), .int(0), .int(7), .int(42), .int(.min), .int(.max)])
+        #expect(Array(normalized.columns[0].prefix(good.count)) == [.int(0), .int(0), .int(7), .int(42), .int(.min), .int(.max), .int(1)])
         #expect(violations.map(\.got) == bad.map { $0.isEmpty ? "" : $0 })
     }
 

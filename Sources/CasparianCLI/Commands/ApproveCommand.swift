@@ -46,7 +46,7 @@ struct ApproveCommand: AsyncParsableCommand {
     @OptionGroup var workspace: WorkspaceOptions
 
     func run() async throws {
-        try await CLIErrors.guarding {
+        try await CLIErrors.guarding(json: json) {
             let ws = try workspace.existing()
             let request = try ws.approvalRequest(discoveryID: discoveryID, plugin: plugin, answers: answer, overrides: override,
                                                  excludedFiles: exclude, approvedBy: by ?? Approver.current)

@@ -106,11 +106,7 @@ public enum FormatAnalyzer {
     }
 
     static func binaryEvidence(_ b: [UInt8]) -> [String] {
-        let nul = b.reduce(0) { $0 + ($1 == 0 ? 1 : 0) }
-        let control = b.reduce(0) { $0 + (TextSample.isControl($1) ? 1 : 0) }
-        var e = ["no known magic number"]
-        if nul > 0 { e.append("\(nul) NUL bytes in the first \(b.count)") }
-        e.append("\(control * 100 / max(1, b.count))% control bytes")
-        return e
+        let census = ByteCensus(b)
+        return ["no known magic number", census.reason.map { "not text: \($0)" } ?? "not text (encoding)"]
     }
 }

@@ -9,13 +9,19 @@ struct TextSample {
     /// Non-blank lines, the last one dropped when the sample was cut.
     let lines: [ArraySlice<UInt8>]
     let truncated: Bool
+    /// A few NUL bytes read as text, said in the evidence.
+    let tolerated: String?
 
-    /// Nil when the bytes are not text (NUL bytes or many control bytes).
+    /// Nil when the bytes are not text (`ByteCensus`: more than 1% NUL bytes
+    /// or 3% control bytes).
     init?(_ head: [UInt8], truncated: Bool) {
         let detected = EncodingSniffer.detect(head, truncated: truncated)
         if detected.encoding == .utf8 || detected.encoding == .latin1 {
-            let control = head.reduce(0) { $0 + (TextSample.isControl($1) ? 1 : 0) }
-            guard !head.contains(0), control * 100 <= head.count * 3 else { return nil }
+            let census = ByteCensus(head)
+            if census.isBinary { return nil }
+            tolerated = census.tolerated
+        } else {
+            tolerated = nil
         }
         encoding = detected.encoding
         encodingEvidence = detected.evidence
@@ -44,6 +50,7 @@ struct TextSample {
     /// fixed-width, a one-column table, plain text.
     func classify() -> Verdict {
         var evidence = encoding == .utf8 ? [] : ["encoding \(encoding.rawValue)" + (encodingEvidence.map { " (\($0))" } ?? "")]
+        if let tolerated { evidence.append(tolerated) }
         if let first = text.first(where: { ![32, 9, 10, 13].contains($0) }), first == UInt8(ascii: "{") || first == UInt8(ascii: "["),
            let v = json(evidence) { return v }
         let csv = delimited()

@@ -17,6 +17,12 @@ public final class CSVReader {
     public private(set) var recordsRead = 0
     /// Records per block.
     public var blockSize = 8192
+    /// NUL bytes in the content read so far: a few are data damage read as
+    /// text; more than `ByteCensus` allows make the file binary, an error
+    /// when the reader gets to its end.
+    public var nulBytes: Int { file.census.nul }
+    /// `1 NUL byte at offset 20 (…), read as text`, for a file with a few.
+    public var toleratedNUL: String? { file.census.tolerated }
 
     private let file: EncodedFile
     private var tokenizer: CSVTokenizer
@@ -104,6 +110,11 @@ public final class CSVReader {
             }
             if more == nil {
                 finished = true
+                if let reason = file.census.reason {
+                    // The whole file decides, the same rule the format analyzer applies to its first bytes.
+                    throw CasparianError(.data, "\(path) is binary, not CSV/TSV text: \(reason)",
+                                         hint: "if the file is damaged, repair or exclude it; if it is another format, parse it with a user plugin (`casparian new NAME`)")
+                }
                 tokenizer.finish(&records)
                 break
             }

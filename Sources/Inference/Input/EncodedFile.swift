@@ -12,6 +12,9 @@ final class EncodedFile {
     /// A UTF-16 code unit byte (or surrogate) carried to the next chunk.
     private var carry: [UInt8] = []
     private var skippedBOM = false
+    /// NUL and control bytes of the content read so far (UTF-8 and Latin-1
+    /// only: zero bytes are part of UTF-16), offsets from the content's start.
+    private(set) var census = ByteCensus()
     static let chunkSize = 1 << 20
 
     init(path: String, encoding: CSVDialect.Encoding) throws {
@@ -29,6 +32,9 @@ final class EncodedFile {
         if !skippedBOM {
             skippedBOM = true
             start = raw.withUnsafeBufferPointer { EncodingSniffer.markLength(UnsafeBufferPointer(rebasing: $0[..<got]), encoding) }
+        }
+        if encoding != .utf16LE && encoding != .utf16BE {
+            raw.withUnsafeBufferPointer { census.count(UnsafeBufferPointer(rebasing: $0[..<got])) }
         }
         switch encoding {
         case .utf8, .utf8BOM:

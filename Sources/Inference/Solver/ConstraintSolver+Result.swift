@@ -14,6 +14,7 @@ extension ConstraintSolver {
             name: name, type: .string, nullable: g.nulls > 0 || g.absent > 0,
             nullSentinels: NullSentinels.texts(g.sentinelBits), status: .resolved,
             evidence: g.evidence, valuesAnalysed: g.values, nullCount: g.nulls + g.absent)
+        out.missingCount = g.absent
         guard g.values > 0 else {
             out.status = .ambiguous
             out.question = "\(name): no values, only \(out.nullCount) nulls, so nothing is proven. What type is it?"

@@ -18,19 +18,31 @@ public struct InferenceOptions: Sendable, Equatable {
 /// plugins (`feed(batch:file:)`) or text records from the native CSV reader
 /// (`feed(records:columns:output:file:)`). Columns are kept in the order
 /// they first appear; a column missing from some files or rows is nullable.
+/// Copying one costs the same however many files it has seen.
 public struct StreamingInference: Sendable {
     public let options: InferenceOptions
     var outputs: [String: OutputColumns] = [:]
     var outputOrder: [String] = []
-    var files = Set<String>()
+    /// Files fed so far. Files come one after another, so a count and the
+    /// current name are enough: discovery copies this value before each file
+    /// (to roll back one that fails part-way), and a set of every name made
+    /// that copy, and so a folder of many files, quadratic.
+    var fileCount = 0
+    var currentFile: String?
     public private(set) var rows = 0
 
     public init(options: InferenceOptions = InferenceOptions()) {
         self.options = options
     }
 
-    /// Counts a file even if it yields no rows (e.g. an empty file).
-    public mutating func noteFile(_ file: String) { files.insert(file) }
+    /// Counts a file even if it yields no rows (e.g. an empty file). A file
+    /// is counted once however many batches it is fed in; feed files one
+    /// after another (a name fed again after another file counts again).
+    public mutating func noteFile(_ file: String) {
+        guard file != currentFile else { return }
+        currentFile = file
+        fileCount += 1
+    }
 
     /// Feeds a batch a plugin emitted for `file`.
     public mutating func feed(batch: RowBatch, file: String) {
@@ -94,7 +106,7 @@ public struct StreamingInference: Sendable {
 
     /// The result over everything fed.
     public func finish() -> DiscoveryResult {
-        var result = DiscoveryResult(files: files.count, rows: rows, outputs: [])
+        var result = DiscoveryResult(files: fileCount, rows: rows, outputs: [])
         for name in outputOrder {
             var out = outputs[name]!
             out.closeFile()

@@ -16,6 +16,7 @@ final class ExecuteState: @unchecked Sendable {
     private var failed: [ExecuteReport.FileFailure] = []
     private var rows = 0
     private var quarantined = 0
+    private var stopped: CasparianError?
     private(set) var fileRows: [(path: String, status: String, category: String?, message: String?, rows: Int, durationMilliseconds: Int)] = []
 
     init(total: Int, skipped: Int, setAside: Int, started: ContinuousClock.Instant) {
@@ -25,17 +26,26 @@ final class ExecuteState: @unchecked Sendable {
         self.started = started
     }
 
-    func file(_ index: Int, path: String, cap: Int) -> FileAccumulator {
+    func file(_ index: Int, path: String, cap: Int, open: @escaping () -> FileRowChannel) -> FileAccumulator {
         lock.withLock {
             if let f = files[index] { return f }
-            let f = FileAccumulator(path: path, cap: cap)
+            let f = FileAccumulator(path: path, cap: cap, open: open)
             files[index] = f
             return f
         }
     }
 
-    func take(_ index: Int, path: String, cap: Int) -> FileAccumulator {
-        lock.withLock { files.removeValue(forKey: index) ?? FileAccumulator(path: path, cap: cap) }
+    func take(_ index: Int, path: String, cap: Int, open: @escaping () -> FileRowChannel) -> FileAccumulator {
+        lock.withLock { files.removeValue(forKey: index) ?? FileAccumulator(path: path, cap: cap, open: open) }
+    }
+
+    /// Rolls back the writes of files that will never finish (a cancelled or failed run).
+    func abortAll() {
+        let left = lock.withLock { () -> [FileAccumulator] in
+            defer { files.removeAll() }
+            return Array(files.values)
+        }
+        for f in left { f.abort() }
     }
 
     func ok(_ path: String, rows n: Int, quarantined q: Int, duration: Duration) {
@@ -53,6 +63,13 @@ final class ExecuteState: @unchecked Sendable {
             fileRows.append((path, "failed", category, message, 0, duration.milliseconds))
         }
     }
+
+    /// An error that ends the run (the disk is full): no more files are taken or written.
+    func stop(_ error: CasparianError) {
+        lock.withLock { if stopped == nil { stopped = error } }
+    }
+
+    var stopError: CasparianError? { lock.withLock { stopped } }
 
     /// The file's retries ran out: it goes on the dead-letter list.
     func deadLetter(_ letter: DeadLetter) {

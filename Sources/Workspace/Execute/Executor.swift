@@ -52,7 +52,39 @@ public final class Executor: Sendable {
         let state = ExecuteState(total: todo.count + skipped + deadSkipped, skipped: skipped, setAside: deadSkipped, started: started)
         let writer = SerialWriter(depth: options.writeQueueDepth)
         let jobs = todo.enumerated().map { ParseJob(index: $0, path: $1) }
+        // Taken before parsing: a file that changes while it is parsed is
+        // recorded in its old state, so the next run parses it again.
+        let fingerprints = todo.map(Self.fingerprint)
         let checker = try ContractChecker(contract: contract)
+        // Each file's write runs on the writer thread from its first batch to its end,
+        // in one transaction, taking the batches as the lane validates them.
+        let openWrite = { @Sendable (job: ParseJob) -> FileRowChannel in
+            let channel = FileRowChannel()
+            let write = FileWrite(file: job.path, run: runID, parserVersion: plugin.version,
+                                  fingerprint: fingerprints[job.index], batches: [])
+            writer.submit {
+                defer { state.report(progress) }
+                if let stop = state.stopError {
+                    if channel.drainToEnd() { state.fail(job.path, category: "disk_full", message: "not written: \(stop.message)", duration: channel.parseDuration) }
+                    return
+                }
+                do {
+                    let summary = try store.writeFile(write, outputs: outputs, next: channel.next)
+                    channel.abandon()
+                    if let summary {
+                        state.ok(job.path, rows: summary.totalRows, quarantined: summary.quarantined, duration: channel.parseDuration)
+                    }
+                } catch let e as CasparianError where e.isDiskFull {
+                    // No later file can be written either: the run stops.
+                    state.stop(e)
+                    if channel.drainToEnd() { state.fail(job.path, category: "disk_full", message: e.message, duration: channel.parseDuration) }
+                } catch {
+                    if channel.drainToEnd() { state.fail(job.path, category: "write_error", message: "\(error)", duration: channel.parseDuration) }
+                }
+            }
+            return channel
+        }
+        let cap = options.maxQuarantinedRowsPerFile
         var cancelled = false
         do {
             try await pool.run(
@@ -60,42 +92,44 @@ public final class Executor: Sendable {
                 callbacks: ParseCallbacks(
                     onEvent: { job, event in
                         guard case .batch(let b) = event else { return }
-                        state.file(job.index, path: job.path, cap: options.maxQuarantinedRowsPerFile).add(b, routes: checker)
+                        state.file(job.index, path: job.path, cap: cap) { openWrite(job) }.add(b, routes: checker)
                     },
                     onFinish: { job, outcome, duration in
-                        let file = state.take(job.index, path: job.path, cap: options.maxQuarantinedRowsPerFile)
+                        let file = state.take(job.index, path: job.path, cap: cap) { openWrite(job) }
                         switch outcome {
                         case .failed(let f):
+                            file.abort()
                             state.fail(job.path, category: f.category.rawValue, message: f.detail, duration: duration)
                             if f.exhaustedRetries {
                                 state.deadLetter(DeadLetter(failure: f, path: job.path, plugin: plugin, runID: runID, kind: "execute"))
                             }
                             state.report(progress)
                         case .parsed:
-                            switch file.prepareWrite(threshold: options.quarantineThreshold) {
-                            case .failure(let category, let message):
+                            // The writer records the result once the file is committed.
+                            if case .failure(let category, let message) = file.finish(threshold: options.quarantineThreshold, duration: duration) {
                                 state.fail(job.path, category: category, message: message, duration: duration)
                                 state.report(progress)
-                            case .write(let batches, let quarantine):
-                                let write = FileWrite(file: job.path, run: runID, parserVersion: plugin.version,
-                                                      fingerprint: Self.fingerprint(job.path), batches: batches, quarantine: quarantine)
-                                writer.submit {
-                                    do {
-                                        let summary = try store.writeFile(write, outputs: outputs)
-                                        state.ok(job.path, rows: summary.totalRows, quarantined: summary.quarantined, duration: duration)
-                                    } catch {
-                                        state.fail(job.path, category: "write_error", message: "\(error)", duration: duration)
-                                    }
-                                    state.report(progress)
-                                }
                             }
                         }
                     },
-                    onRetry: { job, _ in _ = state.take(job.index, path: job.path, cap: options.maxQuarantinedRowsPerFile) }))
+                    shouldStop: { state.stopError != nil },
+                    onRetry: { job, _ in state.take(job.index, path: job.path, cap: cap) { openWrite(job) }.abort() }))
         } catch is CancellationError {
             cancelled = true
+        } catch {
+            state.abortAll()
+            writer.drain()
+            throw error
         }
+        // Files cut short by a cancel never finish: their writes roll back.
+        state.abortAll()
         writer.drain()
+        if let stop = state.stopError {
+            // The catalog, often on the same disk, needs room to record how the run ended.
+            store.releaseSpace()
+            try? catalog.recordRunFiles(runID: runID, results: state.fileRows)
+            throw stop
+        }
         let report = state.report(runID: runID, plugin: plugin, contractVersion: contract.version, tables: outputs.allTables,
                                   cancelled: cancelled, duration: ContinuousClock.now - started)
         try catalog.recordRunFiles(runID: runID, results: state.fileRows)

@@ -24,7 +24,15 @@ extension OutputStore {
             throw CasparianError(.usage, "the contract of \(plugin) names output \"\(t.output)\" twice",
                                  hint: "each output of a contract must have its own name")
         }
-        return try pool.write { db in
+        do {
+            return try prepareTables(desired, plugin: plugin, contractVersion: contractVersion)
+        } catch {
+            throw mappingDiskFull(error, writing: "the tables of \(plugin)")
+        }
+    }
+
+    private func prepareTables(_ desired: [OutputTable], plugin: String, contractVersion: Int) throws -> PluginOutputs {
+        try pool.write { db in
             var tables: [String: OutputTable] = [:]
             for t in desired {
                 if let owner = try Row.fetchOne(db, sql: "SELECT * FROM _cf_outputs WHERE table_name = ?", arguments: [t.table]) {

@@ -20,12 +20,55 @@ extension OutputStore {
     /// name are ignored.
     @discardableResult
     public func writeFile(_ write: FileWrite, outputs: PluginOutputs) throws -> FileWriteSummary {
+        var batches = write.batches.makeIterator()
+        let summary = try writeFile(write, outputs: outputs) {
+            if let b = batches.next() { return .batch(b) }
+            return .commit(write.quarantine)
+        }
+        return summary!  // never rolled back
+    }
+
+    /// What a streamed file write takes next.
+    public enum StreamedRows {
+        case batch(RowBatch)
+        /// The file ended well: commit, with these quarantined values.
+        case commit([QuarantinedValue])
+        /// The file failed: nothing of it is written.
+        case rollback
+    }
+
+    /// Writes one file whose batches arrive while it is being parsed, in ONE
+    /// transaction, as `writeFile` does: `next` is called for each batch
+    /// (it may block until one arrives) until it says whether to commit or
+    /// roll back. So the file stays atomic and no more than a batch of it is
+    /// in memory. `write.batches` and `write.quarantine` are ignored. Returns
+    /// nil when rolled back.
+    public func writeFile(_ write: FileWrite, outputs: PluginOutputs, next: () -> StreamedRows) throws -> FileWriteSummary? {
+        do {
+            return try writeFileTransaction(write, outputs: outputs, next: next)
+        } catch {
+            throw mappingDiskFull(error, writing: "the rows of \(write.file)")
+        }
+    }
+
+    private func writeFileTransaction(_ write: FileWrite, outputs: PluginOutputs, next: () -> StreamedRows) throws -> FileWriteSummary? {
         try pool.writeWithoutTransaction { db in
             var summary = FileWriteSummary(rows: [:], replacedRows: 0, quarantined: 0)
+            var committed = false
             try db.inTransaction(.immediate) {
                 summary.replacedRows = try deleteRows(db, plugin: outputs.plugin, file: write.file, tables: outputs.allTables)
                 var ranges: [String: ClosedRange<Int64>] = [:]
-                for batch in write.batches {
+                var quarantine: [QuarantinedValue] = []
+                streaming: while true {
+                    let batch: RowBatch
+                    switch next() {
+                    case .batch(let b): batch = b
+                    case .commit(let q):
+                        quarantine = q
+                        break streaming
+                    case .rollback:
+                        return .rollback
+                    }
                     guard let table = outputs.tables[batch.output] else {
                         throw CasparianError(
                             .data, "\(write.file) produced output \"\(batch.output)\", which contract version \(outputs.contractVersion) of \(outputs.plugin) does not have",
@@ -41,14 +84,18 @@ extension OutputStore {
                                    arguments: [outputs.plugin, write.file, table, r.lowerBound, r.upperBound])
                 }
                 for output in outputs.tables.keys where summary.rows[output] == nil { summary.rows[output] = 0 }
-                summary.quarantined = try insertQuarantine(db, plugin: outputs.plugin, write: write)
+                var withQuarantine = write
+                withQuarantine.quarantine = quarantine
+                summary.quarantined = try insertQuarantine(db, plugin: outputs.plugin, write: withQuarantine)
                 try db.execute(sql: """
                     INSERT OR REPLACE INTO _cf_file_writes(plugin, file, run, parser_version, fingerprint, rows, quarantined, written_at, row_ranges)
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1)
                     """, arguments: [outputs.plugin, write.file, write.run, write.parserVersion, write.fingerprint,
                                      summary.totalRows, summary.quarantined, Timestamp.now()])
+                committed = true
                 return .commit
             }
+            guard committed else { return nil }
             checkpointer.poke()
             return summary
         }
@@ -137,6 +184,7 @@ extension OutputStore {
                 guard rc == SQLITE_DONE else {
                     let message = String(cString: sqlite3_errmsg(db.sqliteConnection))
                     sqlite3_reset(h)
+                    if rc & 0xFF == SQLITE_FULL { throw diskFull(writing: "the rows of \(write.file)") }
                     throw CasparianError(.environment, "writing rows \(batch.firstRow + r + 1)–\(batch.firstRow + r + rowsPerStatement) of \(write.file) into table \(table.table) failed: \(message)",
                                          hint: "check free disk space and that nothing else holds output.sqlite; the file's previous rows are kept")
                 }
