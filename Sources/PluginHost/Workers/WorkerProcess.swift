@@ -43,6 +43,12 @@ public final class WorkerProcess: @unchecked Sendable {
     private let stderrTail: StderrTail
     private let stateLock = NSLock()
     private var killReason: PluginFailure.Category?
+    /// Time the host spent in `onEvent` during this file (guarded by
+    /// `stateLock`), and since when it is in there now: a consumer that
+    /// holds a batch (an output writer busy with another file) blocks the
+    /// worker through the pipe, which is not the plugin's time.
+    private var hostHeld: Duration = .zero
+    private var hostHoldingSince: ContinuousClock.Instant?
     private var exitStatus: ExitStatus?
 
     /// Starts a worker and waits until it has loaded the plugin.
@@ -135,7 +141,7 @@ public final class WorkerProcess: @unchecked Sendable {
     public func parse(path: String, maxRows: Int? = nil, onEvent: (WorkerEvent) -> Void) -> FileOutcome {
         guard isAlive else { return .failed(PluginFailure(category: .crash, message: "worker is not running")) }
         stderrTail.clear()
-        stateLock.withLock { killReason = nil }
+        stateLock.withLock { killReason = nil; hostHeld = .zero; hostHoldingSince = nil }
         let request = ParseRequest.newRequestNumber()
         do {
             try commandWriter.write(Frame(kind: .parseFile, json: ParseRequest(path: path, maxRows: maxRows, request: request)))
@@ -147,6 +153,16 @@ public final class WorkerProcess: @unchecked Sendable {
         let watchdog = startWatchdog()
         defer { watchdog.cancel() }
 
+        func deliver(_ event: WorkerEvent) {
+            let since = ContinuousClock.now
+            self.stateLock.withLock { self.hostHoldingSince = since }
+            onEvent(event)
+            let now = ContinuousClock.now
+            self.stateLock.withLock {
+                self.hostHeld += now - since
+                self.hostHoldingSince = nil
+            }
+        }
         var batches: [UInt16: RowBatch] = [:]
         var rowsSoFar: [UInt16: Int] = [:]
         while true {
@@ -171,11 +187,11 @@ public final class WorkerProcess: @unchecked Sendable {
                     batch.columns = batch.columns.map { _ in [] }
                     _ = try RowFrameDecoder.decodeRows(frame.payload, into: &batch)
                     rowsSoFar[id, default: 0] += batch.rowCount
-                    onEvent(.batch(batch))
+                    deliver(.batch(batch))
                 case .log:
-                    onEvent(.log(try frame.decode(PluginLogMessage.self)))
+                    deliver(.log(try frame.decode(PluginLogMessage.self)))
                 case .progress:
-                    onEvent(.progress(try frame.decode(PluginProgressMessage.self)))
+                    deliver(.progress(try frame.decode(PluginProgressMessage.self)))
                 case .fileDone:
                     let done = try frame.decode(FileDoneMessage.self)
                     try Self.check(done, answers: request, rows: rowsSoFar, batches: batches)
@@ -234,11 +250,11 @@ public final class WorkerProcess: @unchecked Sendable {
     }
 
     /// The deadline (soft stop, then SIGKILL) and the RSS limit for one file.
+    /// The deadline counts the plugin's time: what the host spent holding
+    /// the worker in `onEvent` moves it later.
     private func startWatchdog() -> DispatchSourceTimer {
         let timer = DispatchSource.makeTimerSource(queue: .global())
         let started = ContinuousClock.now
-        let deadline = started + limits.fileTimeout
-        let killAt = deadline + limits.killGrace
         var softStopped = false
         let pid = self.pid
         let rssLimit = limits.rssLimitBytes
@@ -246,6 +262,9 @@ public final class WorkerProcess: @unchecked Sendable {
         timer.setEventHandler { [weak self] in
             guard let self else { return }
             let now = ContinuousClock.now
+            let held = self.stateLock.withLock { self.hostHeld + (self.hostHoldingSince.map { now - $0 } ?? .zero) }
+            let deadline = started + held + self.limits.fileTimeout
+            let killAt = deadline + self.limits.killGrace
             if rssLimit > 0, PluginHost.residentBytes(of: pid) > rssLimit {
                 self.forceKill(because: .memory)
                 timer.cancel()
