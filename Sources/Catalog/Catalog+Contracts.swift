@@ -64,6 +64,16 @@ extension Catalog {
         try pool.read { db in try fetchContracts(db, "WHERE plugin = ? ORDER BY version", [plugin]) }
     }
 
+    /// The latest version of the contract with `id` (the id stays the same
+    /// across a contract's versions).
+    public func contract(id: String) throws -> SchemaContract {
+        if let found = try pool.read({ db in try fetchContracts(db, "WHERE id = ? ORDER BY version DESC LIMIT 1", [id]).first }) {
+            return found
+        }
+        throw CasparianError(.notFound, "no contract with id \(id)",
+                             hint: "approving a discovery returns its contract_id; `casparian contract show PLUGIN` shows a plugin's")
+    }
+
     /// Plugins that have a contract, sorted.
     public func contractPlugins() throws -> [String] {
         try pool.read { db in try String.fetchAll(db, sql: "SELECT DISTINCT plugin FROM contracts ORDER BY plugin") }

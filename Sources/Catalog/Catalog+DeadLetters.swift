@@ -9,8 +9,8 @@ public struct DeadLetter: Sendable, Equatable, Codable {
     public var plugin: String
     public var parserVersion: String?
     public var runID: String
-    /// `backtest` or `execute`.
-    public var kind: String
+    /// The kind of run whose retries ran out.
+    public var kind: RunKind
     public var category: String
     public var message: String
     public var attempts: Int
@@ -19,7 +19,7 @@ public struct DeadLetter: Sendable, Equatable, Codable {
     public var history: [String]
     public var at: String
 
-    public init(path: String, plugin: String, parserVersion: String?, runID: String, kind: String, category: String,
+    public init(path: String, plugin: String, parserVersion: String?, runID: String, kind: RunKind, category: String,
                 message: String, attempts: Int, history: [String], at: String = Timestamp.now()) {
         self.path = path
         self.plugin = plugin
@@ -54,7 +54,7 @@ extension Catalog {
             for l in letters {
                 guard let id = ids[l.path] else { continue }
                 let history = try l.history.jsonText()
-                try s.execute(arguments: [l.plugin, id, l.parserVersion, l.runID, l.kind, l.category, String(l.message.prefix(2000)),
+                try s.execute(arguments: [l.plugin, id, l.parserVersion, l.runID, l.kind.rawValue, l.category, String(l.message.prefix(2000)),
                                           l.attempts, history, l.at])
             }
         }
@@ -81,7 +81,7 @@ extension Catalog {
             """, arguments: [plugin, plugin]).map { r in
             let history = (try? JSONDecoder().decode([String].self, from: Data((r["history_json"] as String).utf8))) ?? []
             return DeadLetter(path: r["path"], plugin: r["plugin"], parserVersion: r["parser_version"], runID: r["run_id"],
-                              kind: r["kind"], category: r["category"], message: r["message"], attempts: r["attempts"],
+                              kind: RunKind(rawValue: r["kind"]) ?? .execute, category: r["category"], message: r["message"], attempts: r["attempts"],
                               history: history, at: r["created_at"])
         }
     }

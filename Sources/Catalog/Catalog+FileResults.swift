@@ -9,7 +9,7 @@ public struct FileResultRecord: Sendable, Equatable, Codable {
         case ok, failed, quarantined
     }
     public var plugin: String
-    public var kind: String
+    public var kind: RunKind
     public var runID: String
     public var parserVersion: String?
     public var status: Status
@@ -79,11 +79,11 @@ extension Catalog {
                 let id: Int64 = r["file_id"]
                 guard views[id] != nil else { continue }
                 let raw: String = r["status"], category: String? = r["category"]
-                let status: FileResultRecord.Status = raw == "failed" ? .failed : (category == "quarantined" ? .quarantined : .ok)
+                let status: FileResultRecord.Status = raw == RunFileStatus.failed.rawValue ? .failed : (category == "quarantined" ? .quarantined : .ok)
                 let name: String = r["plugin"]
                 let (count, streak) = failures["\(id)/\(name)"] ?? (0, 0)
                 last[id, default: [:]][name] = FileResultRecord(
-                    plugin: name, kind: r["kind"], runID: r["id"], parserVersion: r["parser_version"], status: status,
+                    plugin: name, kind: RunKind(rawValue: r["kind"]) ?? .backtest, runID: r["id"], parserVersion: r["parser_version"], status: status,
                     category: category, message: r["message"], rows: r["rows"], at: r["started_at"], failureCount: count,
                     consecutiveFailures: streak)
             }

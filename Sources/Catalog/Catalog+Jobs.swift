@@ -10,11 +10,20 @@ import GRDB
 /// One file's result in a run, as `jobs show` and `files` report it.
 public struct RunFileRecord: Sendable, Equatable, Codable {
     public var path: String
-    public var status: String
+    public var status: RunFileStatus
     public var category: String?
     public var message: String?
     public var rows: Int
     public var durationMs: Int
+
+    public init(path: String, status: RunFileStatus, category: String? = nil, message: String? = nil, rows: Int, durationMs: Int) {
+        self.path = path
+        self.status = status
+        self.category = category
+        self.message = message
+        self.rows = rows
+        self.durationMs = durationMs
+    }
 }
 
 extension Catalog {
@@ -67,8 +76,8 @@ extension Catalog {
                 SELECT f.path, rf.status, rf.category, rf.message, rf.rows, rf.duration_ms
                 FROM run_files rf JOIN files f ON f.id = rf.file_id WHERE rf.run_id = ? ORDER BY f.path
                 """, arguments: [runID]).map {
-                RunFileRecord(path: $0["path"], status: $0["status"], category: $0["category"], message: $0["message"],
-                              rows: $0["rows"], durationMs: $0["duration_ms"])
+                RunFileRecord(path: $0["path"], status: RunFileStatus(rawValue: $0["status"]) ?? .failed, category: $0["category"],
+                              message: $0["message"], rows: $0["rows"], durationMs: $0["duration_ms"])
             }
         }
     }

@@ -2,7 +2,7 @@ import CasparianCore
 import Foundation
 import GRDB
 
-/// A backtest or execute run (a job) as the catalog records it.
+/// A run (a job: backtest, execute or discovery) as the catalog records it.
 public struct RunRecord: Sendable, Equatable, Codable {
     public enum Status: String, Sendable, Codable {
         case queued, running, done, failed, cancelled
@@ -11,7 +11,7 @@ public struct RunRecord: Sendable, Equatable, Codable {
         case interrupted
     }
     public var id: String
-    public var kind: String
+    public var kind: RunKind
     public var plugin: String
     public var scopeID: String?
     public var parserVersion: String?
@@ -35,7 +35,7 @@ public struct RunRecord: Sendable, Equatable, Codable {
 
 extension Catalog {
     /// Starts a run record (status `running`, owned by this process).
-    public func startRun(kind: String, plugin: String, scopeID: String?, parserVersion: String?, contractID: String? = nil,
+    public func startRun(kind: RunKind, plugin: String, scopeID: String?, parserVersion: String?, contractID: String? = nil,
                          contractVersion: Int? = nil, iteration: Int? = nil, specJSON: String? = nil) throws -> String {
         let id = Identifier.make("run")
         try pool.write { db in
@@ -43,7 +43,7 @@ extension Catalog {
                 INSERT INTO runs(id, kind, plugin, scope_id, parser_version, contract_id, contract_version, iteration,
                                  status, started_at, owner_pid, spec_json)
                 VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'running', ?, ?, ?)
-                """, arguments: [id, kind, plugin, scopeID, parserVersion, contractID, contractVersion, iteration,
+                """, arguments: [id, kind.rawValue, plugin, scopeID, parserVersion, contractID, contractVersion, iteration,
                                  Timestamp.now(), Int(getpid()), specJSON])
         }
         return id
@@ -62,13 +62,13 @@ extension Catalog {
 
     /// Jobs whose process died before they finished (newest first), of a
     /// kind, plugin and scope when given.
-    public func interruptedRuns(kind: String? = nil, plugin: String? = nil, scopeID: String? = nil) throws -> [RunRecord] {
+    public func interruptedRuns(kind: RunKind? = nil, plugin: String? = nil, scopeID: String? = nil) throws -> [RunRecord] {
         try pool.read { db in
             try Row.fetchAll(db, sql: """
                 SELECT * FROM runs WHERE status IN ('running', 'queued')
                   AND (? IS NULL OR kind = ?) AND (? IS NULL OR plugin = ?) AND (? IS NULL OR scope_id = ?)
                 ORDER BY started_at DESC, id DESC
-                """, arguments: [kind, kind, plugin, plugin, scopeID, scopeID]).map(Self.runRecord)
+                """, arguments: [kind?.rawValue, kind?.rawValue, plugin, plugin, scopeID, scopeID]).map(Self.runRecord)
         }.filter { $0.status == .interrupted }
     }
 
@@ -132,12 +132,12 @@ extension Catalog {
     /// `withPayloads`, their result, progress and spec JSON are left out
     /// (nil): a workspace's history of full reports grows with every run,
     /// and most callers need only the records' status and versions.
-    public func runs(kind: String, plugin: String, scopeID: String?, withPayloads: Bool = true) throws -> [RunRecord] {
+    public func runs(kind: RunKind, plugin: String, scopeID: String?, withPayloads: Bool = true) throws -> [RunRecord] {
         let columns = withPayloads ? "*" : Self.recordColumns(progress: false)
         return try pool.read { db in
             try Row.fetchAll(db, sql: """
                 SELECT \(columns) FROM runs WHERE kind = ? AND plugin = ? AND scope_id IS ? ORDER BY started_at, id
-                """, arguments: [kind, plugin, scopeID]).map(Self.runRecord)
+                """, arguments: [kind.rawValue, plugin, scopeID]).map(Self.runRecord)
         }
     }
 
@@ -149,7 +149,7 @@ extension Catalog {
     }
 
     static func runRecord(_ r: Row) -> RunRecord {
-        var record = RunRecord(id: r["id"], kind: r["kind"], plugin: r["plugin"], scopeID: r["scope_id"], parserVersion: r["parser_version"],
+        var record = RunRecord(id: r["id"], kind: RunKind(rawValue: r["kind"]) ?? .backtest, plugin: r["plugin"], scopeID: r["scope_id"], parserVersion: r["parser_version"],
                   contractID: r["contract_id"], contractVersion: r["contract_version"], iteration: r["iteration"],
                   status: RunRecord.Status(rawValue: r["status"]) ?? .failed, startedAt: r["started_at"],
                   finishedAt: r["finished_at"], ownerPID: r["owner_pid"], progressJSON: r["progress_json"],
@@ -164,8 +164,7 @@ extension Catalog {
     }
 
     /// Records per-file results of a run.
-    public func recordRunFiles(runID: String, results: [(path: String, status: String, category: String?, message: String?,
-                                                          rows: Int, durationMilliseconds: Int)]) throws {
+    public func recordRunFiles(runID: String, results: [RunFileRecord]) throws {
         let ids = try fileIDs(for: results.map(\.path))
         try pool.write { db in
             let s = try db.cachedStatement(sql: """
@@ -174,8 +173,8 @@ extension Catalog {
                 """)
             for r in results {
                 guard let id = ids[r.path] else { continue }
-                try s.execute(arguments: [runID, id, r.status, r.category, r.message.map { String($0.prefix(2000)) }, r.rows,
-                                          r.durationMilliseconds])
+                try s.execute(arguments: [runID, id, r.status.rawValue, r.category, r.message.map { String($0.prefix(2000)) }, r.rows,
+                                          r.durationMs])
             }
         }
     }

@@ -8,7 +8,9 @@ import GRDB
 /// parser versions, runs, high-failure table) is an extension of this type.
 public final class Catalog: Sendable {
     public let url: URL
-    public let pool: DatabasePool
+    /// Internal: every reader and writer outside this module goes through a
+    /// method of the catalog (and, above it, of the workspace).
+    let pool: DatabasePool
 
     /// Opens (creating if needed) the catalog and migrates it to the latest schema.
     public init(url: URL) throws {

@@ -1,85 +1,69 @@
-import Catalog
 import CasparianCore
 import Foundation
 import Logging
 import MCP
 import Workspace
 
-/// Long tool calls (backtest, fix, execute) as runs: each is recorded in the
-/// catalog's `runs` table, reports progress there, and keeps going in the
-/// background when the caller stops waiting, so `get_run_status` (and the
-/// CLI) can follow it.
+/// Long tool calls (discover, backtest, fix, execute) running in the
+/// background: the workspace records each as a run (`WorkspaceRun`: its
+/// progress, a cancel from any process, its end), and this keeps the task
+/// and its outcome so a call can wait a while and `get_run_status` (or the
+/// CLI) can follow the rest. It records only the tool's answer for the run.
 public final class BackgroundRuns: @unchecked Sendable {
     /// How a run ended.
     public enum Outcome: Sendable {
-        case finished(ToolReply, status: RunRecord.Status)
+        case finished(ToolReply)
         case failed(any Error)
     }
 
-    /// Handed to the work: where it reports progress.
+    /// Handed to the work: the run, and where to report progress to the caller.
     public struct Context: Sendable {
-        public let runID: String
+        public let run: WorkspaceRun
         let onProgress: @Sendable (Int, Int, String?) -> Void
 
+        public var runID: String { run.id }
         public func progress(_ done: Int, of total: Int, _ message: String? = nil) { onProgress(done, total, message) }
     }
 
-    private let catalog: Catalog
     private let logger: Logger
     private let lock = NSLock()
     private var tasks: [String: Task<Void, Never>] = [:]
     private var outcomes: [String: Outcome] = [:]
     private var waiters: [String: [UUID: CheckedContinuation<Outcome?, Never>]] = [:]
 
-    init(catalog: Catalog, logger: Logger) {
-        self.catalog = catalog
+    init(logger: Logger) {
         self.logger = logger
     }
 
-    /// Records a run and starts `work` in the background. `status` maps the
-    /// work's reply to the run's final status (`done` unless it says otherwise).
-    /// `adopted` is an interrupted job this run takes over (already claimed).
-    public func start(kind: String, plugin: String, scopeID: String?, parserVersion: String?, adopted: String? = nil,
-                      progress sink: ProgressSink,
-                      work: @escaping @Sendable (Context) async throws -> (ToolReply, RunRecord.Status)) throws -> String {
-        let id = try adopted ?? catalog.startRun(kind: kind, plugin: plugin, scopeID: scopeID, parserVersion: parserVersion)
-        // JobControl: progress in the catalog (for `casparian jobs` too), and a
-        // cancel requested from another process (`casparian jobs cancel`) stops the run.
-        let control = JobControl(catalog: catalog, runID: id)
-        let context = Context(runID: id) { done, total, message in
-            sink.report(done, of: total, message)
-            control.publish(JobProgress(filesDone: done, filesTotal: total, lastFile: message), force: done >= total)
-        }
+    /// Starts `work` for `run` (opened by the workspace) in the background.
+    /// The work's workspace operation records the run's progress and end.
+    public func start(_ run: WorkspaceRun, progress sink: ProgressSink,
+                      work: @escaping @Sendable (Context) async throws -> ToolReply) -> String {
+        let context = Context(run: run) { done, total, message in sink.report(done, of: total, message) }
         let task = Task.detached { [self] in
             let outcome: Outcome
             do {
-                let (reply, status) = try await control.run { try await work(context) }
-                outcome = .finished(reply, status: Task.isCancelled ? .cancelled : status)
+                outcome = .finished(try await work(context))
             } catch {
                 outcome = .failed(error)
             }
-            self.finish(id, outcome)
+            self.finish(run, outcome)
         }
-        lock.withLock { tasks[id] = task }
-        return id
+        lock.withLock { tasks[run.id] = task }
+        return run.id
     }
 
-    private func finish(_ id: String, _ outcome: Outcome) {
-        // The engine may have finished the record with its full report (result_json);
-        // the tool's answer goes to reply_json either way.
-        let open = (try? catalog.run(id: id).status).map { $0 == .running || $0 == .queued } ?? true
+    private func finish(_ run: WorkspaceRun, _ outcome: Outcome) {
+        let id = run.id
         switch outcome {
-        case .finished(let reply, let status):
-            let text = JSONValue.text(reply.structured)
-            if open { try? catalog.finishRun(id: id, status: status, resultJSON: text) }
-            try? catalog.setRunReply(id: id, replyJSON: text)
+        case .finished(let reply):
+            run.recordReply(JSONValue.text(reply.structured))
         case .failed(let error):
-            let cancelled = error is CancellationError
             let message = (error as? CasparianError)?.description ?? "\(error)"
-            if !cancelled { logger.error("run \(id) failed: \(message)") }
-            let text = JSONValue.text(.object(["error": .string(message)]))
-            if open || !cancelled { try? catalog.finishRun(id: id, status: cancelled ? .cancelled : .failed, resultJSON: text) }
-            try? catalog.setRunReply(id: id, replyJSON: text)
+            if !(error is CancellationError) { logger.error("run \(id) failed: \(message)") }
+            // An error before the workspace operation began (or after it ended) ends the run here.
+            run.fail(error)
+            run.recordReply(JSONValue.text(.object(["error": .string(message)])))
         }
         let waiting = lock.withLock { () -> [CheckedContinuation<Outcome?, Never>] in
             outcomes[id] = outcome

@@ -22,7 +22,7 @@ enum ResourceCatalog {
     ]
 
     static func list(_ env: ServerEnvironment) throws -> [Resource] {
-        try env.workspace.catalog.recentRuns(limit: 50).map { r in
+        try env.workspace.recentJobs(limit: 50).map { r in
             Resource(name: "\(r.kind) \(r.plugin) \(r.id)", uri: runPrefix + r.id,
                      description: "\(r.kind) of \(r.plugin), \(r.status.rawValue), started \(r.startedAt)", mimeType: "application/json")
         }
@@ -31,19 +31,22 @@ enum ResourceCatalog {
     static func read(_ uri: String, _ env: ServerEnvironment) throws -> Resource.Content {
         if uri.hasPrefix(runPrefix) {
             let id = String(uri.dropFirst(runPrefix.count))
-            let r = try env.workspace.catalog.run(id: id)
-            var o: [String: Value] = ["run_id": .string(r.id), "kind": .string(r.kind), "plugin": .string(r.plugin),
+            let detail = try env.workspace.jobDetail(id: id)
+            let r = detail.summary
+            var o: [String: Value] = ["run_id": .string(r.id), "kind": .string(r.kind.rawValue), "plugin": .string(r.plugin),
                                       "status": .string(r.status.rawValue), "started_at": .string(r.startedAt)]
+            if let scope = r.scopeID { o["scope_id"] = .string(scope) }
             if let f = r.finishedAt { o["finished_at"] = .string(f) }
-            if let p = r.progressJSON.flatMap(JSONValue.parse) { o["progress"] = p }
-            if let res = r.resultJSON.flatMap(JSONValue.parse) { o["report"] = res }
-            if let reply = try env.workspace.catalog.runReply(id: id).flatMap(JSONValue.parse) { o["reply"] = reply }
+            if let p = r.progress { o["progress"] = try JSONValue.from(p) }
+            if let res = detail.resultJSON.flatMap(JSONValue.parse) { o["report"] = res }
+            if let reply = detail.replyJSON.flatMap(JSONValue.parse) { o["reply"] = reply }
             return .text(JSONValue.text(.object(o)), uri: uri, mimeType: "application/json")
         }
         if uri.hasPrefix(discoveryPrefix) {
-            let d = try env.workspace.catalog.discovery(id: String(uri.dropFirst(discoveryPrefix.count)))
-            return .text(JSONValue.text(.object(["discovery_id": .string(d.id), "plugin": .string(d.plugin),
-                                                 "result": try JSONValue.from(d.result)])), uri: uri, mimeType: "application/json")
+            let d = try env.workspace.discovery(id: String(uri.dropFirst(discoveryPrefix.count)))
+            var o: [String: Value] = ["discovery_id": .string(d.id), "plugin": .string(d.plugin), "result": try JSONValue.from(d.result)]
+            if let scope = d.scopeID { o["scope_id"] = .string(scope) }
+            return .text(JSONValue.text(.object(o)), uri: uri, mimeType: "application/json")
         }
         if uri.hasPrefix(contractPrefix) {
             let c = try env.workspace.contract(plugin: String(uri.dropFirst(contractPrefix.count)))

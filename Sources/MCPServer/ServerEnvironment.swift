@@ -29,7 +29,7 @@ public final class ServerEnvironment: Sendable {
             pythonExecutable: WorkerEnvironment.resolvePython(explicit: configuration.python, pluginDirectory: nil),
             workerExecutable: WorkerEnvironment.defaultWorkerExecutable())
         pool = WorkerPool(environment: environment, size: configuration.workers, logger: logger)
-        runs = BackgroundRuns(catalog: workspace.catalog, logger: logger)
+        runs = BackgroundRuns(logger: logger)
     }
 
     /// An existing plugin of the plugins folder (the workspace façade's lookup).

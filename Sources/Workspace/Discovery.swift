@@ -11,10 +11,14 @@ public enum DiscoveryParser: Sendable {
     /// A user plugin, run in worker processes.
     case plugin(PluginDirectory, WorkerEnvironment)
 
+    /// The name the built-in reader goes by: `--plugin csv`, MCP's
+    /// `plugin: "csv"`, and what its discoveries are stored under.
+    public static let builtinName = "csv"
+
     /// The name discoveries are stored under.
     public var name: String {
         switch self {
-        case .builtinCSV: return "csv"
+        case .builtinCSV: return Self.builtinName
         case .plugin(let p, _): return p.name
         }
     }
@@ -98,8 +102,11 @@ public struct DiscoveryEngine: Sendable {
 
     /// Discovers `paths` (files, or folders expanded recursively: only the
     /// files matching a plugin's `pattern`, or delimited-text extensions for
-    /// the built-in CSV plugin). Stores the result in `workspace` when given.
-    public func discover(paths: [String], parser: DiscoveryParser, workspace: Workspace? = nil) async throws -> DiscoveryRun {
+    /// the built-in CSV plugin). `progress` sees files done and the total.
+    /// Stops with `CancellationError` when its task is cancelled. Stores
+    /// nothing: `Workspace.discover` records it as a run and keeps the result.
+    public func discover(paths: [String], parser: DiscoveryParser,
+                         progress: @escaping @Sendable (_ done: Int, _ total: Int) -> Void = { _, _ in }) async throws -> DiscoveryRun {
         guard !paths.isEmpty else {
             throw CasparianError(.usage, "no files or folders to discover", hint: "pass one or more paths, e.g. `casparian discover data/`")
         }
@@ -121,14 +128,12 @@ public struct DiscoveryEngine: Sendable {
         let files = set.sampled(options.plan)
         var run: DiscoveryRun
         switch parser {
-        case .builtinCSV: run = discoverCSV(files)
-        case .plugin(let p, let env): run = try await discoverPlugin(files, plugin: p, environment: env)
+        case .builtinCSV: run = try discoverCSV(files, progress: progress)
+        case .plugin(let p, let env): run = try await discoverPlugin(files, plugin: p, environment: env, progress: progress)
         }
+        try Task.checkCancellation()
         run.filesFound = set.entries.count
         run.skipped = skipped
-        if let workspace {
-            run.discoveryID = try workspace.catalog.saveDiscovery(plugin: parser.name, scopeID: nil, result: run.result)
-        }
         return run
     }
 
@@ -167,12 +172,14 @@ public struct DiscoveryEngine: Sendable {
         return (kept, skipped)
     }
 
-    func discoverCSV(_ files: [FileSet.Entry]) -> DiscoveryRun {
+    func discoverCSV(_ files: [FileSet.Entry], progress: @Sendable (Int, Int) -> Void) throws -> DiscoveryRun {
         var inference = StreamingInference(options: options.inference)
         var failures: [DiscoveryFailure] = []
         var read = 0
         for f in files {
             if inference.isSatisfied { break }
+            try Task.checkCancellation()
+            defer { progress(read + failures.count, files.count) }
             // A file that fails part-way (a truncated or damaged .gz) contributes no values at all.
             let before = inference
             do {
@@ -190,16 +197,16 @@ public struct DiscoveryEngine: Sendable {
                 failures.append(DiscoveryFailure(file: f.name, category: "internal", message: "\(error)"))
             }
         }
-        return DiscoveryRun(result: inference.finish(), discoveryID: nil, parser: "csv", filesFound: files.count,
+        return DiscoveryRun(result: inference.finish(), discoveryID: nil, parser: DiscoveryParser.builtinName, filesFound: files.count,
                             filesRead: read, stoppedEarly: read + failures.count < files.count, failures: failures)
     }
 
-    func discoverPlugin(_ files: [FileSet.Entry], plugin: PluginDirectory,
-                        environment: WorkerEnvironment) async throws -> DiscoveryRun {
+    func discoverPlugin(_ files: [FileSet.Entry], plugin: PluginDirectory, environment: WorkerEnvironment,
+                        progress: @escaping @Sendable (Int, Int) -> Void) async throws -> DiscoveryRun {
         let pool = WorkerPool(environment: environment, size: options.workers ?? ProcessInfo.processInfo.activeProcessorCount,
                               logger: logger)
         defer { pool.shutdown() }
-        let sink = DiscoverySink(options: options.inference)
+        let sink = DiscoverySink(options: options.inference) { done in progress(done, files.count) }
         let jobs = files.enumerated().map { ParseJob(index: $0, path: $1.path) }
         let names = files.map(\.name)
         // In rounds, so discovery can stop once every column is settled.
@@ -257,8 +264,13 @@ final class DiscoverySink: @unchecked Sendable {
     private var read = 0
     private var peak = 0
     private var cancelled = false
+    /// Sees how many files are done (in order), as each is.
+    private let onFileDone: @Sendable (Int) -> Void
 
-    init(options: InferenceOptions) { inference = StreamingInference(options: options) }
+    init(options: InferenceOptions, onFileDone: @escaping @Sendable (Int) -> Void = { _ in }) {
+        inference = StreamingInference(options: options)
+        self.onFileDone = onFileDone
+    }
 
     func take(_ batch: RowBatch, job: Int, name: String) {
         lock.lock()
@@ -304,7 +316,6 @@ final class DiscoverySink: @unchecked Sendable {
 
     func finish(job: Int, name: String, outcome: FileOutcome) {
         lock.lock()
-        defer { lock.unlock() }
         done[job] = (name, outcome)
         while let (name, outcome) = done.removeValue(forKey: nextToFeed) {
             switch outcome {
@@ -325,6 +336,9 @@ final class DiscoverySink: @unchecked Sendable {
             }
         }
         lock.broadcast()
+        let fed = nextToFeed
+        lock.unlock()
+        onFileDone(fed)
     }
 
     var isSatisfied: Bool { lock.withLock { inference.isSatisfied } }

@@ -41,6 +41,11 @@ extension Workspace {
     /// `plugins/` beside `.casparian/`.
     public static func defaultPluginsDirectory(root: URL) -> URL { root.appendingPathComponent("plugins") }
 
+    /// The latest version of the contract with `id`.
+    public func contract(id: String) throws -> SchemaContract {
+        try catalog.contract(id: id)
+    }
+
     /// Builds an approval request from command-line style arguments:
     /// `answers` as `COLUMN=TYPE[:FORMAT]`, `overrides` as
     /// `COLUMN.FIELD=VALUE` or `OUTPUT.mode=…`.

@@ -14,7 +14,7 @@ extension Workspace {
     /// and `str` otherwise (values read from text files).
     public func violationSummary(backtestRun runID: String) throws -> ViolationSummary {
         let run = try catalog.run(id: runID)
-        guard run.kind == "backtest" else {
+        guard run.kind == .backtest else {
             throw CasparianError(.usage, "run \(runID) is a \(run.kind) run, not a backtest", hint: "pass the run_id of a run_backtest or fix_parser call")
         }
         guard run.status == .done || run.status == .failed, let json = run.resultJSON,

@@ -36,6 +36,34 @@ extension Workspace {
                                                  : "scopes here: \(known.joined(separator: ", "))")
     }
 
+    /// The scope of the plugin's latest backtest that had one (what a fix
+    /// is re-tested on when no scope is named), or nil.
+    public func lastBacktestScope(plugin: String) throws -> StoredScope? {
+        guard let id = try catalog.latestScopedRun(kind: .backtest, plugin: plugin)?.scopeID else { return nil }
+        return try resolveScope(id)
+    }
+
+    /// A plugin as a command line or a tool call names it: a plugin
+    /// folder's path (a reference with a `/`, or a folder here that has a
+    /// `parser.py`), else the name of a folder of `pluginsDirectory`. The
+    /// one way every command finds a plugin.
+    public static func plugin(reference: String, in pluginsDirectory: URL) throws -> PluginDirectory {
+        let asPath = URL(fileURLWithPath: reference)
+        if reference.contains("/") || FileManager.default.fileExists(atPath: asPath.appendingPathComponent("parser.py").path) {
+            guard FileManager.default.fileExists(atPath: asPath.path) else {
+                throw CasparianError(.notFound, "no plugin folder at \(reference)",
+                                     hint: "pass a plugin folder (the one with parser.py) or the name of one in \(pluginsDirectory.path)")
+            }
+            return try PluginDirectory(url: asPath)
+        }
+        return try plugin(named: reference, in: pluginsDirectory)
+    }
+
+    /// A plugin by reference (see `plugin(reference:in:)`), in this workspace's plugins folder unless told another.
+    public func plugin(reference: String, pluginsDirectory: URL? = nil) throws -> PluginDirectory {
+        try Workspace.plugin(reference: reference, in: pluginsDirectory ?? defaultPluginsDirectory)
+    }
+
     /// A plugin folder of the plugins directory.
     public func plugin(named name: String, pluginsDirectory: URL? = nil) throws -> PluginDirectory {
         try Workspace.plugin(named: name, in: pluginsDirectory ?? defaultPluginsDirectory)
@@ -81,44 +109,37 @@ extension Workspace {
 
     /// Backtests a plugin over a scope against its contract (or proven types), recording the
     /// run, the parser version and the high-failure table; each new parser
-    /// version is a new iteration.
+    /// version is a new iteration. `run` is the run to record it in (opened
+    /// by the caller, or claimed to resume); without one, an interrupted
+    /// backtest of the same plugin and scope is taken over, else one starts.
     public func backtest(plugin: PluginDirectory, scope: StoredScope, pool: WorkerPool, options: BacktestOptions = BacktestOptions(),
-                         policy: IterationPolicy = IterationPolicy(), runID existing: String? = nil,
+                         policy: IterationPolicy = IterationPolicy(), run given: WorkspaceRun? = nil,
                          progress: @escaping @Sendable (BacktestProgress) -> Void = { _ in }) async throws -> WorkspaceBacktest {
         // One worker starts while the catalog is read; the engine starts the
         // others once it knows the run needs them (fail-fast may not).
         pool.prewarm(plugin: plugin, count: 1)
-        let contract = try boundContract(for: plugin)
-        try recordParserVersion(plugin)
-        // This job: the caller's record (`runID`), an interrupted one taken over, or a new one.
-        let current = try existing ?? adoptInterruptedJob(kind: .backtest, plugin: plugin, scopeID: scope.id)
-        let previous = try catalog.runs(kind: "backtest", plugin: plugin.name, scopeID: scope.id, withPayloads: false)
-            .filter { $0.id != current }
-        let iteration = previous.last(where: { $0.parserVersion == plugin.version })?.iteration
-            ?? (Set(previous.compactMap(\.parserVersion)).count + 1)
-        let spec = JobSpec(kind: .backtest, plugin: plugin, scopeID: scope.id, pool: pool, backtest: options).json
-        let runID: String
-        if let current {
-            runID = current
-            try catalog.setRunSpec(id: runID, specJSON: spec, contractID: contract?.id, contractVersion: contract?.version, iteration: iteration)
-        } else {
-            runID = try catalog.startRun(kind: "backtest", plugin: plugin.name, scopeID: scope.id, parserVersion: plugin.version,
-                                         contractID: contract?.id, contractVersion: contract?.version, iteration: iteration, specJSON: spec)
-        }
+        let run = try given ?? openRun(kind: .backtest, plugin: plugin.name, scopeID: scope.id, parserVersion: plugin.version)
         do {
+            let contract = try boundContract(for: plugin)
+            try recordParserVersion(plugin)
+            let previous = try catalog.runs(kind: .backtest, plugin: plugin.name, scopeID: scope.id, withPayloads: false)
+                .filter { $0.id != run.id }
+            let iteration = previous.last(where: { $0.parserVersion == plugin.version })?.iteration
+                ?? (Set(previous.compactMap(\.parserVersion)).count + 1)
+            try catalog.setRunSpec(id: run.id, specJSON: JobSpec(kind: .backtest, plugin: plugin, scopeID: scope.id, pool: pool, backtest: options).json,
+                                   contractID: contract?.id, contractVersion: contract?.version, iteration: iteration)
             let engine = BacktestEngine(pool: pool, store: CatalogHighFailureStore(catalog: catalog), options: options)
             let request = BacktestRequest(plugin: plugin, files: try claimedFiles(plugin: plugin, scope: scope), corpusRoot: scope.definition.root,
                                           scopeKey: scope.id, checker: try checker(for: plugin, contract: contract),
                                           contractVersion: contract?.version, iteration: iteration)
-            let control = JobControl(catalog: catalog, runID: runID)
-            var report = try await control.run {
+            var report = try await run.perform {
                 try await engine.run(request) { p in
-                    control.publish(JobProgress(filesDone: p.tested, filesTotal: p.total, passed: p.passed, failed: p.failed, lastFile: p.lastFile),
-                                    force: p.tested == p.total)
+                    run.publish(JobProgress(filesDone: p.tested, filesTotal: p.total, passed: p.passed, failed: p.failed, lastFile: p.lastFile),
+                                force: p.tested == p.total)
                     progress(p)
                 }
             }
-            report.runID = runID
+            report.runID = run.id
             // One summary per iteration (the latest run of each parser version):
             // the last finished run already holds the summaries up to it, so
             // only its summary is read, not every old report.
@@ -136,72 +157,62 @@ extension Workspace {
                 fixed: report.results.filter { $0.prior == .failing && $0.status == .passed }.map(\.path),
                 stillFailing: report.results.filter { $0.prior == .failing && $0.status == .failed }.map(\.path),
                 regressed: report.results.filter { ($0.prior == .passing || $0.prior == .resolved) && $0.status == .failed }.map(\.path))
-            try catalog.recordRunFiles(runID: runID, results: report.results.map {
-                ($0.path, $0.status.rawValue, $0.category?.rawValue, $0.message, $0.rows, $0.durationMilliseconds)
+            try catalog.recordRunFiles(runID: run.id, results: report.results.map {
+                RunFileRecord(path: $0.path, status: $0.status == .passed ? .passed : .failed, category: $0.category?.rawValue,
+                              message: $0.message, rows: $0.rows, durationMs: $0.durationMilliseconds)
             })
             try recordDeadLetters(report.results.compactMap { r in
                 guard let attempts = r.attempts, r.status == .failed else { return nil }
-                return DeadLetter(path: r.path, plugin: plugin, runID: runID, kind: "backtest", category: r.category?.rawValue ?? "crash",
+                return DeadLetter(path: r.path, plugin: plugin, runID: run.id, kind: .backtest, category: r.category?.rawValue ?? "crash",
                                   message: r.message ?? "", attempts: attempts, earlier: r.earlierAttempts ?? [])
             }, plugin: plugin.name, passed: report.results.filter { $0.status == .passed }.map(\.path))
             let status: RunRecord.Status = report.status == .cancelled ? .cancelled : (report.status == .passed ? .done : .failed)
             // The final progress: the throttled updates may have skipped it,
             // and a run that stopped early never reaches its total.
-            let progress = JobProgress(filesDone: report.filesTested, filesTotal: report.filesTested + report.filesSkipped,
-                                       passed: report.filesPassed, failed: report.filesFailed)
-            try catalog.finishRun(id: runID, status: status, resultJSON: try result.jsonText(),
-                                  summaryJSON: try StoredIterations(iterations: iterations).jsonText(),
-                                  progressJSON: try progress.jsonText())
+            let final = JobProgress(filesDone: report.filesTested, filesTotal: report.filesTested + report.filesSkipped,
+                                    passed: report.filesPassed, failed: report.filesFailed)
+            try run.finish(status: status, resultJSON: try result.jsonText(),
+                           summaryJSON: try StoredIterations(iterations: iterations).jsonText(), progressJSON: try final.jsonText())
             return result
         } catch {
-            try? catalog.finishRun(id: runID, status: error is CancellationError ? .cancelled : .failed,
-                                   resultJSON: Self.errorJSON(error))
+            run.fail(error)
             throw error
         }
     }
 
-    /// Runs the approved plugin over a scope into output tables.
+    /// Runs the approved plugin over a scope into output tables. `run` as
+    /// for `backtest`: without one, an interrupted execute of the same
+    /// plugin and scope is taken over (files it wrote are kept and skipped).
     public func execute(plugin: PluginDirectory, scope: StoredScope, pool: WorkerPool, options: ExecuteOptions = ExecuteOptions(),
-                        runID: String? = nil, progress: @escaping @Sendable (ExecuteProgress) -> Void = { _ in }) async throws -> ExecuteReport {
+                        run given: WorkspaceRun? = nil, progress: @escaping @Sendable (ExecuteProgress) -> Void = { _ in }) async throws -> ExecuteReport {
         guard let contract = try boundContract(for: plugin) else {
-            throw CasparianError(.conflict, "plugin \(plugin.name) has no approved contract, so its output has no table types",
-                                 hint: "discover and approve first: `casparian discover …` then `casparian approve DISCOVERY_ID --plugin \(plugin.name)`")
+            let error = CasparianError(.conflict, "plugin \(plugin.name) has no approved contract, so its output has no table types",
+                                       hint: "discover and approve first: `casparian discover …` then `casparian approve DISCOVERY_ID --plugin \(plugin.name)`")
+            given?.fail(error)
+            throw error
         }
         pool.prewarm(plugin: plugin, count: options.parallelism ?? pool.size)
-        try recordParserVersion(plugin)
-        let files = try claimedFiles(plugin: plugin, scope: scope)
-        // This job: the caller's record, an interrupted one taken over (files
-        // it wrote are kept and skipped), or a new one.
-        let spec = JobSpec(kind: .execute, plugin: plugin, scopeID: scope.id, pool: pool, execute: options).json
-        let id: String
-        if let current = try runID ?? adoptInterruptedJob(kind: .execute, plugin: plugin, scopeID: scope.id) {
-            id = current
-            try catalog.setRunSpec(id: id, specJSON: spec, contractID: contract.id, contractVersion: contract.version)
-        } else {
-            id = try catalog.startRun(kind: "execute", plugin: plugin.name, scopeID: scope.id, parserVersion: plugin.version,
-                                      contractID: contract.id, contractVersion: contract.version, specJSON: spec)
-        }
-        let control = JobControl(catalog: catalog, runID: id)
-        let executor = Executor(workspace: self, pool: pool)
+        let run = try given ?? openRun(kind: .execute, plugin: plugin.name, scopeID: scope.id, parserVersion: plugin.version)
         do {
-            return try await control.run {
-                try await executor.run(plugin: plugin, contract: contract, files: files, scopeID: scope.id, options: options, runID: id) { p in
-                    control.publish(JobProgress(filesDone: p.filesDone, filesTotal: p.filesTotal, rowsWritten: p.rowsWritten),
-                                    force: p.filesDone == p.filesTotal)
+            try recordParserVersion(plugin)
+            let files = try claimedFiles(plugin: plugin, scope: scope)
+            try catalog.setRunSpec(id: run.id, specJSON: JobSpec(kind: .execute, plugin: plugin, scopeID: scope.id, pool: pool, execute: options).json,
+                                   contractID: contract.id, contractVersion: contract.version)
+            let executor = Executor(workspace: self, pool: pool)
+            let report = try await run.perform {
+                try await executor.run(plugin: plugin, contract: contract, files: files, options: options, run: run) { p in
+                    run.publish(JobProgress(filesDone: p.filesDone, filesTotal: p.filesTotal, rowsWritten: p.rowsWritten),
+                                force: p.filesDone == p.filesTotal)
                     progress(p)
                 }
             }
+            let status: RunRecord.Status = report.status == .cancelled ? .cancelled : (report.status == .done ? .done : .failed)
+            try run.finish(status: status, resultJSON: try report.jsonText())
+            return report
         } catch {
-            try? catalog.finishRun(id: id, status: error is CancellationError ? .cancelled : .failed,
-                                   resultJSON: Self.errorJSON(error))
+            run.fail(error)
             throw error
         }
-    }
-
-    /// The `result_json` of a run that ended with `error`.
-    static func errorJSON(_ error: Error) -> String {
-        let data = try? JSONSerialization.data(withJSONObject: ["error": "\(error)"], options: [.sortedKeys])
-        return data.map { String(decoding: $0, as: UTF8.self) } ?? #"{"error": "unprintable"}"#
     }
 
     /// Replaces a plugin's `parser.py` with `source` atomically (creating the
@@ -222,10 +233,6 @@ extension Workspace {
     /// Keeps the source of the plugin's current version in the catalog.
     public func recordParserVersion(_ plugin: PluginDirectory) throws {
         let source = (try? String(contentsOf: plugin.parserURL, encoding: .utf8)) ?? ""
-        try catalog.pool.write { db in
-            try db.execute(sql: """
-                INSERT OR IGNORE INTO parser_versions(plugin, version, source_hash, source, created_at) VALUES (?, ?, ?, ?, ?)
-                """, arguments: [plugin.name, plugin.version, plugin.sourceHash, source, Timestamp.now()])
-        }
+        try catalog.recordParserVersion(plugin: plugin.name, version: plugin.version, sourceHash: plugin.sourceHash, source: source)
     }
 }

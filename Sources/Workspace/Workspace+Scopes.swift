@@ -47,7 +47,27 @@ extension Workspace {
         return ScopeReport(scope: try catalog.scope(named: name), changes: changes, walk: walk)
     }
 
+    /// Creates the scope, or refreshes it when one of that name exists
+    /// with the same definition (`refreshed` says which); a scope of that
+    /// name with another definition is a conflict.
+    public func applyScope(_ definition: ScopeDefinition) throws -> (report: ScopeReport, refreshed: Bool) {
+        guard let existing = try? catalog.scope(named: definition.name) else { return (try createScope(definition), false) }
+        let root = try Self.resolveRoot(definition.root)
+        var asked = definition
+        asked.root = existing.definition.root
+        guard existing.definition == asked, existing.definition.root == root else {
+            throw CasparianError(.conflict, "a scope named \(definition.name) already exists with another definition (root \(existing.definition.root), include \(existing.definition.include))",
+                                 hint: "pick another name, or apply exactly the same path, include, exclude and tags to refresh it")
+        }
+        return (try refreshScope(named: definition.name), true)
+    }
+
     public func scopes() throws -> [StoredScope] { try catalog.scopes() }
+
+    /// The paths of the scope's files as of its last refresh.
+    public func scopeFilePaths(_ scope: StoredScope) throws -> [String] {
+        try catalog.scopeFilePaths(scopeID: scope.id)
+    }
 
     public func scope(named name: String) throws -> StoredScope { try catalog.scope(named: name) }
 

@@ -11,7 +11,9 @@ public final class Workspace: Sendable {
 
     /// The folder that contains `.casparian/`.
     public let root: URL
-    public let catalog: Catalog
+    /// Internal: the front doors (CLI, MCP) reach the catalog only through
+    /// the workspace's methods, so both get one behaviour.
+    let catalog: Catalog
 
     public var stateURL: URL { root.appendingPathComponent(Workspace.folderName) }
     public var outputURL: URL { Workspace.outputURL(root: root) }

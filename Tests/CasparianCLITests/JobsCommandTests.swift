@@ -10,7 +10,7 @@ struct JobsCommandTests {
         let dir = try CLIRunner.tempDirectory("jobs")
         try FileManager.default.createDirectory(at: dir.appendingPathComponent(".casparian"), withIntermediateDirectories: true)
         let catalog = try Catalog(url: dir.appendingPathComponent(".casparian/catalog.sqlite"))
-        let id = try catalog.startRun(kind: "execute", plugin: "sales", scopeID: nil, parserVersion: "v1")
+        let id = try catalog.startRun(kind: .execute, plugin: "sales", scopeID: nil, parserVersion: "v1")
         try catalog.updateRunProgress(id: id, progressJSON: #"{"files_done": 3, "files_total": 8}"#)
 
         let listed = try CLIRunner.run(["jobs", "--running", "--json", "--workspace", dir.path])
@@ -40,8 +40,8 @@ struct JobsCommandTests {
         let a = dir.appendingPathComponent("a.csv").path, b = dir.appendingPathComponent("b.csv").path
         _ = try catalog.fileIDs(for: [a, b])
         try catalog.tag([FoundFile(path: b, size: 0, mtime: 0)], with: "urgent")
-        let run = try catalog.startRun(kind: "backtest", plugin: "sales", scopeID: nil, parserVersion: "v3")
-        try catalog.recordRunFiles(runID: run, results: [(a, "failed", "schema_violation", "column x", 0, 3)])
+        let run = try catalog.startRun(kind: .backtest, plugin: "sales", scopeID: nil, parserVersion: "v3")
+        try catalog.recordRunFiles(runID: run, results: [RunFileRecord(path: a, status: .failed, category: "schema_violation", message: "column x", rows: 0, durationMs: 3)])
 
         let failed = try #require(try CLIRunner.run(["files", "--status", "failed", "--json", "--workspace", dir.path]).json() as? [[String: Any]])
         #expect(failed.map { $0["path"] as? String } == [a])

@@ -1,5 +1,5 @@
 import CasparianCore
-import Catalog
+@testable import Catalog
 import Foundation
 import GRDB
 import Testing
@@ -25,7 +25,7 @@ struct JobStoreTests {
         let url = try catalogURL()
         let owner = try Catalog(url: url)
         let other = try Catalog(url: url)
-        let id = try owner.startRun(kind: "execute", plugin: "p", scopeID: nil, parserVersion: "v1")
+        let id = try owner.startRun(kind: .execute, plugin: "p", scopeID: nil, parserVersion: "v1")
         #expect(try owner.isCancelRequested(id: id) == false)
         let after = try other.requestCancel(id: id)
         #expect(after.status == .running && after.cancelRequested)
@@ -35,7 +35,7 @@ struct JobStoreTests {
 
     @Test func finishedJobCannotBeCancelled() throws {
         let catalog = try Catalog(url: try catalogURL())
-        let id = try catalog.startRun(kind: "backtest", plugin: "p", scopeID: nil, parserVersion: "v1")
+        let id = try catalog.startRun(kind: .backtest, plugin: "p", scopeID: nil, parserVersion: "v1")
         try catalog.finishRun(id: id, status: .done, resultJSON: "{}")
         do {
             try catalog.requestCancel(id: id)
@@ -48,7 +48,7 @@ struct JobStoreTests {
 
     @Test func runOfADeadProcessIsInterrupted() throws {
         let catalog = try Catalog(url: try catalogURL())
-        let id = try catalog.startRun(kind: "execute", plugin: "p", scopeID: nil, parserVersion: "v1")
+        let id = try catalog.startRun(kind: .execute, plugin: "p", scopeID: nil, parserVersion: "v1")
         #expect(try catalog.run(id: id).status == .running)
         let pid = try deadPID()
         try catalog.pool.write { db in try db.execute(sql: "UPDATE runs SET owner_pid = ? WHERE id = ?", arguments: [Int(pid), id]) }
@@ -62,14 +62,14 @@ struct JobStoreTests {
         let a = "/data/a.csv", b = "/data/b.csv", c = "/data/c.csv"
         _ = try catalog.fileIDs(for: [a, b, c])
         try catalog.tag([FoundFile(path: a, size: 1, mtime: 0)], with: "reviewed")
-        let r1 = try catalog.startRun(kind: "backtest", plugin: "p", scopeID: nil, parserVersion: "v1")
-        try catalog.recordRunFiles(runID: r1, results: [(a, "failed", "schema_violation", "bad", 0, 5), (b, "passed", nil, nil, 10, 5)])
+        let r1 = try catalog.startRun(kind: .backtest, plugin: "p", scopeID: nil, parserVersion: "v1")
+        try catalog.recordRunFiles(runID: r1, results: [RunFileRecord(path: a, status: .failed, category: "schema_violation", message: "bad", rows: 0, durationMs: 5), RunFileRecord(path: b, status: .passed, category: nil, message: nil, rows: 10, durationMs: 5)])
         try catalog.finishRun(id: r1, status: .failed, resultJSON: nil)
         Thread.sleep(forTimeInterval: 0.01)
-        let r2 = try catalog.startRun(kind: "execute", plugin: "p", scopeID: nil, parserVersion: "v2")
-        try catalog.recordRunFiles(runID: r2, results: [(a, "ok", "quarantined", "2 values quarantined", 7, 5)])
-        let r3 = try catalog.startRun(kind: "backtest", plugin: "q", scopeID: nil, parserVersion: "w1")
-        try catalog.recordRunFiles(runID: r3, results: [(b, "failed", "crash", "boom", 0, 5)])
+        let r2 = try catalog.startRun(kind: .execute, plugin: "p", scopeID: nil, parserVersion: "v2")
+        try catalog.recordRunFiles(runID: r2, results: [RunFileRecord(path: a, status: .ok, category: "quarantined", message: "2 values quarantined", rows: 7, durationMs: 5)])
+        let r3 = try catalog.startRun(kind: .backtest, plugin: "q", scopeID: nil, parserVersion: "w1")
+        try catalog.recordRunFiles(runID: r3, results: [RunFileRecord(path: b, status: .failed, category: "crash", message: "boom", rows: 0, durationMs: 5)])
 
         let views = try catalog.fileViews()
         #expect(views.map(\.path) == [a, b, c])

@@ -29,6 +29,13 @@ struct FlowTests {
         #expect(columns == ["order_id", "order_date", "region", "customer", "sku", "quantity", "unit_price", "amount", "discount"])
         let questions = discover["questions"] as? [[String: Any]] ?? []
         #expect(questions.contains { $0["column"] as? String == "order_date" })
+        // The discovery is a run of the workspace, with its scope.
+        #expect(discover["status"] as? String == "done")
+        let discoverStatus = r.structured("discover_status")
+        #expect(discoverStatus["kind"] as? String == "discover" && discoverStatus["status"] as? String == "done", "\(discoverStatus)")
+        #expect(r.object("discover_run")["scope_id"] as? String == scope["scope_id"] as? String)
+        #expect((r.object("discover_run")["report"] as? [String: Any])?["discovery_id"] as? String == discover["discovery_id"] as? String)
+        #expect(r["discovery_scope"] as? String == scope["scope_id"] as? String)
 
         let approve = r.structured("approve")
         #expect(approve["version"] as? Int == 1)

@@ -62,7 +62,7 @@ struct DeadLetterTests {
         let dead = try ws.files(status: .dead)
         #expect(dead.map { URL(fileURLWithPath: $0.path).lastPathComponent } == ["poison.csv"])
         let letter = try #require(dead.first?.deadLetters.first)
-        #expect(letter.plugin == "killer" && letter.attempts == 3 && letter.category == "crash" && letter.kind == "execute")
+        #expect(letter.plugin == "killer" && letter.attempts == 3 && letter.category == "crash" && letter.kind == .execute)
         #expect(letter.history.count == 3 && letter.history.allSatisfy { $0.contains("signal 9") })
 
         // The same parser version does not try it again…
@@ -92,7 +92,7 @@ struct DeadLetterTests {
         let poison = try #require(result.report.results.first { $0.path.hasSuffix("poison.csv") })
         #expect(poison.status == .failed && poison.attempts == 3 && poison.earlierAttempts?.count == 2)
         let letters = try ws.deadLetters(plugin: "killer")
-        #expect(letters.count == 1 && letters.first?.kind == "backtest")
+        #expect(letters.count == 1 && letters.first?.kind == .backtest)
         // History: the high-failure entry the backtest recorded, then every attempt.
         #expect(letters.first?.history.count == 4, "\(letters.first?.history ?? [])")
         #expect(letters.first?.history.first?.contains("iteration 1") == true)

@@ -31,8 +31,7 @@ struct DiscoverApproveRunTests {
         let plugin = try ws.plugin(named: "mixed", pluginsDirectory: plugins)
         let env = WorkerEnvironment(pythonExecutable: "/usr/bin/python3", workerExecutable: WorkerEnvironment.defaultWorkerExecutable())
 
-        let discovery = try await DiscoveryEngine(options: DiscoveryOptions(workers: 1))
-            .discover(paths: [data.path], parser: .plugin(plugin, env), workspace: ws)
+        let discovery = try await ws.discover(paths: [data.path], parser: .plugin(plugin, env), options: DiscoveryOptions(workers: 1))
         let columns = try #require(discovery.result.outputs.first?.columns)
         // Ints in one file, text in the other: the files disagree, and a person answers text.
         #expect(columns.first { $0.name == "code" }?.status == .contradiction)

@@ -8,7 +8,7 @@ struct JobControlTests {
     @Test func cancelRequestedElsewhereStopsTheJob() async throws {
         let url = try TestSupport.tempDirectory("jobs").appendingPathComponent("catalog.sqlite")
         let owner = try Catalog(url: url)
-        let id = try owner.startRun(kind: "execute", plugin: "p", scopeID: nil, parserVersion: "v1")
+        let id = try owner.startRun(kind: .execute, plugin: "p", scopeID: nil, parserVersion: "v1")
         let control = JobControl(catalog: owner, runID: id, interval: .milliseconds(50))
         let job = Task { try await control.run { try await Task.sleep(for: .seconds(60)); return 1 } }
         try await Task.sleep(for: .milliseconds(150))
@@ -19,7 +19,7 @@ struct JobControlTests {
     @Test func aJobNobodyCancelsFinishes() async throws {
         let url = try TestSupport.tempDirectory("jobs").appendingPathComponent("catalog.sqlite")
         let catalog = try Catalog(url: url)
-        let id = try catalog.startRun(kind: "backtest", plugin: "p", scopeID: nil, parserVersion: "v1")
+        let id = try catalog.startRun(kind: .backtest, plugin: "p", scopeID: nil, parserVersion: "v1")
         let control = JobControl(catalog: catalog, runID: id, interval: .milliseconds(20))
         let value = try await control.run { try await Task.sleep(for: .milliseconds(100)); return 42 }
         #expect(value == 42)
@@ -28,7 +28,7 @@ struct JobControlTests {
     @Test func progressIsPublishedAndThrottled() throws {
         let url = try TestSupport.tempDirectory("jobs").appendingPathComponent("catalog.sqlite")
         let catalog = try Catalog(url: url)
-        let id = try catalog.startRun(kind: "execute", plugin: "p", scopeID: nil, parserVersion: "v1")
+        let id = try catalog.startRun(kind: .execute, plugin: "p", scopeID: nil, parserVersion: "v1")
         let control = JobControl(catalog: catalog, runID: id, interval: .milliseconds(200))
         control.publish(JobProgress(filesDone: 1, filesTotal: 10, rowsWritten: 5))
         #expect(try catalog.run(id: id).progressJSON == nil, "nothing is written in the job's first interval")

@@ -2,7 +2,7 @@ import Catalog
 import CasparianCore
 import Foundation
 import Testing
-import Workspace
+@testable import Workspace
 
 @Suite("Scopes")
 struct ScopeTests {

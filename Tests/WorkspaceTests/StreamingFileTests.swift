@@ -70,8 +70,7 @@ struct StreamingFileTests {
 
     @Test func discoveryFeedsTheFileAsItArrives() async throws {
         let (_, ws, plugin, data) = try setup()
-        let run = try await DiscoveryEngine(options: DiscoveryOptions(workers: 1))
-            .discover(paths: [data.path], parser: .plugin(plugin, Self.environment), workspace: ws)
+        let run = try await ws.discover(paths: [data.path], parser: .plugin(plugin, Self.environment), options: DiscoveryOptions(workers: 1))
         #expect(run.result.rows == Self.rows)
         #expect(run.peakHeldRows > 0 && run.peakHeldRows <= Self.rows / 4, "rows held: \(run.peakHeldRows)")
     }

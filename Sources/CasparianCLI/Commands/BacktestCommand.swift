@@ -138,7 +138,7 @@ extension BacktestCommand {
     /// failed go first each time, so a fix is judged within seconds.
     func watchInWorkspace(scope: String, options: BacktestOptions) async throws {
         let ws = try workspace.existing()
-        let parser = try ws.plugin(named: pluginsDir, pluginsDirectory: plugins.map { URL(fileURLWithPath: $0) }).parserURL
+        let parser = try ws.plugin(reference: pluginsDir, pluginsDirectory: plugins.map { URL(fileURLWithPath: $0) }).parserURL
         func stamp() -> Date? { (try? FileManager.default.attributesOfItem(atPath: parser.path))?[.modificationDate] as? Date }
         var last = stamp()
         while !Task.isCancelled {
@@ -165,7 +165,7 @@ extension BacktestCommand {
         // opening and planning here, which fail-fast waits on. The engine
         // starts the others once it knows the run needs them.
         let root = try workspace.existingRoot()
-        let plugin = try Workspace.plugin(named: pluginsDir, in: plugins.map { URL(fileURLWithPath: $0) }
+        let plugin = try Workspace.plugin(reference: pluginsDir, in: plugins.map { URL(fileURLWithPath: $0) }
                                           ?? Workspace.defaultPluginsDirectory(root: root))
         let pool = workers.pool(python.environment(pluginDirectory: plugin.url))
         // One backtest and the process exits; --watch runs again and reaps its workers.

@@ -26,9 +26,9 @@ struct DiscoverCommand: AsyncParsableCommand {
     var paths: [String]
 
     @Option(name: .long, help: ArgumentHelp(
-        "The parser: `csv` (the built-in CSV/TSV reader, the default) or a plugin directory.",
+        "The parser: `csv` (the built-in CSV/TSV reader, the default), a plugin of the workspace's plugins folder, or a plugin folder.",
         valueName: "NAME|DIR"))
-    var plugin: String = "csv"
+    var plugin: String = DiscoveryParser.builtinName
 
     @Flag(help: "Print one JSON document instead of tables.")
     var json = false
@@ -51,12 +51,12 @@ struct DiscoverCommand: AsyncParsableCommand {
 
     func run() async throws {
         try await CLIErrors.guarding {
-            let parser = try resolveParser()
             let ws = try Workspace.open(explicit: workspace.map { URL(fileURLWithPath: $0) },
                                         from: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
+            let parser = try resolveParser(ws)
             let options = DiscoveryOptions(plan: sample ? SamplePlan() : nil,
                                            inference: InferenceOptions(earlyStopValues: stopAfter))
-            let run = try await DiscoveryEngine(options: options).discover(paths: paths, parser: parser, workspace: ws)
+            let run = try await ws.discover(paths: paths, parser: parser, options: options)
             if json {
                 try Output.printJSON(DiscoverReport(run))
             } else {
@@ -66,17 +66,9 @@ struct DiscoverCommand: AsyncParsableCommand {
         }
     }
 
-    func resolveParser() throws -> DiscoveryParser {
-        if plugin == "csv" { return .builtinCSV }
-        var url = URL(fileURLWithPath: plugin)
-        if !FileManager.default.fileExists(atPath: url.path), !plugin.contains("/") {
-            url = URL(fileURLWithPath: "plugins").appendingPathComponent(plugin)
-            guard FileManager.default.fileExists(atPath: url.path) else {
-                throw CasparianError(.notFound, "no plugin \(plugin): not a folder, and no plugins/\(plugin)/",
-                                     hint: "pass a plugin directory (the folder with parser.py), or `--plugin csv`")
-            }
-        }
-        let dir = try PluginDirectory(url: url)
+    func resolveParser(_ ws: Workspace) throws -> DiscoveryParser {
+        if plugin == DiscoveryParser.builtinName { return .builtinCSV }
+        let dir = try ws.plugin(reference: plugin)
         return .plugin(dir, python.environment(pluginDirectory: dir.url))
     }
 }

@@ -8,9 +8,9 @@ import Workspace
 struct JobsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "jobs",
-        abstract: "List, inspect and cancel jobs (backtests and executes) of this workspace.",
+        abstract: "List, inspect and cancel jobs (backtests, executes and discoveries) of this workspace.",
         discussion: """
-            Every backtest and execute is a job recorded in the catalog, whichever process started \
+            Every backtest, execute and discovery is a job recorded in the catalog, whichever process started \
             it (the CLI or the MCP server). A job whose process died shows as interrupted: \
             `casparian jobs resume` continues it (so does starting the same run again).
             Examples: casparian jobs --running; casparian jobs show run_…; casparian jobs cancel run_…; casparian jobs resume
@@ -46,7 +46,7 @@ struct JobsList: AsyncParsableCommand {
             if json { return try Output.printJSON(jobs) }
             guard !jobs.isEmpty else { return Output.line(Style.dim("no jobs" + (statuses == nil ? " yet" : " with that status"))) }
             Output.line(TableRenderer(headers: ["id", "kind", "plugin", "status", "progress", "started", "time"], rows: jobs.map { j in
-                [j.id, j.kind, j.plugin, JobsShow.colored(j.status) + (j.cancelRequested && j.status == .running ? " (cancelling)" : ""),
+                [j.id, j.kind.rawValue, j.plugin, JobsShow.colored(j.status) + (j.cancelRequested && j.status == .running ? " (cancelling)" : ""),
                  j.progress.map { "\($0.filesDone)/\($0.filesTotal)" } ?? "", j.startedAt, j.seconds.map { String(format: "%.1fs", $0) } ?? ""]
             }).render())
         }
@@ -78,7 +78,7 @@ struct JobsShow: AsyncParsableCommand {
             guard let files = j.files, !files.isEmpty else { return }
             Output.line("")
             Output.line(TableRenderer(headers: ["file", "status", "category", "rows", "ms"], rows: files.map {
-                [$0.path, $0.status, $0.category ?? "", Formatting.count($0.rows), String($0.durationMs)]
+                [$0.path, $0.status.rawValue, $0.category ?? "", Formatting.count($0.rows), String($0.durationMs)]
             }).render())
         }
     }

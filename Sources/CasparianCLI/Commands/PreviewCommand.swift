@@ -3,6 +3,7 @@ import CLISupport
 import CasparianCore
 import Foundation
 import PluginHost
+import Workspace
 
 struct PreviewCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
@@ -13,7 +14,7 @@ struct PreviewCommand: AsyncParsableCommand {
     @Argument(help: "The file to parse.")
     var file: String
 
-    @Option(name: .long, help: "The plugin directory (the folder with parser.py).")
+    @Option(name: .long, help: "The plugin: its folder (the one with parser.py), or its name in the workspace's plugins folder.")
     var plugin: String
 
     @Option(name: .short, help: "How many rows to show per output.")
@@ -34,7 +35,8 @@ struct PreviewCommand: AsyncParsableCommand {
             guard FileManager.default.fileExists(atPath: fileURL.path) else {
                 throw CasparianError(.notFound, "file \(file) does not exist", hint: "check the path; preview takes one file")
             }
-            let pluginDir = try PluginDirectory(url: URL(fileURLWithPath: plugin))
+            let here = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+            let pluginDir = try Workspace.plugin(reference: plugin, in: Workspace.defaultPluginsDirectory(root: Workspace.locate(from: here) ?? here))
             let pool = WorkerPool(environment: python.environment(pluginDirectory: pluginDir.url), limits: .authoring, size: 1)
             defer { pool.shutdownForExit() }
             let collected = PreviewCollector(limit: n)

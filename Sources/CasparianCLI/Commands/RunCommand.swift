@@ -52,7 +52,7 @@ struct RunCommand: AsyncParsableCommand {
     func run() async throws {
         try await CLIErrors.guarding(json: json) {
             let ws = try workspace.existing()
-            let pluginDir = try ws.plugin(named: plugin, pluginsDirectory: plugins.map { URL(fileURLWithPath: $0) })
+            let pluginDir = try ws.plugin(reference: plugin, pluginsDirectory: plugins.map { URL(fileURLWithPath: $0) })
             let scoped = try ws.resolveScope(scope)
             var options = ExecuteOptions()
             options.force = force

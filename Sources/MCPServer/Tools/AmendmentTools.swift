@@ -70,11 +70,11 @@ enum AmendmentTools {
         run: runApprove)
 
     static func contract(_ id: String, _ env: ServerEnvironment) throws -> SchemaContract {
-        let catalog = env.workspace.catalog
-        for plugin in try catalog.contractPlugins() {
-            if let c = try catalog.latestContract(plugin: plugin), c.id == id { return c }
+        do {
+            return try env.workspace.contract(id: id)
+        } catch let e as CasparianError where e.kind == .notFound {
+            throw CasparianError(.notFound, e.message, hint: "approve_schema returns contract_id; approve a discovery first")
         }
-        throw CasparianError(.notFound, "no contract with id \(id)", hint: "approve_schema returns contract_id; approve a discovery first")
     }
 
     static func changes(_ value: Value?, argument: String) throws -> [SchemaChange]? {

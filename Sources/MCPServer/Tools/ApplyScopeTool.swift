@@ -42,20 +42,7 @@ enum ApplyScopeTool {
         let root = try env.paths.resolve(try call.required("path"))
         let definition = ScopeDefinition(name: name, root: root.path, include: call.strings("include") ?? [],
                                          exclude: call.strings("exclude") ?? [], tags: call.strings("tags") ?? [])
-        let report: ScopeReport
-        var refreshed = false
-        if let existing = try? env.workspace.scope(named: name) {
-            var asked = definition
-            asked.root = existing.definition.root
-            guard existing.definition == asked, existing.definition.root == root.path else {
-                throw CasparianError(.conflict, "a scope named \(name) already exists with another definition (root \(existing.definition.root), include \(existing.definition.include))",
-                                     hint: "pick another name, or call apply_scope with exactly the same path/include/exclude/tags to refresh it")
-            }
-            report = try env.workspace.refreshScope(named: name)
-            refreshed = true
-        } else {
-            report = try env.workspace.createScope(definition)
-        }
+        let (report, refreshed) = try env.workspace.applyScope(definition)
         let scope = report.scope
         let prefix = scope.definition.root + "/"
         let sample = try env.workspace.scopeFiles(named: name).prefix(sampleCap).map {
@@ -79,7 +66,7 @@ extension ServerEnvironment {
     /// A scope by id or name, whose files must lie under this server's roots.
     func scope(_ idOrName: String) throws -> StoredScope {
         let scope = try workspace.resolveScope(idOrName)
-        let files = try workspace.catalog.scopeFilePaths(scopeID: scope.id)
+        let files = try workspace.scopeFilePaths(scope)
         if let outside = files.first(where: { !paths.inside($0) }) {
             throw CasparianError(.usage, "scope \(scope.definition.name) holds \(outside), outside this server's roots",
                                  hint: "start casparian mcp with a --root that covers \(scope.definition.root)")

@@ -42,7 +42,7 @@ enum ApproveSchemaTool {
     static func run(_ call: ToolCall) async throws -> ToolReply {
         let env = call.environment
         let discoveryID = try call.required("discovery_id")
-        let discovery = try env.workspace.catalog.discovery(id: discoveryID)
+        let discovery = try env.workspace.discovery(id: discoveryID)
         let plugin = call.string("plugin") ?? discovery.plugin
         let answers = try strings(call.object("answers"), joiner: "=", name: "answers")
         let overrides = try strings(call.object("overrides"), joiner: "=", name: "overrides")

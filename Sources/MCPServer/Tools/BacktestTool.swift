@@ -33,11 +33,10 @@ enum BacktestTool {
         let chosen = options
         return try await LongRun.execute(call, kind: .backtest, plugin: plugin, scope: scope) { ctx in
             let result = try await env.workspace.backtest(plugin: plugin, scope: scope, pool: env.pool, options: chosen,
-                                                          runID: ctx.runID) { p in
+                                                          run: ctx.run) { p in
                 ctx.progress(p.tested, of: p.total, "\(p.passed) passed, \(p.failed) failed")
             }
-            return (try reply(result, runID: ctx.runID, root: scope.definition.root, scopeID: scope.id),
-                    result.report.status == .cancelled ? .cancelled : .done)
+            return try reply(result, runID: ctx.runID, root: scope.definition.root, scopeID: scope.id)
         }
     }
 

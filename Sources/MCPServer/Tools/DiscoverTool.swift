@@ -15,15 +15,19 @@ enum DiscoverTool {
             Run a parser over the files of a scope and prove each column's type from every value seen (the built-in \
             csv plugin by default; or a plugin in the plugins folder). Returns a discovery_id, the outputs with their \
             columns exactly as `casparian discover --json` prints them, and the open questions (ambiguous or \
-            contradictory columns) that approve_schema's `answers` settle. \
+            contradictory columns) that approve_schema's `answers` settle. A discovery is a run: long ones return a \
+            run_id to poll with get_run_status. \
             Example: {"scope_id": "scp_…"} or {"scope_id": "scp_…", "plugin": "sales"}
             """,
         input: JSONSchema.object([
             "scope_id": JSONSchema.string("The scope from apply_scope (id or name).", minLength: 1),
             "plugin": JSONSchema.string("A plugin name in the plugins folder, or \"csv\" (default) for the built-in CSV/TSV reader.", minLength: 1),
             "sample": JSONSchema.boolean("Read a sample of a large scope instead of every file (default false)."),
+            "wait_seconds": LongRun.waitArgument,
         ], required: ["scope_id"]),
         output: JSONSchema.output([
+            "run_id": JSONSchema.string("The discovery's run (a job: get_run_status, cancel_run, `casparian jobs`)."),
+            "status": JSONSchema.string("running (poll get_run_status) or done.", oneOf: ["running", "done"]),
             "discovery_id": JSONSchema.string(),
             "parser": JSONSchema.string(),
             "files": JSONSchema.integer("Files the proof covers."),
@@ -48,18 +52,28 @@ enum DiscoverTool {
             "discovery_uri": JSONSchema.string("The full discovery (every column's evidence) as an MCP resource."),
             "evidence_omitted": JSONSchema.boolean("True when the evidence was left out to keep the answer small."),
             "columns_truncated": JSONSchema.boolean("True when only the first columns of each output are listed."),
-        ], required: ["discovery_id", "outputs", "questions"]),
+        ], required: ["run_id", "status"]),
         annotations: ToolSpec.additive,
         run: run)
 
     static func run(_ call: ToolCall) async throws -> ToolReply {
         let env = call.environment
         let scope = try env.scope(try call.required("scope_id"))
-        let files = try env.workspace.catalog.scopeFilePaths(scopeID: scope.id)
-        let pluginName = call.string("plugin") ?? "csv"
-        let parser: DiscoveryParser = pluginName == "csv" ? .builtinCSV : .plugin(try env.plugin(pluginName), env.pool.environment)
+        let pluginName = call.string("plugin") ?? DiscoveryParser.builtinName
+        let parser: DiscoveryParser = pluginName == DiscoveryParser.builtinName
+            ? .builtinCSV : .plugin(try env.plugin(pluginName), env.pool.environment)
         let options = DiscoveryOptions(plan: call.bool("sample") == true ? SamplePlan() : nil, workers: env.configuration.workers)
-        let run = try await DiscoveryEngine(options: options, logger: env.logger).discover(paths: files, parser: parser, workspace: env.workspace)
+        let run = try env.workspace.openDiscoveryRun(parser: parser, scopeID: scope.id)
+        return try await LongRun.execute(call, run: run, what: "discovery of \(scope.definition.name) with \(pluginName)") { ctx in
+            let found = try await env.workspace.discover(scope: scope, parser: parser, options: options, run: ctx.run, logger: env.logger) {
+                done, total in ctx.progress(done, of: total, "files read")
+            }
+            return try reply(found, runID: ctx.runID)
+        }
+    }
+
+    /// The answer for a finished discovery, kept small enough for a model.
+    static func reply(_ run: DiscoveryRun, runID: String) throws -> ToolReply {
         guard let id = run.discoveryID else { throw CasparianError(.internal, "the discovery was not stored") }
         var questions: [Value] = []
         for o in run.result.outputs {
@@ -72,7 +86,7 @@ enum DiscoverTool {
             }
         }
         var fields: [String: Value] = [
-            "discovery_id": .string(id), "parser": .string(run.parser), "files": .int(run.result.files), "rows": .int(run.result.rows),
+            "run_id": .string(runID), "status": "done", "discovery_id": .string(id), "parser": .string(run.parser), "files": .int(run.result.files), "rows": .int(run.result.rows),
             "files_found": .int(run.filesFound), "files_read": .int(run.filesRead), "stopped_early": .bool(run.stoppedEarly),
             "outputs": try JSONValue.from(run.result.outputs), "questions": .array(questions),
             "failures": try JSONValue.from(Array(run.failures.prefix(20))), "failures_total": .int(run.failures.count),

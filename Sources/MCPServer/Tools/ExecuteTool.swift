@@ -1,4 +1,3 @@
-import Catalog
 import CasparianCore
 import Foundation
 import MCP
@@ -45,7 +44,7 @@ enum ExecuteTool {
         options.force = call.bool("force") ?? false
         let chosen = options
         return try await LongRun.execute(call, kind: .execute, plugin: plugin, scope: scope) { ctx in
-            let r = try await env.workspace.execute(plugin: plugin, scope: scope, pool: env.pool, options: chosen, runID: ctx.runID) { p in
+            let r = try await env.workspace.execute(plugin: plugin, scope: scope, pool: env.pool, options: chosen, run: ctx.run) { p in
                     ctx.progress(p.filesDone, of: p.filesTotal, "\(p.rowsWritten) rows written")
                 }
             let prefix = scope.definition.root + "/"
@@ -64,8 +63,7 @@ enum ExecuteTool {
             let summary = "execute of \(r.plugin): \(r.filesOK) files ok, \(r.filesFailed) failed, \(r.filesSkipped) skipped; \(r.rowsWritten) rows into \(r.tables.joined(separator: ", "))"
             var next = r.tables.first.map { ["query_output {sql: \"SELECT COUNT(*) FROM \($0)\"}"] } ?? []
             if r.filesFailed > 0 { next.append("fix_parser {plugin: \"\(r.plugin)\", source} for the failed files, then execute again") }
-            let status: RunRecord.Status = r.status == .cancelled ? .cancelled : (r.status == .failed ? .failed : .done)
-            return (ToolReply(fields, summary: summary, next: next), status)
+            return ToolReply(fields, summary: summary, next: next)
         }
     }
 }

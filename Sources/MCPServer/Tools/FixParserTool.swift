@@ -44,8 +44,7 @@ enum FixParserTool {
         if let s = call.string("scope_id") {
             scope = try env.scope(s)
         } else {
-            let last = try env.workspace.catalog.recentRuns(limit: 500).first { $0.kind == "backtest" && $0.plugin == name && $0.scopeID != nil }
-            scope = try last?.scopeID.map { try env.scope($0) }
+            scope = try env.workspace.lastBacktestScope(plugin: name).map { try env.scope($0.id) }
         }
         let previous = try? env.workspace.plugin(named: name, pluginsDirectory: env.pluginsDirectory)
         let plugin = try env.workspace.writeParser(plugin: name, source: source, pluginsDirectory: env.pluginsDirectory)
@@ -59,14 +58,14 @@ enum FixParserTool {
                              next: ["run_backtest {plugin: \"\(name)\", scope_id} to test it"])
         }
         return try await LongRun.execute(call, kind: .backtest, plugin: plugin, scope: scope) { ctx in
-            let result = try await env.workspace.backtest(plugin: plugin, scope: scope, pool: env.pool, runID: ctx.runID) { p in
+            let result = try await env.workspace.backtest(plugin: plugin, scope: scope, pool: env.pool, run: ctx.run) { p in
                 ctx.progress(p.tested, of: p.total, "\(p.passed) passed, \(p.failed) failed")
             }
             var reply = try BacktestTool.reply(result, runID: ctx.runID, root: scope.definition.root, scopeID: scope.id)
             for (k, v) in installed { reply.fields[k] = v }
             reply.summary = "\(what): fixed \(result.fixed.count), still failing \(result.stillFailing.count), regressed \(result.regressed.count); "
                 + reply.summary + "; verdict: \(result.verdict.rawValue)"
-            return (reply, result.report.status == .cancelled ? .cancelled : .done)
+            return reply
         }
     }
 }

@@ -12,23 +12,29 @@ enum LongRun {
     static let waitArgument = JSONSchema.integer("Seconds to wait before returning a run_id to poll (default: the server's --wait).",
                                                  minimum: 0, maximum: 600)
 
-    /// Starts (or, when an interrupted job of the same kind, plugin and
-    /// scope exists, resumes) a background run, and waits up to the budget.
-    static func execute(_ call: ToolCall, kind: JobSpec.Kind, plugin: PluginDirectory, scope: StoredScope,
-                        work: @escaping @Sendable (BackgroundRuns.Context) async throws -> (ToolReply, RunRecord.Status)) async throws -> ToolReply {
+    /// Opens the workspace's run for a plugin over a scope (taking over an
+    /// interrupted job of the same kind, plugin and scope), starts `work` in
+    /// the background, and waits up to the budget.
+    static func execute(_ call: ToolCall, kind: RunKind, plugin: PluginDirectory, scope: StoredScope,
+                        work: @escaping @Sendable (BackgroundRuns.Context) async throws -> ToolReply) async throws -> ToolReply {
+        let run = try call.environment.workspace.openRun(kind: kind, plugin: plugin.name, scopeID: scope.id, parserVersion: plugin.version)
+        return try await execute(call, run: run, what: "\(kind) of \(plugin.name)", work: work)
+    }
+
+    /// Starts `work` for an opened run in the background and waits up to the budget.
+    static func execute(_ call: ToolCall, run: WorkspaceRun, what: String,
+                        work: @escaping @Sendable (BackgroundRuns.Context) async throws -> ToolReply) async throws -> ToolReply {
         let env = call.environment
-        let adopted = try env.workspace.adoptInterruptedJob(kind: kind, plugin: plugin, scopeID: scope.id)
-        let id = try env.runs.start(kind: kind.rawValue, plugin: plugin.name, scopeID: scope.id, parserVersion: plugin.version,
-                                    adopted: adopted, progress: call.progress, work: work)
+        let id = env.runs.start(run, progress: call.progress, work: work)
         let budget = call.int("wait_seconds").map { Duration.seconds($0) } ?? env.configuration.waitBudget
         let outcome = await env.runs.wait(id, budget: budget)
         await call.progress.finish()
         switch outcome {
         case nil:
             return ToolReply(["run_id": .string(id), "status": "running"],
-                             summary: "\(kind) of \(plugin) is still running after \(budget.components.seconds)s; it goes on in the background",
+                             summary: "\(what) is still running after \(budget.components.seconds)s; it goes on in the background",
                              next: ["get_run_status {run_id: \"\(id)\"} in a few seconds", "cancel_run {run_id: \"\(id)\"} to stop it"])
-        case .finished(let reply, _)?:
+        case .finished(let reply)?:
             return reply
         case .failed(let error)?:
             throw error

@@ -37,21 +37,19 @@ enum RunStatusTool {
     static func run(_ call: ToolCall) async throws -> ToolReply {
         let id = try call.required("run_id")
         let env = call.environment
-        let record = try env.workspace.catalog.run(id: id)
+        let detail = try env.workspace.jobDetail(id: id)
+        let record = detail.summary
         var status = record.status.rawValue
         // A run left `running` by a process that is gone will never finish.
-        if record.status == .running || record.status == .queued, !env.runs.isRunning(id),
-           let owner = record.ownerPID, owner != getpid(), kill(owner, 0) != 0 {
-            status = "failed"
-        }
+        if record.status == .interrupted { status = "failed" }
         if status == "queued" { status = "running" }
-        let result = try env.workspace.catalog.runReply(id: id).flatMap(JSONValue.parse)
+        let result = detail.replyJSON.flatMap(JSONValue.parse)
         let error = result?.objectValue?["error"]?.stringValue
         // The tool's answer says how the run ended (a backtest whose files fail still ran to the end).
         if let s = result?.objectValue?["status"]?.stringValue, ["done", "failed", "cancelled"].contains(s), status != "running" { status = s }
-        let progress = record.progressJSON.flatMap(JSONValue.parse)
+        let progress = try record.progress.map { try JSONValue.from($0) }
         let fields: [String: Value] = [
-            "run_id": .string(id), "kind": .string(record.kind), "plugin": .string(record.plugin), "status": .string(status),
+            "run_id": .string(id), "kind": .string(record.kind.rawValue), "plugin": .string(record.plugin), "status": .string(status),
             "progress": progress ?? .null, "started_at": .string(record.startedAt),
             "finished_at": record.finishedAt.map { .string($0) } ?? .null,
             "result": error == nil ? (result ?? .null) : .null, "error": error.map { .string($0) } ?? .null,
@@ -87,11 +85,11 @@ enum CancelRunTool {
         annotations: ToolSpec.control,
         run: { call in
             let id = try call.required("run_id")
-            _ = try call.environment.workspace.catalog.run(id: id)
+            _ = try call.environment.workspace.jobDetail(id: id)
             var cancelled = call.environment.runs.cancel(id)
             if cancelled {
                 _ = await call.environment.runs.wait(id, budget: .seconds(10))
-            } else if try call.environment.workspace.catalog.run(id: id).status == .running {
+            } else if try call.environment.workspace.jobDetail(id: id).summary.status == .running {
                 // Owned by another process (the CLI, another server): ask it through the catalog.
                 _ = try call.environment.workspace.cancelJob(id: id)
                 cancelled = true

@@ -17,7 +17,7 @@ final class ExecuteState: @unchecked Sendable {
     private var rows = 0
     private var quarantined = 0
     private var stopped: CasparianError?
-    private(set) var fileRows: [(path: String, status: String, category: String?, message: String?, rows: Int, durationMilliseconds: Int)] = []
+    private(set) var fileRows: [RunFileRecord] = []
 
     init(total: Int, skipped: Int, setAside: Int, started: ContinuousClock.Instant) {
         self.total = total
@@ -53,14 +53,16 @@ final class ExecuteState: @unchecked Sendable {
             ok += 1
             rows += n
             quarantined += q
-            fileRows.append((path, "ok", q > 0 ? "quarantined" : nil, q > 0 ? "\(q) values quarantined" : nil, n, duration.milliseconds))
+            fileRows.append(RunFileRecord(path: path, status: .ok, category: q > 0 ? "quarantined" : nil,
+                                          message: q > 0 ? "\(q) values quarantined" : nil, rows: n, durationMs: duration.milliseconds))
         }
     }
 
     func fail(_ path: String, category: String, message: String, duration: Duration) {
         lock.withLock {
             failed.append(.init(path: path, category: category, message: message))
-            fileRows.append((path, "failed", category, message, 0, duration.milliseconds))
+            fileRows.append(RunFileRecord(path: path, status: .failed, category: category, message: message, rows: 0,
+                                          durationMs: duration.milliseconds))
         }
     }
 

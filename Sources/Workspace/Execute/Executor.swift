@@ -21,16 +21,15 @@ public final class Executor: Sendable {
         self.logger = logger
     }
 
-    public func run(plugin: PluginDirectory, contract: SchemaContract, files: [String], scopeID: String?,
-                    options: ExecuteOptions = ExecuteOptions(), runID existingRunID: String? = nil,
-                    progress: @escaping @Sendable (ExecuteProgress) -> Void = { _ in }) async throws -> ExecuteReport {
+    /// Writes `files` within `run`, recording each file's result and the
+    /// dead letters; the run's end is its caller's to record.
+    func run(plugin: PluginDirectory, contract: SchemaContract, files: [String], options: ExecuteOptions = ExecuteOptions(),
+             run: WorkspaceRun, progress: @escaping @Sendable (ExecuteProgress) -> Void = { _ in }) async throws -> ExecuteReport {
         let started = ContinuousClock.now
         let store = try workspace.openOutput()
         let outputs = try store.prepare(plugin: plugin.name, contractVersion: contract.version, schemas: contract.schemas)
         let catalog = workspace.catalog
-        let runID = try existingRunID ?? catalog.startRun(kind: "execute", plugin: plugin.name, scopeID: scopeID,
-                                                          parserVersion: plugin.version, contractID: contract.id,
-                                                          contractVersion: contract.version)
+        let runID = run.id
 
         // Idempotence: skip files unchanged since a successful write by this parser version.
         let previous = options.force ? [:] : try store.writtenFiles(plugin: plugin.name)
@@ -101,7 +100,7 @@ public final class Executor: Sendable {
                             file.abort()
                             state.fail(job.path, category: f.category.rawValue, message: f.detail, duration: duration)
                             if f.exhaustedRetries {
-                                state.deadLetter(DeadLetter(failure: f, path: job.path, plugin: plugin, runID: runID, kind: "execute"))
+                                state.deadLetter(DeadLetter(failure: f, path: job.path, plugin: plugin, runID: runID, kind: .execute))
                             }
                             state.report(progress)
                         case .parsed:
@@ -134,9 +133,7 @@ public final class Executor: Sendable {
                                   cancelled: cancelled, duration: ContinuousClock.now - started)
         try catalog.recordRunFiles(runID: runID, results: state.fileRows)
         try workspace.recordDeadLetters(state.deadLetters, plugin: plugin.name,
-                                        passed: state.fileRows.filter { $0.status == "ok" }.map(\.path))
-        try catalog.finishRun(id: runID, status: cancelled ? .cancelled : (report.status == .done ? .done : .failed),
-                              resultJSON: try report.jsonText())
+                                        passed: state.fileRows.filter { $0.status == .ok }.map(\.path))
         return report
     }
 

@@ -7,10 +7,8 @@ import PluginHost
 /// What a job runs, kept in the catalog with the job (`runs.spec_json`), so
 /// that when the process running it dies, the next one can resume it.
 public struct JobSpec: Codable, Sendable, Equatable {
-    public enum Kind: String, Codable, Sendable {
-        case backtest, execute
-    }
-    public var kind: Kind
+    /// A resumable job: a backtest or an execute (a discovery starts over).
+    public var kind: RunKind
     public var plugin: String
     public var pluginsDirectory: String
     public var scopeID: String
@@ -25,7 +23,7 @@ public struct JobSpec: Codable, Sendable, Equatable {
     public var execute: ExecuteOptions?
     public var backtest: BacktestOptions?
 
-    public init(kind: Kind, plugin: PluginDirectory, scopeID: String, pool: WorkerPool, execute: ExecuteOptions? = nil,
+    public init(kind: RunKind, plugin: PluginDirectory, scopeID: String, pool: WorkerPool, execute: ExecuteOptions? = nil,
                 backtest: BacktestOptions? = nil) {
         self.kind = kind
         self.plugin = plugin.name
@@ -58,7 +56,7 @@ public struct JobSpec: Codable, Sendable, Equatable {
 
 extension DeadLetter {
     /// The entry for a file whose `attempts` tries all failed, the last with `message`.
-    init(path: String, plugin: PluginDirectory, runID: String, kind: String, category: String, message: String,
+    init(path: String, plugin: PluginDirectory, runID: String, kind: RunKind, category: String, message: String,
          attempts: Int, earlier: [String]) {
         self.init(path: path, plugin: plugin.name, parserVersion: plugin.version, runID: runID, kind: kind, category: category,
                   message: message, attempts: attempts,
@@ -66,7 +64,7 @@ extension DeadLetter {
     }
 
     /// The entry for a file whose retries ran out with `failure`.
-    init(failure: PluginFailure, path: String, plugin: PluginDirectory, runID: String, kind: String) {
+    init(failure: PluginFailure, path: String, plugin: PluginDirectory, runID: String, kind: RunKind) {
         self.init(path: path, plugin: plugin, runID: runID, kind: kind, category: failure.category.rawValue,
                   message: failure.summary, attempts: failure.attempts, earlier: failure.earlierAttempts)
     }

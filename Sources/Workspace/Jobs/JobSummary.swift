@@ -1,10 +1,10 @@
 import Catalog
 import Foundation
 
-/// A job (a backtest or execute run) as `casparian jobs` and MCP show it.
+/// A job (a backtest, execute or discovery run) as `casparian jobs` and MCP show it.
 public struct JobSummary: Codable, Sendable {
     public var id: String
-    public var kind: String
+    public var kind: RunKind
     public var plugin: String
     public var scopeID: String?
     public var parserVersion: String?
@@ -49,6 +49,15 @@ public struct JobSummary: Codable, Sendable {
     }
 }
 
+/// A job and what it recorded (`Workspace.jobDetail`).
+public struct JobDetail: Sendable {
+    public var summary: JobSummary
+    /// The run's result as the workspace stored it (JSON), when it ended.
+    public var resultJSON: String?
+    /// What a front door (the MCP server) answered for it (JSON).
+    public var replyJSON: String?
+}
+
 extension Workspace {
     /// Jobs, newest first; only those with a status in `statuses` when given.
     public func jobs(statuses: Set<RunRecord.Status>? = nil, limit: Int = 200) throws -> [JobSummary] {
@@ -58,6 +67,18 @@ extension Workspace {
     /// One job with its per-file results.
     public func job(id: String) throws -> JobSummary {
         JobSummary(try catalog.run(id: id), files: try catalog.runFiles(runID: id))
+    }
+
+    /// One job with what it recorded: its result (the full report, or the
+    /// error it ended with) and what a front door answered for it.
+    public func jobDetail(id: String) throws -> JobDetail {
+        let record = try catalog.run(id: id)
+        return JobDetail(summary: JobSummary(record), resultJSON: record.resultJSON, replyJSON: try catalog.runReply(id: id))
+    }
+
+    /// The newest jobs with their results (for listings such as MCP resources).
+    public func recentJobs(limit: Int) throws -> [JobSummary] {
+        try catalog.recentRuns(limit: limit).map { JobSummary($0) }
     }
 
     /// Asks a job to stop: the process running it (this one or another)

@@ -13,17 +13,20 @@ public enum ResumedJob: Sendable {
 extension Workspace {
     /// Takes over an interrupted job of the same kind, plugin and scope, so
     /// that starting the work again continues that job instead of leaving it
-    /// behind. An interrupted job of another parser version cannot be
-    /// continued (it would mix two parsers' results) and is closed as
-    /// superseded. Returns the job taken over, or nil.
-    public func adoptInterruptedJob(kind: JobSpec.Kind, plugin: PluginDirectory, scopeID: String) throws -> String? {
-        for job in try catalog.interruptedRuns(kind: kind.rawValue, plugin: plugin.name, scopeID: scopeID) {
-            if job.parserVersion == plugin.version, job.specJSON != nil {
+    /// behind. An interrupted job that cannot be continued — of another
+    /// parser version (it would mix two parsers' results), or recorded
+    /// without what it runs (a discovery) — is closed as superseded.
+    /// Returns the job taken over, or nil.
+    func adoptInterruptedJob(kind: RunKind, plugin: String, parserVersion: String?, scopeID: String?) throws -> String? {
+        for job in try catalog.interruptedRuns(kind: kind, plugin: plugin, scopeID: scopeID) {
+            if let parserVersion, job.parserVersion == parserVersion, job.specJSON != nil {
                 if let claimed = try? catalog.claimInterruptedRun(id: job.id) { return claimed.id }
-            } else {
-                try catalog.finishRun(id: job.id, status: .cancelled, resultJSON: Self.errorJSON(CasparianError(
-                    .conflict, "superseded: \(plugin.name) changed from \(job.parserVersion ?? "?") to \(plugin.version) before the job was resumed")))
+                continue
             }
+            let why = job.specJSON == nil || parserVersion == nil
+                ? "superseded: a new \(kind) of \(plugin) started; this one cannot be resumed"
+                : "superseded: \(plugin) changed from \(job.parserVersion ?? "?") to \(parserVersion ?? "?") before the job was resumed"
+            try catalog.finishRun(id: job.id, status: .cancelled, resultJSON: WorkspaceRun.errorJSON(CasparianError(.conflict, why)))
         }
         return nil
     }
@@ -44,6 +47,10 @@ extension Workspace {
             throw CasparianError(.conflict, "job \(id) is \(record.status.rawValue), not interrupted, so there is nothing to resume",
                                  hint: "`casparian jobs --failed` lists interrupted jobs")
         }
+        if record.kind == .discover {
+            throw CasparianError(.conflict, "job \(id) is a discovery, which starts over rather than resumes",
+                                 hint: "run the discovery again (`casparian discover …` or discover_schemas), and close this one with `casparian jobs cancel \(id)`")
+        }
         guard let text = record.specJSON, let spec = try? JSONDecoder().decode(JobSpec.self, from: Data(text.utf8)) else {
             throw CasparianError(.conflict, "job \(id) was recorded without what it runs (by an older casparian), so it cannot be resumed",
                                  hint: "start it again (`casparian run` or `casparian backtest`) and close this one with `casparian jobs cancel \(id)`")
@@ -55,15 +62,18 @@ extension Workspace {
         }
         let scope = try resolveScope(spec.scopeID)
         try catalog.claimInterruptedRun(id: id)
+        let run = try ownedRun(id: id)
         let pool = spec.makePool()
         defer { pool.shutdown() }
         switch spec.kind {
         case .backtest:
             return .backtest(try await backtest(plugin: plugin, scope: scope, pool: pool, options: spec.backtest ?? BacktestOptions(),
-                                                runID: id, progress: backtestProgress))
+                                                run: run, progress: backtestProgress))
         case .execute:
             return .execute(try await execute(plugin: plugin, scope: scope, pool: pool, options: spec.execute ?? ExecuteOptions(),
-                                              runID: id, progress: executeProgress))
+                                              run: run, progress: executeProgress))
+        case .discover:
+            throw CasparianError(.internal, "job \(id) is recorded as a resumable discovery, which does not exist")
         }
     }
 

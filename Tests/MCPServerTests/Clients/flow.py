@@ -57,6 +57,13 @@ async def sales_flow(d, ws):
     disc = await d.call("discover_schemas", {"scope_id": scope_id})
     obs["discover"] = {k: v for k, v in disc.items() if k != "text"}
     discovery_id = disc["structured"]["discovery_id"]
+    # A discovery is a run: get_run_status reports it, its resource names its scope.
+    if disc["structured"].get("run_id"):
+        obs["discover_status"] = await d.call("get_run_status", {"run_id": disc["structured"]["run_id"]})
+        res = await d.session.read_resource(f"casparian://runs/{disc['structured']['run_id']}")
+        obs["discover_run"] = json.loads(res.contents[0].text)
+        res = await d.session.read_resource(disc["structured"]["discovery_uri"])
+        obs["discovery_scope"] = json.loads(res.contents[0].text).get("scope_id")
     answers = {}
     for q in disc["structured"]["questions"]:
         if q["column"] == "order_date":
