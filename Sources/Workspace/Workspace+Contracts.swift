@@ -112,6 +112,25 @@ extension Workspace {
         ContractDiff(from: try catalog.contract(plugin: plugin, version: from), to: try catalog.contract(plugin: plugin, version: to))
     }
 
+    /// The output of `plugin`'s contract a hand-written amendment changes:
+    /// the one asked for, else the contract's only output (or the one named
+    /// after the plugin); a contract with several outputs needs the choice.
+    /// The same for every front door.
+    public func amendmentOutput(_ requested: String?, plugin: String) throws -> String {
+        let contract = try catalog.contract(plugin: plugin)
+        let outputs = contract.schemas.map(\.output).joined(separator: ", ")
+        if let requested {
+            guard contract.schema(for: requested) != nil else {
+                throw CasparianError(.usage, "contract \(contract.id) of \(plugin) has no output \(requested)", hint: "outputs: \(outputs)")
+            }
+            return requested
+        }
+        if contract.schemas.count == 1 { return contract.schemas[0].output }
+        if contract.schema(for: plugin) != nil { return plugin }
+        throw CasparianError(.usage, "the contract of \(plugin) has several outputs; say which the changes apply to",
+                             hint: "outputs: \(outputs) (--output on the command line, `output` over MCP)")
+    }
+
     /// Stores a hand-written proposal.
     public func proposeAmendment(plugin: String, proposal: AmendmentProposal) throws -> Amendment {
         let contract = try catalog.contract(plugin: plugin)

@@ -141,6 +141,12 @@ struct RunLifecycleTests {
         #expect(try ws.contract(id: contract.id) == contract)
         let error = #expect(throws: CasparianError.self) { _ = try ws.contract(id: "ctr_nothing") }
         #expect(error?.kind == .notFound)
+        // The output a hand-written amendment changes: one rule for the CLI and MCP.
+        let only = try #require(contract.schemas.first?.output)
+        #expect(contract.schemas.count == 1)
+        #expect(try ws.amendmentOutput(nil, plugin: "sales") == only)
+        let unknown = #expect(throws: CasparianError.self) { _ = try ws.amendmentOutput("nope", plugin: "sales") }
+        #expect(unknown?.kind == .usage && unknown?.hint?.contains(only) == true)
     }
 
     /// A process id that is not running.

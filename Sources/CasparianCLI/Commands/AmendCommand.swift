@@ -57,8 +57,7 @@ struct AmendCommand: AsyncParsableCommand {
                         throw CasparianError(.usage, "nothing to propose",
                                              hint: "give changes (--add-column, --change-type, --set-nullable, --set-format, --set-default, --rename, --drop-column), files (--files), or --from-violations FILE")
                     }
-                    let contract = try ws.contract(plugin: plugin)
-                    let out = try output ?? defaultOutput(contract)
+                    let out = try ws.amendmentOutput(output, plugin: plugin)
                     let pattern = files.count == 1 ? files[0] : nil
                     proposed = [try ws.proposeAmendment(plugin: plugin, proposal: AmendmentProposal(
                         output: out, changes: changes, reason: reason, origin: .manual, affectedFiles: pattern == nil ? files : [], filePattern: pattern))]
@@ -68,13 +67,6 @@ struct AmendCommand: AsyncParsableCommand {
                 let first = proposed[0].id
                 Output.line(Style.dim("next: `casparian amend approve \(first)` (or --action split|exclude_files|approve_with_changes), or `casparian amend reject \(first)`"))
             }
-        }
-
-        func defaultOutput(_ c: SchemaContract) throws -> String {
-            if c.schemas.count == 1 { return c.schemas[0].output }
-            if c.schema(for: plugin) != nil { return plugin }
-            throw CasparianError(.usage, "the contract has several outputs; say which with --output",
-                                 hint: "outputs: \(c.schemas.map(\.output).joined(separator: ", "))")
         }
     }
 

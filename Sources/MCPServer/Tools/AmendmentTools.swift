@@ -26,7 +26,7 @@ enum AmendmentTools {
             "contract_id": JSONSchema.string("From approve_schema.", minLength: 1),
             "changes": JSONSchema.array(changeSchema, maxItems: 100),
             "from_run_id": JSONSchema.string("A finished backtest run whose violations suggest the changes.", minLength: 1),
-            "output": JSONSchema.string("Which output of the contract the changes apply to (default: its first).", minLength: 1),
+            "output": JSONSchema.string("Which output of the contract the changes apply to (default: its only output, or the one named after the plugin).", minLength: 1),
             "reason": JSONSchema.string("Why the data changed.", maxLength: 2000),
         ], required: ["contract_id"]),
         output: JSONSchema.output([
@@ -98,10 +98,7 @@ enum AmendmentTools {
         }
         var amendments: [Amendment]
         if let explicit {
-            guard let output = call.string("output") ?? c.schemas.first?.output, c.schema(for: output) != nil else {
-                throw CasparianError(.usage, "contract \(c.id) has no output \(call.string("output") ?? "")",
-                                     hint: "outputs: \(c.schemas.map(\.output).joined(separator: ", "))")
-            }
+            let output = try env.workspace.amendmentOutput(call.string("output"), plugin: c.plugin)
             let proposal = AmendmentProposal(output: output, changes: explicit, reason: call.string("reason") ?? "proposed over MCP")
             amendments = [try env.workspace.proposeAmendment(plugin: c.plugin, proposal: proposal)]
         } else {
