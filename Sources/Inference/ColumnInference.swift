@@ -66,6 +66,11 @@ public struct ColumnInference: Codable, Sendable, Equatable {
     public var missingCount: Int?
     /// For a contradiction: how many files (and values) fit each side.
     public var distribution: [Share]?
+    /// For a column settled without a question although the data alone did
+    /// not single out its type (no values; candidates that read every value
+    /// alike; a few values that fit no type): what was chosen, the
+    /// alternative, and the `--answer` that chooses it at approval.
+    public var note: String?
 
     /// One side of a contradiction: what the files fit, how many, and some names.
     public struct Share: Codable, Sendable, Equatable {
@@ -107,7 +112,7 @@ public struct ColumnInference: Codable, Sendable, Equatable {
         case valuesAnalysed = "values_analysed"
         case nullCount = "null_count"
         case missingCount = "missing_count"
-        case distribution
+        case distribution, note
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -125,6 +130,7 @@ public struct ColumnInference: Codable, Sendable, Equatable {
         try c.encode(nullCount, forKey: .nullCount)
         try c.encodeIfPresent(missingCount, forKey: .missingCount)
         try c.encodeIfPresent(distribution, forKey: .distribution)
+        try c.encodeIfPresent(note, forKey: .note)
     }
 }
 
@@ -132,9 +138,21 @@ public struct ColumnInference: Codable, Sendable, Equatable {
 public struct OutputInference: Codable, Sendable, Equatable {
     public var name: String
     public var columns: [ColumnInference]
-    public init(name: String, columns: [ColumnInference]) {
+    /// The files read into this output (the built-in reader's family of
+    /// files with the same columns), in discovery order; nil when not known.
+    public var files: [String]?
+    public var fileCount: Int?
+
+    public init(name: String, columns: [ColumnInference], files: [String]? = nil) {
         self.name = name
         self.columns = columns
+        self.files = files
+        self.fileCount = files?.count
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case name, columns, files
+        case fileCount = "file_count"
     }
 }
 

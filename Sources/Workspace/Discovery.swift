@@ -173,18 +173,34 @@ public struct DiscoveryEngine: Sendable {
     }
 
     func discoverCSV(_ files: [FileSet.Entry], progress: @Sendable (Int, Int) -> Void) throws -> DiscoveryRun {
+        // Each file's header first (sniffed once; the dialect is reused below):
+        // files group into families by their columns, one output each.
+        var dialects: [CSVDialect?] = []
+        var headers: [[String]?] = []
+        for f in files {
+            try Task.checkCancellation()
+            let reader = try? CSVReader(path: f.path)
+            dialects.append(reader?.dialect)
+            // Files without a header are alike only when they have as many columns.
+            headers.append(reader.map { $0.dialect.hasHeader ? $0.columnNames : ["\u{1}headerless \($0.columnNames.count) columns"] })
+        }
+        let families = FileFamilies.group(columns: headers, names: files.map(\.name))
+        var familyOf = [String](repeating: DiscoveryParser.builtinName, count: files.count)
+        for family in families { for i in family.files { familyOf[i] = family.name } }
         var inference = StreamingInference(options: options.inference)
         var failures: [DiscoveryFailure] = []
+        var fed: [String: [String]] = [:]
         var read = 0
-        for f in files {
+        for (i, f) in files.enumerated() {
             if inference.isSatisfied { break }
             try Task.checkCancellation()
             defer { progress(read + failures.count, files.count) }
             // A file that fails part-way (a truncated or damaged .gz) contributes no values at all.
             let before = inference
             do {
-                let reader = try inference.feed(csvFile: f.path, name: f.name)
+                let reader = try inference.feed(csvFile: f.path, name: f.name, output: familyOf[i], dialect: dialects[i])
                 read += 1
+                fed[familyOf[i], default: []].append(f.name)
                 if reader.raggedRecords > 0 {
                     logger.info("\(f.name): \(reader.raggedRecords) records do not have \(reader.columnNames.count) fields")
                 }
@@ -197,7 +213,13 @@ public struct DiscoveryEngine: Sendable {
                 failures.append(DiscoveryFailure(file: f.name, category: "internal", message: "\(error)"))
             }
         }
-        return DiscoveryRun(result: inference.finish(), discoveryID: nil, parser: DiscoveryParser.builtinName, filesFound: files.count,
+        var result = inference.finish()
+        for k in result.outputs.indices {
+            let names = fed[result.outputs[k].name] ?? []
+            result.outputs[k].files = names
+            result.outputs[k].fileCount = names.count
+        }
+        return DiscoveryRun(result: result, discoveryID: nil, parser: DiscoveryParser.builtinName, filesFound: files.count,
                             filesRead: read, stoppedEarly: read + failures.count < files.count, failures: failures)
     }
 

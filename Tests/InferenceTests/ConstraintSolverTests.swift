@@ -49,12 +49,14 @@ struct ConstraintSolverTests {
         #expect(solve(["-9223372036854775808"]).type == .int64)
     }
 
-    @Test func zeroOneIsAmbiguousUnlessValuesDecide() throws {
+    /// Policy: 0 and 1 read alike as boolean and as int64, so nobody is
+    /// asked; int64 is chosen and the note says how to choose boolean.
+    @Test func zeroOneIsInt64WithANoteUnlessValuesDecide() throws {
         let r = solve(["0", "1", "1", "0"], name: "flag")
-        #expect(r.status == .ambiguous)
+        #expect(r.status == .resolved && r.type == .int64 && r.format == nil && r.question == nil)
         #expect(Set(r.candidates.map(\.type)) == [.boolean, .int64])
-        let q = try #require(r.question)
-        #expect(q.contains("flag") && q.contains("boolean") && q.contains("int64"))
+        let note = try #require(r.note)
+        #expect(note.contains("boolean") && note.contains("--answer flag=boolean"))
         #expect(solve(["0", "1", "2"]).type == .int64)
         #expect(solve(["0", "1", "true"]).type == .boolean)
         #expect(solve(["yes", "No", "Y", "n"]).type == .boolean)
@@ -131,22 +133,58 @@ struct ConstraintSolverTests {
         #expect(long.type == .string && long.status == .resolved)
     }
 
-    @Test func onlyNullsAreAmbiguous() throws {
-        let r = solve([nil, "", "NA"])
-        #expect(r.status == .ambiguous)
+    /// Policy: a column with no values is string (the widest type),
+    /// nullable, and says so; no question.
+    @Test func onlyNullsResolveToNullableStringWithANote() throws {
+        let r = solve([nil, "", "NA"], name: "col")
+        #expect(r.status == .resolved && r.type == .string && r.format == nil && r.question == nil)
         #expect(r.nullable)
-        #expect(try #require(r.question).contains("no values"))
+        let note = try #require(r.note)
+        #expect(note.contains("no values") && note.contains("--answer col=TYPE"))
     }
 
-    @Test func aFewBadRowsAreAContradictionNamingThem() throws {
+    /// Policy: a few values that fit no type of the rest (a dirty
+    /// minority, ZIP+4 codes among ZIP codes) make the column text, which
+    /// loses nothing; the note names the rows, the type the rest fit and
+    /// the answer that locks it.
+    @Test func aFewBadRowsMakeTextWithANoteNamingThem() throws {
         var values: [String?] = (0..<200).map { String($0) }
         values[57] = "oops"
         let r = solve(values, name: "qty")
-        #expect(r.status == .contradiction)
+        #expect(r.status == .resolved && r.type == .string && r.question == nil)
         #expect(r.candidates.map(\.type) == [.int64])
         let bad = try #require(r.evidence.first { $0.value == "oops" })
         #expect(bad.row == 57)
-        #expect(try #require(r.question).contains("row 57"))
+        let note = try #require(r.note)
+        #expect(note.contains("row 57") && note.contains("199 of 200") && note.contains("--answer qty=int64"))
+        let zip = solve(["02138", "12345", "12345-6789", "90210"].map { Optional($0) } + (0..<40).map { _ in "10001" }, name: "zip")
+        #expect(zip.type == .string && zip.status == .resolved && zip.note?.contains("12345-6789") == true)
+    }
+
+    /// Policy: a sentinel word among numbers is a null, as before (no question, no note).
+    @Test func aSentinelAmongNumbersIsNull() {
+        let r = solve(["1", "n/a", "3", "NA"], name: "n")
+        #expect(r.type == .int64 && r.status == .resolved && r.nullable)
+    }
+
+    /// Policy: a time without seconds among times with them is text with a
+    /// note for now (the reading that loses nothing), not a question.
+    @Test func aTimeWithoutSecondsIsNotAQuestion() throws {
+        let r = solve((0..<30).map { _ in Optional("13:00:00") } + ["13:00"], name: "t")
+        #expect(r.status == .resolved && r.question == nil)
+        #expect(try #require(r.note).contains("13:00"))
+    }
+
+    /// Policy: date orders that read some value differently stay a question,
+    /// with that value as the counterexample and the answer syntax.
+    @Test func aGenuineDateOrderIsAskedWithItsCounterexample() throws {
+        let r = solve(["04/04/2017", "04/11/2017", "05/06/2017"], name: "d")
+        #expect(r.status == .ambiguous)
+        let q = try #require(r.question)
+        #expect(q.contains("04/11/2017") && q.contains("2017-04-11") && q.contains("2017-11-04") && q.contains("--answer d=date:"))
+        // Every value with day and month equal reads the same either way: settled, with a note.
+        let same = solve(["04/04/2017", "05/05/2017"], name: "d")
+        #expect(same.status == .resolved && same.type == .date && same.note?.contains("--answer d=date:") == true)
     }
 
     @Test func filesThatDisagreeAreAContradictionWithTheDistribution() throws {

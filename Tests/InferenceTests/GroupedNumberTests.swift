@@ -115,11 +115,14 @@ struct GroupedNumberTests {
         #expect(solve(["1.234", "5.6"]).type == .float64)
     }
 
-    @Test func aDecimalCommaWithoutGroupsIsAsked() {
+    /// Policy: notations that read every value the same (`12,5` is 12.5
+    /// with dots or spaces between thousands) are one reading: no question.
+    @Test func aDecimalCommaWithoutGroupsIsOneReading() throws {
         let r = solve(["12,5", "3,75", "100,25"])
-        #expect(r.status == .ambiguous)
+        #expect(r.status == .resolved && r.question == nil)
         #expect(r.type == .float64)
         #expect(Set(r.candidates.compactMap(\.format)) == ["#.##0,#", "# ##0,#"])
+        #expect(try #require(r.note).contains("changes no data"))
     }
 
     @Test func malformedGroupsAreText() throws {
@@ -175,6 +178,12 @@ struct GroupedNumberTests {
             let r = solve(values.map(Optional.some))
             let context = "seed \(seed) trial \(trial) truth \(truth): \(values.prefix(6))"
             switch r.status {
+            case .resolved where r.note != nil:
+                // Settled without a question: the truth is a candidate that reads every value as the choice does.
+                resolved += 1
+                let chosen = ColumnInference.Candidate(type: r.type, format: r.format)
+                #expect(r.candidates.contains(truth) && ReadingCheck.sameReading(values, chosen, truth),
+                        "\(context) → \(r.type) \(r.format ?? ""): \(r.note ?? "")")
             case .resolved:
                 resolved += 1
                 #expect(r.type == truth.type && r.format == truth.format, "\(context) → \(r.type) \(r.format ?? "")")

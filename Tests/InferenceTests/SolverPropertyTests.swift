@@ -27,6 +27,16 @@ struct SolverPropertyTests {
             let r = solver.result()
             let context = "seed \(seed) trial \(trial) truth \(truth): \(values.prefix(6).map { $0 ?? "∅" })"
             switch r.status {
+            case .resolved where r.valuesAnalysed == 0:
+                // Only nulls: the widest type, nullable, with a note.
+                #expect(r.type == .string && r.nullable && r.note != nil, "\(context)")
+            case .resolved where r.note != nil:
+                // Settled without a question: the truth is a candidate that reads every value as the choice does.
+                resolved += 1
+                let chosen = ColumnInference.Candidate(type: r.type, format: r.format)
+                let asTruth = ColumnInference.Candidate(type: truth.type, format: truth.format)
+                #expect(r.candidates.contains(asTruth) && ReadingCheck.sameReading(values, chosen, asTruth),
+                        "\(context) → \(r.type) \(r.format ?? ""): \(r.note ?? "")")
             case .resolved:
                 resolved += 1
                 #expect(r.type == truth.type && r.format == truth.format, "\(context) → \(r.type) \(r.format ?? "")")

@@ -13,6 +13,7 @@ extension DiscoverCommand {
         if let id = run.discoveryID { head += " · discovery \(id)" }
         Output.line(Style.dim(head))
         var questions: [(String, ColumnInference)] = []
+        var notes: [(String, ColumnInference)] = []
         for output in r.outputs {
             Output.line("")
             Output.line(Style.bold(output.name))
@@ -23,6 +24,13 @@ extension DiscoverCommand {
             }
             Output.line(TableRenderer(headers: ["column", "type", "format", "nullable", "status"], rows: rows).render())
             questions += output.columns.filter { $0.status != .resolved }.map { (output.name, $0) }
+            notes += output.columns.filter { $0.status == .resolved && $0.note != nil }.map { (output.name, $0) }
+        }
+        if !notes.isEmpty {
+            Output.line("")
+            Output.line(Style.bold("Settled without a question") + Style.dim(" (nothing in the data decides, and the choice loses nothing)"))
+            for (output, c) in notes.prefix(20) { Output.line("  \(output).\(c.name): \(c.note ?? "")") }
+            if notes.count > 20 { Output.line(Style.dim("  … and \(notes.count - 20) more (--json has every column's note)")) }
         }
         if !questions.isEmpty {
             Output.line("")

@@ -16,27 +16,32 @@ extension ConstraintSolver {
             evidence: g.evidence, valuesAnalysed: g.values, nullCount: g.nulls + g.absent)
         out.missingCount = g.absent
         guard g.values > 0 else {
-            out.status = .ambiguous
-            out.question = "\(name): no values, only \(out.nullCount) nulls, so nothing is proven. What type is it?"
+            // Nothing to prove a type from: the widest type loses nothing, and says so.
+            out.nullable = true
+            out.note = "no values, only \(out.nullCount) null\(out.nullCount == 1 ? "" : "s"): nothing proves a type, so it is "
+                + "string (the widest), nullable; to lock another type answer \(answerSyntax("TYPE"))"
             return out
         }
         let proven = HypothesisSpace.reduce(g.mask, fractionBits: g.fractionBits)
         if !proven.isEmpty {
             let candidates = proven.indices.map { HypothesisSpace.candidate(bit: $0, fractionBits: g.fractionBits) }
             if g.dissent > 0 {
-                return rowContradiction(out, candidates)
+                return dirtyMinority(out, candidates)
             }
             if candidates.count == 1 {
                 out.type = candidates[0].type
                 out.format = candidates[0].format
                 return out
             }
+            let counterexample = counterexample(among: proven.indices)
+            guard let counterexample else { return oneReading(out, candidates) }
             out.status = .ambiguous
             out.candidates = candidates
             let types = Set(candidates.map(\.type))
             if types.count == 1 { out.type = candidates[0].type }
             let numbers = proven.intersects(.grouped) && (CandidateSet.grouped | .float64).contains(proven)
-            out.question = numbers ? numberQuestion(candidates) : ambiguityQuestion(candidates, sameType: types.count == 1)
+            out.question = numbers ? numberQuestion(candidates, example: counterexample)
+                : ambiguityQuestion(candidates, bits: proven.indices, sameType: types.count == 1, example: counterexample)
             return out
         }
         return fileContradiction(out) ?? keepWordsAsText(out)
@@ -61,22 +66,62 @@ extension ConstraintSolver {
         return out
     }
 
-    private func ambiguityQuestion(_ candidates: [ColumnInference.Candidate], sameType: Bool) -> String {
+    /// `--answer COL=TYPE`, quoted for a shell when it needs to be.
+    func answerSyntax(_ choice: String) -> String {
+        let word = "\(name)=\(choice)"
+        let plain = word.allSatisfy { $0.isLetter || $0.isNumber || "_-.=:%/".contains($0) }
+        return "--answer " + (plain ? word : "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'")
+    }
+
+    /// "int64", "date:%d/%m/%Y": a candidate as an answer names it.
+    static func choice(_ c: ColumnInference.Candidate) -> String {
+        c.format.map { "\(c.type.rawValue):\($0)" } ?? c.type.rawValue
+    }
+
+    /// Several candidates stand, and each reads every value seen alike: the
+    /// choice changes no data. The column takes the first (int64 over
+    /// boolean for a column of 0 and 1: numbers keep arithmetic), keeps the
+    /// others as candidates, and a note names them and how to choose one.
+    private func oneReading(_ base: ColumnInference, _ candidates: [ColumnInference.Candidate]) -> ColumnInference {
+        var out = base
+        let chosen = candidates.first { $0.type == .int64 } ?? candidates[0]
+        out.type = chosen.type
+        out.format = chosen.format
+        out.candidates = candidates
+        let others = candidates.filter { $0 != chosen }.map(Self.choice)
+        let example = global.example.map { " (e.g. \($0))" } ?? ""
+        out.note = "every value reads the same as \(Self.choice(chosen)) or \(others.joined(separator: " or "))\(example), "
+            + "so the choice changes no data: \(Self.choice(chosen)); to lock another answer \(answerSyntax(others[0]))"
+        return out
+    }
+
+    private func ambiguityQuestion(_ candidates: [ColumnInference.Candidate], bits: [Int], sameType: Bool, example: String) -> String {
         let names = candidates.map { c -> String in
             guard let f = c.format else { return c.type.rawValue }
             return sameType ? f : "\(c.type.rawValue) \(f)"
         }
         let list = names.count == 2 ? "both \(names[0]) and \(names[1])"
             : names.dropLast().joined(separator: ", ") + " and " + names[names.count - 1]
-        let example = global.example.map { " (e.g. \($0))" } ?? ""
-        return "\(name): every value fits \(list)\(example). Which is it?"
+        let readings = zip(candidates, bits).map { c, bit -> String in
+            let read = Self.reading(example, bit, fractionBits: global.fractionBits).map(Self.describe) ?? "?"
+            return "\(read) as \(Self.choice(c))"
+        }
+        return "\(name): every value fits \(list), and they read values differently: \(example) is "
+            + readings.joined(separator: ", ") + ". Which is it? Answer e.g. \(answerSyntax(Self.choice(candidates[0])))"
+    }
+
+    static func describe(_ r: Reading) -> String {
+        switch r {
+        case .number(let d): return d == d.rounded() && abs(d) < 1e15 ? String(Int64(d)) : String(d)
+        case .truth(let b): return String(b)
+        case .instant(let v): return v.truncatedText()
+        }
     }
 
     /// Grouped numbers that read differently by notation (`1,234`: 1234
     /// with a thousands comma, 1.234 with a decimal comma): the question
     /// shows what a value would be under each.
-    private func numberQuestion(_ candidates: [ColumnInference.Candidate]) -> String {
-        let example = global.groupedExample ?? global.example ?? ""
+    private func numberQuestion(_ candidates: [ColumnInference.Candidate], example: String) -> String {
         let readings = candidates.map { c -> String in
             guard let format = c.format else {
                 return Double(example).map { "\($0) as \(c.type.rawValue)" } ?? c.type.rawValue
@@ -88,25 +133,29 @@ extension ConstraintSolver {
             }
         }
         let list = readings.dropLast().joined(separator: ", ") + " or " + readings[readings.count - 1]
-        return "\(name): the values fit more than one number notation: \(example) is \(list). Which is it?"
+        return "\(name): the values fit more than one number notation: \(example) is \(list). Which is it? "
+            + "Answer e.g. \(answerSyntax(Self.choice(candidates[0])))"
     }
 
-    /// Most values fit a type, a few rows do not.
-    private func rowContradiction(_ base: ColumnInference, _ candidates: [ColumnInference.Candidate]) -> ColumnInference {
+    /// Most values fit a type, a few rows do not (ZIP+4 codes among ZIP
+    /// codes, `n.d.` among numbers): the column is text, which loses
+    /// nothing, and the note says which type the rest fit, shows the rows
+    /// that do not, and how to lock the type instead (those rows then fail
+    /// validation, for the parser to handle). Never a silent coercion.
+    private func dirtyMinority(_ base: ColumnInference, _ candidates: [ColumnInference.Candidate]) -> ColumnInference {
         var out = base
-        out.status = .contradiction
         out.candidates = candidates
         out.evidence += global.dissentSamples
-        let fits = candidates.map { $0.format.map { "\($0)" } ?? $0.type.rawValue }.joined(separator: " or ")
+        let fits = candidates.map(Self.choice).joined(separator: " or ")
         let rows = global.dissentSamples.prefix(3).map { e in
             "\(e.file.map { "\($0) " } ?? "")row \(e.row ?? 0): \(e.value)"
         }.joined(separator: "; ")
-        out.question = "\(name): \(global.values - global.dissent) values fit \(fits) but \(global.dissent) "
-            + "\(global.dissent == 1 ? "does" : "do") not (\(rows)). Are those rows errors to fix in the parser, "
-            + "or is the column text?"
+        let fit = global.values - global.dissent
+        out.note = "\(fit) of \(global.values) values fit \(fits) but \(global.dissent) \(global.dissent == 1 ? "does" : "do") not "
+            + "(\(rows)), so it is string and nothing is lost; to lock \(fits) answer \(answerSyntax(Self.choice(candidates[0]))) "
+            + "(those rows then fail validation: handle them in a parser)"
         out.distribution = [
-            .init(candidate: fits, files: global.filesWithValues, values: global.values - global.dissent,
-                  sampleFiles: []),
+            .init(candidate: fits, files: global.filesWithValues, values: fit, sampleFiles: []),
             .init(candidate: "none", files: Set(global.dissentSamples.compactMap(\.file)).count,
                   values: global.dissent, sampleFiles: Array(Set(global.dissentSamples.compactMap(\.file))).sorted()),
         ]

@@ -122,6 +122,8 @@ public struct ConstraintSolver: Sendable {
         let survivors = HypothesisTests.survivors(of: b, among: mask, formats: tables.formats,
                                                   fractions: &global.fractionBits)
         if survivors != mask { eliminate(mask: mask, survivors: survivors, row: row, text: b, value: nil) }
+        // More than one hypothesis stands: do they read this value alike?
+        if survivors.bits & (survivors.bits &- 1) != 0 { noteReadings(of: b, survivors: survivors) }
     }
 
     @inline(__always)
@@ -265,6 +267,13 @@ struct ColumnTally: Sendable {
     /// The first value that was not a plain integer while a grouped notation
     /// still read it: what a question about notations shows.
     var groupedExample: String?
+    /// Pairs of hypotheses (`ConstraintSolver.pairKey`) that read some value
+    /// differently, with the first such value.
+    var disagreements: [Int: String] = [:]
+    /// The survivors `readingsReduced` was computed for (a cache: they change rarely).
+    var readingsInput: UInt64 = 0
+    var readingsFractions: UInt64 = 0
+    var readingsReduced: [Int] = []
 }
 
 /// The solver's lookup tables, built once and shared by every column.

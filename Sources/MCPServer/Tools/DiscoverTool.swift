@@ -34,8 +34,9 @@ enum DiscoverTool {
             "rows": JSONSchema.integer(),
             "files_found": JSONSchema.integer(), "files_read": JSONSchema.integer(),
             "stopped_early": JSONSchema.boolean(),
+            "files_truncated": JSONSchema.boolean("True when an output's files list was cut to its first 20 (file_count has them all)."),
             "outputs": JSONSchema.array(JSONSchema.object([
-                "name": JSONSchema.string(),
+                "name": JSONSchema.string(), "file_count": JSONSchema.integer(), "files": JSONSchema.array(JSONSchema.string()),
                 "columns": JSONSchema.array(JSONSchema.object([
                     "name": JSONSchema.string(), "type": JSONSchema.string(), "nullable": JSONSchema.boolean(),
                     "status": JSONSchema.string(oneOf: ["resolved", "ambiguous", "contradiction"]),
@@ -85,30 +86,43 @@ enum DiscoverTool {
                 ]))
             }
         }
+        // Each output names its files; a long list is cut to the first 20 (the resource has them all).
+        let outputs = run.result.outputs.map { o -> OutputInference in
+            var o = o
+            o.files = o.files.map { Array($0.prefix(20)) }
+            return o
+        }
         var fields: [String: Value] = [
             "run_id": .string(runID), "status": "done", "discovery_id": .string(id), "parser": .string(run.parser), "files": .int(run.result.files), "rows": .int(run.result.rows),
             "files_found": .int(run.filesFound), "files_read": .int(run.filesRead), "stopped_early": .bool(run.stoppedEarly),
-            "outputs": try JSONValue.from(run.result.outputs), "questions": .array(questions),
+            "outputs": try JSONValue.from(outputs), "questions": .array(questions),
+            "files_truncated": .bool(run.result.outputs.contains { ($0.files?.count ?? 0) > 20 }),
             "failures": try JSONValue.from(Array(run.failures.prefix(20))), "failures_total": .int(run.failures.count),
         ]
         fields["discovery_uri"] = .string(ResourceCatalog.discoveryPrefix + id)
         // Keep the answer small enough for a model: drop the evidence first, then cap the columns listed.
         if JSONValue.text(.object(fields)).count > sizeBudget {
-            fields["outputs"] = try JSONValue.from(run.result.outputs.map { o in
-                OutputInference(name: o.name, columns: o.columns.map { var c = $0; c.evidence = []; c.distribution = nil; return c })
+            fields["outputs"] = try JSONValue.from(outputs.map { o in
+                var o = o
+                o.columns = o.columns.map { var c = $0; c.evidence = []; c.distribution = nil; return c }
+                return o
             })
             fields["evidence_omitted"] = true
             var cap = 200
             while JSONValue.text(.object(fields)).count > sizeBudget, cap > 5 {
                 cap /= 2
-                fields["outputs"] = try JSONValue.from(run.result.outputs.map { o in
-                    OutputInference(name: o.name, columns: o.columns.prefix(cap).map { var c = $0; c.evidence = []; c.distribution = nil; return c })
+                fields["outputs"] = try JSONValue.from(outputs.map { o in
+                    var o = o
+                    o.columns = o.columns.prefix(cap).map { var c = $0; c.evidence = []; c.distribution = nil; return c }
+                    return o
                 })
                 fields["columns_truncated"] = true
             }
         }
         let columns = run.result.outputs.reduce(0) { $0 + $1.columns.count }
+        let settled = run.result.outputs.reduce(0) { $0 + $1.columns.filter { $0.note != nil }.count }
         let summary = "discovery \(id): \(run.result.outputs.count) output\(run.result.outputs.count == 1 ? "" : "s"), \(columns) columns from \(run.result.rows) rows in \(run.result.files) files; \(questions.count) open question\(questions.count == 1 ? "" : "s")"
+            + (settled == 0 ? "" : "; \(settled) settled without a question (see each column's note)")
             + (run.failures.isEmpty ? "" : "; \(run.failures.count) files failed")
         let approve = "approve_schema {discovery_id: \"\(id)\", plugin: \"NAME\"" + (questions.isEmpty ? "}" : ", answers: {\"COLUMN\": \"TYPE[:FORMAT]\"}}")
         return ToolReply(fields, summary: summary, next: [approve + " to lock the schema as a contract"])
