@@ -116,21 +116,29 @@ let package = Package(
             "CasparianCore", "Inference", "Contracts", "Catalog", "PluginHost", "Backtest", "Workspace",
             .product(name: "GRDBSQLite", package: "GRDB.swift"),
         ]),
-        .testTarget(name: "CasparianCoreTests", dependencies: ["CasparianCore"]),
-        .testTarget(name: "InferenceTests", dependencies: ["Inference"]),
-        .testTarget(name: "ContractsTests", dependencies: ["Contracts"]),
-        .testTarget(name: "CatalogTests", dependencies: ["Catalog", "Contracts", "Inference", "CasparianCore", .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "PluginHostTests", dependencies: ["PluginHost", "CasparianCLI", "CasparianWorker"], exclude: ["Fixtures"]),
-        .testTarget(name: "PythonWorkerTests", dependencies: ["PythonWorker", "CPython"],
+        // Test-only targets under Tests/ (no product: `make release` neither
+        // builds nor ships them). What the test targets share: running built
+        // binaries with a timeout, temporary folders, the test venv.
+        .target(name: "CTestSpawn", path: "Tests/CTestSpawn"),
+        .target(name: "CasparianTestSupport", dependencies: ["CTestSpawn"], path: "Tests/CasparianTestSupport"),
+        .testTarget(name: "CasparianTestSupportTests", dependencies: ["CasparianTestSupport"]),
+        .testTarget(name: "CasparianCoreTests", dependencies: ["CasparianCore", "CasparianTestSupport"]),
+        .testTarget(name: "InferenceTests", dependencies: ["Inference", "CasparianTestSupport"]),
+        .testTarget(name: "ContractsTests", dependencies: ["Contracts", "CasparianTestSupport"]),
+        .testTarget(name: "CatalogTests", dependencies: ["Catalog", "Contracts", "Inference", "CasparianCore", "CasparianTestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "PluginHostTests", dependencies: ["PluginHost", "CasparianCLI", "CasparianWorker", "CasparianTestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "PythonWorkerTests", dependencies: ["PythonWorker", "CPython", "CasparianTestSupport"],
                     swiftSettings: [.unsafeFlags(["-Xcc", "-I\(pythonInclude)"])]),
-        .testTarget(name: "BacktestTests", dependencies: ["Backtest", "Catalog", "PluginHost", "CasparianCLI", "CasparianWorker"], exclude: ["Fixtures"]),
+        .testTarget(name: "BacktestTests", dependencies: ["Backtest", "Catalog", "PluginHost", "CasparianCLI", "CasparianWorker", "CasparianTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "WorkspaceTests", dependencies: [
             "Workspace", "Backtest", "CasparianCLI", "CasparianWorker", "Contracts", "Catalog", "CasparianCore", "PluginHost",
+            "CasparianTestSupport",
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
-        .testTarget(name: "MCPServerTests", dependencies: ["MCPServer", "CasparianCLI", "CasparianMCP", "CasparianWorker", "PluginHost", .product(name: "MCP", package: "swift-sdk")],
+        .testTarget(name: "MCPServerTests", dependencies: ["MCPServer", "CasparianCLI", "CasparianMCP", "CasparianWorker", "PluginHost", "CasparianTestSupport", .product(name: "MCP", package: "swift-sdk")],
                     exclude: ["Clients"]),
-        .testTarget(name: "CasparianCLITests", dependencies: ["CasparianCLI", "CasparianMCP", "CasparianWorker", "PluginHost", "Catalog", "Inference", "CasparianCore"]),
+        .testTarget(name: "CasparianCLITests", dependencies: ["CasparianCLI", "CasparianMCP", "CasparianWorker", "PluginHost", "Catalog", "Inference", "CasparianCore",
+                                                             "CasparianTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )
