@@ -121,6 +121,12 @@ let package = Package(
         // binaries with a timeout, temporary folders, the test venv.
         .target(name: "CTestSpawn", path: "Tests/CTestSpawn"),
         .target(name: "CasparianTestSupport", dependencies: ["CTestSpawn"], path: "Tests/CasparianTestSupport"),
+        // Writes synthetic files into an output database, for the crash tests
+        // that SIGKILL a writer mid-transaction; built because tests depend on it.
+        .executableTarget(name: "casparian-test-writer", dependencies: [
+            "CasparianCore", "Contracts", "Workspace",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ], path: "Tests/CasparianTestWriter"),
         .testTarget(name: "CasparianTestSupportTests", dependencies: ["CasparianTestSupport"]),
         .testTarget(name: "CasparianCoreTests", dependencies: ["CasparianCore", "CasparianTestSupport"]),
         .testTarget(name: "InferenceTests", dependencies: ["Inference", "CasparianTestSupport"]),
@@ -132,13 +138,13 @@ let package = Package(
         .testTarget(name: "BacktestTests", dependencies: ["Backtest", "Catalog", "PluginHost", "CasparianCLI", "CasparianWorker", "CasparianTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "WorkspaceTests", dependencies: [
             "Workspace", "Backtest", "CasparianCLI", "CasparianWorker", "Contracts", "Catalog", "CasparianCore", "PluginHost",
-            "CasparianTestSupport",
+            "CasparianTestSupport", "casparian-test-writer",
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .testTarget(name: "MCPServerTests", dependencies: ["MCPServer", "CasparianCLI", "CasparianMCP", "CasparianWorker", "PluginHost", "CasparianTestSupport", .product(name: "MCP", package: "swift-sdk")],
                     exclude: ["Clients"]),
         .testTarget(name: "CasparianCLITests", dependencies: ["CasparianCLI", "CasparianMCP", "CasparianWorker", "PluginHost", "Catalog", "Inference", "CasparianCore",
-                                                             "CasparianTestSupport"]),
+                                                             "CasparianTestSupport", "casparian-test-writer"]),
     ],
     swiftLanguageModes: [.v6]
 )

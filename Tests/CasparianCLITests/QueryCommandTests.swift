@@ -13,7 +13,7 @@ struct QueryCommandTests {
     static func workspace() throws -> URL {
         let ws = try TemporaryFolder.create("query")
         try FileManager.default.createDirectory(at: ws.appendingPathComponent(".casparian"), withIntermediateDirectories: true)
-        let write = try CLIRunner.run(["debug-write-output", ws.appendingPathComponent(".casparian/output.sqlite").path, "--files", "2", "--rows", "3"])
+        let write = try ProcessLaunch(BuiltProducts.testWriter, [ws.appendingPathComponent(".casparian/output.sqlite").path, "--files", "2", "--rows", "3"]).run()
         try #require(write.status == 0, "\(write.stderr)")
         return ws
     }

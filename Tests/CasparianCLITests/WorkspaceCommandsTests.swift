@@ -100,7 +100,7 @@ struct WorkspaceCommandsTests {
         try FileManager.default.createDirectory(at: ws.appendingPathComponent(".casparian"), withIntermediateDirectories: true)
         let noOutput = try CLIRunner.run(["query", "SELECT 1"] + w)
         #expect(noOutput.status == 2 && noOutput.stderr.contains("no output database yet"))
-        let write = try CLIRunner.run(["debug-write-output", ws.appendingPathComponent(".casparian/output.sqlite").path, "--files", "2", "--rows", "3"])
+        let write = try ProcessLaunch(BuiltProducts.testWriter, [ws.appendingPathComponent(".casparian/output.sqlite").path, "--files", "2", "--rows", "3"]).run()
         #expect(write.status == 0)
 
         let json = try #require(try CLIRunner.run(["query", "SELECT id, name FROM synthetic ORDER BY _cf_file, id", "--json", "--limit", "4"] + w).json() as? [String: Any])

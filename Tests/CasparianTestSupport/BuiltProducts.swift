@@ -1,7 +1,7 @@
 import Foundation
 
 /// The executables `swift build` put beside the test bundle: `casparian`,
-/// `casparian-worker` and `casparian-mcp`.
+/// `casparian-worker`, `casparian-mcp` and the test-only `casparian-test-writer`.
 public enum BuiltProducts {
     /// The build folder (`.build/debug`): the nearest folder at or above the
     /// running test bundle that holds `casparian`.
@@ -23,4 +23,7 @@ public enum BuiltProducts {
 
     public static var casparian: String { path("casparian") }
     public static var worker: String { path("casparian-worker") }
+    /// Writes synthetic files into an output database, for crash tests
+    /// (`Tests/CasparianTestWriter`; not shipped).
+    public static var testWriter: String { path("casparian-test-writer") }
 }

@@ -4,19 +4,19 @@ import GRDB
 import Testing
 import Workspace
 
-/// A real `casparian` process writing a real output.sqlite is killed with
-/// SIGKILL in the middle of a file's transaction; the database must hold
-/// every file either completely as before or completely as after.
+/// A real process (`casparian-test-writer`) writing a real output.sqlite
+/// through `OutputStore` is killed with SIGKILL in the middle of a file's
+/// transaction; the database must hold every file either completely as
+/// before or completely as after.
 @Suite("Output store survives kill -9")
 struct OutputCrashTests {
     static let files = 5
     static let rows = 100_000
 
-    /// Runs `casparian debug-write-output`; `onLine` sees each stdout line
-    /// and returns true to SIGKILL the process right then.
+    /// Runs `casparian-test-writer`; `onLine` sees each stdout line and
+    /// returns true to SIGKILL the process right then.
     func writer(_ db: URL, run: String, onLine: (String) -> Bool = { _ in false }) throws -> (lines: [String], killed: Bool) {
-        let process = try CLIRunner.launch(["debug-write-output", db.path, "--files", "\(Self.files)", "--rows", "\(Self.rows)", "--run", run])
-            .start()
+        let process = try ProcessLaunch(BuiltProducts.testWriter, [db.path, "--files", "\(Self.files)", "--rows", "\(Self.rows)", "--run", run]).start()
         defer { process.stop() }
         var lines: [String] = []
         while let line = try process.readLine() {
