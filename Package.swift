@@ -116,21 +116,35 @@ let package = Package(
             "CasparianCore", "Inference", "Contracts", "Catalog", "PluginHost", "Backtest", "Workspace",
             .product(name: "GRDBSQLite", package: "GRDB.swift"),
         ]),
-        .testTarget(name: "CasparianCoreTests", dependencies: ["CasparianCore"]),
-        .testTarget(name: "InferenceTests", dependencies: ["Inference"]),
-        .testTarget(name: "ContractsTests", dependencies: ["Contracts"]),
-        .testTarget(name: "CatalogTests", dependencies: ["Catalog", "Contracts", "Inference", "CasparianCore", .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "PluginHostTests", dependencies: ["PluginHost", "CasparianCLI", "CasparianWorker"], exclude: ["Fixtures"]),
-        .testTarget(name: "PythonWorkerTests", dependencies: ["PythonWorker", "CPython"],
+        // Test-only targets under Tests/ (no product: `make release` neither
+        // builds nor ships them). What the test targets share: running built
+        // binaries with a timeout, temporary folders, the test venv.
+        .target(name: "CTestSpawn", path: "Tests/CTestSpawn"),
+        .target(name: "CasparianTestSupport", dependencies: ["CTestSpawn"], path: "Tests/CasparianTestSupport"),
+        // Writes synthetic files into an output database, for the crash tests
+        // that SIGKILL a writer mid-transaction; built because tests depend on it.
+        .executableTarget(name: "casparian-test-writer", dependencies: [
+            "CasparianCore", "Contracts", "Workspace",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ], path: "Tests/CasparianTestWriter"),
+        .testTarget(name: "CasparianTestSupportTests", dependencies: ["CasparianTestSupport"]),
+        .testTarget(name: "CasparianCoreTests", dependencies: ["CasparianCore", "CasparianTestSupport"]),
+        .testTarget(name: "InferenceTests", dependencies: ["Inference", "CasparianTestSupport"]),
+        .testTarget(name: "ContractsTests", dependencies: ["Contracts", "CasparianTestSupport"]),
+        .testTarget(name: "CatalogTests", dependencies: ["Catalog", "Contracts", "Inference", "CasparianCore", "CasparianTestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(name: "PluginHostTests", dependencies: ["PluginHost", "CasparianCLI", "CasparianWorker", "CasparianTestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "PythonWorkerTests", dependencies: ["PythonWorker", "CPython", "CasparianTestSupport"],
                     swiftSettings: [.unsafeFlags(["-Xcc", "-I\(pythonInclude)"])]),
-        .testTarget(name: "BacktestTests", dependencies: ["Backtest", "Catalog", "PluginHost", "CasparianCLI", "CasparianWorker"], exclude: ["Fixtures"]),
+        .testTarget(name: "BacktestTests", dependencies: ["Backtest", "Catalog", "PluginHost", "CasparianCLI", "CasparianWorker", "CasparianTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "WorkspaceTests", dependencies: [
             "Workspace", "Backtest", "CasparianCLI", "CasparianWorker", "Contracts", "Catalog", "CasparianCore", "PluginHost",
+            "CasparianTestSupport", "casparian-test-writer",
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
-        .testTarget(name: "MCPServerTests", dependencies: ["MCPServer", "CasparianCLI", "CasparianMCP", "CasparianWorker", "PluginHost", .product(name: "MCP", package: "swift-sdk")],
+        .testTarget(name: "MCPServerTests", dependencies: ["MCPServer", "CasparianCLI", "CasparianMCP", "CasparianWorker", "PluginHost", "CasparianTestSupport", .product(name: "MCP", package: "swift-sdk")],
                     exclude: ["Clients"]),
-        .testTarget(name: "CasparianCLITests", dependencies: ["CasparianCLI", "CasparianMCP", "CasparianWorker", "PluginHost", "Catalog", "Inference", "CasparianCore"]),
+        .testTarget(name: "CasparianCLITests", dependencies: ["CasparianCLI", "CasparianMCP", "CasparianWorker", "PluginHost", "Catalog", "Inference", "CasparianCore",
+                                                             "CasparianTestSupport", "casparian-test-writer"]),
     ],
     swiftLanguageModes: [.v6]
 )

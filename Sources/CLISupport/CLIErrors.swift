@@ -3,32 +3,25 @@ import CasparianCore
 import Foundation
 import PluginHost
 
-/// Maps errors to messages on stderr and documented exit codes:
-/// 1 a check failed, 2 usage/configuration, 3 internal.
+/// The one mapping from an error a command throws to what the user sees and
+/// the documented exit code: 1 a plugin or check failed, 2 usage or
+/// configuration, 3 internal (any error Casparian does not describe itself,
+/// a GRDB `DatabaseError` say). `CommandMain` applies it to every command.
 public enum CLIErrors {
-    public static func guarding(_ body: () async throws -> Void) async throws {
-        do {
-            try await body()
-        } catch {
-            throw report(error)
+    /// Prints `error` on stderr (with `json`, also on stdout as
+    /// `{"error": {"kind", "message", "hint", "exit_code"}}`) and returns
+    /// the exit code.
+    public static func report(_ error: Error, json: Bool = false) -> Int32 {
+        let report = ErrorReport(error)
+        if json && report.kind != ErrorReport.cancelled {
+            try? Output.printJSON(JSONError(error: .init(kind: report.kind, message: report.message, hint: report.hint,
+                                                         exitCode: report.exitCode)))
         }
-    }
-
-    /// Prints a Casparian error or plugin failure and returns the exit code
-    /// to throw; any other error is returned unchanged.
-    public static func report(_ error: Error) -> Error {
-        if let e = error as? CasparianError {
-            Output.error(Style.red("error: ") + e.message)
-            if let hint = e.hint { Output.error(Style.dim("hint: ") + hint) }
-            return ExitCode(exitCode(for: e.kind))
-        }
-        if let f = error as? PluginFailure {
-            Output.error(Style.red("error: ") + f.summary)
-            if let tb = f.traceback, !tb.isEmpty { Output.error(tb) }
-            if !f.stderrTail.isEmpty { Output.error("last lines of the worker's stderr:\n" + f.stderrTail.joined(separator: "\n")) }
-            return ExitCode(1)
-        }
-        return error
+        let prefix = report.kind == ErrorReport.internal ? "internal error: " : ""
+        Output.error(Style.red("error: ") + prefix + report.message)
+        if let hint = report.hint { Output.error(Style.dim("hint: ") + hint) }
+        for detail in report.details { Output.error(detail) }
+        return report.exitCode
     }
 
     public static func exitCode(for kind: CasparianError.Kind) -> Int32 {
@@ -36,30 +29,6 @@ public enum CLIErrors {
         case .usage, .notFound, .permissionDenied, .environment, .conflict: return 2
         case .plugin, .data: return 1
         case .internal: return 3
-        }
-    }
-}
-
-extension CLIErrors {
-    /// `guarding` for a command run with `--json`: an error is also printed
-    /// to stdout as `{"error": {"kind", "message", "hint", "exit_code"}}`,
-    /// so a script reading the JSON learns why there is no report.
-    public static func guarding(json: Bool, _ body: () async throws -> Void) async throws {
-        do {
-            try await body()
-        } catch {
-            if json { printJSONError(error) }
-            throw report(error)
-        }
-    }
-
-    /// `guarding(json:)` for synchronous commands.
-    public static func guardingSync(json: Bool, _ body: () throws -> Void) throws {
-        do {
-            try body()
-        } catch {
-            if json { printJSONError(error) }
-            throw report(error)
         }
     }
 
@@ -72,27 +41,49 @@ extension CLIErrors {
         }
         var error: Detail
     }
+}
 
-    static func printJSONError(_ error: Error) {
-        let detail: JSONError.Detail
+/// What an error says to the user, and its exit code.
+struct ErrorReport {
+    static let `internal` = "internal"
+    static let cancelled = "cancelled"
+
+    var kind: String
+    var message: String
+    var hint: String?
+    /// Lines for stderr only: a plugin's traceback, the worker's last stderr lines.
+    var details: [String] = []
+    var exitCode: Int32
+
+    init(_ error: Error) {
         switch error {
-        case is ExitCode, is CancellationError: return  // the command printed its own report, or was stopped
         case let e as CasparianError:
-            detail = .init(kind: e.kind.rawValue, message: e.message, hint: e.hint, exitCode: exitCode(for: e.kind))
+            kind = e.kind.rawValue
+            message = e.message
+            hint = e.hint
+            exitCode = CLIErrors.exitCode(for: e.kind)
         case let f as PluginFailure:
-            detail = .init(kind: "plugin", message: f.summary, hint: nil, exitCode: 1)
+            kind = CasparianError.Kind.plugin.rawValue
+            message = f.summary
+            if let tb = f.traceback, !tb.isEmpty { details.append(tb) }
+            if !f.stderrTail.isEmpty { details.append("last lines of the worker's stderr:\n" + f.stderrTail.joined(separator: "\n")) }
+            exitCode = 1
+        case is CancellationError:
+            kind = Self.cancelled
+            message = "cancelled"
+            exitCode = 1
         default:
-            detail = .init(kind: "internal", message: "\(error)", hint: nil, exitCode: 1)
+            kind = Self.internal
+            message = String(describing: error)
+            hint = "Casparian did not expect this error (\(String(reflecting: type(of: error)))); "
+                + "please report it with the command that failed"
+            exitCode = 3
         }
-        try? Output.printJSON(JSONError(error: detail))
     }
+}
 
-    /// `guarding` for synchronous commands.
-    public static func guardingSync(_ body: () throws -> Void) throws {
-        do {
-            try body()
-        } catch {
-            throw report(error)
-        }
-    }
+/// A command whose `--json` also reports an error on stdout, so a script
+/// reading its JSON learns why there is no report.
+public protocol JSONErrorReporting {
+    var json: Bool { get }
 }

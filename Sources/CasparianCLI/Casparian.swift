@@ -23,7 +23,7 @@ struct Casparian: AsyncParsableCommand {
             NewCommand.self, TestCommand.self, ScanCommand.self, AnalyzeCommand.self, ScopeCommand.self, TagCommand.self,
             UntagCommand.self, DiscoverCommand.self, ApproveCommand.self, ContractCommand.self, AmendCommand.self,
             PreviewCommand.self, BacktestCommand.self, RunCommand.self, FilesCommand.self, JobsCommand.self, QueryCommand.self,
-            OutputCommand.self, MCPCommand.self, DebugWriteOutputCommand.self,
+            OutputCommand.self, MCPCommand.self,
         ]
     )
 }

@@ -1,4 +1,5 @@
 @testable import Backtest
+import CasparianTestSupport
 import Catalog
 import CasparianCore
 import Foundation
@@ -27,7 +28,7 @@ enum BacktestFixtures {
 
     /// `count` files in two folders; the ones in `bad` contain the word bad.
     static func corpus(count: Int, bad: Set<Int>) throws -> (root: String, files: [String]) {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("bt-\(UUID().uuidString)")
+        let dir = try TemporaryFolder.create("bt")
         var files: [String] = []
         for i in 0..<count {
             let folder = dir.appendingPathComponent(bad.contains(i) ? "eu" : "us")
@@ -138,8 +139,7 @@ struct BacktestEngineTests {
     }
 
     @Test func catalogStoreKeepsCountsAndHistory() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("hf-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = try TemporaryFolder.create("hf")
         let catalog = try Catalog(url: dir.appendingPathComponent("catalog.sqlite"))
         let store = CatalogHighFailureStore(catalog: catalog)
         let a = dir.appendingPathComponent("a.csv").path, b = dir.appendingPathComponent("b.csv").path

@@ -1,4 +1,5 @@
 import CasparianCore
+import CasparianTestSupport
 import Foundation
 import Inference
 import PluginHost
@@ -31,7 +32,7 @@ enum ProvenTypesFixtures {
 
     /// A corpus folder with the files (name → CSV text) and the `typed` plugin beside it.
     static func corpus(_ files: [String: String]) throws -> (plugin: PluginDirectory, root: String, files: [String]) {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("proven-\(UUID().uuidString)")
+        let dir = try TemporaryFolder.create("proven")
         let data = dir.appendingPathComponent("data")
         for (name, text) in files {
             let url = data.appendingPathComponent(name)

@@ -1,3 +1,4 @@
+import CasparianTestSupport
 import Foundation
 import Testing
 
@@ -17,7 +18,7 @@ struct BacktestCommandTests {
 
     /// A folder with `plugins/typed/parser.py` (no contract.json) and `data/` holding `files`.
     static func project(_ files: [String: String]) throws -> URL {
-        let dir = try CLIRunner.tempDirectory("proven")
+        let dir = try TemporaryFolder.create("proven")
         let plugin = dir.appendingPathComponent("plugins/typed")
         try FileManager.default.createDirectory(at: plugin, withIntermediateDirectories: true)
         try Data(parser.utf8).write(to: plugin.appendingPathComponent("parser.py"))

@@ -1,14 +1,14 @@
+import CasparianTestSupport
 import Foundation
 
-/// The package root, and `CLIRunner` with the package root as the default
-/// working directory (the examples are addressed relative to it).
+/// `CLIRunner` with the package root as the working directory (the
+/// examples are addressed relative to it).
 enum BuiltBinary {
     typealias Result = CLIRunner.Result
 
-    static let packageRoot = URL(fileURLWithPath: #filePath)
-        .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static var packageRoot: URL { PackageRoot.url }
 
-    static func run(_ arguments: [String], in directory: URL = packageRoot) throws -> Result {
+    static func run(_ arguments: [String], in directory: URL = PackageRoot.url) throws -> Result {
         try CLIRunner.run(arguments, in: directory)
     }
 }

@@ -1,4 +1,5 @@
 import CasparianCore
+import CasparianTestSupport
 import Catalog
 import Foundation
 import Inference
@@ -20,7 +21,7 @@ struct ContractCommandsTests {
 
     /// A workspace with one stored discovery; returns (folder, discovery id).
     static func workspace() throws -> (URL, String) {
-        let dir = try CLIRunner.tempDirectory("contracts")
+        let dir = try TemporaryFolder.create("contracts")
         let state = dir.appendingPathComponent(".casparian")
         try FileManager.default.createDirectory(at: state, withIntermediateDirectories: true)
         let catalog = try Catalog(url: state.appendingPathComponent("catalog.sqlite"))
@@ -115,7 +116,7 @@ struct ContractCommandsTests {
         #expect(bad.stderr.contains("file_invalid: \(file.path): $.schemas[0].columns[0].type: \"money\" is not a type"))
 
         // CI: the file alone, outside any workspace.
-        let elsewhere = try CLIRunner.tempDirectory("ci")
+        let elsewhere = try TemporaryFolder.create("ci")
         let alone = try CLIRunner.run(["contract", "check", "--file", file.path], in: elsewhere)
         #expect(alone.status == 1)
         #expect(alone.stderr.contains("$.schemas[0].columns[0].type: \"money\" is not a type"))

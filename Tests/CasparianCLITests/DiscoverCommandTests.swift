@@ -1,11 +1,11 @@
+import CasparianTestSupport
 import Foundation
 import Testing
 
 @Suite("casparian discover (built binary)")
 struct DiscoverCommandTests {
     static func workspace() throws -> String {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("casparian-ws-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = try TemporaryFolder.create("ws")
         return dir.path
     }
 
@@ -83,11 +83,7 @@ struct DiscoverCommandTests {
         var text = "city,population\n"
         for i in 0..<20_000 { text += "c\(i),\"\(i % 900 + 1),\(String(format: "%03d", i % 1000)),\(String(format: "%03d", i % 7))\"\n" }
         try Data(text.utf8).write(to: URL(fileURLWithPath: dir + "/towns.csv"))
-        let gzip = Process()
-        gzip.executableURL = URL(fileURLWithPath: "/usr/bin/gzip")
-        gzip.arguments = ["-k", dir + "/towns.csv"]
-        try gzip.run()
-        gzip.waitUntilExit()
+        #expect(try ProcessLaunch("/usr/bin/gzip", ["-k", dir + "/towns.csv"]).run().status == 0)
         let compressed = try Data(contentsOf: URL(fileURLWithPath: dir + "/towns.csv.gz"))
         try compressed.prefix(compressed.count / 2).write(to: URL(fileURLWithPath: dir + "/cut.csv.gz"))
 
@@ -148,11 +144,7 @@ struct PythonCSVPluginTests {
         for i in 0..<500 { text += "\(i),Zoë \(i % 9),\(i % 50).25,2024-03-\(String(format: "%02d", i % 28 + 1))\n" }
         let path = ws + "/orders.csv"
         try Data(text.utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] }).write(to: URL(fileURLWithPath: path))
-        let gzip = Process()
-        gzip.executableURL = URL(fileURLWithPath: "/usr/bin/gzip")
-        gzip.arguments = [path]
-        try gzip.run()
-        gzip.waitUntilExit()
+        #expect(try ProcessLaunch("/usr/bin/gzip", [path]).run().status == 0)
         func summary(_ args: [String]) throws -> [String] {
             let r = try BuiltBinary.run(["discover", path + ".gz", "--json", "--workspace", ws] + args)
             #expect(r.status == 0, "stderr: \(r.stderr)")

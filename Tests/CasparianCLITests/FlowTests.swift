@@ -1,3 +1,4 @@
+import CasparianTestSupport
 import Foundation
 import Testing
 
@@ -8,7 +9,7 @@ struct FlowTests {
     static let examples = BuiltBinary.packageRoot.appendingPathComponent("examples")
 
     static func salesCopy() throws -> URL {
-        let dir = try CLIRunner.tempDirectory("flow")
+        let dir = try TemporaryFolder.create("flow")
         for item in ["data", "plugins", "fixes"] {
             try FileManager.default.copyItem(at: examples.appendingPathComponent("sales/\(item)"), to: dir.appendingPathComponent(item))
         }
@@ -91,7 +92,7 @@ struct FlowTests {
     /// A workspace with 24 CSV files of 500 rows, a slow plugin with a
     /// contract, and a scope `parts` over them.
     static func slowCorpus(_ name: String) throws -> URL {
-        let dir = try CLIRunner.tempDirectory(name)
+        let dir = try TemporaryFolder.create(name)
         let data = dir.appendingPathComponent("data")
         try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
         for i in 0..<24 {
@@ -121,17 +122,12 @@ struct FlowTests {
     /// Starts `casparian ARGS` and kills it with SIGKILL once `ready` holds
     /// (checked every 50 ms, for at most 20 s).
     func killMidway(_ args: [String], in dir: URL, when ready: () -> Bool) throws {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: CLIRunner.binary)
-        p.arguments = args
-        p.currentDirectoryURL = dir
-        p.standardOutput = FileHandle.nullDevice
-        p.standardError = FileHandle.nullDevice
-        try p.run()
+        let process = try CLIRunner.launch(args, in: dir).start()
+        defer { process.stop() }
         let deadline = Date().addingTimeInterval(20)
-        while Date() < deadline, p.isRunning, !ready() { usleep(50_000) }
-        kill(p.processIdentifier, SIGKILL)
-        p.waitUntilExit()
+        while Date() < deadline, process.isRunning, !ready() { usleep(50_000) }
+        process.send(SIGKILL)
+        _ = try process.wait()
     }
 
     func filesWritten(_ dir: URL) -> Int {
@@ -228,7 +224,7 @@ struct CLIConventionTests {
 
     @Test func noEscapeCodesWithoutATerminalOrWithNoColor() throws {
         let root = BuiltBinary.packageRoot
-        for args in [["scan", "examples"], ["discover", "examples/sales/data", "--workspace", try CLIRunner.tempDirectory("nc").path],
+        for args in [["scan", "examples"], ["discover", "examples/sales/data", "--workspace", try TemporaryFolder.create("nc").path],
                      ["preview", "examples/sales/data/eu/sales_2024-08.csv", "--plugin", "examples/sales/plugins/sales"],
                      ["backtest", "examples/sales/plugins", "--corpus", "examples/sales/data"], ["--help"]] {
             for env in [["NO_COLOR": "1"], ["NO_COLOR": "", "TERM": "xterm-256color"]] {
@@ -241,7 +237,7 @@ struct CLIConventionTests {
 
     @Test func jsonOutputsParse() throws {
         let root = BuiltBinary.packageRoot
-        let ws = try CLIRunner.tempDirectory("json").path
+        let ws = try TemporaryFolder.create("json").path
         for args in [["scan", "examples", "--json"], ["discover", "examples/weblogs/data", "--plugin", "examples/weblogs/fixes/v2", "--json", "--workspace", ws],
                      ["preview", "examples/sales/data/eu/sales_2024-08.csv", "--plugin", "examples/sales/fixes/v3", "--json"],
                      ["backtest", "examples/weblogs/fixes", "--corpus", "examples/weblogs/data", "--json"]] {
@@ -252,7 +248,7 @@ struct CLIConventionTests {
     }
 
     @Test func testWithoutAContractJudgesSamplesByTheTypesTheyProve() throws {
-        let dir = try CLIRunner.tempDirectory("test-proven")
+        let dir = try TemporaryFolder.create("test-proven")
         let plugin = dir.appendingPathComponent("plugins/mixed")
         try FileManager.default.createDirectory(at: plugin.appendingPathComponent("samples"), withIntermediateDirectories: true)
         try Data("def parse(path):\n    v = open(path).read().strip()\n    yield {\"x\": int(v) if v.isdigit() else v}\n".utf8)
@@ -269,7 +265,7 @@ struct CLIConventionTests {
 
     @Test(arguments: ["csv", "tsv", "jsonl", "csv.gz", "jsonl.gz"])
     func newThenTestOnEachFormat(_ format: String) throws {
-        let dir = try CLIRunner.tempDirectory("new-\(format)")
+        let dir = try TemporaryFolder.create("new-\(format)")
         let base = format.replacingOccurrences(of: ".gz", with: "")
         var sample = dir.appendingPathComponent("sample.\(base)")
         switch base {
@@ -279,11 +275,7 @@ struct CLIConventionTests {
         }
         if format.hasSuffix(".gz") {
             // A compressed sample: sniffed decompressed, read with gzip.open, claimed as *.csv.gz only.
-            let gzip = Process()
-            gzip.executableURL = URL(fileURLWithPath: "/bin/gzip")
-            gzip.arguments = ["-n", sample.path]
-            try gzip.run()
-            gzip.waitUntilExit()
+            #expect(try ProcessLaunch("/bin/gzip", ["-n", sample.path]).run().status == 0)
             sample = dir.appendingPathComponent("sample.\(format)")
         }
         let created = try CLIRunner.run(["new", "first", "--from", sample.path, "--json"], in: dir)

@@ -1,3 +1,4 @@
+import CasparianTestSupport
 import Catalog
 import Foundation
 import Testing
@@ -7,7 +8,7 @@ import Testing
 @Suite("CLI: jobs, files, analyze")
 struct JobsCommandTests {
     @Test func cliSeesAndCancelsAJobOfAnotherProcess() throws {
-        let dir = try CLIRunner.tempDirectory("jobs")
+        let dir = try TemporaryFolder.create("jobs")
         try FileManager.default.createDirectory(at: dir.appendingPathComponent(".casparian"), withIntermediateDirectories: true)
         let catalog = try Catalog(url: dir.appendingPathComponent(".casparian/catalog.sqlite"))
         let id = try catalog.startRun(kind: .execute, plugin: "sales", scopeID: nil, parserVersion: "v1")
@@ -34,7 +35,7 @@ struct JobsCommandTests {
     }
 
     @Test func filesListsResultsAndTags() throws {
-        let dir = try CLIRunner.tempDirectory("files")
+        let dir = try TemporaryFolder.create("files")
         try FileManager.default.createDirectory(at: dir.appendingPathComponent(".casparian"), withIntermediateDirectories: true)
         let catalog = try Catalog(url: dir.appendingPathComponent(".casparian/catalog.sqlite"))
         let a = dir.appendingPathComponent("a.csv").path, b = dir.appendingPathComponent("b.csv").path
@@ -54,7 +55,7 @@ struct JobsCommandTests {
     }
 
     @Test func analyzeNamesFormatsAndScanCountsThem() throws {
-        let dir = try CLIRunner.tempDirectory("analyze")
+        let dir = try TemporaryFolder.create("analyze")
         let files = ["t.csv": "a,b\n1,2\n3,4\n", "events.dat": "{\"a\": 1}\n{\"a\": 2}\n", "doc.csv": "[{\"x\": 1}]"]
         for (name, text) in files { try Data(text.utf8).write(to: dir.appendingPathComponent(name)) }
         let json = try #require(try CLIRunner.run(["analyze", dir.path, "--json"]).json() as? [String: Any])
@@ -79,7 +80,7 @@ struct JobsCommandTests {
 @Suite("CLI: cancelling a running backtest from another process")
 struct JobsCancelEndToEndTests {
     @Test func backtestStopsWhenCancelledFromAnotherProcess() throws {
-        let dir = try CLIRunner.tempDirectory("cancel")
+        let dir = try TemporaryFolder.create("cancel")
         let fm = FileManager.default
         try fm.createDirectory(at: dir.appendingPathComponent("data"), withIntermediateDirectories: true)
         for i in 0..<40 { try Data("line \(i)\n".utf8).write(to: dir.appendingPathComponent("data/f\(i).txt")) }
@@ -93,14 +94,8 @@ struct JobsCancelEndToEndTests {
         let scope = try CLIRunner.run(["scope", "create", "data", "--root", "data"], in: dir)
         #expect(scope.status == 0, "\(scope.stderr)")
 
-        let backtest = Process()
-        backtest.executableURL = URL(fileURLWithPath: CLIRunner.binary)
-        backtest.arguments = ["backtest", "slow", "--scope", "data", "--jobs", "1", "--quiet", "--json"]
-        backtest.currentDirectoryURL = dir
-        backtest.standardOutput = FileHandle.nullDevice
-        backtest.standardError = FileHandle.nullDevice
-        try backtest.run()
-        defer { if backtest.isRunning { backtest.terminate() } }
+        let backtest = try CLIRunner.launch(["backtest", "slow", "--scope", "data", "--jobs", "1", "--quiet", "--json"], in: dir).start()
+        defer { backtest.stop() }
 
         var id: String?
         for _ in 0..<300 where id == nil {
@@ -113,6 +108,7 @@ struct JobsCancelEndToEndTests {
         #expect(cancel.status == 0, "\(cancel.stderr)")
         for _ in 0..<600 where backtest.isRunning { Thread.sleep(forTimeInterval: 0.1) }
         #expect(!backtest.isRunning, "the backtest did not stop within a minute of the cancel")
+        _ = try backtest.wait()
 
         let shown = try #require(try CLIRunner.run(["jobs", "show", job, "--json"], in: dir).json() as? [String: Any])
         #expect(shown["status"] as? String == "cancelled")

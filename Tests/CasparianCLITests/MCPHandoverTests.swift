@@ -1,3 +1,4 @@
+import CasparianTestSupport
 import Foundation
 import Testing
 
@@ -5,7 +6,7 @@ import Testing
 @Suite("CLI: mcp hands over to casparian-mcp")
 struct MCPHandoverTests {
     @Test func theServerStartsAndStopsWhenStdinCloses() throws {
-        let dir = try CLIRunner.tempDirectory("mcp")
+        let dir = try TemporaryFolder.create("mcp")
         defer { try? FileManager.default.removeItem(at: dir) }
         let r = try CLIRunner.run(["mcp", "--root", dir.path, "--workspace", dir.path], in: dir)
         #expect(r.status == 0, "\(r.stderr)")

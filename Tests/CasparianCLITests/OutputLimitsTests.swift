@@ -1,4 +1,5 @@
 import CasparianCore
+import CasparianTestSupport
 import Catalog
 import Foundation
 import Inference
@@ -11,7 +12,7 @@ import Testing
 struct OutputLimitsTests {
     /// A workspace with one stored discovery of `columns` int64 columns.
     static func workspace(columns: [String]) throws -> (URL, String) {
-        let dir = try CLIRunner.tempDirectory("limits")
+        let dir = try TemporaryFolder.create("limits")
         let state = dir.appendingPathComponent(".casparian")
         try FileManager.default.createDirectory(at: state, withIntermediateDirectories: true)
         let catalog = try Catalog(url: state.appendingPathComponent("catalog.sqlite"))
@@ -51,24 +52,13 @@ struct OutputLimitsTests {
 
     /// A 1 MiB tmpfs (root only; skipped where mounting is not permitted).
     static func smallDisk() -> URL? {
-        guard getuid() == 0 else { return nil }
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("casparian-full-\(UUID().uuidString)")
-        try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        let mount = Process()
-        mount.executableURL = URL(fileURLWithPath: "/bin/mount")
-        mount.arguments = ["-t", "tmpfs", "-o", "size=1M", "tmpfs", dir.path]
-        mount.standardError = FileHandle.nullDevice
-        guard (try? mount.run()) != nil else { return nil }
-        mount.waitUntilExit()
-        return mount.terminationStatus == 0 ? dir : nil
+        guard getuid() == 0, let dir = try? TemporaryFolder.create("full"),
+              let mount = try? ProcessLaunch("/bin/mount", ["-t", "tmpfs", "-o", "size=1M", "tmpfs", dir.path]).run() else { return nil }
+        return mount.status == 0 ? dir : nil
     }
 
     static func unmount(_ dir: URL) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/bin/umount")
-        p.arguments = [dir.path]
-        try? p.run()
-        p.waitUntilExit()
+        _ = try? ProcessLaunch("/bin/umount", [dir.path]).run()
         try? FileManager.default.removeItem(at: dir)
     }
 
@@ -76,7 +66,7 @@ struct OutputLimitsTests {
     func aFullDiskIsAClearErrorAndTheJobEndsFailed() throws {
         guard let disk = Self.smallDisk() else { return }  // mounting not permitted here
         defer { Self.unmount(disk) }
-        let dir = try CLIRunner.tempDirectory("full")
+        let dir = try TemporaryFolder.create("full")
         let plugin = dir.appendingPathComponent("plugins/big")
         try FileManager.default.createDirectory(at: plugin, withIntermediateDirectories: true)
         try Data("""

@@ -1,3 +1,4 @@
+import CasparianTestSupport
 import Foundation
 import Testing
 
@@ -10,9 +11,9 @@ import Glibc
 struct QueryCommandTests {
     /// A workspace whose output database has a `synthetic` table of 6 rows.
     static func workspace() throws -> URL {
-        let ws = try CLIRunner.tempDirectory("query")
+        let ws = try TemporaryFolder.create("query")
         try FileManager.default.createDirectory(at: ws.appendingPathComponent(".casparian"), withIntermediateDirectories: true)
-        let write = try CLIRunner.run(["debug-write-output", ws.appendingPathComponent(".casparian/output.sqlite").path, "--files", "2", "--rows", "3"])
+        let write = try ProcessLaunch(BuiltProducts.testWriter, [ws.appendingPathComponent(".casparian/output.sqlite").path, "--files", "2", "--rows", "3"]).run()
         try #require(write.status == 0, "\(write.stderr)")
         return ws
     }
@@ -65,18 +66,7 @@ struct QueryCommandTests {
 
     /// Runs `casparian ARGS…` as the user `nobody`.
     static func runAsNobody(_ arguments: [String]) throws -> CLIRunner.Result {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
-        p.arguments = ["--reuid=65534", "--regid=65534", "--clear-groups", "--", CLIRunner.binary] + arguments
-        p.environment = ["NO_COLOR": "1", "PATH": "/usr/bin:/bin", "HOME": "/tmp"]
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        p.standardInput = FileHandle.nullDevice
-        try p.run()
-        let stdout = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        let stderr = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-        p.waitUntilExit()
-        return CLIRunner.Result(status: p.terminationStatus, stdout: stdout, stderr: stderr)
+        try CLIRunner.run(arguments, environment: ["PATH": "/usr/bin:/bin", "HOME": "/tmp"], inheritEnvironment: false,
+                          launcher: ["/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--"])
     }
 }

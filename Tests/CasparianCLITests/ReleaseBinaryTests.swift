@@ -1,3 +1,4 @@
+import CasparianTestSupport
 import Foundation
 import Testing
 
@@ -14,7 +15,7 @@ struct ReleaseBinaryTests {
                                      "_json", "array", "select", "zlib", "hashlib", "csv", "unicodedata"]
 
     @Test func pluginsImportStandardCExtensionModules() throws {
-        let dir = try CLIRunner.tempDirectory("release-stdext")
+        let dir = try TemporaryFolder.create("release-stdext")
         defer { try? FileManager.default.removeItem(at: dir) }
         let plugin = try ReleaseBinaries.plugin(in: dir, name: "stdext", source: """
             import importlib
@@ -37,8 +38,8 @@ struct ReleaseBinaryTests {
     }
 
     @Test func pluginsReturnNumpyAndPandasValuesFromAVenv() throws {
-        let venv = try #require(ProcessInfo.processInfo.environment["CASPARIAN_TEST_VENV"], "make test sets CASPARIAN_TEST_VENV")
-        let dir = try CLIRunner.tempDirectory("release-pandas")
+        let venv = try #require(TestVenv.directory, "needs the test venv (make deps, or CASPARIAN_TEST_VENV)").path
+        let dir = try TemporaryFolder.create("release-pandas")
         defer { try? FileManager.default.removeItem(at: dir) }
         let plugin = try ReleaseBinaries.plugin(in: dir, name: "frame", source: """
             import numpy as np
@@ -62,7 +63,7 @@ struct ReleaseBinaryTests {
     /// The worker a release `casparian` starts is the release worker beside
     /// it, not the debug one the test bundle would find.
     @Test func theReleaseHostStartsTheReleaseWorker() throws {
-        let dir = try CLIRunner.tempDirectory("release-worker")
+        let dir = try TemporaryFolder.create("release-worker")
         defer { try? FileManager.default.removeItem(at: dir) }
         let plugin = try ReleaseBinaries.plugin(in: dir, name: "whoami", source: """
             import os

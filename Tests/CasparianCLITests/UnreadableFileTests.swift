@@ -1,3 +1,4 @@
+import CasparianTestSupport
 import Foundation
 import Testing
 
@@ -9,7 +10,7 @@ struct UnreadableFileTests {
     static let asNobody = ["/usr/bin/setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"]
 
     @Test func aFileWithoutReadPermissionIsPermissionDeniedWithAHint() throws {
-        let dir = try CLIRunner.tempDirectory("unreadable")
+        let dir = try TemporaryFolder.create("unreadable")
         defer { try? FileManager.default.removeItem(at: dir) }
         try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: dir.path)
         let readable = dir.appendingPathComponent("open.csv")

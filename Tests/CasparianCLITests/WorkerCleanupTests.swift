@@ -1,3 +1,4 @@
+import CasparianTestSupport
 import Foundation
 import Testing
 
@@ -6,7 +7,7 @@ import Testing
 @Suite("CLI: workers end with the command")
 struct WorkerCleanupTests {
     @Test func aChildProcessThePluginStartedDiesWithTheCommand() throws {
-        let dir = try CLIRunner.tempDirectory("cleanup")
+        let dir = try TemporaryFolder.create("cleanup")
         let plugin = dir.appendingPathComponent("spawner")
         try FileManager.default.createDirectory(at: plugin, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
@@ -37,7 +38,7 @@ struct WorkerCleanupTests {
     /// A dead command pipe is the worker's failure, not the host's: the
     /// host ignores SIGPIPE, fails that file and replaces the worker.
     @Test func aPluginThatClosesTheCommandPipeFailsAFileNotTheCommand() throws {
-        let dir = try CLIRunner.tempDirectory("sigpipe")
+        let dir = try TemporaryFolder.create("sigpipe")
         defer { try? FileManager.default.removeItem(at: dir) }
         let plugin = dir.appendingPathComponent("plugins/closer")
         try FileManager.default.createDirectory(at: plugin, withIntermediateDirectories: true)
@@ -53,7 +54,7 @@ struct WorkerCleanupTests {
         for i in 0..<3 { try Data("id\n\(i)\n".utf8).write(to: data.appendingPathComponent("f\(i).csv")) }
 
         let r = try CLIRunner.run(["backtest", "plugins", "--corpus", "data", "--no-fail-fast", "--jobs", "1", "--json"], in: dir)
-        #expect(r.status == 1, "the host died (SIGPIPE is 13, 141 in a shell): \(r.status) \(r.stderr)")
+        #expect(r.status == 1, "the host died (by SIGPIPE: status 141): \(r.status) \(r.stderr)")
         let report = try #require(((try? r.json() as? [String: Any])?["plugins"] as? [[String: Any]])?.first, "\(r.stdout) \(r.stderr)")
         let results = try #require(report["results"] as? [[String: Any]])
         #expect(results.count == 3)

@@ -1,5 +1,5 @@
+import CasparianTestSupport
 import Foundation
-import PluginHost
 import Testing
 
 /// End-to-end: the built `casparian` binary against real folders and a
@@ -7,7 +7,7 @@ import Testing
 @Suite("CLI: scan, scope, tag, query, output")
 struct WorkspaceCommandsTests {
     static func data() throws -> URL {
-        let dir = try CLIRunner.tempDirectory("data")
+        let dir = try TemporaryFolder.create("data")
         for (f, text) in [("sales/jan.csv", "id\n1\n"), ("sales/feb.csv", "id\n2\n3\n"), ("notes.txt", "hello"), (".secret", "x")] {
             let url = dir.appendingPathComponent(f)
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
@@ -18,16 +18,8 @@ struct WorkspaceCommandsTests {
 
     @Test func theWorkerBinaryRefusesBadArguments() throws {
         func worker(_ args: [String]) throws -> (Int32, String) {
-            let p = Process()
-            p.executableURL = URL(fileURLWithPath: WorkerEnvironment.defaultWorkerExecutable())
-            p.arguments = args
-            let err = Pipe()
-            p.standardError = err
-            p.standardOutput = FileHandle.nullDevice
-            try p.run()
-            let text = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-            p.waitUntilExit()
-            return (p.terminationStatus, text)
+            let r = try ProcessLaunch(BuiltProducts.worker, args).run()
+            return (r.status, r.stderr)
         }
         let (status, text) = try worker(["--plugin", "x"])
         #expect(status == 2)
@@ -57,7 +49,7 @@ struct WorkspaceCommandsTests {
 
     @Test func scopeCreateListShowRefresh() throws {
         let data = try Self.data()
-        let ws = try CLIRunner.tempDirectory("ws")
+        let ws = try TemporaryFolder.create("ws")
         let w = ["--workspace", ws.path]
         let created = try CLIRunner.run(["scope", "create", "sales", "--root", data.path, "--include", "*.csv"] + w)
         #expect(created.status == 0, "\(created.stderr)")
@@ -87,7 +79,7 @@ struct WorkspaceCommandsTests {
 
     @Test func tagsSelectFilesForScopes() throws {
         let data = try Self.data()
-        let ws = try CLIRunner.tempDirectory("ws")
+        let ws = try TemporaryFolder.create("ws")
         let w = ["--workspace", ws.path]
         let tag = try CLIRunner.run(["tag", data.appendingPathComponent("notes.txt").path, "keep"] + w)
         #expect(tag.status == 0 && tag.stdout.contains("tagged 1 file with keep"))
@@ -101,14 +93,14 @@ struct WorkspaceCommandsTests {
     }
 
     @Test func queryIsReadOnlyAndPrintsTablesCSVOrJSON() throws {
-        let ws = try CLIRunner.tempDirectory("ws")
+        let ws = try TemporaryFolder.create("ws")
         let w = ["--workspace", ws.path]
         let none = try CLIRunner.run(["query", "SELECT 1"] + w)
         #expect(none.status == 2 && none.stderr.contains("no Casparian workspace"))
         try FileManager.default.createDirectory(at: ws.appendingPathComponent(".casparian"), withIntermediateDirectories: true)
         let noOutput = try CLIRunner.run(["query", "SELECT 1"] + w)
         #expect(noOutput.status == 2 && noOutput.stderr.contains("no output database yet"))
-        let write = try CLIRunner.run(["debug-write-output", ws.appendingPathComponent(".casparian/output.sqlite").path, "--files", "2", "--rows", "3"])
+        let write = try ProcessLaunch(BuiltProducts.testWriter, [ws.appendingPathComponent(".casparian/output.sqlite").path, "--files", "2", "--rows", "3"]).run()
         #expect(write.status == 0)
 
         let json = try #require(try CLIRunner.run(["query", "SELECT id, name FROM synthetic ORDER BY _cf_file, id", "--json", "--limit", "4"] + w).json() as? [String: Any])

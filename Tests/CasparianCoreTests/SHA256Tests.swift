@@ -1,4 +1,5 @@
 import CasparianCore
+import CasparianTestSupport
 import Foundation
 import Testing
 
@@ -29,16 +30,8 @@ struct SHA256Tests {
             step = step * 3 % 97 + 1
         }
         #expect(h.finalizeHex() == hex(text))
-        let file = try TestFiles.temp("sha").appendingPathComponent("f")
+        let file = try TemporaryFolder.create("sha").appendingPathComponent("f")
         try Data(text.utf8).write(to: file)
         #expect(try SHA256.hexDigest(ofFileAt: file.path) == hex(text))
-    }
-}
-
-enum TestFiles {
-    static func temp(_ label: String) throws -> URL {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("casparian-\(label)-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        return dir
     }
 }

@@ -1,4 +1,5 @@
 import CasparianCore
+import CasparianTestSupport
 import Catalog
 import Contracts
 import Foundation
@@ -8,8 +9,7 @@ import Testing
 @Suite("Catalog contracts and amendments")
 struct ContractStoreTests {
     static func catalogURL() throws -> URL {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("casparian-catalog-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = try TemporaryFolder.create("catalog")
         return dir.appendingPathComponent("catalog.sqlite")
     }
 

@@ -1,4 +1,5 @@
 import CasparianCore
+import CasparianTestSupport
 @testable import Catalog
 import Foundation
 import GRDB
@@ -7,18 +8,15 @@ import Testing
 @Suite("Jobs and file views in the catalog")
 struct JobStoreTests {
     func catalogURL() throws -> URL {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("casparian-jobs-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = try TemporaryFolder.create("jobs")
         return dir.appendingPathComponent("catalog.sqlite")
     }
 
     /// The pid of a process that has exited and been reaped.
     func deadPID() throws -> Int32 {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/bin/true")
-        try p.run()
-        p.waitUntilExit()
-        return p.processIdentifier
+        let process = try ProcessLaunch("/bin/true").start()
+        _ = try process.wait()
+        return process.pid
     }
 
     @Test func cancelRequestIsSeenThroughAnotherConnection() throws {

@@ -1,3 +1,4 @@
+import CasparianTestSupport
 @testable import Catalog
 import Foundation
 import GRDB
@@ -8,8 +9,7 @@ import CasparianCore
 @Suite("Catalog migrations")
 struct MigrationTests {
     func tempURL() throws -> URL {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("casparian-catalog-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = try TemporaryFolder.create("catalog")
         return dir.appendingPathComponent("catalog.sqlite")
     }
 
@@ -48,8 +48,7 @@ struct MigrationTests {
 @Suite("Catalog discoveries")
 struct DiscoveryStoreTests {
     @Test func discoveryRoundTrips() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("casparian-catalog-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = try TemporaryFolder.create("catalog")
         let catalog = try Catalog(url: dir.appendingPathComponent("catalog.sqlite"))
         let result = DiscoveryResult(files: 2, rows: 10, outputs: [
             OutputInference(name: "sales", columns: [

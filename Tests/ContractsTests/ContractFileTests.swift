@@ -1,4 +1,5 @@
 import CasparianCore
+import CasparianTestSupport
 import Contracts
 import Foundation
 import Testing
@@ -14,14 +15,8 @@ struct ContractFileTests {
                        ])], excludedFiles: ["broken/*.csv"], discoveryID: "disc_1")
     }
 
-    func tempDir() throws -> URL {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("casparian-contract-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        return dir
-    }
-
     @Test func roundTripIsExactStableAndAtomic() throws {
-        let dir = try tempDir()
+        let dir = try TemporaryFolder.create("contract")
         let url = ContractFile.url(plugin: "sales", pluginsDirectory: dir)
         let c = Self.contract()
         try ContractFile.write(c, to: url)
@@ -40,7 +35,7 @@ struct ContractFileTests {
     }
 
     func broken(_ edit: (String) -> String) throws -> CasparianError? {
-        let dir = try tempDir()
+        let dir = try TemporaryFolder.create("contract")
         let url = dir.appendingPathComponent("contract.json")
         let text = String(decoding: try ContractFile.encode(Self.contract()), as: UTF8.self)
         try Data(edit(text).utf8).write(to: url)
@@ -83,7 +78,7 @@ struct ContractFileTests {
     }
 
     @Test func missingFileIsNotFound() throws {
-        let e = #expect(throws: CasparianError.self) { try ContractFile.load(try tempDir().appendingPathComponent("contract.json")) }
+        let e = #expect(throws: CasparianError.self) { try ContractFile.load(try TemporaryFolder.create("contract").appendingPathComponent("contract.json")) }
         #expect(e?.kind == .notFound)
     }
 }

@@ -1,4 +1,5 @@
 import CasparianCore
+import CasparianTestSupport
 import Foundation
 @testable import Inference
 import Testing
@@ -6,8 +7,7 @@ import Testing
 @Suite("CSV reader")
 struct CSVReaderTests {
     static func temp(_ bytes: [UInt8], name: String = "f.csv") throws -> String {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("casparian-csv-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = try TemporaryFolder.create("csv")
         let url = dir.appendingPathComponent(name)
         try Data(bytes).write(to: url)
         return url.path

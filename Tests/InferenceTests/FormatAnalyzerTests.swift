@@ -1,4 +1,5 @@
 import CasparianCore
+import CasparianTestSupport
 import Foundation
 @testable import Inference
 import Testing
@@ -71,8 +72,7 @@ struct FormatAnalyzerTests {
     /// prefix: the share recognised, per format.
     @Test func accuracyOnGeneratedFiles() throws {
         var gen = GeneratedFormats(seed: 10)
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("analyzer-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = try TemporaryFolder.create("analyzer")
         defer { try? FileManager.default.removeItem(at: dir) }
         var cases: [(FileFormat, Data)] = []
         for _ in 0..<40 {

@@ -1,3 +1,4 @@
+import CasparianTestSupport
 import Foundation
 import CasparianCore
 @testable import Inference
@@ -101,17 +102,6 @@ struct GeneratedFormats {
 
     /// Compresses `data` with a system tool (`gzip`, `bzip2`, `xz`, `zstd`).
     static func compress(_ data: Data, tool: String) throws -> Data {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/" + tool)
-        p.arguments = tool == "zstd" ? ["-q", "-c"] : ["-c"]
-        let input = Pipe(), output = Pipe()
-        p.standardInput = input
-        p.standardOutput = output
-        try p.run()
-        let writer = Thread { input.fileHandleForWriting.write(data); try? input.fileHandleForWriting.close() }
-        writer.start()
-        let out = output.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return out
+        try ProcessLaunch("/usr/bin/" + tool, tool == "zstd" ? ["-q", "-c"] : ["-c"], stdin: data).run().stdoutData
     }
 }

@@ -1,4 +1,5 @@
 import CasparianCore
+import CasparianTestSupport
 import Foundation
 @testable import Inference
 import Testing
@@ -20,8 +21,7 @@ struct NULByteTests {
     }
 
     func file(_ bytes: [UInt8]) throws -> String {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("casparian-nul-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = try TemporaryFolder.create("nul")
         let url = dir.appendingPathComponent("data.csv")
         try Data(bytes).write(to: url)
         return url.path

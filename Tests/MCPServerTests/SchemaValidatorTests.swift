@@ -1,3 +1,4 @@
+import CasparianTestSupport
 import Foundation
 import MCP
 @testable import MCPServer
@@ -31,7 +32,7 @@ struct SchemaValidatorTests {
     }
 
     @Test func pathGuardKeepsPathsInsideTheRoots() throws {
-        let base = FileManager.default.temporaryDirectory.appendingPathComponent("guard-\(UUID().uuidString.prefix(6))").resolvingSymlinksInPath()
+        let base = try TemporaryFolder.create("guard")
         let root = base.appendingPathComponent("data")
         try FileManager.default.createDirectory(at: root.appendingPathComponent("a"), withIntermediateDirectories: true)
         try FileManager.default.createDirectory(at: base.appendingPathComponent("data2"), withIntermediateDirectories: true)

@@ -1,4 +1,5 @@
 import CasparianCore
+import CasparianTestSupport
 import Foundation
 import PluginHost
 import Testing
@@ -13,19 +14,14 @@ enum Fixtures {
 
     /// A small CSV in a fresh temporary folder.
     static func csvFile(_ text: String = "id,name\n1,Ana\n2,Bo\n") throws -> URL {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("casparian-test-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = try TemporaryFolder.create("input")
         let url = dir.appendingPathComponent("input.csv")
         try Data(text.utf8).write(to: url)
         return url
     }
 
-    /// The test venv (pandas, pyarrow, numpy) when `make test` provides one.
-    static var venvPython: String? {
-        guard let venv = ProcessInfo.processInfo.environment["CASPARIAN_TEST_VENV"] else { return nil }
-        let python = venv + "/bin/python"
-        return FileManager.default.isExecutableFile(atPath: python) ? python : nil
-    }
+    /// The test venv's Python (pandas, pyarrow, numpy), when there is one.
+    static var venvPython: String? { TestVenv.python }
 
     static func environment(python: String = "/usr/bin/python3") -> WorkerEnvironment {
         WorkerEnvironment(pythonExecutable: python, workerExecutable: WorkerEnvironment.defaultWorkerExecutable())

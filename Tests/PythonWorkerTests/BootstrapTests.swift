@@ -1,3 +1,4 @@
+import CasparianTestSupport
 import Foundation
 @testable import PythonWorker
 import Testing
@@ -6,17 +7,10 @@ import Testing
 /// helpers the Swift side relies on.
 @Suite("Worker bootstrap")
 struct BootstrapTests {
+    /// The script's exit code, and its stdout followed by its stderr.
     func python(_ script: String) throws -> (status: Int32, output: String) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/python3")
-        p.arguments = ["-I", "-c", Bootstrap.source + "\n" + script]
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = out
-        try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return (p.terminationStatus, String(decoding: data, as: UTF8.self))
+        let r = try ProcessLaunch("/usr/bin/python3", ["-I", "-c", Bootstrap.source + "\n" + script]).run()
+        return (r.status, r.stdout + r.stderr)
     }
 
     @Test func contextColumnsRejectReservedAndDuplicateNames() throws {

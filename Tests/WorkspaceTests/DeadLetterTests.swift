@@ -1,3 +1,4 @@
+import CasparianTestSupport
 import Catalog
 import CasparianCore
 import Foundation
@@ -28,7 +29,7 @@ struct DeadLetterTests {
         """
 
     func setup() throws -> (Workspace, StoredScope, PluginDirectory, URL) {
-        let base = try TestSupport.tempDirectory("dead")
+        let base = try TemporaryFolder.create("dead")
         let data = base.appendingPathComponent("data")
         for name in ["a.csv", "b.csv", "poison.csv"] { try TestSupport.write("n\n1\n2\n", to: data.appendingPathComponent(name)) }
         try TestSupport.write(Self.parser, to: base.appendingPathComponent("plugins/killer/parser.py"))

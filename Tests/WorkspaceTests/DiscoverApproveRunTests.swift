@@ -1,3 +1,4 @@
+import CasparianTestSupport
 import Catalog
 import Contracts
 import Foundation
@@ -21,7 +22,7 @@ struct DiscoverApproveRunTests {
         """
 
     @Test func whatDiscoveryProvesTheContractAccepts() async throws {
-        let base = try TestSupport.tempDirectory("agree")
+        let base = try TemporaryFolder.create("agree")
         let data = base.appendingPathComponent("data")
         try TestSupport.write("1\n2\n3\n", to: data.appendingPathComponent("a.txt"))
         try TestSupport.write("x\ny\n4\n", to: data.appendingPathComponent("b.txt"))

@@ -1,4 +1,5 @@
 import CasparianCore
+import CasparianTestSupport
 import Foundation
 import Testing
 import Workspace
@@ -15,7 +16,7 @@ struct FileSetTests {
     }
 
     @Test func foldersExpandRecursivelyWithPatternOrExtensions() throws {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("fs-\(UUID().uuidString)")
+        let root = try TemporaryFolder.create("fs")
         for rel in ["eu/sales_1.csv", "eu/notes.md", "us/sales_2.csv", ".hidden/sales_3.csv", "us/x.tsv"] {
             let url = root.appendingPathComponent(rel)
             try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)

@@ -1,4 +1,5 @@
 import Backtest
+import CasparianTestSupport
 import Catalog
 import CasparianCore
 import Foundation
@@ -24,7 +25,7 @@ struct IterationHistoryTests {
     }
 
     @Test func historyGrowsByIterationAlsoPastARunWithoutASummary() async throws {
-        let base = try TestSupport.tempDirectory("iterations")
+        let base = try TemporaryFolder.create("iterations")
         defer { try? FileManager.default.removeItem(at: base) }
         let data = base.appendingPathComponent("data")
         for name in ["a.csv", "b.csv"] { try TestSupport.write("x\n", to: data.appendingPathComponent(name)) }

@@ -1,3 +1,4 @@
+import CasparianTestSupport
 import Catalog
 import Foundation
 import Testing
@@ -6,7 +7,7 @@ import Workspace
 @Suite("Job control through the catalog")
 struct JobControlTests {
     @Test func cancelRequestedElsewhereStopsTheJob() async throws {
-        let url = try TestSupport.tempDirectory("jobs").appendingPathComponent("catalog.sqlite")
+        let url = try TemporaryFolder.create("jobs").appendingPathComponent("catalog.sqlite")
         let owner = try Catalog(url: url)
         let id = try owner.startRun(kind: .execute, plugin: "p", scopeID: nil, parserVersion: "v1")
         let control = JobControl(catalog: owner, runID: id, interval: .milliseconds(50))
@@ -17,7 +18,7 @@ struct JobControlTests {
     }
 
     @Test func aJobNobodyCancelsFinishes() async throws {
-        let url = try TestSupport.tempDirectory("jobs").appendingPathComponent("catalog.sqlite")
+        let url = try TemporaryFolder.create("jobs").appendingPathComponent("catalog.sqlite")
         let catalog = try Catalog(url: url)
         let id = try catalog.startRun(kind: .backtest, plugin: "p", scopeID: nil, parserVersion: "v1")
         let control = JobControl(catalog: catalog, runID: id, interval: .milliseconds(20))
@@ -26,7 +27,7 @@ struct JobControlTests {
     }
 
     @Test func progressIsPublishedAndThrottled() throws {
-        let url = try TestSupport.tempDirectory("jobs").appendingPathComponent("catalog.sqlite")
+        let url = try TemporaryFolder.create("jobs").appendingPathComponent("catalog.sqlite")
         let catalog = try Catalog(url: url)
         let id = try catalog.startRun(kind: .execute, plugin: "p", scopeID: nil, parserVersion: "v1")
         let control = JobControl(catalog: catalog, runID: id, interval: .milliseconds(200))

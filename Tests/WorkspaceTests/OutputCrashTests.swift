@@ -1,45 +1,34 @@
+import CasparianTestSupport
 import Foundation
 import GRDB
 import Testing
 import Workspace
 
-/// A real `casparian` process writing a real output.sqlite is killed with
-/// SIGKILL in the middle of a file's transaction; the database must hold
-/// every file either completely as before or completely as after.
+/// A real process (`casparian-test-writer`) writing a real output.sqlite
+/// through `OutputStore` is killed with SIGKILL in the middle of a file's
+/// transaction; the database must hold every file either completely as
+/// before or completely as after.
 @Suite("Output store survives kill -9")
 struct OutputCrashTests {
     static let files = 5
     static let rows = 100_000
 
-    /// Starts `casparian debug-write-output`; `onLine` sees each stdout line
-    /// and returns true to SIGKILL the process right then.
+    /// Runs `casparian-test-writer`; `onLine` sees each stdout line and
+    /// returns true to SIGKILL the process right then.
     func writer(_ db: URL, run: String, onLine: (String) -> Bool = { _ in false }) throws -> (lines: [String], killed: Bool) {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: TestSupport.binary)
-        p.arguments = ["debug-write-output", db.path, "--files", "\(Self.files)", "--rows", "\(Self.rows)", "--run", run]
-        let out = Pipe()
-        p.standardOutput = out
-        p.standardError = FileHandle.standardError
-        try p.run()
+        let process = try ProcessLaunch(BuiltProducts.testWriter, [db.path, "--files", "\(Self.files)", "--rows", "\(Self.rows)", "--run", run]).start()
+        defer { process.stop() }
         var lines: [String] = []
-        var pending = Data()
-        let reader = out.fileHandleForReading
-        reading: while true {
-            let chunk = reader.availableData
-            if chunk.isEmpty { break }
-            pending.append(chunk)
-            while let nl = pending.firstIndex(of: UInt8(ascii: "\n")) {
-                let line = String(decoding: pending[pending.startIndex..<nl], as: UTF8.self)
-                pending.removeSubrange(pending.startIndex...nl)
-                lines.append(line)
-                if onLine(line) {
-                    kill(p.processIdentifier, SIGKILL)
-                    break reading
-                }
+        while let line = try process.readLine() {
+            lines.append(line)
+            if onLine(line) {
+                process.send(SIGKILL)
+                break
             }
         }
-        p.waitUntilExit()
-        return (lines, p.terminationReason == .uncaughtSignal && p.terminationStatus == SIGKILL)
+        let result = try process.wait()
+        #expect(result.signal == SIGKILL || result.status == 0, "\(result.stderr)")
+        return (lines, result.signal == SIGKILL)
     }
 
     /// Per file: row count, distinct rows and the runs its rows carry.
@@ -59,7 +48,7 @@ struct OutputCrashTests {
 
     @Test(.timeLimit(.minutes(5)))
     func killedMidFileThenRerunGivesExactCounts() throws {
-        let db = try TestSupport.tempDirectory("crash").appendingPathComponent("output.sqlite")
+        let db = try TemporaryFolder.create("crash").appendingPathComponent("output.sqlite")
         let first = try writer(db, run: "run_1")
         #expect(first.lines.filter { $0.hasPrefix("committed") }.count == Self.files)
 

@@ -1,4 +1,5 @@
 import CasparianCore
+import CasparianTestSupport
 import Foundation
 import Testing
 import Workspace
@@ -8,7 +9,7 @@ struct QuickScanTests {
     /// a.csv (10 B), data/b.CSV (2000 B), data/deep/c.json (0 B), .hidden/x.txt,
     /// .env, .git/config, node_modules/m.js, notes (no extension).
     static func tree() throws -> URL {
-        let root = try TestSupport.tempDirectory("scan")
+        let root = try TemporaryFolder.create("scan")
         try TestSupport.write(String(repeating: "x", count: 10), to: root.appendingPathComponent("a.csv"))
         try TestSupport.write(String(repeating: "y", count: 2000), to: root.appendingPathComponent("data/b.CSV"))
         try TestSupport.write("", to: root.appendingPathComponent("data/deep/c.json"))
@@ -49,7 +50,7 @@ struct QuickScanTests {
     }
 
     @Test func theEntryCapTruncates() throws {
-        let root = try TestSupport.tempDirectory("scan-cap")
+        let root = try TemporaryFolder.create("scan-cap")
         for i in 0..<50 { try TestSupport.write("x", to: root.appendingPathComponent("f\(i).txt")) }
         let r = try QuickScan(root: root, options: WalkOptions(maxEntries: 20)).run()
         #expect(r.truncated)
@@ -58,7 +59,7 @@ struct QuickScanTests {
 
     @Test func symlinkLoopsAndLinksOutOfTheRootAreNeverFollowedTwiceOrOut() throws {
         let outside = try Self.tree()
-        let root = try TestSupport.tempDirectory("scan-links")
+        let root = try TemporaryFolder.create("scan-links")
         try TestSupport.write("1234", to: root.appendingPathComponent("real/f.txt"))
         let fm = FileManager.default
         try fm.createSymbolicLink(atPath: root.appendingPathComponent("real/loop").path, withDestinationPath: "..")
@@ -84,7 +85,7 @@ struct QuickScanTests {
         let e1 = #expect(throws: CasparianError.self) { try QuickScan(root: URL(fileURLWithPath: "/nonexistent/x")).run() }
         #expect(e1?.kind == .notFound)
         #expect(e1?.message.contains("No such file or directory") == true)
-        let file = try TestSupport.tempDirectory("scan-file").appendingPathComponent("f")
+        let file = try TemporaryFolder.create("scan-file").appendingPathComponent("f")
         try TestSupport.write("x", to: file)
         let e2 = #expect(throws: CasparianError.self) { try QuickScan(root: file).run() }
         #expect(e2?.message.contains("is not a folder") == true)
@@ -95,7 +96,7 @@ struct QuickScanTests {
     /// (setpriv), so opendir really fails with EACCES.
     @Test(.enabled(if: getuid() == 0 && FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv")))
     func unreadableFoldersAreReportedNotFatal() throws {
-        let root = try TestSupport.tempDirectory("scan-unreadable")
+        let root = try TemporaryFolder.create("scan-unreadable")
         chmod(root.path, 0o755)
         try TestSupport.write("ok", to: root.appendingPathComponent("open/a.txt"))
         try TestSupport.write("secret", to: root.appendingPathComponent("locked/inner/s.txt"))
@@ -104,17 +105,10 @@ struct QuickScanTests {
         chmod(root.appendingPathComponent("locked").path, 0o700)
         for f in ["open/a.txt", "zzz/b.txt"] { chmod(root.appendingPathComponent(f).path, 0o644) }
 
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/usr/bin/setpriv")
-        p.arguments = ["--reuid=nobody", "--regid=nogroup", "--clear-groups", TestSupport.binary, "scan", root.path, "--json"]
-        let out = Pipe()
-        p.standardOutput = out
-        p.environment = ["NO_COLOR": "1", "PATH": "/usr/bin:/bin"]
-        try p.run()
-        let data = out.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        #expect(p.terminationStatus == 0)
-        let report = try JSONDecoder().decode(ScanReport.self, from: data)
+        let r = try CLIRunner.run(["scan", root.path, "--json"], environment: ["PATH": "/usr/bin:/bin"], inheritEnvironment: false,
+                                  launcher: ["/usr/bin/setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let report = try JSONDecoder().decode(ScanReport.self, from: r.stdoutData)
         #expect(report.fileCount == 2)
         #expect(report.unreadable == [UnreadableEntry(path: "locked", error: "Permission denied")])
     }

@@ -1,4 +1,5 @@
 import CasparianCore
+import CasparianTestSupport
 import Contracts
 import Foundation
 import Testing
@@ -90,7 +91,7 @@ struct ReadOnlyQueryTests {
     @Test func transactionsAreRefused() throws { try refused("BEGIN IMMEDIATE", "transaction") }
     @Test func tempTablesAreRefused() throws { try refused("CREATE TEMP TABLE t AS SELECT * FROM sales", "changing the schema") }
     @Test func vacuumIntoIsRefused() throws {
-        let target = FileManager.default.temporaryDirectory.appendingPathComponent("vacuum-\(UUID().uuidString).sqlite")
+        let target = try TemporaryFolder.create("vacuum").appendingPathComponent("copy.sqlite")
         try refused("VACUUM INTO '\(target.path)'", "refused")
         #expect(!FileManager.default.fileExists(atPath: target.path))
     }
@@ -106,7 +107,7 @@ struct ReadOnlyQueryTests {
     }
 
     @Test func aMissingDatabaseSaysWhatToRun() throws {
-        let missing = try TestSupport.tempDirectory("q").appendingPathComponent("output.sqlite")
+        let missing = try TemporaryFolder.create("q").appendingPathComponent("output.sqlite")
         let error = #expect(throws: CasparianError.self) { try ReadOnlyQuery(database: missing).run("SELECT 1") }
         #expect(error?.kind == .notFound)
         #expect(error?.hint?.contains("casparian run") == true)

@@ -1,5 +1,6 @@
 @testable import Catalog
 import CasparianCore
+import CasparianTestSupport
 import Foundation
 import GRDB
 import PluginHost
@@ -12,7 +13,7 @@ import Testing
 struct RunLifecycleTests {
     /// A workspace with a scope `sales` over two CSV files.
     static func setup() throws -> (Workspace, StoredScope, URL) {
-        let base = try TestSupport.tempDirectory("lifecycle")
+        let base = try TemporaryFolder.create("lifecycle")
         let data = base.appendingPathComponent("data")
         try TestSupport.write("day,amount\n2024-01-02,3.5\n2024-01-03,4\n", to: data.appendingPathComponent("a.csv"))
         try TestSupport.write("day,amount\n2024-02-01,1\n", to: data.appendingPathComponent("b.csv"))
@@ -151,11 +152,9 @@ struct RunLifecycleTests {
 
     /// A process id that is not running.
     static func deadPID() throws -> Int32 {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/bin/true")
-        try p.run()
-        p.waitUntilExit()
-        return p.processIdentifier
+        let process = try ProcessLaunch("/bin/true").start()
+        _ = try process.wait()
+        return process.pid
     }
 }
 

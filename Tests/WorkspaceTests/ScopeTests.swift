@@ -1,3 +1,4 @@
+import CasparianTestSupport
 import Catalog
 import CasparianCore
 import Foundation
@@ -9,7 +10,7 @@ struct ScopeTests {
     /// A workspace and a data folder: sales/{jan,feb}.csv, sales/old/dec.csv,
     /// refunds/r1.csv, notes.txt, .hidden.csv.
     static func setup() throws -> (Workspace, URL) {
-        let base = try TestSupport.tempDirectory("scope")
+        let base = try TemporaryFolder.create("scope")
         let data = base.appendingPathComponent("data")
         for f in ["sales/jan.csv", "sales/feb.csv", "sales/old/dec.csv", "refunds/r1.csv", "notes.txt", ".hidden.csv"] {
             try TestSupport.write("a,b\n1,2\n", to: data.appendingPathComponent(f))

@@ -1,3 +1,4 @@
+import CasparianTestSupport
 import Catalog
 import Foundation
 import PluginHost
@@ -28,7 +29,7 @@ struct StaleFingerprintTests {
         """
 
     @Test func aFileThatGrowsWhileParsedIsParsedAgainByTheNextRun() async throws {
-        let base = try TestSupport.tempDirectory("grow")
+        let base = try TemporaryFolder.create("grow")
         let data = base.appendingPathComponent("data")
         try TestSupport.write("n\n1\n2\n", to: data.appendingPathComponent("a.csv"))
         try TestSupport.write(Self.parser, to: base.appendingPathComponent("plugins/grower/parser.py"))

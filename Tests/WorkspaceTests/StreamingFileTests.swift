@@ -1,3 +1,4 @@
+import CasparianTestSupport
 import Catalog
 import CasparianCore
 import Foundation
@@ -28,7 +29,7 @@ struct StreamingFileTests {
         """
 
     func setup() throws -> (URL, Workspace, PluginDirectory, URL) {
-        let base = try TestSupport.tempDirectory("stream")
+        let base = try TemporaryFolder.create("stream")
         let data = base.appendingPathComponent("data")
         try TestSupport.write("x\n", to: data.appendingPathComponent("a.txt"))
         try TestSupport.write(Self.parser, to: base.appendingPathComponent("plugins/stream/parser.py"))

@@ -1,3 +1,4 @@
+import CasparianTestSupport
 import Foundation
 import GRDB
 import Testing
@@ -9,8 +10,7 @@ struct WALCheckpointerTests {
     /// then released on its own queue, where waiting for that queue trapped
     /// (it crashed test runs that dropped an output store right after writing).
     @Test func aCheckpointerReleasedByItsOwnCheckpointDoesNotTrap() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("wal-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = try TemporaryFolder.create("wal")
         let path = dir.appendingPathComponent("o.sqlite").path
         let db = try DatabaseQueue(path: path)
         try db.writeWithoutTransaction { try $0.execute(sql: "PRAGMA journal_mode = WAL; CREATE TABLE t (x)") }

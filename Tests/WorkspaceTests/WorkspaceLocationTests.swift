@@ -1,3 +1,4 @@
+import CasparianTestSupport
 import Foundation
 import Testing
 import Workspace
@@ -5,7 +6,7 @@ import Workspace
 @Suite("Workspace location")
 struct WorkspaceLocationTests {
     @Test func foundByWalkingUpLikeGit() throws {
-        let root = FileManager.default.temporaryDirectory.appendingPathComponent("ws-\(UUID().uuidString)")
+        let root = try TemporaryFolder.create("ws")
         let deep = root.appendingPathComponent("a/b/c")
         try FileManager.default.createDirectory(at: deep, withIntermediateDirectories: true)
         #expect(Workspace.locate(from: deep) == nil)

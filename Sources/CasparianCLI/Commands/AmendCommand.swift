@@ -38,35 +38,33 @@ struct AmendCommand: AsyncParsableCommand {
         @OptionGroup var workspace: WorkspaceOptions
 
         func run() async throws {
-            try await CLIErrors.guarding {
-                let ws = try workspace.existing()
-                let changes = try change.changes()
-                var proposed: [Amendment]
-                if let fromViolations {
-                    guard changes.isEmpty else {
-                        throw CasparianError(.usage, "--from-violations derives the changes; do not give change options too",
-                                             hint: "approve the derived proposal with changes instead: `casparian amend approve ID --action approve_with_changes …`")
-                    }
-                    proposed = try ws.proposeAmendments(plugin: plugin, evidence: try ViolationFile.load(fromViolations))
-                    if proposed.isEmpty {
-                        throw CasparianError(.data, "no contract change would make these violations valid (e.g. ints where text is locked)",
-                                             hint: "fix the parser so that it emits what the contract says")
-                    }
-                } else {
-                    guard !changes.isEmpty || !files.isEmpty else {
-                        throw CasparianError(.usage, "nothing to propose",
-                                             hint: "give changes (--add-column, --change-type, --set-nullable, --set-format, --set-default, --rename, --drop-column), files (--files), or --from-violations FILE")
-                    }
-                    let out = try ws.amendmentOutput(output, plugin: plugin)
-                    let pattern = files.count == 1 ? files[0] : nil
-                    proposed = [try ws.proposeAmendment(plugin: plugin, proposal: AmendmentProposal(
-                        output: out, changes: changes, reason: reason, origin: .manual, affectedFiles: pattern == nil ? files : [], filePattern: pattern))]
+            let ws = try workspace.existing()
+            let changes = try change.changes()
+            var proposed: [Amendment]
+            if let fromViolations {
+                guard changes.isEmpty else {
+                    throw CasparianError(.usage, "--from-violations derives the changes; do not give change options too",
+                                         hint: "approve the derived proposal with changes instead: `casparian amend approve ID --action approve_with_changes …`")
                 }
-                if json { return try Output.printJSON(proposed) }
-                for a in proposed { ContractPrinter.amendment(a) }
-                let first = proposed[0].id
-                Output.line(Style.dim("next: `casparian amend approve \(first)` (or --action split|exclude_files|approve_with_changes), or `casparian amend reject \(first)`"))
+                proposed = try ws.proposeAmendments(plugin: plugin, evidence: try ViolationFile.load(fromViolations))
+                if proposed.isEmpty {
+                    throw CasparianError(.data, "no contract change would make these violations valid (e.g. ints where text is locked)",
+                                         hint: "fix the parser so that it emits what the contract says")
+                }
+            } else {
+                guard !changes.isEmpty || !files.isEmpty else {
+                    throw CasparianError(.usage, "nothing to propose",
+                                         hint: "give changes (--add-column, --change-type, --set-nullable, --set-format, --set-default, --rename, --drop-column), files (--files), or --from-violations FILE")
+                }
+                let out = try ws.amendmentOutput(output, plugin: plugin)
+                let pattern = files.count == 1 ? files[0] : nil
+                proposed = [try ws.proposeAmendment(plugin: plugin, proposal: AmendmentProposal(
+                    output: out, changes: changes, reason: reason, origin: .manual, affectedFiles: pattern == nil ? files : [], filePattern: pattern))]
             }
+            if json { return try Output.printJSON(proposed) }
+            for a in proposed { ContractPrinter.amendment(a) }
+            let first = proposed[0].id
+            Output.line(Style.dim("next: `casparian amend approve \(first)` (or --action split|exclude_files|approve_with_changes), or `casparian amend reject \(first)`"))
         }
     }
 
@@ -81,18 +79,16 @@ struct AmendCommand: AsyncParsableCommand {
         @OptionGroup var workspace: WorkspaceOptions
 
         func run() async throws {
-            try await CLIErrors.guarding {
-                let s = try status.map { v -> Amendment.Status in
-                    guard let s = Amendment.Status(rawValue: v) else {
-                        throw CasparianError(.usage, "--status is proposed, approved or rejected, not \(v)")
-                    }
-                    return s
+            let s = try status.map { v -> Amendment.Status in
+                guard let s = Amendment.Status(rawValue: v) else {
+                    throw CasparianError(.usage, "--status is proposed, approved or rejected, not \(v)")
                 }
-                let all = try workspace.existing().amendments(plugin: plugin, status: s)
-                if json { return try Output.printJSON(all) }
-                if all.isEmpty { return Output.line("no amendments for \(plugin)" + (status.map { " with status \($0)" } ?? "")) }
-                for a in all { ContractPrinter.amendment(a) }
+                return s
             }
+            let all = try workspace.existing().amendments(plugin: plugin, status: s)
+            if json { return try Output.printJSON(all) }
+            if all.isEmpty { return Output.line("no amendments for \(plugin)" + (status.map { " with status \($0)" } ?? "")) }
+            for a in all { ContractPrinter.amendment(a) }
         }
     }
 
@@ -105,14 +101,12 @@ struct AmendCommand: AsyncParsableCommand {
         @OptionGroup var workspace: WorkspaceOptions
 
         func run() async throws {
-            try await CLIErrors.guarding {
-                let a = try workspace.existing().amendment(id: amendmentID)
-                if json { return try Output.printJSON(a) }
-                ContractPrinter.amendment(a)
-                for g in a.proposal.evidence {
-                    Output.line(Style.dim("  evidence: ") + "\(g.kind.rawValue) \(g.column) \(g.pattern) ×\(g.count) in \(g.files) file\(g.files == 1 ? "" : "s"), e.g. "
-                                + g.samples.prefix(3).map { "\($0.file):\($0.row) \"\($0.got)\"" }.joined(separator: ", "))
-                }
+            let a = try workspace.existing().amendment(id: amendmentID)
+            if json { return try Output.printJSON(a) }
+            ContractPrinter.amendment(a)
+            for g in a.proposal.evidence {
+                Output.line(Style.dim("  evidence: ") + "\(g.kind.rawValue) \(g.column) \(g.pattern) ×\(g.count) in \(g.files) file\(g.files == 1 ? "" : "s"), e.g. "
+                            + g.samples.prefix(3).map { "\($0.file):\($0.row) \"\($0.got)\"" }.joined(separator: ", "))
             }
         }
     }
@@ -144,26 +138,24 @@ struct AmendCommand: AsyncParsableCommand {
         @OptionGroup var workspace: WorkspaceOptions
 
         func run() async throws {
-            try await CLIErrors.guarding {
-                guard let act = AmendmentAction(rawValue: action), act != .reject else {
-                    throw CasparianError(.usage, "--action \(action) is not one of approve, approve_with_changes, split, exclude_files",
-                                         hint: "to reject, run `casparian amend reject \(amendmentID)`")
-                }
-                let changes = try change.changes()
-                if act != .approveWithChanges, act != .split, !changes.isEmpty {
-                    throw CasparianError(.usage, "change options need --action approve_with_changes (or split)")
-                }
-                let decision = AmendmentDecision(action: act, changes: changes.isEmpty ? nil : changes, splitOutput: splitOutput,
-                                                 decidedBy: by ?? Approver.current, note: note)
-                let r = try workspace.existing().decideAmendment(id: amendmentID, decision: decision, pluginsDirectory: plugins.map { URL(fileURLWithPath: $0) })
-                if json { return try Output.printJSON(AmendReport(amendment: r.amendment, contract: r.contract, contractFile: r.contractFile)) }
-                ContractPrinter.amendment(r.amendment)
-                if let c = r.contract {
-                    Output.line(Style.green("contract \(c.plugin) is now version \(c.version)"))
-                    ContractPrinter.schemas(c)
-                }
-                if let f = r.contractFile { Output.line("wrote \(f)") }
+            guard let act = AmendmentAction(rawValue: action), act != .reject else {
+                throw CasparianError(.usage, "--action \(action) is not one of approve, approve_with_changes, split, exclude_files",
+                                     hint: "to reject, run `casparian amend reject \(amendmentID)`")
             }
+            let changes = try change.changes()
+            if act != .approveWithChanges, act != .split, !changes.isEmpty {
+                throw CasparianError(.usage, "change options need --action approve_with_changes (or split)")
+            }
+            let decision = AmendmentDecision(action: act, changes: changes.isEmpty ? nil : changes, splitOutput: splitOutput,
+                                             decidedBy: by ?? Approver.current, note: note)
+            let r = try workspace.existing().decideAmendment(id: amendmentID, decision: decision, pluginsDirectory: plugins.map { URL(fileURLWithPath: $0) })
+            if json { return try Output.printJSON(AmendReport(amendment: r.amendment, contract: r.contract, contractFile: r.contractFile)) }
+            ContractPrinter.amendment(r.amendment)
+            if let c = r.contract {
+                Output.line(Style.green("contract \(c.plugin) is now version \(c.version)"))
+                ContractPrinter.schemas(c)
+            }
+            if let f = r.contractFile { Output.line("wrote \(f)") }
         }
     }
 
@@ -180,12 +172,10 @@ struct AmendCommand: AsyncParsableCommand {
         @OptionGroup var workspace: WorkspaceOptions
 
         func run() async throws {
-            try await CLIErrors.guarding {
-                let r = try workspace.existing().decideAmendment(
-                    id: amendmentID, decision: AmendmentDecision(action: .reject, decidedBy: by ?? Approver.current, note: note))
-                if json { return try Output.printJSON(AmendReport(amendment: r.amendment, contract: nil, contractFile: nil)) }
-                ContractPrinter.amendment(r.amendment)
-            }
+            let r = try workspace.existing().decideAmendment(
+                id: amendmentID, decision: AmendmentDecision(action: .reject, decidedBy: by ?? Approver.current, note: note))
+            if json { return try Output.printJSON(AmendReport(amendment: r.amendment, contract: nil, contractFile: nil)) }
+            ContractPrinter.amendment(r.amendment)
         }
     }
 

@@ -5,7 +5,7 @@ import Contracts
 import Foundation
 import Workspace
 
-struct ApproveCommand: AsyncParsableCommand {
+struct ApproveCommand: AsyncParsableCommand, JSONErrorReporting {
     static let configuration = CommandConfiguration(
         commandName: "approve",
         abstract: "Lock a discovery's schema as a plugin's contract (writes plugins/NAME/contract.json).",
@@ -46,19 +46,17 @@ struct ApproveCommand: AsyncParsableCommand {
     @OptionGroup var workspace: WorkspaceOptions
 
     func run() async throws {
-        try await CLIErrors.guarding(json: json) {
-            let ws = try workspace.existing()
-            let request = try ws.approvalRequest(discoveryID: discoveryID, plugin: plugin, answers: answer, overrides: override,
-                                                 excludedFiles: exclude, approvedBy: by ?? Approver.current)
-            let outcome = try ws.approve(discoveryID: discoveryID, request: request, pluginsDirectory: plugins.map { URL(fileURLWithPath: $0) },
-                                         replace: replace)
-            if json { return try Output.printJSON(outcome) }
-            let c = outcome.contract
-            Output.line(Style.green("locked ") + "contract \(c.id) version \(c.version) for plugin \(Style.bold(c.plugin)) (approved by \(c.approvedBy))")
-            ContractPrinter.schemas(c)
-            Output.line("wrote \(outcome.contractFile)")
-            Output.line(Style.dim("next: commit the contract file; `casparian contract show \(c.plugin)` shows it"))
-        }
+        let ws = try workspace.existing()
+        let request = try ws.approvalRequest(discoveryID: discoveryID, plugin: plugin, answers: answer, overrides: override,
+                                             excludedFiles: exclude, approvedBy: by ?? Approver.current)
+        let outcome = try ws.approve(discoveryID: discoveryID, request: request, pluginsDirectory: plugins.map { URL(fileURLWithPath: $0) },
+                                     replace: replace)
+        if json { return try Output.printJSON(outcome) }
+        let c = outcome.contract
+        Output.line(Style.green("locked ") + "contract \(c.id) version \(c.version) for plugin \(Style.bold(c.plugin)) (approved by \(c.approvedBy))")
+        ContractPrinter.schemas(c)
+        Output.line("wrote \(outcome.contractFile)")
+        Output.line(Style.dim("next: commit the contract file; `casparian contract show \(c.plugin)` shows it"))
     }
 }
 

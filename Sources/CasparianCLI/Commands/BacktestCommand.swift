@@ -79,57 +79,55 @@ struct BacktestCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        try await CLIErrors.guarding {
-            var options = BacktestOptions()
-            options.failFast = !noFailFast
-            options.minPassRate = minPassRate
-            options.parallelism = workers.jobs
-            options.shard = try shard.map { try Shard(parsing: $0) }
-            options.randomOrderSeed = randomOrder
-            if let scope {
-                if corpus != nil {
-                    throw CasparianError(.usage, "pass either --scope (workspace mode) or --corpus (CI mode), not both")
-                }
-                guard watch else { return try await runInWorkspace(scope: scope, options: options) }
-                return try await watchInWorkspace(scope: scope, options: options)
+        var options = BacktestOptions()
+        options.failFast = !noFailFast
+        options.minPassRate = minPassRate
+        options.parallelism = workers.jobs
+        options.shard = try shard.map { try Shard(parsing: $0) }
+        options.randomOrderSeed = randomOrder
+        if let scope {
+            if corpus != nil {
+                throw CasparianError(.usage, "pass either --scope (workspace mode) or --corpus (CI mode), not both")
             }
-            if watch {
-                throw CasparianError(.usage, "--watch works in workspace mode (backtest PLUGIN --scope NAME)",
-                                     hint: "CI runs once; drop --watch")
-            }
-            guard let corpus else {
-                throw CasparianError(.usage, "backtest needs --corpus DIR (CI mode) or --scope NAME (workspace mode)",
-                                     hint: "e.g. casparian backtest \(pluginsDir) --corpus data/, or casparian backtest PLUGIN --scope NAME")
-            }
-            let suite = CorpusBacktest(pluginsDirectory: URL(fileURLWithPath: pluginsDir), corpus: URL(fileURLWithPath: corpus),
-                                       pluginName: plugin, options: options)
-            let plans = try suite.plan()
-            let pool = workers.pool(python.environment(pluginDirectory: plans.first?.plugin.url))
-            defer { pool.shutdownForExit() }
-            let bar = ProgressReporter(label: "backtest", unit: "files", quiet: quiet || json)
-            let reports = try await suite.run(plans, pool: pool) { name, p in
-                bar.update(done: p.tested, total: p.total, detail: name)
-            }
-            bar.finish()
-            if let junit {
-                do {
-                    try Data(JUnitReport.xml(for: reports, corpusRoot: suite.corpus.standardizedFileURL.path).utf8)
-                        .write(to: URL(fileURLWithPath: junit), options: .atomic)
-                } catch {
-                    throw CasparianError(.usage, "cannot write JUnit report to \(junit): \(error.localizedDescription)",
-                                         hint: "check that its folder exists and is writable")
-                }
-            }
-            let ok = reports.allSatisfy { $0.status == .passed }
-            if json {
-                try Output.printJSON(CIReport(passed: ok, minPassRate: minPassRate, shard: options.shard?.description, plugins: reports))
-            } else {
-                for (plan, report) in zip(plans, reports) {
-                    BacktestPrinter.print(report, excluded: plan.excluded, root: suite.corpus.standardizedFileURL.path)
-                }
-            }
-            if !ok { throw ExitCode(1) }
+            guard watch else { return try await runInWorkspace(scope: scope, options: options) }
+            return try await watchInWorkspace(scope: scope, options: options)
         }
+        if watch {
+            throw CasparianError(.usage, "--watch works in workspace mode (backtest PLUGIN --scope NAME)",
+                                 hint: "CI runs once; drop --watch")
+        }
+        guard let corpus else {
+            throw CasparianError(.usage, "backtest needs --corpus DIR (CI mode) or --scope NAME (workspace mode)",
+                                 hint: "e.g. casparian backtest \(pluginsDir) --corpus data/, or casparian backtest PLUGIN --scope NAME")
+        }
+        let suite = CorpusBacktest(pluginsDirectory: URL(fileURLWithPath: pluginsDir), corpus: URL(fileURLWithPath: corpus),
+                                   pluginName: plugin, options: options)
+        let plans = try suite.plan()
+        let pool = workers.pool(python.environment(pluginDirectory: plans.first?.plugin.url))
+        defer { pool.shutdownForExit() }
+        let bar = ProgressReporter(label: "backtest", unit: "files", quiet: quiet || json)
+        let reports = try await suite.run(plans, pool: pool) { name, p in
+            bar.update(done: p.tested, total: p.total, detail: name)
+        }
+        bar.finish()
+        if let junit {
+            do {
+                try Data(JUnitReport.xml(for: reports, corpusRoot: suite.corpus.standardizedFileURL.path).utf8)
+                    .write(to: URL(fileURLWithPath: junit), options: .atomic)
+            } catch {
+                throw CasparianError(.usage, "cannot write JUnit report to \(junit): \(error.localizedDescription)",
+                                     hint: "check that its folder exists and is writable")
+            }
+        }
+        let ok = reports.allSatisfy { $0.status == .passed }
+        if json {
+            try Output.printJSON(CIReport(passed: ok, minPassRate: minPassRate, shard: options.shard?.description, plugins: reports))
+        } else {
+            for (plan, report) in zip(plans, reports) {
+                BacktestPrinter.print(report, excluded: plan.excluded, root: suite.corpus.standardizedFileURL.path)
+            }
+        }
+        if !ok { throw ExitCode(1) }
     }
 }
 

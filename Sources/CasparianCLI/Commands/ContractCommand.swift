@@ -22,12 +22,10 @@ struct ContractCommand: AsyncParsableCommand {
         @OptionGroup var workspace: WorkspaceOptions
 
         func run() async throws {
-            try await CLIErrors.guarding {
-                let c = try workspace.existing().contract(plugin: plugin, version: version)
-                if json { return Output.line(String(decoding: try ContractFile.encode(c), as: UTF8.self).trimmingCharacters(in: .newlines)) }
-                Output.line("contract \(c.id) of \(Style.bold(c.plugin)), version \(c.version), approved by \(c.approvedBy) at \(ContractFile.formatTime(c.approvedAt))")
-                ContractPrinter.schemas(c)
-            }
+            let c = try workspace.existing().contract(plugin: plugin, version: version)
+            if json { return Output.line(String(decoding: try ContractFile.encode(c), as: UTF8.self).trimmingCharacters(in: .newlines)) }
+            Output.line("contract \(c.id) of \(Style.bold(c.plugin)), version \(c.version), approved by \(c.approvedBy) at \(ContractFile.formatTime(c.approvedAt))")
+            ContractPrinter.schemas(c)
         }
     }
 
@@ -40,13 +38,11 @@ struct ContractCommand: AsyncParsableCommand {
         @OptionGroup var workspace: WorkspaceOptions
 
         func run() async throws {
-            try await CLIErrors.guarding {
-                let entries = try workspace.existing().contractHistory(plugin: plugin)
-                if json { return try Output.printJSON(entries) }
-                for e in entries {
-                    Output.line(Style.bold("v\(e.version)") + "  \(ContractFile.formatTime(e.approvedAt))  \(e.approvedBy)  \(e.origin)")
-                    if e.version > 1 { ContractPrinter.changes(e.changes) }
-                }
+            let entries = try workspace.existing().contractHistory(plugin: plugin)
+            if json { return try Output.printJSON(entries) }
+            for e in entries {
+                Output.line(Style.bold("v\(e.version)") + "  \(ContractFile.formatTime(e.approvedAt))  \(e.approvedBy)  \(e.origin)")
+                if e.version > 1 { ContractPrinter.changes(e.changes) }
             }
         }
     }
@@ -65,12 +61,10 @@ struct ContractCommand: AsyncParsableCommand {
         @OptionGroup var workspace: WorkspaceOptions
 
         func run() async throws {
-            try await CLIErrors.guarding {
-                let diff = try workspace.existing().contractDiff(plugin: plugin, from: from, to: to)
-                if json { return try Output.printJSON(diff) }
-                Output.line("\(plugin): v\(from) → v\(to)")
-                ContractPrinter.changes(diff.changes)
-            }
+            let diff = try workspace.existing().contractDiff(plugin: plugin, from: from, to: to)
+            if json { return try Output.printJSON(diff) }
+            Output.line("\(plugin): v\(from) → v\(to)")
+            ContractPrinter.changes(diff.changes)
         }
     }
 
@@ -97,24 +91,22 @@ struct ContractCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            try await CLIErrors.guarding {
-                if let file {
-                    let c = try ContractFile.load(URL(fileURLWithPath: file))
-                    if json { return try Output.printJSON(FileCheck(file: file, status: "valid", plugin: c.plugin, version: c.version)) }
-                    return Output.line(Style.green("valid: ") + "\(file) (\(c.plugin) version \(c.version), \(c.schemas.count) schema\(c.schemas.count == 1 ? "" : "s"))")
-                }
-                let drift = try workspace.existing().checkContractFile(plugin: plugin!, pluginsDirectory: plugins.map { URL(fileURLWithPath: $0) })
-                if json {
-                    try Output.printJSON(drift)
-                } else if drift.isInSync {
-                    Output.line(Style.green("in sync: ") + "\(drift.file) is version \(drift.fileVersion ?? 0), as in the catalog")
-                } else {
-                    Output.error(Style.red("\(drift.status.rawValue): ") + (drift.problem ?? ""))
-                    ContractPrinter.changes(drift.differences)
-                    Output.error(Style.dim("hint: ") + hint(drift.status))
-                }
-                if !drift.isInSync { throw ExitCode(1) }
+            if let file {
+                let c = try ContractFile.load(URL(fileURLWithPath: file))
+                if json { return try Output.printJSON(FileCheck(file: file, status: "valid", plugin: c.plugin, version: c.version)) }
+                return Output.line(Style.green("valid: ") + "\(file) (\(c.plugin) version \(c.version), \(c.schemas.count) schema\(c.schemas.count == 1 ? "" : "s"))")
             }
+            let drift = try workspace.existing().checkContractFile(plugin: plugin!, pluginsDirectory: plugins.map { URL(fileURLWithPath: $0) })
+            if json {
+                try Output.printJSON(drift)
+            } else if drift.isInSync {
+                Output.line(Style.green("in sync: ") + "\(drift.file) is version \(drift.fileVersion ?? 0), as in the catalog")
+            } else {
+                Output.error(Style.red("\(drift.status.rawValue): ") + (drift.problem ?? ""))
+                ContractPrinter.changes(drift.differences)
+                Output.error(Style.dim("hint: ") + hint(drift.status))
+            }
+            if !drift.isInSync { throw ExitCode(1) }
         }
 
         struct FileCheck: Encodable {

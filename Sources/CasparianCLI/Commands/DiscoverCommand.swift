@@ -50,20 +50,18 @@ struct DiscoverCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        try await CLIErrors.guarding {
-            let ws = try Workspace.open(explicit: workspace.map { URL(fileURLWithPath: $0) },
-                                        from: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
-            let parser = try resolveParser(ws)
-            let options = DiscoveryOptions(plan: sample ? SamplePlan() : nil,
-                                           inference: InferenceOptions(earlyStopValues: stopAfter))
-            let run = try await ws.discover(paths: paths, parser: parser, options: options)
-            if json {
-                try Output.printJSON(DiscoverReport(run))
-            } else {
-                DiscoverCommand.printHuman(run)
-            }
-            if !run.failures.isEmpty { throw ExitCode(1) }
+        let ws = try Workspace.open(explicit: workspace.map { URL(fileURLWithPath: $0) },
+                                    from: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
+        let parser = try resolveParser(ws)
+        let options = DiscoveryOptions(plan: sample ? SamplePlan() : nil,
+                                       inference: InferenceOptions(earlyStopValues: stopAfter))
+        let run = try await ws.discover(paths: paths, parser: parser, options: options)
+        if json {
+            try Output.printJSON(DiscoverReport(run))
+        } else {
+            DiscoverCommand.printHuman(run)
         }
+        if !run.failures.isEmpty { throw ExitCode(1) }
     }
 
     func resolveParser(_ ws: Workspace) throws -> DiscoveryParser {

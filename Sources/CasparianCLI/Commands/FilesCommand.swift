@@ -27,37 +27,35 @@ struct FilesCommand: AsyncParsableCommand {
     @OptionGroup var workspace: WorkspaceOptions
 
     func run() async throws {
-        try await CLIErrors.guarding {
-            let files = try workspace.existing().files(scope: scope, tag: tag, status: status, plugin: plugin)
-            if json { return try Output.printJSON(files) }
-            guard !files.isEmpty else { return Output.line(Style.dim("no files match")) }
-            var rows: [[String]] = []
-            for f in files {
-                let tags = f.tags.joined(separator: ",")
-                guard !f.results.isEmpty || !f.deadLetters.isEmpty else { rows.append([f.path, tags, "", "", Style.dim("untested"), "", ""]); continue }
-                var first = true
-                for r in f.results where status != .dead {
-                    let status = r.status == .ok ? Style.green("ok") : (r.status == .failed ? Style.red("failed") : Style.yellow("quarantined"))
-                    rows.append([first ? f.path : "", first ? tags : "", r.plugin, r.parserVersion ?? "", status,
-                                 r.category ?? "", Formatting.count(r.rows) + (r.failureCount > 0 ? Style.dim("  \(r.failureCount) failures") : "")])
-                    first = false
-                }
-                for d in f.deadLetters {
-                    rows.append([first ? f.path : "", first ? tags : "", d.plugin, d.parserVersion ?? "", Style.red("dead"), d.category,
-                                 Style.dim("\(d.attempts) attempts")])
-                    first = false
-                }
+        let files = try workspace.existing().files(scope: scope, tag: tag, status: status, plugin: plugin)
+        if json { return try Output.printJSON(files) }
+        guard !files.isEmpty else { return Output.line(Style.dim("no files match")) }
+        var rows: [[String]] = []
+        for f in files {
+            let tags = f.tags.joined(separator: ",")
+            guard !f.results.isEmpty || !f.deadLetters.isEmpty else { rows.append([f.path, tags, "", "", Style.dim("untested"), "", ""]); continue }
+            var first = true
+            for r in f.results where status != .dead {
+                let status = r.status == .ok ? Style.green("ok") : (r.status == .failed ? Style.red("failed") : Style.yellow("quarantined"))
+                rows.append([first ? f.path : "", first ? tags : "", r.plugin, r.parserVersion ?? "", status,
+                             r.category ?? "", Formatting.count(r.rows) + (r.failureCount > 0 ? Style.dim("  \(r.failureCount) failures") : "")])
+                first = false
             }
-            Output.line(TableRenderer(headers: ["file", "tags", "plugin", "version", "status", "category", "rows"], rows: rows).render())
-            guard status == .dead else { return }
-            for f in files {
-                for d in f.deadLetters {
-                    Output.line("")
-                    Output.line(Style.bold(f.path) + "  \(d.plugin) \(d.parserVersion ?? ""), \(d.kind) \(d.runID) at \(d.at)")
-                    for h in d.history { Output.line("  " + h.prefix(200)) }
-                }
+            for d in f.deadLetters {
+                rows.append([first ? f.path : "", first ? tags : "", d.plugin, d.parserVersion ?? "", Style.red("dead"), d.category,
+                             Style.dim("\(d.attempts) attempts")])
+                first = false
             }
-            Output.line(Style.dim("\nfix the plugin (a new version tries them again) or `casparian run … --force` to retry"))
         }
+        Output.line(TableRenderer(headers: ["file", "tags", "plugin", "version", "status", "category", "rows"], rows: rows).render())
+        guard status == .dead else { return }
+        for f in files {
+            for d in f.deadLetters {
+                Output.line("")
+                Output.line(Style.bold(f.path) + "  \(d.plugin) \(d.parserVersion ?? ""), \(d.kind) \(d.runID) at \(d.at)")
+                for h in d.history { Output.line("  " + h.prefix(200)) }
+            }
+        }
+        Output.line(Style.dim("\nfix the plugin (a new version tries them again) or `casparian run … --force` to retry"))
     }
 }

@@ -34,22 +34,20 @@ struct JobsList: AsyncParsableCommand {
     }
 
     func run() async throws {
-        try await CLIErrors.guarding {
-            var statuses: Set<RunRecord.Status>? = nil
-            if running || failed || done {
-                statuses = []
-                if running { statuses!.formUnion([.running, .queued]) }
-                if failed { statuses!.formUnion([.failed, .cancelled, .interrupted]) }
-                if done { statuses!.insert(.done) }
-            }
-            let jobs = try workspace.existing().jobs(statuses: statuses, limit: limit)
-            if json { return try Output.printJSON(jobs) }
-            guard !jobs.isEmpty else { return Output.line(Style.dim("no jobs" + (statuses == nil ? " yet" : " with that status"))) }
-            Output.line(TableRenderer(headers: ["id", "kind", "plugin", "status", "progress", "started", "time"], rows: jobs.map { j in
-                [j.id, j.kind.rawValue, j.plugin, JobsShow.colored(j.status) + (j.cancelRequested && j.status == .running ? " (cancelling)" : ""),
-                 j.progress.map { "\($0.filesDone)/\($0.filesTotal)" } ?? "", j.startedAt, j.seconds.map { String(format: "%.1fs", $0) } ?? ""]
-            }).render())
+        var statuses: Set<RunRecord.Status>? = nil
+        if running || failed || done {
+            statuses = []
+            if running { statuses!.formUnion([.running, .queued]) }
+            if failed { statuses!.formUnion([.failed, .cancelled, .interrupted]) }
+            if done { statuses!.insert(.done) }
         }
+        let jobs = try workspace.existing().jobs(statuses: statuses, limit: limit)
+        if json { return try Output.printJSON(jobs) }
+        guard !jobs.isEmpty else { return Output.line(Style.dim("no jobs" + (statuses == nil ? " yet" : " with that status"))) }
+        Output.line(TableRenderer(headers: ["id", "kind", "plugin", "status", "progress", "started", "time"], rows: jobs.map { j in
+            [j.id, j.kind.rawValue, j.plugin, JobsShow.colored(j.status) + (j.cancelRequested && j.status == .running ? " (cancelling)" : ""),
+             j.progress.map { "\($0.filesDone)/\($0.filesTotal)" } ?? "", j.startedAt, j.seconds.map { String(format: "%.1fs", $0) } ?? ""]
+        }).render())
     }
 }
 
@@ -61,26 +59,24 @@ struct JobsShow: AsyncParsableCommand {
     @OptionGroup var workspace: WorkspaceOptions
 
     func run() async throws {
-        try await CLIErrors.guarding {
-            let j = try workspace.existing().job(id: id)
-            if json { return try Output.printJSON(j) }
-            Output.line(Style.bold(j.id) + "  \(j.kind) of \(j.plugin)" + (j.parserVersion.map { " (parser \($0))" } ?? ""))
-            Output.line("status    " + Self.colored(j.status) + (j.cancelRequested ? Style.dim(" (cancel requested)") : ""))
-            if let p = j.progress {
-                var parts = ["\(p.filesDone)/\(p.filesTotal) files"]
-                if let passed = p.passed, let failed = p.failed { parts.append("\(passed) passed, \(failed) failed") }
-                if let rows = p.rowsWritten { parts.append("\(Formatting.count(rows)) rows written") }
-                Output.line("progress  " + parts.joined(separator: ", "))
-            }
-            Output.line("started   \(j.startedAt)" + (j.ownerPID.map { Style.dim("  by process \($0)") } ?? ""))
-            if let f = j.finishedAt { Output.line("finished  \(f)") }
-            if let s = j.seconds { Output.line("time      " + String(format: "%.1f s", s)) }
-            guard let files = j.files, !files.isEmpty else { return }
-            Output.line("")
-            Output.line(TableRenderer(headers: ["file", "status", "category", "rows", "ms"], rows: files.map {
-                [$0.path, $0.status.rawValue, $0.category ?? "", Formatting.count($0.rows), String($0.durationMs)]
-            }).render())
+        let j = try workspace.existing().job(id: id)
+        if json { return try Output.printJSON(j) }
+        Output.line(Style.bold(j.id) + "  \(j.kind) of \(j.plugin)" + (j.parserVersion.map { " (parser \($0))" } ?? ""))
+        Output.line("status    " + Self.colored(j.status) + (j.cancelRequested ? Style.dim(" (cancel requested)") : ""))
+        if let p = j.progress {
+            var parts = ["\(p.filesDone)/\(p.filesTotal) files"]
+            if let passed = p.passed, let failed = p.failed { parts.append("\(passed) passed, \(failed) failed") }
+            if let rows = p.rowsWritten { parts.append("\(Formatting.count(rows)) rows written") }
+            Output.line("progress  " + parts.joined(separator: ", "))
         }
+        Output.line("started   \(j.startedAt)" + (j.ownerPID.map { Style.dim("  by process \($0)") } ?? ""))
+        if let f = j.finishedAt { Output.line("finished  \(f)") }
+        if let s = j.seconds { Output.line("time      " + String(format: "%.1f s", s)) }
+        guard let files = j.files, !files.isEmpty else { return }
+        Output.line("")
+        Output.line(TableRenderer(headers: ["file", "status", "category", "rows", "ms"], rows: files.map {
+            [$0.path, $0.status.rawValue, $0.category ?? "", Formatting.count($0.rows), String($0.durationMs)]
+        }).render())
     }
 
     static func colored(_ s: RunRecord.Status) -> String {
@@ -102,12 +98,10 @@ struct JobsCancel: AsyncParsableCommand {
     @OptionGroup var workspace: WorkspaceOptions
 
     func run() async throws {
-        try await CLIErrors.guarding {
-            let j = try workspace.existing().cancelJob(id: id)
-            if json { return try Output.printJSON(j) }
-            Output.line(j.status == .cancelled ? "job \(j.id) was interrupted; marked cancelled"
-                                               : "asked job \(j.id) to stop; `casparian jobs show \(j.id)` follows it")
-        }
+        let j = try workspace.existing().cancelJob(id: id)
+        if json { return try Output.printJSON(j) }
+        Output.line(j.status == .cancelled ? "job \(j.id) was interrupted; marked cancelled"
+                                           : "asked job \(j.id) to stop; `casparian jobs show \(j.id)` follows it")
     }
 }
 
@@ -126,34 +120,32 @@ struct JobsResume: AsyncParsableCommand {
     @OptionGroup var workspace: WorkspaceOptions
 
     func run() async throws {
-        try await CLIErrors.guarding {
-            let ws = try workspace.existing()
-            let ids = try id.map { [$0] } ?? ws.resumableJobs().reversed().map(\.id)
-            guard !ids.isEmpty else {
-                if json { return try Output.printJSON([JobSummary]()) }
-                return Output.line(Style.dim("no interrupted jobs to resume"))
-            }
-            var finished: [JobSummary] = []
-            var allDone = true
-            for id in ids {
-                let bar = ProgressReporter(label: "resume \(id)", unit: "files", quiet: quiet || json)
-                let outcome = try await ws.resumeJob(
-                    id: id, backtestProgress: { bar.update(done: $0.tested, total: $0.total) },
-                    executeProgress: { bar.update(done: $0.filesDone, total: $0.filesTotal, detail: "\($0.rowsWritten) rows") })
-                bar.finish()
-                let job = try ws.job(id: id)
-                finished.append(job)
-                allDone = allDone && job.status == .done
-                guard !json else { continue }
-                switch outcome {
-                case .execute(let r):
-                    Output.line("\(JobsShow.colored(job.status)) \(id): execute of \(r.plugin): \(r.filesOK) files written, \(r.filesFailed) failed, \(r.filesSkipped) kept from before; \(r.rowsWritten) rows")
-                case .backtest(let b):
-                    Output.line("\(JobsShow.colored(job.status)) \(id): backtest of \(b.report.plugin): \(b.report.filesPassed)/\(b.report.filesTested) files passed")
-                }
-            }
-            if json { try Output.printJSON(finished) }
-            if !allDone { throw ExitCode(1) }
+        let ws = try workspace.existing()
+        let ids = try id.map { [$0] } ?? ws.resumableJobs().reversed().map(\.id)
+        guard !ids.isEmpty else {
+            if json { return try Output.printJSON([JobSummary]()) }
+            return Output.line(Style.dim("no interrupted jobs to resume"))
         }
+        var finished: [JobSummary] = []
+        var allDone = true
+        for id in ids {
+            let bar = ProgressReporter(label: "resume \(id)", unit: "files", quiet: quiet || json)
+            let outcome = try await ws.resumeJob(
+                id: id, backtestProgress: { bar.update(done: $0.tested, total: $0.total) },
+                executeProgress: { bar.update(done: $0.filesDone, total: $0.filesTotal, detail: "\($0.rowsWritten) rows") })
+            bar.finish()
+            let job = try ws.job(id: id)
+            finished.append(job)
+            allDone = allDone && job.status == .done
+            guard !json else { continue }
+            switch outcome {
+            case .execute(let r):
+                Output.line("\(JobsShow.colored(job.status)) \(id): execute of \(r.plugin): \(r.filesOK) files written, \(r.filesFailed) failed, \(r.filesSkipped) kept from before; \(r.rowsWritten) rows")
+            case .backtest(let b):
+                Output.line("\(JobsShow.colored(job.status)) \(id): backtest of \(b.report.plugin): \(b.report.filesPassed)/\(b.report.filesTested) files passed")
+            }
+        }
+        if json { try Output.printJSON(finished) }
+        if !allDone { throw ExitCode(1) }
     }
 }

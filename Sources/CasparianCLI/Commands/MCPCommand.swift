@@ -20,15 +20,13 @@ struct MCPCommand: ParsableCommand {
     static let binaryName = "casparian-mcp"
 
     func run() throws {
-        try CLIErrors.guardingSync {
-            let binary = WorkerEnvironment.siblingExecutable(named: Self.binaryName, override: "CASPARIAN_MCP_BINARY")
-            // The arguments exactly as given after `mcp` (already validated here).
-            let rest = CommandLine.arguments.dropFirst().drop(while: { $0 != "mcp" }).dropFirst()
-            let argv = ([binary] + rest).map { strdup($0) } + [nil]
-            execv(binary, argv)
-            let reason = String(cString: strerror(errno))
-            throw CasparianError(.environment, "could not start the MCP server \(binary): \(reason)",
-                                 hint: "casparian-mcp is built beside casparian (`make build` or `make release`) and must stay next to it; or set CASPARIAN_MCP_BINARY to its path")
-        }
+        let binary = WorkerEnvironment.siblingExecutable(named: Self.binaryName, override: "CASPARIAN_MCP_BINARY")
+        // The arguments exactly as given after `mcp` (already validated here).
+        let rest = CommandLine.arguments.dropFirst().drop(while: { $0 != "mcp" }).dropFirst()
+        let argv = ([binary] + rest).map { strdup($0) } + [nil]
+        execv(binary, argv)
+        let reason = String(cString: strerror(errno))
+        throw CasparianError(.environment, "could not start the MCP server \(binary): \(reason)",
+                             hint: "casparian-mcp is built beside casparian (`make build` or `make release`) and must stay next to it; or set CASPARIAN_MCP_BINARY to its path")
     }
 }

@@ -17,18 +17,16 @@ struct OutputCommand: AsyncParsableCommand {
         @OptionGroup var workspace: WorkspaceOptions
 
         func run() async throws {
-            try await CLIErrors.guarding {
-                let ws = try workspace.existing()
-                guard FileManager.default.fileExists(atPath: ws.outputURL.path) else {
-                    if json { return try Output.printJSON([OutputTableInfo]()) }
-                    return Output.line("no output tables yet: run a plugin over a scope (casparian run PLUGIN --scope NAME)")
-                }
-                let tables = try ws.openOutput().tables()
-                if json { return try Output.printJSON(tables) }
-                Output.line(TableRenderer(headers: ["table", "plugin", "contract", "rows"], rows: tables.map {
-                    [$0.table, $0.plugin, "v\($0.contractVersion)", Formatting.count($0.rows)]
-                }).render())
+            let ws = try workspace.existing()
+            guard FileManager.default.fileExists(atPath: ws.outputURL.path) else {
+                if json { return try Output.printJSON([OutputTableInfo]()) }
+                return Output.line("no output tables yet: run a plugin over a scope (casparian run PLUGIN --scope NAME)")
             }
+            let tables = try ws.openOutput().tables()
+            if json { return try Output.printJSON(tables) }
+            Output.line(TableRenderer(headers: ["table", "plugin", "contract", "rows"], rows: tables.map {
+                [$0.table, $0.plugin, "v\($0.contractVersion)", Formatting.count($0.rows)]
+            }).render())
         }
     }
 
@@ -48,12 +46,10 @@ struct OutputCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            try await CLIErrors.guarding {
-                let ws = try workspace.existing()
-                try ws.openOutput().dropTable(table)
-                if json { return try Output.printJSON(Report(dropped: table)) }
-                Output.line("dropped \(table); re-run its plugin to rebuild it")
-            }
+            let ws = try workspace.existing()
+            try ws.openOutput().dropTable(table)
+            if json { return try Output.printJSON(Report(dropped: table)) }
+            Output.line("dropped \(table); re-run its plugin to rebuild it")
         }
     }
 }

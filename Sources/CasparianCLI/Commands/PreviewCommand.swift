@@ -30,42 +30,40 @@ struct PreviewCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        try await CLIErrors.guarding {
-            let fileURL = URL(fileURLWithPath: file)
-            guard FileManager.default.fileExists(atPath: fileURL.path) else {
-                throw CasparianError(.notFound, "file \(file) does not exist", hint: "check the path; preview takes one file")
+        let fileURL = URL(fileURLWithPath: file)
+        guard FileManager.default.fileExists(atPath: fileURL.path) else {
+            throw CasparianError(.notFound, "file \(file) does not exist", hint: "check the path; preview takes one file")
+        }
+        let here = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
+        let pluginDir = try Workspace.plugin(reference: plugin, in: Workspace.defaultPluginsDirectory(root: Workspace.locate(from: here) ?? here))
+        let pool = WorkerPool(environment: python.environment(pluginDirectory: pluginDir.url), limits: .authoring, size: 1)
+        defer { pool.shutdownForExit() }
+        let collected = PreviewCollector(limit: n)
+        let maxRows = max(n * 50, 1000)
+        try await pool.run(plugin: pluginDir, jobs: [ParseJob(index: 0, path: fileURL.path)], maxRows: maxRows,
+                           callbacks: ParseCallbacks(onEvent: { _, event in collected.take(event) },
+                                                     onFinish: { _, outcome, _ in collected.finish(outcome) }))
+        let result = collected.result
+        if json {
+            try Output.printJSON(PreviewReport(file: fileURL.path, plugin: pluginDir.name, result: result, limit: n))
+        } else {
+            for batch in result.batches {
+                let shown = min(batch.rowCount, n)
+                let rows = (0..<shown).map { r in batch.columns.map { $0[r].isNull ? nil : $0[r].truncatedText(60) } }
+                let parsed = result.rows[batch.output] ?? batch.rowCount
+                let total = result.rows.values.reduce(0, +) >= maxRows ? "≥\(parsed) (preview stops early)" : "\(parsed)"
+                Output.line(Style.bold(batch.output) + Style.dim("  showing \(shown) of \(total) rows"))
+                Output.line(TableRenderer(headers: batch.columnNames, rows: rows).render())
             }
-            let here = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
-            let pluginDir = try Workspace.plugin(reference: plugin, in: Workspace.defaultPluginsDirectory(root: Workspace.locate(from: here) ?? here))
-            let pool = WorkerPool(environment: python.environment(pluginDirectory: pluginDir.url), limits: .authoring, size: 1)
-            defer { pool.shutdownForExit() }
-            let collected = PreviewCollector(limit: n)
-            let maxRows = max(n * 50, 1000)
-            try await pool.run(plugin: pluginDir, jobs: [ParseJob(index: 0, path: fileURL.path)], maxRows: maxRows,
-                               callbacks: ParseCallbacks(onEvent: { _, event in collected.take(event) },
-                                                         onFinish: { _, outcome, _ in collected.finish(outcome) }))
-            let result = collected.result
-            if json {
-                try Output.printJSON(PreviewReport(file: fileURL.path, plugin: pluginDir.name, result: result, limit: n))
-            } else {
-                for batch in result.batches {
-                    let shown = min(batch.rowCount, n)
-                    let rows = (0..<shown).map { r in batch.columns.map { $0[r].isNull ? nil : $0[r].truncatedText(60) } }
-                    let parsed = result.rows[batch.output] ?? batch.rowCount
-                    let total = result.rows.values.reduce(0, +) >= maxRows ? "≥\(parsed) (preview stops early)" : "\(parsed)"
-                    Output.line(Style.bold(batch.output) + Style.dim("  showing \(shown) of \(total) rows"))
-                    Output.line(TableRenderer(headers: batch.columnNames, rows: rows).render())
-                }
-                for log in result.logs { Output.error("plugin log [\(log.level)]: \(log.message)") }
+            for log in result.logs { Output.error("plugin log [\(log.level)]: \(log.message)") }
+        }
+        if let failure = result.failure {
+            Output.error(Style.red("error: ") + "\(pluginDir.name) failed on \(file): \(failure.summary)")
+            if let tb = failure.traceback, !tb.isEmpty { Output.error(tb) }
+            if !failure.stderrTail.isEmpty {
+                Output.error("last lines of the worker's stderr:\n" + failure.stderrTail.map { "  " + $0 }.joined(separator: "\n"))
             }
-            if let failure = result.failure {
-                Output.error(Style.red("error: ") + "\(pluginDir.name) failed on \(file): \(failure.summary)")
-                if let tb = failure.traceback, !tb.isEmpty { Output.error(tb) }
-                if !failure.stderrTail.isEmpty {
-                    Output.error("last lines of the worker's stderr:\n" + failure.stderrTail.map { "  " + $0 }.joined(separator: "\n"))
-                }
-                throw ExitCode(1)
-            }
+            throw ExitCode(1)
         }
     }
 }

@@ -45,27 +45,25 @@ struct QueryCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        try await CLIErrors.guarding {
-            // Only the output database, read-only: the catalog (which needs write access) stays closed.
-            let root = try workspace.existingRoot()
-            let options = QueryOptions(maxRows: limit, maxBytes: maxBytes, timeLimit: .milliseconds(Int(timeout * 1000)))
-            let result = try ReadOnlyQuery(database: Workspace.outputURL(root: root), options: options).run(sql)
-            if json {
-                try Output.printJSON(result)
-            } else if csv {
-                Output.line(CSVText.line(result.columns))
-                for row in result.rows { Output.line(CSVText.line(row.map { $0.text ?? "" })) }
-            } else {
-                Output.line(TableRenderer(headers: result.columns, rows: result.rows.map { $0.map(\.text) }).render())
-                Output.error(Style.dim("\(Formatting.count(result.rowCount)) rows"))
-            }
-            if result.truncatedBy == .byteLimit {
-                throw CasparianError(.usage, "output incomplete: stopped at the output cap of \(Formatting.count(maxBytes)) bytes after \(Formatting.count(result.rowCount)) rows; more rows match",
-                                     hint: "select fewer or smaller columns, aggregate in SQL, or raise --max-bytes")
-            }
-            if result.truncated, !json {
-                Output.error(Style.yellow("truncated: ") + "only the first \(Formatting.count(result.rowCount)) rows are shown (raise --limit, or aggregate in SQL)")
-            }
+        // Only the output database, read-only: the catalog (which needs write access) stays closed.
+        let root = try workspace.existingRoot()
+        let options = QueryOptions(maxRows: limit, maxBytes: maxBytes, timeLimit: .milliseconds(Int(timeout * 1000)))
+        let result = try ReadOnlyQuery(database: Workspace.outputURL(root: root), options: options).run(sql)
+        if json {
+            try Output.printJSON(result)
+        } else if csv {
+            Output.line(CSVText.line(result.columns))
+            for row in result.rows { Output.line(CSVText.line(row.map { $0.text ?? "" })) }
+        } else {
+            Output.line(TableRenderer(headers: result.columns, rows: result.rows.map { $0.map(\.text) }).render())
+            Output.error(Style.dim("\(Formatting.count(result.rowCount)) rows"))
+        }
+        if result.truncatedBy == .byteLimit {
+            throw CasparianError(.usage, "output incomplete: stopped at the output cap of \(Formatting.count(maxBytes)) bytes after \(Formatting.count(result.rowCount)) rows; more rows match",
+                                 hint: "select fewer or smaller columns, aggregate in SQL, or raise --max-bytes")
+        }
+        if result.truncated, !json {
+            Output.error(Style.yellow("truncated: ") + "only the first \(Formatting.count(result.rowCount)) rows are shown (raise --limit, or aggregate in SQL)")
         }
     }
 }

@@ -47,14 +47,12 @@ struct ScanCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        try await CLIErrors.guarding {
-            let options = WalkOptions(includeHidden: hidden || all, skippedNames: all ? [] : WalkOptions.defaultSkippedNames,
-                                      followLinksWithinRoot: followLinks, maxEntries: maxEntries)
-            let report = try QuickScan(root: URL(fileURLWithPath: path), options: options, top: top,
-                                       formatPrefix: formats ? QuickScan.defaultFormatPrefix : nil).run()
-            if json { return try Output.printJSON(report) }
-            print(report)
-        }
+        let options = WalkOptions(includeHidden: hidden || all, skippedNames: all ? [] : WalkOptions.defaultSkippedNames,
+                                  followLinksWithinRoot: followLinks, maxEntries: maxEntries)
+        let report = try QuickScan(root: URL(fileURLWithPath: path), options: options, top: top,
+                                   formatPrefix: formats ? QuickScan.defaultFormatPrefix : nil).run()
+        if json { return try Output.printJSON(report) }
+        print(report)
     }
 
     private func print(_ r: ScanReport) {

@@ -36,16 +36,14 @@ struct ScopeCommand: AsyncParsableCommand {
         @OptionGroup var workspace: WorkspaceOptions
 
         func run() async throws {
-            try await CLIErrors.guarding {
-                let ws = try workspace.open()
-                let report = try ws.createScope(ScopeDefinition(name: name, root: root, include: include, exclude: exclude,
-                                                                tags: tag, includeHidden: hidden))
-                if json { return try Output.printJSON(report) }
-                ScopePrinter.summary(report.scope, verb: "created")
-                ScopePrinter.walkNotes(report.walk)
-                if report.scope.fileCount == 0 {
-                    Output.error(Style.yellow("the scope has no files: ") + "check --root and the --include/--exclude globs (`casparian scan \(root)` shows what is there)")
-                }
+            let ws = try workspace.open()
+            let report = try ws.createScope(ScopeDefinition(name: name, root: root, include: include, exclude: exclude,
+                                                            tags: tag, includeHidden: hidden))
+            if json { return try Output.printJSON(report) }
+            ScopePrinter.summary(report.scope, verb: "created")
+            ScopePrinter.walkNotes(report.walk)
+            if report.scope.fileCount == 0 {
+                Output.error(Style.yellow("the scope has no files: ") + "check --root and the --include/--exclude globs (`casparian scan \(root)` shows what is there)")
             }
         }
     }
@@ -57,14 +55,12 @@ struct ScopeCommand: AsyncParsableCommand {
         @OptionGroup var workspace: WorkspaceOptions
 
         func run() async throws {
-            try await CLIErrors.guarding {
-                let scopes = try workspace.existing().scopes()
-                if json { return try Output.printJSON(scopes) }
-                if scopes.isEmpty { return Output.line("no scopes yet: create one with `casparian scope create NAME --root DIR`") }
-                Output.line(TableRenderer(headers: ["name", "files", "bytes", "root", "refreshed"], rows: scopes.map {
-                    [$0.definition.name, Formatting.count($0.fileCount), Formatting.bytes($0.bytes), $0.definition.root, $0.refreshedAt ?? "never"]
-                }).render())
-            }
+            let scopes = try workspace.existing().scopes()
+            if json { return try Output.printJSON(scopes) }
+            if scopes.isEmpty { return Output.line("no scopes yet: create one with `casparian scope create NAME --root DIR`") }
+            Output.line(TableRenderer(headers: ["name", "files", "bytes", "root", "refreshed"], rows: scopes.map {
+                [$0.definition.name, Formatting.count($0.fileCount), Formatting.bytes($0.bytes), $0.definition.root, $0.refreshedAt ?? "never"]
+            }).render())
         }
     }
 
@@ -84,27 +80,25 @@ struct ScopeCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            try await CLIErrors.guarding {
-                let ws = try workspace.existing()
-                let scope = try ws.scope(named: name)
-                let list = files ? try ws.scopeFiles(named: name) : nil
-                if json { return try Output.printJSON(Report(scope: scope, files: list)) }
-                let d = scope.definition
-                Output.line(Style.bold(d.name) + Style.dim("  \(scope.id)"))
-                Output.line("root:      \(d.root)")
-                Output.line("include:   \(d.include.isEmpty ? "(all files)" : d.include.joined(separator: "  "))")
-                if !d.exclude.isEmpty { Output.line("exclude:   \(d.exclude.joined(separator: "  "))") }
-                if !d.tags.isEmpty { Output.line("tags:      \(d.tags.joined(separator: ", "))") }
-                if d.includeHidden { Output.line("hidden:    included") }
-                Output.line("files:     \(Formatting.count(scope.fileCount)) (\(Formatting.bytes(scope.bytes)))")
-                Output.line("created:   \(scope.createdAt); refreshed: \(scope.refreshedAt ?? "never")")
-                if let list {
-                    Output.line("")
-                    Output.line(TableRenderer(headers: ["path", "size", "modified", "sha256"], rows: list.map {
-                        [ScopePrinter.relative($0.path, to: d.root), Formatting.bytes($0.size),
-                         Timestamp.format(Date(timeIntervalSince1970: $0.mtime)), $0.contentHash.map { String($0.prefix(12)) } ?? "–"]
-                    }).render())
-                }
+            let ws = try workspace.existing()
+            let scope = try ws.scope(named: name)
+            let list = files ? try ws.scopeFiles(named: name) : nil
+            if json { return try Output.printJSON(Report(scope: scope, files: list)) }
+            let d = scope.definition
+            Output.line(Style.bold(d.name) + Style.dim("  \(scope.id)"))
+            Output.line("root:      \(d.root)")
+            Output.line("include:   \(d.include.isEmpty ? "(all files)" : d.include.joined(separator: "  "))")
+            if !d.exclude.isEmpty { Output.line("exclude:   \(d.exclude.joined(separator: "  "))") }
+            if !d.tags.isEmpty { Output.line("tags:      \(d.tags.joined(separator: ", "))") }
+            if d.includeHidden { Output.line("hidden:    included") }
+            Output.line("files:     \(Formatting.count(scope.fileCount)) (\(Formatting.bytes(scope.bytes)))")
+            Output.line("created:   \(scope.createdAt); refreshed: \(scope.refreshedAt ?? "never")")
+            if let list {
+                Output.line("")
+                Output.line(TableRenderer(headers: ["path", "size", "modified", "sha256"], rows: list.map {
+                    [ScopePrinter.relative($0.path, to: d.root), Formatting.bytes($0.size),
+                     Timestamp.format(Date(timeIntervalSince1970: $0.mtime)), $0.contentHash.map { String($0.prefix(12)) } ?? "–"]
+                }).render())
             }
         }
     }
@@ -118,18 +112,16 @@ struct ScopeCommand: AsyncParsableCommand {
         @OptionGroup var workspace: WorkspaceOptions
 
         func run() async throws {
-            try await CLIErrors.guarding {
-                let report = try workspace.existing().refreshScope(named: name)
-                if json { return try Output.printJSON(report) }
-                let c = report.changes
-                for (mark, paths, style) in [("+", c.added, Style.green), ("~", c.changed, Style.yellow), ("-", c.removed, Style.red)] {
-                    for p in paths.prefix(100) { Output.line(style("\(mark) ") + ScopePrinter.relative(p, to: report.scope.definition.root)) }
-                    if paths.count > 100 { Output.line(Style.dim("  … and \(paths.count - 100) more (--json lists all)")) }
-                }
-                Output.line("\(c.added.count) added, \(c.changed.count) changed, \(c.removed.count) removed, \(c.unchanged) unchanged")
-                ScopePrinter.summary(report.scope, verb: "refreshed")
-                ScopePrinter.walkNotes(report.walk)
+            let report = try workspace.existing().refreshScope(named: name)
+            if json { return try Output.printJSON(report) }
+            let c = report.changes
+            for (mark, paths, style) in [("+", c.added, Style.green), ("~", c.changed, Style.yellow), ("-", c.removed, Style.red)] {
+                for p in paths.prefix(100) { Output.line(style("\(mark) ") + ScopePrinter.relative(p, to: report.scope.definition.root)) }
+                if paths.count > 100 { Output.line(Style.dim("  … and \(paths.count - 100) more (--json lists all)")) }
             }
+            Output.line("\(c.added.count) added, \(c.changed.count) changed, \(c.removed.count) removed, \(c.unchanged) unchanged")
+            ScopePrinter.summary(report.scope, verb: "refreshed")
+            ScopePrinter.walkNotes(report.walk)
         }
     }
 }

@@ -35,12 +35,10 @@ struct TagCommand: AsyncParsableCommand {
     @OptionGroup var options: TagArguments
 
     func run() async throws {
-        try await CLIErrors.guarding {
-            let report = try options.workspace.open().tag(paths: options.paths, tag: options.tag)
-            if options.json { return try Output.printJSON(report) }
-            Output.line("tagged \(report.files) file\(report.files == 1 ? "" : "s") with \(Style.bold(report.tag))"
-                        + (report.files < report.paths.count ? Style.dim(" (\(report.paths.count - report.files) already had it)") : ""))
-        }
+        let report = try options.workspace.open().tag(paths: options.paths, tag: options.tag)
+        if options.json { return try Output.printJSON(report) }
+        Output.line("tagged \(report.files) file\(report.files == 1 ? "" : "s") with \(Style.bold(report.tag))"
+                    + (report.files < report.paths.count ? Style.dim(" (\(report.paths.count - report.files) already had it)") : ""))
     }
 }
 
@@ -53,10 +51,8 @@ struct UntagCommand: AsyncParsableCommand {
     @OptionGroup var options: TagArguments
 
     func run() async throws {
-        try await CLIErrors.guarding {
-            let report = try options.workspace.existing().untag(paths: options.paths, tag: options.tag)
-            if options.json { return try Output.printJSON(report) }
-            Output.line("removed \(Style.bold(report.tag)) from \(report.files) file\(report.files == 1 ? "" : "s")")
-        }
+        let report = try options.workspace.existing().untag(paths: options.paths, tag: options.tag)
+        if options.json { return try Output.printJSON(report) }
+        Output.line("removed \(Style.bold(report.tag)) from \(report.files) file\(report.files == 1 ? "" : "s")")
     }
 }

@@ -1,18 +1,18 @@
 import ArgumentParser
-import CLISupport
 import CasparianCore
 import Contracts
 import Foundation
 import Workspace
 
-/// `casparian debug-write-output DB` (hidden): writes synthetic files into
-/// an output database in a loop, printing `begin NAME` before and
-/// `committed NAME` after each file. Tests kill it with SIGKILL mid-write
-/// to prove a file's rows land all or none.
-struct DebugWriteOutputCommand: ParsableCommand {
+/// `casparian-test-writer DB`: writes synthetic files into an output
+/// database through `OutputStore`, printing `begin NAME` before and
+/// `committed NAME` after each file. Crash tests kill it with SIGKILL
+/// mid-write to prove a file's rows land all or none; other tests use it to
+/// fill an output database quickly. Built with the tests, never shipped.
+@main
+struct TestWriter: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "debug-write-output", abstract: "Write synthetic rows into an output database (for crash tests).",
-        shouldDisplay: false)
+        commandName: "casparian-test-writer", abstract: "Write synthetic rows into an output database (for crash tests).")
 
     @Argument(help: "The output database file.")
     var database: String
@@ -47,9 +47,14 @@ struct DebugWriteOutputCommand: ParsableCommand {
                 batch.append(row: [.int(Int64(r)), .string("\(name)-\(r)"), r % 7 == 0 ? .null : .float(Double(r) / 4),
                                    .date(days: Int32(19_000 + r % 365)), .bool(r & 1 == 0)])
             }
-            Output.line("begin \(name)")
+            Self.line("begin \(name)")
             try store.writeFile(FileWrite(file: name, run: runID, parserVersion: "1", batches: [batch]), outputs: outputs)
-            Output.line("committed \(name)")
+            Self.line("committed \(name)")
         }
+    }
+
+    /// One unbuffered write: the test reading the pipe sees the line at once.
+    static func line(_ text: String) {
+        FileHandle.standardOutput.write(Data((text + "\n").utf8))
     }
 }
