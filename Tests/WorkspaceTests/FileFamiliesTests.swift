@@ -1,3 +1,4 @@
+import CasparianTestSupport
 import Foundation
 import Inference
 import Testing
@@ -37,7 +38,7 @@ struct FileFamiliesTests {
     /// Three unrelated exports, one of them split over several files with a
     /// column added in later files, and a lone odd file: four outputs.
     @Test func aFolderOfDifferentExportsGivesOneOutputPerKind() async throws {
-        let base = try TestSupport.tempDirectory("families")
+        let base = try TemporaryFolder.create("families")
         let data = base.appendingPathComponent("data")
         for m in 1...3 {
             try TestSupport.write("Permit ID,Issued,Fee\nP\(m),2024-0\(m)-01,12.5\n", to: data.appendingPathComponent("permits_2024-0\(m).csv"))
@@ -56,7 +57,7 @@ struct FileFamiliesTests {
     }
 
     @Test func theSalesExampleStaysOneOutput() async throws {
-        let ws = try Workspace.create(at: try TestSupport.tempDirectory("sales-family"))
+        let ws = try Workspace.create(at: try TemporaryFolder.create("sales-family"))
         let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../examples/sales/data").standardized
         let found = try await ws.discover(paths: [examples.path], parser: .builtinCSV)
         #expect(found.result.outputs.map(\.name) == ["sales"])
