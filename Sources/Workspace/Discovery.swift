@@ -70,6 +70,23 @@ public struct DiscoverySkip: Codable, Sendable, Equatable {
     }
 }
 
+/// A CSV file whose structure is broken: reported, never absorbed.
+public struct DiscoveryStructureProblem: Codable, Sendable, Equatable {
+    public var file: String
+    /// The 0-based data row where it starts.
+    public var row: Int
+    public var problem: String
+    /// Data rows affected.
+    public var rows: Int
+
+    public init(file: String, row: Int, problem: String, rows: Int) {
+        self.file = file
+        self.row = row
+        self.problem = problem
+        self.rows = rows
+    }
+}
+
 /// What a discovery produced.
 public struct DiscoveryRun: Sendable {
     public var result: DiscoveryResult
@@ -84,6 +101,9 @@ public struct DiscoveryRun: Sendable {
     public var failures: [DiscoveryFailure]
     /// Files of other formats the built-in reader did not read.
     public var skipped: [DiscoverySkip] = []
+    /// CSV files read whose structure is broken (a quote never closed, rows
+    /// with too many or too few fields).
+    public var structure: [DiscoveryStructureProblem] = []
     /// The most rows of one file held in memory at once (a plugin's files
     /// stream; one waiting for its turn holds at most `DiscoverySink.maxWaitingRows`).
     var peakHeldRows = 0
@@ -190,6 +210,7 @@ public struct DiscoveryEngine: Sendable {
         var inference = StreamingInference(options: options.inference)
         var failures: [DiscoveryFailure] = []
         var fed: [String: [String]] = [:]
+        var structure: [DiscoveryStructureProblem] = []
         var read = 0
         for (i, f) in files.enumerated() {
             if inference.isSatisfied { break }
@@ -201,8 +222,17 @@ public struct DiscoveryEngine: Sendable {
                 let reader = try inference.feed(csvFile: f.path, name: f.name, output: familyOf[i], dialect: dialects[i])
                 read += 1
                 fed[familyOf[i], default: []].append(f.name)
-                if reader.raggedRecords > 0 {
-                    logger.info("\(f.name): \(reader.raggedRecords) records do not have \(reader.columnNames.count) fields")
+                if let row = reader.unterminatedQuoteRow {
+                    structure.append(DiscoveryStructureProblem(
+                        file: f.name, row: row,
+                        problem: "a quoted field opened in row \(row) is never closed: the rest of the file was read into that one field",
+                        rows: 1))
+                }
+                if reader.raggedRecords > 0, let row = reader.firstRaggedRow {
+                    structure.append(DiscoveryStructureProblem(
+                        file: f.name, row: row,
+                        problem: "\(reader.raggedRecords) row\(reader.raggedRecords == 1 ? "" : "s") do not have the header's \(reader.columnNames.count) fields (the first: row \(row)); missing fields read as null, extra fields are dropped",
+                        rows: reader.raggedRecords))
                 }
                 if let nul = reader.toleratedNUL { logger.notice("\(f.name): \(nul)") }
             } catch let e as CasparianError {
@@ -219,8 +249,10 @@ public struct DiscoveryEngine: Sendable {
             result.outputs[k].files = names
             result.outputs[k].fileCount = names.count
         }
-        return DiscoveryRun(result: result, discoveryID: nil, parser: DiscoveryParser.builtinName, filesFound: files.count,
-                            filesRead: read, stoppedEarly: read + failures.count < files.count, failures: failures)
+        var run = DiscoveryRun(result: result, discoveryID: nil, parser: DiscoveryParser.builtinName, filesFound: files.count,
+                               filesRead: read, stoppedEarly: read + failures.count < files.count, failures: failures)
+        run.structure = structure
+        return run
     }
 
     func discoverPlugin(_ files: [FileSet.Entry], plugin: PluginDirectory, environment: WorkerEnvironment,

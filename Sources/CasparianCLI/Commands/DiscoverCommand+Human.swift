@@ -46,6 +46,13 @@ extension DiscoverCommand {
             Output.line(Style.red("\(run.failures.count) files failed") + " (their values are not part of the result):")
             for f in run.failures { Output.line("  \(f.file): \(f.category): \(f.message)") }
         }
+        if !run.structure.isEmpty {
+            Output.line("")
+            Output.line(Style.yellow("\(run.structure.count) file\(run.structure.count == 1 ? " has" : "s have") broken CSV structure")
+                        + " (read, and reported here; fix the file or handle it in a plugin):")
+            for p in run.structure.prefix(10) { Output.line("  \(p.file) row \(p.row): \(p.problem)") }
+            if run.structure.count > 10 { Output.line(Style.dim("  … and \(run.structure.count - 10) more (--json lists all)")) }
+        }
         if !run.skipped.isEmpty {
             let counts = DiscoverySkip.counts(run.skipped)
             Output.line("")

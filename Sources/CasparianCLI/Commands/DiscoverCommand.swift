@@ -83,6 +83,7 @@ struct DiscoverReport: Encodable {
     var stoppedEarly: Bool
     var failures: [DiscoveryFailure]
     var skipped: [DiscoverySkip]
+    var structure: [DiscoveryStructureProblem]
 
     init(_ run: DiscoveryRun) {
         files = run.result.files
@@ -95,5 +96,6 @@ struct DiscoverReport: Encodable {
         stoppedEarly = run.stoppedEarly
         failures = run.failures
         skipped = run.skipped
+        structure = run.structure
     }
 }

@@ -1,6 +1,8 @@
 /// A file format the analyzer recognises from a file's bytes.
 public enum FileFormat: String, Sendable, Codable, CaseIterable, Comparable {
     case csv, tsv, json, jsonLines = "jsonl", fixedWidth = "fixed-width", log, text
+    /// An HTML or XML document (an error page saved under a data file's name).
+    case markup = "html/xml"
     case excel, parquet, gzip, zip, bzip2, xz, zstd, binary, empty
 
     /// True for compressed containers (gzip only when its content could not

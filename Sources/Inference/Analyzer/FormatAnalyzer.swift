@@ -65,7 +65,22 @@ public enum FormatAnalyzer {
         guard let text = TextSample(head, truncated: truncated) else {
             return TextSample.Verdict(format: .binary, confidence: 0.9, evidence: binaryEvidence(head))
         }
+        if let tag = markupStart(head) {
+            return TextSample.Verdict(format: .markup, confidence: 0.95, evidence: ["starts with \(tag)"])
+        }
         return text.classify()
+    }
+
+    /// `<!DOCTYPE html`, `<html`, `<?xml`: the opening of an HTML or XML
+    /// document (after a byte-order mark and blank space), if the text has one.
+    static func markupStart(_ b: [UInt8]) -> String? {
+        var i = b.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+        while i < b.count, [9, 10, 13, 32].contains(b[i]) { i += 1 }
+        let rest = b[i..<min(b.count, i + 16)].map { $0 >= 65 && $0 <= 90 ? $0 + 32 : $0 }
+        for tag in ["<!doctype html", "<html", "<?xml"] where rest.starts(with: Array(tag.utf8)) {
+            return String(decoding: b[i..<(i + tag.count)], as: UTF8.self)
+        }
+        return nil
     }
 
     /// Magic numbers of binary containers.

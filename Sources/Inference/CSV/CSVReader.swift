@@ -15,6 +15,11 @@ public final class CSVReader {
     public private(set) var raggedRecords = 0
     /// Data records read so far.
     public private(set) var recordsRead = 0
+    /// The 0-based data row whose quoted field is never closed (the rest of
+    /// the file was read into it), known once the whole file was read.
+    public private(set) var unterminatedQuoteRow: Int?
+    /// The first data row whose field count differs from the header's.
+    public private(set) var firstRaggedRow: Int?
     /// Records per block.
     public var blockSize = 8192
     /// NUL bytes in the content read so far: a few are data damage read as
@@ -88,7 +93,10 @@ public final class CSVReader {
 
     private func countRagged(_ block: TextRecords) {
         guard !columnNames.isEmpty else { return }
-        for r in 0..<block.count where block.fieldCount(r) != columnNames.count { raggedRecords += 1 }
+        for r in 0..<block.count where block.fieldCount(r) != columnNames.count {
+            if firstRaggedRow == nil { firstRaggedRow = block.firstRow + r }
+            raggedRecords += 1
+        }
     }
 
     /// Fills `records` with up to `limit` records; nil at end of file.
@@ -116,6 +124,7 @@ public final class CSVReader {
                                          hint: "if the file is damaged, repair or exclude it; if it is another format, parse it with a user plugin (`casparian new NAME`)")
                 }
                 tokenizer.finish(&records)
+                if tokenizer.unterminatedQuote, records.count > 0 { unterminatedQuoteRow = records.firstRow + records.count - 1 }
                 break
             }
         }

@@ -9,6 +9,9 @@ struct CSVTokenizer {
     let quote: UInt8
     var state = State.fieldStart
     var skipLineFeed = false
+    /// Set at end of input when a quoted field was never closed: the rest of
+    /// the file went into that one field.
+    var unterminatedQuote = false
     /// Bytes that end an unquoted run: delimiter, quote, CR, LF.
     private var special = [Bool](repeating: false, count: 256)
 
@@ -92,6 +95,7 @@ struct CSVTokenizer {
 
     /// Ends the last record at end of input, if one is open.
     mutating func finish(_ out: inout TextRecords) {
+        if state == .quoted { unterminatedQuote = true }
         let lastStart = out.fieldBounds.count - 1 - (out.recordStarts.last ?? 0)
         if state != .fieldStart || lastStart > 0 || out.bytes.count > (out.fieldBounds.last ?? 0) {
             endRecord(&out, fieldStarted: true)

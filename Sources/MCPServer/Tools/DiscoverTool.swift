@@ -50,6 +50,16 @@ enum DiscoverTool {
                 "file": JSONSchema.string(), "category": JSONSchema.string(), "message": JSONSchema.string(),
             ], required: ["file", "message"], closed: false), maxItems: 20),
             "failures_total": JSONSchema.integer(),
+            "skipped": JSONSchema.array(JSONSchema.object([
+                "file": JSONSchema.string(), "format": JSONSchema.string(), "reason": JSONSchema.string(),
+            ], required: ["file", "format"], closed: false), description: "Files in other formats the built-in reader did not read (capped at 20).",
+               maxItems: 20),
+            "skipped_total": JSONSchema.integer(),
+            "structure": JSONSchema.array(JSONSchema.object([
+                "file": JSONSchema.string(), "row": JSONSchema.integer(), "problem": JSONSchema.string(), "rows": JSONSchema.integer(),
+            ], required: ["file", "problem"], closed: false), description: "CSV files with broken structure: a quote never closed, ragged rows (capped at 20).",
+               maxItems: 20),
+            "structure_total": JSONSchema.integer(),
             "discovery_uri": JSONSchema.string("The full discovery (every column's evidence) as an MCP resource."),
             "evidence_omitted": JSONSchema.boolean("True when the evidence was left out to keep the answer small."),
             "columns_truncated": JSONSchema.boolean("True when only the first columns of each output are listed."),
@@ -98,6 +108,11 @@ enum DiscoverTool {
             "outputs": try JSONValue.from(outputs), "questions": .array(questions),
             "files_truncated": .bool(run.result.outputs.contains { ($0.files?.count ?? 0) > 20 }),
             "failures": try JSONValue.from(Array(run.failures.prefix(20))), "failures_total": .int(run.failures.count),
+            "skipped": .array(run.skipped.prefix(20).map { s in
+                .object(["file": .string(s.file), "format": .string(s.label), "reason": .string(s.evidence.joined(separator: "; "))])
+            }),
+            "skipped_total": .int(run.skipped.count),
+            "structure": try JSONValue.from(Array(run.structure.prefix(20))), "structure_total": .int(run.structure.count),
         ]
         fields["discovery_uri"] = .string(ResourceCatalog.discoveryPrefix + id)
         // Keep the answer small enough for a model: drop the evidence first, then cap the columns listed.
@@ -124,6 +139,8 @@ enum DiscoverTool {
         let summary = "discovery \(id): \(run.result.outputs.count) output\(run.result.outputs.count == 1 ? "" : "s"), \(columns) columns from \(run.result.rows) rows in \(run.result.files) files; \(questions.count) open question\(questions.count == 1 ? "" : "s")"
             + (settled == 0 ? "" : "; \(settled) settled without a question (see each column's note)")
             + (run.failures.isEmpty ? "" : "; \(run.failures.count) files failed")
+            + (run.skipped.isEmpty ? "" : "; \(run.skipped.count) files skipped (other formats: \(DiscoverySkip.counts(run.skipped)))")
+            + (run.structure.isEmpty ? "" : "; \(run.structure.count) files with broken CSV structure (see structure)")
         let approve = "approve_schema {discovery_id: \"\(id)\", plugin: \"NAME\"" + (questions.isEmpty ? "}" : ", answers: {\"COLUMN\": \"TYPE[:FORMAT]\"}}")
         return ToolReply(fields, summary: summary, next: [approve + " to lock the schema as a contract"])
     }
