@@ -64,20 +64,26 @@ let package = Package(
             "CasparianCore", "Contracts", "Inference", "CSQLiteConfig",
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
+        // What a host and its workers share: frames, messages, the row-frame
+        // coder, the failure taxonomy and the worker's process tree. The
+        // per-cell paths of the worker and the frame coder run millions of
+        // times per second; dynamic exclusivity checks cost ~8% of a worker's
+        // time, so WireProtocol, PluginHost and PythonWorker go without them.
+        .target(name: "WireProtocol", dependencies: ["CasparianCore"],
+                swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]),
         .target(name: "PluginHost", dependencies: [
-            "CasparianCore", "CMalloc", "CProcessControl",
+            "CasparianCore", "WireProtocol", "CMalloc", "CProcessControl",
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]),
-        // The per-cell paths of the worker and the frame coder run millions of
-        // times per second; dynamic exclusivity checks cost ~8% of a worker's time.
-        .target(name: "PythonWorker", dependencies: ["CasparianCore", "PluginHost", "CPython", "CProcessControl"],
+        // The worker side: no PluginHost, so a worker links no pool or spawn code.
+        .target(name: "PythonWorker", dependencies: ["CasparianCore", "WireProtocol", "CPython", "CProcessControl"],
                 swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked", "-Xcc", "-I\(pythonInclude)"])]),
         .target(name: "Backtest", dependencies: [
-            "CasparianCore", "Inference", "Contracts", "Catalog", "PluginHost",
+            "CasparianCore", "Inference", "Contracts", "Catalog", "PluginHost", "WireProtocol",
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "Workspace", dependencies: [
-            "CasparianCore", "Inference", "Contracts", "Catalog", "PluginHost", "Backtest",
+            "CasparianCore", "Inference", "Contracts", "Catalog", "PluginHost", "WireProtocol", "Backtest",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "GRDBSQLite", package: "GRDB.swift"),
             .product(name: "Logging", package: "swift-log"),
@@ -93,13 +99,13 @@ let package = Package(
         ]),
         // What the executables share: output, error reporting, options.
         .target(name: "CLISupport", dependencies: [
-            "CasparianCore", "PluginHost",
+            "CasparianCore", "PluginHost", "WireProtocol",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         // `casparian`: every command but the MCP server, which it execs.
         .executableTarget(name: "CasparianCLI", dependencies: [
-            "CLISupport", "Workspace", "PluginHost",
+            "CLISupport", "Workspace", "PluginHost", "WireProtocol",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -113,14 +119,15 @@ let package = Package(
         // The worker process: only the plugin runtime, so it starts fast.
         .executableTarget(name: "CasparianWorker", dependencies: ["PythonWorker"]),
         .executableTarget(name: "CasparianBench", dependencies: [
-            "CasparianCore", "Inference", "Contracts", "Catalog", "PluginHost", "Backtest", "Workspace",
+            "CasparianCore", "Inference", "Contracts", "Catalog", "PluginHost", "WireProtocol", "Backtest", "Workspace",
             .product(name: "GRDBSQLite", package: "GRDB.swift"),
         ]),
         .testTarget(name: "CasparianCoreTests", dependencies: ["CasparianCore"]),
         .testTarget(name: "InferenceTests", dependencies: ["Inference"]),
         .testTarget(name: "ContractsTests", dependencies: ["Contracts"]),
         .testTarget(name: "CatalogTests", dependencies: ["Catalog", "Contracts", "Inference", "CasparianCore", .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "PluginHostTests", dependencies: ["PluginHost", "CasparianCLI", "CasparianWorker"], exclude: ["Fixtures"]),
+        .testTarget(name: "WireProtocolTests", dependencies: ["WireProtocol", "CasparianCore"]),
+        .testTarget(name: "PluginHostTests", dependencies: ["PluginHost", "WireProtocol", "CasparianCLI", "CasparianWorker"], exclude: ["Fixtures"]),
         .testTarget(name: "PythonWorkerTests", dependencies: ["PythonWorker", "CPython"],
                     swiftSettings: [.unsafeFlags(["-Xcc", "-I\(pythonInclude)"])]),
         .testTarget(name: "BacktestTests", dependencies: ["Backtest", "Catalog", "PluginHost", "CasparianCLI", "CasparianWorker"], exclude: ["Fixtures"]),

@@ -1,7 +1,7 @@
 import ArgumentParser
 import CasparianCore
 import Foundation
-import PluginHost
+import WireProtocol
 
 /// Maps errors to messages on stderr and documented exit codes:
 /// 1 a check failed, 2 usage/configuration, 3 internal.

@@ -1,7 +1,6 @@
 import CasparianCore
 import Foundation
 import Inference
-import PluginHost
 import Testing
 
 @testable import Backtest

@@ -2,6 +2,7 @@ import CasparianCore
 import Foundation
 import PluginHost
 import Testing
+import WireProtocol
 
 /// Fixture plugins and files, and a pool that runs them through real workers.
 enum Fixtures {

@@ -3,6 +3,7 @@ import CLISupport
 import CasparianCore
 import Foundation
 import PluginHost
+import WireProtocol
 
 struct PreviewCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(

@@ -1,6 +1,5 @@
 import CasparianCore
 import Foundation
-import PluginHost
 
 /// An opaque page cursor for `query_output`: the offset of the next page,
 /// bound to the statement it pages and sealed with an HMAC-SHA256 under a
