@@ -57,11 +57,21 @@ let package = Package(
         .systemLibrary(name: "CProcessControl"),
         .systemLibrary(name: "CSQLiteConfig", pkgConfig: "sqlite3",
                        providers: [.apt(["libsqlite3-dev"])]),
+        // OpenSSL's libcrypto headers. No pkg-config: it would link the shared
+        // library into every product above Digest (see Digest).
+        .systemLibrary(name: "CCrypto", providers: [.apt(["libssl-dev"])]),
         .target(name: "CasparianCore"),
+        // SHA-256 and HMAC-SHA256 over libcrypto, linked from the static
+        // archive: loading libcrypto.so costs a process ~1 ms of CPU (an
+        // empty C program: 0.7 -> 1.7 ms), which every `casparian` command
+        // would pay whether it hashed anything or not. Its symbols stay
+        // local, so libcurl's libssl in casparian-mcp keeps its own libcrypto.
+        .target(name: "Digest", dependencies: ["CasparianCore", "CCrypto"],
+                linkerSettings: [.unsafeFlags(["-Xlinker", "-l:libcrypto.a", "-Xlinker", "--exclude-libs", "-Xlinker", "libcrypto.a"])]),
         .target(name: "Inference", dependencies: ["CasparianCore", "CZlib"]),
         .target(name: "Contracts", dependencies: ["CasparianCore", "Inference"]),
         .target(name: "Catalog", dependencies: [
-            "CasparianCore", "Contracts", "Inference", "CSQLiteConfig",
+            "CasparianCore", "Contracts", "Inference", "Digest", "CSQLiteConfig",
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         // What a host and its workers share: frames, messages, the row-frame
@@ -89,7 +99,7 @@ let package = Package(
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "MCPServer", dependencies: [
-            "Workspace", "Backtest", "Catalog", "Contracts", "PluginHost", "CasparianCore",
+            "Workspace", "Backtest", "Catalog", "Contracts", "PluginHost", "CasparianCore", "Digest",
             .product(name: "MCP", package: "swift-sdk"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOCore", package: "swift-nio"),
@@ -119,10 +129,11 @@ let package = Package(
         // The worker process: only the plugin runtime, so it starts fast.
         .executableTarget(name: "CasparianWorker", dependencies: ["PythonWorker"]),
         .executableTarget(name: "CasparianBench", dependencies: [
-            "CasparianCore", "Inference", "Contracts", "Catalog", "PluginHost", "WireProtocol", "Backtest", "Workspace",
+            "CasparianCore", "Inference", "Contracts", "Catalog", "Digest", "PluginHost", "WireProtocol", "Backtest", "Workspace",
             .product(name: "GRDBSQLite", package: "GRDB.swift"),
         ]),
         .testTarget(name: "CasparianCoreTests", dependencies: ["CasparianCore"]),
+        .testTarget(name: "DigestTests", dependencies: ["Digest", "CasparianCore"]),
         .testTarget(name: "InferenceTests", dependencies: ["Inference"]),
         .testTarget(name: "ContractsTests", dependencies: ["Contracts"]),
         .testTarget(name: "CatalogTests", dependencies: ["Catalog", "Contracts", "Inference", "CasparianCore", .product(name: "GRDB", package: "GRDB.swift")]),
@@ -132,7 +143,7 @@ let package = Package(
                     swiftSettings: [.unsafeFlags(["-Xcc", "-I\(pythonInclude)"])]),
         .testTarget(name: "BacktestTests", dependencies: ["Backtest", "Catalog", "PluginHost", "CasparianCLI", "CasparianWorker"], exclude: ["Fixtures"]),
         .testTarget(name: "WorkspaceTests", dependencies: [
-            "Workspace", "Backtest", "CasparianCLI", "CasparianWorker", "Contracts", "Catalog", "CasparianCore", "PluginHost",
+            "Workspace", "Backtest", "CasparianCLI", "CasparianWorker", "Contracts", "Catalog", "CasparianCore", "Digest", "PluginHost",
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
         .testTarget(name: "MCPServerTests", dependencies: ["MCPServer", "CasparianCLI", "CasparianMCP", "CasparianWorker", "PluginHost", .product(name: "MCP", package: "swift-sdk")],

@@ -1,5 +1,6 @@
 import Catalog
 import CasparianCore
+import Digest
 import Foundation
 import Testing
 import Workspace
