@@ -57,33 +57,49 @@ let package = Package(
         .systemLibrary(name: "CProcessControl"),
         .systemLibrary(name: "CSQLiteConfig", pkgConfig: "sqlite3",
                        providers: [.apt(["libsqlite3-dev"])]),
+        // OpenSSL's libcrypto headers. No pkg-config: it would link the shared
+        // library into every product above Digest (see Digest).
+        .systemLibrary(name: "CCrypto", providers: [.apt(["libssl-dev"])]),
         .target(name: "CasparianCore"),
+        // SHA-256 and HMAC-SHA256 over libcrypto, linked from the static
+        // archive: loading libcrypto.so costs a process ~1 ms of CPU (an
+        // empty C program: 0.7 -> 1.7 ms), which every `casparian` command
+        // would pay whether it hashed anything or not. Its symbols stay
+        // local, so libcurl's libssl in casparian-mcp keeps its own libcrypto.
+        .target(name: "Digest", dependencies: ["CasparianCore", "CCrypto"],
+                linkerSettings: [.unsafeFlags(["-Xlinker", "-l:libcrypto.a", "-Xlinker", "--exclude-libs", "-Xlinker", "libcrypto.a"])]),
         .target(name: "Inference", dependencies: ["CasparianCore", "CZlib"]),
         .target(name: "Contracts", dependencies: ["CasparianCore", "Inference"]),
         .target(name: "Catalog", dependencies: [
-            "CasparianCore", "Contracts", "Inference", "CSQLiteConfig",
+            "CasparianCore", "Contracts", "Inference", "Digest", "CSQLiteConfig",
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),
+        // What a host and its workers share: frames, messages, the row-frame
+        // coder, the failure taxonomy and the worker's process tree. The
+        // per-cell paths of the worker and the frame coder run millions of
+        // times per second; dynamic exclusivity checks cost ~8% of a worker's
+        // time, so WireProtocol, PluginHost and PythonWorker go without them.
+        .target(name: "WireProtocol", dependencies: ["CasparianCore"],
+                swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]),
         .target(name: "PluginHost", dependencies: [
-            "CasparianCore", "CMalloc", "CProcessControl",
+            "CasparianCore", "WireProtocol", "CMalloc", "CProcessControl",
             .product(name: "Logging", package: "swift-log"),
         ], swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]),
-        // The per-cell paths of the worker and the frame coder run millions of
-        // times per second; dynamic exclusivity checks cost ~8% of a worker's time.
-        .target(name: "PythonWorker", dependencies: ["CasparianCore", "PluginHost", "CPython", "CProcessControl"],
+        // The worker side: no PluginHost, so a worker links no pool or spawn code.
+        .target(name: "PythonWorker", dependencies: ["CasparianCore", "WireProtocol", "CPython", "CProcessControl"],
                 swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked", "-Xcc", "-I\(pythonInclude)"])]),
         .target(name: "Backtest", dependencies: [
-            "CasparianCore", "Inference", "Contracts", "Catalog", "PluginHost",
+            "CasparianCore", "Inference", "Contracts", "Catalog", "PluginHost", "WireProtocol",
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "Workspace", dependencies: [
-            "CasparianCore", "Inference", "Contracts", "Catalog", "PluginHost", "Backtest",
+            "CasparianCore", "Inference", "Contracts", "Catalog", "PluginHost", "WireProtocol", "Backtest",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "GRDBSQLite", package: "GRDB.swift"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         .target(name: "MCPServer", dependencies: [
-            "Workspace", "Backtest", "Catalog", "Contracts", "PluginHost", "CasparianCore",
+            "Workspace", "Backtest", "Catalog", "Contracts", "PluginHost", "CasparianCore", "Digest",
             .product(name: "MCP", package: "swift-sdk"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOCore", package: "swift-nio"),
@@ -93,13 +109,13 @@ let package = Package(
         ]),
         // What the executables share: output, error reporting, options.
         .target(name: "CLISupport", dependencies: [
-            "CasparianCore", "PluginHost",
+            "CasparianCore", "PluginHost", "WireProtocol",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
         // `casparian`: every command but the MCP server, which it execs.
         .executableTarget(name: "CasparianCLI", dependencies: [
-            "CLISupport", "Workspace", "PluginHost",
+            "CLISupport", "Workspace", "PluginHost", "WireProtocol",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
         ]),
@@ -113,7 +129,7 @@ let package = Package(
         // The worker process: only the plugin runtime, so it starts fast.
         .executableTarget(name: "CasparianWorker", dependencies: ["PythonWorker"]),
         .executableTarget(name: "CasparianBench", dependencies: [
-            "CasparianCore", "Inference", "Contracts", "Catalog", "PluginHost", "Backtest", "Workspace",
+            "CasparianCore", "Inference", "Contracts", "Catalog", "Digest", "PluginHost", "WireProtocol", "Backtest", "Workspace",
             .product(name: "GRDBSQLite", package: "GRDB.swift"),
         ]),
         // Test-only targets under Tests/ (no product: `make release` neither
@@ -129,15 +145,17 @@ let package = Package(
         ], path: "Tests/CasparianTestWriter"),
         .testTarget(name: "CasparianTestSupportTests", dependencies: ["CasparianTestSupport"]),
         .testTarget(name: "CasparianCoreTests", dependencies: ["CasparianCore", "CasparianTestSupport"]),
+        .testTarget(name: "DigestTests", dependencies: ["Digest", "CasparianCore", "CasparianTestSupport"]),
         .testTarget(name: "InferenceTests", dependencies: ["Inference", "CasparianTestSupport"]),
         .testTarget(name: "ContractsTests", dependencies: ["Contracts", "CasparianTestSupport"]),
         .testTarget(name: "CatalogTests", dependencies: ["Catalog", "Contracts", "Inference", "CasparianCore", "CasparianTestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
-        .testTarget(name: "PluginHostTests", dependencies: ["PluginHost", "CasparianCLI", "CasparianWorker", "CasparianTestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "WireProtocolTests", dependencies: ["WireProtocol", "CasparianCore"]),
+        .testTarget(name: "PluginHostTests", dependencies: ["PluginHost", "WireProtocol", "CasparianCLI", "CasparianWorker", "CasparianTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "PythonWorkerTests", dependencies: ["PythonWorker", "CPython", "CasparianTestSupport"],
                     swiftSettings: [.unsafeFlags(["-Xcc", "-I\(pythonInclude)"])]),
         .testTarget(name: "BacktestTests", dependencies: ["Backtest", "Catalog", "PluginHost", "CasparianCLI", "CasparianWorker", "CasparianTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "WorkspaceTests", dependencies: [
-            "Workspace", "Backtest", "CasparianCLI", "CasparianWorker", "Contracts", "Catalog", "CasparianCore", "PluginHost",
+            "Workspace", "Backtest", "CasparianCLI", "CasparianWorker", "Contracts", "Catalog", "CasparianCore", "Digest", "PluginHost",
             "CasparianTestSupport", "casparian-test-writer",
             .product(name: "GRDB", package: "GRDB.swift"),
         ]),

@@ -1,4 +1,4 @@
-import PluginHost
+import WireProtocol
 
 /// Why a file failed a backtest: the plugin runtime's taxonomy plus the
 /// contract's violation kinds.

@@ -1,5 +1,4 @@
 import CasparianCore
-import PluginHost
 
 /// `K/N`: the K-th of N disjoint, deterministic slices of a file list, so N
 /// CI jobs together cover every file exactly once.

@@ -1,7 +1,7 @@
 import ArgumentParser
 import CasparianCore
 import Foundation
-import PluginHost
+import WireProtocol
 
 /// The one mapping from an error a command throws to what the user sees and
 /// the documented exit code: 1 a plugin or check failed, 2 usage or

@@ -1,6 +1,6 @@
 import CasparianCore
 import Foundation
-import PluginHost
+import WireProtocol
 
 /// Encoding and decoding rows frames against copying the same bytes.
 enum FrameBench {

@@ -1,6 +1,7 @@
 import CasparianCore
 import Foundation
 import PluginHost
+import WireProtocol
 
 /// `casparian-bench pool PLUGIN_DIR WORKERS FILE...`: parses the files through
 /// a warm worker pool, consuming every row on the host, and prints

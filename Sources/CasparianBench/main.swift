@@ -7,6 +7,7 @@ import Foundation
 
 let benches: [String: () throws -> Void] = [
     "frames": FrameBench.run,
+    "hash": HashBench.run,
     "pool": PoolBench.run,
     "solver": SolverBench.run,
     "validation": ValidationBench.run,

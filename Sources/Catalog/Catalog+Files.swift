@@ -1,4 +1,5 @@
 import CasparianCore
+import Digest
 import Foundation
 import GRDB
 

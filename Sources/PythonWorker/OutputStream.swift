@@ -1,5 +1,5 @@
 import CPython
-import PluginHost
+import WireProtocol
 
 /// One output of the plugin as the worker sees it: its columns, the pending
 /// encoded rows, and how many rows it has had in the current file.

@@ -1,6 +1,6 @@
 import CPython
 import CasparianCore
-import PluginHost
+import WireProtocol
 
 /// A value that cannot cross to the host, with what the author needs to fix it.
 struct UnsupportedValue: Error {

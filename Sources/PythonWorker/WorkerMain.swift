@@ -2,7 +2,7 @@ import CPython
 import CProcessControl
 import CasparianCore
 import Foundation
-import PluginHost
+import WireProtocol
 
 #if canImport(Glibc)
 import Glibc

@@ -1,7 +1,7 @@
 import CPython
 import CasparianCore
 import Foundation
-import PluginHost
+import WireProtocol
 
 #if canImport(Glibc)
 import Glibc

@@ -1,7 +1,6 @@
 import CasparianCore
 import Foundation
 import Inference
-import PluginHost
 
 /// Writes a new plugin folder: a `parser.py` that already parses the sample
 /// it was made from (CSV/TSV with the sniffed dialect and encoding, or JSON

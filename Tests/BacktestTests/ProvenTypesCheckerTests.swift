@@ -2,7 +2,6 @@ import CasparianCore
 import CasparianTestSupport
 import Foundation
 import Inference
-import PluginHost
 import Testing
 
 @testable import Backtest

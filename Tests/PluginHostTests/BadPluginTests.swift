@@ -2,6 +2,7 @@ import CasparianCore
 import Foundation
 import PluginHost
 import Testing
+import WireProtocol
 
 @Suite("Plugins that cannot load or yield bad rows")
 struct BadPluginTests {

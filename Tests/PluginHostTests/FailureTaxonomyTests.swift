@@ -2,6 +2,7 @@ import CasparianCore
 import Foundation
 import PluginHost
 import Testing
+import WireProtocol
 
 /// One test per way a plugin can fail. After each, the same pool must parse
 /// a good file correctly.

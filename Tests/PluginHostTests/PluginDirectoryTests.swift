@@ -1,5 +1,5 @@
+import CasparianCore
 import Foundation
-import PluginHost
 import Testing
 
 @Suite("Plugin directories")

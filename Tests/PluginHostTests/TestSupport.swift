@@ -3,6 +3,7 @@ import CasparianTestSupport
 import Foundation
 import PluginHost
 import Testing
+import WireProtocol
 
 /// Fixture plugins and files, and a pool that runs them through real workers.
 enum Fixtures {

@@ -1,6 +1,7 @@
 import CasparianTestSupport
 import Catalog
 import CasparianCore
+import Digest
 import Foundation
 import Testing
 @testable import Workspace

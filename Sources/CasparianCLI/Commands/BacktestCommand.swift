@@ -3,7 +3,6 @@ import CLISupport
 import Backtest
 import CasparianCore
 import Foundation
-import PluginHost
 import Workspace
 
 struct BacktestCommand: AsyncParsableCommand {

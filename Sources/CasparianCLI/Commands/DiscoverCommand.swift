@@ -3,7 +3,6 @@ import CLISupport
 import CasparianCore
 import Foundation
 import Inference
-import PluginHost
 import Workspace
 
 struct DiscoverCommand: AsyncParsableCommand {

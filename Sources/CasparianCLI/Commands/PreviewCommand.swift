@@ -3,6 +3,7 @@ import CLISupport
 import CasparianCore
 import Foundation
 import PluginHost
+import WireProtocol
 import Workspace
 
 struct PreviewCommand: AsyncParsableCommand {

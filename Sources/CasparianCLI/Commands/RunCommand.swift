@@ -2,7 +2,6 @@ import ArgumentParser
 import CLISupport
 import CasparianCore
 import Foundation
-import PluginHost
 import Workspace
 
 struct RunCommand: AsyncParsableCommand, JSONErrorReporting {

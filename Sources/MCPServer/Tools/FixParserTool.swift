@@ -3,7 +3,6 @@ import Catalog
 import CasparianCore
 import Foundation
 import MCP
-import PluginHost
 import Workspace
 
 /// `fix_parser`: install a new parser version and re-backtest it, known-bad files first.

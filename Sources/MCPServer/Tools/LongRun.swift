@@ -1,8 +1,8 @@
 import Backtest
+import CasparianCore
 import Catalog
 import Foundation
 import MCP
-import PluginHost
 import Workspace
 
 /// The shared shape of long tools: start a background run, wait up to the

@@ -1,6 +1,6 @@
 import CasparianCore
+import Digest
 import Foundation
-import PluginHost
 
 /// An opaque page cursor for `query_output`: the offset of the next page,
 /// bound to the statement it pages and sealed with an HMAC-SHA256 under a
@@ -47,29 +47,5 @@ enum QueryCursor {
     private static func invalid(_ why: String) -> CasparianError {
         CasparianError(.usage, "cursor is not valid: \(why)",
                        hint: "pass the next_cursor of the previous page unchanged, or omit cursor to start at the first row")
-    }
-}
-
-/// HMAC-SHA256 (RFC 2104) over CasparianCore's SHA-256.
-enum HMACSHA256 {
-    static func hex(key: [UInt8], message: [UInt8]) -> String {
-        var k = key.count > 64 ? digest(key) : key
-        k += [UInt8](repeating: 0, count: 64 - k.count)
-        let inner = digest(k.map { $0 ^ 0x36 } + message)
-        var outer = SHA256()
-        (k.map { $0 ^ 0x5c } + inner).withUnsafeBytes { outer.update($0) }
-        return outer.finalizeHex()
-    }
-
-    private static func digest(_ bytes: [UInt8]) -> [UInt8] {
-        var h = SHA256()
-        bytes.withUnsafeBytes { h.update($0) }
-        let hex = Array(h.finalizeHex().utf8)
-        return stride(from: 0, to: hex.count, by: 2).map { UInt8(String(decoding: hex[$0..<$0 + 2], as: UTF8.self), radix: 16)! }
-    }
-
-    static func constantTimeEqual(_ a: [UInt8], _ b: [UInt8]) -> Bool {
-        guard a.count == b.count else { return false }
-        return zip(a, b).reduce(0) { $0 | ($1.0 ^ $1.1) } == 0
     }
 }

@@ -1,7 +1,6 @@
 import CasparianCore
 import Foundation
 import MCP
-import PluginHost
 import Workspace
 
 /// `query_output`: one read-only SQL statement over the output tables.

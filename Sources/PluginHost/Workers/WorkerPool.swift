@@ -4,6 +4,7 @@ import Glibc
 import CasparianCore
 import Foundation
 import Logging
+import WireProtocol
 
 /// One file to parse, with its position in the run.
 public struct ParseJob: Sendable, Equatable {

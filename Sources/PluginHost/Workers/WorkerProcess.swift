@@ -4,6 +4,7 @@ import Glibc
 import CProcessControl
 import CasparianCore
 import Foundation
+import WireProtocol
 
 /// What a worker reports while it parses a file.
 public enum WorkerEvent: Sendable {

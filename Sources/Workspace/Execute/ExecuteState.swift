@@ -1,7 +1,6 @@
 import Catalog
 import CasparianCore
 import Foundation
-import PluginHost
 
 /// The shared tally of one execute run, updated from lanes and the writer.
 final class ExecuteState: @unchecked Sendable {

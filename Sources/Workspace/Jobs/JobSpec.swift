@@ -3,6 +3,7 @@ import Catalog
 import CasparianCore
 import Foundation
 import PluginHost
+import WireProtocol
 
 /// What a job runs, kept in the catalog with the job (`runs.spec_json`), so
 /// that when the process running it dies, the next one can resume it.

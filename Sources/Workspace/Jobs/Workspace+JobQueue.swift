@@ -2,7 +2,6 @@ import Backtest
 import Catalog
 import CasparianCore
 import Foundation
-import PluginHost
 
 /// A resumed job's result.
 public enum ResumedJob: Sendable {

@@ -1,7 +1,7 @@
 import CasparianCore
 import Foundation
-@testable import PluginHost
 import Testing
+import WireProtocol
 
 @Suite("Wire protocol")
 struct WireProtocolTests {

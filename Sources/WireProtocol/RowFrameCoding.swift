@@ -289,6 +289,7 @@ public struct RowFrameEncoder {
 public struct RowFrameDecoder {
     public struct DecodeError: Error, Sendable, CustomStringConvertible {
         public var description: String
+        public init(description: String) { self.description = description }
     }
 
     public static func decodeColumns(_ payload: [UInt8]) throws -> (outputID: UInt16, output: String, columns: [String]) {

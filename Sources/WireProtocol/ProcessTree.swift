@@ -29,7 +29,7 @@ public enum ProcessTree {
     }
 
     /// Whether `pid` runs (exists and is not a zombie).
-    static func isRunning(_ pid: pid_t) -> Bool {
+    public static func isRunning(_ pid: pid_t) -> Bool {
         // Field 3, after the parenthesised name, is the state.
         guard let stat = read("/proc/\(pid)/stat"), let close = stat.lastIndex(of: UInt8(ascii: ")")),
               close + 2 < stat.count else { return false }

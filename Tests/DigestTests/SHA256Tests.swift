@@ -1,5 +1,6 @@
 import CasparianCore
 import CasparianTestSupport
+import Digest
 import Foundation
 import Testing
 
@@ -33,5 +34,27 @@ struct SHA256Tests {
         let file = try TemporaryFolder.create("sha").appendingPathComponent("f")
         try Data(text.utf8).write(to: file)
         #expect(try SHA256.hexDigest(ofFileAt: file.path) == hex(text))
+    }
+
+    @Test func aFileOfSeveralReadChunksHashesAsOneUpdate() throws {
+        // Files are read 1 MiB at a time: cross two chunk boundaries, and
+        // end off a block boundary.
+        let bytes = (0..<(2 * 1 << 20 + 1000)).map { UInt8(truncatingIfNeeded: ($0 &* 2_654_435_761) >> 13) }
+        let file = try TemporaryFolder.create("sha").appendingPathComponent("big")
+        try Data(bytes).write(to: file)
+        var h = SHA256()
+        bytes.withUnsafeBytes { h.update($0) }
+        #expect(try SHA256.hexDigest(ofFileAt: file.path) == h.finalizeHex())
+    }
+
+    @Test func finalizeGivesTheDigestBytes() {
+        var h = SHA256()
+        h.update(Data("abc".utf8))
+        #expect(h.finalize().prefix(4) == [0xba, 0x78, 0x16, 0xbf])
+    }
+
+    @Test func aMissingFileIsNotFound() {
+        let error = #expect(throws: CasparianError.self) { try SHA256.hexDigest(ofFileAt: "/nonexistent/casparian-sha") }
+        #expect(error?.kind == .notFound)
     }
 }

@@ -1,4 +1,3 @@
-import CasparianCore
 import Foundation
 
 /// A plugin on disk: `plugins/<name>/parser.py`, and `contract.json` once approved.
@@ -108,19 +107,5 @@ struct PluginSourceMetadata {
         let body = rest.dropFirst()
         guard let end = body.firstIndex(of: q) else { return nil }
         return String(body[..<end])
-    }
-}
-
-/// FNV-1a 64-bit: a stable, dependency-free content hash for versions and
-/// change detection (not for security).
-public enum StableHash {
-    public static func hex<D: Sequence>(_ bytes: D) -> String where D.Element == UInt8 {
-        var h: UInt64 = 0xcbf2_9ce4_8422_2325
-        for b in bytes {
-            h ^= UInt64(b)
-            h = h &* 0x100_0000_01b3
-        }
-        let s = String(h, radix: 16)
-        return String(repeating: "0", count: 16 - s.count) + s
     }
 }
