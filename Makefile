@@ -68,7 +68,7 @@ libpython-object: deps
 # The release binaries are built first: the "Release binaries" suite runs
 # plugins through what users install (CASPARIAN_RELEASE_DIR), which links
 # differently from the debug build the other tests use.
-test: deps release
+test: deps lint release
 	@scratch=$$(mktemp -d -t casparian-test.XXXXXX) && chmod 755 "$$scratch"; \
 	TMPDIR=$$scratch CASPARIAN_TEST_VENV=$(CURDIR)/$(VENV) CASPARIAN_RELEASE_DIR=$(CURDIR)/.build/release $(SWIFT) test; status=$$?; \
 	rm -rf "$$scratch"; exit $$status
@@ -81,11 +81,12 @@ bench: deps release
 
 # Reports what differs from .swift-format (the tree is not fully formatted
 # yet: `make format` rewrites it); add --strict once it is clean.
+# Strict: any formatting difference fails (make format fixes most of them).
 lint:
-	@$(SWIFT) format lint --recursive Sources Tests
+	@$(SWIFT) format lint --strict --recursive Sources Tests Package.swift
 
 format:
-	@$(SWIFT) format --in-place --recursive Sources Tests
+	@$(SWIFT) format --in-place --recursive Sources Tests Package.swift
 
 clean:
 	@rm -rf .build $(VENV)

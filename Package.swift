@@ -44,19 +44,23 @@ let package = Package(
         // executable is non-PIE (the archive is not PIC) and exports its
         // symbols so the interpreter's C extension modules (_decimal, ctypes,
         // numpy, ...) resolve the Python API from it (see `libpython`).
-        .target(name: "CPython",
-                cSettings: [.unsafeFlags(["-I\(pythonInclude)"])],
-                linkerSettings: [
-                    .unsafeFlags(libpython + ["-Xlinker", "--export-dynamic", "-Xclang-linker", "-no-pie"],
-                                 .when(platforms: [.linux])),
-                    .linkedLibrary("expat"), .linkedLibrary("z"), .linkedLibrary("m"), .linkedLibrary("util"),
-                ]),
-        .systemLibrary(name: "CZlib", pkgConfig: "zlib",
-                       providers: [.apt(["zlib1g-dev"])]),
+        .target(
+            name: "CPython",
+            cSettings: [.unsafeFlags(["-I\(pythonInclude)"])],
+            linkerSettings: [
+                .unsafeFlags(
+                    libpython + ["-Xlinker", "--export-dynamic", "-Xclang-linker", "-no-pie"],
+                    .when(platforms: [.linux])),
+                .linkedLibrary("expat"), .linkedLibrary("z"), .linkedLibrary("m"), .linkedLibrary("util"),
+            ]),
+        .systemLibrary(
+            name: "CZlib", pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]),
         .systemLibrary(name: "CMalloc"),
         .systemLibrary(name: "CProcessControl"),
-        .systemLibrary(name: "CSQLiteConfig", pkgConfig: "sqlite3",
-                       providers: [.apt(["libsqlite3-dev"])]),
+        .systemLibrary(
+            name: "CSQLiteConfig", pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]),
         // OpenSSL's libcrypto headers. No pkg-config: it would link the shared
         // library into every product above Digest (see Digest).
         .systemLibrary(name: "CCrypto", providers: [.apt(["libssl-dev"])]),
@@ -66,72 +70,93 @@ let package = Package(
         // empty C program: 0.7 -> 1.7 ms), which every `casparian` command
         // would pay whether it hashed anything or not. Its symbols stay
         // local, so libcurl's libssl in casparian-mcp keeps its own libcrypto.
-        .target(name: "Digest", dependencies: ["CasparianCore", "CCrypto"],
-                linkerSettings: [.unsafeFlags(["-Xlinker", "-l:libcrypto.a", "-Xlinker", "--exclude-libs", "-Xlinker", "libcrypto.a"])]),
+        .target(
+            name: "Digest", dependencies: ["CasparianCore", "CCrypto"],
+            linkerSettings: [.unsafeFlags(["-Xlinker", "-l:libcrypto.a", "-Xlinker", "--exclude-libs", "-Xlinker", "libcrypto.a"])]),
         .target(name: "Inference", dependencies: ["CasparianCore", "CZlib"]),
         .target(name: "Contracts", dependencies: ["CasparianCore", "Inference"]),
-        .target(name: "Catalog", dependencies: [
-            "CasparianCore", "Contracts", "Inference", "Digest", "CSQLiteConfig",
-            .product(name: "GRDB", package: "GRDB.swift"),
-        ]),
+        .target(
+            name: "Catalog",
+            dependencies: [
+                "CasparianCore", "Contracts", "Inference", "Digest", "CSQLiteConfig",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]),
         // What a host and its workers share: frames, messages, the row-frame
         // coder, the failure taxonomy and the worker's process tree. The
         // per-cell paths of the worker and the frame coder run millions of
         // times per second; dynamic exclusivity checks cost ~8% of a worker's
         // time, so WireProtocol, PluginHost and PythonWorker go without them.
-        .target(name: "WireProtocol", dependencies: ["CasparianCore"],
-                swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]),
-        .target(name: "PluginHost", dependencies: [
-            "CasparianCore", "WireProtocol", "CMalloc", "CProcessControl",
-            .product(name: "Logging", package: "swift-log"),
-        ], swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]),
+        .target(
+            name: "WireProtocol", dependencies: ["CasparianCore"],
+            swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]),
+        .target(
+            name: "PluginHost",
+            dependencies: [
+                "CasparianCore", "WireProtocol", "CMalloc", "CProcessControl",
+                .product(name: "Logging", package: "swift-log"),
+            ], swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]),
         // The worker side: no PluginHost, so a worker links no pool or spawn code.
-        .target(name: "PythonWorker", dependencies: ["CasparianCore", "WireProtocol", "CPython", "CProcessControl"],
-                swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked", "-Xcc", "-I\(pythonInclude)"])]),
-        .target(name: "Backtest", dependencies: [
-            "CasparianCore", "Inference", "Contracts", "Catalog", "PluginHost", "WireProtocol",
-            .product(name: "Logging", package: "swift-log"),
-        ]),
-        .target(name: "Workspace", dependencies: [
-            "CasparianCore", "Inference", "Contracts", "Catalog", "PluginHost", "WireProtocol", "Backtest",
-            .product(name: "GRDB", package: "GRDB.swift"),
-            .product(name: "GRDBSQLite", package: "GRDB.swift"),
-            .product(name: "Logging", package: "swift-log"),
-        ]),
-        .target(name: "MCPServer", dependencies: [
-            "Workspace", "Backtest", "Catalog", "Contracts", "PluginHost", "CasparianCore", "Digest",
-            .product(name: "MCP", package: "swift-sdk"),
-            .product(name: "Logging", package: "swift-log"),
-            .product(name: "NIOCore", package: "swift-nio"),
-            .product(name: "NIOPosix", package: "swift-nio"),
-            .product(name: "NIOHTTP1", package: "swift-nio"),
-            .product(name: "SystemPackage", package: "swift-system"),
-        ]),
+        .target(
+            name: "PythonWorker", dependencies: ["CasparianCore", "WireProtocol", "CPython", "CProcessControl"],
+            swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked", "-Xcc", "-I\(pythonInclude)"])]),
+        .target(
+            name: "Backtest",
+            dependencies: [
+                "CasparianCore", "Inference", "Contracts", "Catalog", "PluginHost", "WireProtocol",
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .target(
+            name: "Workspace",
+            dependencies: [
+                "CasparianCore", "Inference", "Contracts", "Catalog", "PluginHost", "WireProtocol", "Backtest",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        .target(
+            name: "MCPServer",
+            dependencies: [
+                "Workspace", "Backtest", "Catalog", "Contracts", "PluginHost", "CasparianCore", "Digest",
+                .product(name: "MCP", package: "swift-sdk"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "SystemPackage", package: "swift-system"),
+            ]),
         // What the executables share: output, error reporting, options.
-        .target(name: "CLISupport", dependencies: [
-            "CasparianCore", "PluginHost", "WireProtocol",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            .product(name: "Logging", package: "swift-log"),
-        ]),
+        .target(
+            name: "CLISupport",
+            dependencies: [
+                "CasparianCore", "PluginHost", "WireProtocol",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
         // `casparian`: every command but the MCP server, which it execs.
-        .executableTarget(name: "CasparianCLI", dependencies: [
-            "CLISupport", "Workspace", "PluginHost", "WireProtocol",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            .product(name: "Logging", package: "swift-log"),
-        ]),
+        .executableTarget(
+            name: "CasparianCLI",
+            dependencies: [
+                "CLISupport", "Workspace", "PluginHost", "WireProtocol",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
         // `casparian-mcp`: the MCP server (the MCP SDK, SwiftNIO and
         // Foundation's networking stay out of `casparian`).
-        .executableTarget(name: "CasparianMCP", dependencies: [
-            "CLISupport", "MCPServer",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
-            .product(name: "Logging", package: "swift-log"),
-        ]),
+        .executableTarget(
+            name: "CasparianMCP",
+            dependencies: [
+                "CLISupport", "MCPServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
         // The worker process: only the plugin runtime, so it starts fast.
         .executableTarget(name: "CasparianWorker", dependencies: ["PythonWorker"]),
-        .executableTarget(name: "CasparianBench", dependencies: [
-            "CasparianCore", "Inference", "Contracts", "Catalog", "Digest", "PluginHost", "WireProtocol", "Backtest", "Workspace",
-            .product(name: "GRDBSQLite", package: "GRDB.swift"),
-        ]),
+        .executableTarget(
+            name: "CasparianBench",
+            dependencies: [
+                "CasparianCore", "Inference", "Contracts", "Catalog", "Digest", "PluginHost", "WireProtocol", "Backtest", "Workspace",
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ]),
         // Test-only targets under Tests/ (no product: `make release` neither
         // builds nor ships them). What the test targets share: running built
         // binaries with a timeout, temporary folders, the test venv.
@@ -139,30 +164,53 @@ let package = Package(
         .target(name: "CasparianTestSupport", dependencies: ["CTestSpawn"], path: "Tests/CasparianTestSupport"),
         // Writes synthetic files into an output database, for the crash tests
         // that SIGKILL a writer mid-transaction; built because tests depend on it.
-        .executableTarget(name: "casparian-test-writer", dependencies: [
-            "CasparianCore", "Contracts", "Workspace",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ], path: "Tests/CasparianTestWriter"),
+        .executableTarget(
+            name: "casparian-test-writer",
+            dependencies: [
+                "CasparianCore", "Contracts", "Workspace",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ], path: "Tests/CasparianTestWriter"),
         .testTarget(name: "CasparianTestSupportTests", dependencies: ["CasparianTestSupport"]),
         .testTarget(name: "CasparianCoreTests", dependencies: ["CasparianCore", "CasparianTestSupport"]),
         .testTarget(name: "DigestTests", dependencies: ["Digest", "CasparianCore", "CasparianTestSupport"]),
         .testTarget(name: "InferenceTests", dependencies: ["Inference", "CasparianTestSupport"]),
         .testTarget(name: "ContractsTests", dependencies: ["Contracts", "CasparianTestSupport"]),
-        .testTarget(name: "CatalogTests", dependencies: ["Catalog", "Contracts", "Inference", "CasparianCore", "CasparianTestSupport", .product(name: "GRDB", package: "GRDB.swift")]),
+        .testTarget(
+            name: "CatalogTests",
+            dependencies: [
+                "Catalog", "Contracts", "Inference", "CasparianCore", "CasparianTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+            ]),
         .testTarget(name: "WireProtocolTests", dependencies: ["WireProtocol", "CasparianCore"]),
-        .testTarget(name: "PluginHostTests", dependencies: ["PluginHost", "WireProtocol", "CasparianCLI", "CasparianWorker", "CasparianTestSupport"], exclude: ["Fixtures"]),
-        .testTarget(name: "PythonWorkerTests", dependencies: ["PythonWorker", "CPython", "CasparianTestSupport"],
-                    swiftSettings: [.unsafeFlags(["-Xcc", "-I\(pythonInclude)"])]),
-        .testTarget(name: "BacktestTests", dependencies: ["Backtest", "Catalog", "PluginHost", "CasparianCLI", "CasparianWorker", "CasparianTestSupport"], exclude: ["Fixtures"]),
-        .testTarget(name: "WorkspaceTests", dependencies: [
-            "Workspace", "Backtest", "CasparianCLI", "CasparianWorker", "Contracts", "Catalog", "CasparianCore", "Digest", "PluginHost",
-            "CasparianTestSupport", "casparian-test-writer",
-            .product(name: "GRDB", package: "GRDB.swift"),
-        ]),
-        .testTarget(name: "MCPServerTests", dependencies: ["MCPServer", "CasparianCLI", "CasparianMCP", "CasparianWorker", "PluginHost", "CasparianTestSupport", .product(name: "MCP", package: "swift-sdk")],
-                    exclude: ["Clients"]),
-        .testTarget(name: "CasparianCLITests", dependencies: ["CasparianCLI", "CasparianMCP", "CasparianWorker", "PluginHost", "Catalog", "Inference", "CasparianCore",
-                                                             "CasparianTestSupport", "casparian-test-writer"]),
+        .testTarget(
+            name: "PluginHostTests",
+            dependencies: ["PluginHost", "WireProtocol", "CasparianCLI", "CasparianWorker", "CasparianTestSupport"], exclude: ["Fixtures"]),
+        .testTarget(
+            name: "PythonWorkerTests", dependencies: ["PythonWorker", "CPython", "CasparianTestSupport"],
+            swiftSettings: [.unsafeFlags(["-Xcc", "-I\(pythonInclude)"])]),
+        .testTarget(
+            name: "BacktestTests",
+            dependencies: ["Backtest", "Catalog", "PluginHost", "CasparianCLI", "CasparianWorker", "CasparianTestSupport"],
+            exclude: ["Fixtures"]),
+        .testTarget(
+            name: "WorkspaceTests",
+            dependencies: [
+                "Workspace", "Backtest", "CasparianCLI", "CasparianWorker", "Contracts", "Catalog", "CasparianCore", "Digest", "PluginHost",
+                "CasparianTestSupport", "casparian-test-writer",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ]),
+        .testTarget(
+            name: "MCPServerTests",
+            dependencies: [
+                "MCPServer", "CasparianCLI", "CasparianMCP", "CasparianWorker", "PluginHost", "CasparianTestSupport",
+                .product(name: "MCP", package: "swift-sdk"),
+            ],
+            exclude: ["Clients"]),
+        .testTarget(
+            name: "CasparianCLITests",
+            dependencies: [
+                "CasparianCLI", "CasparianMCP", "CasparianWorker", "PluginHost", "Catalog", "Inference", "CasparianCore",
+                "CasparianTestSupport", "casparian-test-writer",
+            ]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -17,8 +17,10 @@ public struct BacktestRequest: Sendable {
     public var contractVersion: Int?
     public var iteration: Int
 
-    public init(plugin: PluginDirectory, files: [String], corpusRoot: String?, scopeKey: String,
-                checker: (any OutputChecker)?, contractVersion: Int? = nil, iteration: Int = 1) {
+    public init(
+        plugin: PluginDirectory, files: [String], corpusRoot: String?, scopeKey: String,
+        checker: (any OutputChecker)?, contractVersion: Int? = nil, iteration: Int = 1
+    ) {
         self.plugin = plugin
         self.files = files
         self.corpusRoot = corpusRoot
@@ -46,8 +48,10 @@ public final class BacktestEngine: Sendable {
     public let options: BacktestOptions
     private let logger: Logger
 
-    public init(pool: WorkerPool, store: any HighFailureStore, options: BacktestOptions = BacktestOptions(),
-                logger: Logger = Logger(label: "casparian.backtest")) {
+    public init(
+        pool: WorkerPool, store: any HighFailureStore, options: BacktestOptions = BacktestOptions(),
+        logger: Logger = Logger(label: "casparian.backtest")
+    ) {
         self.pool = pool
         self.store = store
         self.options = options
@@ -69,8 +73,10 @@ public final class BacktestEngine: Sendable {
         return FileOrdering.order(histories)
     }
 
-    public func run(_ request: BacktestRequest,
-                    progress: @escaping @Sendable (BacktestProgress) -> Void = { _ in }) async throws -> BacktestReport {
+    public func run(
+        _ request: BacktestRequest,
+        progress: @escaping @Sendable (BacktestProgress) -> Void = { _ in }
+    ) async throws -> BacktestReport {
         let started = ContinuousClock.now
         pool.prewarm(plugin: request.plugin, count: 1)
         let order = try plan(request)
@@ -96,9 +102,10 @@ public final class BacktestEngine: Sendable {
                         state.check(for: job.index, file: job.path, checker: checker).consume(batch)
                     },
                     onFinish: { job, outcome, duration in
-                        let result = Self.verdict(job: job, prior: order[job.index].state, outcome: outcome,
-                                                  check: checker.map { state.check(for: job.index, file: job.path, checker: $0) },
-                                                  judgedBy: judgedBy, limit: limit, duration: duration)
+                        let result = Self.verdict(
+                            job: job, prior: order[job.index].state, outcome: outcome,
+                            check: checker.map { state.check(for: job.index, file: job.path, checker: $0) },
+                            judgedBy: judgedBy, limit: limit, duration: duration)
                         state.add(result, index: job.index, report: progress)
                     },
                     shouldStop: { state.shouldStop },
@@ -109,11 +116,13 @@ public final class BacktestEngine: Sendable {
         }
         let results = state.results
         if !results.isEmpty {
-            try store.record(plugin: request.plugin.name, scopeKey: request.scopeKey, iteration: request.iteration,
-                             parserVersion: request.plugin.version, results: results)
+            try store.record(
+                plugin: request.plugin.name, scopeKey: request.scopeKey, iteration: request.iteration,
+                parserVersion: request.plugin.version, results: results)
         }
-        return state.report(request: request, cancelled: cancelled, minPassRate: options.minPassRate,
-                            duration: ContinuousClock.now - started)
+        return state.report(
+            request: request, cancelled: cancelled, minPassRate: options.minPassRate,
+            duration: ContinuousClock.now - started)
     }
 
     /// What judges `request`'s files, for reports.
@@ -121,8 +130,10 @@ public final class BacktestEngine: Sendable {
         request.checker?.judgedBy ?? "clean run (no checker)"
     }
 
-    static func verdict(job: ParseJob, prior: FileHistory.State, outcome: FileOutcome, check: (any FileCheck)?,
-                        judgedBy: String, limit: Int, duration: Duration) -> FileResult {
+    static func verdict(
+        job: ParseJob, prior: FileHistory.State, outcome: FileOutcome, check: (any FileCheck)?,
+        judgedBy: String, limit: Int, duration: Duration
+    ) -> FileResult {
         let ms = duration.milliseconds
         let priorKind: FileResult.Prior
         switch prior {
@@ -137,8 +148,9 @@ public final class BacktestEngine: Sendable {
             if f.category == .crash || f.category == .memory || f.category == .exit, let last = f.stderrTail.last(where: { !$0.isEmpty }) {
                 message += " — stderr: \(last)"
             }
-            var result = FileResult(path: job.path, status: .failed, prior: priorKind, category: FailureCategory(f.category),
-                                    message: message, durationMilliseconds: ms, traceback: f.traceback, pluginLine: f.line)
+            var result = FileResult(
+                path: job.path, status: .failed, prior: priorKind, category: FailureCategory(f.category),
+                message: message, durationMilliseconds: ms, traceback: f.traceback, pluginLine: f.line)
             if f.attempts > 1 {
                 result.attempts = f.attempts
                 result.earlierAttempts = f.earlierAttempts
@@ -158,9 +170,10 @@ public final class BacktestEngine: Sendable {
             let main = counts.max { $0.value != $1.value ? $0.value < $1.value : $0.key > $1.key }!.key
             let first = problems.first { $0.category == main }!
             let total2 = problems.count + more
-            return FileResult(path: job.path, status: .failed, prior: priorKind, category: main,
-                              message: "\(total2) violation\(total2 == 1 ? "" : "s") of \(judgedBy), e.g. \(first.message)",
-                              problems: problems, moreProblems: more, rows: total, durationMilliseconds: ms)
+            return FileResult(
+                path: job.path, status: .failed, prior: priorKind, category: main,
+                message: "\(total2) violation\(total2 == 1 ? "" : "s") of \(judgedBy), e.g. \(first.message)",
+                problems: problems, moreProblems: more, rows: total, durationMilliseconds: ms)
         }
     }
 }
@@ -242,12 +255,15 @@ private final class RunTally: @unchecked Sendable {
                 if options.failFast, stopReason == nil, knownBadTested >= needed {
                     let rate = Double(knownBadPassed) / Double(knownBadTested)
                     if rate < options.knownBadPassRateThreshold {
-                        stopReason = "fail-fast: \(knownBadTested - knownBadPassed) of the \(knownBadTested) files that failed before still fail (pass rate \(String(format: "%.0f", rate * 100))% < \(String(format: "%.0f", options.knownBadPassRateThreshold * 100))%)"
+                        stopReason =
+                            "fail-fast: \(knownBadTested - knownBadPassed) of the \(knownBadTested) files that failed before still fail (pass rate \(String(format: "%.0f", rate * 100))% < \(String(format: "%.0f", options.knownBadPassRateThreshold * 100))%)"
                     }
                 }
             }
-            report(BacktestProgress(tested: done.count, total: order.count, passed: passed,
-                                    failed: done.count - passed, lastFile: r.path))
+            report(
+                BacktestProgress(
+                    tested: done.count, total: order.count, passed: passed,
+                    failed: done.count - passed, lastFile: r.path))
         }
     }
 
@@ -267,7 +283,8 @@ private final class RunTally: @unchecked Sendable {
                 cancelled ? .cancelled : (!early && skipped == 0 && rate >= minPassRate ? .passed : .failed)
             return BacktestReport(
                 runID: nil, plugin: request.plugin.name, parserVersion: request.plugin.version,
-                contractVersion: request.contractVersion, judgedBy: BacktestEngine.judgedBy(request), iteration: request.iteration, status: status, passRate: rate,
+                contractVersion: request.contractVersion, judgedBy: BacktestEngine.judgedBy(request), iteration: request.iteration,
+                status: status, passRate: rate,
                 filesTotal: order.count, filesTested: tested, filesPassed: passedCount, filesFailed: tested - passedCount,
                 filesSkipped: skipped, earlyStopped: early, stopReason: early ? stopReason : (cancelled ? "cancelled" : nil),
                 knownBadTested: knownBadTested, knownBadPassed: knownBadPassed, categories: categories,

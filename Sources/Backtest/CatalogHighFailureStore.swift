@@ -16,7 +16,10 @@ public struct CatalogHighFailureStore: HighFailureStore {
     public func record(plugin: String, scopeKey: String, iteration: Int, parserVersion: String, results: [FileResult]) throws {
         try catalog.recordVerdicts(
             plugin: plugin, scopeKey: scopeKey, iteration: iteration, parserVersion: parserVersion,
-            verdicts: results.map { FileVerdictRecord(path: $0.path, failed: $0.status == .failed, category: $0.category?.rawValue,
-                                                      message: $0.message) })
+            verdicts: results.map {
+                FileVerdictRecord(
+                    path: $0.path, failed: $0.status == .failed, category: $0.category?.rawValue,
+                    message: $0.message)
+            })
     }
 }

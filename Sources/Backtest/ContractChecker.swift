@@ -52,13 +52,17 @@ final class ContractFileCheck: FileCheck {
     func finish(limit: Int) -> (problems: [FileProblem], more: Int) {
         var problems: [FileProblem] = []
         for (output, rows) in unknownOutputs.sorted(by: { $0.key < $1.key }) {
-            problems.append(.unknownOutput(output, rows: rows, notIn: "contract v\(checker.contract.version) of \(checker.contract.plugin)",
-                                           known: checker.contract.schemas.map(\.output)))
+            problems.append(
+                .unknownOutput(
+                    output, rows: rows, notIn: "contract v\(checker.contract.version) of \(checker.contract.plugin)",
+                    known: checker.contract.schemas.map(\.output)))
         }
         for v in log.violations where problems.count < limit {
             let shown = v.gotType == "str" ? "str \"\(v.got)\"" : (v.gotType == v.got ? v.got : "\(v.gotType) \(v.got)")
-            problems.append(.mismatch(Self.category(v.kind), output: v.output, column: v.column, row: v.row, expected: v.expected,
-                                      got: v.got, shown: shown))
+            problems.append(
+                .mismatch(
+                    Self.category(v.kind), output: v.output, column: v.column, row: v.row, expected: v.expected,
+                    got: v.got, shown: shown))
         }
         let total = unknownOutputs.count + log.total
         return (problems, max(0, total - problems.count))

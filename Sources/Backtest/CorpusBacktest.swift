@@ -38,8 +38,9 @@ public struct CorpusBacktest: Sendable {
         }
         var plugins = try PluginDirectory.list(in: pluginsDirectory)
         if plugins.isEmpty {
-            throw CasparianError(.usage, "no plugins in \(pluginsDirectory.path) (no folder with a parser.py)",
-                                 hint: "pass the folder that holds plugin folders, e.g. plugins/")
+            throw CasparianError(
+                .usage, "no plugins in \(pluginsDirectory.path) (no folder with a parser.py)",
+                hint: "pass the folder that holds plugin folders, e.g. plugins/")
         }
         if let name = pluginName {
             plugins = plugins.filter { $0.name == name }
@@ -51,8 +52,9 @@ public struct CorpusBacktest: Sendable {
         let files = try CorpusFiles.list(corpus)
         return try plugins.map { plugin in
             guard let patternText = plugin.pattern else {
-                throw CasparianError(.usage, "plugin \(plugin.name) has no pattern, so it claims no files",
-                                     hint: "add a line like `pattern = \"**/*.csv\"` to \(plugin.parserURL.path)")
+                throw CasparianError(
+                    .usage, "plugin \(plugin.name) has no pattern, so it claims no files",
+                    hint: "add a line like `pattern = \"**/*.csv\"` to \(plugin.parserURL.path)")
             }
             let pattern = try GlobPattern(patternText)
             var contract: SchemaContract? = nil
@@ -69,16 +71,19 @@ public struct CorpusBacktest: Sendable {
     }
 
     /// Runs every planned plugin in turn on `pool`.
-    public func run(_ plans: [Plan], pool: WorkerPool, store: any HighFailureStore = InMemoryHighFailureStore(),
-                    progress: @escaping @Sendable (String, BacktestProgress) -> Void = { _, _ in }) async throws -> [BacktestReport] {
+    public func run(
+        _ plans: [Plan], pool: WorkerPool, store: any HighFailureStore = InMemoryHighFailureStore(),
+        progress: @escaping @Sendable (String, BacktestProgress) -> Void = { _, _ in }
+    ) async throws -> [BacktestReport] {
         let engine = BacktestEngine(pool: pool, store: store, options: options)
         var reports: [BacktestReport] = []
         for plan in plans {
             // Without a contract, the types the passing files prove (a proof per plugin and run).
             let checker: any OutputChecker = try plan.contract.map { try ContractChecker(contract: $0) } ?? ProvenTypesChecker()
-            let request = BacktestRequest(plugin: plan.plugin, files: plan.files, corpusRoot: corpus.path,
-                                          scopeKey: "corpus:" + corpus.path, checker: checker,
-                                          contractVersion: plan.contract?.version)
+            let request = BacktestRequest(
+                plugin: plan.plugin, files: plan.files, corpusRoot: corpus.path,
+                scopeKey: "corpus:" + corpus.path, checker: checker,
+                contractVersion: plan.contract?.version)
             let name = plan.plugin.name
             reports.append(try await engine.run(request) { progress(name, $0) })
         }
@@ -92,8 +97,11 @@ public enum CorpusFiles {
     /// (path relative to `root`, absolute path) pairs.
     public static func list(_ root: URL) throws -> [(String, String)] {
         let base = root.standardizedFileURL.path
-        guard let e = FileManager.default.enumerator(at: root.standardizedFileURL, includingPropertiesForKeys: [.isRegularFileKey],
-                                                     options: [.skipsHiddenFiles]) else {
+        guard
+            let e = FileManager.default.enumerator(
+                at: root.standardizedFileURL, includingPropertiesForKeys: [.isRegularFileKey],
+                options: [.skipsHiddenFiles])
+        else {
             throw CasparianError(.usage, "cannot read corpus \(base)", hint: "check the path and its permissions")
         }
         var out: [(String, String)] = []

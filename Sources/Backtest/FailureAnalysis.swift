@@ -22,7 +22,11 @@ public enum FailureAnalysis {
     public static func clusters(of results: [FileResult], relativeTo root: String?) -> [FailureCluster] {
         let failed = results.filter { $0.status == .failed }
         guard !failed.isEmpty else { return [] }
-        struct Key: Hashable { var category: FailureCategory; var column: String?; var pattern: String }
+        struct Key: Hashable {
+            var category: FailureCategory
+            var column: String?
+            var pattern: String
+        }
         var groups: [Key: (files: [String], values: [String])] = [:]
         var order: [Key] = []
         for r in failed {
@@ -33,7 +37,10 @@ public enum FailureAnalysis {
                 : r.problems.map { ($0.category, $0.column, $0.message, $0.got) }
             for (category, column, message, got) in items {
                 let key = Key(category: category, column: column, pattern: mask(message))
-                if groups[key] == nil { order.append(key); groups[key] = ([], []) }
+                if groups[key] == nil {
+                    order.append(key)
+                    groups[key] = ([], [])
+                }
                 if seen.insert(key).inserted { groups[key]!.files.append(relative(r.path, root)) }
                 let sample = got ?? firstQuoted(in: message)
                 if let sample, groups[key]!.values.count < 5, !groups[key]!.values.contains(sample) {
@@ -48,8 +55,9 @@ public enum FailureAnalysis {
                 category: key.category, column: key.column, pattern: key.pattern, files: g.files.count,
                 share: Double(g.files.count) / Double(failed.count), sampleFiles: Array(g.files.prefix(3)),
                 sampleValues: g.values, filePattern: folder,
-                suggestion: suggest(category: key.category, column: key.column, pattern: key.pattern,
-                                    files: g.files.count, folder: folder, values: g.values))
+                suggestion: suggest(
+                    category: key.category, column: key.column, pattern: key.pattern,
+                    files: g.files.count, folder: folder, values: g.values))
         }
         .sorted { $0.files != $1.files ? $0.files > $1.files : $0.pattern < $1.pattern }
     }
@@ -138,8 +146,10 @@ public enum FailureAnalysis {
         }?.key
     }
 
-    static func suggest(category: FailureCategory, column: String?, pattern: String, files: Int, folder: String?,
-                        values: [String]) -> String {
+    static func suggest(
+        category: FailureCategory, column: String?, pattern: String, files: Int, folder: String?,
+        values: [String]
+    ) -> String {
         let whereText = folder.map { "\(files) file\(files == 1 ? "" : "s") under `\($0)`" } ?? "\(files) file\(files == 1 ? "" : "s")"
         let col = column.map { "column `\($0)`" } ?? "the parser"
         if values.contains(where: looksDayFirst) {
@@ -155,19 +165,23 @@ public enum FailureAnalysis {
                 return "\(whereText) contain '\(v)' where a number is expected: treat it as a missing value (None)."
             }
             if pattern.contains("does not match format") {
-                return "\(whereText) have values in another format than the parser expects (e.g. \(values.first ?? "?")): handle that format."
+                return
+                    "\(whereText) have values in another format than the parser expects (e.g. \(values.first ?? "?")): handle that format."
             }
             return "\(whereText) raise the same error in the parser: \(pattern.prefix(120))"
         case .nullNotAllowed:
             return "\(col) is null in \(whereText): amend the contract to make it nullable, or have the parser fill a value."
         case .missingColumn:
-            return "\(col) is missing in \(whereText): emit it as None there and amend the contract to make it nullable (or give it a default)."
+            return
+                "\(col) is missing in \(whereText): emit it as None there and amend the contract to make it nullable (or give it a default)."
         case .extraColumn:
             return "\(whereText) emit \(col), which the contract does not have: propose an amendment to add it, or drop it in the parser."
         case .typeMismatch:
-            return "\(col) has values of another type in \(whereText) (e.g. \(values.first ?? "?")): convert them in the parser or amend the contract's type."
+            return
+                "\(col) has values of another type in \(whereText) (e.g. \(values.first ?? "?")): convert them in the parser or amend the contract's type."
         case .formatMismatch:
-            return "\(col) has values in another format in \(whereText) (e.g. \(values.first ?? "?")): normalise them in the parser or amend the contract's format."
+            return
+                "\(col) has values in another format in \(whereText) (e.g. \(values.first ?? "?")): normalise them in the parser or amend the contract's format."
         case .timeout:
             return "\(whereText) time out: look for an endless loop or very slow parsing there."
         case .memory:
@@ -184,7 +198,9 @@ public enum FailureAnalysis {
     /// `22/08/2024`-like: a first field above 12 in a d/m/y shape.
     static func looksDayFirst(_ v: String) -> Bool {
         let parts = v.split(whereSeparator: { $0 == "/" || $0 == "." || $0 == "-" })
-        guard parts.count == 3, let a = Int(parts[0]), let b = Int(parts[1]), parts[2].count == 4 || parts[2].count == 2 else { return false }
+        guard parts.count == 3, let a = Int(parts[0]), let b = Int(parts[1]), parts[2].count == 4 || parts[2].count == 2 else {
+            return false
+        }
         return a > 12 && a <= 31 && b >= 1 && b <= 12
     }
 }

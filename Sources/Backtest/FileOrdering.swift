@@ -22,7 +22,8 @@ public struct FileHistory: Sendable, Equatable {
 public enum FileOrdering {
     public static func order(_ files: [FileHistory]) -> [FileHistory] {
         files.sorted { a, b in
-            let ra = rank(a.state), rb = rank(b.state)
+            let ra = rank(a.state)
+            let rb = rank(b.state)
             if ra.0 != rb.0 { return ra.0 < rb.0 }
             if ra.1 != rb.1 { return ra.1 > rb.1 }
             return a.path < b.path

@@ -40,8 +40,10 @@ public struct FileProblem: Codable, Sendable, Equatable {
     public var expected: String?
     public var got: String?
 
-    public init(category: FailureCategory, message: String, output: String? = nil, column: String? = nil,
-                row: Int? = nil, expected: String? = nil, got: String? = nil) {
+    public init(
+        category: FailureCategory, message: String, output: String? = nil, column: String? = nil,
+        row: Int? = nil, expected: String? = nil, got: String? = nil
+    ) {
         self.category = category
         self.message = message
         self.output = output
@@ -55,16 +57,20 @@ public struct FileProblem: Codable, Sendable, Equatable {
 extension FileProblem {
     /// A value (or column) that breaks what the judge expects. The message
     /// names no file or row: it is the cluster key across files.
-    static func mismatch(_ category: FailureCategory, output: String, column: String, row: Int?, expected: String,
-                         got: String, shown: String) -> FileProblem {
-        FileProblem(category: category, message: "\(category.rawValue) in column \(column) of \(output): expected \(expected), got \(shown)",
-                    output: output, column: column, row: row, expected: expected, got: got)
+    static func mismatch(
+        _ category: FailureCategory, output: String, column: String, row: Int?, expected: String,
+        got: String, shown: String
+    ) -> FileProblem {
+        FileProblem(
+            category: category, message: "\(category.rawValue) in column \(column) of \(output): expected \(expected), got \(shown)",
+            output: output, column: column, row: row, expected: expected, got: got)
     }
 
     /// An output the judge (`notIn`: "contract v3 of sales") does not know.
     static func unknownOutput(_ output: String, rows: Int, notIn judge: String, known: [String]) -> FileProblem {
-        FileProblem(category: .extraColumn, message: "output '\(output)' (\(rows) rows) is not in \(judge)",
-                    output: output, expected: known.joined(separator: ", "), got: output)
+        FileProblem(
+            category: .extraColumn, message: "output '\(output)' (\(rows) rows) is not in \(judge)",
+            output: output, expected: known.joined(separator: ", "), got: output)
     }
 }
 
@@ -97,9 +103,11 @@ public struct FileResult: Codable, Sendable, Equatable {
     /// The failures of the earlier tries, oldest first.
     public var earlierAttempts: [String]?
 
-    public init(path: String, status: Status, prior: Prior, category: FailureCategory? = nil, message: String? = nil,
-                problems: [FileProblem] = [], moreProblems: Int = 0, rows: Int = 0, durationMilliseconds: Int = 0,
-                traceback: String? = nil, pluginLine: Int? = nil) {
+    public init(
+        path: String, status: Status, prior: Prior, category: FailureCategory? = nil, message: String? = nil,
+        problems: [FileProblem] = [], moreProblems: Int = 0, rows: Int = 0, durationMilliseconds: Int = 0,
+        traceback: String? = nil, pluginLine: Int? = nil
+    ) {
         self.path = path
         self.status = status
         self.prior = prior

@@ -9,8 +9,10 @@ public struct IterationSummary: Codable, Sendable, Equatable {
     public var durationMilliseconds: Int
     public var earlyStopped: Bool
 
-    public init(iteration: Int, parserVersion: String, passRate: Double, filesPassed: Int, filesFailed: Int,
-                categories: [String: Int], durationMilliseconds: Int, earlyStopped: Bool) {
+    public init(
+        iteration: Int, parserVersion: String, passRate: Double, filesPassed: Int, filesFailed: Int,
+        categories: [String: Int], durationMilliseconds: Int, earlyStopped: Bool
+    ) {
         self.iteration = iteration
         self.parserVersion = parserVersion
         self.passRate = passRate
@@ -22,9 +24,10 @@ public struct IterationSummary: Codable, Sendable, Equatable {
     }
 
     public init(_ r: BacktestReport) {
-        self.init(iteration: r.iteration, parserVersion: r.parserVersion, passRate: r.passRate, filesPassed: r.filesPassed,
-                  filesFailed: r.filesFailed, categories: r.categories, durationMilliseconds: r.durationMilliseconds,
-                  earlyStopped: r.earlyStopped)
+        self.init(
+            iteration: r.iteration, parserVersion: r.parserVersion, passRate: r.passRate, filesPassed: r.filesPassed,
+            filesFailed: r.filesFailed, categories: r.categories, durationMilliseconds: r.durationMilliseconds,
+            earlyStopped: r.earlyStopped)
     }
 }
 

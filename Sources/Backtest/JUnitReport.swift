@@ -9,11 +9,16 @@ public enum JUnitReport {
         let failures = reports.reduce(0) { $0 + $1.filesFailed }
         let skipped = reports.reduce(0) { $0 + $1.filesSkipped }
         let time = Double(reports.reduce(0) { $0 + $1.durationMilliseconds }) / 1000
-        out += #"<testsuites name="casparian backtest" tests="\#(tests)" failures="\#(failures)" skipped="\#(skipped)" time="\#(format(time))">"# + "\n"
+        out +=
+            #"<testsuites name="casparian backtest" tests="\#(tests)" failures="\#(failures)" skipped="\#(skipped)" time="\#(format(time))">"#
+            + "\n"
         for r in reports {
             let suiteTime = Double(r.durationMilliseconds) / 1000
-            out += #"  <testsuite name="\#(escape(r.plugin))" tests="\#(r.filesTotal)" failures="\#(r.filesFailed)" errors="0" skipped="\#(r.filesSkipped)" time="\#(format(suiteTime))">"# + "\n"
-            out += #"    <properties><property name="parser_version" value="\#(escape(r.parserVersion))"/><property name="pass_rate" value="\#(format(r.passRate))"/>"#
+            out +=
+                #"  <testsuite name="\#(escape(r.plugin))" tests="\#(r.filesTotal)" failures="\#(r.filesFailed)" errors="0" skipped="\#(r.filesSkipped)" time="\#(format(suiteTime))">"#
+                + "\n"
+            out +=
+                #"    <properties><property name="parser_version" value="\#(escape(r.parserVersion))"/><property name="pass_rate" value="\#(format(r.passRate))"/>"#
             if let v = r.contractVersion { out += #"<property name="contract_version" value="\#(v)"/>"# }
             if let reason = r.stopReason { out += #"<property name="stop_reason" value="\#(escape(reason))"/>"# }
             out += "</properties>\n"
@@ -34,12 +39,16 @@ public enum JUnitReport {
                     if f.moreProblems > 0 { body += "\n… and \(f.moreProblems) more" }
                     if let tb = f.traceback { body += "\n\n" + tb }
                     out += #"    <testcase classname="\#(escape(r.plugin))" name="\#(name)" time="\#(t)">"# + "\n"
-                    out += #"      <failure type="\#(category)" message="\#(escape(String((f.message ?? category).prefix(500))))">\#(escape(body))</failure>"# + "\n"
+                    out +=
+                        #"      <failure type="\#(category)" message="\#(escape(String((f.message ?? category).prefix(500))))">\#(escape(body))</failure>"#
+                        + "\n"
                     out += "    </testcase>\n"
                 }
             }
             if r.filesSkipped > 0 {
-                out += #"    <testcase classname="\#(escape(r.plugin))" name="(\#(r.filesSkipped) files not run)" time="0"><skipped message="\#(escape(r.stopReason ?? "skipped"))"/></testcase>"# + "\n"
+                out +=
+                    #"    <testcase classname="\#(escape(r.plugin))" name="(\#(r.filesSkipped) files not run)" time="0"><skipped message="\#(escape(r.stopReason ?? "skipped"))"/></testcase>"#
+                    + "\n"
             }
             out += "  </testsuite>\n"
         }

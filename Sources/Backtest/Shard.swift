@@ -10,8 +10,9 @@ public struct Shard: Sendable, Equatable, Codable, CustomStringConvertible {
     public init(parsing text: String) throws {
         let parts = text.split(separator: "/")
         guard parts.count == 2, let k = Int(parts[0]), let n = Int(parts[1]), n >= 1, k >= 1, k <= n else {
-            throw CasparianError(.usage, "--shard takes K/N with 1 ≤ K ≤ N (got \"\(text)\")",
-                                 hint: "e.g. --shard 1/4 … --shard 4/4 in four CI jobs")
+            throw CasparianError(
+                .usage, "--shard takes K/N with 1 ≤ K ≤ N (got \"\(text)\")",
+                hint: "e.g. --shard 1/4 … --shard 4/4 in four CI jobs")
         }
         index = k
         count = n

@@ -14,8 +14,11 @@ public enum CLIErrors {
     public static func report(_ error: Error, json: Bool = false) -> Int32 {
         let report = ErrorReport(error)
         if json && report.kind != ErrorReport.cancelled {
-            try? Output.printJSON(JSONError(error: .init(kind: report.kind, message: report.message, hint: report.hint,
-                                                         exitCode: report.exitCode)))
+            try? Output.printJSON(
+                JSONError(
+                    error: .init(
+                        kind: report.kind, message: report.message, hint: report.hint,
+                        exitCode: report.exitCode)))
         }
         let prefix = report.kind == ErrorReport.internal ? "internal error: " : ""
         Output.error(Style.red("error: ") + prefix + report.message)
@@ -75,7 +78,8 @@ struct ErrorReport {
         default:
             kind = Self.internal
             message = String(describing: error)
-            hint = "Casparian did not expect this error (\(String(reflecting: type(of: error)))); "
+            hint =
+                "Casparian did not expect this error (\(String(reflecting: type(of: error)))); "
                 + "please report it with the command that failed"
             exitCode = 3
         }

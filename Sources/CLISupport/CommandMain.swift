@@ -1,8 +1,9 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import ArgumentParser
 import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Casparian's version, shown by `--version` and sent to MCP clients.
 public enum CasparianVersion {

@@ -51,8 +51,10 @@ public struct MCPServeOptions: ParsableArguments {
     public func validate() throws {
         guard wait >= 0 else { throw ValidationError("--wait must be 0 or more seconds") }
         if let jobs, jobs < 1 { throw ValidationError("--jobs must be at least 1") }
-        for (name, value) in [("--http-request-timeout", httpRequestTimeout), ("--http-idle-timeout", httpIdleTimeout),
-                              ("--session-timeout", sessionTimeout)] where !(value > 0) {
+        for (name, value) in [
+            ("--http-request-timeout", httpRequestTimeout), ("--http-idle-timeout", httpIdleTimeout),
+            ("--session-timeout", sessionTimeout),
+        ] where !(value > 0) {
             throw ValidationError("\(name) must be more than 0 seconds (got \(value))")
         }
         guard httpMaxConnections >= 1 else { throw ValidationError("--http-max-connections must be at least 1") }

@@ -6,14 +6,17 @@ import PluginHost
 public struct PythonOptions: ParsableArguments {
     public init() {}
 
-    @Option(name: .long, help: ArgumentHelp(
-        "The Python that runs plugins: an interpreter or a virtual environment folder.",
-        discussion: "Default: $CASPARIAN_PYTHON, else a .venv/ in the plugin directory, else /usr/bin/python3."))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "The Python that runs plugins: an interpreter or a virtual environment folder.",
+            discussion: "Default: $CASPARIAN_PYTHON, else a .venv/ in the plugin directory, else /usr/bin/python3."))
     public var python: String?
 
     public func environment(pluginDirectory: URL?) -> WorkerEnvironment {
-        WorkerEnvironment(pythonExecutable: WorkerEnvironment.resolvePython(explicit: python, pluginDirectory: pluginDirectory),
-                          workerExecutable: WorkerEnvironment.defaultWorkerExecutable())
+        WorkerEnvironment(
+            pythonExecutable: WorkerEnvironment.resolvePython(explicit: python, pluginDirectory: pluginDirectory),
+            workerExecutable: WorkerEnvironment.defaultWorkerExecutable())
     }
 }
 
@@ -28,9 +31,12 @@ public struct PoolOptions: ParsableArguments {
     @Option(name: .customLong("timeout"), help: "Seconds one file may take.")
     public var fileTimeout: Int = 300
 
-    @Option(help: ArgumentHelp(
-        "Times a file is tried again on a fresh worker after a transient failure.",
-        discussion: "Transient: the worker was killed by the system (SIGKILL, e.g. the OOM killer) or the file timed out. A file whose retries run out goes to the dead-letter list (`casparian files --status dead`)."))
+    @Option(
+        help: ArgumentHelp(
+            "Times a file is tried again on a fresh worker after a transient failure.",
+            discussion:
+                "Transient: the worker was killed by the system (SIGKILL, e.g. the OOM killer) or the file timed out. A file whose retries run out goes to the dead-letter list (`casparian files --status dead`)."
+        ))
     public var retries: Int = 2
 
     public func validate() throws {
@@ -41,7 +47,8 @@ public struct PoolOptions: ParsableArguments {
 
     /// A pool of `--jobs` workers (one per core by default) with these limits.
     public func pool(_ environment: WorkerEnvironment) -> WorkerPool {
-        WorkerPool(environment: environment, limits: WorkerLimits(fileTimeout: .seconds(fileTimeout), transientRetries: retries),
-                   size: jobs ?? ProcessInfo.processInfo.activeProcessorCount)
+        WorkerPool(
+            environment: environment, limits: WorkerLimits(fileTimeout: .seconds(fileTimeout), transientRetries: retries),
+            size: jobs ?? ProcessInfo.processInfo.activeProcessorCount)
     }
 }

@@ -47,7 +47,9 @@ enum FrameBench {
         func rate(_ d: Duration) -> String {
             String(format: "%.2fM rows/s", Double(rows) / (Double(d.components.attoseconds) / 1e18 + Double(d.components.seconds)) / 1e6)
         }
-        print("frames: encode \(rate(encoded)), decode \(rate(decoded)) (1M rows x 5 columns, \(bytes >> 20) MiB in \(payloads.count) frames)")
+        print(
+            "frames: encode \(rate(encoded)), decode \(rate(decoded)) (1M rows x 5 columns, \(bytes >> 20) MiB in \(payloads.count) frames)"
+        )
         print("frames: decode time / one checksum pass over the same bytes = \(String(format: "%.1f", decoded / copied))x")
     }
 }

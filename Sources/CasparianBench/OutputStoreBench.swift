@@ -10,13 +10,15 @@ import Workspace
 enum OutputStoreBench {
     static let files = 20
     static let rowsPerFile = 50_000
-    static let schema = LockedSchema(output: "sales", columns: [
-        LockedColumn(name: "id", type: .int64, nullable: false),
-        LockedColumn(name: "customer", type: .string, nullable: false),
-        LockedColumn(name: "amount", type: .float64, nullable: true),
-        LockedColumn(name: "day", type: .date, nullable: false),
-        LockedColumn(name: "paid", type: .boolean, nullable: false),
-    ])
+    static let schema = LockedSchema(
+        output: "sales",
+        columns: [
+            LockedColumn(name: "id", type: .int64, nullable: false),
+            LockedColumn(name: "customer", type: .string, nullable: false),
+            LockedColumn(name: "amount", type: .float64, nullable: true),
+            LockedColumn(name: "day", type: .date, nullable: false),
+            LockedColumn(name: "paid", type: .boolean, nullable: false),
+        ])
 
     static func batches() -> [RowBatch] {
         (0..<files).map { f in
@@ -42,20 +44,24 @@ enum OutputStoreBench {
         let outputs = try store.prepare(plugin: "bench", contractVersion: 1, schemas: [schema])
         let first = try measure {
             for (f, b) in data.enumerated() {
-                try store.writeFile(FileWrite(file: "/data/file_\(f).csv", run: "run_1", parserVersion: "1", batches: [b]), outputs: outputs)
+                try store.writeFile(
+                    FileWrite(file: "/data/file_\(f).csv", run: "run_1", parserVersion: "1", batches: [b]), outputs: outputs)
             }
         }
         // Re-writing every file: deletes the old rows first.
         let rewrite = try measure {
             for (f, b) in data.enumerated() {
-                try store.writeFile(FileWrite(file: "/data/file_\(f).csv", run: "run_2", parserVersion: "1", batches: [b]), outputs: outputs)
+                try store.writeFile(
+                    FileWrite(file: "/data/file_\(f).csv", run: "run_2", parserVersion: "1", batches: [b]), outputs: outputs)
             }
         }
         let written = try store.rowCount(table: "sales")
         precondition(written == total, "\(written) rows written, expected \(total)")
         func rate(_ s: Double) -> String { String(format: "%.2fM rows/s", Double(total) / s / 1e6) }
         print("output store: \(total) rows (\(files) files x \(rowsPerFile), 5 columns + lineage)")
-        print("output store: raw sqlite3 bind baseline (one row per statement) \(rate(raw)), writeFile \(rate(first)), re-write (replace) \(rate(rewrite))")
+        print(
+            "output store: raw sqlite3 bind baseline (one row per statement) \(rate(raw)), writeFile \(rate(first)), re-write (replace) \(rate(rewrite))"
+        )
         print(String(format: "output store: writeFile / raw baseline = %.2fx of the baseline's speed", raw / first))
     }
 
@@ -75,7 +81,8 @@ enum OutputStoreBench {
             precondition(sqlite3_exec(db, sql, nil, nil, nil) == SQLITE_OK, String(cString: sqlite3_errmsg(db)))
         }
         exec("PRAGMA page_size = 16384; PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL")
-        exec("""
+        exec(
+            """
             CREATE TABLE sales (id INTEGER, customer TEXT, amount REAL, day TEXT, paid INTEGER,
                 _cf_file TEXT NOT NULL, _cf_row INTEGER NOT NULL, _cf_parser_version TEXT NOT NULL, _cf_run TEXT NOT NULL)
             """)
@@ -86,7 +93,9 @@ enum OutputStoreBench {
         func text(_ s: String, _ i: Int32) {
             var s = s
             s.withUTF8 { b in
-                b.baseAddress!.withMemoryRebound(to: CChar.self, capacity: b.count) { _ = sqlite3_bind_text(stmt, i, $0, Int32(b.count), transient) }
+                b.baseAddress!.withMemoryRebound(to: CChar.self, capacity: b.count) {
+                    _ = sqlite3_bind_text(stmt, i, $0, Int32(b.count), transient)
+                }
             }
         }
         func date(_ days: Int32, _ i: Int32) {  // YYYY-MM-DD without a String
@@ -96,7 +105,10 @@ enum OutputStoreBench {
                 let p = raw.bindMemory(to: CChar.self)
                 for (start, width, value) in [(0, 4, d.year), (5, 2, d.month), (8, 2, d.day)] {
                     var v = value
-                    for k in stride(from: start + width - 1, through: start, by: -1) { p[k] = CChar(48 + v % 10); v /= 10 }
+                    for k in stride(from: start + width - 1, through: start, by: -1) {
+                        p[k] = CChar(48 + v % 10)
+                        v /= 10
+                    }
                 }
                 _ = sqlite3_bind_text(stmt, i, p.baseAddress, 10, transient)
             }

@@ -17,8 +17,9 @@ enum PoolBench {
         }
         let plugin = try PluginDirectory(url: URL(fileURLWithPath: args[0]))
         let files = Array(args[2...])
-        let env = WorkerEnvironment(pythonExecutable: "/usr/bin/python3",
-                                    workerExecutable: WorkerEnvironment.defaultWorkerExecutable())
+        let env = WorkerEnvironment(
+            pythonExecutable: "/usr/bin/python3",
+            workerExecutable: WorkerEnvironment.defaultWorkerExecutable())
         let pool = WorkerPool(environment: env, size: workers)
         let rows = RowCounter()
         let sem = DispatchSemaphore(value: 0)
@@ -29,10 +30,11 @@ enum PoolBench {
                 let warm = (0..<workers).map { ParseJob(index: $0, path: files[0]) }
                 try await pool.run(plugin: plugin, jobs: warm, maxRows: 1, callbacks: ParseCallbacks(onFinish: { _, _, _ in }))
                 let start = ContinuousClock.now
-                try await pool.run(plugin: plugin, jobs: files.enumerated().map { ParseJob(index: $0, path: $1) },
-                                   callbacks: ParseCallbacks(
-                                       onEvent: { _, e in if case .batch(let b) = e { rows.add(b) } },
-                                       onFinish: { _, o, _ in if let f = o.failure { result.fail(f) } }))
+                try await pool.run(
+                    plugin: plugin, jobs: files.enumerated().map { ParseJob(index: $0, path: $1) },
+                    callbacks: ParseCallbacks(
+                        onEvent: { _, e in if case .batch(let b) = e { rows.add(b) } },
+                        onFinish: { _, o, _ in if let f = o.failure { result.fail(f) } }))
                 result.elapsed = ContinuousClock.now - start
             } catch {
                 result.fail(PluginFailure(category: .crash, message: "\(error)"))
@@ -42,7 +44,8 @@ enum PoolBench {
         sem.wait()
         pool.shutdown()
         if let f = result.failure { throw CasparianError(.plugin, f.description) }
-        var usage = rusage(), children = rusage()
+        var usage = rusage()
+        var children = rusage()
         getrusage(RUSAGE_SELF.rawValue, &usage)
         getrusage(RUSAGE_CHILDREN.rawValue, &children)  // the workers, reaped by shutdown()
         let seconds = Double(result.elapsed.components.seconds) + Double(result.elapsed.components.attoseconds) / 1e18
@@ -61,7 +64,10 @@ private final class RowCounter: @unchecked Sendable {
         // Touch every cell, as a consumer would.
         var n = 0
         for c in b.columns { for v in c where !v.isNull { n &+= 1 } }
-        lock.withLock { total += b.rowCount; checksum &+= n }
+        lock.withLock {
+            total += b.rowCount
+            checksum &+= n
+        }
     }
 }
 

@@ -9,8 +9,12 @@ enum SolverBench {
     static let rows = 1_000_000
 
     static func batch() -> RowBatch {
-        var b = RowBatch(output: "bench", columnNames: ["id", "amount", "name", "day", "iso_date", "qty_text",
-                                                        "price_text", "flag"])
+        var b = RowBatch(
+            output: "bench",
+            columnNames: [
+                "id", "amount", "name", "day", "iso_date", "qty_text",
+                "price_text", "flag",
+            ])
         let names = ["Ana Souza", "Bo Lindqvist", "Chloé Martin", "Hiro Tanaka", "Kofi Mensah", "Lena Novak"]
         for c in 0..<8 { b.columns[c].reserveCapacity(rows) }
         for i in 0..<rows {
@@ -56,11 +60,12 @@ enum SolverBench {
                     switch v {
                     case .int(let i): checksum &+= Int(i)
                     case .string(let s):
-                        checksum &+= s.utf8.withContiguousStorageIfAvailable { b in
-                            var sum = 0
-                            for x in b { sum &+= Int(x) }
-                            return sum
-                        } ?? 0
+                        checksum &+=
+                            s.utf8.withContiguousStorageIfAvailable { b in
+                                var sum = 0
+                                for x in b { sum &+= Int(x) }
+                                return sum
+                            } ?? 0
                     case .null: checksum &+= 1
                     default: checksum &+= 2
                     }
@@ -71,19 +76,25 @@ enum SolverBench {
         var best = Duration.seconds(1000)
         var result: DiscoveryResult?
         for _ in 0..<3 {
-            best = min(best, cpuTime {
-                var inference = StreamingInference()
-                inference.feed(batch: b, file: "bench")
-                result = inference.finish()
-            })
+            best = min(
+                best,
+                cpuTime {
+                    var inference = StreamingInference()
+                    inference.feed(batch: b, file: "bench")
+                    result = inference.finish()
+                })
         }
         let types = result!.outputs[0].columns.map { "\($0.name)=\($0.type.rawValue)\($0.format.map { "(\($0))" } ?? "")" }
         precondition(result!.outputs[0].columns.allSatisfy { $0.status == .resolved }, "bench columns must resolve: \(types)")
         let rate = values / seconds(best) / 1e6
         let floorRate = values / seconds(floor) / 1e6
-        print("solver: \(String(format: "%.1f", rate))M values/s per core, CPU time (1M rows x 8 columns, mixed typed and text; checksum \(checksum & 0xff))")
+        print(
+            "solver: \(String(format: "%.1f", rate))M values/s per core, CPU time (1M rows x 8 columns, mixed typed and text; checksum \(checksum & 0xff))"
+        )
         print("solver: \(types.joined(separator: " "))")
-        print("solver: plain pass over the same values (every string's bytes read) \(String(format: "%.1f", floorRate))M values/s; solver / plain pass = \(String(format: "%.2f", rate / floorRate))x")
+        print(
+            "solver: plain pass over the same values (every string's bytes read) \(String(format: "%.1f", floorRate))M values/s; solver / plain pass = \(String(format: "%.2f", rate / floorRate))x"
+        )
         print("solver: target 50M values/s → \(String(format: "%.2f", rate / 50))x the target")
         var perColumn: [String] = []
         for (c, name) in b.columnNames.enumerated() {
@@ -110,18 +121,23 @@ enum SolverBench {
         text.reserveCapacity(rows * 80)
         for i in 0..<rows {
             let d = CivilDate(daysSinceEpoch: 19_000 + i % 1000).iso
-            text += "\(i),\(i % 97 == 0 ? "" : String(Double(i % 10_000) * 0.25)),name \(i % 100),\(d),\(d)T\(i % 24 < 10 ? "0" : "")\(i % 24):15:00,\(i % 5000),\(i % 900).\(10 + i % 90),\(i & 1 == 0 ? "true" : "false")\n"
+            text +=
+                "\(i),\(i % 97 == 0 ? "" : String(Double(i % 10_000) * 0.25)),name \(i % 100),\(d),\(d)T\(i % 24 < 10 ? "0" : "")\(i % 24):15:00,\(i % 5000),\(i % 900).\(10 + i % 90),\(i & 1 == 0 ? "true" : "false")\n"
         }
         try Data(text.utf8).write(to: URL(fileURLWithPath: path))
         var best = Duration.seconds(1000)
         for _ in 0..<3 {
-            best = min(best, try cpuTime {
-                var inference = StreamingInference()
-                try inference.feed(csvFile: path)
-                _ = inference.finish()
-            })
+            best = min(
+                best,
+                try cpuTime {
+                    var inference = StreamingInference()
+                    try inference.feed(csvFile: path)
+                    _ = inference.finish()
+                })
         }
         let mb = Double(text.utf8.count) / 1e6
-        print("csv: read + solve \(String(format: "%.1f", Double(rows * 8) / seconds(best) / 1e6))M fields/s, \(String(format: "%.0f", mb / seconds(best))) MB/s (\(String(format: "%.0f", mb)) MB, 1M rows x 8 columns)")
+        print(
+            "csv: read + solve \(String(format: "%.1f", Double(rows * 8) / seconds(best) / 1e6))M fields/s, \(String(format: "%.0f", mb / seconds(best))) MB/s (\(String(format: "%.0f", mb)) MB, 1M rows x 8 columns)"
+        )
     }
 }

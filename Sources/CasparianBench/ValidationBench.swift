@@ -9,16 +9,18 @@ enum ValidationBench {
     static let rows = 1_000_000
     static let batchRows = 10_000
 
-    static let schema = LockedSchema(output: "sales", columns: [
-        LockedColumn(name: "id", type: .int64, nullable: false),
-        LockedColumn(name: "amount", type: .float64, nullable: false),
-        LockedColumn(name: "customer", type: .string, nullable: false),
-        LockedColumn(name: "day", type: .date, nullable: false, format: "%d/%m/%Y"),
-        LockedColumn(name: "at", type: .timestamp, nullable: false),
-        LockedColumn(name: "qty", type: .int64, nullable: false),
-        LockedColumn(name: "paid", type: .boolean, nullable: false),
-        LockedColumn(name: "note", type: .string, nullable: true, nullSentinels: ["N/A", ""]),
-    ])
+    static let schema = LockedSchema(
+        output: "sales",
+        columns: [
+            LockedColumn(name: "id", type: .int64, nullable: false),
+            LockedColumn(name: "amount", type: .float64, nullable: false),
+            LockedColumn(name: "customer", type: .string, nullable: false),
+            LockedColumn(name: "day", type: .date, nullable: false, format: "%d/%m/%Y"),
+            LockedColumn(name: "at", type: .timestamp, nullable: false),
+            LockedColumn(name: "qty", type: .int64, nullable: false),
+            LockedColumn(name: "paid", type: .boolean, nullable: false),
+            LockedColumn(name: "note", type: .string, nullable: true, nullSentinels: ["N/A", ""]),
+        ])
 
     /// Column `c` of a batch starting at row `base`. One cell in a hundred
     /// is wrong (each column at a different offset), as a parser emits it:
@@ -47,7 +49,9 @@ enum ValidationBench {
         let names = schema.columns.map(\.name)
         var batches: [RowBatch] = []
         for base in stride(from: 0, to: rows, by: batchRows) {
-            batches.append(RowBatch(output: "sales", columnNames: names, columns: (0..<8).map { column($0, base: base, count: batchRows) }, firstRow: 0))
+            batches.append(
+                RowBatch(
+                    output: "sales", columnNames: names, columns: (0..<8).map { column($0, base: base, count: batchRows) }, firstRow: 0))
         }
         let cells = rows * names.count
         let validator = try ContractValidator(schema: schema)
@@ -88,10 +92,14 @@ enum ValidationBench {
 
         let rate = Double(cells) / elapsed / 1e6
         let baseRate = Double(cells) / baseline / 1e6
-        print(String(format: "validation: %.1fM cells/s (1M rows x 8 columns, %d violations = %.2f%% of cells, %d stored; %.3f s)",
-                     rate, total, Double(total) * 100 / Double(cells), stored, elapsed))
-        print(String(format: "validation: baseline read-every-cell loop %.1fM cells/s; validation takes %.1fx the baseline's time",
-                     baseRate, elapsed / baseline))
+        print(
+            String(
+                format: "validation: %.1fM cells/s (1M rows x 8 columns, %d violations = %.2f%% of cells, %d stored; %.3f s)",
+                rate, total, Double(total) * 100 / Double(cells), stored, elapsed))
+        print(
+            String(
+                format: "validation: baseline read-every-cell loop %.1fM cells/s; validation takes %.1fx the baseline's time",
+                baseRate, elapsed / baseline))
         if ProcessInfo.processInfo.environment["VALIDATION_PER_COLUMN"] != nil {
             for c in 0..<8 {
                 let one = LockedSchema(output: "sales", columns: [schema.columns[c]])

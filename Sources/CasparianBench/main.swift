@@ -2,8 +2,8 @@
 // (release build). Each prints its figures and a ratio against the baseline
 // it names, measured in the same run. Scripts in scripts/bench/ call it.
 import Catalog
-import PluginHost
 import Foundation
+import PluginHost
 
 let benches: [String: () throws -> Void] = [
     "frames": FrameBench.run,

@@ -48,7 +48,8 @@ enum CasparianEntry {
         let rootOnly: Set<String> = ["-h", "--help", "-help", "--version", "--experimental-dump-help", "--generate-manual"]
         guard !arguments.contains(where: { rootOnly.contains($0) || $0.hasPrefix("--generate-completion") }) else { return nil }
         guard let type = Casparian.configuration.subcommands.first(where: { $0.configuration.commandName == name }),
-              type.configuration.subcommands.isEmpty else { return nil }
+            type.configuration.subcommands.isEmpty
+        else { return nil }
         return try? type.parseAsRoot(Array(arguments.dropFirst()))
     }
 

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 extension CasparianError {
@@ -15,8 +15,9 @@ extension CasparianError {
         case ENOENT, ENOTDIR:
             return CasparianError(.notFound, "cannot read \(path): \(reason)", hint: "check that the file exists")
         case EACCES, EPERM:
-            return CasparianError(.permissionDenied, "permission denied: \(path) cannot be read by \(currentUser())",
-                                  hint: "make it readable by that user (chmod o+r on the file, o+x on its folders), or leave it out")
+            return CasparianError(
+                .permissionDenied, "permission denied: \(path) cannot be read by \(currentUser())",
+                hint: "make it readable by that user (chmod o+r on the file, o+x on its folders), or leave it out")
         default:
             return CasparianError(.environment, "cannot read \(path): \(reason)", hint: "check that the file exists and is readable")
         }

@@ -56,7 +56,10 @@ extension Int64 {
     public func floorDivided(by d: Int64) -> (quotient: Int64, remainder: Int64) {
         var q = self / d
         var r = self % d
-        if r < 0 { q -= 1; r += d }
+        if r < 0 {
+            q -= 1
+            r += d
+        }
         return (q, r)
     }
 }

@@ -5,13 +5,20 @@ extension GlobPattern {
         var inSet = false
         while i < s.count {
             let c = s[i]
-            if c == "\\" { i += 2; continue }
+            if c == "\\" {
+                i += 2
+                continue
+            }
             if inSet {
                 if c == "]" { inSet = false }
                 i += 1
                 continue
             }
-            if c == "[" { inSet = true; i += 1; continue }
+            if c == "[" {
+                inSet = true
+                i += 1
+                continue
+            }
             if c == "}" { throw error(pattern, "\"}\" at position \(i + 1) has no matching \"{\"") }
             if c == "{" {
                 var depth = 0
@@ -19,9 +26,18 @@ extension GlobPattern {
                 var commas: [Int] = []
                 var close: Int?
                 while j < s.count {
-                    if s[j] == "\\" { j += 2; continue }
+                    if s[j] == "\\" {
+                        j += 2
+                        continue
+                    }
                     if s[j] == "{" { depth += 1 }
-                    if s[j] == "}" { depth -= 1; if depth == 0 { close = j; break } }
+                    if s[j] == "}" {
+                        depth -= 1
+                        if depth == 0 {
+                            close = j
+                            break
+                        }
+                    }
                     if s[j] == ",", depth == 1 { commas.append(j) }
                     j += 1
                 }
@@ -110,19 +126,28 @@ extension GlobPattern {
     private static func compileSet(_ s: ArraySlice<Unicode.Scalar>, from start: Int, pattern: String) throws -> (Token, Int) {
         var i = start + 1
         var negated = false
-        if i < s.endIndex, s[i] == "!" || s[i] == "^" { negated = true; i += 1 }
+        if i < s.endIndex, s[i] == "!" || s[i] == "^" {
+            negated = true
+            i += 1
+        }
         var ranges: [ClosedRange<Unicode.Scalar>] = []
         var first = true
         while i < s.endIndex {
             var c = s[i]
             if c == "]" && !first { return (.set(ranges: ranges, negated: negated), i + 1) }
             if c == "/" { break }
-            if c == "\\", i + 1 < s.endIndex { i += 1; c = s[i] }
+            if c == "\\", i + 1 < s.endIndex {
+                i += 1
+                c = s[i]
+            }
             first = false
             if i + 2 < s.endIndex, s[i + 1] == "-", s[i + 2] != "]" {
                 var hi = s[i + 2]
                 var skip = 3
-                if hi == "\\", i + 3 < s.endIndex { hi = s[i + 3]; skip = 4 }
+                if hi == "\\", i + 3 < s.endIndex {
+                    hi = s[i + 3]
+                    skip = 4
+                }
                 guard c <= hi else { throw error(pattern, "the range \(c)-\(hi) is backwards") }
                 ranges.append(c...hi)
                 i += skip

@@ -1,7 +1,9 @@
 extension GlobPattern {
     /// Segments against path parts (ranges of `path`); `**` tries every split.
-    static func match(_ segments: ArraySlice<Segment>, _ parts: ArraySlice<Range<Int>>,
-                      in path: UnsafeBufferPointer<Unicode.Scalar>) -> Bool {
+    static func match(
+        _ segments: ArraySlice<Segment>, _ parts: ArraySlice<Range<Int>>,
+        in path: UnsafeBufferPointer<Unicode.Scalar>
+    ) -> Bool {
         guard let first = segments.first else { return parts.isEmpty }
         switch first {
         case .globstar:
@@ -22,8 +24,10 @@ extension GlobPattern {
     /// One segment: wildcard matching with single-star backtracking (linear
     /// in practice, never exponential).
     static func matchSegment(_ tokens: [Token], _ name: UnsafeBufferPointer<Unicode.Scalar>) -> Bool {
-        var t = 0, n = 0
-        var starT = -1, starN = 0
+        var t = 0
+        var n = 0
+        var starT = -1
+        var starN = 0
         while n < name.count {
             if t < tokens.count {
                 switch tokens[t] {
@@ -33,13 +37,16 @@ extension GlobPattern {
                     t += 1
                     continue
                 case .anyOne:
-                    t += 1; n += 1
+                    t += 1
+                    n += 1
                     continue
                 case .literal(let c) where c == name[n]:
-                    t += 1; n += 1
+                    t += 1
+                    n += 1
                     continue
                 case .set(let ranges, let negated) where ranges.contains(where: { $0.contains(name[n]) }) != negated:
-                    t += 1; n += 1
+                    t += 1
+                    n += 1
                     continue
                 default: break
                 }

@@ -57,7 +57,8 @@ public struct GlobPattern: Sendable, Hashable, CustomStringConvertible {
     }
 
     static func error(_ pattern: String, _ problem: String) -> CasparianError {
-        CasparianError(.usage, "invalid glob \"\(pattern)\": \(problem)",
-                       hint: "globs use * ? [a-z] {a,b} and ** as a whole path segment (e.g. \"**/sales_*.csv\"); escape special characters with \\")
+        CasparianError(
+            .usage, "invalid glob \"\(pattern)\": \(problem)",
+            hint: "globs use * ? [a-z] {a,b} and ** as a whole path segment (e.g. \"**/sales_*.csv\"); escape special characters with \\")
     }
 }

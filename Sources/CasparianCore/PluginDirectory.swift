@@ -26,17 +26,20 @@ public struct PluginDirectory: Sendable, Equatable {
         if dir.lastPathComponent == "parser.py" { dir.deleteLastPathComponent() }
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: dir.path, isDirectory: &isDir) else {
-            throw CasparianError(.notFound, "plugin directory \(given.path) does not exist",
-                                 hint: "pass a folder that contains parser.py, e.g. plugins/sales")
+            throw CasparianError(
+                .notFound, "plugin directory \(given.path) does not exist",
+                hint: "pass a folder that contains parser.py, e.g. plugins/sales")
         }
         guard isDir.boolValue else {
-            throw CasparianError(.usage, "\(given.path) is not a plugin directory",
-                                 hint: "pass the folder that contains parser.py")
+            throw CasparianError(
+                .usage, "\(given.path) is not a plugin directory",
+                hint: "pass the folder that contains parser.py")
         }
         let parser = dir.appendingPathComponent("parser.py")
         guard let data = FileManager.default.contents(atPath: parser.path) else {
-            throw CasparianError(.notFound, "plugin \(dir.lastPathComponent) has no parser.py (looked for \(parser.path))",
-                                 hint: "create it with `casparian new \(dir.lastPathComponent)`")
+            throw CasparianError(
+                .notFound, "plugin \(dir.lastPathComponent) has no parser.py (looked for \(parser.path))",
+                hint: "create it with `casparian new \(dir.lastPathComponent)`")
         }
         let source = String(decoding: data, as: UTF8.self)
         let meta = PluginSourceMetadata(source: source)
@@ -53,10 +56,12 @@ public struct PluginDirectory: Sendable, Equatable {
     public static func list(in root: URL) throws -> [PluginDirectory] {
         let fm = FileManager.default
         guard let entries = try? fm.contentsOfDirectory(at: root, includingPropertiesForKeys: nil) else {
-            throw CasparianError(.notFound, "plugins folder \(root.path) does not exist or cannot be read",
-                                 hint: "create it, or pass the right folder")
+            throw CasparianError(
+                .notFound, "plugins folder \(root.path) does not exist or cannot be read",
+                hint: "create it, or pass the right folder")
         }
-        return try entries
+        return
+            try entries
             .filter { fm.fileExists(atPath: $0.appendingPathComponent("parser.py").path) }
             .map { try PluginDirectory(url: $0) }
             .sorted { $0.name < $1.name }

@@ -31,8 +31,9 @@ struct CasparianMCP: AsyncParsableCommand {
                 requestTimeout: .milliseconds(Int(options.httpRequestTimeout * 1000)),
                 idleTimeout: .milliseconds(Int(options.httpIdleTimeout * 1000)),
                 maxConnections: options.httpMaxConnections, sessionIdleTimeout: .milliseconds(Int(options.sessionTimeout * 1000)))
-            let http = try HTTPServing.Options(address: addr, tokenVariable: options.tokenEnv, allowedOrigins: options.allowOrigins,
-                                               limits: limits)
+            let http = try HTTPServing.Options(
+                address: addr, tokenVariable: options.tokenEnv, allowedOrigins: options.allowOrigins,
+                limits: limits)
             try await HTTPServing.serve(server, options: http, version: CasparianVersion.current, logger: logger)
         } else {
             try await StdioServing.serve(server, version: CasparianVersion.current, logger: logger)

@@ -21,17 +21,21 @@ enum WorkerCommand {
         guard let plugin = values["--plugin"], let python = values["--python"] else { fail("--plugin and --python are required") }
         guard let hostPID = values["--host-pid"].flatMap(Int32.init) else { fail("--host-pid needs the host's process id") }
         guard let memoryLimit = Int(values["--memory-limit"] ?? "0") else { fail("--memory-limit needs a number of bytes") }
-        WorkerMain.run(WorkerConfiguration(pluginDirectory: plugin, pythonExecutable: python,
-                                           memoryLimitBytes: memoryLimit, hostPID: hostPID))
+        WorkerMain.run(
+            WorkerConfiguration(
+                pluginDirectory: plugin, pythonExecutable: python,
+                memoryLimitBytes: memoryLimit, hostPID: hostPID))
     }
 
     private static func fail(_ message: String) -> Never {
-        FileHandle.standardError.write(Data("""
-            casparian-worker: \(message)
-            This is the plugin worker that casparian starts for itself; it is not meant to be run by hand.
-            Usage: casparian-worker --plugin DIR --python EXE [--memory-limit BYTES] --host-pid PID
+        FileHandle.standardError.write(
+            Data(
+                """
+                casparian-worker: \(message)
+                This is the plugin worker that casparian starts for itself; it is not meant to be run by hand.
+                Usage: casparian-worker --plugin DIR --python EXE [--memory-limit BYTES] --host-pid PID
 
-            """.utf8))
+                """.utf8))
         exit(2)
     }
 }

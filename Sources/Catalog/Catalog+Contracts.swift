@@ -12,9 +12,11 @@ extension Catalog {
     ///
     /// Exactly one of several concurrent approvals of the same discovery
     /// wins; the others get a `conflict` error naming the contract that won.
-    public func approveDiscovery(_ discoveryID: String, plugin: String,
-                                 build: (StoredDiscovery, SchemaContract?) throws -> SchemaContract,
-                                 beforeCommit: (SchemaContract) throws -> Void = { _ in }) throws -> SchemaContract {
+    public func approveDiscovery(
+        _ discoveryID: String, plugin: String,
+        build: (StoredDiscovery, SchemaContract?) throws -> SchemaContract,
+        beforeCommit: (SchemaContract) throws -> Void = { _ in }
+    ) throws -> SchemaContract {
         try pool.write { db in
             let discovery = try self.discovery(id: discoveryID, db: db)
             if let winner = discovery.approvedContractID {
@@ -22,8 +24,9 @@ extension Catalog {
             }
             let contract = try build(discovery, try latestContract(plugin: plugin, db: db))
             try insertContract(contract, discoveryID: discoveryID, db: db)
-            try db.execute(sql: "UPDATE discoveries SET approved_contract_id = ? WHERE id = ? AND approved_contract_id IS NULL",
-                           arguments: [contract.id, discoveryID])
+            try db.execute(
+                sql: "UPDATE discoveries SET approved_contract_id = ? WHERE id = ? AND approved_contract_id IS NULL",
+                arguments: [contract.id, discoveryID])
             guard db.changesCount == 1 else { throw try approvedAlready(discoveryID, contractID: contract.id, db: db) }
             try beforeCommit(contract)
             return contract
@@ -47,11 +50,13 @@ extension Catalog {
         if let found { return found }
         let versions = try contractHistory(plugin: plugin).map(\.version)
         if versions.isEmpty {
-            throw CasparianError(.notFound, "plugin \(plugin) has no contract",
-                                 hint: "approve a discovery first: `casparian approve DISCOVERY_ID --plugin \(plugin)`")
+            throw CasparianError(
+                .notFound, "plugin \(plugin) has no contract",
+                hint: "approve a discovery first: `casparian approve DISCOVERY_ID --plugin \(plugin)`")
         }
-        throw CasparianError(.notFound, "plugin \(plugin) has no contract version \(version ?? 0)",
-                             hint: "versions: \(versions.map(String.init).joined(separator: ", "))")
+        throw CasparianError(
+            .notFound, "plugin \(plugin) has no contract version \(version ?? 0)",
+            hint: "versions: \(versions.map(String.init).joined(separator: ", "))")
     }
 
     /// The plugin's latest contract, or nil when it has none.
@@ -70,8 +75,9 @@ extension Catalog {
         if let found = try pool.read({ db in try fetchContracts(db, "WHERE id = ? ORDER BY version DESC LIMIT 1", [id]).first }) {
             return found
         }
-        throw CasparianError(.notFound, "no contract with id \(id)",
-                             hint: "approving a discovery returns its contract_id; `casparian contract show PLUGIN` shows a plugin's")
+        throw CasparianError(
+            .notFound, "no contract with id \(id)",
+            hint: "approving a discovery returns its contract_id; `casparian contract show PLUGIN` shows a plugin's")
     }
 
     /// Plugins that have a contract, sorted.
@@ -95,37 +101,47 @@ extension Catalog {
     func insertContract(_ contract: SchemaContract, discoveryID: String?, db: Database) throws {
         let body = String(decoding: try ContractFile.encode(contract), as: UTF8.self)
         do {
-            try db.execute(sql: """
-                INSERT INTO contracts(id, version, plugin, scope_id, approved_at, approved_by, discovery_id, body_json)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [contract.id, contract.version, contract.plugin, contract.scope, ContractFile.formatTime(contract.approvedAt),
-                                 contract.approvedBy, discoveryID ?? contract.discoveryID, body])
+            try db.execute(
+                sql: """
+                    INSERT INTO contracts(id, version, plugin, scope_id, approved_at, approved_by, discovery_id, body_json)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    contract.id, contract.version, contract.plugin, contract.scope, ContractFile.formatTime(contract.approvedAt),
+                    contract.approvedBy, discoveryID ?? contract.discoveryID, body,
+                ])
         } catch let e as DatabaseError where e.resultCode == .SQLITE_CONSTRAINT {
-            throw CasparianError(.conflict, "contract \(contract.id) v\(contract.version) of \(contract.plugin) was written by someone else meanwhile",
-                                 hint: "look at it with `casparian contract show \(contract.plugin)` and try again")
+            throw CasparianError(
+                .conflict, "contract \(contract.id) v\(contract.version) of \(contract.plugin) was written by someone else meanwhile",
+                hint: "look at it with `casparian contract show \(contract.plugin)` and try again")
         }
     }
 
     func discovery(id: String, db: Database) throws -> StoredDiscovery {
         guard let row = try Row.fetchOne(db, sql: "SELECT * FROM discoveries WHERE id = ?", arguments: [id]) else {
-            throw CasparianError(.notFound, "no discovery with id \(id)",
-                                 hint: "run `casparian discover` (or the discover_schemas tool) and use the id it prints")
+            throw CasparianError(
+                .notFound, "no discovery with id \(id)",
+                hint: "run `casparian discover` (or the discover_schemas tool) and use the id it prints")
         }
         return try StoredDiscovery(row: row)
     }
 
     func approvedAlready(_ discoveryID: String, contractID: String, db: Database) throws -> CasparianError {
-        let row = try Row.fetchOne(db, sql: """
-            SELECT plugin, version, approved_by, approved_at FROM contracts WHERE id = ? AND discovery_id = ? ORDER BY version LIMIT 1
-            """, arguments: [contractID, discoveryID])
+        let row = try Row.fetchOne(
+            db,
+            sql: """
+                SELECT plugin, version, approved_by, approved_at FROM contracts WHERE id = ? AND discovery_id = ? ORDER BY version LIMIT 1
+                """, arguments: [contractID, discoveryID])
         let plugin: String = row?["plugin"] ?? "?"
-        let detail = row.map { r -> String in
-            let v: Int = r["version"]
-            let by: String = r["approved_by"]
-            let at: String = r["approved_at"]
-            return " (plugin \(plugin), version \(v), approved by \(by) at \(at))"
-        } ?? ""
-        return CasparianError(.conflict, "discovery \(discoveryID) is already approved as contract \(contractID)\(detail)",
-                              hint: "see it with `casparian contract show \(plugin)`; change it with `casparian amend propose \(plugin) …`")
+        let detail =
+            row.map { r -> String in
+                let v: Int = r["version"]
+                let by: String = r["approved_by"]
+                let at: String = r["approved_at"]
+                return " (plugin \(plugin), version \(v), approved by \(by) at \(at))"
+            } ?? ""
+        return CasparianError(
+            .conflict, "discovery \(discoveryID) is already approved as contract \(contractID)\(detail)",
+            hint: "see it with `casparian contract show \(plugin)`; change it with `casparian amend propose \(plugin) …`")
     }
 }

@@ -19,8 +19,10 @@ public struct DeadLetter: Sendable, Equatable, Codable {
     public var history: [String]
     public var at: String
 
-    public init(path: String, plugin: String, parserVersion: String?, runID: String, kind: RunKind, category: String,
-                message: String, attempts: Int, history: [String], at: String = Timestamp.now()) {
+    public init(
+        path: String, plugin: String, parserVersion: String?, runID: String, kind: RunKind, category: String,
+        message: String, attempts: Int, history: [String], at: String = Timestamp.now()
+    ) {
         self.path = path
         self.plugin = plugin
         self.parserVersion = parserVersion
@@ -35,7 +37,8 @@ public struct DeadLetter: Sendable, Equatable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case path, plugin, kind, category, message, attempts, history, at
-        case parserVersion = "parser_version", runID = "run_id"
+        case parserVersion = "parser_version"
+        case runID = "run_id"
     }
 }
 
@@ -46,16 +49,19 @@ extension Catalog {
         guard !letters.isEmpty else { return }
         let ids = try fileIDs(for: letters.map(\.path))
         try pool.write { db in
-            let s = try db.cachedStatement(sql: """
-                INSERT OR REPLACE INTO dead_letters(plugin, file_id, parser_version, run_id, kind, category, message, attempts,
-                                                    history_json, created_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-                """)
+            let s = try db.cachedStatement(
+                sql: """
+                    INSERT OR REPLACE INTO dead_letters(plugin, file_id, parser_version, run_id, kind, category, message, attempts,
+                                                        history_json, created_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """)
             for l in letters {
                 guard let id = ids[l.path] else { continue }
                 let history = try l.history.jsonText()
-                try s.execute(arguments: [l.plugin, id, l.parserVersion, l.runID, l.kind.rawValue, l.category, String(l.message.prefix(2000)),
-                                          l.attempts, history, l.at])
+                try s.execute(arguments: [
+                    l.plugin, id, l.parserVersion, l.runID, l.kind.rawValue, l.category, String(l.message.prefix(2000)),
+                    l.attempts, history, l.at,
+                ])
             }
         }
     }
@@ -64,7 +70,8 @@ extension Catalog {
     public func clearDeadLetters(plugin: String, paths: [String]) throws {
         guard !paths.isEmpty else { return }
         try pool.write { db in
-            let s = try db.cachedStatement(sql: "DELETE FROM dead_letters WHERE plugin = ? AND file_id = (SELECT id FROM files WHERE path = ?)")
+            let s = try db.cachedStatement(
+                sql: "DELETE FROM dead_letters WHERE plugin = ? AND file_id = (SELECT id FROM files WHERE path = ?)")
             for p in paths { try s.execute(arguments: [plugin, p]) }
         }
     }
@@ -75,14 +82,18 @@ extension Catalog {
     }
 
     func deadLetters(_ db: Database, plugin: String?) throws -> [DeadLetter] {
-        try Row.fetchAll(db, sql: """
-            SELECT f.path, d.* FROM dead_letters d JOIN files f ON f.id = d.file_id
-            WHERE ? IS NULL OR d.plugin = ? ORDER BY f.path, d.plugin
-            """, arguments: [plugin, plugin]).map { r in
+        try Row.fetchAll(
+            db,
+            sql: """
+                SELECT f.path, d.* FROM dead_letters d JOIN files f ON f.id = d.file_id
+                WHERE ? IS NULL OR d.plugin = ? ORDER BY f.path, d.plugin
+                """, arguments: [plugin, plugin]
+        ).map { r in
             let history = (try? JSONDecoder().decode([String].self, from: Data((r["history_json"] as String).utf8))) ?? []
-            return DeadLetter(path: r["path"], plugin: r["plugin"], parserVersion: r["parser_version"], runID: r["run_id"],
-                              kind: RunKind(rawValue: r["kind"]) ?? .execute, category: r["category"], message: r["message"], attempts: r["attempts"],
-                              history: history, at: r["created_at"])
+            return DeadLetter(
+                path: r["path"], plugin: r["plugin"], parserVersion: r["parser_version"], runID: r["run_id"],
+                kind: RunKind(rawValue: r["kind"]) ?? .execute, category: r["category"], message: r["message"], attempts: r["attempts"],
+                history: history, at: r["created_at"])
         }
     }
 
@@ -90,10 +101,13 @@ extension Catalog {
     /// for a dead letter's history.
     public func failureHistoryLines(plugin: String, path: String, limit: Int = 20) throws -> [String] {
         try pool.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT * FROM (SELECT h.* FROM failure_history h JOIN files f ON f.id = h.file_id
-                               WHERE h.plugin = ? AND f.path = ? ORDER BY h.id DESC LIMIT ?) ORDER BY id
-                """, arguments: [plugin, path, limit]).map { r in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT * FROM (SELECT h.* FROM failure_history h JOIN files f ON f.id = h.file_id
+                                   WHERE h.plugin = ? AND f.path = ? ORDER BY h.id DESC LIMIT ?) ORDER BY id
+                    """, arguments: [plugin, path, limit]
+            ).map { r in
                 let category: String = r["category"] ?? "failed"
                 let message: String = r["message"] ?? ""
                 return "\(r["at"] as String? ?? "") iteration \(r["iteration"] as Int? ?? 0): \(category): \(message)"

@@ -39,8 +39,10 @@ extension Catalog {
     /// millisecond timestamp); nil when it was never discovered.
     public func latestDiscovery(plugin: String) throws -> StoredDiscovery? {
         try pool.read { db in
-            try Row.fetchOne(db, sql: "SELECT * FROM discoveries WHERE plugin = ? ORDER BY created_at DESC, rowid DESC LIMIT 1",
-                             arguments: [plugin]).map(StoredDiscovery.init(row:))
+            try Row.fetchOne(
+                db, sql: "SELECT * FROM discoveries WHERE plugin = ? ORDER BY created_at DESC, rowid DESC LIMIT 1",
+                arguments: [plugin]
+            ).map(StoredDiscovery.init(row:))
         }
     }
 }
@@ -48,10 +50,11 @@ extension Catalog {
 extension StoredDiscovery {
     init(row: Row) throws {
         let json: String = row["result_json"]
-        self.init(id: row["id"], plugin: row["plugin"], scopeID: row["scope_id"],
-                  createdAt: Timestamp.parse(row["created_at"]) ?? Date(timeIntervalSince1970: 0),
-                  result: try JSONDecoder().decode(DiscoveryResult.self, from: Data(json.utf8)),
-                  approvedContractID: row["approved_contract_id"])
+        self.init(
+            id: row["id"], plugin: row["plugin"], scopeID: row["scope_id"],
+            createdAt: Timestamp.parse(row["created_at"]) ?? Date(timeIntervalSince1970: 0),
+            result: try JSONDecoder().decode(DiscoveryResult.self, from: Data(json.utf8)),
+            approvedContractID: row["approved_contract_id"])
     }
 }
 

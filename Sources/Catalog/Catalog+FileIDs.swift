@@ -9,10 +9,11 @@ extension Catalog {
         return try pool.write { db in
             var ids: [String: Int64] = [:]
             let select = try db.cachedStatement(sql: "SELECT id FROM files WHERE path = ?")
-            let insert = try db.cachedStatement(sql: """
-                INSERT INTO files(path, size, mtime, first_seen, last_seen) VALUES (?, ?, ?, ?, ?)
-                ON CONFLICT(path) DO UPDATE SET last_seen = excluded.last_seen
-                """)
+            let insert = try db.cachedStatement(
+                sql: """
+                    INSERT INTO files(path, size, mtime, first_seen, last_seen) VALUES (?, ?, ?, ?, ?)
+                    ON CONFLICT(path) DO UPDATE SET last_seen = excluded.last_seen
+                    """)
             for p in paths {
                 if let id = try Int64.fetchOne(select, arguments: [p]) {
                     ids[p] = id

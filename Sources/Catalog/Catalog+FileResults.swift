@@ -23,7 +23,9 @@ public struct FileResultRecord: Sendable, Equatable, Codable {
 
     enum CodingKeys: String, CodingKey {
         case plugin, kind, status, category, message, rows, at
-        case runID = "run_id", parserVersion = "parser_version", failureCount = "failure_count"
+        case runID = "run_id"
+        case parserVersion = "parser_version"
+        case failureCount = "failure_count"
         case consecutiveFailures = "consecutive_failures"
     }
 }
@@ -51,8 +53,14 @@ extension Catalog {
         try pool.read { db in
             var sql = "SELECT f.id, f.path, f.size FROM files f"
             var args: StatementArguments = []
-            if let scopeID { sql += " JOIN scope_files sf ON sf.file_id = f.id AND sf.scope_id = ?"; args += [scopeID] }
-            if let tag { sql += " JOIN file_tags ft ON ft.file_id = f.id AND ft.tag = ?"; args += [tag] }
+            if let scopeID {
+                sql += " JOIN scope_files sf ON sf.file_id = f.id AND sf.scope_id = ?"
+                args += [scopeID]
+            }
+            if let tag {
+                sql += " JOIN file_tags ft ON ft.file_id = f.id AND ft.tag = ?"
+                args += [tag]
+            }
             var views: [Int64: FileView] = [:]
             var order: [Int64] = []
             for r in try Row.fetchAll(db, sql: sql + " ORDER BY f.path", arguments: args) {
@@ -65,25 +73,34 @@ extension Catalog {
                 views[id]?.tags.append(r["tag"])
             }
             var failures: [String: (Int, Int)] = [:]
-            for r in try Row.fetchAll(db, sql: """
-                SELECT file_id, plugin, SUM(failure_count) AS n, MAX(consecutive_failures) AS c FROM high_failures GROUP BY file_id, plugin
-                """) {
+            for r in try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT file_id, plugin, SUM(failure_count) AS n, MAX(consecutive_failures) AS c FROM high_failures GROUP BY file_id, plugin
+                    """)
+            {
                 failures["\(r["file_id"] as Int64)/\(r["plugin"] as String)"] = (r["n"], r["c"])
             }
             var last: [Int64: [String: FileResultRecord]] = [:]
-            for r in try Row.fetchAll(db, sql: """
-                SELECT rf.file_id, r.plugin, r.kind, r.id, r.parser_version, rf.status, rf.category, rf.message, rf.rows, r.started_at
-                FROM run_files rf JOIN runs r ON r.id = rf.run_id
-                WHERE ? IS NULL OR r.plugin = ? ORDER BY r.started_at, r.id
-                """, arguments: [plugin, plugin]) {
+            for r in try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT rf.file_id, r.plugin, r.kind, r.id, r.parser_version, rf.status, rf.category, rf.message, rf.rows, r.started_at
+                    FROM run_files rf JOIN runs r ON r.id = rf.run_id
+                    WHERE ? IS NULL OR r.plugin = ? ORDER BY r.started_at, r.id
+                    """, arguments: [plugin, plugin])
+            {
                 let id: Int64 = r["file_id"]
                 guard views[id] != nil else { continue }
-                let raw: String = r["status"], category: String? = r["category"]
-                let status: FileResultRecord.Status = raw == RunFileStatus.failed.rawValue ? .failed : (category == "quarantined" ? .quarantined : .ok)
+                let raw: String = r["status"]
+                let category: String? = r["category"]
+                let status: FileResultRecord.Status =
+                    raw == RunFileStatus.failed.rawValue ? .failed : (category == "quarantined" ? .quarantined : .ok)
                 let name: String = r["plugin"]
                 let (count, streak) = failures["\(id)/\(name)"] ?? (0, 0)
                 last[id, default: [:]][name] = FileResultRecord(
-                    plugin: name, kind: RunKind(rawValue: r["kind"]) ?? .backtest, runID: r["id"], parserVersion: r["parser_version"], status: status,
+                    plugin: name, kind: RunKind(rawValue: r["kind"]) ?? .backtest, runID: r["id"], parserVersion: r["parser_version"],
+                    status: status,
                     category: category, message: r["message"], rows: r["rows"], at: r["started_at"], failureCount: count,
                     consecutiveFailures: streak)
             }

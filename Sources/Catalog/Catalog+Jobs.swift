@@ -1,11 +1,12 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import CasparianCore
 import Foundation
 import GRDB
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// One file's result in a run, as `jobs show` and `files` report it.
 public struct RunFileRecord: Sendable, Equatable, Codable {
@@ -35,9 +36,12 @@ extension Catalog {
         // the workspace ever stored. The status is filtered here, once each
         // record's effective status is known.
         let all = try pool.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT \(Self.recordColumns(progress: true)) FROM runs ORDER BY started_at DESC, id DESC
-                """).map(Self.runRecord)
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT \(Self.recordColumns(progress: true)) FROM runs ORDER BY started_at DESC, id DESC
+                    """
+            ).map(Self.runRecord)
         }
         return Array(all.filter { statuses?.contains($0.status) ?? true }.prefix(limit))
     }
@@ -52,12 +56,14 @@ extension Catalog {
             try pool.write { db in try db.execute(sql: "UPDATE runs SET cancel_requested = 1 WHERE id = ?", arguments: [id]) }
         case .interrupted:
             try pool.write { db in
-                try db.execute(sql: "UPDATE runs SET cancel_requested = 1, status = 'cancelled', finished_at = ? WHERE id = ?",
-                               arguments: [Timestamp.now(), id])
+                try db.execute(
+                    sql: "UPDATE runs SET cancel_requested = 1, status = 'cancelled', finished_at = ? WHERE id = ?",
+                    arguments: [Timestamp.now(), id])
             }
         case .done, .failed, .cancelled:
-            throw CasparianError(.conflict, "run \(id) already finished (\(record.status.rawValue)) at \(record.finishedAt ?? "?")",
-                                 hint: "only queued or running jobs can be cancelled; list them with `casparian jobs --running`")
+            throw CasparianError(
+                .conflict, "run \(id) already finished (\(record.status.rawValue)) at \(record.finishedAt ?? "?")",
+                hint: "only queued or running jobs can be cancelled; list them with `casparian jobs --running`")
         }
         return try run(id: id)
     }
@@ -72,12 +78,16 @@ extension Catalog {
     /// Per-file results of a run, in path order.
     public func runFiles(runID: String) throws -> [RunFileRecord] {
         try pool.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT f.path, rf.status, rf.category, rf.message, rf.rows, rf.duration_ms
-                FROM run_files rf JOIN files f ON f.id = rf.file_id WHERE rf.run_id = ? ORDER BY f.path
-                """, arguments: [runID]).map {
-                RunFileRecord(path: $0["path"], status: RunFileStatus(rawValue: $0["status"]) ?? .failed, category: $0["category"],
-                              message: $0["message"], rows: $0["rows"], durationMs: $0["duration_ms"])
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT f.path, rf.status, rf.category, rf.message, rf.rows, rf.duration_ms
+                    FROM run_files rf JOIN files f ON f.id = rf.file_id WHERE rf.run_id = ? ORDER BY f.path
+                    """, arguments: [runID]
+            ).map {
+                RunFileRecord(
+                    path: $0["path"], status: RunFileStatus(rawValue: $0["status"]) ?? .failed, category: $0["category"],
+                    message: $0["message"], rows: $0["rows"], durationMs: $0["duration_ms"])
             }
         }
     }
@@ -87,8 +97,11 @@ extension Catalog {
         guard pid > 0 else { return false }
         if kill(pid, 0) != 0 && errno == ESRCH { return false }
         #if os(Linux)
-        if let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-           let close = stat.lastIndex(of: ")"), stat[stat.index(close, offsetBy: 2)] == "Z" { return false }
+            if let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
+                let close = stat.lastIndex(of: ")"), stat[stat.index(close, offsetBy: 2)] == "Z"
+            {
+                return false
+            }
         #endif
         return true
     }

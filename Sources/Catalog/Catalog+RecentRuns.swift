@@ -15,19 +15,23 @@ extension Catalog {
     /// The newest run of `kind` for `plugin` that had a scope, or nil.
     public func latestScopedRun(kind: RunKind, plugin: String) throws -> RunRecord? {
         try pool.read { db in
-            try Row.fetchOne(db, sql: """
-                SELECT \(Self.recordColumns(progress: false)) FROM runs
-                WHERE kind = ? AND plugin = ? AND scope_id IS NOT NULL ORDER BY started_at DESC, id DESC LIMIT 1
-                """, arguments: [kind.rawValue, plugin]).map(Self.runRecord)
+            try Row.fetchOne(
+                db,
+                sql: """
+                    SELECT \(Self.recordColumns(progress: false)) FROM runs
+                    WHERE kind = ? AND plugin = ? AND scope_id IS NOT NULL ORDER BY started_at DESC, id DESC LIMIT 1
+                    """, arguments: [kind.rawValue, plugin]
+            ).map(Self.runRecord)
         }
     }
 
     /// Keeps a parser version's source (the first time this version is seen).
     public func recordParserVersion(plugin: String, version: String, sourceHash: String, source: String) throws {
         try pool.write { db in
-            try db.execute(sql: """
-                INSERT OR IGNORE INTO parser_versions(plugin, version, source_hash, source, created_at) VALUES (?, ?, ?, ?, ?)
-                """, arguments: [plugin, version, sourceHash, source, Timestamp.now()])
+            try db.execute(
+                sql: """
+                    INSERT OR IGNORE INTO parser_versions(plugin, version, source_hash, source, created_at) VALUES (?, ?, ?, ?, ?)
+                    """, arguments: [plugin, version, sourceHash, source, Timestamp.now()])
         }
     }
 

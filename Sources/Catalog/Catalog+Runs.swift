@@ -35,16 +35,22 @@ public struct RunRecord: Sendable, Equatable, Codable {
 
 extension Catalog {
     /// Starts a run record (status `running`, owned by this process).
-    public func startRun(kind: RunKind, plugin: String, scopeID: String?, parserVersion: String?, contractID: String? = nil,
-                         contractVersion: Int? = nil, iteration: Int? = nil, specJSON: String? = nil) throws -> String {
+    public func startRun(
+        kind: RunKind, plugin: String, scopeID: String?, parserVersion: String?, contractID: String? = nil,
+        contractVersion: Int? = nil, iteration: Int? = nil, specJSON: String? = nil
+    ) throws -> String {
         let id = Identifier.make("run")
         try pool.write { db in
-            try db.execute(sql: """
-                INSERT INTO runs(id, kind, plugin, scope_id, parser_version, contract_id, contract_version, iteration,
-                                 status, started_at, owner_pid, spec_json)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'running', ?, ?, ?)
-                """, arguments: [id, kind.rawValue, plugin, scopeID, parserVersion, contractID, contractVersion, iteration,
-                                 Timestamp.now(), Int(getpid()), specJSON])
+            try db.execute(
+                sql: """
+                    INSERT INTO runs(id, kind, plugin, scope_id, parser_version, contract_id, contract_version, iteration,
+                                     status, started_at, owner_pid, spec_json)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, 'running', ?, ?, ?)
+                    """,
+                arguments: [
+                    id, kind.rawValue, plugin, scopeID, parserVersion, contractID, contractVersion, iteration,
+                    Timestamp.now(), Int(getpid()), specJSON,
+                ])
         }
         return id
     }
@@ -53,10 +59,11 @@ extension Catalog {
     /// spec was known, as the MCP server does), and its contract.
     public func setRunSpec(id: String, specJSON: String, contractID: String?, contractVersion: Int?, iteration: Int? = nil) throws {
         try pool.write { db in
-            try db.execute(sql: """
-                UPDATE runs SET spec_json = ?, contract_id = COALESCE(?, contract_id),
-                       contract_version = COALESCE(?, contract_version), iteration = COALESCE(?, iteration) WHERE id = ?
-                """, arguments: [specJSON, contractID, contractVersion, iteration, id])
+            try db.execute(
+                sql: """
+                    UPDATE runs SET spec_json = ?, contract_id = COALESCE(?, contract_id),
+                           contract_version = COALESCE(?, contract_version), iteration = COALESCE(?, iteration) WHERE id = ?
+                    """, arguments: [specJSON, contractID, contractVersion, iteration, id])
         }
     }
 
@@ -64,11 +71,14 @@ extension Catalog {
     /// kind, plugin and scope when given.
     public func interruptedRuns(kind: RunKind? = nil, plugin: String? = nil, scopeID: String? = nil) throws -> [RunRecord] {
         try pool.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT * FROM runs WHERE status IN ('running', 'queued')
-                  AND (? IS NULL OR kind = ?) AND (? IS NULL OR plugin = ?) AND (? IS NULL OR scope_id = ?)
-                ORDER BY started_at DESC, id DESC
-                """, arguments: [kind?.rawValue, kind?.rawValue, plugin, plugin, scopeID, scopeID]).map(Self.runRecord)
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT * FROM runs WHERE status IN ('running', 'queued')
+                      AND (? IS NULL OR kind = ?) AND (? IS NULL OR plugin = ?) AND (? IS NULL OR scope_id = ?)
+                    ORDER BY started_at DESC, id DESC
+                    """, arguments: [kind?.rawValue, kind?.rawValue, plugin, plugin, scopeID, scopeID]
+            ).map(Self.runRecord)
         }.filter { $0.status == .interrupted }
     }
 
@@ -79,20 +89,24 @@ extension Catalog {
     public func claimInterruptedRun(id: String) throws -> RunRecord {
         let record = try run(id: id)
         guard record.status == .interrupted else {
-            throw CasparianError(.conflict, "job \(id) is \(record.status.rawValue), not interrupted, so there is nothing to resume",
-                                 hint: record.status == .running ? "it is running in process \(record.ownerPID ?? 0); follow it with `casparian jobs show \(id)`"
-                                                                 : "start a new job instead")
+            throw CasparianError(
+                .conflict, "job \(id) is \(record.status.rawValue), not interrupted, so there is nothing to resume",
+                hint: record.status == .running
+                    ? "it is running in process \(record.ownerPID ?? 0); follow it with `casparian jobs show \(id)`"
+                    : "start a new job instead")
         }
         let claimed = try pool.write { db -> Bool in
-            try db.execute(sql: """
-                UPDATE runs SET owner_pid = ?, status = 'running', resumes = resumes + 1, cancel_requested = 0
-                WHERE id = ? AND status IN ('running', 'queued') AND owner_pid IS ?
-                """, arguments: [Int(getpid()), id, record.ownerPID.map { Int($0) }])
+            try db.execute(
+                sql: """
+                    UPDATE runs SET owner_pid = ?, status = 'running', resumes = resumes + 1, cancel_requested = 0
+                    WHERE id = ? AND status IN ('running', 'queued') AND owner_pid IS ?
+                    """, arguments: [Int(getpid()), id, record.ownerPID.map { Int($0) }])
             return db.changesCount == 1
         }
         guard claimed else {
-            throw CasparianError(.conflict, "job \(id) was resumed by another process just now",
-                                 hint: "follow it with `casparian jobs show \(id)`")
+            throw CasparianError(
+                .conflict, "job \(id) was resumed by another process just now",
+                hint: "follow it with `casparian jobs show \(id)`")
         }
         return try run(id: id)
     }
@@ -106,13 +120,16 @@ extension Catalog {
     /// Ends a run with its result; `summaryJSON` is what the next run of
     /// its kind needs of it (a backtest's iteration history), read with
     /// `runSummary`; `progressJSON`, when given, is its final progress.
-    public func finishRun(id: String, status: RunRecord.Status, resultJSON: String?, summaryJSON: String? = nil,
-                          progressJSON: String? = nil) throws {
+    public func finishRun(
+        id: String, status: RunRecord.Status, resultJSON: String?, summaryJSON: String? = nil,
+        progressJSON: String? = nil
+    ) throws {
         try pool.write { db in
-            try db.execute(sql: """
-                UPDATE runs SET status = ?, finished_at = ?, result_json = ?, summary_json = ?,
-                    progress_json = COALESCE(?, progress_json) WHERE id = ?
-                """, arguments: [status.rawValue, Timestamp.now(), resultJSON, summaryJSON, progressJSON, id])
+            try db.execute(
+                sql: """
+                    UPDATE runs SET status = ?, finished_at = ?, result_json = ?, summary_json = ?,
+                        progress_json = COALESCE(?, progress_json) WHERE id = ?
+                    """, arguments: [status.rawValue, Timestamp.now(), resultJSON, summaryJSON, progressJSON, id])
         }
     }
 
@@ -135,9 +152,12 @@ extension Catalog {
     public func runs(kind: RunKind, plugin: String, scopeID: String?, withPayloads: Bool = true) throws -> [RunRecord] {
         let columns = withPayloads ? "*" : Self.recordColumns(progress: false)
         return try pool.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT \(columns) FROM runs WHERE kind = ? AND plugin = ? AND scope_id IS ? ORDER BY started_at, id
-                """, arguments: [kind.rawValue, plugin, scopeID]).map(Self.runRecord)
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT \(columns) FROM runs WHERE kind = ? AND plugin = ? AND scope_id IS ? ORDER BY started_at, id
+                    """, arguments: [kind.rawValue, plugin, scopeID]
+            ).map(Self.runRecord)
         }
     }
 
@@ -149,11 +169,13 @@ extension Catalog {
     }
 
     static func runRecord(_ r: Row) -> RunRecord {
-        var record = RunRecord(id: r["id"], kind: RunKind(rawValue: r["kind"]) ?? .backtest, plugin: r["plugin"], scopeID: r["scope_id"], parserVersion: r["parser_version"],
-                  contractID: r["contract_id"], contractVersion: r["contract_version"], iteration: r["iteration"],
-                  status: RunRecord.Status(rawValue: r["status"]) ?? .failed, startedAt: r["started_at"],
-                  finishedAt: r["finished_at"], ownerPID: r["owner_pid"], progressJSON: r["progress_json"],
-                  resultJSON: r["result_json"])
+        var record = RunRecord(
+            id: r["id"], kind: RunKind(rawValue: r["kind"]) ?? .backtest, plugin: r["plugin"], scopeID: r["scope_id"],
+            parserVersion: r["parser_version"],
+            contractID: r["contract_id"], contractVersion: r["contract_version"], iteration: r["iteration"],
+            status: RunRecord.Status(rawValue: r["status"]) ?? .failed, startedAt: r["started_at"],
+            finishedAt: r["finished_at"], ownerPID: r["owner_pid"], progressJSON: r["progress_json"],
+            resultJSON: r["result_json"])
         record.cancelRequested = (r["cancel_requested"] as Int?) == 1
         record.specJSON = r["spec_json"]
         record.resumes = r["resumes"] ?? 0
@@ -167,14 +189,17 @@ extension Catalog {
     public func recordRunFiles(runID: String, results: [RunFileRecord]) throws {
         let ids = try fileIDs(for: results.map(\.path))
         try pool.write { db in
-            let s = try db.cachedStatement(sql: """
-                INSERT OR REPLACE INTO run_files(run_id, file_id, status, category, message, rows, duration_ms)
-                VALUES (?, ?, ?, ?, ?, ?, ?)
-                """)
+            let s = try db.cachedStatement(
+                sql: """
+                    INSERT OR REPLACE INTO run_files(run_id, file_id, status, category, message, rows, duration_ms)
+                    VALUES (?, ?, ?, ?, ?, ?, ?)
+                    """)
             for r in results {
                 guard let id = ids[r.path] else { continue }
-                try s.execute(arguments: [runID, id, r.status.rawValue, r.category, r.message.map { String($0.prefix(2000)) }, r.rows,
-                                          r.durationMs])
+                try s.execute(arguments: [
+                    runID, id, r.status.rawValue, r.category, r.message.map { String($0.prefix(2000)) }, r.rows,
+                    r.durationMs,
+                ])
             }
         }
     }

@@ -8,14 +8,19 @@ extension Catalog {
         let id = Identifier.make("scope")
         let changes: ScopeChanges = try pool.write { db in
             if try Bool.fetchOne(db, sql: "SELECT 1 FROM scopes WHERE name = ?", arguments: [definition.name]) == true {
-                throw CasparianError(.conflict, "a scope named \(definition.name) already exists",
-                                     hint: "pick another name, or update it with `casparian scope refresh \(definition.name)`")
+                throw CasparianError(
+                    .conflict, "a scope named \(definition.name) already exists",
+                    hint: "pick another name, or update it with `casparian scope refresh \(definition.name)`")
             }
-            try db.execute(sql: """
-                INSERT INTO scopes(id, name, root, include_json, exclude_json, tags_json, include_hidden, created_at)
-                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                """, arguments: [id, definition.name, definition.root, try Self.json(definition.include), try Self.json(definition.exclude),
-                                 try Self.json(definition.tags), definition.includeHidden, Timestamp.now()])
+            try db.execute(
+                sql: """
+                    INSERT INTO scopes(id, name, root, include_json, exclude_json, tags_json, include_hidden, created_at)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                    """,
+                arguments: [
+                    id, definition.name, definition.root, try Self.json(definition.include), try Self.json(definition.exclude),
+                    try Self.json(definition.tags), definition.includeHidden, Timestamp.now(),
+                ])
             return try replaceFiles(db, scopeID: id, files: files)
         }
         return (try scope(named: definition.name), changes)
@@ -36,8 +41,9 @@ extension Catalog {
         let row = try pool.read { db in try Row.fetchOne(db, sql: Self.scopeQuery + " WHERE s.name = ? GROUP BY s.id", arguments: [name]) }
         guard let row else {
             let names = (try? scopes().map(\.definition.name)) ?? []
-            throw CasparianError(.notFound, "no scope named \(name)" + (names.isEmpty ? "" : " (scopes: \(names.joined(separator: ", ")))"),
-                                 hint: "create it with `casparian scope create \(name) --root DIR`; `casparian scope list` shows the scopes")
+            throw CasparianError(
+                .notFound, "no scope named \(name)" + (names.isEmpty ? "" : " (scopes: \(names.joined(separator: ", ")))"),
+                hint: "create it with `casparian scope create \(name) --root DIR`; `casparian scope list` shows the scopes")
         }
         return try Self.scope(from: row)
     }
@@ -45,10 +51,13 @@ extension Catalog {
     /// A scope's files, by path.
     public func scopeFiles(scopeID: String) throws -> [ScopeFile] {
         try pool.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT f.id, f.path, sf.size, sf.mtime, f.content_hash FROM scope_files sf JOIN files f ON f.id = sf.file_id
-                WHERE sf.scope_id = ? ORDER BY f.path
-                """, arguments: [scopeID]).map { r in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT f.id, f.path, sf.size, sf.mtime, f.content_hash FROM scope_files sf JOIN files f ON f.id = sf.file_id
+                    WHERE sf.scope_id = ? ORDER BY f.path
+                    """, arguments: [scopeID]
+            ).map { r in
                 // By position: a scope may hold many thousands of files.
                 ScopeFile(fileID: r[0], path: r[1], size: r[2], mtime: r[3], contentHash: r[4])
             }
@@ -59,10 +68,12 @@ extension Catalog {
     /// the other columns (a scope may hold many thousands of files).
     public func scopeFilePaths(scopeID: String) throws -> [String] {
         try pool.read { db in
-            try String.fetchAll(db, sql: """
-                SELECT f.path FROM scope_files sf JOIN files f ON f.id = sf.file_id
-                WHERE sf.scope_id = ? ORDER BY f.path
-                """, arguments: [scopeID])
+            try String.fetchAll(
+                db,
+                sql: """
+                    SELECT f.path FROM scope_files sf JOIN files f ON f.id = sf.file_id
+                    WHERE sf.scope_id = ? ORDER BY f.path
+                    """, arguments: [scopeID])
         }
     }
 
@@ -81,10 +92,12 @@ extension Catalog {
         func list(_ column: String) throws -> [String] {
             try JSONDecoder().decode([String].self, from: Data((r[column] as String).utf8))
         }
-        let definition = ScopeDefinition(name: r["name"], root: r["root"], include: try list("include_json"), exclude: try list("exclude_json"),
-                                         tags: try list("tags_json"), includeHidden: r["include_hidden"])
-        return StoredScope(id: r["id"], definition: definition, createdAt: r["created_at"], refreshedAt: r["refreshed_at"],
-                           fileCount: r["file_count"], bytes: r["bytes"])
+        let definition = ScopeDefinition(
+            name: r["name"], root: r["root"], include: try list("include_json"), exclude: try list("exclude_json"),
+            tags: try list("tags_json"), includeHidden: r["include_hidden"])
+        return StoredScope(
+            id: r["id"], definition: definition, createdAt: r["created_at"], refreshedAt: r["refreshed_at"],
+            fileCount: r["file_count"], bytes: r["bytes"])
     }
 
     static func json(_ list: [String]) throws -> String {
@@ -93,24 +106,29 @@ extension Catalog {
 
     private func replaceFiles(_ db: Database, scopeID: String, files: [FoundFile]) throws -> ScopeChanges {
         var prior: [String: (id: Int64, size: Int64?, mtime: Double?)] = [:]
-        for r in try Row.fetchAll(db, sql: """
-            SELECT f.path, f.id, sf.size, sf.mtime FROM scope_files sf JOIN files f ON f.id = sf.file_id WHERE sf.scope_id = ?
-            """, arguments: [scopeID]) {
+        for r in try Row.fetchAll(
+            db,
+            sql: """
+                SELECT f.path, f.id, sf.size, sf.mtime FROM scope_files sf JOIN files f ON f.id = sf.file_id WHERE sf.scope_id = ?
+                """, arguments: [scopeID])
+        {
             prior[r["path"]] = (r["id"], r["size"], r["mtime"])
         }
         let now = Timestamp.now()
         var changes = ScopeChanges()
-        let upsertFile = try db.cachedStatement(sql: """
-            INSERT INTO files(path, size, mtime, first_seen, last_seen) VALUES (?, ?, ?, ?, ?)
-            ON CONFLICT(path) DO UPDATE SET
-                content_hash = CASE WHEN files.size = excluded.size AND files.mtime = excluded.mtime THEN files.content_hash END,
-                size = excluded.size, mtime = excluded.mtime, last_seen = excluded.last_seen
-            RETURNING id
-            """)
-        let upsertMember = try db.cachedStatement(sql: """
-            INSERT INTO scope_files(scope_id, file_id, size, mtime) VALUES (?, ?, ?, ?)
-            ON CONFLICT(scope_id, file_id) DO UPDATE SET size = excluded.size, mtime = excluded.mtime
-            """)
+        let upsertFile = try db.cachedStatement(
+            sql: """
+                INSERT INTO files(path, size, mtime, first_seen, last_seen) VALUES (?, ?, ?, ?, ?)
+                ON CONFLICT(path) DO UPDATE SET
+                    content_hash = CASE WHEN files.size = excluded.size AND files.mtime = excluded.mtime THEN files.content_hash END,
+                    size = excluded.size, mtime = excluded.mtime, last_seen = excluded.last_seen
+                RETURNING id
+                """)
+        let upsertMember = try db.cachedStatement(
+            sql: """
+                INSERT INTO scope_files(scope_id, file_id, size, mtime) VALUES (?, ?, ?, ?)
+                ON CONFLICT(scope_id, file_id) DO UPDATE SET size = excluded.size, mtime = excluded.mtime
+                """)
         var seen = Set<String>()
         for f in files where seen.insert(f.path).inserted {
             if let before = prior[f.path] {

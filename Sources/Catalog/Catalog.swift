@@ -1,6 +1,6 @@
+import CSQLiteConfig
 import CasparianCore
 import Foundation
-import CSQLiteConfig
 import GRDB
 
 /// The workspace's state: `catalog.sqlite`, in WAL mode, one writer and
@@ -25,8 +25,9 @@ public final class Catalog: Sendable {
             pool = try DatabasePool(path: url.path, configuration: config)
             try Catalog.migrator.migrate(pool)
         } catch let error as DatabaseError {
-            throw CasparianError(.environment, "cannot open the catalog at \(url.path): \(error.message ?? "\(error)")",
-                                 hint: "check that the folder is writable; a catalog from a newer casparian cannot be opened by an older one")
+            throw CasparianError(
+                .environment, "cannot open the catalog at \(url.path): \(error.message ?? "\(error)")",
+                hint: "check that the folder is writable; a catalog from a newer casparian cannot be opened by an older one")
         }
     }
 

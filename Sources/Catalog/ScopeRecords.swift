@@ -14,7 +14,9 @@ public struct ScopeDefinition: Sendable, Equatable, Codable {
     public var tags: [String]
     public var includeHidden: Bool
 
-    public init(name: String, root: String, include: [String] = [], exclude: [String] = [], tags: [String] = [], includeHidden: Bool = false) {
+    public init(
+        name: String, root: String, include: [String] = [], exclude: [String] = [], tags: [String] = [], includeHidden: Bool = false
+    ) {
         self.name = name
         self.root = root
         self.include = include

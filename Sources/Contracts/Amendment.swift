@@ -24,8 +24,10 @@ public struct AmendmentProposal: Codable, Sendable, Equatable {
     /// The violation groups behind an evidence proposal.
     public var evidence: [ViolationSummary.Group]
 
-    public init(output: String, changes: [SchemaChange], reason: String, origin: Origin = .manual,
-                affectedFiles: [String] = [], filePattern: String? = nil, evidence: [ViolationSummary.Group] = []) {
+    public init(
+        output: String, changes: [SchemaChange], reason: String, origin: Origin = .manual,
+        affectedFiles: [String] = [], filePattern: String? = nil, evidence: [ViolationSummary.Group] = []
+    ) {
         self.output = output
         self.changes = changes
         self.reason = reason
@@ -70,9 +72,11 @@ public struct Amendment: Codable, Sendable, Equatable {
     public var resultingVersion: Int?
     public var note: String?
 
-    public init(id: String, contractID: String, plugin: String, baseVersion: Int, status: Status, proposal: AmendmentProposal,
-                createdAt: Date, decidedAt: Date? = nil, decidedBy: String? = nil, action: AmendmentAction? = nil,
-                resultingVersion: Int? = nil, note: String? = nil) {
+    public init(
+        id: String, contractID: String, plugin: String, baseVersion: Int, status: Status, proposal: AmendmentProposal,
+        createdAt: Date, decidedAt: Date? = nil, decidedBy: String? = nil, action: AmendmentAction? = nil,
+        resultingVersion: Int? = nil, note: String? = nil
+    ) {
         self.id = id
         self.contractID = contractID
         self.plugin = plugin
@@ -123,7 +127,8 @@ public struct AmendmentDecision: Codable, Sendable, Equatable {
     public var decidedBy: String
     public var note: String?
 
-    public init(action: AmendmentAction, changes: [SchemaChange]? = nil, splitOutput: String? = nil, decidedBy: String, note: String? = nil) {
+    public init(action: AmendmentAction, changes: [SchemaChange]? = nil, splitOutput: String? = nil, decidedBy: String, note: String? = nil)
+    {
         self.action = action
         self.changes = changes
         self.splitOutput = splitOutput
@@ -138,8 +143,9 @@ extension SchemaContract {
     /// makes no version and is refused here.
     public func amended(by proposal: AmendmentProposal, decision: AmendmentDecision, at date: Date) throws -> SchemaContract {
         guard let index = schemas.firstIndex(where: { $0.output == proposal.output }) else {
-            throw CasparianError(.notFound, "contract \(id) v\(version) has no output \(proposal.output)",
-                                 hint: "outputs: \(schemas.map(\.output).joined(separator: ", "))")
+            throw CasparianError(
+                .notFound, "contract \(id) v\(version) has no output \(proposal.output)",
+                hint: "outputs: \(schemas.map(\.output).joined(separator: ", "))")
         }
         var next = self
         next.version = version + 1
@@ -151,36 +157,41 @@ extension SchemaContract {
             throw CasparianError(.usage, "a rejected amendment makes no new version")
         case .approve, .approveWithChanges:
             if decision.action == .approveWithChanges, decision.changes == nil {
-                throw CasparianError(.usage, "approve_with_changes needs the changes to apply", hint: "pass them, e.g. --change-type amount=float64")
+                throw CasparianError(
+                    .usage, "approve_with_changes needs the changes to apply", hint: "pass them, e.g. --change-type amount=float64")
             }
             next.schemas[index] = try schemas[index].applying(changes)
         case .split:
             let patterns = proposal.filePatterns
             guard !patterns.isEmpty else {
-                throw CasparianError(.usage, "split needs the affected files, and the proposal names none",
-                                     hint: "propose it with --files PATTERN")
+                throw CasparianError(
+                    .usage, "split needs the affected files, and the proposal names none",
+                    hint: "propose it with --files PATTERN")
             }
             var split = try schemas[index].applying(changes)
             split.output = decision.splitOutput ?? "\(proposal.output)_split"
             split.source = schemas[index].pluginOutput
             split.files = patterns
             guard !schemas.contains(where: { $0.output == split.output }) else {
-                throw CasparianError(.conflict, "the contract already has an output \(split.output)", hint: "choose another name with --split-output NAME")
+                throw CasparianError(
+                    .conflict, "the contract already has an output \(split.output)", hint: "choose another name with --split-output NAME")
             }
             next.schemas.insert(split, at: index + 1)
         case .excludeFiles:
             let patterns = proposal.filePatterns
             guard !patterns.isEmpty else {
-                throw CasparianError(.usage, "exclude_files needs the affected files, and the proposal names none",
-                                     hint: "propose it with --files PATTERN")
+                throw CasparianError(
+                    .usage, "exclude_files needs the affected files, and the proposal names none",
+                    hint: "propose it with --files PATTERN")
             }
             next.excludedFiles += patterns.filter { !excludedFiles.contains($0) }
         }
         do {
             try ContractShape.checkMeaning(next, path: "contract \(plugin) v\(next.version)")
         } catch let e as CasparianError {
-            throw CasparianError(.usage, "the amendment would make an invalid contract: \(e.message)",
-                                 hint: "approve it with different changes (approve_with_changes), or reject it")
+            throw CasparianError(
+                .usage, "the amendment would make an invalid contract: \(e.message)",
+                hint: "approve it with different changes (approve_with_changes), or reject it")
         }
         return next
     }

@@ -38,22 +38,33 @@ extension AmendmentProposal {
                 case .typeMismatch:
                     guard let column else { continue }
                     if let (type, format) = numberReading(values, type: column.type) {
-                        proposed = [type == column.type ? .setFormat(column: column.name, format: format)
-                                                        : .changeType(column: column.name, type: type, format: format)]
-                        reasons.append("\(count) value\(plural(count)) of \(g.column) in \(files) file\(plural(files)) are \(type.rawValue) written as \(format) (e.g. \(quoted(values)))")
+                        proposed = [
+                            type == column.type
+                                ? .setFormat(column: column.name, format: format)
+                                : .changeType(column: column.name, type: type, format: format)
+                        ]
+                        reasons.append(
+                            "\(count) value\(plural(count)) of \(g.column) in \(files) file\(plural(files)) are \(type.rawValue) written as \(format) (e.g. \(quoted(values)))"
+                        )
                         break
                     }
                     guard let wider = widen(column.type, values: values, types: same.map(\.gotType)) else { continue }
                     proposed = [.changeType(column: column.name, type: wider, format: NumberFormat.pattern(column.format, as: wider))]
-                    reasons.append("\(count) value\(plural(count)) of \(g.column) in \(files) file\(plural(files)) are not \(column.type.rawValue) (e.g. \(quoted(values)))")
+                    reasons.append(
+                        "\(count) value\(plural(count)) of \(g.column) in \(files) file\(plural(files)) are not \(column.type.rawValue) (e.g. \(quoted(values)))"
+                    )
                 case .formatMismatch:
                     guard let column else { continue }
                     if let format = formatReading(values, type: column.type) {
                         proposed = [.setFormat(column: column.name, format: format)]
-                        reasons.append("\(count) value\(plural(count)) of \(g.column) in \(files) file\(plural(files)) are written as \(format), not \(column.format ?? "ISO 8601") (e.g. \(quoted(values)))")
+                        reasons.append(
+                            "\(count) value\(plural(count)) of \(g.column) in \(files) file\(plural(files)) are written as \(format), not \(column.format ?? "ISO 8601") (e.g. \(quoted(values)))"
+                        )
                     } else {
                         proposed = [.changeType(column: column.name, type: .string, format: nil)]
-                        reasons.append("\(count) value\(plural(count)) of \(g.column) fit no known \(column.type.rawValue) format (e.g. \(quoted(values))); keep them as text")
+                        reasons.append(
+                            "\(count) value\(plural(count)) of \(g.column) fit no known \(column.type.rawValue) format (e.g. \(quoted(values))); keep them as text"
+                        )
                     }
                 case .nullNotAllowed:
                     guard let column else { continue }
@@ -63,21 +74,27 @@ extension AmendmentProposal {
                     guard let column else { continue }
                     if !column.nullable { proposed.append(.setNullable(column: column.name, nullable: true)) }
                     proposed.append(.setDefault(column: column.name, value: .null))
-                    reasons.append("\(g.column) is missing in \(files) file\(plural(files))\(same.first?.filePattern.map { " (\($0))" } ?? "")")
+                    reasons.append(
+                        "\(g.column) is missing in \(files) file\(plural(files))\(same.first?.filePattern.map { " (\($0))" } ?? "")")
                 case .extraColumn:
                     guard column == nil else { continue }
                     let type = guessType(values)
-                    proposed = [.addColumn(LockedColumn(name: g.column, type: type.type, nullable: true, format: type.format, defaultValue: .null))]
-                    reasons.append("a new column \(g.column) appears in \(files) file\(plural(files))\(same.first?.filePattern.map { " (\($0))" } ?? "")")
+                    proposed = [
+                        .addColumn(LockedColumn(name: g.column, type: type.type, nullable: true, format: type.format, defaultValue: .null))
+                    ]
+                    reasons.append(
+                        "a new column \(g.column) appears in \(files) file\(plural(files))\(same.first?.filePattern.map { " (\($0))" } ?? "")"
+                    )
                 }
                 changes += proposed
                 used += same
             }
             guard !changes.isEmpty else { return nil }
             let files = Set(used.flatMap(\.affectedFiles)).sorted()
-            return AmendmentProposal(output: output, changes: changes, reason: reasons.joined(separator: "; "), origin: .evidence,
-                                     affectedFiles: Array(files.prefix(100)), filePattern: ValueShape.commonFolderPattern(files),
-                                     evidence: used)
+            return AmendmentProposal(
+                output: output, changes: changes, reason: reasons.joined(separator: "; "), origin: .evidence,
+                affectedFiles: Array(files.prefix(100)), filePattern: ValueShape.commonFolderPattern(files),
+                evidence: used)
         }
     }
 

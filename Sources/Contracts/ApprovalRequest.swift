@@ -16,8 +16,9 @@ public struct ApprovalAnswer: Codable, Sendable, Equatable {
     public init(argument: String) throws {
         let parts = argument.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
         guard let type = DataType(rawValue: String(parts[0])) else {
-            throw CasparianError(.usage, "\"\(parts[0])\" is not a type (\(DataType.allCases.map(\.rawValue).joined(separator: ", ")))",
-                                 hint: "write TYPE or TYPE:FORMAT, e.g. date:%d/%m/%Y")
+            throw CasparianError(
+                .usage, "\"\(parts[0])\" is not a type (\(DataType.allCases.map(\.rawValue).joined(separator: ", ")))",
+                hint: "write TYPE or TYPE:FORMAT, e.g. date:%d/%m/%Y")
         }
         self.type = type
         self.format = parts.count > 1 && !parts[1].isEmpty ? String(parts[1]) : nil
@@ -33,7 +34,9 @@ public struct ColumnOverride: Codable, Sendable, Equatable {
     public var renameTo: String?
     public var defaultValue: ColumnDefault?
 
-    public init(type: DataType? = nil, nullable: Bool? = nil, format: String? = nil, renameTo: String? = nil, defaultValue: ColumnDefault? = nil) {
+    public init(
+        type: DataType? = nil, nullable: Bool? = nil, format: String? = nil, renameTo: String? = nil, defaultValue: ColumnDefault? = nil
+    ) {
         self.type = type
         self.nullable = nullable
         self.format = format
@@ -74,8 +77,10 @@ public struct ApprovalRequest: Codable, Sendable, Equatable {
     public var excludedFiles: [String]
     public var approvedBy: String
 
-    public init(plugin: String, answers: [String: ApprovalAnswer] = [:], columnOverrides: [String: ColumnOverride] = [:],
-                outputOverrides: [String: OutputOverride] = [:], excludedFiles: [String] = [], approvedBy: String) {
+    public init(
+        plugin: String, answers: [String: ApprovalAnswer] = [:], columnOverrides: [String: ColumnOverride] = [:],
+        outputOverrides: [String: OutputOverride] = [:], excludedFiles: [String] = [], approvedBy: String
+    ) {
         self.plugin = plugin
         self.answers = answers
         self.columnOverrides = columnOverrides
@@ -100,16 +105,18 @@ public struct ApprovalRequest: Codable, Sendable, Equatable {
     public mutating func addOverrides(_ arguments: [String], outputs: Set<String>) throws {
         for a in arguments {
             guard let eq = a.firstIndex(of: "="), let dot = a[..<eq].lastIndex(of: ".") else {
-                throw CasparianError(.usage, "--override \(a): expected COLUMN.FIELD=VALUE",
-                                     hint: "fields: type, nullable, format, rename_to, default; or OUTPUT.mode=strict|allow_extra, OUTPUT.name=TABLE")
+                throw CasparianError(
+                    .usage, "--override \(a): expected COLUMN.FIELD=VALUE",
+                    hint: "fields: type, nullable, format, rename_to, default; or OUTPUT.mode=strict|allow_extra, OUTPUT.name=TABLE")
             }
             let target = String(a[..<dot])
             let field = String(a[a.index(after: dot)..<eq])
             let value = String(a[a.index(after: eq)...])
             if field == "mode" || field == "name" {
                 guard outputs.contains(target) else {
-                    throw CasparianError(.usage, "--override \(a): \(target) is not an output of this discovery",
-                                         hint: "outputs: \(outputs.sorted().joined(separator: ", "))")
+                    throw CasparianError(
+                        .usage, "--override \(a): \(target) is not an output of this discovery",
+                        hint: "outputs: \(outputs.sorted().joined(separator: ", "))")
                 }
                 var o = outputOverrides[target] ?? OutputOverride()
                 if field == "name" {
@@ -135,7 +142,9 @@ extension ColumnOverride {
         switch field {
         case "type":
             guard let t = DataType(rawValue: value) else {
-                throw CasparianError(.usage, "--override \(argument): \"\(value)\" is not a type (\(DataType.allCases.map(\.rawValue).joined(separator: ", ")))")
+                throw CasparianError(
+                    .usage,
+                    "--override \(argument): \"\(value)\" is not a type (\(DataType.allCases.map(\.rawValue).joined(separator: ", ")))")
             }
             type = t
         case "nullable":
@@ -147,8 +156,9 @@ extension ColumnOverride {
         case "rename_to": renameTo = value
         case "default": defaultValue = ColumnDefault(argument: value)
         default:
-            throw CasparianError(.usage, "--override \(argument): unknown field \(field)",
-                                 hint: "fields: type, nullable, format, rename_to, default (and mode, name for an output)")
+            throw CasparianError(
+                .usage, "--override \(argument): unknown field \(field)",
+                hint: "fields: type, nullable, format, rename_to, default (and mode, name for an output)")
         }
     }
 }

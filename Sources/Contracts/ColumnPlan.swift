@@ -62,25 +62,32 @@ struct ColumnPlan: Sendable {
         longestSentinel = column.nullSentinels.map(\.utf8.count).max() ?? -1
         if let format = column.format, column.type == .int64 || column.type == .float64 {
             guard let parsed = NumberFormat.parse(pattern: format) else {
-                throw Problem(field: "format", message: "\(format) is not a number format Casparian understands",
-                              hint: "use #,##0 (1,234,567.89), #.##0 (1.234.567,89) or # ##0 (1 234 567,89); "
-                                  + "#,##0.# etc. name the same notations for float64")
+                throw Problem(
+                    field: "format", message: "\(format) is not a number format Casparian understands",
+                    hint: "use #,##0 (1,234,567.89), #.##0 (1.234.567,89) or # ##0 (1 234 567,89); "
+                        + "#,##0.# etc. name the same notations for float64")
             }
             number = parsed.format
             temporal = nil
             formatText = format
         } else if let format = column.format {
             guard ColumnPlan.isoFormat(for: column.type) != nil else {
-                throw Problem(field: "format", message: "a format (\(format)) is only for date, time, timestamp, int64 and float64 columns, not \(column.type.rawValue)",
-                                     hint: "remove the format, or change the column's type")
+                throw Problem(
+                    field: "format",
+                    message:
+                        "a format (\(format)) is only for date, time, timestamp, int64 and float64 columns, not \(column.type.rawValue)",
+                    hint: "remove the format, or change the column's type")
             }
             guard let parsed = TemporalFormat(strftime: format) else {
-                throw Problem(field: "format", message: "\(format) is not a strftime format Casparian understands",
-                                     hint: "use directives such as %Y %m %d %H %M %S %z, e.g. %d/%m/%Y")
+                throw Problem(
+                    field: "format", message: "\(format) is not a strftime format Casparian understands",
+                    hint: "use directives such as %Y %m %d %H %M %S %z, e.g. %d/%m/%Y")
             }
             guard parsed.type == column.type else {
-                throw Problem(field: "format", message: "format \(format) reads \(parsed.type.rawValue) values but the column is \(column.type.rawValue)",
-                                     hint: "use a format with exactly the parts of a \(column.type.rawValue)")
+                throw Problem(
+                    field: "format",
+                    message: "format \(format) reads \(parsed.type.rawValue) values but the column is \(column.type.rawValue)",
+                    hint: "use a format with exactly the parts of a \(column.type.rawValue)")
             }
             temporal = parsed
             number = nil
@@ -100,8 +107,9 @@ struct ColumnPlan: Sendable {
             break
         case .null?:
             guard column.nullable else {
-                throw Problem(field: "default", message: "the default is null but the column is not nullable",
-                                     hint: "make the column nullable, or give a default value of type \(column.type.rawValue)")
+                throw Problem(
+                    field: "default", message: "the default is null but the column is not nullable",
+                    hint: "make the column nullable, or give a default value of type \(column.type.rawValue)")
             }
             defaultCell = .null
         case .text(let t)?:
@@ -110,16 +118,20 @@ struct ColumnPlan: Sendable {
             case .replace(let v): defaultCell = v
             case .null:
                 guard column.nullable else {
-                    throw Problem(field: "default", message: "the default \"\(t)\" is a null sentinel but the column is not nullable",
-                                         hint: "give a default value of type \(column.type.rawValue)")
+                    throw Problem(
+                        field: "default", message: "the default \"\(t)\" is a null sentinel but the column is not nullable",
+                        hint: "give a default value of type \(column.type.rawValue)")
                 }
                 defaultCell = .null
             case .absent, .bad:
-                throw Problem(field: "default", message: "the default \"\(t)\" is not a \(expectedValue)",
-                                     hint: "give a default value of type \(column.type.rawValue), or null for a nullable column")
+                throw Problem(
+                    field: "default", message: "the default \"\(t)\" is not a \(expectedValue)",
+                    hint: "give a default value of type \(column.type.rawValue), or null for a nullable column")
             }
         }
-        expectedTexts = (expectedValue, "a \(type.rawValue) value (the column is not nullable)", "column \(name) in every row (it has no default)")
+        expectedTexts = (
+            expectedValue, "a \(type.rawValue) value (the column is not nullable)", "column \(name) in every row (it has no default)"
+        )
     }
 
     /// What a valid value of this column looks like, for messages.
@@ -253,7 +265,8 @@ struct ColumnPlan: Sendable {
         case .float(let d): got = d.description  // cheaper than Foundation formatting, same digits
         default: got = cell.truncatedText(ColumnPlan.valueLimit)
         }
-        return Violation(kind: kind, file: file, output: output, row: row, column: name, expected: expected, got: got, gotType: cell.kindName)
+        return Violation(
+            kind: kind, file: file, output: output, row: row, column: name, expected: expected, got: got, gotType: cell.kindName)
     }
 }
 
@@ -312,7 +325,7 @@ enum TextValue {
             folded = folded << 8 | UInt64(b | 0x20)
         }
         switch (n, folded) {
-        case (4, 0x74_72_75_65): return true   // "true"
+        case (4, 0x74_72_75_65): return true  // "true"
         case (5, 0x66_61_6c_73_65): return false  // "false"
         default: return nil
         }
@@ -346,4 +359,3 @@ struct TemporalMemo {
         return value
     }
 }
-

@@ -27,8 +27,9 @@ public enum ContractApproval {
     public static func openQuestions(in discovery: DiscoveryResult) -> [OpenQuestion] {
         discovery.outputs.flatMap { output in
             output.columns.filter { $0.status != .resolved }.map { c in
-                OpenQuestion(output: output.name, column: c.name, status: c.status,
-                             question: c.question ?? defaultQuestion(c), candidates: c.candidates)
+                OpenQuestion(
+                    output: output.name, column: c.name, status: c.status,
+                    question: c.question ?? defaultQuestion(c), candidates: c.candidates)
             }
         }
     }
@@ -38,8 +39,9 @@ public enum ContractApproval {
     /// `outputOverrides` names it otherwise.
     public static func lockSchemas(from discovery: DiscoveryResult, request: ApprovalRequest) throws -> [LockedSchema] {
         guard !discovery.outputs.isEmpty else {
-            throw CasparianError(.data, "the discovery has no outputs: the plugin produced no rows on the sample",
-                                 hint: "check the plugin with `casparian preview FILE --plugin DIR`, then discover again")
+            throw CasparianError(
+                .data, "the discovery has no outputs: the plugin produced no rows on the sample",
+                hint: "check the plugin with `casparian preview FILE --plugin DIR`, then discover again")
         }
         try checkKeys(request, discovery: discovery)
         var unanswered: [OpenQuestion] = []
@@ -50,8 +52,10 @@ public enum ContractApproval {
                 let answer = lookup(request.answers, output: output.name, column: c.name)
                 let override = lookup(request.columnOverrides, output: output.name, column: c.name)
                 if c.status != .resolved, answer == nil, override?.type == nil {
-                    unanswered.append(OpenQuestion(output: output.name, column: c.name, status: c.status,
-                                                   question: c.question ?? defaultQuestion(c), candidates: c.candidates))
+                    unanswered.append(
+                        OpenQuestion(
+                            output: output.name, column: c.name, status: c.status,
+                            question: c.question ?? defaultQuestion(c), candidates: c.candidates))
                     continue
                 }
                 columns.append(try lock(c, output: output.name, answer: answer, override: override))
@@ -66,12 +70,14 @@ public enum ContractApproval {
         if !unanswered.isEmpty { throw unansweredError(unanswered) }
         for (i, schema) in schemas.enumerated() {
             if schemas[..<i].contains(where: { $0.output == schema.output }) {
-                throw CasparianError(.usage, "two outputs would both be named \(schema.output)", hint: "rename one with --override OUTPUT.name=TABLE")
+                throw CasparianError(
+                    .usage, "two outputs would both be named \(schema.output)", hint: "rename one with --override OUTPUT.name=TABLE")
             }
             var seen: Set<String> = []
             for c in schema.columns where !seen.insert(c.outputName).inserted {
-                throw CasparianError(.usage, "output \(schema.output) would have two columns named \(c.outputName)",
-                                     hint: "choose another name with --override COLUMN.rename_to=NAME")
+                throw CasparianError(
+                    .usage, "output \(schema.output) would have two columns named \(c.outputName)",
+                    hint: "choose another name with --override COLUMN.rename_to=NAME")
             }
             _ = try ContractValidator(schema: schema)
         }
@@ -83,8 +89,9 @@ public enum ContractApproval {
         if let t = override?.type { type = t }
         var format = override?.format ?? answer?.format
         if format != nil, !takesFormat(type) {
-            throw CasparianError(.usage, "\(output).\(c.name): a format is only for date, time, timestamp, int64 and float64 columns, not \(type.rawValue)",
-                                 hint: "drop the format from the answer or override of \(c.name)")
+            throw CasparianError(
+                .usage, "\(output).\(c.name): a format is only for date, time, timestamp, int64 and float64 columns, not \(type.rawValue)",
+                hint: "drop the format from the answer or override of \(c.name)")
         }
         if format == nil, takesFormat(type) {
             // The discovery's own format, or the only candidate format of the chosen type.
@@ -92,8 +99,9 @@ public enum ContractApproval {
                 .filter { $0.type == type }.compactMap(\.format)
             let distinct = Array(Set(formats)).sorted()
             if distinct.count > 1, c.status != .resolved || c.type != type {
-                throw CasparianError(.usage, "\(output).\(c.name): \(type.rawValue) has several possible formats (\(distinct.joined(separator: ", ")))",
-                                     hint: "answer with the format, e.g. --answer \(shellWord("\(c.name)=\(type.rawValue):\(distinct[0])"))")
+                throw CasparianError(
+                    .usage, "\(output).\(c.name): \(type.rawValue) has several possible formats (\(distinct.joined(separator: ", ")))",
+                    hint: "answer with the format, e.g. --answer \(shellWord("\(c.name)=\(type.rawValue):\(distinct[0])"))")
             }
             format = c.type == type ? c.format ?? distinct.first : distinct.first
             // A number column answered as the other numeric type keeps its notation.
@@ -102,8 +110,9 @@ public enum ContractApproval {
         let nullable = override?.nullable ?? c.nullable
         // Rows without the column were proven nullable by discovery; without a default they would be `missing_column`.
         let missing = (c.missingCount ?? 0) > 0 && nullable
-        return LockedColumn(name: c.name, type: type, nullable: nullable, format: format, nullSentinels: c.nullSentinels,
-                            renameTo: override?.renameTo, defaultValue: override?.defaultValue ?? (missing ? .null : nil))
+        return LockedColumn(
+            name: c.name, type: type, nullable: nullable, format: format, nullSentinels: c.nullSentinels,
+            renameTo: override?.renameTo, defaultValue: override?.defaultValue ?? (missing ? .null : nil))
     }
 
     /// Dates, times and timestamps (strftime) and numbers (a grouped notation) take a format.
@@ -123,18 +132,21 @@ public enum ContractApproval {
             for key in keys.sorted() where !qualified.contains(key) {
                 guard let outs = owners[key] else {
                     let all = discovery.outputs.flatMap { o in o.columns.map(\.name) }
-                    throw CasparianError(.usage, "\(flag) \(key): the discovery has no column \(key)",
-                                         hint: "columns: \(all.joined(separator: ", "))")
+                    throw CasparianError(
+                        .usage, "\(flag) \(key): the discovery has no column \(key)",
+                        hint: "columns: \(all.joined(separator: ", "))")
                 }
                 if outs.count > 1 {
-                    throw CasparianError(.usage, "\(flag) \(key): outputs \(outs.joined(separator: " and ")) both have a column \(key)",
-                                         hint: "name it as OUTPUT.COLUMN, e.g. \(flag) \(outs[0]).\(key)…")
+                    throw CasparianError(
+                        .usage, "\(flag) \(key): outputs \(outs.joined(separator: " and ")) both have a column \(key)",
+                        hint: "name it as OUTPUT.COLUMN, e.g. \(flag) \(outs[0]).\(key)…")
                 }
             }
         }
         for key in request.outputOverrides.keys.sorted() where !discovery.outputs.contains(where: { $0.name == key }) {
-            throw CasparianError(.usage, "the discovery has no output \(key)",
-                                 hint: "outputs: \(discovery.outputs.map(\.name).joined(separator: ", "))")
+            throw CasparianError(
+                .usage, "the discovery has no output \(key)",
+                hint: "outputs: \(discovery.outputs.map(\.name).joined(separator: ", "))")
         }
     }
 
@@ -144,9 +156,12 @@ public enum ContractApproval {
             return "  \(q.output).\(q.column) (\(q.status.rawValue)): \(q.question)"
                 + (cands.isEmpty ? "" : " [candidates: \(cands.joined(separator: ", "))]")
         }
-        return CasparianError(.usage, "cannot lock \(open.count) column\(open.count == 1 ? "" : "s") that \(open.count == 1 ? "is" : "are") still open:\n"
-                              + lines.joined(separator: "\n"),
-                              hint: "answer each with --answer COLUMN=TYPE[:FORMAT], e.g. " + open.map { "--answer \($0.exampleAnswer)" }.joined(separator: " "))
+        return CasparianError(
+            .usage,
+            "cannot lock \(open.count) column\(open.count == 1 ? "" : "s") that \(open.count == 1 ? "is" : "are") still open:\n"
+                + lines.joined(separator: "\n"),
+            hint: "answer each with --answer COLUMN=TYPE[:FORMAT], e.g. "
+                + open.map { "--answer \($0.exampleAnswer)" }.joined(separator: " "))
     }
 
     /// An argument as typed in a shell: quoted when it holds a space (`# ##0`).

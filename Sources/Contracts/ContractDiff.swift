@@ -61,7 +61,10 @@ public struct ContractDiff: Codable, Sendable, Equatable {
             let fields: [(String, String?, String?)] = [
                 ("mode", old.mode.rawValue, s.mode.rawValue),
                 ("source", old.source, s.source),
-                ("files", old.files.isEmpty ? nil : old.files.joined(separator: ", "), s.files.isEmpty ? nil : s.files.joined(separator: ", ")),
+                (
+                    "files", old.files.isEmpty ? nil : old.files.joined(separator: ", "),
+                    s.files.isEmpty ? nil : s.files.joined(separator: ", ")
+                ),
             ]
             for (field, before, after) in fields where before != after {
                 changes.append(Change(kind: .outputChanged, output: s.output, field: field, before: before, after: after))
@@ -74,24 +77,31 @@ public struct ContractDiff: Codable, Sendable, Equatable {
                     changes.append(Change(kind: .columnAdded, output: s.output, column: c.name, after: ContractDiff.describe(c)))
                     continue
                 }
-                for (field, before, after) in ContractDiff.fields(o).enumerated().map({ ($0.element.0, $0.element.1, ContractDiff.fields(c)[$0.offset].1) })
+                for (field, before, after) in ContractDiff.fields(o).enumerated().map({
+                    ($0.element.0, $0.element.1, ContractDiff.fields(c)[$0.offset].1)
+                })
                 where before != after {
-                    changes.append(Change(kind: .columnChanged, output: s.output, column: c.name, field: field, before: before, after: after))
+                    changes.append(
+                        Change(kind: .columnChanged, output: s.output, column: c.name, field: field, before: before, after: after))
                 }
             }
         }
         if a.excludedFiles != b.excludedFiles {
-            changes.append(Change(kind: .excludedFilesChanged, field: "excluded_files",
-                                  before: a.excludedFiles.isEmpty ? nil : a.excludedFiles.joined(separator: ", "),
-                                  after: b.excludedFiles.isEmpty ? nil : b.excludedFiles.joined(separator: ", ")))
+            changes.append(
+                Change(
+                    kind: .excludedFilesChanged, field: "excluded_files",
+                    before: a.excludedFiles.isEmpty ? nil : a.excludedFiles.joined(separator: ", "),
+                    after: b.excludedFiles.isEmpty ? nil : b.excludedFiles.joined(separator: ", ")))
         }
         self.changes = changes
     }
 
     static func fields(_ c: LockedColumn) -> [(String, String?)] {
-        [("type", c.type.rawValue), ("nullable", String(c.nullable)), ("format", c.format),
-         ("null_sentinels", c.nullSentinels.isEmpty ? nil : c.nullSentinels.joined(separator: ", ")),
-         ("rename_to", c.renameTo), ("default", c.defaultValue?.description)]
+        [
+            ("type", c.type.rawValue), ("nullable", String(c.nullable)), ("format", c.format),
+            ("null_sentinels", c.nullSentinels.isEmpty ? nil : c.nullSentinels.joined(separator: ", ")),
+            ("rename_to", c.renameTo), ("default", c.defaultValue?.description),
+        ]
     }
 
     static func describe(_ c: LockedColumn) -> String {

@@ -35,8 +35,9 @@ public struct ContractDrift: Codable, Sendable, Equatable {
     /// Compares `catalog` (the plugin's latest version, nil when it has
     /// none) with the file at `file`.
     public static func check(plugin: String, catalog: SchemaContract?, file: URL) -> ContractDrift {
-        var drift = ContractDrift(plugin: plugin, file: file.path, status: .inSync, catalogVersion: catalog?.version,
-                                  fileVersion: nil, problem: nil, differences: [])
+        var drift = ContractDrift(
+            plugin: plugin, file: file.path, status: .inSync, catalogVersion: catalog?.version,
+            fileVersion: nil, problem: nil, differences: [])
         guard FileManager.default.fileExists(atPath: file.path) else {
             drift.status = catalog == nil ? .notInCatalog : .fileMissing
             drift.problem = catalog == nil ? "neither the catalog nor \(file.path) has a contract" : "\(file.path) does not exist"
@@ -60,13 +61,20 @@ public struct ContractDrift: Codable, Sendable, Equatable {
         drift.status = .differs
         drift.differences = ContractDiff(from: catalog, to: onDisk).changes
         var notes: [String] = []
-        if onDisk.version != catalog.version { notes.append("the file is version \(onDisk.version), the catalog's latest is \(catalog.version)") }
-        for (field, a, b) in [("id", catalog.id, onDisk.id), ("plugin", catalog.plugin, onDisk.plugin), ("approved_by", catalog.approvedBy, onDisk.approvedBy)]
+        if onDisk.version != catalog.version {
+            notes.append("the file is version \(onDisk.version), the catalog's latest is \(catalog.version)")
+        }
+        for (field, a, b) in [
+            ("id", catalog.id, onDisk.id), ("plugin", catalog.plugin, onDisk.plugin),
+            ("approved_by", catalog.approvedBy, onDisk.approvedBy),
+        ]
         where a != b {
             notes.append("\(field) is \"\(b)\" in the file, \"\(a)\" in the catalog")
         }
         if onDisk.approvedAt != catalog.approvedAt { notes.append("approved_at differs") }
-        if !drift.differences.isEmpty { notes.append("\(drift.differences.count) schema difference\(drift.differences.count == 1 ? "" : "s")") }
+        if !drift.differences.isEmpty {
+            notes.append("\(drift.differences.count) schema difference\(drift.differences.count == 1 ? "" : "s")")
+        }
         drift.problem = notes.joined(separator: "; ")
         return drift
     }

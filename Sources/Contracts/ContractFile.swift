@@ -44,8 +44,9 @@ public enum ContractFile {
         } catch let e as CasparianError {
             throw e
         } catch {
-            throw CasparianError(.environment, "cannot write \(url.path): \(error.localizedDescription)",
-                                 hint: "check that \(dir.path) is writable")
+            throw CasparianError(
+                .environment, "cannot write \(url.path): \(error.localizedDescription)",
+                hint: "check that \(dir.path) is writable")
         }
     }
 
@@ -55,8 +56,9 @@ public enum ContractFile {
         do {
             data = try Data(contentsOf: url)
         } catch {
-            throw CasparianError(.notFound, "\(url.path): cannot read the contract file (\(error.localizedDescription))",
-                                 hint: "approve a discovery with `casparian approve DISCOVERY_ID --plugin NAME` to write it")
+            throw CasparianError(
+                .notFound, "\(url.path): cannot read the contract file (\(error.localizedDescription))",
+                hint: "approve a discovery with `casparian approve DISCOVERY_ID --plugin NAME` to write it")
         }
         return try decode(data, path: url.path)
     }
@@ -67,8 +69,9 @@ public enum ContractFile {
         do {
             tree = try JSONSerialization.jsonObject(with: data, options: [.fragmentsAllowed])
         } catch {
-            throw CasparianError(.data, "\(path): not valid JSON: \(syntaxProblem(data, error))",
-                                 hint: "fix the JSON syntax; `casparian contract show PLUGIN --json` prints a valid contract")
+            throw CasparianError(
+                .data, "\(path): not valid JSON: \(syntaxProblem(data, error))",
+                hint: "fix the JSON syntax; `casparian contract show PLUGIN --json` prints a valid contract")
         }
         try ContractShape.check(tree, path: path)
         let envelope: Envelope
@@ -115,9 +118,12 @@ public enum ContractFile {
     /// The inverse of `formatTime`; also any ISO 8601 time with an offset.
     public static func parseTime(_ s: String) -> Date? {
         if s.hasSuffix("Z"), let dot = s.lastIndex(of: "."),
-           let whole = try? Date(String(s[..<dot]) + "Z", strategy: Date.ISO8601FormatStyle()) {
+            let whole = try? Date(String(s[..<dot]) + "Z", strategy: Date.ISO8601FormatStyle())
+        {
             let digits = s[s.index(after: dot)..<s.index(before: s.endIndex)]
-            guard !digits.isEmpty, digits.allSatisfy(\.isASCII), let n = Int64(digits.prefix(3).padding(toLength: 3, withPad: "0", startingAt: 0)) else { return nil }
+            guard !digits.isEmpty, digits.allSatisfy(\.isASCII),
+                let n = Int64(digits.prefix(3).padding(toLength: 3, withPad: "0", startingAt: 0))
+            else { return nil }
             return Date(timeIntervalSince1970: Double(Int64(whole.timeIntervalSince1970) * 1000 + n) / 1000)
         }
         if let d = try? Date(s, strategy: Date.ISO8601FormatStyle()) { return canonical(d) }
@@ -141,7 +147,8 @@ public enum ContractFile {
             let c = try decoder.singleValueContainer()
             let s = try c.decode(String.self)
             if let date = parseTime(s) { return date }
-            throw DecodingError.dataCorruptedError(in: c, debugDescription: "\"\(s)\" is not an ISO 8601 time such as 2024-05-01T12:00:00.000Z")
+            throw DecodingError.dataCorruptedError(
+                in: c, debugDescription: "\"\(s)\" is not an ISO 8601 time such as 2024-05-01T12:00:00.000Z")
         }
         return d
     }()
@@ -153,10 +160,17 @@ public enum ContractFile {
         if data.allSatisfy({ $0 == 0x20 || $0 == 0x0A || $0 == 0x0D || $0 == 0x09 }) { return "the file is empty" }
         let detail = ((error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String) ?? "\(error)"
         guard let r = detail.range(of: #"character (\d+)"#, options: .regularExpression),
-              let offset = Int(detail[r].dropFirst("character ".count)) else { return detail }
-        var line = 1, column = 1
+            let offset = Int(detail[r].dropFirst("character ".count))
+        else { return detail }
+        var line = 1
+        var column = 1
         for b in data.prefix(offset) {
-            if b == 0x0A { line += 1; column = 1 } else if b & 0xC0 != 0x80 { column += 1 }
+            if b == 0x0A {
+                line += 1
+                column = 1
+            } else if b & 0xC0 != 0x80 {
+                column += 1
+            }
         }
         let what = detail.replacingOccurrences(of: #" around character \d+\.?"#, with: "", options: .regularExpression)
         return "\(what.lowercased()) at line \(line), column \(column)"
@@ -174,8 +188,10 @@ public enum ContractFile {
             let c = try decoder.container(keyedBy: Key.self)
             let format = try c.decodeIfPresent(Int.self, forKey: .format) ?? 1
             guard format <= ContractFile.formatVersion else {
-                throw DecodingError.dataCorruptedError(forKey: .format, in: c, debugDescription:
-                    "file format \(format) is newer than this casparian understands (\(ContractFile.formatVersion)); upgrade casparian")
+                throw DecodingError.dataCorruptedError(
+                    forKey: .format, in: c,
+                    debugDescription:
+                        "file format \(format) is newer than this casparian understands (\(ContractFile.formatVersion)); upgrade casparian")
             }
             contract = try SchemaContract(from: decoder)
         }

@@ -21,19 +21,28 @@ extension ContractShape {
             let table = schema.output
             let folded = table.lowercased()
             if folded.hasPrefix("sqlite_") || folded.hasPrefix("_cf_") {
-                return ("\(at).output", "\"\(short(table))\" cannot be an output table: names starting with "
-                            + (folded.hasPrefix("sqlite_") ? "sqlite_ are reserved by SQLite" : "_cf_ are Casparian's bookkeeping tables"),
-                        "name the table otherwise, e.g. --override \(short(table)).name=\(suggestion(table))")
+                return (
+                    "\(at).output",
+                    "\"\(short(table))\" cannot be an output table: names starting with "
+                        + (folded.hasPrefix("sqlite_") ? "sqlite_ are reserved by SQLite" : "_cf_ are Casparian's bookkeeping tables"),
+                    "name the table otherwise, e.g. --override \(short(table)).name=\(suggestion(table))"
+                )
             }
             if let other = tables[folded] {
-                return ("\(at).output", "outputs \"\(short(other))\" and \"\(short(table))\" would be one table (SQLite ignores letter case in names)",
-                        "rename one with --override OUTPUT.name=TABLE")
+                return (
+                    "\(at).output",
+                    "outputs \"\(short(other))\" and \"\(short(table))\" would be one table (SQLite ignores letter case in names)",
+                    "rename one with --override OUTPUT.name=TABLE"
+                )
             }
             tables[folded] = table
             if schema.columns.count > maxColumns {
-                return ("\(at).columns", "output \(short(table)) has \(schema.columns.count) columns; an SQLite table holds at most "
-                            + "\(sqliteMaxColumns), \(lineageColumnCount) of them lineage columns, so at most \(maxColumns)",
-                        "split the plugin's rows into several outputs (ctx outputs, or a list of columns per output), or keep fewer columns")
+                return (
+                    "\(at).columns",
+                    "output \(short(table)) has \(schema.columns.count) columns; an SQLite table holds at most "
+                        + "\(sqliteMaxColumns), \(lineageColumnCount) of them lineage columns, so at most \(maxColumns)",
+                    "split the plugin's rows into several outputs (ctx outputs, or a list of columns per output), or keep fewer columns"
+                )
             }
             var columns: [String: String] = [:]
             for (j, column) in schema.columns.enumerated() {
@@ -41,12 +50,18 @@ extension ContractShape {
                 let cat = "\(at).columns[\(j)].\(column.renameTo == nil ? "name" : "rename_to")"
                 let foldedName = name.lowercased()
                 if foldedName.hasPrefix("_cf_") {
-                    return (cat, "column \"\(short(name))\" of \(short(table)) cannot be written: names starting with _cf_ are the lineage columns",
-                            "rename it, e.g. --override \(short(column.name)).rename_to=\(suggestion(name))")
+                    return (
+                        cat,
+                        "column \"\(short(name))\" of \(short(table)) cannot be written: names starting with _cf_ are the lineage columns",
+                        "rename it, e.g. --override \(short(column.name)).rename_to=\(suggestion(name))"
+                    )
                 }
                 if let other = columns[foldedName] {
-                    return (cat, "columns \"\(short(other))\" and \"\(short(name))\" of \(short(table)) would be one column (SQLite ignores letter case in names)",
-                            "rename one, e.g. --override \(short(column.name)).rename_to=\(short(name))_2")
+                    return (
+                        cat,
+                        "columns \"\(short(other))\" and \"\(short(name))\" of \(short(table)) would be one column (SQLite ignores letter case in names)",
+                        "rename one, e.g. --override \(short(column.name)).rename_to=\(short(name))_2"
+                    )
                 }
                 columns[foldedName] = name
             }

@@ -6,8 +6,10 @@ import Foundation
 /// `nulable` must not be ignored), wrong JSON types, missing fields, and
 /// meaning (duplicate names, formats and defaults that do not fit the type).
 enum ContractShape {
-    static let rootKeys: Set<String> = ["casparian_contract", "id", "plugin", "scope", "version", "approved_at", "approved_by",
-                                        "schemas", "excluded_files", "discovery_id"]
+    static let rootKeys: Set<String> = [
+        "casparian_contract", "id", "plugin", "scope", "version", "approved_at", "approved_by",
+        "schemas", "excluded_files", "discovery_id",
+    ]
     static let schemaKeys: Set<String> = ["output", "mode", "columns", "source", "files"]
     static let columnKeys: Set<String> = ["name", "type", "nullable", "format", "null_sentinels", "rename_to", "default"]
 
@@ -44,17 +46,20 @@ enum ContractShape {
         case .valueNotFound(let type, let ctx):
             return problem(path, jsonPath(ctx.codingPath), "null where \(typeName(type)) is required")
         case .typeMismatch(let type, let ctx):
-            return problem(path, jsonPath(ctx.codingPath),
-                           "expected \(typeName(type)), found \(describe(value(at: ctx.codingPath, in: tree)))")
+            return problem(
+                path, jsonPath(ctx.codingPath),
+                "expected \(typeName(type)), found \(describe(value(at: ctx.codingPath, in: tree)))")
         case .dataCorrupted(let ctx):
             let found = value(at: ctx.codingPath, in: tree)
             switch ctx.codingPath.last?.stringValue {
             case "type":
-                return problem(path, jsonPath(ctx.codingPath),
-                               "\(describe(found)) is not a type (\(DataType.allCases.map(\.rawValue).joined(separator: ", ")))")
+                return problem(
+                    path, jsonPath(ctx.codingPath),
+                    "\(describe(found)) is not a type (\(DataType.allCases.map(\.rawValue).joined(separator: ", ")))")
             case "mode":
-                return problem(path, jsonPath(ctx.codingPath),
-                               "\(describe(found)) is not a mode (\(LockedSchema.Mode.allCases.map(\.rawValue).joined(separator: ", ")))")
+                return problem(
+                    path, jsonPath(ctx.codingPath),
+                    "\(describe(found)) is not a mode (\(LockedSchema.Mode.allCases.map(\.rawValue).joined(separator: ", ")))")
             default:
                 return problem(path, jsonPath(ctx.codingPath), ctx.debugDescription)
             }
@@ -87,8 +92,9 @@ enum ContractShape {
                     throw problem(path, "\(cat).name", "a second column named \"\(column.name)\"")
                 }
                 if !outputNames.insert(column.outputName).inserted {
-                    throw problem(path, column.renameTo == nil ? "\(cat).name" : "\(cat).rename_to",
-                                  "two columns would be written as \"\(column.outputName)\"")
+                    throw problem(
+                        path, column.renameTo == nil ? "\(cat).name" : "\(cat).rename_to",
+                        "two columns would be written as \"\(column.outputName)\"")
                 }
                 do {
                     _ = try ColumnPlan(column: column, output: schema.output)
@@ -111,8 +117,9 @@ enum ContractShape {
     }
 
     static func problem(_ path: String, _ jsonPath: String, _ message: String) -> CasparianError {
-        CasparianError(.data, "\(path): \(jsonPath): \(message)",
-                       hint: "fix the file by hand, or restore it with `git checkout`; `casparian contract check PLUGIN` re-checks it")
+        CasparianError(
+            .data, "\(path): \(jsonPath): \(message)",
+            hint: "fix the file by hand, or restore it with `git checkout`; `casparian contract check PLUGIN` re-checks it")
     }
 
     /// `$.schemas[0].columns[3].type` for a coding path.

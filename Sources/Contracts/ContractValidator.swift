@@ -24,7 +24,8 @@ public struct ContractValidator: Sendable {
             do {
                 plans.append(try ColumnPlan(column: column, output: schema.output))
             } catch {
-                throw CasparianError(.usage, "output \(schema.output), column \(column.name), \(error.field): \(error.message)", hint: error.hint)
+                throw CasparianError(
+                    .usage, "output \(schema.output), column \(column.name), \(error.field): \(error.message)", hint: error.hint)
             }
         }
         self.plans = plans
@@ -120,8 +121,10 @@ public struct ContractValidator: Sendable {
     }
 
     @inline(__always)
-    private static func report(_ kind: Violation.Kind, _ plan: ColumnPlan, _ cell: CellValue, _ file: String, _ row: Int,
-                               _ log: inout FileViolations, _ unstored: inout UnstoredCounts) {
+    private static func report(
+        _ kind: Violation.Kind, _ plan: ColumnPlan, _ cell: CellValue, _ file: String, _ row: Int,
+        _ log: inout FileViolations, _ unstored: inout UnstoredCounts
+    ) {
         if log.wantsDetail {
             log.record(plan.violation(kind, cell: cell, file: file, row: row))
         } else {
@@ -132,8 +135,10 @@ public struct ContractValidator: Sendable {
     private func missingColumn(_ plan: ColumnPlan, rows n: Int, file: String, firstRow: Int, log: inout FileViolations) -> [CellValue] {
         if let d = plan.defaultCell { return Array(repeating: d, count: n) }
         if n > 0, log.reportedColumns.insert("missing:" + plan.name).inserted {
-            log.record(Violation(kind: .missingColumn, file: file, output: schema.output, row: firstRow + 1, column: plan.name,
-                                 expected: "column \(plan.name) (\(plan.type.rawValue))", got: "no such column", gotType: "absent"))
+            log.record(
+                Violation(
+                    kind: .missingColumn, file: file, output: schema.output, row: firstRow + 1, column: plan.name,
+                    expected: "column \(plan.name) (\(plan.type.rawValue))", got: "no such column", gotType: "absent"))
         }
         return Array(repeating: .absent, count: n)
     }
@@ -141,9 +146,11 @@ public struct ContractValidator: Sendable {
     private func reportExtraColumn(_ name: String, cells: [CellValue], file: String, firstRow: Int, log: inout FileViolations) {
         guard let first = cells.firstIndex(where: { $0 != .absent }) else { return }
         guard log.reportedColumns.insert("extra:" + name).inserted else { return }
-        log.record(Violation(kind: .extraColumn, file: file, output: schema.output, row: firstRow + first + 1, column: name,
-                             expected: "only the \(schema.columns.count) locked columns (schema mode strict)",
-                             got: cells[first].truncatedText(ColumnPlan.valueLimit), gotType: cells[first].kindName))
+        log.record(
+            Violation(
+                kind: .extraColumn, file: file, output: schema.output, row: firstRow + first + 1, column: name,
+                expected: "only the \(schema.columns.count) locked columns (schema mode strict)",
+                got: cells[first].truncatedText(ColumnPlan.valueLimit), gotType: cells[first].kindName))
     }
 }
 

@@ -18,8 +18,10 @@ public struct LockedColumn: Codable, Sendable, Equatable {
     /// a `missing_column` violation.
     public var defaultValue: ColumnDefault?
 
-    public init(name: String, type: DataType, nullable: Bool, format: String? = nil, nullSentinels: [String] = [],
-                renameTo: String? = nil, defaultValue: ColumnDefault? = nil) {
+    public init(
+        name: String, type: DataType, nullable: Bool, format: String? = nil, nullSentinels: [String] = [],
+        renameTo: String? = nil, defaultValue: ColumnDefault? = nil
+    ) {
         self.name = name
         self.type = type
         self.nullable = nullable
@@ -81,13 +83,31 @@ public enum ColumnDefault: Codable, Sendable, Equatable, ExpressibleByStringLite
 
     public init(from decoder: Decoder) throws {
         let c = try decoder.singleValueContainer()
-        if c.decodeNil() { self = .null; return }
-        if let s = try? c.decode(String.self) { self = .text(s); return }
-        if let b = try? c.decode(Bool.self) { self = .text(b ? "true" : "false"); return }
-        if let i = try? c.decode(Int64.self) { self = .text(String(i)); return }
-        if let d = try? c.decode(Double.self) { self = .text(String(d)); return }
-        throw DecodingError.typeMismatch(ColumnDefault.self, .init(codingPath: decoder.codingPath,
-                                                                    debugDescription: "a default is null, a string, a number or a boolean"))
+        if c.decodeNil() {
+            self = .null
+            return
+        }
+        if let s = try? c.decode(String.self) {
+            self = .text(s)
+            return
+        }
+        if let b = try? c.decode(Bool.self) {
+            self = .text(b ? "true" : "false")
+            return
+        }
+        if let i = try? c.decode(Int64.self) {
+            self = .text(String(i))
+            return
+        }
+        if let d = try? c.decode(Double.self) {
+            self = .text(String(d))
+            return
+        }
+        throw DecodingError.typeMismatch(
+            ColumnDefault.self,
+            .init(
+                codingPath: decoder.codingPath,
+                debugDescription: "a default is null, a string, a number or a boolean"))
     }
 
     public func encode(to encoder: Encoder) throws {

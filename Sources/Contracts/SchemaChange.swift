@@ -23,7 +23,8 @@ public enum SchemaChange: Codable, Sendable, Equatable {
     public var column: String {
         switch self {
         case .addColumn(let c): return c.name
-        case .changeType(let c, _, _), .setNullable(let c, _), .setFormat(let c, _), .setDefault(let c, _), .rename(let c, _), .dropColumn(let c):
+        case .changeType(let c, _, _), .setNullable(let c, _), .setFormat(let c, _), .setDefault(let c, _), .rename(let c, _),
+            .dropColumn(let c):
             return c
         }
     }
@@ -63,18 +64,26 @@ public enum SchemaChange: Codable, Sendable, Equatable {
         switch op {
         case "add_column": self = .addColumn(try c.decode(LockedColumn.self, forKey: .column))
         case "change_type":
-            self = .changeType(column: try c.decode(String.self, forKey: .column), type: try c.decode(DataType.self, forKey: .type),
-                               format: try c.decodeIfPresent(String.self, forKey: .format))
-        case "set_nullable": self = .setNullable(column: try c.decode(String.self, forKey: .column), nullable: try c.decode(Bool.self, forKey: .nullable))
-        case "set_format": self = .setFormat(column: try c.decode(String.self, forKey: .column), format: try c.decodeIfPresent(String.self, forKey: .format))
+            self = .changeType(
+                column: try c.decode(String.self, forKey: .column), type: try c.decode(DataType.self, forKey: .type),
+                format: try c.decodeIfPresent(String.self, forKey: .format))
+        case "set_nullable":
+            self = .setNullable(column: try c.decode(String.self, forKey: .column), nullable: try c.decode(Bool.self, forKey: .nullable))
+        case "set_format":
+            self = .setFormat(
+                column: try c.decode(String.self, forKey: .column), format: try c.decodeIfPresent(String.self, forKey: .format))
         case "set_default":
-            let value: ColumnDefault? = c.contains(.default) ? (try c.decodeNil(forKey: .default) ? .null : try c.decode(ColumnDefault.self, forKey: .default)) : nil
+            let value: ColumnDefault? =
+                c.contains(.default)
+                ? (try c.decodeNil(forKey: .default) ? .null : try c.decode(ColumnDefault.self, forKey: .default)) : nil
             self = .setDefault(column: try c.decode(String.self, forKey: .column), value: value)
         case "rename": self = .rename(column: try c.decode(String.self, forKey: .column), to: try c.decode(String.self, forKey: .to))
         case "drop_column": self = .dropColumn(column: try c.decode(String.self, forKey: .column))
         default:
-            throw DecodingError.dataCorruptedError(forKey: .op, in: c, debugDescription:
-                "\"\(op)\" is not a change (add_column, change_type, set_nullable, set_format, set_default, rename, drop_column)")
+            throw DecodingError.dataCorruptedError(
+                forKey: .op, in: c,
+                debugDescription:
+                    "\"\(op)\" is not a change (add_column, change_type, set_nullable, set_format, set_default, rename, drop_column)")
         }
     }
 
@@ -149,8 +158,9 @@ extension SchemaChange {
         case "drop-column":
             self = .dropColumn(column: argument)
         default:
-            throw CasparianError(.usage, "unknown change \(op)",
-                                 hint: "changes: add-column, change-type, set-nullable, set-format, set-default, rename, drop-column")
+            throw CasparianError(
+                .usage, "unknown change \(op)",
+                hint: "changes: add-column, change-type, set-nullable, set-format, set-default, rename, drop-column")
         }
     }
 }
@@ -164,14 +174,16 @@ extension LockedSchema {
             let index = s.columns.firstIndex { $0.name == change.column }
             if case .addColumn(let c) = change {
                 guard index == nil else {
-                    throw CasparianError(.usage, "output \(output) already has a column \(c.name)", hint: "use change_type or set_nullable to change it")
+                    throw CasparianError(
+                        .usage, "output \(output) already has a column \(c.name)", hint: "use change_type or set_nullable to change it")
                 }
                 s.columns.append(c)
                 continue
             }
             guard let i = index else {
-                throw CasparianError(.usage, "\(change.op): output \(output) has no column \(change.column)",
-                                     hint: "columns: \(s.columns.map(\.name).joined(separator: ", "))")
+                throw CasparianError(
+                    .usage, "\(change.op): output \(output) has no column \(change.column)",
+                    hint: "columns: \(s.columns.map(\.name).joined(separator: ", "))")
             }
             switch change {
             case .addColumn: break

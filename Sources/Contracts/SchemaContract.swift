@@ -19,8 +19,10 @@ public struct SchemaContract: Codable, Sendable, Equatable {
     /// The discovery this contract was first approved from, when known.
     public var discoveryID: String?
 
-    public init(id: String, plugin: String, scope: String?, version: Int, approvedAt: Date, approvedBy: String,
-                schemas: [LockedSchema], excludedFiles: [String] = [], discoveryID: String? = nil) {
+    public init(
+        id: String, plugin: String, scope: String?, version: Int, approvedAt: Date, approvedBy: String,
+        schemas: [LockedSchema], excludedFiles: [String] = [], discoveryID: String? = nil
+    ) {
         self.id = id
         self.plugin = plugin
         self.scope = scope

@@ -101,9 +101,10 @@ public struct ViolationSummary: Codable, Sendable, Equatable {
             for v in vs where samples.count < 5 && !samples.contains(where: { $0.file == v.file && $0.row == v.row }) {
                 samples.append(Sample(file: v.file, row: v.row, got: v.got))
             }
-            return Group(kind: key.kind, output: key.output, column: key.column, pattern: key.pattern, gotType: vs[0].gotType,
-                         expected: vs[0].expected, count: vs.count, files: files.count, samples: samples,
-                         affectedFiles: Array(files.prefix(100)), filePattern: ValueShape.commonFolderPattern(files))
+            return Group(
+                kind: key.kind, output: key.output, column: key.column, pattern: key.pattern, gotType: vs[0].gotType,
+                expected: vs[0].expected, count: vs.count, files: files.count, samples: samples,
+                affectedFiles: Array(files.prefix(100)), filePattern: ValueShape.commonFolderPattern(files))
         }.sorted { ($0.count, $1.column, $1.pattern) > ($1.count, $0.column, $0.pattern) }
         var totals: [FileViolations.Count: Int] = [:]
         for v in violations { totals[FileViolations.Count(kind: v.kind, column: v.column), default: 0] += 1 }

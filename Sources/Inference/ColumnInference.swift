@@ -90,9 +90,11 @@ public struct ColumnInference: Codable, Sendable, Equatable {
         }
     }
 
-    public init(name: String, type: DataType, format: String? = nil, nullable: Bool, nullSentinels: [String] = [],
-                status: Status, candidates: [Candidate] = [], evidence: [Evidence] = [], question: String? = nil,
-                valuesAnalysed: Int = 0, nullCount: Int = 0) {
+    public init(
+        name: String, type: DataType, format: String? = nil, nullable: Bool, nullSentinels: [String] = [],
+        status: Status, candidates: [Candidate] = [], evidence: [Evidence] = [], question: String? = nil,
+        valuesAnalysed: Int = 0, nullCount: Int = 0
+    ) {
         self.name = name
         self.type = type
         self.format = format

@@ -37,8 +37,10 @@ public final class BackgroundRuns: @unchecked Sendable {
 
     /// Starts `work` for `run` (opened by the workspace) in the background.
     /// The work's workspace operation records the run's progress and end.
-    public func start(_ run: WorkspaceRun, progress sink: ProgressSink,
-                      work: @escaping @Sendable (Context) async throws -> ToolReply) -> String {
+    public func start(
+        _ run: WorkspaceRun, progress sink: ProgressSink,
+        work: @escaping @Sendable (Context) async throws -> ToolReply
+    ) -> String {
         let context = Context(run: run) { done, total, message in sink.report(done, of: total, message) }
         let task = Task.detached { [self] in
             let outcome: Outcome

@@ -39,14 +39,16 @@ public final class CasparianMCPServer: Sendable {
         await server.withMethodHandler(CallTool.self) { [weak server] params in
             try initialized.require(CallTool.name)
             guard let spec = byName[params.name] else {
-                return ToolReply.failure("there is no tool named \(params.name)",
-                                         hint: "call one of: \(tools.map(\.name).joined(separator: ", "))")
+                return ToolReply.failure(
+                    "there is no tool named \(params.name)",
+                    hint: "call one of: \(tools.map(\.name).joined(separator: ", "))")
             }
             let arguments = params.arguments ?? [:]
             let problems = SchemaValidator.problems(in: .object(arguments), against: spec.input)
             if !problems.isEmpty {
-                return ToolReply.failure("invalid arguments for \(spec.name): " + problems.joined(separator: "; "),
-                                         hint: "send " + ArgumentHint.describe(spec.input))
+                return ToolReply.failure(
+                    "invalid arguments for \(spec.name): " + problems.joined(separator: "; "),
+                    hint: "send " + ArgumentHint.describe(spec.input))
             }
             let sink = ProgressChannel.sink(token: params._meta?.progressToken, server: server)
             let call = ToolCall(name: spec.name, arguments: arguments, environment: environment, progress: sink)
@@ -120,13 +122,15 @@ enum ProgressChannel {
             for await p in stream { try? await server.notify(ProgressNotification.message(p)) }
         }
         let last = LastProgress()
-        return ProgressSink(send: { done, total, message in
-            guard last.advance(to: done) else { return }  // progress must increase
-            continuation.yield(.init(progressToken: token, progress: done, total: total, message: message))
-        }, drain: {
-            continuation.finish()
-            await sender.value
-        })
+        return ProgressSink(
+            send: { done, total, message in
+                guard last.advance(to: done) else { return }  // progress must increase
+                continuation.yield(.init(progressToken: token, progress: done, total: total, message: message))
+            },
+            drain: {
+                continuation.finish()
+                await sender.value
+            })
     }
 }
 

@@ -1,8 +1,9 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import CasparianCore
 import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Keeps tool paths inside the roots the server was started with.
 ///
@@ -30,7 +31,9 @@ public struct PathGuard: Sendable, Equatable {
     /// `mustExist: false` allows a path whose last components do not exist yet.
     public func resolve(_ path: String, mustExist: Bool = true) throws -> URL {
         let allowed = "allowed roots: \(roots.joined(separator: ", "))"
-        guard !path.isEmpty else { throw CasparianError(.usage, "the path is empty", hint: "send a folder under one of the roots; \(allowed)") }
+        guard !path.isEmpty else {
+            throw CasparianError(.usage, "the path is empty", hint: "send a folder under one of the roots; \(allowed)")
+        }
         guard !path.utf8.contains(0) else {
             throw CasparianError(.usage, "the path contains a NUL byte", hint: "send a plain path; \(allowed)")
         }
@@ -49,12 +52,14 @@ public struct PathGuard: Sendable, Equatable {
             real = PathGuard.realPath(existing)
         }
         if mustExist, !rest.isEmpty {
-            throw CasparianError(.notFound, "\(path) does not exist", hint: "check the path with quick_scan on its parent folder; \(allowed)")
+            throw CasparianError(
+                .notFound, "\(path) does not exist", hint: "check the path with quick_scan on its parent folder; \(allowed)")
         }
         let resolved = ([real ?? "/"] + rest).joined(separator: "/").replacingOccurrences(of: "//", with: "/")
         guard inside(resolved) else {
-            throw CasparianError(.usage, "\(path) resolves to \(resolved) (through a symbolic link), outside the allowed roots",
-                                 hint: "use a path whose real location is under a root; \(allowed)")
+            throw CasparianError(
+                .usage, "\(path) resolves to \(resolved) (through a symbolic link), outside the allowed roots",
+                hint: "use a path whose real location is under a root; \(allowed)")
         }
         return URL(fileURLWithPath: resolved)
     }
@@ -69,7 +74,10 @@ public struct PathGuard: Sendable, Equatable {
         var parts: [Substring] = []
         for c in path.split(separator: "/", omittingEmptySubsequences: true) {
             if c == "." { continue }
-            if c == ".." { _ = parts.popLast(); continue }
+            if c == ".." {
+                _ = parts.popLast()
+                continue
+            }
             parts.append(c)
         }
         return "/" + parts.joined(separator: "/")

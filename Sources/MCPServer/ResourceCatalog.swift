@@ -13,18 +13,22 @@ enum ResourceCatalog {
     static let contractPrefix = "casparian://contracts/"
 
     static let templates: [Resource.Template] = [
-        Resource.Template(uriTemplate: runPrefix + "{run_id}", name: "run",
-                          description: "The full result of a backtest, fix or execute run (JSON).", mimeType: "application/json"),
-        Resource.Template(uriTemplate: discoveryPrefix + "{discovery_id}", name: "discovery",
-                          description: "A discovery with every column's evidence (JSON).", mimeType: "application/json"),
-        Resource.Template(uriTemplate: contractPrefix + "{plugin}", name: "contract",
-                          description: "A plugin's latest locked contract (JSON).", mimeType: "application/json"),
+        Resource.Template(
+            uriTemplate: runPrefix + "{run_id}", name: "run",
+            description: "The full result of a backtest, fix or execute run (JSON).", mimeType: "application/json"),
+        Resource.Template(
+            uriTemplate: discoveryPrefix + "{discovery_id}", name: "discovery",
+            description: "A discovery with every column's evidence (JSON).", mimeType: "application/json"),
+        Resource.Template(
+            uriTemplate: contractPrefix + "{plugin}", name: "contract",
+            description: "A plugin's latest locked contract (JSON).", mimeType: "application/json"),
     ]
 
     static func list(_ env: ServerEnvironment) throws -> [Resource] {
         try env.workspace.recentJobs(limit: 50).map { r in
-            Resource(name: "\(r.kind) \(r.plugin) \(r.id)", uri: runPrefix + r.id,
-                     description: "\(r.kind) of \(r.plugin), \(r.status.rawValue), started \(r.startedAt)", mimeType: "application/json")
+            Resource(
+                name: "\(r.kind) \(r.plugin) \(r.id)", uri: runPrefix + r.id,
+                description: "\(r.kind) of \(r.plugin), \(r.status.rawValue), started \(r.startedAt)", mimeType: "application/json")
         }
     }
 
@@ -33,8 +37,10 @@ enum ResourceCatalog {
             let id = String(uri.dropFirst(runPrefix.count))
             let detail = try env.workspace.jobDetail(id: id)
             let r = detail.summary
-            var o: [String: Value] = ["run_id": .string(r.id), "kind": .string(r.kind.rawValue), "plugin": .string(r.plugin),
-                                      "status": .string(r.status.rawValue), "started_at": .string(r.startedAt)]
+            var o: [String: Value] = [
+                "run_id": .string(r.id), "kind": .string(r.kind.rawValue), "plugin": .string(r.plugin),
+                "status": .string(r.status.rawValue), "started_at": .string(r.startedAt),
+            ]
             if let scope = r.scopeID { o["scope_id"] = .string(scope) }
             if let f = r.finishedAt { o["finished_at"] = .string(f) }
             if let p = r.progress { o["progress"] = try JSONValue.from(p) }
@@ -52,6 +58,7 @@ enum ResourceCatalog {
             let c = try env.workspace.contract(plugin: String(uri.dropFirst(contractPrefix.count)))
             return .text(JSONValue.text(try JSONValue.from(c)), uri: uri, mimeType: "application/json")
         }
-        throw MCPError.invalidParams("unknown resource \(uri); resources look like \(runPrefix)RUN_ID, \(discoveryPrefix)ID or \(contractPrefix)PLUGIN")
+        throw MCPError.invalidParams(
+            "unknown resource \(uri); resources look like \(runPrefix)RUN_ID, \(discoveryPrefix)ID or \(contractPrefix)PLUGIN")
     }
 }

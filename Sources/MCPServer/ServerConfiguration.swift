@@ -15,8 +15,10 @@ public struct ServerConfiguration: Sendable, Equatable {
     /// Worker processes at most.
     public var workers: Int
 
-    public init(roots: [String] = [], pluginsDirectory: String? = nil, workspaceDirectory: String? = nil, python: String? = nil,
-                waitBudget: Duration = .seconds(25), workers: Int = ProcessInfo.processInfo.activeProcessorCount) {
+    public init(
+        roots: [String] = [], pluginsDirectory: String? = nil, workspaceDirectory: String? = nil, python: String? = nil,
+        waitBudget: Duration = .seconds(25), workers: Int = ProcessInfo.processInfo.activeProcessorCount
+    ) {
         self.roots = roots
         self.pluginsDirectory = pluginsDirectory
         self.workspaceDirectory = workspaceDirectory

@@ -21,9 +21,11 @@ public final class ServerEnvironment: Sendable {
         self.configuration = configuration
         self.logger = logger
         paths = try PathGuard(roots: configuration.roots.isEmpty ? [cwd] : configuration.roots)
-        workspace = try Workspace.open(explicit: configuration.workspaceDirectory.map { URL(fileURLWithPath: $0) },
-                                       from: URL(fileURLWithPath: cwd))
-        pluginsDirectory = configuration.pluginsDirectory.map { URL(fileURLWithPath: $0).standardizedFileURL }
+        workspace = try Workspace.open(
+            explicit: configuration.workspaceDirectory.map { URL(fileURLWithPath: $0) },
+            from: URL(fileURLWithPath: cwd))
+        pluginsDirectory =
+            configuration.pluginsDirectory.map { URL(fileURLWithPath: $0).standardizedFileURL }
             ?? workspace.root.appendingPathComponent("plugins")
         let environment = WorkerEnvironment(
             pythonExecutable: WorkerEnvironment.resolvePython(explicit: configuration.python, pluginDirectory: nil),
@@ -37,7 +39,8 @@ public final class ServerEnvironment: Sendable {
         do {
             return try workspace.plugin(named: name, pluginsDirectory: pluginsDirectory)
         } catch let e as CasparianError where e.kind == .notFound {
-            throw CasparianError(.notFound, e.message, hint: (e.hint.map { $0 + "; " } ?? "") + "or create it with fix_parser {plugin: \"\(name)\", source}")
+            throw CasparianError(
+                .notFound, e.message, hint: (e.hint.map { $0 + "; " } ?? "") + "or create it with fix_parser {plugin: \"\(name)\", source}")
         }
     }
 

@@ -35,8 +35,9 @@ public struct ToolReply: Sendable {
     /// that ignore `structuredContent`.
     public var result: CallTool.Result {
         let value: Value? = structured
-        return CallTool.Result(content: [.text(text: JSONValue.text(structured), annotations: nil, _meta: nil)],
-                               structuredContent: value, isError: false)
+        return CallTool.Result(
+            content: [.text(text: JSONValue.text(structured), annotations: nil, _meta: nil)],
+            structuredContent: value, isError: false)
     }
 
     /// An `isError: true` result the model can act on: what was wrong and what to send instead.
@@ -49,7 +50,9 @@ public struct ToolReply: Sendable {
     /// Any error thrown by a handler, as an `isError: true` result.
     public static func failure(_ error: any Error) -> CallTool.Result {
         if let e = error as? CasparianError { return failure(e.message, hint: e.hint, kind: e.kind.rawValue) }
-        if error is CancellationError { return failure("the call was cancelled", hint: "call the tool again to restart", kind: "cancelled") }
+        if error is CancellationError {
+            return failure("the call was cancelled", hint: "call the tool again to restart", kind: "cancelled")
+        }
         return failure("\(error)", hint: "this is unexpected; check the server log on stderr and report it", kind: "internal")
     }
 }

@@ -12,8 +12,10 @@ public struct ToolSpec: Sendable {
     public var annotations: Tool.Annotations
     public var run: @Sendable (ToolCall) async throws -> ToolReply
 
-    public init(name: String, title: String, description: String, input: Value, output: Value,
-                annotations: Tool.Annotations, run: @escaping @Sendable (ToolCall) async throws -> ToolReply) {
+    public init(
+        name: String, title: String, description: String, input: Value, output: Value,
+        annotations: Tool.Annotations, run: @escaping @Sendable (ToolCall) async throws -> ToolReply
+    ) {
         self.name = name
         self.title = title
         self.description = description

@@ -34,8 +34,9 @@ final class PythonInterpreter {
         guard let capi = cp_datetime_capi() else {
             throw CasparianError(.environment, "the embedded Python has no datetime module")
         }
-        dateTypes = DateTimeTypes(date: capi.pointee.DateType, datetime: capi.pointee.DateTimeType,
-                                  time: capi.pointee.TimeType, delta: capi.pointee.DeltaType)
+        dateTypes = DateTimeTypes(
+            date: capi.pointee.DateType, datetime: capi.pointee.DateTimeType,
+            time: capi.pointee.TimeType, delta: capi.pointee.DeltaType)
         let main = PyImport_AddModule("__main__")!
         globals = PyModule_GetDict(main)
     }
@@ -50,16 +51,18 @@ final class PythonInterpreter {
         guard let program = dlopen(nil, RTLD_LAZY) else { return }
         defer { dlclose(program) }
         guard dlsym(program, "PyContextVar_Type") == nil || dlsym(program, "Py_IsInitialized") == nil else { return }
-        throw CasparianError(.environment,
-                             "this casparian-worker does not export the Python C API, so no C extension module (decimal, ctypes, numpy, ...) can load in it",
-                             hint: "build the binaries with `make release` (or `make build`), which link libpython so that it is exported")
+        throw CasparianError(
+            .environment,
+            "this casparian-worker does not export the Python C API, so no C extension module (decimal, ctypes, numpy, ...) can load in it",
+            hint: "build the binaries with `make release` (or `make build`), which link libpython so that it is exported")
     }
 
     private static func check(_ status: PyStatus, _ step: String) throws {
         if PyStatus_Exception(status) != 0 {
             let message = status.err_msg.map { String(cString: $0) } ?? "unknown error"
-            throw CasparianError(.environment, "could not start the embedded Python (\(step)): \(message)",
-                                 hint: "check that the interpreter exists and is CPython 3.11 (Debian's /usr/bin/python3, or a venv made from it)")
+            throw CasparianError(
+                .environment, "could not start the embedded Python (\(step)): \(message)",
+                hint: "check that the interpreter exists and is CPython 3.11 (Debian's /usr/bin/python3, or a venv made from it)")
         }
     }
 
@@ -86,7 +89,8 @@ final class PythonInterpreter {
     /// does not fit this interpreter or the current source.
     static func generatedBootstrapCode() -> UnsafeMutablePointer<PyObject>? {
         guard PyImport_GetMagicNumber() == BootstrapCode.magic, Bootstrap.sourceHash == BootstrapCode.sourceHash,
-              let bytes = Data(base64Encoded: BootstrapCode.marshalled, options: .ignoreUnknownCharacters) else {
+            let bytes = Data(base64Encoded: BootstrapCode.marshalled, options: .ignoreUnknownCharacters)
+        else {
             PyErr_Clear()
             return nil
         }
@@ -124,7 +128,10 @@ final class PythonInterpreter {
         guard PyErr_Occurred() != nil else { return "no Python error set" }
         let exc = Self.fetchException()
         defer { cp_xdecref(exc) }
-        guard let exc, let s = PyObject_Str(exc) else { PyErr_Clear(); return "unprintable error" }
+        guard let exc, let s = PyObject_Str(exc) else {
+            PyErr_Clear()
+            return "unprintable error"
+        }
         defer { cp_decref(s) }
         return Self.string(s) ?? "?"
     }
@@ -146,7 +153,10 @@ final class PythonInterpreter {
 
     static func string(_ o: UnsafeMutablePointer<PyObject>) -> String? {
         var size: Py_ssize_t = 0
-        guard let p = PyUnicode_AsUTF8AndSize(o, &size) else { PyErr_Clear(); return nil }
+        guard let p = PyUnicode_AsUTF8AndSize(o, &size) else {
+            PyErr_Clear()
+            return nil
+        }
         return p.withMemoryRebound(to: UInt8.self, capacity: size) {
             String(decoding: UnsafeBufferPointer(start: $0, count: size), as: UTF8.self)
         }

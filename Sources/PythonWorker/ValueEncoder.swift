@@ -46,37 +46,58 @@ final class ValueEncoder {
             }
         } else if type == longType {
             var v: Int64 = 0
-            if cp_long_small(o, &v) != 0 { e.appendInt(v); return }
+            if cp_long_small(o, &v) != 0 {
+                e.appendInt(v)
+                return
+            }
         } else if type == floatType {
             let d = cp_float_value(o)
             if d.isNaN && nanIsNull { e.appendNull() } else { e.appendFloat(d) }
             return
         } else if type == types.date {
-            e.appendDate(days: Int32(CivilDate(year: Int(cp_date_year(o)), month: Int(cp_date_month(o)), day: Int(cp_date_day(o))).daysSinceEpoch))
+            e.appendDate(
+                days: Int32(CivilDate(year: Int(cp_date_year(o)), month: Int(cp_date_month(o)), day: Int(cp_date_day(o))).daysSinceEpoch))
             return
         } else if type == boolType {
             e.appendBool(o == cp_true())
             return
         }
-        if cp_is_none(o) != 0 { e.appendNull(); return }
+        if cp_is_none(o) != 0 {
+            e.appendNull()
+            return
+        }
         if cp_unicode_check(o) != 0 {
             var size: Py_ssize_t = 0
             guard let p = PyUnicode_AsUTF8AndSize(o, &size) else {
                 PyErr_Clear()
-                throw UnsupportedValue(message: "a str that is not valid Unicode (lone surrogates); decode the file with errors='replace' or clean the text")
+                throw UnsupportedValue(
+                    message: "a str that is not valid Unicode (lone surrogates); decode the file with errors='replace' or clean the text")
             }
             e.appendUTF8(UnsafeRawBufferPointer(start: p, count: size))
             return
         }
-        if cp_bool_check(o) != 0 { e.appendBool(o == cp_true()); return }
+        if cp_bool_check(o) != 0 {
+            e.appendBool(o == cp_true())
+            return
+        }
         if cp_long_check(o) != 0 {
             var overflow: Int32 = 0
             let v = PyLong_AsLongLongAndOverflow(o, &overflow)
             if overflow != 0 {
-                let text = PyObject_Str(o).flatMap { s -> String? in defer { cp_decref(s) }; return PythonInterpreter.string(s) } ?? "?"
-                throw UnsupportedValue(message: "integer \(text.prefix(40)) does not fit in 64 bits; yield it as str or Decimal if it is an identifier or an exact amount")
+                let text =
+                    PyObject_Str(o).flatMap { s -> String? in
+                        defer { cp_decref(s) }
+                        return PythonInterpreter.string(s)
+                    } ?? "?"
+                throw UnsupportedValue(
+                    message:
+                        "integer \(text.prefix(40)) does not fit in 64 bits; yield it as str or Decimal if it is an identifier or an exact amount"
+                )
             }
-            if v == -1 && PyErr_Occurred() != nil { PyErr_Clear(); throw UnsupportedValue(message: "an int that could not be read") }
+            if v == -1 && PyErr_Occurred() != nil {
+                PyErr_Clear()
+                throw UnsupportedValue(message: "an int that could not be read")
+            }
             e.appendInt(v)
             return
         }
@@ -85,14 +106,18 @@ final class ValueEncoder {
             if d.isNaN && nanIsNull { e.appendNull() } else { e.appendFloat(d) }
             return
         }
-        if cp_type_check(o, types.datetime) != 0 { try encodeDateTime(o, into: &e); return }
+        if cp_type_check(o, types.datetime) != 0 {
+            try encodeDateTime(o, into: &e)
+            return
+        }
         if cp_type_check(o, types.date) != 0 {
             let days = CivilDate(year: Int(cp_date_year(o)), month: Int(cp_date_month(o)), day: Int(cp_date_day(o))).daysSinceEpoch
             e.appendDate(days: Int32(days))
             return
         }
         if cp_type_check(o, types.time) != 0 {
-            let micros = Int64(cp_time_hour(o)) * 3_600_000_000 + Int64(cp_time_minute(o)) * 60_000_000
+            let micros =
+                Int64(cp_time_hour(o)) * 3_600_000_000 + Int64(cp_time_minute(o)) * 60_000_000
                 + Int64(cp_time_second(o)) * 1_000_000 + Int64(cp_time_microsecond(o))
             e.appendTime(micros: micros)
             return
@@ -108,19 +133,29 @@ final class ValueEncoder {
     }
 
     private func encodeDateTime(_ o: UnsafeMutablePointer<PyObject>, into e: inout RowFrameEncoder) throws(UnsupportedValue) {
-        if typeName(o).hasSuffix(".NaTType") { e.appendNull(); return }
+        if typeName(o).hasSuffix(".NaTType") {
+            e.appendNull()
+            return
+        }
         let days = CivilDate(year: Int(cp_date_year(o)), month: Int(cp_date_month(o)), day: Int(cp_date_day(o))).daysSinceEpoch
-        let wall = Int64(days) * 86_400_000_000 + Int64(cp_datetime_hour(o)) * 3_600_000_000
+        let wall =
+            Int64(days) * 86_400_000_000 + Int64(cp_datetime_hour(o)) * 3_600_000_000
             + Int64(cp_datetime_minute(o)) * 60_000_000 + Int64(cp_datetime_second(o)) * 1_000_000
             + Int64(cp_datetime_microsecond(o))
         let tz = cp_datetime_tzinfo(o)
-        if tz == nil || cp_is_none(tz!) != 0 { e.appendTimestamp(micros: wall); return }
+        if tz == nil || cp_is_none(tz!) != 0 {
+            e.appendTimestamp(micros: wall)
+            return
+        }
         guard let delta = cp_call_method0(o, "utcoffset") else {
             PyErr_Clear()
             throw UnsupportedValue(message: "a datetime whose tzinfo.utcoffset() failed")
         }
         defer { cp_decref(delta) }
-        if cp_is_none(delta) != 0 { e.appendTimestamp(micros: wall); return }
+        if cp_is_none(delta) != 0 {
+            e.appendTimestamp(micros: wall)
+            return
+        }
         let offset = Int32(cp_delta_days(delta)) * 86_400 + Int32(cp_delta_seconds(delta))
         e.appendTimestampTZ(micros: wall - Int64(offset) * 1_000_000, offsetSeconds: offset)
     }
@@ -134,7 +169,10 @@ final class ValueEncoder {
         }
         switch name {
         case "decimal.Decimal":
-            guard let s = PyObject_Str(o) else { PyErr_Clear(); throw UnsupportedValue(message: "a Decimal that could not be printed") }
+            guard let s = PyObject_Str(o) else {
+                PyErr_Clear()
+                throw UnsupportedValue(message: "a Decimal that could not be printed")
+            }
             defer { cp_decref(s) }
             let text = PythonInterpreter.string(s) ?? ""
             if text == "NaN" || text == "sNaN" { e.appendNull() } else { e.appendDecimal(text) }
@@ -156,11 +194,17 @@ final class ValueEncoder {
             return
         }
         PyErr_Clear()
-        throw UnsupportedValue(message: "a value of type \(name), which Casparian cannot store; yield str, int, float, bool, Decimal, date, datetime, time, bytes or None")
+        throw UnsupportedValue(
+            message:
+                "a value of type \(name), which Casparian cannot store; yield str, int, float, bool, Decimal, date, datetime, time, bytes or None"
+        )
     }
 
     func typeName(_ o: UnsafeMutablePointer<PyObject>) -> String {
-        guard let r = PyObject_CallOneArg(typeNameFunction, o) else { PyErr_Clear(); return "?" }
+        guard let r = PyObject_CallOneArg(typeNameFunction, o) else {
+            PyErr_Clear()
+            return "?"
+        }
         defer { cp_decref(r) }
         return PythonInterpreter.string(r) ?? "?"
     }

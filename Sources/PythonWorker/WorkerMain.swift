@@ -1,11 +1,11 @@
-import CPython
 import CProcessControl
+import CPython
 import CasparianCore
 import Foundation
 import WireProtocol
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// How a worker process is set up; the host passes these as arguments.
@@ -19,8 +19,10 @@ public struct WorkerConfiguration: Sendable {
     /// The host's pid; the worker exits when its parent changes.
     public var hostPID: Int32
 
-    public init(pluginDirectory: String, pythonExecutable: String, commandFD: Int32 = 3, dataFD: Int32 = 4,
-                memoryLimitBytes: Int = 0, hostPID: Int32) {
+    public init(
+        pluginDirectory: String, pythonExecutable: String, commandFD: Int32 = 3, dataFD: Int32 = 4,
+        memoryLimitBytes: Int = 0, hostPID: Int32
+    ) {
         self.pluginDirectory = pluginDirectory
         self.pythonExecutable = pythonExecutable
         self.commandFD = commandFD

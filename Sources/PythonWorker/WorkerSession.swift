@@ -4,7 +4,7 @@ import Foundation
 import WireProtocol
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A loaded plugin inside a running interpreter, parsing one file at a time.
@@ -39,8 +39,11 @@ final class WorkerSession {
         self.plugin = plugin
         self.pluginPath = plugin.parserURL.path
         guard FileManager.default.isExecutableFile(atPath: config.pythonExecutable) else {
-            throw PluginFailure(category: .pluginError,
-                                message: "Python interpreter \(config.pythonExecutable) does not exist or is not executable; pass --python with a CPython 3.11 (e.g. /usr/bin/python3 or a venv's bin/python)")
+            throw PluginFailure(
+                category: .pluginError,
+                message:
+                    "Python interpreter \(config.pythonExecutable) does not exist or is not executable; pass --python with a CPython 3.11 (e.g. /usr/bin/python3 or a venv's bin/python)"
+            )
         }
         let interpreter = try PythonInterpreter(executable: config.pythonExecutable)
         self.interpreter = interpreter
@@ -77,8 +80,9 @@ final class WorkerSession {
         cp_decref(loadArgs)
         guard let loaded else {
             let exc = PythonInterpreter.fetchException()
-            throw Self.describe(exc, function: interpreter.global("_casparian_describe")!, pluginPath: pluginPath,
-                                prefix: "plugin \(plugin.name) failed to load")
+            throw Self.describe(
+                exc, function: interpreter.global("_casparian_describe")!, pluginPath: pluginPath,
+                prefix: "plugin \(plugin.name) failed to load")
         }
         parseFunction = PyTuple_GetItem(loaded, 1)!
         cp_incref(parseFunction)
@@ -99,10 +103,14 @@ final class WorkerSession {
         self.request = request.request
         PyList_SetSlice(eventsList, 0, PY_SSIZE_T_MAX, nil)
         PyDict_Clear(columnsDict)
-        for o in outputOrder { o.resetForFile(); o.declare([]) }
+        for o in outputOrder {
+            o.resetForFile()
+            o.declare([])
+        }
         let pathObject = PythonInterpreter.newString(request.path)
         PyObject_SetAttrString(context, "path", pathObject)
-        let result = takesContext
+        let result =
+            takesContext
             ? cp_call2(parseFunction, pathObject, context)
             : PyObject_CallOneArg(parseFunction, pathObject)
         cp_decref(pathObject)
@@ -125,7 +133,10 @@ final class WorkerSession {
         defer { cp_decref(iterator) }
         if let frameColumns {
             if let bad = frameColumns.first(where: { $0.hasPrefix("_cf_") }) {
-                return try fail(PluginFailure(category: .badOutput, message: "column name '\(bad)' is reserved: names starting with _cf_ hold lineage; rename it", output: plugin.name, column: bad))
+                return try fail(
+                    PluginFailure(
+                        category: .badOutput, message: "column name '\(bad)' is reserved: names starting with _cf_ hold lineage; rename it",
+                        output: plugin.name, column: bad))
             }
             stream(named: nil).declare(frameColumns)
         }
@@ -185,9 +196,11 @@ final class WorkerSession {
             return try emitSequence(row, to: out, target: target)
         }
         let typeName = values.typeName(row)
-        throw PluginFailure(category: .badOutput,
-                             message: "parse yielded a \(typeName) at row \(out.rowsInFile + 1); yield a dict, a tuple (after ctx.columns(...)), or Output(name, row)",
-                             output: out.name, row: out.rowsInFile + 1)
+        throw PluginFailure(
+            category: .badOutput,
+            message:
+                "parse yielded a \(typeName) at row \(out.rowsInFile + 1); yield a dict, a tuple (after ctx.columns(...)), or Output(name, row)",
+            output: out.name, row: out.rowsInFile + 1)
     }
 
     private func emitDict(_ row: UnsafeMutablePointer<PyObject>, to out: OutputStream) throws(PluginFailure) {
@@ -201,7 +214,10 @@ final class WorkerSession {
         var position = 0
         var inPlace = true
         while PyDict_Next(row, &pos, &key, &value) != 0 {
-            guard out.keyIsInPlace(key!, at: position) else { inPlace = false; break }
+            guard out.keyIsInPlace(key!, at: position) else {
+                inPlace = false
+                break
+            }
             do { try values.encode(value!, into: &out.encoder) } catch {
                 throw badValue(error, output: out, column: out.columns[position])
             }
@@ -238,7 +254,10 @@ final class WorkerSession {
         if !inOrder { out.scratch.sort { $0.0 < $1.0 } }
         var next = 0
         for (i, v) in out.scratch {
-            while next < i { out.encoder.appendAbsent(); next += 1 }
+            while next < i {
+                out.encoder.appendAbsent()
+                next += 1
+            }
             do { try values.encode(v, into: &out.encoder) } catch {
                 throw badValue(error, output: out, column: out.columns[i])
             }
@@ -251,18 +270,22 @@ final class WorkerSession {
         if out.columns.isEmpty {
             let declared = PyDict_GetItem(columnsDict, target.map { PythonInterpreter.newString($0) } ?? cp_none())
             guard let declared, cp_tuple_check(declared) != 0 else {
-                throw PluginFailure(category: .badOutput,
-                                     message: "parse yielded a tuple for output '\(out.name)' but no column names were declared; call ctx.columns(\"a\", \"b\", ...\(target == nil ? "" : ", output=\"\(out.name)\"")) first, or yield dicts",
-                                     output: out.name, row: out.rowsInFile + 1)
+                throw PluginFailure(
+                    category: .badOutput,
+                    message:
+                        "parse yielded a tuple for output '\(out.name)' but no column names were declared; call ctx.columns(\"a\", \"b\", ...\(target == nil ? "" : ", output=\"\(out.name)\"")) first, or yield dicts",
+                    output: out.name, row: out.rowsInFile + 1)
             }
             out.declare((0..<cp_tuple_size(declared)).compactMap { PythonInterpreter.string(cp_tuple_item(declared, $0)) })
         }
         let isTuple = cp_tuple_check(row) != 0
         let count = isTuple ? cp_tuple_size(row) : cp_list_size(row)
         guard count == out.columns.count else {
-            throw PluginFailure(category: .badOutput,
-                                 message: "row \(out.rowsInFile + 1) of output '\(out.name)' has \(count) values but \(out.columns.count) columns were declared (\(out.columns.joined(separator: ", ")))",
-                                 output: out.name, row: out.rowsInFile + 1)
+            throw PluginFailure(
+                category: .badOutput,
+                message:
+                    "row \(out.rowsInFile + 1) of output '\(out.name)' has \(count) values but \(out.columns.count) columns were declared (\(out.columns.joined(separator: ", ")))",
+                output: out.name, row: out.rowsInFile + 1)
         }
         out.beginRowIfNeeded()
         for i in 0..<count {
@@ -284,9 +307,10 @@ final class WorkerSession {
     }
 
     private func badValue(_ error: UnsupportedValue, output: OutputStream, column: String) -> PluginFailure {
-        PluginFailure(category: .badOutput,
-                      message: "column '\(column)', row \(output.rowsInFile + 1) of output '\(output.name)': \(error.message)",
-                      output: output.name, column: column, row: output.rowsInFile + 1)
+        PluginFailure(
+            category: .badOutput,
+            message: "column '\(column)', row \(output.rowsInFile + 1) of output '\(output.name)': \(error.message)",
+            output: output.name, column: column, row: output.rowsInFile + 1)
     }
 
     /// The default output, asked for on every plain row: no hashing.
@@ -348,13 +372,20 @@ final class WorkerSession {
     }
 
     /// Turns a Python exception into a failure with type, message, traceback and line.
-    static func describe(_ exc: UnsafeMutablePointer<PyObject>?, function: UnsafeMutablePointer<PyObject>,
-                         pluginPath: String, prefix: String?) -> PluginFailure {
+    static func describe(
+        _ exc: UnsafeMutablePointer<PyObject>?, function: UnsafeMutablePointer<PyObject>,
+        pluginPath: String, prefix: String?
+    ) -> PluginFailure {
         guard let exc else { return PluginFailure(category: .pluginError, message: prefix ?? "unknown error") }
         defer { cp_decref(exc) }
         // CPython's own formatting, in C: `import traceback` would cost a
         // worker ~15 ms on its first failure, which fail-fast waits for.
-        let text = cp_format_exception(exc) ?? { PyErr_Clear(); return PythonInterpreter.newString("") }()
+        let text =
+            cp_format_exception(exc)
+            ?? {
+                PyErr_Clear()
+                return PythonInterpreter.newString("")
+            }()
         let args = PyTuple_New(3)!
         cp_incref(exc)
         PyTuple_SetItem(args, 0, exc)
@@ -385,8 +416,9 @@ final class WorkerSession {
             message = "the plugin called sys.exit(\(exitCode.map(String.init) ?? "")) while parsing; return from parse instead"
         default: category = .pluginError
         }
-        return PluginFailure(category: category, message: message, errorType: type, traceback: tb,
-                             pluginFile: line > 0 ? pluginPath : nil, line: line > 0 ? line : nil, exitCode: exitCode)
+        return PluginFailure(
+            category: category, message: message, errorType: type, traceback: tb,
+            pluginFile: line > 0 ? pluginPath : nil, line: line > 0 ? line : nil, exitCode: exitCode)
     }
 }
 

@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import CasparianCore
+
+#if canImport(Glibc)
+    import Glibc
+#elseif canImport(Darwin)
+    import Darwin
+#endif
 
 /// Why a frame could not be read or written.
 public enum FrameError: Error, Sendable, Equatable, CustomStringConvertible {
@@ -89,35 +90,37 @@ public final class FrameWriter: Sendable {
     private func writeFrame(kind: Frame.Kind, parts payload: [UnsafeRawBufferPointer]) throws(FrameError) {
         let length = payload.reduce(1) { $0 + $1.count }
         var header: (UInt32, UInt8) = (UInt32(length).littleEndian, kind.rawValue)
-        let result = withUnsafeMutableBytes(of: &header) { h in Result { () throws(FrameError) in
-            var parts = [iovec(iov_base: h.baseAddress, iov_len: 5)]
-            parts.reserveCapacity(payload.count + 1)
-            for p in payload where p.count > 0 {
-                parts.append(iovec(iov_base: UnsafeMutableRawPointer(mutating: p.baseAddress), iov_len: p.count))
+        let result = withUnsafeMutableBytes(of: &header) { h in
+            Result { () throws(FrameError) in
+                var parts = [iovec(iov_base: h.baseAddress, iov_len: 5)]
+                parts.reserveCapacity(payload.count + 1)
+                for p in payload where p.count > 0 {
+                    parts.append(iovec(iov_base: UnsafeMutableRawPointer(mutating: p.baseAddress), iov_len: p.count))
+                }
+                let maxParts = 1024  // IOV_MAX on Linux and Darwin
+                var first = 0
+                while first < parts.count {
+                    let n = parts.withUnsafeBufferPointer {
+                        Glibc.writev(fd, $0.baseAddress! + first, Int32(min(parts.count - first, maxParts)))
+                    }
+                    if n < 0 {
+                        if errno == EINTR { continue }
+                        if errno == EPIPE { throw .closed }
+                        throw .io(errno: errno, operation: "write")
+                    }
+                    // Skip what was written: whole parts, then into the next one.
+                    var left = n
+                    while first < parts.count && left >= parts[first].iov_len {
+                        left -= parts[first].iov_len
+                        first += 1
+                    }
+                    if left > 0 {
+                        parts[first].iov_base = parts[first].iov_base! + left
+                        parts[first].iov_len -= left
+                    }
+                }
             }
-            let maxParts = 1024  // IOV_MAX on Linux and Darwin
-            var first = 0
-            while first < parts.count {
-                let n = parts.withUnsafeBufferPointer {
-                    Glibc.writev(fd, $0.baseAddress! + first, Int32(min(parts.count - first, maxParts)))
-                }
-                if n < 0 {
-                    if errno == EINTR { continue }
-                    if errno == EPIPE { throw .closed }
-                    throw .io(errno: errno, operation: "write")
-                }
-                // Skip what was written: whole parts, then into the next one.
-                var left = n
-                while first < parts.count && left >= parts[first].iov_len {
-                    left -= parts[first].iov_len
-                    first += 1
-                }
-                if left > 0 {
-                    parts[first].iov_base = parts[first].iov_base! + left
-                    parts[first].iov_len -= left
-                }
-            }
-        } }
+        }
         try result.get()
     }
 }
@@ -143,8 +146,10 @@ public final class FrameReader {
     /// nothing is left to read.
     private func awaitReadable() throws(FrameError) -> Bool {
         guard let writerExit else { return true }
-        var fds = [pollfd(fd: fd, events: Int16(POLLIN), revents: 0),
-                   pollfd(fd: writerExit, events: Int16(POLLIN), revents: 0)]
+        var fds = [
+            pollfd(fd: fd, events: Int16(POLLIN), revents: 0),
+            pollfd(fd: writerExit, events: Int16(POLLIN), revents: 0),
+        ]
         while poll(&fds, 2, -1) < 0 {
             if errno != EINTR { throw .io(errno: errno, operation: "poll") }
         }
@@ -185,7 +190,10 @@ public final class FrameReader {
             var offset = buffered
             while offset < payloadLength {
                 do throws(FrameError) {
-                    guard try awaitReadable() else { failure = .truncated; break }
+                    guard try awaitReadable() else {
+                        failure = .truncated
+                        break
+                    }
                 } catch {
                     failure = error
                     break
@@ -196,7 +204,10 @@ public final class FrameReader {
                     failure = .io(errno: errno, operation: "read")
                     break
                 }
-                if n == 0 { failure = .truncated; break }
+                if n == 0 {
+                    failure = .truncated
+                    break
+                }
                 offset += n
             }
             // On failure the bytes are discarded; count them all as written
@@ -223,7 +234,8 @@ public final class FrameReader {
             end = live
         }
         while end < count {
-            let n = try awaitReadable()
+            let n =
+                try awaitReadable()
                 ? buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress! + end, $0.count - end) }
                 : 0
             if n < 0 {

@@ -1,7 +1,8 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Finds and ends the processes a plugin started, wherever they went: a
 /// process that called `setsid()` has left the worker's process group, so
@@ -32,7 +33,8 @@ public enum ProcessTree {
     public static func isRunning(_ pid: pid_t) -> Bool {
         // Field 3, after the parenthesised name, is the state.
         guard let stat = read("/proc/\(pid)/stat"), let close = stat.lastIndex(of: UInt8(ascii: ")")),
-              close + 2 < stat.count else { return false }
+            close + 2 < stat.count
+        else { return false }
         let state = stat[close + 2]
         return state != UInt8(ascii: "Z") && state != UInt8(ascii: "X")
     }
@@ -69,8 +71,9 @@ public enum ProcessTree {
             var found = false
             for entry in entries {
                 guard let pid = pid_t(entry), pid != me,
-                      let environ = read("/proc/\(pid)/environ"),
-                      contains(environ, needle), isRunning(pid) else { continue }
+                    let environ = read("/proc/\(pid)/environ"),
+                    contains(environ, needle), isRunning(pid)
+                else { continue }
                 found = true
                 kill(pid, SIGKILL)
             }

@@ -2,7 +2,8 @@ import CasparianCore
 
 /// Tags of the binary cell encoding used in `rows` frames.
 @usableFromInline enum CellTag: UInt8 {
-    case null = 0, absent, boolFalse, boolTrue, int, float, string, bytes, decimal, date, time, timestamp, timestampTZ
+    case null = 0
+    case absent, boolFalse, boolTrue, int, float, string, bytes, decimal, date, time, timestamp, timestampTZ
 }
 
 /// One column's cells in a rows payload being built, on raw memory: a `u32`
@@ -311,7 +312,10 @@ public struct RowFrameDecoder {
     /// The output a rows payload belongs to.
     public static func outputID(ofRows payload: [UInt8]) throws -> UInt16 {
         let result = payload.withUnsafeBytes { raw in
-            Result { () throws(DecodeError) in var r = RawReader(raw); return try r.fixed(UInt16.self) }
+            Result { () throws(DecodeError) in
+                var r = RawReader(raw)
+                return try r.fixed(UInt16.self)
+            }
         }
         return try result.get()
     }
@@ -406,8 +410,10 @@ extension RowFrameDecoder {
 
     /// Cells of `tag` and a `T` each, when the column's length says every cell is one.
     @inline(__always)
-    private static func uniform<T: FixedWidthInteger>(_ rows: Int, _ cells: RawReader, _ tag: CellTag, _: T.Type,
-                                                      _ make: (T) -> CellValue) -> [CellValue]? {
+    private static func uniform<T: FixedWidthInteger>(
+        _ rows: Int, _ cells: RawReader, _ tag: CellTag, _: T.Type,
+        _ make: (T) -> CellValue
+    ) -> [CellValue]? {
         let stride = 1 + MemoryLayout<T>.size
         guard cells.count == rows * stride, let base = cells.base else { return nil }
         return build(rows) { i in
@@ -424,7 +430,10 @@ extension RowFrameDecoder {
         let column = [CellValue](unsafeUninitializedCapacity: rows) { buffer, count in
             let out = buffer.baseAddress!
             while count < rows {
-                guard let v = cell(count) else { complete = false; return }
+                guard let v = cell(count) else {
+                    complete = false
+                    return
+                }
                 (out + count).initialize(to: v)
                 count += 1
             }

@@ -125,8 +125,10 @@ public struct DiscoveryEngine: Sendable {
     /// the built-in CSV plugin). `progress` sees files done and the total.
     /// Stops with `CancellationError` when its task is cancelled. Stores
     /// nothing: `Workspace.discover` records it as a run and keeps the result.
-    public func discover(paths: [String], parser: DiscoveryParser,
-                         progress: @escaping @Sendable (_ done: Int, _ total: Int) -> Void = { _, _ in }) async throws -> DiscoveryRun {
+    public func discover(
+        paths: [String], parser: DiscoveryParser,
+        progress: @escaping @Sendable (_ done: Int, _ total: Int) -> Void = { _, _ in }
+    ) async throws -> DiscoveryRun {
         guard !paths.isEmpty else {
             throw CasparianError(.usage, "no files or folders to discover", hint: "pass one or more paths, e.g. `casparian discover data/`")
         }
@@ -138,11 +140,12 @@ public struct DiscoveryEngine: Sendable {
         var skipped: [DiscoverySkip] = []
         if case .builtinCSV = parser { (set, skipped) = try Self.delimitedOnly(set, paths: paths) }
         guard !set.entries.isEmpty else {
-            let why = if case .plugin(let p, _) = parser, let pattern = p.pattern {
-                "no file under \(paths.joined(separator: ", ")) matches the plugin's pattern \(pattern)"
-            } else {
-                "no delimited text files (\(FileSet.delimitedExtensions.sorted().joined(separator: ", "))) under \(paths.joined(separator: ", "))"
-            }
+            let why =
+                if case .plugin(let p, _) = parser, let pattern = p.pattern {
+                    "no file under \(paths.joined(separator: ", ")) matches the plugin's pattern \(pattern)"
+                } else {
+                    "no delimited text files (\(FileSet.delimitedExtensions.sorted().joined(separator: ", "))) under \(paths.joined(separator: ", "))"
+                }
             throw CasparianError(.notFound, why, hint: "check the paths, or name the files directly")
         }
         let files = set.sampled(options.plan)
@@ -168,7 +171,10 @@ public struct DiscoveryEngine: Sendable {
         var skipped: [DiscoverySkip] = []
         for e in set.entries {
             let a: FormatAnalysis
-            do { a = try FormatAnalyzer.analyze(path: e.path) } catch { kept.entries.append(e); continue }
+            do { a = try FormatAnalyzer.analyze(path: e.path) } catch {
+                kept.entries.append(e)
+                continue
+            }
             let named = paths.contains(e.name)
             // `data.csv.gz` has a delimited-text name once `.gz` is dropped.
             var url = URL(fileURLWithPath: e.path)
@@ -176,18 +182,22 @@ public struct DiscoveryEngine: Sendable {
             let delimitedName = FileSet.delimitedExtensions.contains(url.pathExtension.lowercased())
             // Unreadable gzip with such a name goes to the reader, which says what is wrong with it.
             if (a.format.isDelimited && (a.confidence >= 0.5 || delimitedName || named))
-                || ((a.format == .text || a.format == .gzip) && (delimitedName || named)) {
+                || ((a.format == .text || a.format == .gzip) && (delimitedName || named))
+            {
                 kept.entries.append(e)
             } else {
-                skipped.append(DiscoverySkip(file: e.name, format: a.format, confidence: a.confidence, evidence: a.evidence,
-                                             compression: a.compression))
+                skipped.append(
+                    DiscoverySkip(
+                        file: e.name, format: a.format, confidence: a.confidence, evidence: a.evidence,
+                        compression: a.compression))
             }
         }
         if kept.entries.isEmpty && !skipped.isEmpty {
             let counts = DiscoverySkip.counts(skipped)
-            throw CasparianError(.notFound, "no CSV/TSV files under \(paths.joined(separator: ", ")): found \(counts)",
-                                 hint: "the built-in reader reads CSV/TSV only; these formats need a user plugin: "
-                                     + "`casparian new NAME`, then `casparian discover PATH --plugin NAME`")
+            throw CasparianError(
+                .notFound, "no CSV/TSV files under \(paths.joined(separator: ", ")): found \(counts)",
+                hint: "the built-in reader reads CSV/TSV only; these formats need a user plugin: "
+                    + "`casparian new NAME`, then `casparian discover PATH --plugin NAME`")
         }
         return (kept, skipped)
     }
@@ -223,16 +233,20 @@ public struct DiscoveryEngine: Sendable {
                 read += 1
                 fed[familyOf[i], default: []].append(f.name)
                 if let row = reader.unterminatedQuoteRow {
-                    structure.append(DiscoveryStructureProblem(
-                        file: f.name, row: row,
-                        problem: "a quoted field opened in row \(row) is never closed: the rest of the file was read into that one field",
-                        rows: 1))
+                    structure.append(
+                        DiscoveryStructureProblem(
+                            file: f.name, row: row,
+                            problem:
+                                "a quoted field opened in row \(row) is never closed: the rest of the file was read into that one field",
+                            rows: 1))
                 }
                 if reader.raggedRecords > 0, let row = reader.firstRaggedRow {
-                    structure.append(DiscoveryStructureProblem(
-                        file: f.name, row: row,
-                        problem: "\(reader.raggedRecords) row\(reader.raggedRecords == 1 ? "" : "s") do not have the header's \(reader.columnNames.count) fields (the first: row \(row)); missing fields read as null, extra fields are dropped",
-                        rows: reader.raggedRecords))
+                    structure.append(
+                        DiscoveryStructureProblem(
+                            file: f.name, row: row,
+                            problem:
+                                "\(reader.raggedRecords) row\(reader.raggedRecords == 1 ? "" : "s") do not have the header's \(reader.columnNames.count) fields (the first: row \(row)); missing fields read as null, extra fields are dropped",
+                            rows: reader.raggedRecords))
                 }
                 if let nul = reader.toleratedNUL { logger.notice("\(f.name): \(nul)") }
             } catch let e as CasparianError {
@@ -249,16 +263,20 @@ public struct DiscoveryEngine: Sendable {
             result.outputs[k].files = names
             result.outputs[k].fileCount = names.count
         }
-        var run = DiscoveryRun(result: result, discoveryID: nil, parser: DiscoveryParser.builtinName, filesFound: files.count,
-                               filesRead: read, stoppedEarly: read + failures.count < files.count, failures: failures)
+        var run = DiscoveryRun(
+            result: result, discoveryID: nil, parser: DiscoveryParser.builtinName, filesFound: files.count,
+            filesRead: read, stoppedEarly: read + failures.count < files.count, failures: failures)
         run.structure = structure
         return run
     }
 
-    func discoverPlugin(_ files: [FileSet.Entry], plugin: PluginDirectory, environment: WorkerEnvironment,
-                        progress: @escaping @Sendable (Int, Int) -> Void) async throws -> DiscoveryRun {
-        let pool = WorkerPool(environment: environment, size: options.workers ?? ProcessInfo.processInfo.activeProcessorCount,
-                              logger: logger)
+    func discoverPlugin(
+        _ files: [FileSet.Entry], plugin: PluginDirectory, environment: WorkerEnvironment,
+        progress: @escaping @Sendable (Int, Int) -> Void
+    ) async throws -> DiscoveryRun {
+        let pool = WorkerPool(
+            environment: environment, size: options.workers ?? ProcessInfo.processInfo.activeProcessorCount,
+            logger: logger)
         defer { pool.shutdown() }
         let sink = DiscoverySink(options: options.inference) { done in progress(done, files.count) }
         let jobs = files.enumerated().map { ParseJob(index: $0, path: $1.path) }
@@ -277,8 +295,9 @@ public struct DiscoveryEngine: Sendable {
             }
         }
         let (result, failures, read) = sink.finish()
-        var run = DiscoveryRun(result: result, discoveryID: nil, parser: plugin.name, filesFound: files.count,
-                               filesRead: read, stoppedEarly: next < jobs.count, failures: failures)
+        var run = DiscoveryRun(
+            result: result, discoveryID: nil, parser: plugin.name, filesFound: files.count,
+            filesRead: read, stoppedEarly: next < jobs.count, failures: failures)
         run.peakHeldRows = sink.peakHeldRows
         return run
     }
@@ -286,10 +305,12 @@ public struct DiscoveryEngine: Sendable {
 
 extension DiscoveryEngine {
     func runRound(pool: WorkerPool, plugin: PluginDirectory, slice: [ParseJob], sink: DiscoverySink, names: [String]) async throws {
-        try await pool.run(plugin: plugin, jobs: slice, callbacks: ParseCallbacks(
-            onEvent: { job, event in if case .batch(let b) = event { sink.take(b, job: job.index, name: names[job.index]) } },
-            onFinish: { job, outcome, _ in sink.finish(job: job.index, name: names[job.index], outcome: outcome) },
-            onRetry: { job, _ in sink.discard(job: job.index) }))
+        try await pool.run(
+            plugin: plugin, jobs: slice,
+            callbacks: ParseCallbacks(
+                onEvent: { job, event in if case .batch(let b) = event { sink.take(b, job: job.index, name: names[job.index]) } },
+                onFinish: { job, outcome, _ in sink.finish(job: job.index, name: names[job.index], outcome: outcome) },
+                onRetry: { job, _ in sink.discard(job: job.index) }))
     }
 }
 

@@ -98,7 +98,8 @@ public enum FileFamilies {
         if let name = tableName(trimmed), trimmed.count >= 2 { return name }
         let folders = names.map { ($0 as NSString).deletingLastPathComponent }
         if let folder = folders.first, !folder.isEmpty, folders.allSatisfy({ $0 == folder }),
-           let name = tableName((folder as NSString).lastPathComponent) {
+            let name = tableName((folder as NSString).lastPathComponent)
+        {
             return name
         }
         return tableName(stems.first ?? "") ?? "data"

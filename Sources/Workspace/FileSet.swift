@@ -35,8 +35,11 @@ public struct FileSet: Sendable, Equatable {
                 out.append(Entry(path: url.path, name: p, size: FileSet.size(url.path)))
                 continue
             }
-            guard let walker = fm.enumerator(at: url, includingPropertiesForKeys: [.isRegularFileKey, .fileSizeKey],
-                                             options: [.skipsHiddenFiles]) else { continue }
+            guard
+                let walker = fm.enumerator(
+                    at: url, includingPropertiesForKeys: [.isRegularFileKey, .fileSizeKey],
+                    options: [.skipsHiddenFiles])
+            else { continue }
             var found: [Entry] = []
             for case let file as URL in walker {
                 let values = try? file.resourceValues(forKeys: [.isRegularFileKey, .fileSizeKey])
@@ -70,8 +73,9 @@ public struct FileSet: Sendable, Equatable {
 /// segment, `**` across segments (`**/x` also matches `x`).
 public enum Glob {
     public static func matches(_ pattern: String, _ name: String) -> Bool {
-        match(Array(pattern.split(separator: "/", omittingEmptySubsequences: false)),
-              Array(name.split(separator: "/", omittingEmptySubsequences: false)))
+        match(
+            Array(pattern.split(separator: "/", omittingEmptySubsequences: false)),
+            Array(name.split(separator: "/", omittingEmptySubsequences: false)))
     }
 
     private static func match(_ p: [Substring], _ n: [Substring]) -> Bool {
@@ -86,7 +90,10 @@ public enum Glob {
     }
 
     private static func segment(_ p: [Character], _ s: [Character]) -> Bool {
-        var pi = 0, si = 0, star = -1, mark = 0
+        var pi = 0
+        var si = 0
+        var star = -1
+        var mark = 0
         while si < s.count {
             if pi < p.count && (p[pi] == "?" || p[pi] == s[si]) {
                 pi += 1

@@ -22,8 +22,9 @@ public enum PluginScaffold {
         try Workspace.checkPluginName(name)
         let dir = pluginsDirectory.appendingPathComponent(name)
         if FileManager.default.fileExists(atPath: dir.appendingPathComponent("parser.py").path) {
-            throw CasparianError(.conflict, "plugin \(name) already exists at \(dir.path)",
-                                 hint: "pick another name, or edit \(dir.appendingPathComponent("parser.py").path)")
+            throw CasparianError(
+                .conflict, "plugin \(name) already exists at \(dir.path)",
+                hint: "pick another name, or edit \(dir.appendingPathComponent("parser.py").path)")
         }
         var format = Format.csv
         var dialect = CSVDialect()
@@ -31,8 +32,9 @@ public enum PluginScaffold {
         var gzip = false
         if let sample {
             guard FileManager.default.isReadableFile(atPath: sample.path) else {
-                throw CasparianError(.notFound, "sample file \(sample.path) does not exist or cannot be read",
-                                     hint: "pass --from with one of the files the plugin should parse")
+                throw CasparianError(
+                    .notFound, "sample file \(sample.path) does not exist or cannot be read",
+                    hint: "pass --from with one of the files the plugin should parse")
             }
             // A gzip sample is sniffed decompressed, and its parser reads it with gzip.open.
             let (head, compression) = try ContentHead.read(sample.path, limit: 64 * 1024)
@@ -54,7 +56,8 @@ public enum PluginScaffold {
             if !FileManager.default.fileExists(atPath: target.path) { try FileManager.default.copyItem(at: sample, to: target) }
             samplePath = target.path
         }
-        let source = format == .jsonl
+        let source =
+            format == .jsonl
             ? jsonlParser(name: name, pattern: pattern, sample: sample?.lastPathComponent, gzip: gzip)
             : csvParser(name: name, pattern: pattern, dialect: dialect, sample: sample?.lastPathComponent, gzip: gzip)
         try Data(source.utf8).write(to: dir.appendingPathComponent("parser.py"), options: .atomic)
@@ -95,7 +98,8 @@ public enum PluginScaffold {
     }
 
     static func pyString(_ s: String) -> String {
-        "\"" + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
+        "\""
+            + s.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "\"", with: "\\\"")
             .replacingOccurrences(of: "\t", with: "\\t") + "\""
     }
 

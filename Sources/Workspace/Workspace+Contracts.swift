@@ -1,5 +1,5 @@
-import Catalog
 import CasparianCore
+import Catalog
 import Contracts
 import Foundation
 import Inference
@@ -49,8 +49,10 @@ extension Workspace {
     /// Builds an approval request from command-line style arguments:
     /// `answers` as `COLUMN=TYPE[:FORMAT]`, `overrides` as
     /// `COLUMN.FIELD=VALUE` or `OUTPUT.mode=…`.
-    public func approvalRequest(discoveryID: String, plugin: String, answers: [String], overrides: [String],
-                                excludedFiles: [String], approvedBy: String) throws -> ApprovalRequest {
+    public func approvalRequest(
+        discoveryID: String, plugin: String, answers: [String], overrides: [String],
+        excludedFiles: [String], approvedBy: String
+    ) throws -> ApprovalRequest {
         let discovery = try catalog.discovery(id: discoveryID)
         var request = ApprovalRequest(plugin: plugin, excludedFiles: excludedFiles, approvedBy: approvedBy)
         try request.addAnswers(answers)
@@ -64,20 +66,29 @@ extension Workspace {
     ///
     /// A plugin that already has a contract is changed through amendments;
     /// `replace` instead makes this discovery its next version.
-    public func approve(discoveryID: String, request: ApprovalRequest, pluginsDirectory: URL? = nil, replace: Bool = false) throws -> ApprovalOutcome {
+    public func approve(discoveryID: String, request: ApprovalRequest, pluginsDirectory: URL? = nil, replace: Bool = false) throws
+        -> ApprovalOutcome
+    {
         try Workspace.checkPluginName(request.plugin)
         let file = ContractFile.url(plugin: request.plugin, pluginsDirectory: pluginsDirectory ?? defaultPluginsDirectory)
-        let contract = try catalog.approveDiscovery(discoveryID, plugin: request.plugin, build: { discovery, current in
-            if let current, !replace {
-                throw CasparianError(.conflict, "plugin \(request.plugin) already has contract \(current.id) version \(current.version)",
-                                     hint: "change it with `casparian amend propose \(request.plugin) …`, or pass --replace to make this discovery version \(current.version + 1)")
-            }
-            let schemas = try ContractApproval.lockSchemas(from: discovery.result, request: request)
-            return try ContractFile.checked(SchemaContract(id: current?.id ?? Identifier.make("ctr"), plugin: request.plugin, scope: discovery.scopeID,
-                                  version: (current?.version ?? 0) + 1, approvedAt: ContractFile.canonical(Date()),
-                                  approvedBy: request.approvedBy, schemas: schemas, excludedFiles: request.excludedFiles,
-                                  discoveryID: discovery.id))
-        }, beforeCommit: { try ContractFile.write($0, to: file) })
+        let contract = try catalog.approveDiscovery(
+            discoveryID, plugin: request.plugin,
+            build: { discovery, current in
+                if let current, !replace {
+                    throw CasparianError(
+                        .conflict, "plugin \(request.plugin) already has contract \(current.id) version \(current.version)",
+                        hint:
+                            "change it with `casparian amend propose \(request.plugin) …`, or pass --replace to make this discovery version \(current.version + 1)"
+                    )
+                }
+                let schemas = try ContractApproval.lockSchemas(from: discovery.result, request: request)
+                return try ContractFile.checked(
+                    SchemaContract(
+                        id: current?.id ?? Identifier.make("ctr"), plugin: request.plugin, scope: discovery.scopeID,
+                        version: (current?.version ?? 0) + 1, approvedAt: ContractFile.canonical(Date()),
+                        approvedBy: request.approvedBy, schemas: schemas, excludedFiles: request.excludedFiles,
+                        discoveryID: discovery.id))
+            }, beforeCommit: { try ContractFile.write($0, to: file) })
         return ApprovalOutcome(contract: contract, contractFile: file.path)
     }
 
@@ -89,7 +100,10 @@ extension Workspace {
     /// Every version, oldest first, with its origin and changes.
     public func contractHistory(plugin: String) throws -> [ContractHistoryEntry] {
         let versions = try catalog.contractHistory(plugin: plugin)
-        guard !versions.isEmpty else { _ = try catalog.contract(plugin: plugin); return [] }
+        guard !versions.isEmpty else {
+            _ = try catalog.contract(plugin: plugin)
+            return []
+        }
         let amendments = try catalog.amendments(plugin: plugin, status: .approved)
         var previous: SchemaContract? = nil
         return versions.map { c in
@@ -102,8 +116,9 @@ extension Workspace {
             } else {
                 origin = "unknown"
             }
-            return ContractHistoryEntry(version: c.version, approvedAt: c.approvedAt, approvedBy: c.approvedBy, origin: origin,
-                                        changes: previous.map { ContractDiff(from: $0, to: c).changes } ?? [])
+            return ContractHistoryEntry(
+                version: c.version, approvedAt: c.approvedAt, approvedBy: c.approvedBy, origin: origin,
+                changes: previous.map { ContractDiff(from: $0, to: c).changes } ?? [])
         }
     }
 
@@ -127,8 +142,9 @@ extension Workspace {
         }
         if contract.schemas.count == 1 { return contract.schemas[0].output }
         if contract.schema(for: plugin) != nil { return plugin }
-        throw CasparianError(.usage, "the contract of \(plugin) has several outputs; say which the changes apply to",
-                             hint: "outputs: \(outputs) (--output on the command line, `output` over MCP)")
+        throw CasparianError(
+            .usage, "the contract of \(plugin) has several outputs; say which the changes apply to",
+            hint: "outputs: \(outputs) (--output on the command line, `output` over MCP)")
     }
 
     /// Stores a hand-written proposal.
@@ -157,26 +173,32 @@ extension Workspace {
     /// Decides an amendment; approving actions write the new version's
     /// `contract.json` in the same transaction.
     public func decideAmendment(id: String, decision: AmendmentDecision, pluginsDirectory: URL? = nil) throws
-        -> (amendment: Amendment, contract: SchemaContract?, contractFile: String?) {
+        -> (amendment: Amendment, contract: SchemaContract?, contractFile: String?)
+    {
         let plugin = try catalog.amendment(id: id).plugin
         let file = ContractFile.url(plugin: plugin, pluginsDirectory: pluginsDirectory ?? defaultPluginsDirectory)
-        let (amendment, contract) = try catalog.decideAmendment(id: id, decision: decision, beforeCommit: { try ContractFile.write($0, to: file) })
+        let (amendment, contract) = try catalog.decideAmendment(
+            id: id, decision: decision, beforeCommit: { try ContractFile.write($0, to: file) })
         return (amendment, contract, contract == nil ? nil : file.path)
     }
 
     /// Whether `contract.json` and the catalog agree.
     public func checkContractFile(plugin: String, pluginsDirectory: URL? = nil) throws -> ContractDrift {
-        ContractDrift.check(plugin: plugin, catalog: try catalog.latestContract(plugin: plugin),
-                            file: ContractFile.url(plugin: plugin, pluginsDirectory: pluginsDirectory ?? defaultPluginsDirectory))
+        ContractDrift.check(
+            plugin: plugin, catalog: try catalog.latestContract(plugin: plugin),
+            file: ContractFile.url(plugin: plugin, pluginsDirectory: pluginsDirectory ?? defaultPluginsDirectory))
     }
 
     static func checkPluginName(_ name: String) throws {
-        let ok = !name.isEmpty && name.utf8.allSatisfy { b in
-            (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || b == 0x5F || b == 0x2D || b == 0x2E
-        } && !name.hasPrefix(".")
+        let ok =
+            !name.isEmpty
+            && name.utf8.allSatisfy { b in
+                (b >= 0x30 && b <= 0x39) || (b >= 0x41 && b <= 0x5A) || (b >= 0x61 && b <= 0x7A) || b == 0x5F || b == 0x2D || b == 0x2E
+            } && !name.hasPrefix(".")
         guard ok else {
-            throw CasparianError(.usage, "\"\(name)\" is not a plugin name (letters, digits, _ - and . only, not starting with .)",
-                                 hint: "use the plugin's folder name, e.g. --plugin sales")
+            throw CasparianError(
+                .usage, "\"\(name)\" is not a plugin name (letters, digits, _ - and . only, not starting with .)",
+                hint: "use the plugin's folder name, e.g. --plugin sales")
         }
     }
 }

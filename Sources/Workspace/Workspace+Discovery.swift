@@ -1,5 +1,5 @@
-import Catalog
 import CasparianCore
+import Catalog
 import Foundation
 import Inference
 import Logging
@@ -15,7 +15,8 @@ private struct DiscoveryRunResult: Encodable {
 
     enum CodingKeys: String, CodingKey {
         case parser, files, rows, outputs
-        case discoveryID = "discovery_id", filesFailed = "files_failed"
+        case discoveryID = "discovery_id"
+        case filesFailed = "files_failed"
     }
 }
 
@@ -25,10 +26,12 @@ extension Workspace {
     /// process, with its scope when it reads one — and stores the result
     /// (with that scope). `run` is a run the caller opened (the MCP server
     /// answers with its id); without one, one is opened here.
-    public func discover(paths: [String], parser: DiscoveryParser, options: DiscoveryOptions = DiscoveryOptions(),
-                         scopeID: String? = nil, run given: WorkspaceRun? = nil,
-                         logger: Logger = Logger(label: "casparian.discover"),
-                         progress: @escaping @Sendable (_ done: Int, _ total: Int) -> Void = { _, _ in }) async throws -> DiscoveryRun {
+    public func discover(
+        paths: [String], parser: DiscoveryParser, options: DiscoveryOptions = DiscoveryOptions(),
+        scopeID: String? = nil, run given: WorkspaceRun? = nil,
+        logger: Logger = Logger(label: "casparian.discover"),
+        progress: @escaping @Sendable (_ done: Int, _ total: Int) -> Void = { _, _ in }
+    ) async throws -> DiscoveryRun {
         let run = try given ?? openDiscoveryRun(parser: parser, scopeID: scopeID)
         do {
             var found = try await run.perform {
@@ -39,10 +42,12 @@ extension Workspace {
             }
             let id = try catalog.saveDiscovery(plugin: parser.name, scopeID: scopeID, result: found.result)
             found.discoveryID = id
-            let result = DiscoveryRunResult(discoveryID: id, parser: parser.name, files: found.result.files, rows: found.result.rows,
-                                            outputs: found.result.outputs.count, filesFailed: found.failures.count)
-            try run.finish(status: .done, resultJSON: try result.jsonText(),
-                           progressJSON: try JobProgress(filesDone: found.filesRead + found.failures.count, filesTotal: found.filesFound).jsonText())
+            let result = DiscoveryRunResult(
+                discoveryID: id, parser: parser.name, files: found.result.files, rows: found.result.rows,
+                outputs: found.result.outputs.count, filesFailed: found.failures.count)
+            try run.finish(
+                status: .done, resultJSON: try result.jsonText(),
+                progressJSON: try JobProgress(filesDone: found.filesRead + found.failures.count, filesTotal: found.filesFound).jsonText())
             return found
         } catch {
             run.fail(error)
@@ -51,18 +56,22 @@ extension Workspace {
     }
 
     /// Discovers the files of `scope` (see `discover(paths:…)`).
-    public func discover(scope: StoredScope, parser: DiscoveryParser, options: DiscoveryOptions = DiscoveryOptions(),
-                         run: WorkspaceRun? = nil, logger: Logger = Logger(label: "casparian.discover"),
-                         progress: @escaping @Sendable (_ done: Int, _ total: Int) -> Void = { _, _ in }) async throws -> DiscoveryRun {
+    public func discover(
+        scope: StoredScope, parser: DiscoveryParser, options: DiscoveryOptions = DiscoveryOptions(),
+        run: WorkspaceRun? = nil, logger: Logger = Logger(label: "casparian.discover"),
+        progress: @escaping @Sendable (_ done: Int, _ total: Int) -> Void = { _, _ in }
+    ) async throws -> DiscoveryRun {
         let files = try catalog.scopeFilePaths(scopeID: scope.id)
         guard !files.isEmpty else {
-            let error = CasparianError(.notFound, "scope \(scope.definition.name) has no files",
-                                       hint: "refresh it (`casparian scope refresh \(scope.definition.name)`, or apply_scope again) or widen its include globs")
+            let error = CasparianError(
+                .notFound, "scope \(scope.definition.name) has no files",
+                hint: "refresh it (`casparian scope refresh \(scope.definition.name)`, or apply_scope again) or widen its include globs")
             run?.fail(error)
             throw error
         }
-        return try await discover(paths: files, parser: parser, options: options, scopeID: scope.id, run: run, logger: logger,
-                                  progress: progress)
+        return try await discover(
+            paths: files, parser: parser, options: options, scopeID: scope.id, run: run, logger: logger,
+            progress: progress)
     }
 
     /// Opens the run a discovery of `parser` records itself in.

@@ -1,6 +1,6 @@
 import Backtest
-import Catalog
 import CasparianCore
+import Catalog
 import Contracts
 import Foundation
 import PluginHost
@@ -31,9 +31,11 @@ extension Workspace {
     public func resolveScope(_ nameOrID: String) throws -> StoredScope {
         if let s = try catalog.scopes().first(where: { $0.id == nameOrID || $0.definition.name == nameOrID }) { return s }
         let known = try catalog.scopes().map(\.definition.name)
-        throw CasparianError(.notFound, "no scope named or with id \(nameOrID)",
-                             hint: known.isEmpty ? "create one with `casparian scope create NAME --root DIR`"
-                                                 : "scopes here: \(known.joined(separator: ", "))")
+        throw CasparianError(
+            .notFound, "no scope named or with id \(nameOrID)",
+            hint: known.isEmpty
+                ? "create one with `casparian scope create NAME --root DIR`"
+                : "scopes here: \(known.joined(separator: ", "))")
     }
 
     /// The scope of the plugin's latest backtest that had one (what a fix
@@ -51,8 +53,9 @@ extension Workspace {
         let asPath = URL(fileURLWithPath: reference)
         if reference.contains("/") || FileManager.default.fileExists(atPath: asPath.appendingPathComponent("parser.py").path) {
             guard FileManager.default.fileExists(atPath: asPath.path) else {
-                throw CasparianError(.notFound, "no plugin folder at \(reference)",
-                                     hint: "pass a plugin folder (the one with parser.py) or the name of one in \(pluginsDirectory.path)")
+                throw CasparianError(
+                    .notFound, "no plugin folder at \(reference)",
+                    hint: "pass a plugin folder (the one with parser.py) or the name of one in \(pluginsDirectory.path)")
             }
             return try PluginDirectory(url: asPath)
         }
@@ -76,8 +79,9 @@ extension Workspace {
         let dir = pluginsDirectory.appendingPathComponent(name)
         guard FileManager.default.fileExists(atPath: dir.appendingPathComponent("parser.py").path) else {
             let known = (try? PluginDirectory.list(in: pluginsDirectory).map(\.name)) ?? []
-            throw CasparianError(.notFound, "no plugin \(name) in \(pluginsDirectory.path)",
-                                 hint: known.isEmpty ? "create it with `casparian new \(name)`" : "plugins there: \(known.joined(separator: ", "))")
+            throw CasparianError(
+                .notFound, "no plugin \(name) in \(pluginsDirectory.path)",
+                hint: known.isEmpty ? "create it with `casparian new \(name)`" : "plugins there: \(known.joined(separator: ", "))")
         }
         return try PluginDirectory(url: dir)
     }
@@ -112,9 +116,11 @@ extension Workspace {
     /// version is a new iteration. `run` is the run to record it in (opened
     /// by the caller, or claimed to resume); without one, an interrupted
     /// backtest of the same plugin and scope is taken over, else one starts.
-    public func backtest(plugin: PluginDirectory, scope: StoredScope, pool: WorkerPool, options: BacktestOptions = BacktestOptions(),
-                         policy: IterationPolicy = IterationPolicy(), run given: WorkspaceRun? = nil,
-                         progress: @escaping @Sendable (BacktestProgress) -> Void = { _ in }) async throws -> WorkspaceBacktest {
+    public func backtest(
+        plugin: PluginDirectory, scope: StoredScope, pool: WorkerPool, options: BacktestOptions = BacktestOptions(),
+        policy: IterationPolicy = IterationPolicy(), run given: WorkspaceRun? = nil,
+        progress: @escaping @Sendable (BacktestProgress) -> Void = { _ in }
+    ) async throws -> WorkspaceBacktest {
         // One worker starts while the catalog is read; the engine starts the
         // others once it knows the run needs them (fail-fast may not).
         pool.prewarm(plugin: plugin, count: 1)
@@ -124,18 +130,22 @@ extension Workspace {
             try recordParserVersion(plugin)
             let previous = try catalog.runs(kind: .backtest, plugin: plugin.name, scopeID: scope.id, withPayloads: false)
                 .filter { $0.id != run.id }
-            let iteration = previous.last(where: { $0.parserVersion == plugin.version })?.iteration
+            let iteration =
+                previous.last(where: { $0.parserVersion == plugin.version })?.iteration
                 ?? (Set(previous.compactMap(\.parserVersion)).count + 1)
-            try catalog.setRunSpec(id: run.id, specJSON: JobSpec(kind: .backtest, plugin: plugin, scopeID: scope.id, pool: pool, backtest: options).json,
-                                   contractID: contract?.id, contractVersion: contract?.version, iteration: iteration)
+            try catalog.setRunSpec(
+                id: run.id, specJSON: JobSpec(kind: .backtest, plugin: plugin, scopeID: scope.id, pool: pool, backtest: options).json,
+                contractID: contract?.id, contractVersion: contract?.version, iteration: iteration)
             let engine = BacktestEngine(pool: pool, store: CatalogHighFailureStore(catalog: catalog), options: options)
-            let request = BacktestRequest(plugin: plugin, files: try claimedFiles(plugin: plugin, scope: scope), corpusRoot: scope.definition.root,
-                                          scopeKey: scope.id, checker: try checker(for: plugin, contract: contract),
-                                          contractVersion: contract?.version, iteration: iteration)
+            let request = BacktestRequest(
+                plugin: plugin, files: try claimedFiles(plugin: plugin, scope: scope), corpusRoot: scope.definition.root,
+                scopeKey: scope.id, checker: try checker(for: plugin, contract: contract),
+                contractVersion: contract?.version, iteration: iteration)
             var report = try await run.perform {
                 try await engine.run(request) { p in
-                    run.publish(JobProgress(filesDone: p.tested, filesTotal: p.total, passed: p.passed, failed: p.failed, lastFile: p.lastFile),
-                                force: p.tested == p.total)
+                    run.publish(
+                        JobProgress(filesDone: p.tested, filesTotal: p.total, passed: p.passed, failed: p.failed, lastFile: p.lastFile),
+                        force: p.tested == p.total)
                     progress(p)
                 }
             }
@@ -145,8 +155,9 @@ extension Workspace {
             // only its summary is read, not every old report.
             var byIteration: [Int: IterationSummary] = [:]
             if let last = previous.last(where: { $0.status == .done || $0.status == .failed }),
-               let json = try catalog.runSummary(id: last.id) ?? catalog.run(id: last.id).resultJSON,
-               let old = try? JSONDecoder().decode(StoredIterations.self, from: Data(json.utf8)) {
+                let json = try catalog.runSummary(id: last.id) ?? catalog.run(id: last.id).resultJSON,
+                let old = try? JSONDecoder().decode(StoredIterations.self, from: Data(json.utf8))
+            {
                 for s in old.iterations { byIteration[s.iteration] = s }
             }
             byIteration[iteration] = IterationSummary(report)
@@ -157,22 +168,29 @@ extension Workspace {
                 fixed: report.results.filter { $0.prior == .failing && $0.status == .passed }.map(\.path),
                 stillFailing: report.results.filter { $0.prior == .failing && $0.status == .failed }.map(\.path),
                 regressed: report.results.filter { ($0.prior == .passing || $0.prior == .resolved) && $0.status == .failed }.map(\.path))
-            try catalog.recordRunFiles(runID: run.id, results: report.results.map {
-                RunFileRecord(path: $0.path, status: $0.status == .passed ? .passed : .failed, category: $0.category?.rawValue,
-                              message: $0.message, rows: $0.rows, durationMs: $0.durationMilliseconds)
-            })
-            try recordDeadLetters(report.results.compactMap { r in
-                guard let attempts = r.attempts, r.status == .failed else { return nil }
-                return DeadLetter(path: r.path, plugin: plugin, runID: run.id, kind: .backtest, category: r.category?.rawValue ?? "crash",
-                                  message: r.message ?? "", attempts: attempts, earlier: r.earlierAttempts ?? [])
-            }, plugin: plugin.name, passed: report.results.filter { $0.status == .passed }.map(\.path))
+            try catalog.recordRunFiles(
+                runID: run.id,
+                results: report.results.map {
+                    RunFileRecord(
+                        path: $0.path, status: $0.status == .passed ? .passed : .failed, category: $0.category?.rawValue,
+                        message: $0.message, rows: $0.rows, durationMs: $0.durationMilliseconds)
+                })
+            try recordDeadLetters(
+                report.results.compactMap { r in
+                    guard let attempts = r.attempts, r.status == .failed else { return nil }
+                    return DeadLetter(
+                        path: r.path, plugin: plugin, runID: run.id, kind: .backtest, category: r.category?.rawValue ?? "crash",
+                        message: r.message ?? "", attempts: attempts, earlier: r.earlierAttempts ?? [])
+                }, plugin: plugin.name, passed: report.results.filter { $0.status == .passed }.map(\.path))
             let status: RunRecord.Status = report.status == .cancelled ? .cancelled : (report.status == .passed ? .done : .failed)
             // The final progress: the throttled updates may have skipped it,
             // and a run that stopped early never reaches its total.
-            let final = JobProgress(filesDone: report.filesTested, filesTotal: report.filesTested + report.filesSkipped,
-                                    passed: report.filesPassed, failed: report.filesFailed)
-            try run.finish(status: status, resultJSON: try result.jsonText(),
-                           summaryJSON: try StoredIterations(iterations: iterations).jsonText(), progressJSON: try final.jsonText())
+            let final = JobProgress(
+                filesDone: report.filesTested, filesTotal: report.filesTested + report.filesSkipped,
+                passed: report.filesPassed, failed: report.filesFailed)
+            try run.finish(
+                status: status, resultJSON: try result.jsonText(),
+                summaryJSON: try StoredIterations(iterations: iterations).jsonText(), progressJSON: try final.jsonText())
             return result
         } catch {
             run.fail(error)
@@ -183,11 +201,14 @@ extension Workspace {
     /// Runs the approved plugin over a scope into output tables. `run` as
     /// for `backtest`: without one, an interrupted execute of the same
     /// plugin and scope is taken over (files it wrote are kept and skipped).
-    public func execute(plugin: PluginDirectory, scope: StoredScope, pool: WorkerPool, options: ExecuteOptions = ExecuteOptions(),
-                        run given: WorkspaceRun? = nil, progress: @escaping @Sendable (ExecuteProgress) -> Void = { _ in }) async throws -> ExecuteReport {
+    public func execute(
+        plugin: PluginDirectory, scope: StoredScope, pool: WorkerPool, options: ExecuteOptions = ExecuteOptions(),
+        run given: WorkspaceRun? = nil, progress: @escaping @Sendable (ExecuteProgress) -> Void = { _ in }
+    ) async throws -> ExecuteReport {
         guard let contract = try boundContract(for: plugin) else {
-            let error = CasparianError(.conflict, "plugin \(plugin.name) has no approved contract, so its output has no table types",
-                                       hint: "discover and approve first: `casparian discover …` then `casparian approve DISCOVERY_ID --plugin \(plugin.name)`")
+            let error = CasparianError(
+                .conflict, "plugin \(plugin.name) has no approved contract, so its output has no table types",
+                hint: "discover and approve first: `casparian discover …` then `casparian approve DISCOVERY_ID --plugin \(plugin.name)`")
             given?.fail(error)
             throw error
         }
@@ -196,13 +217,15 @@ extension Workspace {
         do {
             try recordParserVersion(plugin)
             let files = try claimedFiles(plugin: plugin, scope: scope)
-            try catalog.setRunSpec(id: run.id, specJSON: JobSpec(kind: .execute, plugin: plugin, scopeID: scope.id, pool: pool, execute: options).json,
-                                   contractID: contract.id, contractVersion: contract.version)
+            try catalog.setRunSpec(
+                id: run.id, specJSON: JobSpec(kind: .execute, plugin: plugin, scopeID: scope.id, pool: pool, execute: options).json,
+                contractID: contract.id, contractVersion: contract.version)
             let executor = Executor(workspace: self, pool: pool)
             let report = try await run.perform {
                 try await executor.run(plugin: plugin, contract: contract, files: files, options: options, run: run) { p in
-                    run.publish(JobProgress(filesDone: p.filesDone, filesTotal: p.filesTotal, rowsWritten: p.rowsWritten),
-                                force: p.filesDone == p.filesTotal)
+                    run.publish(
+                        JobProgress(filesDone: p.filesDone, filesTotal: p.filesTotal, rowsWritten: p.rowsWritten),
+                        force: p.filesDone == p.filesTotal)
                     progress(p)
                 }
             }

@@ -1,5 +1,5 @@
-import Catalog
 import CasparianCore
+import Catalog
 import Foundation
 
 /// A scope after create or refresh: the scope, what changed, and what the
@@ -28,8 +28,9 @@ extension Workspace {
         d.root = try Self.resolveRoot(definition.root)
         let filter = try ScopeFilter(d)
         if (try? catalog.scope(named: d.name)) != nil {
-            throw CasparianError(.conflict, "a scope named \(d.name) already exists",
-                                 hint: "pick another name, or update it with `casparian scope refresh \(d.name)`")
+            throw CasparianError(
+                .conflict, "a scope named \(d.name) already exists",
+                hint: "pick another name, or update it with `casparian scope refresh \(d.name)`")
         }
         let (files, walk) = try findFiles(d, filter: filter)
         let (scope, changes) = try catalog.createScope(d, files: files)
@@ -56,8 +57,10 @@ extension Workspace {
         var asked = definition
         asked.root = existing.definition.root
         guard existing.definition == asked, existing.definition.root == root else {
-            throw CasparianError(.conflict, "a scope named \(definition.name) already exists with another definition (root \(existing.definition.root), include \(existing.definition.include))",
-                                 hint: "pick another name, or apply exactly the same path, include, exclude and tags to refresh it")
+            throw CasparianError(
+                .conflict,
+                "a scope named \(definition.name) already exists with another definition (root \(existing.definition.root), include \(existing.definition.include))",
+                hint: "pick another name, or apply exactly the same path, include, exclude and tags to refresh it")
         }
         return (try refreshScope(named: definition.name), true)
     }
@@ -112,7 +115,10 @@ extension Workspace {
         for p in paths {
             let absolute = URL(fileURLWithPath: p).standardizedFileURL.path
             guard let real = TreeWalker.realPath(absolute) else {
-                if forUntag { out.append(FoundFile(path: absolute, size: 0, mtime: 0)); continue }
+                if forUntag {
+                    out.append(FoundFile(path: absolute, size: 0, mtime: 0))
+                    continue
+                }
                 throw CasparianError(.notFound, "\(p) does not exist", hint: "tag files that exist, or a folder whose files a scope holds")
             }
             var st = stat()
@@ -120,12 +126,14 @@ extension Workspace {
             if (st.st_mode & S_IFMT) == S_IFDIR {
                 let known = try catalog.knownFiles(under: real)
                 guard !known.isEmpty else {
-                    throw CasparianError(.notFound, "the catalog knows no files under \(p)",
-                                         hint: "create a scope over it first (`casparian scope create NAME --root \(p)`), or tag files one by one")
+                    throw CasparianError(
+                        .notFound, "the catalog knows no files under \(p)",
+                        hint: "create a scope over it first (`casparian scope create NAME --root \(p)`), or tag files one by one")
                 }
                 out += known
             } else {
-                out.append(FoundFile(path: real, size: Int64(st.st_size), mtime: Double(st.st_mtim.tv_sec) + Double(st.st_mtim.tv_nsec) / 1e9))
+                out.append(
+                    FoundFile(path: real, size: Int64(st.st_size), mtime: Double(st.st_mtim.tv_sec) + Double(st.st_mtim.tv_nsec) / 1e9))
             }
         }
         return out
@@ -134,24 +142,28 @@ extension Workspace {
     static func resolveRoot(_ root: String) throws -> String {
         let absolute = URL(fileURLWithPath: root).standardizedFileURL.path
         guard let real = TreeWalker.realPath(absolute) else {
-            throw CasparianError(.notFound, "the scope root \(root) does not exist",
-                                 hint: "pass an existing folder with --root (the folder that holds the files)")
+            throw CasparianError(
+                .notFound, "the scope root \(root) does not exist",
+                hint: "pass an existing folder with --root (the folder that holds the files)")
         }
         var isDir: ObjCBool = false
         guard FileManager.default.fileExists(atPath: real, isDirectory: &isDir), isDir.boolValue else {
-            throw CasparianError(.usage, "the scope root \(root) is a file, not a folder",
-                                 hint: "pass the folder that holds the files with --root, and narrow with --include GLOB")
+            throw CasparianError(
+                .usage, "the scope root \(root) is a file, not a folder",
+                hint: "pass the folder that holds the files with --root, and narrow with --include GLOB")
         }
         return real
     }
 
     static func checkScopeName(_ name: String) throws {
         let allowed = CharacterSet.alphanumerics.union(CharacterSet(charactersIn: "-_."))
-        let ok = !name.isEmpty && name.count <= 64 && !name.hasPrefix("-") && !name.hasPrefix(".")
+        let ok =
+            !name.isEmpty && name.count <= 64 && !name.hasPrefix("-") && !name.hasPrefix(".")
             && name.unicodeScalars.allSatisfy { allowed.contains($0) }
         guard ok else {
-            throw CasparianError(.usage, "invalid scope name \"\(name)\"",
-                                 hint: "use letters, digits, -, _ or . (up to 64, not starting with - or .), e.g. sales-2024")
+            throw CasparianError(
+                .usage, "invalid scope name \"\(name)\"",
+                hint: "use letters, digits, -, _ or . (up to 64, not starting with - or .), e.g. sales-2024")
         }
     }
 }

@@ -1,5 +1,5 @@
-import Catalog
 import CasparianCore
+import Catalog
 import Foundation
 
 /// A `.casparian/` folder: the catalog (state) and the output database.
@@ -49,8 +49,9 @@ public final class Workspace: Sendable {
         do {
             try FileManager.default.createDirectory(at: state, withIntermediateDirectories: true)
         } catch {
-            throw CasparianError(.environment, "cannot create \(state.path): \(error.localizedDescription)",
-                                 hint: "run from a folder you can write to, or pass --workspace DIR")
+            throw CasparianError(
+                .environment, "cannot create \(state.path): \(error.localizedDescription)",
+                hint: "run from a folder you can write to, or pass --workspace DIR")
         }
         return try Workspace(root: root.standardizedFileURL)
     }

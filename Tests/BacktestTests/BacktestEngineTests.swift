@@ -1,12 +1,14 @@
-@testable import Backtest
+import CasparianCore
 import CasparianTestSupport
 import Catalog
-import CasparianCore
 import Foundation
 import PluginHost
 import Testing
+
+@testable import Backtest
+
 #if canImport(FoundationXML)
-import FoundationXML
+    import FoundationXML
 #endif
 
 enum BacktestFixtures {
@@ -110,8 +112,9 @@ struct BacktestEngineTests {
         var options = BacktestOptions()
         options.failFast = false
         let engine = BacktestFixtures.engine(store: store, options: options)
-        let req = BacktestRequest(plugin: try BacktestFixtures.plugin("flaky"), files: corpus.files, corpusRoot: corpus.root,
-                                  scopeKey: "k", checker: nil)
+        let req = BacktestRequest(
+            plugin: try BacktestFixtures.plugin("flaky"), files: corpus.files, corpusRoot: corpus.root,
+            scopeKey: "k", checker: nil)
         _ = try await engine.run(req)
         let second = try await engine.run(req)
         #expect(!second.earlyStopped)
@@ -125,8 +128,10 @@ struct BacktestEngineTests {
             var options = BacktestOptions()
             options.shard = try Shard(parsing: "\(k)/4")
             let engine = BacktestFixtures.engine(store: InMemoryHighFailureStore(), options: options)
-            let plan = try engine.plan(BacktestRequest(plugin: try BacktestFixtures.plugin("fixed"), files: corpus.files,
-                                                       corpusRoot: corpus.root, scopeKey: "k", checker: nil))
+            let plan = try engine.plan(
+                BacktestRequest(
+                    plugin: try BacktestFixtures.plugin("fixed"), files: corpus.files,
+                    corpusRoot: corpus.root, scopeKey: "k", checker: nil))
             #expect(!plan.isEmpty)
             seen += plan.map(\.path)
         }
@@ -142,7 +147,8 @@ struct BacktestEngineTests {
         let dir = try TemporaryFolder.create("hf")
         let catalog = try Catalog(url: dir.appendingPathComponent("catalog.sqlite"))
         let store = CatalogHighFailureStore(catalog: catalog)
-        let a = dir.appendingPathComponent("a.csv").path, b = dir.appendingPathComponent("b.csv").path
+        let a = dir.appendingPathComponent("a.csv").path
+        let b = dir.appendingPathComponent("b.csv").path
         func result(_ p: String, _ ok: Bool) -> FileResult {
             FileResult(path: p, status: ok ? .passed : .failed, prior: .new, category: ok ? nil : .pluginError, message: ok ? nil : "boom")
         }
@@ -167,10 +173,12 @@ struct BacktestEngineTests {
 @Suite("Failure analysis and iteration verdicts")
 struct AnalysisTests {
     @Test func dayFirstDatesAreNamed() {
-        let results = (0..<27).map { i in
-            FileResult(path: "/c/2023/eu/f\(i).csv", status: .failed, prior: .new, category: .pluginError,
-                       message: "plugin_error: ValueError: time data '2\(i % 8)/03/2023' does not match format '%m/%d/%Y'")
-        } + [FileResult(path: "/c/2023/us/ok.csv", status: .passed, prior: .new)]
+        let results =
+            (0..<27).map { i in
+                FileResult(
+                    path: "/c/2023/eu/f\(i).csv", status: .failed, prior: .new, category: .pluginError,
+                    message: "plugin_error: ValueError: time data '2\(i % 8)/03/2023' does not match format '%m/%d/%Y'")
+            } + [FileResult(path: "/c/2023/us/ok.csv", status: .passed, prior: .new)]
         let clusters = FailureAnalysis.clusters(of: results, relativeTo: "/c")
         #expect(clusters.count == 1)
         #expect(clusters[0].files == 27)
@@ -190,9 +198,12 @@ struct AnalysisTests {
     }
 
     @Test func violationsClusterByColumn() {
-        let r = FileResult(path: "/c/a.csv", status: .failed, prior: .new, category: .nullNotAllowed, message: "x",
-                           problems: [FileProblem(category: .nullNotAllowed, message: "null in amount", column: "amount", row: 3),
-                                      FileProblem(category: .nullNotAllowed, message: "null in amount", column: "amount", row: 9)])
+        let r = FileResult(
+            path: "/c/a.csv", status: .failed, prior: .new, category: .nullNotAllowed, message: "x",
+            problems: [
+                FileProblem(category: .nullNotAllowed, message: "null in amount", column: "amount", row: 3),
+                FileProblem(category: .nullNotAllowed, message: "null in amount", column: "amount", row: 9),
+            ])
         let clusters = FailureAnalysis.clusters(of: [r], relativeTo: "/c")
         #expect(clusters.count == 1)
         #expect(clusters[0].files == 1)
@@ -204,8 +215,9 @@ struct AnalysisTests {
         policy.maxIterations = 5
         policy.plateauWindow = 2
         func s(_ i: Int, _ rate: Double) -> IterationSummary {
-            IterationSummary(iteration: i, parserVersion: "v\(i)", passRate: rate, filesPassed: 0, filesFailed: 0,
-                             categories: [:], durationMilliseconds: 100, earlyStopped: false)
+            IterationSummary(
+                iteration: i, parserVersion: "v\(i)", passRate: rate, filesPassed: 0, filesFailed: 0,
+                categories: [:], durationMilliseconds: 100, earlyStopped: false)
         }
         #expect(policy.verdict(history: []) == .continuing)
         #expect(policy.verdict(history: [s(1, 0.5), s(2, 1.0)]) == .passRateReached)
@@ -222,9 +234,12 @@ struct AnalysisTests {
             runID: nil, plugin: "sales<&>", parserVersion: "1", contractVersion: 2, iteration: 1, status: .failed, passRate: 0.5,
             filesTotal: 3, filesTested: 2, filesPassed: 1, filesFailed: 1, filesSkipped: 1, earlyStopped: true,
             stopReason: "fail-fast", knownBadTested: 1, knownBadPassed: 0, categories: ["plugin_error": 1], clusters: [],
-            results: [FileResult(path: "/c/a.csv", status: .passed, prior: .new),
-                      FileResult(path: "/c/b.csv", status: .failed, prior: .failing, category: .pluginError,
-                                 message: "ValueError: \"x\" < 3 \u{1}", traceback: "Traceback…")],
+            results: [
+                FileResult(path: "/c/a.csv", status: .passed, prior: .new),
+                FileResult(
+                    path: "/c/b.csv", status: .failed, prior: .failing, category: .pluginError,
+                    message: "ValueError: \"x\" < 3 \u{1}", traceback: "Traceback…"),
+            ],
             durationMilliseconds: 1500, knownBadVerdictMilliseconds: 10)
         let xml = JUnitReport.xml(for: [report], corpusRoot: "/c")
         let doc = try XMLDocument(xmlString: xml)

@@ -9,15 +9,20 @@ import Testing
 /// real workspace whose discovery is stored in the real catalog.
 @Suite("CLI: approve, contract, amend")
 struct ContractCommandsTests {
-    static let discovery = DiscoveryResult(files: 2, rows: 40, outputs: [
-        OutputInference(name: "sales", columns: [
-            ColumnInference(name: "id", type: .int64, nullable: false, status: .resolved),
-            ColumnInference(name: "day", type: .date, format: "%d/%m/%Y", nullable: false, status: .ambiguous,
-                            candidates: [.init(type: .date, format: "%d/%m/%Y"), .init(type: .date, format: "%m/%d/%Y")],
-                            question: "Is 03/04/2024 the 3rd of April or March 4th?"),
-            ColumnInference(name: "qty", type: .int64, nullable: false, status: .resolved),
+    static let discovery = DiscoveryResult(
+        files: 2, rows: 40,
+        outputs: [
+            OutputInference(
+                name: "sales",
+                columns: [
+                    ColumnInference(name: "id", type: .int64, nullable: false, status: .resolved),
+                    ColumnInference(
+                        name: "day", type: .date, format: "%d/%m/%Y", nullable: false, status: .ambiguous,
+                        candidates: [.init(type: .date, format: "%d/%m/%Y"), .init(type: .date, format: "%m/%d/%Y")],
+                        question: "Is 03/04/2024 the 3rd of April or March 4th?"),
+                    ColumnInference(name: "qty", type: .int64, nullable: false, status: .resolved),
+                ])
         ])
-    ])
 
     /// A workspace with one stored discovery; returns (folder, discovery id).
     static func workspace() throws -> (URL, String) {
@@ -36,8 +41,11 @@ struct ContractCommandsTests {
         #expect(open.stderr.contains("hint: answer each with --answer COLUMN=TYPE[:FORMAT], e.g. --answer day=date:%d/%m/%Y"))
         #expect(!FileManager.default.fileExists(atPath: ws.appendingPathComponent("plugins/sales/contract.json").path))
 
-        let ok = try CLIRunner.run(["approve", disc, "--plugin", "sales", "--answer", "day=date:%m/%d/%Y",
-                                    "--override", "qty.nullable=true", "--by", "ana", "--json"], in: ws)
+        let ok = try CLIRunner.run(
+            [
+                "approve", disc, "--plugin", "sales", "--answer", "day=date:%m/%d/%Y",
+                "--override", "qty.nullable=true", "--by", "ana", "--json",
+            ], in: ws)
         #expect(ok.status == 0, "\(ok.stderr)")
         let report = try #require(try ok.json() as? [String: Any])
         let contract = try #require(report["contract"] as? [String: Any])
@@ -66,10 +74,14 @@ struct ContractCommandsTests {
 
     @Test func amendmentsMakeVersionsWithHistoryAndDiffs() throws {
         let (ws, disc) = try Self.workspace()
-        #expect(try CLIRunner.run(["approve", disc, "--plugin", "sales", "--answer", "day=date:%d/%m/%Y", "--by", "ana"], in: ws).status == 0)
+        #expect(
+            try CLIRunner.run(["approve", disc, "--plugin", "sales", "--answer", "day=date:%d/%m/%Y", "--by", "ana"], in: ws).status == 0)
 
-        let proposed = try CLIRunner.run(["amend", "propose", "sales", "--change-type", "qty=float64", "--add-column", "region=string",
-                                          "--reason", "fractions since 2024", "--json"], in: ws)
+        let proposed = try CLIRunner.run(
+            [
+                "amend", "propose", "sales", "--change-type", "qty=float64", "--add-column", "region=string",
+                "--reason", "fractions since 2024", "--json",
+            ], in: ws)
         #expect(proposed.status == 0, "\(proposed.stderr)")
         let amendment = try #require((try proposed.json() as? [[String: Any]])?.first)
         let id = try #require(amendment["id"] as? String)
@@ -109,8 +121,10 @@ struct ContractCommandsTests {
         #expect(try CLIRunner.run(["approve", disc, "--plugin", "sales", "--answer", "day=date:%d/%m/%Y"], in: ws).status == 0)
         let file = ws.appendingPathComponent("plugins/sales/contract.json")
         let text = try String(contentsOf: file, encoding: .utf8)
-        try Data(text.replacingOccurrences(of: "\"type\" : \"float64\"", with: "\"type\" : \"money\"")
-            .replacingOccurrences(of: "\"type\" : \"int64\"", with: "\"type\" : \"money\"").utf8).write(to: file)
+        try Data(
+            text.replacingOccurrences(of: "\"type\" : \"float64\"", with: "\"type\" : \"money\"")
+                .replacingOccurrences(of: "\"type\" : \"int64\"", with: "\"type\" : \"money\"").utf8
+        ).write(to: file)
         let bad = try CLIRunner.run(["contract", "check", "sales"], in: ws)
         #expect(bad.status == 1)
         #expect(bad.stderr.contains("file_invalid: \(file.path): $.schemas[0].columns[0].type: \"money\" is not a type"))
@@ -160,7 +174,8 @@ struct ContractCommandsTests {
         let results = try await withThrowingTaskGroup(of: CLIRunner.Result.self) { group in
             for who in ["ana", "bo"] {
                 group.addTask {
-                    try CLIRunner.run(["approve", disc, "--plugin", "sales", "--answer", "day=date:%d/%m/%Y", "--by", who, "--json"], in: ws)
+                    try CLIRunner.run(
+                        ["approve", disc, "--plugin", "sales", "--answer", "day=date:%d/%m/%Y", "--by", who, "--json"], in: ws)
                 }
             }
             var all: [CLIRunner.Result] = []

@@ -1,6 +1,7 @@
 import ArgumentParser
-@testable import CasparianCLI
 import Testing
+
+@testable import CasparianCLI
 
 /// The start-up shortcut that parses a leaf subcommand on its own must only
 /// take arguments it parses exactly as the root would; everything else

@@ -23,8 +23,11 @@ struct DiscoverCommandTests {
         #expect((doc["discovery_id"] as? String)?.hasPrefix("disc_") == true)
         let outputs = try #require(doc["outputs"] as? [[String: Any]])
         let columns = try #require(outputs.first?["columns"] as? [[String: Any]])
-        #expect(columns.map { $0["name"] as? String } == ["order_id", "order_date", "region", "customer", "sku",
-                                                          "quantity", "unit_price", "amount", "discount"])
+        #expect(
+            columns.map { $0["name"] as? String } == [
+                "order_id", "order_date", "region", "customer", "sku",
+                "quantity", "unit_price", "amount", "discount",
+            ])
         for c in columns {
             for key in ["name", "type", "format", "nullable", "null_sentinels", "status", "candidates", "evidence", "question"] {
                 #expect(c.keys.contains(key), "column \(c["name"] ?? "?") lacks \(key)")
@@ -57,8 +60,10 @@ struct DiscoverCommandTests {
     @Test func pluginFailuresAreReportedPerFile() throws {
         // The example plugin is a first draft: it reads month-first dates only and chokes on "N/A"
         // amounts, so many files fail; the files it parses are still discovered.
-        let r = try BuiltBinary.run(["discover", "examples/sales/data", "--plugin", "examples/sales/plugins/sales",
-                                     "--json", "--workspace", try Self.workspace()])
+        let r = try BuiltBinary.run([
+            "discover", "examples/sales/data", "--plugin", "examples/sales/plugins/sales",
+            "--json", "--workspace", try Self.workspace(),
+        ])
         #expect(r.status == 1)
         let doc = try json(r)
         let failures = try #require(doc["failures"] as? [[String: Any]])

@@ -21,12 +21,18 @@ struct ExitCodeTests {
         try Data("def parse(path):\n    yield {\"id\": 1}\n".utf8).write(to: dir.appendingPathComponent("plugins/p/parser.py"))
         let created = try CLIRunner.run(["scope", "create", "d", "--root", "data"], in: dir)
         #expect(created.status == 0, "\(created.stderr)")
-        let dropped = try ProcessLaunch("/usr/bin/python3", ["-c", """
-            import sqlite3
-            db = sqlite3.connect(".casparian/catalog.sqlite")
-            db.execute("DROP TABLE scopes")
-            db.commit()
-            """], in: dir).run()
+        let dropped = try ProcessLaunch(
+            "/usr/bin/python3",
+            [
+                "-c",
+                """
+                import sqlite3
+                db = sqlite3.connect(".casparian/catalog.sqlite")
+                db.execute("DROP TABLE scopes")
+                db.commit()
+                """,
+            ], in: dir
+        ).run()
         #expect(dropped.status == 0, "\(dropped.stderr)")
         return dir
     }

@@ -44,7 +44,8 @@ struct FlowTests {
 
         // A partial fix: the files that failed go first, the EU ones still fail: stop early.
         try FileManager.default.removeItem(at: dir.appendingPathComponent("plugins/sales/parser.py"))
-        try FileManager.default.copyItem(at: dir.appendingPathComponent("fixes/v2/parser.py"), to: dir.appendingPathComponent("plugins/sales/parser.py"))
+        try FileManager.default.copyItem(
+            at: dir.appendingPathComponent("fixes/v2/parser.py"), to: dir.appendingPathComponent("plugins/sales/parser.py"))
         let second = try object(CLIRunner.run(["backtest", "sales", "--scope", "sales", "--json"], in: dir))
         let secondReport = try #require(second["report"] as? [String: Any])
         #expect(secondReport["early_stopped"] as? Bool == true)
@@ -58,7 +59,8 @@ struct FlowTests {
 
         // The real fix: green, every formerly failing file fixed.
         try FileManager.default.removeItem(at: dir.appendingPathComponent("plugins/sales/parser.py"))
-        try FileManager.default.copyItem(at: dir.appendingPathComponent("fixes/v3/parser.py"), to: dir.appendingPathComponent("plugins/sales/parser.py"))
+        try FileManager.default.copyItem(
+            at: dir.appendingPathComponent("fixes/v3/parser.py"), to: dir.appendingPathComponent("plugins/sales/parser.py"))
         let third = try CLIRunner.run(["backtest", "sales", "--scope", "sales", "--json"], in: dir)
         #expect(third.status == 0, "\(third.stdout.prefix(2000))")
         let thirdResult = try object(third)
@@ -71,7 +73,9 @@ struct FlowTests {
         let rows = try #require(run["rows_written"] as? Int)
         #expect(rows > 2500)
         func count() throws -> Int {
-            let q = try object(CLIRunner.run(["query", "SELECT count(*) AS n, count(DISTINCT _cf_file || ':' || _cf_row) AS d FROM sales", "--json"], in: dir))
+            let q = try object(
+                CLIRunner.run(
+                    ["query", "SELECT count(*) AS n, count(DISTINCT _cf_file || ':' || _cf_row) AS d FROM sales", "--json"], in: dir))
             let r = try #require((q["rows"] as? [[Any]])?.first)
             #expect(r[0] as? Int == r[1] as? Int, "duplicate rows")
             return r[0] as? Int ?? -1
@@ -101,7 +105,8 @@ struct FlowTests {
         }
         let plugin = dir.appendingPathComponent("plugins/slow")
         try FileManager.default.createDirectory(at: plugin, withIntermediateDirectories: true)
-        try Data("""
+        try Data(
+            """
             import csv, time
             pattern = "*.csv"
             def parse(path):
@@ -109,12 +114,15 @@ struct FlowTests {
                 with open(path, newline="") as f:
                     for rec in csv.DictReader(f):
                         yield {"id": int(rec["id"]), "name": rec["name"]}
-            """.utf8).write(to: plugin.appendingPathComponent("parser.py"))
-        try Data("""
+            """.utf8
+        ).write(to: plugin.appendingPathComponent("parser.py"))
+        try Data(
+            """
             {"id": "ctr_test", "plugin": "slow", "version": 1, "approved_at": "2026-01-01T00:00:00.000Z", "approved_by": "test",
              "schemas": [{"output": "slow", "mode": "strict", "columns": [
                 {"name": "id", "type": "int64", "nullable": false}, {"name": "name", "type": "string", "nullable": false}]}]}
-            """.utf8).write(to: plugin.appendingPathComponent("contract.json"))
+            """.utf8
+        ).write(to: plugin.appendingPathComponent("contract.json"))
         #expect(try CLIRunner.run(["scope", "create", "parts", "--root", "data"], in: dir).status == 0)
         return dir
     }
@@ -131,12 +139,15 @@ struct FlowTests {
     }
 
     func filesWritten(_ dir: URL) -> Int {
-        guard let q = try? object(CLIRunner.run(["query", "SELECT count(DISTINCT _cf_file) FROM slow", "--json"], in: dir)) else { return 0 }
+        guard let q = try? object(CLIRunner.run(["query", "SELECT count(DISTINCT _cf_file) FROM slow", "--json"], in: dir)) else {
+            return 0
+        }
         return (q["rows"] as? [[Any]])?.first?.first as? Int ?? 0
     }
 
     func expectExactRows(_ dir: URL) throws {
-        let q = try object(CLIRunner.run(["query", "SELECT count(*), count(DISTINCT id), count(DISTINCT _cf_file) FROM slow", "--json"], in: dir))
+        let q = try object(
+            CLIRunner.run(["query", "SELECT count(*), count(DISTINCT id), count(DISTINCT _cf_file) FROM slow", "--json"], in: dir))
         let r = try #require((q["rows"] as? [[Any]])?.first)
         #expect(r[0] as? Int == 24 * 500)
         #expect(r[1] as? Int == 24 * 500)
@@ -212,9 +223,11 @@ struct FlowTests {
 
 @Suite("CLI conventions")
 struct CLIConventionTests {
-    @Test(arguments: [["frobnicate"], ["run"], ["backtest", "plugins"], ["backtest", "x", "--corpus", "/nonexistent"],
-                      ["preview", "/nonexistent.csv", "--plugin", "examples/sales/plugins/sales"], ["scan", "/nonexistent"],
-                      ["backtest", "examples/sales/plugins", "--corpus", "examples/sales/data", "--shard", "3/2"]])
+    @Test(arguments: [
+        ["frobnicate"], ["run"], ["backtest", "plugins"], ["backtest", "x", "--corpus", "/nonexistent"],
+        ["preview", "/nonexistent.csv", "--plugin", "examples/sales/plugins/sales"], ["scan", "/nonexistent"],
+        ["backtest", "examples/sales/plugins", "--corpus", "examples/sales/data", "--shard", "3/2"],
+    ])
     func usageErrorsExitWith2AndSayWhatToDo(_ args: [String]) throws {
         let r = try CLIRunner.run(args, in: BuiltBinary.packageRoot)
         #expect(r.status == 2, "\(args): \(r.status) \(r.stderr)")
@@ -224,9 +237,11 @@ struct CLIConventionTests {
 
     @Test func noEscapeCodesWithoutATerminalOrWithNoColor() throws {
         let root = BuiltBinary.packageRoot
-        for args in [["scan", "examples"], ["discover", "examples/sales/data", "--workspace", try TemporaryFolder.create("nc").path],
-                     ["preview", "examples/sales/data/eu/sales_2024-08.csv", "--plugin", "examples/sales/plugins/sales"],
-                     ["backtest", "examples/sales/plugins", "--corpus", "examples/sales/data"], ["--help"]] {
+        for args in [
+            ["scan", "examples"], ["discover", "examples/sales/data", "--workspace", try TemporaryFolder.create("nc").path],
+            ["preview", "examples/sales/data/eu/sales_2024-08.csv", "--plugin", "examples/sales/plugins/sales"],
+            ["backtest", "examples/sales/plugins", "--corpus", "examples/sales/data"], ["--help"],
+        ] {
             for env in [["NO_COLOR": "1"], ["NO_COLOR": "", "TERM": "xterm-256color"]] {
                 let r = try CLIRunner.run(args, in: root, environment: env)
                 #expect(!r.stdout.contains("\u{1B}["), "\(args) printed escape codes to stdout")
@@ -238,9 +253,12 @@ struct CLIConventionTests {
     @Test func jsonOutputsParse() throws {
         let root = BuiltBinary.packageRoot
         let ws = try TemporaryFolder.create("json").path
-        for args in [["scan", "examples", "--json"], ["discover", "examples/weblogs/data", "--plugin", "examples/weblogs/fixes/v2", "--json", "--workspace", ws],
-                     ["preview", "examples/sales/data/eu/sales_2024-08.csv", "--plugin", "examples/sales/fixes/v3", "--json"],
-                     ["backtest", "examples/weblogs/fixes", "--corpus", "examples/weblogs/data", "--json"]] {
+        for args in [
+            ["scan", "examples", "--json"],
+            ["discover", "examples/weblogs/data", "--plugin", "examples/weblogs/fixes/v2", "--json", "--workspace", ws],
+            ["preview", "examples/sales/data/eu/sales_2024-08.csv", "--plugin", "examples/sales/fixes/v3", "--json"],
+            ["backtest", "examples/weblogs/fixes", "--corpus", "examples/weblogs/data", "--json"],
+        ] {
             let r = try CLIRunner.run(args, in: root)
             #expect(r.status == 0, "\(args): \(r.stderr)")
             #expect((try? r.json()) != nil, "\(args) did not print JSON: \(r.stdout.prefix(200))")
@@ -271,7 +289,9 @@ struct CLIConventionTests {
         switch base {
         case "csv": try Data("id;city;amount\n1;Zürich;\"3,5\"\n2;Bern;4\n".utf8).write(to: sample)
         case "tsv": try Data("id\tcity\n1\tOslo\n2\tBergen\n".utf8).write(to: sample)
-        default: try Data("{\"id\": 1, \"user\": {\"name\": \"ana\"}, \"tags\": [\"a\"]}\n{\"id\": 2, \"user\": {\"name\": \"bo\"}}\n".utf8).write(to: sample)
+        default:
+            try Data("{\"id\": 1, \"user\": {\"name\": \"ana\"}, \"tags\": [\"a\"]}\n{\"id\": 2, \"user\": {\"name\": \"bo\"}}\n".utf8)
+                .write(to: sample)
         }
         if format.hasSuffix(".gz") {
             // A compressed sample: sniffed decompressed, read with gzip.open, claimed as *.csv.gz only.

@@ -38,13 +38,17 @@ struct JobsCommandTests {
         let dir = try TemporaryFolder.create("files")
         try FileManager.default.createDirectory(at: dir.appendingPathComponent(".casparian"), withIntermediateDirectories: true)
         let catalog = try Catalog(url: dir.appendingPathComponent(".casparian/catalog.sqlite"))
-        let a = dir.appendingPathComponent("a.csv").path, b = dir.appendingPathComponent("b.csv").path
+        let a = dir.appendingPathComponent("a.csv").path
+        let b = dir.appendingPathComponent("b.csv").path
         _ = try catalog.fileIDs(for: [a, b])
         try catalog.tag([FoundFile(path: b, size: 0, mtime: 0)], with: "urgent")
         let run = try catalog.startRun(kind: .backtest, plugin: "sales", scopeID: nil, parserVersion: "v3")
-        try catalog.recordRunFiles(runID: run, results: [RunFileRecord(path: a, status: .failed, category: "schema_violation", message: "column x", rows: 0, durationMs: 3)])
+        try catalog.recordRunFiles(
+            runID: run,
+            results: [RunFileRecord(path: a, status: .failed, category: "schema_violation", message: "column x", rows: 0, durationMs: 3)])
 
-        let failed = try #require(try CLIRunner.run(["files", "--status", "failed", "--json", "--workspace", dir.path]).json() as? [[String: Any]])
+        let failed = try #require(
+            try CLIRunner.run(["files", "--status", "failed", "--json", "--workspace", dir.path]).json() as? [[String: Any]])
         #expect(failed.map { $0["path"] as? String } == [a])
         let result = try #require((failed.first?["results"] as? [[String: Any]])?.first)
         #expect(result["category"] as? String == "schema_violation" && result["parser_version"] as? String == "v3")
@@ -59,9 +63,10 @@ struct JobsCommandTests {
         let files = ["t.csv": "a,b\n1,2\n3,4\n", "events.dat": "{\"a\": 1}\n{\"a\": 2}\n", "doc.csv": "[{\"x\": 1}]"]
         for (name, text) in files { try Data(text.utf8).write(to: dir.appendingPathComponent(name)) }
         let json = try #require(try CLIRunner.run(["analyze", dir.path, "--json"]).json() as? [String: Any])
-        let formats = Dictionary(uniqueKeysWithValues: (json["files"] as? [[String: Any]] ?? []).map {
-            ($0["path"] as? String ?? "", ($0["analysis"] as? [String: Any])?["format"] as? String ?? "")
-        })
+        let formats = Dictionary(
+            uniqueKeysWithValues: (json["files"] as? [[String: Any]] ?? []).map {
+                ($0["path"] as? String ?? "", ($0["analysis"] as? [String: Any])?["format"] as? String ?? "")
+            })
         #expect(formats == ["t.csv": "csv", "events.dat": "jsonl", "doc.csv": "json"])
         let scan = try #require(try CLIRunner.run(["scan", dir.path, "--formats", "--json"]).json() as? [String: Any])
         let byFormat = (scan["by_format"] as? [[String: Any]] ?? []).map { $0["name"] as? String ?? "" }
@@ -85,12 +90,14 @@ struct JobsCancelEndToEndTests {
         try fm.createDirectory(at: dir.appendingPathComponent("data"), withIntermediateDirectories: true)
         for i in 0..<40 { try Data("line \(i)\n".utf8).write(to: dir.appendingPathComponent("data/f\(i).txt")) }
         try fm.createDirectory(at: dir.appendingPathComponent("plugins/slow"), withIntermediateDirectories: true)
-        try Data("""
+        try Data(
+            """
             import time
             def parse(path):
                 time.sleep(0.4)
                 yield {"value": open(path).read()}
-            """.utf8).write(to: dir.appendingPathComponent("plugins/slow/parser.py"))
+            """.utf8
+        ).write(to: dir.appendingPathComponent("plugins/slow/parser.py"))
         let scope = try CLIRunner.run(["scope", "create", "data", "--root", "data"], in: dir)
         #expect(scope.status == 0, "\(scope.stderr)")
 

@@ -16,9 +16,12 @@ struct OutputLimitsTests {
         let state = dir.appendingPathComponent(".casparian")
         try FileManager.default.createDirectory(at: state, withIntermediateDirectories: true)
         let catalog = try Catalog(url: state.appendingPathComponent("catalog.sqlite"))
-        let result = DiscoveryResult(files: 1, rows: 2, outputs: [
-            OutputInference(name: "wide", columns: columns.map { ColumnInference(name: $0, type: .int64, nullable: false, status: .resolved) })
-        ])
+        let result = DiscoveryResult(
+            files: 1, rows: 2,
+            outputs: [
+                OutputInference(
+                    name: "wide", columns: columns.map { ColumnInference(name: $0, type: .int64, nullable: false, status: .resolved) })
+            ])
         return (dir, try catalog.saveDiscovery(plugin: "wide", scopeID: nil, result: result))
     }
 
@@ -38,9 +41,11 @@ struct OutputLimitsTests {
         #expect(!FileManager.default.fileExists(atPath: ws.appendingPathComponent("plugins/wide/contract.json").path))
     }
 
-    @Test(arguments: [["--override", "wide.name=_cf_file_writes"], ["--override", "wide.name=sqlite_sequence"],
-                      ["--override", "wide.name=SQLITE_stat1"], ["--override", "a.rename_to=_cf_file"],
-                      ["--override", "a.rename_to=B"]])
+    @Test(arguments: [
+        ["--override", "wide.name=_cf_file_writes"], ["--override", "wide.name=sqlite_sequence"],
+        ["--override", "wide.name=SQLITE_stat1"], ["--override", "a.rename_to=_cf_file"],
+        ["--override", "a.rename_to=B"],
+    ])
     func reservedAndCaseFoldedNamesAreRefusedAtApproval(_ override: [String]) throws {
         let (ws, disc) = try Self.workspace(columns: ["a", "b"])
         let r = try CLIRunner.run(["approve", disc, "--plugin", "wide", "--by", "ana", "--json"] + override, in: ws)
@@ -53,7 +58,8 @@ struct OutputLimitsTests {
     /// A 1 MiB tmpfs (root only; skipped where mounting is not permitted).
     static func smallDisk() -> URL? {
         guard getuid() == 0, let dir = try? TemporaryFolder.create("full"),
-              let mount = try? ProcessLaunch("/bin/mount", ["-t", "tmpfs", "-o", "size=1M", "tmpfs", dir.path]).run() else { return nil }
+            let mount = try? ProcessLaunch("/bin/mount", ["-t", "tmpfs", "-o", "size=1M", "tmpfs", dir.path]).run()
+        else { return nil }
         return mount.status == 0 ? dir : nil
     }
 
@@ -69,24 +75,29 @@ struct OutputLimitsTests {
         let dir = try TemporaryFolder.create("full")
         let plugin = dir.appendingPathComponent("plugins/big")
         try FileManager.default.createDirectory(at: plugin, withIntermediateDirectories: true)
-        try Data("""
+        try Data(
+            """
             pattern = "*.txt"
             def parse(path):
                 for i in range(20000):
                     yield {"n": i, "s": "x" * 100}
-            """.utf8).write(to: plugin.appendingPathComponent("parser.py"))
-        try Data("""
+            """.utf8
+        ).write(to: plugin.appendingPathComponent("parser.py"))
+        try Data(
+            """
             {"id": "ctr_big", "plugin": "big", "version": 1, "approved_at": "2026-01-01T00:00:00.000Z", "approved_by": "test",
              "schemas": [{"output": "big", "columns": [{"name": "n", "type": "int64"}, {"name": "s", "type": "string"}]}]}
-            """.utf8).write(to: plugin.appendingPathComponent("contract.json"))
+            """.utf8
+        ).write(to: plugin.appendingPathComponent("contract.json"))
         let data = dir.appendingPathComponent("data")
         try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
         for k in 0..<3 { try Data("x\n".utf8).write(to: data.appendingPathComponent("f\(k).txt")) }
         let scope = try CLIRunner.run(["scope", "create", "s", "--root", "data"], in: dir)
         #expect(scope.status == 0, "\(scope.stderr)")
         // Only output.sqlite lives on the small disk (SQLite puts its WAL beside the link's target).
-        try FileManager.default.createSymbolicLink(atPath: dir.appendingPathComponent(".casparian/output.sqlite").path,
-                                                   withDestinationPath: disk.appendingPathComponent("output.sqlite").path)
+        try FileManager.default.createSymbolicLink(
+            atPath: dir.appendingPathComponent(".casparian/output.sqlite").path,
+            withDestinationPath: disk.appendingPathComponent("output.sqlite").path)
 
         let r = try CLIRunner.run(["run", "big", "--scope", "s", "--json", "--jobs", "1"], in: dir)
         #expect(r.status == 2, "\(r.stdout) \(r.stderr)")

@@ -3,7 +3,7 @@ import Foundation
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// `casparian query`: its limits are never silent, and it works on a workspace the user can only read.
@@ -13,7 +13,9 @@ struct QueryCommandTests {
     static func workspace() throws -> URL {
         let ws = try TemporaryFolder.create("query")
         try FileManager.default.createDirectory(at: ws.appendingPathComponent(".casparian"), withIntermediateDirectories: true)
-        let write = try ProcessLaunch(BuiltProducts.testWriter, [ws.appendingPathComponent(".casparian/output.sqlite").path, "--files", "2", "--rows", "3"]).run()
+        let write = try ProcessLaunch(
+            BuiltProducts.testWriter, [ws.appendingPathComponent(".casparian/output.sqlite").path, "--files", "2", "--rows", "3"]
+        ).run()
         try #require(write.status == 0, "\(write.stderr)")
         return ws
     }
@@ -22,8 +24,9 @@ struct QueryCommandTests {
         let ws = try Self.workspace()
         let w = ["--workspace", ws.path]
         for format in ["--csv", "--json", "--table"] {
-            let r = try CLIRunner.run(["query", "SELECT id, name FROM synthetic ORDER BY _cf_file, id", "--max-bytes", "40"]
-                                      + (format == "--table" ? [] : [format]) + w)
+            let r = try CLIRunner.run(
+                ["query", "SELECT id, name FROM synthetic ORDER BY _cf_file, id", "--max-bytes", "40"]
+                    + (format == "--table" ? [] : [format]) + w)
             #expect(r.status == 2, "\(format): \(r.stderr)")
             #expect(r.stderr.contains("output cap of 40 bytes"), "\(format): \(r.stderr)")
             #expect(r.stderr.contains("--max-bytes"), "\(format): \(r.stderr)")
@@ -38,8 +41,10 @@ struct QueryCommandTests {
 
     @Test func aHugeCellIsAClearErrorNotACrash() throws {
         let ws = try Self.workspace()
-        let r = try CLIRunner.run(["query", "SELECT zeroblob(900000000) AS a, zeroblob(900000000) AS b, zeroblob(900000000) AS c",
-                                   "--workspace", ws.path])
+        let r = try CLIRunner.run([
+            "query", "SELECT zeroblob(900000000) AS a, zeroblob(900000000) AS b, zeroblob(900000000) AS c",
+            "--workspace", ws.path,
+        ])
         #expect(r.status == 2, "\(r.status): \(r.stderr)")
         #expect(r.stderr.contains("column a of row 1") && r.stderr.contains("hint:"), "\(r.stderr)")
     }
@@ -66,7 +71,8 @@ struct QueryCommandTests {
 
     /// Runs `casparian ARGS…` as the user `nobody`.
     static func runAsNobody(_ arguments: [String]) throws -> CLIRunner.Result {
-        try CLIRunner.run(arguments, environment: ["PATH": "/usr/bin:/bin", "HOME": "/tmp"], inheritEnvironment: false,
-                          launcher: ["/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--"])
+        try CLIRunner.run(
+            arguments, environment: ["PATH": "/usr/bin:/bin", "HOME": "/tmp"], inheritEnvironment: false,
+            launcher: ["/usr/bin/setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", "--"])
     }
 }

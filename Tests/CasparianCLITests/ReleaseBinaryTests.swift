@@ -11,22 +11,26 @@ import Testing
 struct ReleaseBinaryTests {
     /// Each of these is a C extension module (`lib-dynload/*.so`) in Debian's
     /// CPython, loaded by `dlopen` and resolving `Py*` against the worker.
-    static let standardExtensions = ["decimal", "bz2", "lzma", "sqlite3", "ctypes", "ssl", "asyncio", "contextvars", "mmap",
-                                     "_json", "array", "select", "zlib", "hashlib", "csv", "unicodedata"]
+    static let standardExtensions = [
+        "decimal", "bz2", "lzma", "sqlite3", "ctypes", "ssl", "asyncio", "contextvars", "mmap",
+        "_json", "array", "select", "zlib", "hashlib", "csv", "unicodedata",
+    ]
 
     @Test func pluginsImportStandardCExtensionModules() throws {
         let dir = try TemporaryFolder.create("release-stdext")
         defer { try? FileManager.default.removeItem(at: dir) }
-        let plugin = try ReleaseBinaries.plugin(in: dir, name: "stdext", source: """
-            import importlib
-            from decimal import Decimal
-            MODULES = \(Self.standardExtensions)
-            def parse(path):
-                for name in MODULES:
-                    module = importlib.import_module(name)
-                    yield {"module": name, "origin": getattr(module, "__file__", None) or "built-in"}
-                yield {"module": "decimal-value", "origin": str(Decimal("1.10") + Decimal("2.205"))}
-            """)
+        let plugin = try ReleaseBinaries.plugin(
+            in: dir, name: "stdext",
+            source: """
+                import importlib
+                from decimal import Decimal
+                MODULES = \(Self.standardExtensions)
+                def parse(path):
+                    for name in MODULES:
+                        module = importlib.import_module(name)
+                        yield {"module": name, "origin": getattr(module, "__file__", None) or "built-in"}
+                    yield {"module": "decimal-value", "origin": str(Decimal("1.10") + Decimal("2.205"))}
+                """)
         let file = dir.appendingPathComponent("input.txt")
         try Data("x\n".utf8).write(to: file)
 
@@ -41,14 +45,16 @@ struct ReleaseBinaryTests {
         let venv = try #require(TestVenv.directory, "needs the test venv (make deps, or CASPARIAN_TEST_VENV)").path
         let dir = try TemporaryFolder.create("release-pandas")
         defer { try? FileManager.default.removeItem(at: dir) }
-        let plugin = try ReleaseBinaries.plugin(in: dir, name: "frame", source: """
-            import numpy as np
-            import pandas as pd
-            def parse(path):
-                df = pd.DataFrame({"n": np.arange(3, dtype=np.int64) * 7, "x": [0.5, np.nan, 2.5],
-                                   "ts": pd.to_datetime(["2024-01-01", None, "2024-01-03"])})
-                return df
-            """)
+        let plugin = try ReleaseBinaries.plugin(
+            in: dir, name: "frame",
+            source: """
+                import numpy as np
+                import pandas as pd
+                def parse(path):
+                    df = pd.DataFrame({"n": np.arange(3, dtype=np.int64) * 7, "x": [0.5, np.nan, 2.5],
+                                       "ts": pd.to_datetime(["2024-01-01", None, "2024-01-03"])})
+                    return df
+                """)
         let file = dir.appendingPathComponent("input.txt")
         try Data("x\n".utf8).write(to: file)
 
@@ -65,11 +71,13 @@ struct ReleaseBinaryTests {
     @Test func theReleaseHostStartsTheReleaseWorker() throws {
         let dir = try TemporaryFolder.create("release-worker")
         defer { try? FileManager.default.removeItem(at: dir) }
-        let plugin = try ReleaseBinaries.plugin(in: dir, name: "whoami", source: """
-            import os
-            def parse(path):
-                yield {"exe": os.readlink(f"/proc/{os.getpid()}/exe")}
-            """)
+        let plugin = try ReleaseBinaries.plugin(
+            in: dir, name: "whoami",
+            source: """
+                import os
+                def parse(path):
+                    yield {"exe": os.readlink(f"/proc/{os.getpid()}/exe")}
+                """)
         let file = dir.appendingPathComponent("input.txt")
         try Data("x\n".utf8).write(to: file)
         let result = try ReleaseBinaries.run(["preview", file.path, "--plugin", plugin.path, "--json"])
@@ -90,8 +98,9 @@ enum ReleaseBinaries {
     /// Runs the release `casparian`, with no worker override inherited from the tests.
     static func run(_ arguments: [String]) throws -> CLIRunner.Result {
         let dir = try #require(directory)
-        return try CLIRunner.run(arguments, binary: dir.appendingPathComponent("casparian").path,
-                                 environment: ["CASPARIAN_WORKER_BINARY": ""])
+        return try CLIRunner.run(
+            arguments, binary: dir.appendingPathComponent("casparian").path,
+            environment: ["CASPARIAN_WORKER_BINARY": ""])
     }
 
     static func plugin(in dir: URL, name: String, source: String) throws -> URL {

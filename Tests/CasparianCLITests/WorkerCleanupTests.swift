@@ -11,12 +11,14 @@ struct WorkerCleanupTests {
         let plugin = dir.appendingPathComponent("spawner")
         try FileManager.default.createDirectory(at: plugin, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
-        try Data("""
+        try Data(
+            """
             import subprocess
             def parse(path):
                 child = subprocess.Popen(["sleep", "60"])
                 yield {"child": child.pid}
-            """.utf8).write(to: plugin.appendingPathComponent("parser.py"))
+            """.utf8
+        ).write(to: plugin.appendingPathComponent("parser.py"))
         let input = dir.appendingPathComponent("in.txt")
         try Data("x\n".utf8).write(to: input)
 
@@ -42,13 +44,15 @@ struct WorkerCleanupTests {
         defer { try? FileManager.default.removeItem(at: dir) }
         let plugin = dir.appendingPathComponent("plugins/closer")
         try FileManager.default.createDirectory(at: plugin, withIntermediateDirectories: true)
-        try Data("""
+        try Data(
+            """
             import os
             pattern = "**/*.csv"
             def parse(path):
                 os.close(3)
                 yield {"id": 1}
-            """.utf8).write(to: plugin.appendingPathComponent("parser.py"))
+            """.utf8
+        ).write(to: plugin.appendingPathComponent("parser.py"))
         let data = dir.appendingPathComponent("data")
         try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
         for i in 0..<3 { try Data("id\n\(i)\n".utf8).write(to: data.appendingPathComponent("f\(i).csv")) }
@@ -64,7 +68,8 @@ struct WorkerCleanupTests {
     /// True while `pid` exists and is not a zombie.
     static func isRunning(_ pid: Int32) -> Bool {
         guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-              let close = stat.lastIndex(of: ")") else { return false }
+            let close = stat.lastIndex(of: ")")
+        else { return false }
         let state = stat[stat.index(close, offsetBy: 2)]
         return state != "Z" && state != "X"
     }

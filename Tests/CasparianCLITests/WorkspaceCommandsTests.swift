@@ -83,7 +83,9 @@ struct WorkspaceCommandsTests {
         let w = ["--workspace", ws.path]
         let tag = try CLIRunner.run(["tag", data.appendingPathComponent("notes.txt").path, "keep"] + w)
         #expect(tag.status == 0 && tag.stdout.contains("tagged 1 file with keep"))
-        let scope = try #require(try CLIRunner.run(["scope", "create", "kept", "--root", data.path, "--include", "tag:keep", "--json"] + w).json() as? [String: Any])
+        let scope = try #require(
+            try CLIRunner.run(["scope", "create", "kept", "--root", data.path, "--include", "tag:keep", "--json"] + w).json()
+                as? [String: Any])
         #expect(((scope["scope"] as? [String: Any])?["file_count"]) as? Int == 1)
         let untag = try CLIRunner.run(["untag", data.appendingPathComponent("notes.txt").path, "keep"] + w)
         #expect(untag.stdout.contains("removed keep from 1 file"))
@@ -100,10 +102,14 @@ struct WorkspaceCommandsTests {
         try FileManager.default.createDirectory(at: ws.appendingPathComponent(".casparian"), withIntermediateDirectories: true)
         let noOutput = try CLIRunner.run(["query", "SELECT 1"] + w)
         #expect(noOutput.status == 2 && noOutput.stderr.contains("no output database yet"))
-        let write = try ProcessLaunch(BuiltProducts.testWriter, [ws.appendingPathComponent(".casparian/output.sqlite").path, "--files", "2", "--rows", "3"]).run()
+        let write = try ProcessLaunch(
+            BuiltProducts.testWriter, [ws.appendingPathComponent(".casparian/output.sqlite").path, "--files", "2", "--rows", "3"]
+        ).run()
         #expect(write.status == 0)
 
-        let json = try #require(try CLIRunner.run(["query", "SELECT id, name FROM synthetic ORDER BY _cf_file, id", "--json", "--limit", "4"] + w).json() as? [String: Any])
+        let json = try #require(
+            try CLIRunner.run(["query", "SELECT id, name FROM synthetic ORDER BY _cf_file, id", "--json", "--limit", "4"] + w).json()
+                as? [String: Any])
         #expect(json["columns"] as? [String] == ["id", "name"])
         #expect(json["row_count"] as? Int == 4 && json["truncated"] as? Bool == true)
         #expect((json["rows"] as? [[Any]])?.first?.first as? Int == 0)
@@ -112,14 +118,19 @@ struct WorkspaceCommandsTests {
         let table = try CLIRunner.run(["query", "SELECT count(*) AS n FROM synthetic"] + w)
         #expect(table.stdout.contains("n") && table.stdout.contains("6"))
 
-        for attack in ["DROP TABLE synthetic", "SELECT 1; DELETE FROM synthetic", "ATTACH '/tmp/x.db' AS x", "PRAGMA writable_schema=1",
-                       "SELECT load_extension('x')"] {
+        for attack in [
+            "DROP TABLE synthetic", "SELECT 1; DELETE FROM synthetic", "ATTACH '/tmp/x.db' AS x", "PRAGMA writable_schema=1",
+            "SELECT load_extension('x')",
+        ] {
             let r = try CLIRunner.run(["query", attack] + w)
             #expect(r.status == 2, "\(attack)")
             #expect(r.stderr.contains("error:") && r.stderr.contains("hint:"), "\(attack): \(r.stderr)")
         }
-        let slow = try CLIRunner.run(["query", "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT count(*) FROM n",
-                                      "--timeout", "0.3"] + w)
+        let slow = try CLIRunner.run(
+            [
+                "query", "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT count(*) FROM n",
+                "--timeout", "0.3",
+            ] + w)
         #expect(slow.status == 2 && slow.stderr.contains("time limit"))
         #expect(try CLIRunner.run(["query", "SELECT count(*) FROM synthetic", "--csv"] + w).stdout == "count(*)\n6\n")
 

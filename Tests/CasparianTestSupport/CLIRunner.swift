@@ -14,17 +14,23 @@ public enum CLIRunner {
     /// `environment` is added to the test process's own, or with
     /// `inheritEnvironment: false` is the whole environment. Past `timeout`
     /// the process group is killed and this throws `ProcessTimedOut`.
-    public static func run(_ arguments: [String], in directory: URL? = nil, binary: String = binary,
-                           environment: [String: String] = [:], inheritEnvironment: Bool = true, launcher: [String] = [],
-                           stdin: Data? = nil, timeout: TimeInterval = ProcessLaunch.defaultTimeout) throws -> Result {
-        try launch(arguments, in: directory, binary: binary, environment: environment, inheritEnvironment: inheritEnvironment,
-                   launcher: launcher, stdin: stdin, timeout: timeout).run()
+    public static func run(
+        _ arguments: [String], in directory: URL? = nil, binary: String = binary,
+        environment: [String: String] = [:], inheritEnvironment: Bool = true, launcher: [String] = [],
+        stdin: Data? = nil, timeout: TimeInterval = ProcessLaunch.defaultTimeout
+    ) throws -> Result {
+        try launch(
+            arguments, in: directory, binary: binary, environment: environment, inheritEnvironment: inheritEnvironment,
+            launcher: launcher, stdin: stdin, timeout: timeout
+        ).run()
     }
 
     /// The same launch, to `start()` and read or signal while it runs.
-    public static func launch(_ arguments: [String], in directory: URL? = nil, binary: String = binary,
-                              environment: [String: String] = [:], inheritEnvironment: Bool = true, launcher: [String] = [],
-                              stdin: Data? = nil, timeout: TimeInterval = ProcessLaunch.defaultTimeout) -> ProcessLaunch {
+    public static func launch(
+        _ arguments: [String], in directory: URL? = nil, binary: String = binary,
+        environment: [String: String] = [:], inheritEnvironment: Bool = true, launcher: [String] = [],
+        stdin: Data? = nil, timeout: TimeInterval = ProcessLaunch.defaultTimeout
+    ) -> ProcessLaunch {
         var env = inheritEnvironment ? ProcessInfo.processInfo.environment : [:]
         env["NO_COLOR"] = "1"
         env["COLUMNS"] = "200"

@@ -1,8 +1,9 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import CTestSpawn
 import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// A running process started from a `ProcessLaunch`, in a process group of
 /// its own (so a timeout can kill everything it started in that group), with
@@ -23,17 +24,18 @@ public final class LaunchedProcess: @unchecked Sendable {
     init(_ launch: ProcessLaunch) throws {
         self.launch = launch
         deadline = Date().addingTimeInterval(launch.timeout)
-        var outPipe: [Int32] = [-1, -1], errPipe: [Int32] = [-1, -1]
+        var outPipe: [Int32] = [-1, -1]
+        var errPipe: [Int32] = [-1, -1]
         guard ctestspawn_pipe_cloexec(&outPipe) == 0 else { throw Self.failure(launch, "pipe2", errno) }
         guard ctestspawn_pipe_cloexec(&errPipe) == 0 else {
-            outPipe.forEach { close($0) }
+            for fd in outPipe { close(fd) }
             throw Self.failure(launch, "pipe2", errno)
         }
         let input: Int32
         do {
             input = try Self.openStdin(launch.stdin)
         } catch {
-            (outPipe + errPipe).forEach { close($0) }
+            for fd in outPipe + errPipe { close(fd) }
             throw error
         }
         defer {
@@ -54,7 +56,8 @@ public final class LaunchedProcess: @unchecked Sendable {
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
         defer { posix_spawnattr_destroy(&attributes) }
-        var noMask = sigset_t(), allDefault = sigset_t()
+        var noMask = sigset_t()
+        var allDefault = sigset_t()
         sigemptyset(&noMask)
         sigfillset(&allDefault)
         posix_spawnattr_setsigmask(&attributes, &noMask)
@@ -63,9 +66,9 @@ public final class LaunchedProcess: @unchecked Sendable {
         posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF))
 
         let argv = launch.command.map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
+        defer { for p in argv { free(p) } }
         let envp = launch.environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer { envp.forEach { free($0) } }
+        defer { for p in envp { free(p) } }
         var pid: pid_t = 0
         let rc = posix_spawn(&pid, launch.command[0], &actions, &attributes, argv, envp)
         guard rc == 0 else {
@@ -169,16 +172,18 @@ public final class LaunchedProcess: @unchecked Sendable {
         _ = stderr.waitForEOF(until: grace)
         stdout.abandon()
         stderr.abandon()
-        return ProcessTimedOut(commandLine: launch.commandLine, pid: pid, timeout: launch.timeout, situation: situation,
-                               stdout: String(decoding: stdout.captured, as: UTF8.self),
-                               stderr: String(decoding: stderr.captured, as: UTF8.self))
+        return ProcessTimedOut(
+            commandLine: launch.commandLine, pid: pid, timeout: launch.timeout, situation: situation,
+            stdout: String(decoding: stdout.captured, as: UTF8.self),
+            stderr: String(decoding: stderr.captured, as: UTF8.self))
     }
 
     private func result() -> ProcessResult {
         let status = condition.withLock { waitStatus ?? 0 }
         // <sys/wait.h>'s macros, which Swift cannot import.
         let signal = status & 0x7F
-        return ProcessResult(status: signal == 0 ? (status >> 8) & 0xFF : 128 + signal, signal: signal == 0 ? nil : signal,
-                             stdoutData: stdout.captured, stderrData: stderr.captured)
+        return ProcessResult(
+            status: signal == 0 ? (status >> 8) & 0xFF : 128 + signal, signal: signal == 0 ? nil : signal,
+            stdoutData: stdout.captured, stderrData: stderr.captured)
     }
 }

@@ -1,7 +1,8 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Drains one pipe from a child on a thread of its own (so a full stderr
 /// pipe cannot block the child while the test reads stdout), keeping all it

@@ -20,9 +20,11 @@ public struct ProcessLaunch: Sendable {
     /// the process group is killed and the run fails with `ProcessTimedOut`.
     public var timeout: TimeInterval
 
-    public init(_ executable: String, _ arguments: [String] = [], in directory: URL? = nil,
-                environment: [String: String] = ProcessInfo.processInfo.environment, stdin: Data? = nil,
-                timeout: TimeInterval = ProcessLaunch.defaultTimeout) {
+    public init(
+        _ executable: String, _ arguments: [String] = [], in directory: URL? = nil,
+        environment: [String: String] = ProcessInfo.processInfo.environment, stdin: Data? = nil,
+        timeout: TimeInterval = ProcessLaunch.defaultTimeout
+    ) {
         self.command = [executable] + arguments
         self.directory = directory
         self.environment = environment

@@ -15,8 +15,9 @@ public enum TemporaryFolder {
     public static func copyOfExamples(_ label: String = "examples") throws -> URL {
         let dir = try create(label)
         for item in try FileManager.default.contentsOfDirectory(atPath: PackageRoot.examples.path) {
-            try FileManager.default.copyItem(at: PackageRoot.examples.appendingPathComponent(item),
-                                             to: dir.appendingPathComponent(item))
+            try FileManager.default.copyItem(
+                at: PackageRoot.examples.appendingPathComponent(item),
+                to: dir.appendingPathComponent(item))
         }
         return dir
     }

@@ -8,8 +8,10 @@ import Testing
 struct ProcessLaunchTests {
     @Test func capturesExitCodeOutputStdinDirectoryAndEnvironment() throws {
         let dir = try TemporaryFolder.create("launch")
-        let r = try ProcessLaunch("/bin/sh", ["-c", "cat; pwd; echo \"$GREETING\"; echo warn >&2; exit 3"], in: dir,
-                                  environment: ["GREETING": "hello", "PATH": "/usr/bin:/bin"], stdin: Data("fed\n".utf8)).run()
+        let r = try ProcessLaunch(
+            "/bin/sh", ["-c", "cat; pwd; echo \"$GREETING\"; echo warn >&2; exit 3"], in: dir,
+            environment: ["GREETING": "hello", "PATH": "/usr/bin:/bin"], stdin: Data("fed\n".utf8)
+        ).run()
         #expect(r.status == 3 && r.signal == nil)
         #expect(r.stdout == "fed\n\(dir.path)\nhello\n")
         #expect(r.stderr == "warn\n")
@@ -60,7 +62,8 @@ struct ProcessLaunchTests {
     static func gone(_ pid: Int32) -> Bool {
         for _ in 0..<100 {
             guard let stat = try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8),
-                  let close = stat.lastIndex(of: ")") else { return true }
+                let close = stat.lastIndex(of: ")")
+            else { return true }
             let state = stat[stat.index(close, offsetBy: 2)]
             if state == "Z" || state == "X" { return true }
             usleep(20_000)

@@ -29,13 +29,15 @@ struct TestWriter: ParsableCommand {
     @Option(help: "The plugin that owns the table.")
     var plugin = "synthetic"
 
-    static let schema = LockedSchema(output: "synthetic", columns: [
-        LockedColumn(name: "id", type: .int64, nullable: false),
-        LockedColumn(name: "name", type: .string, nullable: false),
-        LockedColumn(name: "amount", type: .float64, nullable: true),
-        LockedColumn(name: "day", type: .date, nullable: false),
-        LockedColumn(name: "ok", type: .boolean, nullable: false),
-    ])
+    static let schema = LockedSchema(
+        output: "synthetic",
+        columns: [
+            LockedColumn(name: "id", type: .int64, nullable: false),
+            LockedColumn(name: "name", type: .string, nullable: false),
+            LockedColumn(name: "amount", type: .float64, nullable: true),
+            LockedColumn(name: "day", type: .date, nullable: false),
+            LockedColumn(name: "ok", type: .boolean, nullable: false),
+        ])
 
     func run() throws {
         let store = try OutputStore(url: URL(fileURLWithPath: database))
@@ -44,8 +46,10 @@ struct TestWriter: ParsableCommand {
             let name = "file_\(f)"
             var batch = RowBatch(output: "synthetic", columnNames: Self.schema.columns.map(\.name))
             for r in 0..<rows {
-                batch.append(row: [.int(Int64(r)), .string("\(name)-\(r)"), r % 7 == 0 ? .null : .float(Double(r) / 4),
-                                   .date(days: Int32(19_000 + r % 365)), .bool(r & 1 == 0)])
+                batch.append(row: [
+                    .int(Int64(r)), .string("\(name)-\(r)"), r % 7 == 0 ? .null : .float(Double(r) / 4),
+                    .date(days: Int32(19_000 + r % 365)), .bool(r & 1 == 0),
+                ])
             }
             Self.line("begin \(name)")
             try store.writeFile(FileWrite(file: name, run: runID, parserVersion: "1", batches: [batch]), outputs: outputs)

@@ -13,20 +13,25 @@ struct ContractStoreTests {
         return dir.appendingPathComponent("catalog.sqlite")
     }
 
-    static let result = DiscoveryResult(files: 1, rows: 3, outputs: [
-        OutputInference(name: "csv", columns: [
-            ColumnInference(name: "id", type: .int64, nullable: false, status: .resolved),
-            ColumnInference(name: "amount", type: .float64, nullable: true, status: .resolved),
+    static let result = DiscoveryResult(
+        files: 1, rows: 3,
+        outputs: [
+            OutputInference(
+                name: "csv",
+                columns: [
+                    ColumnInference(name: "id", type: .int64, nullable: false, status: .resolved),
+                    ColumnInference(name: "amount", type: .float64, nullable: true, status: .resolved),
+                ])
         ])
-    ])
 
     /// What `Workspace.approve` does, without the file.
     static func build(_ plugin: String, by: String) -> (StoredDiscovery, SchemaContract?) throws -> SchemaContract {
         { discovery, current in
             let schemas = try ContractApproval.lockSchemas(from: discovery.result, request: ApprovalRequest(plugin: plugin, approvedBy: by))
-            return SchemaContract(id: current?.id ?? Identifier.make("ctr"), plugin: plugin, scope: discovery.scopeID,
-                                  version: (current?.version ?? 0) + 1, approvedAt: ContractFile.canonical(Date()), approvedBy: by,
-                                  schemas: schemas, discoveryID: discovery.id)
+            return SchemaContract(
+                id: current?.id ?? Identifier.make("ctr"), plugin: plugin, scope: discovery.scopeID,
+                version: (current?.version ?? 0) + 1, approvedAt: ContractFile.canonical(Date()), approvedBy: by,
+                schemas: schemas, discoveryID: discovery.id)
         }
     }
 
@@ -39,19 +44,23 @@ struct ContractStoreTests {
         #expect(try catalog.contract(plugin: "sales", version: 1) == contract)
         #expect(try catalog.discovery(id: disc).approvedContractID == contract.id)
         #expect(try catalog.contractPlugins() == ["sales"])
-        let again = #expect(throws: CasparianError.self) { try catalog.approveDiscovery(disc, plugin: "sales", build: Self.build("sales", by: "bo")) }
+        let again = #expect(throws: CasparianError.self) {
+            try catalog.approveDiscovery(disc, plugin: "sales", build: Self.build("sales", by: "bo"))
+        }
         #expect(again?.kind == .conflict)
         #expect(again?.message.contains(contract.id) == true)
         #expect(#expect(throws: CasparianError.self) { try catalog.contract(plugin: "sales", version: 7) }?.kind == .notFound)
-        #expect(#expect(throws: CasparianError.self) { try catalog.contract(plugin: "nobody") }?.message.contains("has no contract") == true)
+        #expect(
+            #expect(throws: CasparianError.self) { try catalog.contract(plugin: "nobody") }?.message.contains("has no contract") == true)
     }
 
     @Test func aFailureBeforeCommitLeavesNothingBehind() throws {
         let catalog = try Catalog(url: try Self.catalogURL())
         let disc = try catalog.saveDiscovery(plugin: "csv", scopeID: nil, result: Self.result)
         #expect(throws: CasparianError.self) {
-            try catalog.approveDiscovery(disc, plugin: "sales", build: Self.build("sales", by: "ana"),
-                                         beforeCommit: { _ in throw CasparianError(.environment, "disk full") })
+            try catalog.approveDiscovery(
+                disc, plugin: "sales", build: Self.build("sales", by: "ana"),
+                beforeCommit: { _ in throw CasparianError(.environment, "disk full") })
         }
         #expect(try catalog.latestContract(plugin: "sales") == nil)
         #expect(try catalog.discovery(id: disc).approvedContractID == nil)
@@ -91,13 +100,16 @@ struct ContractStoreTests {
         let catalog = try Catalog(url: try Self.catalogURL())
         let disc = try catalog.saveDiscovery(plugin: "csv", scopeID: nil, result: Self.result)
         let v1 = try catalog.approveDiscovery(disc, plugin: "sales", build: Self.build("sales", by: "ana"))
-        let a = try catalog.proposeAmendment(plugin: "sales", proposal: AmendmentProposal(
-            output: "sales", changes: [.setNullable(column: "id", nullable: true)], reason: "blank ids in 2023"))
+        let a = try catalog.proposeAmendment(
+            plugin: "sales",
+            proposal: AmendmentProposal(
+                output: "sales", changes: [.setNullable(column: "id", nullable: true)], reason: "blank ids in 2023"))
         #expect(a.status == .proposed && a.baseVersion == 1 && a.id.hasPrefix("amd_"))
         #expect(try catalog.amendment(id: a.id) == a)
         var written: [Int] = []
-        let (decided, v2) = try catalog.decideAmendment(id: a.id, decision: AmendmentDecision(action: .approve, decidedBy: "bo", note: "ok"),
-                                                        beforeCommit: { written.append($0.version) })
+        let (decided, v2) = try catalog.decideAmendment(
+            id: a.id, decision: AmendmentDecision(action: .approve, decidedBy: "bo", note: "ok"),
+            beforeCommit: { written.append($0.version) })
         #expect(written == [2])
         #expect(decided.status == .approved && decided.resultingVersion == 2 && decided.action == .approve && decided.note == "ok")
         #expect(v2?.schemas[0].columns[0].nullable == true)
@@ -106,7 +118,8 @@ struct ContractStoreTests {
             try catalog.decideAmendment(id: a.id, decision: AmendmentDecision(action: .reject, decidedBy: "cy"))
         }
         #expect(again?.kind == .conflict)
-        let b = try catalog.proposeAmendment(plugin: "sales", proposal: AmendmentProposal(output: "sales", changes: [.dropColumn(column: "amount")], reason: "x"))
+        let b = try catalog.proposeAmendment(
+            plugin: "sales", proposal: AmendmentProposal(output: "sales", changes: [.dropColumn(column: "amount")], reason: "x"))
         let (rejected, none) = try catalog.decideAmendment(id: b.id, decision: AmendmentDecision(action: .reject, decidedBy: "cy"))
         #expect(rejected.status == .rejected && none == nil)
         let history = try catalog.contractHistory(plugin: "sales")
@@ -128,7 +141,8 @@ struct ContractStoreTests {
     }
 
     func sampleContract() -> SchemaContract {
-        SchemaContract(id: "ctr_x", plugin: "p", scope: nil, version: 1, approvedAt: ContractFile.canonical(Date()), approvedBy: "a",
-                       schemas: [LockedSchema(output: "p", columns: [LockedColumn(name: "a", type: .string, nullable: false)])])
+        SchemaContract(
+            id: "ctr_x", plugin: "p", scope: nil, version: 1, approvedAt: ContractFile.canonical(Date()), approvedBy: "a",
+            schemas: [LockedSchema(output: "p", columns: [LockedColumn(name: "a", type: .string, nullable: false)])])
     }
 }

@@ -1,9 +1,10 @@
 import CasparianCore
 import CasparianTestSupport
-@testable import Catalog
 import Foundation
 import GRDB
 import Testing
+
+@testable import Catalog
 
 @Suite("Jobs and file views in the catalog")
 struct JobStoreTests {
@@ -57,17 +58,28 @@ struct JobStoreTests {
 
     @Test func fileViewsShowLastResultPerPluginAndTags() throws {
         let catalog = try Catalog(url: try catalogURL())
-        let a = "/data/a.csv", b = "/data/b.csv", c = "/data/c.csv"
+        let a = "/data/a.csv"
+        let b = "/data/b.csv"
+        let c = "/data/c.csv"
         _ = try catalog.fileIDs(for: [a, b, c])
         try catalog.tag([FoundFile(path: a, size: 1, mtime: 0)], with: "reviewed")
         let r1 = try catalog.startRun(kind: .backtest, plugin: "p", scopeID: nil, parserVersion: "v1")
-        try catalog.recordRunFiles(runID: r1, results: [RunFileRecord(path: a, status: .failed, category: "schema_violation", message: "bad", rows: 0, durationMs: 5), RunFileRecord(path: b, status: .passed, category: nil, message: nil, rows: 10, durationMs: 5)])
+        try catalog.recordRunFiles(
+            runID: r1,
+            results: [
+                RunFileRecord(path: a, status: .failed, category: "schema_violation", message: "bad", rows: 0, durationMs: 5),
+                RunFileRecord(path: b, status: .passed, category: nil, message: nil, rows: 10, durationMs: 5),
+            ])
         try catalog.finishRun(id: r1, status: .failed, resultJSON: nil)
         Thread.sleep(forTimeInterval: 0.01)
         let r2 = try catalog.startRun(kind: .execute, plugin: "p", scopeID: nil, parserVersion: "v2")
-        try catalog.recordRunFiles(runID: r2, results: [RunFileRecord(path: a, status: .ok, category: "quarantined", message: "2 values quarantined", rows: 7, durationMs: 5)])
+        try catalog.recordRunFiles(
+            runID: r2,
+            results: [RunFileRecord(path: a, status: .ok, category: "quarantined", message: "2 values quarantined", rows: 7, durationMs: 5)]
+        )
         let r3 = try catalog.startRun(kind: .backtest, plugin: "q", scopeID: nil, parserVersion: "w1")
-        try catalog.recordRunFiles(runID: r3, results: [RunFileRecord(path: b, status: .failed, category: "crash", message: "boom", rows: 0, durationMs: 5)])
+        try catalog.recordRunFiles(
+            runID: r3, results: [RunFileRecord(path: b, status: .failed, category: "crash", message: "boom", rows: 0, durationMs: 5)])
 
         let views = try catalog.fileViews()
         #expect(views.map(\.path) == [a, b, c])

@@ -1,10 +1,11 @@
+import CasparianCore
 import CasparianTestSupport
-@testable import Catalog
 import Foundation
 import GRDB
-import Testing
 import Inference
-import CasparianCore
+import Testing
+
+@testable import Catalog
 
 @Suite("Catalog migrations")
 struct MigrationTests {
@@ -20,8 +21,10 @@ struct MigrationTests {
         let tables = try catalog.pool.read { db in
             try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
         }
-        for t in ["scopes", "files", "scope_files", "file_tags", "discoveries", "contracts", "amendments",
-                  "parser_versions", "runs", "run_files", "high_failures", "failure_history"] {
+        for t in [
+            "scopes", "files", "scope_files", "file_tags", "discoveries", "contracts", "amendments",
+            "parser_versions", "runs", "run_files", "high_failures", "failure_history",
+        ] {
             #expect(tables.contains(t), "missing table \(t)")
         }
     }
@@ -50,11 +53,15 @@ struct DiscoveryStoreTests {
     @Test func discoveryRoundTrips() throws {
         let dir = try TemporaryFolder.create("catalog")
         let catalog = try Catalog(url: dir.appendingPathComponent("catalog.sqlite"))
-        let result = DiscoveryResult(files: 2, rows: 10, outputs: [
-            OutputInference(name: "sales", columns: [
-                ColumnInference(name: "id", type: .int64, nullable: false, status: .resolved, valuesAnalysed: 10)
+        let result = DiscoveryResult(
+            files: 2, rows: 10,
+            outputs: [
+                OutputInference(
+                    name: "sales",
+                    columns: [
+                        ColumnInference(name: "id", type: .int64, nullable: false, status: .resolved, valuesAnalysed: 10)
+                    ])
             ])
-        ])
         let id = try catalog.saveDiscovery(plugin: "csv", scopeID: nil, result: result)
         #expect(id.hasPrefix("disc_"))
         let stored = try catalog.discovery(id: id)

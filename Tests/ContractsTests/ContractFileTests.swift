@@ -7,12 +7,17 @@ import Testing
 @Suite("Contract files")
 struct ContractFileTests {
     static func contract(version: Int = 1) -> SchemaContract {
-        SchemaContract(id: "ctr_1", plugin: "sales", scope: nil, version: version, approvedAt: ContractFile.canonical(Date()), approvedBy: "ana",
-                       schemas: [LockedSchema(output: "sales", columns: [
-                           LockedColumn(name: "id", type: .int64, nullable: false),
-                           LockedColumn(name: "day", type: .date, nullable: true, format: "%d/%m/%Y", nullSentinels: ["N/A"]),
-                           LockedColumn(name: "note", type: .string, nullable: true, renameTo: "comment", defaultValue: .null),
-                       ])], excludedFiles: ["broken/*.csv"], discoveryID: "disc_1")
+        SchemaContract(
+            id: "ctr_1", plugin: "sales", scope: nil, version: version, approvedAt: ContractFile.canonical(Date()), approvedBy: "ana",
+            schemas: [
+                LockedSchema(
+                    output: "sales",
+                    columns: [
+                        LockedColumn(name: "id", type: .int64, nullable: false),
+                        LockedColumn(name: "day", type: .date, nullable: true, format: "%d/%m/%Y", nullSentinels: ["N/A"]),
+                        LockedColumn(name: "note", type: .string, nullable: true, renameTo: "comment", defaultValue: .null),
+                    ])
+            ], excludedFiles: ["broken/*.csv"], discoveryID: "disc_1")
     }
 
     @Test func roundTripIsExactStableAndAtomic() throws {
@@ -44,7 +49,10 @@ struct ContractFileTests {
 
     @Test func badTypeNamesTheJSONPath() throws {
         let e = try broken { $0.replacingOccurrences(of: "\"type\" : \"date\"", with: "\"type\" : \"money\"") }
-        #expect(e?.message.hasSuffix("contract.json: $.schemas[0].columns[1].type: \"money\" is not a type (string, int64, float64, boolean, date, time, timestamp, timestamp_tz)") == true)
+        #expect(
+            e?.message.hasSuffix(
+                "contract.json: $.schemas[0].columns[1].type: \"money\" is not a type (string, int64, float64, boolean, date, time, timestamp, timestamp_tz)"
+            ) == true)
     }
 
     @Test func syntaxErrorsSayWhere() throws {
@@ -73,12 +81,18 @@ struct ContractFileTests {
         #expect(format?.message.contains("$.schemas[0].columns[1].format:") == true)
         let duplicate = try broken { $0.replacingOccurrences(of: "\"name\" : \"day\"", with: "\"name\" : \"id\"") }
         #expect(duplicate?.message.contains("$.schemas[0].columns[1].name: a second column named \"id\"") == true)
-        let badDefault = try broken { $0.replacingOccurrences(of: "\"format\" : \"%d/%m/%Y\",", with: "\"default\" : \"32/13/2024\", \"format\" : \"%d/%m/%Y\",") }
-        #expect(badDefault?.message.contains("$.schemas[0].columns[1].default: the default \"32/13/2024\" is not a date (text as %d/%m/%Y)") == true)
+        let badDefault = try broken {
+            $0.replacingOccurrences(of: "\"format\" : \"%d/%m/%Y\",", with: "\"default\" : \"32/13/2024\", \"format\" : \"%d/%m/%Y\",")
+        }
+        #expect(
+            badDefault?.message.contains("$.schemas[0].columns[1].default: the default \"32/13/2024\" is not a date (text as %d/%m/%Y)")
+                == true)
     }
 
     @Test func missingFileIsNotFound() throws {
-        let e = #expect(throws: CasparianError.self) { try ContractFile.load(try TemporaryFolder.create("contract").appendingPathComponent("contract.json")) }
+        let e = #expect(throws: CasparianError.self) {
+            try ContractFile.load(try TemporaryFolder.create("contract").appendingPathComponent("contract.json"))
+        }
         #expect(e?.kind == .notFound)
     }
 }

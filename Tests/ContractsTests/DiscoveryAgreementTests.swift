@@ -41,7 +41,9 @@ struct DiscoveryAgreementTests {
         let validator = try ContractValidator(schema: try #require(schemas.first))
         for (f, b) in batches.enumerated() {
             let (_, violations) = validator.validateAndNormalize(b, file: "f\(f)")
-            #expect(violations.isEmpty, "\(label): discovered \(column.type.rawValue) (\(column.status.rawValue)), then \(violations.map(\.message))")
+            #expect(
+                violations.isEmpty,
+                "\(label): discovered \(column.type.rawValue) (\(column.status.rawValue)), then \(violations.map(\.message))")
         }
     }
 

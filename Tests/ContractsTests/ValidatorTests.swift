@@ -4,13 +4,15 @@ import Testing
 
 @Suite("Contract validation")
 struct ValidatorTests {
-    static let schema = LockedSchema(output: "sales", columns: [
-        LockedColumn(name: "id", type: .int64, nullable: false),
-        LockedColumn(name: "amount", type: .float64, nullable: true, nullSentinels: ["N/A", ""]),
-        LockedColumn(name: "day", type: .date, nullable: false, format: "%d/%m/%Y"),
-        LockedColumn(name: "ok", type: .boolean, nullable: false),
-        LockedColumn(name: "name", type: .string, nullable: false, renameTo: "customer"),
-    ])
+    static let schema = LockedSchema(
+        output: "sales",
+        columns: [
+            LockedColumn(name: "id", type: .int64, nullable: false),
+            LockedColumn(name: "amount", type: .float64, nullable: true, nullSentinels: ["N/A", ""]),
+            LockedColumn(name: "day", type: .date, nullable: false, format: "%d/%m/%Y"),
+            LockedColumn(name: "ok", type: .boolean, nullable: false),
+            LockedColumn(name: "name", type: .string, nullable: false, renameTo: "customer"),
+        ])
 
     func batch(_ rows: [[CellValue]], columns: [String] = ["id", "amount", "day", "ok", "name"], firstRow: Int = 0) -> RowBatch {
         var b = RowBatch(output: "sales", columnNames: columns, firstRow: firstRow)
@@ -20,27 +22,33 @@ struct ValidatorTests {
 
     @Test func cleanTextIsNormalisedToTypedValues() throws {
         let v = try ContractValidator(schema: Self.schema)
-        let (normalized, violations) = v.validateAndNormalize(batch([
-            [.string("1"), .string("9.5"), .string("03/04/2024"), .string("TRUE"), .string("Ana")],
-            [.int(2), .string("N/A"), .date(days: 19000), .bool(false), .string("Bo")],
-            [.string("-3"), .int(4), .string("29/02/2024"), .string("false"), .string("")],
-        ]), file: "a.csv")
+        let (normalized, violations) = v.validateAndNormalize(
+            batch([
+                [.string("1"), .string("9.5"), .string("03/04/2024"), .string("TRUE"), .string("Ana")],
+                [.int(2), .string("N/A"), .date(days: 19000), .bool(false), .string("Bo")],
+                [.string("-3"), .int(4), .string("29/02/2024"), .string("false"), .string("")],
+            ]), file: "a.csv")
         #expect(violations.isEmpty)
         #expect(normalized.columnNames == ["id", "amount", "day", "ok", "customer"])
         #expect(normalized.columns[0] == [.int(1), .int(2), .int(-3)])
         #expect(normalized.columns[1] == [.float(9.5), .null, .float(4)])
-        #expect(normalized.columns[2] == [.date(days: Int32(CivilDate(year: 2024, month: 4, day: 3).daysSinceEpoch)), .date(days: 19000),
-                                          .date(days: Int32(CivilDate(year: 2024, month: 2, day: 29).daysSinceEpoch))])
+        #expect(
+            normalized.columns[2] == [
+                .date(days: Int32(CivilDate(year: 2024, month: 4, day: 3).daysSinceEpoch)), .date(days: 19000),
+                .date(days: Int32(CivilDate(year: 2024, month: 2, day: 29).daysSinceEpoch)),
+            ])
         #expect(normalized.columns[3] == [.bool(true), .bool(false), .bool(false)])
         #expect(normalized.columns[4] == [.string("Ana"), .string("Bo"), .string("")])
     }
 
     @Test func typeMismatchNamesFileRowColumnExpectedAndGot() throws {
         let v = try ContractValidator(schema: Self.schema)
-        let (_, violations) = v.validateAndNormalize(batch([
-            [.string("1"), .float(1), .string("01/01/2024"), .bool(true), .string("a")],
-            [.string("x7"), .string("abc"), .string("01/01/2024"), .string("maybe"), .int(5)],
-        ], firstRow: 10), file: "data/b.csv")
+        let (_, violations) = v.validateAndNormalize(
+            batch(
+                [
+                    [.string("1"), .float(1), .string("01/01/2024"), .bool(true), .string("a")],
+                    [.string("x7"), .string("abc"), .string("01/01/2024"), .string("maybe"), .int(5)],
+                ], firstRow: 10), file: "data/b.csv")
         let kinds = violations.map { "\($0.kind.rawValue):\($0.column)" }
         // A string column takes an int as its text: discovery proves `string` from such a mix.
         #expect(kinds == ["type_mismatch:id", "type_mismatch:amount", "type_mismatch:ok"])
@@ -56,11 +64,12 @@ struct ValidatorTests {
 
     @Test func textThatMissesTheFormatIsAFormatMismatch() throws {
         let v = try ContractValidator(schema: Self.schema)
-        let (_, violations) = v.validateAndNormalize(batch([
-            [.int(1), .null, .string("2024-01-31"), .bool(true), .string("a")],
-            [.int(2), .null, .string("31/02/2024"), .bool(true), .string("a")],
-            [.int(3), .null, .timestamp(micros: 0), .bool(true), .string("a")],
-        ]), file: "c.csv")
+        let (_, violations) = v.validateAndNormalize(
+            batch([
+                [.int(1), .null, .string("2024-01-31"), .bool(true), .string("a")],
+                [.int(2), .null, .string("31/02/2024"), .bool(true), .string("a")],
+                [.int(3), .null, .timestamp(micros: 0), .bool(true), .string("a")],
+            ]), file: "c.csv")
         #expect(violations.map(\.kind) == [.formatMismatch, .formatMismatch, .typeMismatch])
         #expect(violations[0].expected == "date (text as %d/%m/%Y)")
     }
@@ -69,10 +78,11 @@ struct ValidatorTests {
         var schema = Self.schema
         schema.columns[0].nullSentinels = ["-"]
         let v = try ContractValidator(schema: schema)
-        let (normalized, violations) = v.validateAndNormalize(batch([
-            [.null, .null, .string("01/01/2024"), .bool(true), .string("a")],
-            [.string("-"), .string(""), .string("01/01/2024"), .bool(true), .string("a")],
-        ]), file: "d.csv")
+        let (normalized, violations) = v.validateAndNormalize(
+            batch([
+                [.null, .null, .string("01/01/2024"), .bool(true), .string("a")],
+                [.string("-"), .string(""), .string("01/01/2024"), .bool(true), .string("a")],
+            ]), file: "d.csv")
         #expect(violations.map(\.kind) == [.nullNotAllowed, .nullNotAllowed])
         #expect(violations.map(\.row) == [1, 2])
         #expect(normalized.columns[1] == [.null, .null])
@@ -84,11 +94,14 @@ struct ValidatorTests {
         let v = try ContractValidator(schema: schema)
         var log = FileViolations(file: "e.csv")
         // `ok` and `name` are not emitted at all; `amount` is absent in row 2.
-        let normalized = v.validate(batch([
-            [.int(1), .float(1), .string("01/01/2024")],
-            [.int(2), .absent, .string("01/01/2024")],
-        ], columns: ["id", "amount", "day"]), into: &log)
-        #expect(log.violations.map { "\($0.kind.rawValue):\($0.column):\($0.row)" } == ["missing_column:amount:2", "missing_column:name:1"])
+        let normalized = v.validate(
+            batch(
+                [
+                    [.int(1), .float(1), .string("01/01/2024")],
+                    [.int(2), .absent, .string("01/01/2024")],
+                ], columns: ["id", "amount", "day"]), into: &log)
+        #expect(
+            log.violations.map { "\($0.kind.rawValue):\($0.column):\($0.row)" } == ["missing_column:amount:2", "missing_column:name:1"])
         #expect(normalized.columns[3] == [.bool(false), .bool(false)])
         // A second batch of the same file reports the missing column once only.
         _ = v.validate(batch([[.int(3), .float(1), .string("01/01/2024")]], columns: ["id", "amount", "day"], firstRow: 2), into: &log)
@@ -111,7 +124,8 @@ struct ValidatorTests {
         #expect(normalized.columnNames.count == 5)
         var lenient = Self.schema
         lenient.mode = .allowExtra
-        #expect(try ContractValidator(schema: lenient).validateAndNormalize(batch(rows, columns: columns), file: "f.csv").violations.isEmpty)
+        #expect(
+            try ContractValidator(schema: lenient).validateAndNormalize(batch(rows, columns: columns), file: "f.csv").violations.isEmpty)
     }
 
     @Test func violationsPastTheCapAreCountedNotStored() throws {
@@ -138,16 +152,20 @@ struct ValidatorTests {
 
     @Test func unusableSchemasAreRefused() {
         #expect(throws: CasparianError.self) {
-            try ContractValidator(schema: LockedSchema(output: "o", columns: [LockedColumn(name: "d", type: .date, nullable: false, format: "%Q")]))
+            try ContractValidator(
+                schema: LockedSchema(output: "o", columns: [LockedColumn(name: "d", type: .date, nullable: false, format: "%Q")]))
         }
         #expect(throws: CasparianError.self) {
-            try ContractValidator(schema: LockedSchema(output: "o", columns: [LockedColumn(name: "n", type: .int64, nullable: false, defaultValue: "zero")]))
+            try ContractValidator(
+                schema: LockedSchema(output: "o", columns: [LockedColumn(name: "n", type: .int64, nullable: false, defaultValue: "zero")]))
         }
         #expect(throws: CasparianError.self) {
-            try ContractValidator(schema: LockedSchema(output: "o", columns: [LockedColumn(name: "n", type: .int64, nullable: false, defaultValue: .null)]))
+            try ContractValidator(
+                schema: LockedSchema(output: "o", columns: [LockedColumn(name: "n", type: .int64, nullable: false, defaultValue: .null)]))
         }
         #expect(throws: CasparianError.self) {
-            try ContractValidator(schema: LockedSchema(output: "o", columns: [LockedColumn(name: "n", type: .int64, nullable: false, format: "%Y")]))
+            try ContractValidator(
+                schema: LockedSchema(output: "o", columns: [LockedColumn(name: "n", type: .int64, nullable: false, format: "%Y")]))
         }
     }
 
@@ -156,8 +174,11 @@ struct ValidatorTests {
         var logs: [FileViolations] = []
         for (file, day) in [("2023/a.csv", "12-31-2023"), ("2023/b.csv", "01-15-2023"), ("2024/c.csv", "2024/01/01")] {
             var log = FileViolations(file: "/data/\(file)")
-            _ = v.validate(batch([[.int(1), .null, .string(day), .bool(true), .string("a")],
-                                  [.int(2), .null, .string(day), .null, .string("a")]]), into: &log)
+            _ = v.validate(
+                batch([
+                    [.int(1), .null, .string(day), .bool(true), .string("a")],
+                    [.int(2), .null, .string(day), .null, .string("a")],
+                ]), into: &log)
             logs.append(log)
         }
         let summary = ViolationSummary(files: logs)
@@ -189,7 +210,9 @@ struct TextReaderTests {
     }
 
     @Test func repeatedDatesParseOnceAndStillFailAlone() throws {
-        let v = try ContractValidator(schema: LockedSchema(output: "o", columns: [LockedColumn(name: "d", type: .date, nullable: true, format: "%d/%m/%Y", nullSentinels: ["-"])]))
+        let v = try ContractValidator(
+            schema: LockedSchema(
+                output: "o", columns: [LockedColumn(name: "d", type: .date, nullable: true, format: "%d/%m/%Y", nullSentinels: ["-"])]))
         var b = RowBatch(output: "o", columnNames: ["d"])
         b.columns[0] = ["01/02/2024", "01/02/2024", "30/02/2024", "01/02/2024", "-", "02/02/2024", "30/02/2024"].map { .string($0) }
         let (normalized, violations) = v.validateAndNormalize(b, file: "f")

@@ -1,8 +1,9 @@
 import CasparianCore
 import CasparianTestSupport
 import Foundation
-@testable import Inference
 import Testing
+
+@testable import Inference
 
 @Suite("CSV reader")
 struct CSVReaderTests {
@@ -70,7 +71,10 @@ struct CSVReaderTests {
     @Test func rowBatchesOfStrings() throws {
         let r = try CSVReader(path: try Self.temp("a,b\n1,x\n2\n"))
         var batches: [RowBatch] = []
-        try r.forEachBatch(output: "csv") { batches.append($0); return true }
+        try r.forEachBatch(output: "csv") {
+            batches.append($0)
+            return true
+        }
         #expect(batches.count == 1)
         #expect(batches[0].columns == [[.string("1"), .string("2")], [.string("x"), .null]])
     }

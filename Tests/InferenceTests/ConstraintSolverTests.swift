@@ -1,6 +1,7 @@
 import CasparianCore
-@testable import Inference
 import Testing
+
+@testable import Inference
 
 @Suite("Constraint solver rules")
 struct ConstraintSolverTests {

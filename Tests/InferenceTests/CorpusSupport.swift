@@ -1,4 +1,5 @@
 import Foundation
+
 @testable import Inference
 
 /// The shared corpora, by path from the package root (`../shared/corpora`).

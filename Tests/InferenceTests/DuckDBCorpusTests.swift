@@ -1,7 +1,8 @@
 import CasparianCore
 import Foundation
-@testable import Inference
 import Testing
+
+@testable import Inference
 
 /// `../shared/corpora/duckdb-csv/`: expected types and formats for files we
 /// checked by hand, and no crash or hang on any file of the folder.

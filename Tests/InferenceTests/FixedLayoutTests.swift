@@ -1,6 +1,7 @@
 import CasparianCore
-@testable import Inference
 import Testing
+
+@testable import Inference
 
 @Suite("Fixed layouts of temporal formats")
 struct FixedLayoutTests {
@@ -9,8 +10,10 @@ struct FixedLayoutTests {
     /// values, values with one byte changed, short fields and fractions.
     @Test func fixedLayoutsAgreeWithTheStepParser() {
         var rng = SplitMix64(seed: 21)
-        var texts: [String] = ["2024-02-30", "2023-02-29", "2024-13-01", "0000-01-01", "2024-1-5", "2024-01-5x", "20240304",
-                               "1:2:3.5", "1:2:3.55", "2024-03-04T1:2:3.55", "01:02:03", "12:00", "2024-03-04T10:15:00", "2024-03-04 10:15:00.25", "99/12/31"]
+        var texts: [String] = [
+            "2024-02-30", "2023-02-29", "2024-13-01", "0000-01-01", "2024-1-5", "2024-01-5x", "20240304",
+            "1:2:3.5", "1:2:3.55", "2024-03-04T1:2:3.55", "01:02:03", "12:00", "2024-03-04T10:15:00", "2024-03-04 10:15:00.25", "99/12/31",
+        ]
         for f in TemporalFormat.candidates {
             for _ in 0..<40 {
                 let fraction = rng.next() % 3 == 0

@@ -1,8 +1,9 @@
 import CasparianCore
 import CasparianTestSupport
 import Foundation
-@testable import Inference
 import Testing
+
+@testable import Inference
 
 @Suite("Format analyzer")
 struct FormatAnalyzerTests {
@@ -36,11 +37,17 @@ struct FormatAnalyzerTests {
         // A JSON document cut by the sample is still JSON; a JSON Lines file cut mid-line still JSON Lines.
         #expect(analyze("[{\"a\": 1},\n {\"a\": 2},\n {\"a\"", size: 100_000).format == .json)
         #expect(analyze("{\"a\": 1}\n{\"a\": 2}\n{\"a\"", size: 100_000).format == .jsonLines)
-        #expect(analyze("2024-01-02 10:00:00,123 INFO started\n2024-01-02 10:00:01,007 ERROR failed: disk\n2024-01-02 10:00:02,000 INFO done\n").format == .log)
+        #expect(
+            analyze("2024-01-02 10:00:00,123 INFO started\n2024-01-02 10:00:01,007 ERROR failed: disk\n2024-01-02 10:00:02,000 INFO done\n")
+                .format == .log)
         #expect(analyze("Jan  2 10:00:00 host cron[12]: job ran\nJan  2 10:05:00 host cron[13]: job ran\n").format == .log)
-        let fixed = "ID    NAME        AMOUNT\n0001  alpha        12.50\n0002  beta        100.00\n0003  gamma         7.25\n0004  delta          .50\n"
+        let fixed =
+            "ID    NAME        AMOUNT\n0001  alpha        12.50\n0002  beta        100.00\n0003  gamma         7.25\n0004  delta          .50\n"
         #expect(analyze(fixed).format == .fixedWidth)
-        #expect(analyze("The quick brown fox jumps over the lazy dog and keeps running far beyond the hill where nobody has ever been before, no.\nAnd then it stops.\n").format == .text)
+        #expect(
+            analyze(
+                "The quick brown fox jumps over the lazy dog and keeps running far beyond the hill where nobody has ever been before, no.\nAnd then it stops.\n"
+            ).format == .text)
     }
 
     /// A column of timestamps is a one-column table, not a log (no message)
@@ -86,7 +93,7 @@ struct FormatAnalyzerTests {
         }
         // gzip content is analysed: a gzip CSV counts as csv (its label says `csv (gzip)`).
         for (tool, format) in [("gzip", FileFormat.csv), ("bzip2", .bzip2), ("xz", .xz), ("zstd", .zstd)]
-            where FileManager.default.isExecutableFile(atPath: "/usr/bin/" + tool) {
+        where FileManager.default.isExecutableFile(atPath: "/usr/bin/" + tool) {
             for _ in 0..<5 { cases.append((format, try GeneratedFormats.compress(gen.csv(delimiter: ","), tool: tool))) }
         }
         var hits: [FileFormat: (Int, Int)] = [:]
@@ -99,7 +106,9 @@ struct FormatAnalyzerTests {
             if a.format == format { hits[format]!.0 += 1 } else { misses.append("\(format.rawValue) → \(a.format.rawValue) \(a.evidence)") }
         }
         let total = hits.values.reduce(0) { $0 + $1.0 }
-        print("analyzer accuracy on generated files: \(total)/\(cases.count) = \(String(format: "%.1f", Double(total) * 100 / Double(cases.count)))%")
+        print(
+            "analyzer accuracy on generated files: \(total)/\(cases.count) = \(String(format: "%.1f", Double(total) * 100 / Double(cases.count)))%"
+        )
         for (f, (ok, n)) in hits.sorted(by: { $0.key < $1.key }) { print("  \(f.rawValue): \(ok)/\(n)") }
         for m in misses.prefix(20) { print("  miss: \(m)") }
         // Fixed-width files whose columns abut (a right-aligned number right
@@ -123,7 +132,9 @@ struct FormatAnalyzerCorpusTests {
         // text at all); empty files have no format. Both are reported, and
         // left out of the headline share.
         func hostile(_ rel: String) -> Bool { rel.hasPrefix("afl/") || rel.hasPrefix("fuzzing/") }
-        var delimited = 0, delimitedAll = 0, counted = 0
+        var delimited = 0
+        var delimitedAll = 0
+        var counted = 0
         var missKinds: [FileFormat: [String]] = [:]
         for rel in files {
             let a = try FormatAnalyzer.analyze(path: root + "/" + rel)
@@ -133,8 +144,10 @@ struct FormatAnalyzerCorpusTests {
             if a.format.isDelimited { delimited += 1 } else { missKinds[a.format, default: []].append(rel) }
         }
         let share = Double(delimited) / Double(counted)
-        print("duckdb-csv: \(delimited)/\(counted) non-empty .csv/.tsv files outside afl/ and fuzzing/ recognised as CSV/TSV "
-              + "(\(String(format: "%.1f", share * 100))%); all \(files.count) files: \(delimitedAll) (\(String(format: "%.1f", Double(delimitedAll) * 100 / Double(files.count)))%)")
+        print(
+            "duckdb-csv: \(delimited)/\(counted) non-empty .csv/.tsv files outside afl/ and fuzzing/ recognised as CSV/TSV "
+                + "(\(String(format: "%.1f", share * 100))%); all \(files.count) files: \(delimitedAll) (\(String(format: "%.1f", Double(delimitedAll) * 100 / Double(files.count)))%)"
+        )
         for (format, rels) in missKinds.sorted(by: { $0.key < $1.key }) {
             print("  \(format.rawValue): \(rels.count) — e.g. \(rels.prefix(6).joined(separator: ", "))")
         }

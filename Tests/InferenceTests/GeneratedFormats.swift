@@ -1,6 +1,7 @@
+import CasparianCore
 import CasparianTestSupport
 import Foundation
-import CasparianCore
+
 @testable import Inference
 
 /// Generates files of known formats with a seeded generator, so the
@@ -10,17 +11,21 @@ struct GeneratedFormats {
     var rng: SplitMix64
     init(seed: UInt64) { rng = SplitMix64(seed: seed) }
 
-    static let words = ["alpha", "beta", "gamma", "delta", "north", "south", "paris", "tokyo", "red", "green", "order", "invoice",
-                        "Müller", "naïve café", "x", "long description with spaces"]
+    static let words = [
+        "alpha", "beta", "gamma", "delta", "north", "south", "paris", "tokyo", "red", "green", "order", "invoice",
+        "Müller", "naïve café", "x", "long description with spaces",
+    ]
 
     mutating func word() -> String { Self.words.randomElement(using: &rng)! }
     mutating func number() -> String {
-        Bool.random(using: &rng) ? String(Int.random(in: -1000...100_000, using: &rng))
-                                 : String(format: "%.2f", Double.random(in: -500...5000, using: &rng))
+        Bool.random(using: &rng)
+            ? String(Int.random(in: -1000...100_000, using: &rng))
+            : String(format: "%.2f", Double.random(in: -500...5000, using: &rng))
     }
     mutating func stamp() -> String {
-        String(format: "2024-%02d-%02d %02d:%02d:%02d", Int.random(in: 1...12, using: &rng), Int.random(in: 1...28, using: &rng),
-               Int.random(in: 0...23, using: &rng), Int.random(in: 0...59, using: &rng), Int.random(in: 0...59, using: &rng))
+        String(
+            format: "2024-%02d-%02d %02d:%02d:%02d", Int.random(in: 1...12, using: &rng), Int.random(in: 1...28, using: &rng),
+            Int.random(in: 0...23, using: &rng), Int.random(in: 0...59, using: &rng), Int.random(in: 0...59, using: &rng))
     }
     mutating func value() -> Any {
         switch Int.random(in: 0..<5, using: &rng) {
@@ -40,8 +45,10 @@ struct GeneratedFormats {
     mutating func json() -> Data {
         let n = Int.random(in: 1...300, using: &rng)
         let keys = Int.random(in: 1...8, using: &rng)
-        let body: Any = Bool.random(using: &rng) ? (0..<n).map { _ in record(keys) } as Any
-                                                 : ["meta": record(2), "items": (0..<n).map { _ in record(keys) }] as Any
+        let body: Any =
+            Bool.random(using: &rng)
+            ? (0..<n).map { _ in record(keys) } as Any
+            : ["meta": record(2), "items": (0..<n).map { _ in record(keys) }] as Any
         let opts: JSONSerialization.WritingOptions = Bool.random(using: &rng) ? [.prettyPrinted, .sortedKeys] : [.sortedKeys]
         return try! JSONSerialization.data(withJSONObject: body, options: opts)
     }
@@ -79,8 +86,12 @@ struct GeneratedFormats {
             switch style {
             case 0: out += "\(stamp()),\(Int.random(in: 100...999, using: &rng)) \(level) app.module - \(msg)\n"
             case 1: out += "[\(stamp().replacingOccurrences(of: " ", with: "T"))Z] \(level.lowercased()): \(msg)\n"
-            case 2: out += "Jan \(Int.random(in: 10...28, using: &rng)) 0\(Int.random(in: 1...9, using: &rng)):12:33 host sshd[\(Int.random(in: 100...9999, using: &rng))]: \(msg)\n"
-            default: out += "10.0.0.\(Int.random(in: 1...254, using: &rng)) - - [12/Mar/2024:10:0\(Int.random(in: 0...9, using: &rng)):00 +0000] \"GET /\(word()) HTTP/1.1\" 200 \(Int.random(in: 10...9999, using: &rng))\n"
+            case 2:
+                out +=
+                    "Jan \(Int.random(in: 10...28, using: &rng)) 0\(Int.random(in: 1...9, using: &rng)):12:33 host sshd[\(Int.random(in: 100...9999, using: &rng))]: \(msg)\n"
+            default:
+                out +=
+                    "10.0.0.\(Int.random(in: 1...254, using: &rng)) - - [12/Mar/2024:10:0\(Int.random(in: 0...9, using: &rng)):00 +0000] \"GET /\(word()) HTTP/1.1\" 200 \(Int.random(in: 10...9999, using: &rng))\n"
             }
             if Int.random(in: 0..<10, using: &rng) == 0 { out += "    at \(word()).call(\(word()).java:42)\n" }
         }

@@ -1,6 +1,7 @@
 import CasparianCore
-@testable import Inference
 import Testing
+
+@testable import Inference
 
 @Suite("Grouped numbers (thousands separators)")
 struct GroupedNumberTests {
@@ -9,8 +10,10 @@ struct GroupedNumberTests {
         var s = s
         let shape = s.withUTF8 { NumberFormat.shapes($0) }
         let names = ["comma", "dot", "space"]
-        return (Set(names.indices.filter { shape.fits & (1 << $0) != 0 }.map { names[$0] }),
-                Set(names.indices.filter { shape.fraction & (1 << $0) != 0 }.map { names[$0] }))
+        return (
+            Set(names.indices.filter { shape.fits & (1 << $0) != 0 }.map { names[$0] }),
+            Set(names.indices.filter { shape.fraction & (1 << $0) != 0 }.map { names[$0] })
+        )
     }
 
     @Test func shapesOfSingleValues() {
@@ -27,8 +30,10 @@ struct GroupedNumberTests {
         #expect(Self.shapes("12,34").fits == ["dot", "space"])  // only a decimal comma reads it
         #expect(Self.shapes("0,5").fits == ["dot", "space"])
         #expect(Self.shapes("12,3456").fits == ["dot", "space"])  // 12.3456 with a decimal comma
-        for bad in ["1,23,456", ",123", "1,,234", "1,234,", "1,234.5.6", "1 234.5", "1.234,567,8",
-                    "0,123,456", "01,5", "1,234e3", "1,234 567", "abc", "1a,234", "+", "9,223,372,036,854,775,808"] {
+        for bad in [
+            "1,23,456", ",123", "1,,234", "1,234,", "1,234.5.6", "1 234.5", "1.234,567,8",
+            "0,123,456", "01,5", "1,234e3", "1,234 567", "abc", "1a,234", "+", "9,223,372,036,854,775,808",
+        ] {
             #expect(Self.shapes(bad).fits.isEmpty, "\(bad)")
         }
         #expect(Self.shapes("9,223,372,036,854,775,807").fits == ["comma"])
@@ -39,8 +44,10 @@ struct GroupedNumberTests {
     /// counts instead of scanning again: it must agree with the scanner.
     @Test func plainDecimalsAgreeWithTheScanner() {
         var rng = SplitMix64(seed: 9)
-        var texts = ["0.5", "12.345", "0.345", "1234.5", "5.", ".5", "1.5e3", "-12.345", "+1.234", "999.999", "1000.000", "00.5",
-                     "inf", "-0.125", "1.2345", "12.34"]
+        var texts = [
+            "0.5", "12.345", "0.345", "1234.5", "5.", ".5", "1.5e3", "-12.345", "+1.234", "999.999", "1000.000", "00.5",
+            "inf", "-0.125", "1.2345", "12.34",
+        ]
         for _ in 0..<2000 {
             let int = String(rng.next() % 5000)
             let frac = String(rng.next() % 10_000).prefix(Int(rng.next() % 5))
@@ -51,8 +58,9 @@ struct GroupedNumberTests {
             var t = text
             t.withUTF8 { b in
                 var fractions: UInt64 = 0
-                let solver = HypothesisTests.survivors(of: b, among: grouped | .float64, formats: HypothesisTests.compiled,
-                                                       fractions: &fractions)
+                let solver = HypothesisTests.survivors(
+                    of: b, among: grouped | .float64, formats: HypothesisTests.compiled,
+                    fractions: &fractions)
                 let shape = NumberFormat.shapes(b)
                 let shift = UInt64(CandidateSet.firstGroupedBit)
                 #expect(solver.bits & grouped.bits == UInt64(shape.fits) << shift, "\(text)")
@@ -100,11 +108,13 @@ struct GroupedNumberTests {
         let r = solve(["1,234", "5,678", "12"], name: "amount")
         #expect(r.status == .ambiguous)
         #expect(r.type == .string)
-        #expect(Set(r.candidates.map { "\($0.type.rawValue) \($0.format ?? "")" })
-                    == ["int64 #,##0", "float64 #.##0,#", "float64 # ##0,#"])
+        #expect(
+            Set(r.candidates.map { "\($0.type.rawValue) \($0.format ?? "")" })
+                == ["int64 #,##0", "float64 #.##0,#", "float64 # ##0,#"])
         let q = try #require(r.question)
-        #expect(q.contains("amount") && q.contains("1,234") && q.contains("1234 as int64 #,##0")
-                    && q.contains("1.234 as float64 #.##0,#"))
+        #expect(
+            q.contains("amount") && q.contains("1,234") && q.contains("1234 as int64 #,##0")
+                && q.contains("1.234 as float64 #.##0,#"))
         // The mirror image: a dot with three digits is a decimal point or a thousands dot.
         let dot = solve(["1.234", "5.678", "12"])
         #expect(dot.status == .ambiguous)
@@ -169,8 +179,10 @@ struct GroupedNumberTests {
             for _ in 0..<(1 + Int(rng.next() % 40)) {
                 let n = Int64(bitPattern: rng.next() % UInt64(scale)) * (rng.next() % 5 == 0 ? -1 : 1)
                 let decimals = type == .float64 ? Int(rng.next() % 3) + 1 : 0
-                values.append(Self.render(n, decimals: decimals, format: format, grouped: rng.next() % 3 != 0,
-                                          fraction: rng.next() % 1000))
+                values.append(
+                    Self.render(
+                        n, decimals: decimals, format: format, grouped: rng.next() % 3 != 0,
+                        fraction: rng.next() % 1000))
             }
             // Plain notation is the truth when no value shows the notation's separators.
             let plain = format == .comma ? values.allSatisfy { !$0.contains(",") } : values.allSatisfy { Int64($0) != nil }
@@ -182,8 +194,9 @@ struct GroupedNumberTests {
                 // Settled without a question: the truth is a candidate that reads every value as the choice does.
                 resolved += 1
                 let chosen = ColumnInference.Candidate(type: r.type, format: r.format)
-                #expect(r.candidates.contains(truth) && ReadingCheck.sameReading(values, chosen, truth),
-                        "\(context) → \(r.type) \(r.format ?? ""): \(r.note ?? "")")
+                #expect(
+                    r.candidates.contains(truth) && ReadingCheck.sameReading(values, chosen, truth),
+                    "\(context) → \(r.type) \(r.format ?? ""): \(r.note ?? "")")
             case .resolved:
                 resolved += 1
                 #expect(r.type == truth.type && r.format == truth.format, "\(context) → \(r.type) \(r.format ?? "")")

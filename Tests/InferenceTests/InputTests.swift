@@ -1,7 +1,8 @@
 import CasparianCore
 import Foundation
-@testable import Inference
 import Testing
+
+@testable import Inference
 
 /// Raw input: UTF-16 without a byte-order mark, and gzip read as a stream.
 @Suite("Input decoding")

@@ -1,8 +1,9 @@
 import CasparianCore
 import CasparianTestSupport
 import Foundation
-@testable import Inference
 import Testing
+
+@testable import Inference
 
 /// A stray NUL byte in a CSV is decided by the share of such bytes, the same
 /// wherever it is: the analyzer (first bytes) and the reader (the whole
@@ -38,7 +39,9 @@ struct NULByteTests {
             #expect(reader.recordsRead == 3000 && reader.nulBytes == 1)
         }
         let a = FormatAnalyzer.analyze(head: Array(early.prefix(FormatAnalyzer.defaultPrefix)), size: early.count)
-        #expect(a.evidence.contains { $0.contains("1 NUL byte at offset \(early.firstIndex(of: 0)!)") && $0.contains("read as text") }, "\(a.evidence)")
+        #expect(
+            a.evidence.contains { $0.contains("1 NUL byte at offset \(early.firstIndex(of: 0)!)") && $0.contains("read as text") },
+            "\(a.evidence)")
     }
 
     @Test func aFewStrayBytesInATinyFileAreNotBinary() {

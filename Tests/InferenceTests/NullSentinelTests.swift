@@ -1,5 +1,6 @@
-@testable import Inference
 import Testing
+
+@testable import Inference
 
 @Suite("Null sentinels")
 struct NullSentinelTests {

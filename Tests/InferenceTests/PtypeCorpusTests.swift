@@ -1,7 +1,8 @@
 import CasparianCore
 import Foundation
-@testable import Inference
 import Testing
+
+@testable import Inference
 
 /// `../shared/corpora/ptype/`: agreement with the hand labels, per type.
 @Suite("ptype corpus", .enabled(if: Corpora.available))
@@ -53,16 +54,19 @@ struct PtypeCorpusTests {
                 if agrees {
                     tally.agree += 1
                 } else {
-                    disagreements.append("\(file).\(c.name): label \(label), got \(c.status.rawValue) \(c.type.rawValue)"
-                                         + (c.candidates.isEmpty ? "" : " [" + c.candidates.map { $0.format ?? $0.type.rawValue }.joined(separator: "|") + "]"))
+                    disagreements.append(
+                        "\(file).\(c.name): label \(label), got \(c.status.rawValue) \(c.type.rawValue)"
+                            + (c.candidates.isEmpty
+                                ? "" : " [" + c.candidates.map { $0.format ?? $0.type.rawValue }.joined(separator: "|") + "]"))
                 }
                 perLabel[label] = tally
             }
         }
         let agree = perLabel.values.map(\.agree).reduce(0, +)
         let total = perLabel.values.map(\.total).reduce(0, +)
-        print("ptype: \(agree)/\(total) columns agree (\(Int((Double(agree) / Double(max(total, 1)) * 100).rounded()))%)"
-              + (skippedFiles.isEmpty ? "" : "; files not in the corpus: \(skippedFiles.joined(separator: ", "))"))
+        print(
+            "ptype: \(agree)/\(total) columns agree (\(Int((Double(agree) / Double(max(total, 1)) * 100).rounded()))%)"
+                + (skippedFiles.isEmpty ? "" : "; files not in the corpus: \(skippedFiles.joined(separator: ", "))"))
         for (label, t) in perLabel.sorted(by: { $0.key < $1.key }) {
             print("  \(label): \(t.agree)/\(t.total) agree, \(t.ambiguous) more asked with the label among the candidates")
         }

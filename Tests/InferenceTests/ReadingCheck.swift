@@ -34,7 +34,8 @@ enum ReadingCheck {
     /// True when `a` and `b` read every non-null value alike.
     static func sameReading(_ values: [String?], _ a: ColumnInference.Candidate, _ b: ColumnInference.Candidate) -> Bool {
         values.compactMap { $0 }.allSatisfy { v in
-            let x = value(v, a), y = value(v, b)
+            let x = value(v, a)
+            let y = value(v, b)
             return x == nil && y == nil ? true : x == y
         }
     }

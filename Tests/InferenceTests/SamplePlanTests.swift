@@ -1,5 +1,6 @@
-@testable import Inference
 import Testing
+
+@testable import Inference
 
 @Suite("Sample plan")
 struct SamplePlanTests {
@@ -9,7 +10,8 @@ struct SamplePlanTests {
     }
 
     @Test func picksFirstLastLargestAndSeededRandomPerPattern() {
-        let files = (0..<100).map { SamplePlan.File(name: "a/f\($0).csv", size: $0 == 50 ? 10_000 : $0) }
+        let files =
+            (0..<100).map { SamplePlan.File(name: "a/f\($0).csv", size: $0 == 50 ? 10_000 : $0) }
             + (0..<3).map { SamplePlan.File(name: "b/g\($0).csv", size: 1) }
         let plan = SamplePlan(first: 2, last: 2, largest: 1, random: 3, seed: 1)
         let chosen = plan.select(files).map(\.name)

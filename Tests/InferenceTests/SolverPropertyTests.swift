@@ -1,7 +1,8 @@
 import CasparianCore
 import Foundation
-@testable import Inference
 import Testing
+
+@testable import Inference
 
 /// Seeded random columns of a known type and format, with random nulls and
 /// sentinels: the solver must return exactly that, or `ambiguous` with the
@@ -18,7 +19,8 @@ struct SolverPropertyTests {
     @Test(arguments: [1, 2, 3, 4, 5, 6, 7, 8])
     func generatedColumns(seed: UInt64) {
         var rng = SplitMix64(seed: seed)
-        var resolved = 0, ambiguous = 0
+        var resolved = 0
+        var ambiguous = 0
         for trial in 0..<150 {
             let (truth, values) = Self.column(&rng)
             var solver = ConstraintSolver(name: "c")
@@ -35,16 +37,18 @@ struct SolverPropertyTests {
                 resolved += 1
                 let chosen = ColumnInference.Candidate(type: r.type, format: r.format)
                 let asTruth = ColumnInference.Candidate(type: truth.type, format: truth.format)
-                #expect(r.candidates.contains(asTruth) && ReadingCheck.sameReading(values, chosen, asTruth),
-                        "\(context) → \(r.type) \(r.format ?? ""): \(r.note ?? "")")
+                #expect(
+                    r.candidates.contains(asTruth) && ReadingCheck.sameReading(values, chosen, asTruth),
+                    "\(context) → \(r.type) \(r.format ?? ""): \(r.note ?? "")")
             case .resolved:
                 resolved += 1
                 #expect(r.type == truth.type && r.format == truth.format, "\(context) → \(r.type) \(r.format ?? "")")
             case .ambiguous:
                 ambiguous += 1
                 if r.valuesAnalysed > 0 {
-                    #expect(r.candidates.contains { $0.type == truth.type && $0.format == truth.format },
-                            "\(context) → candidates \(r.candidates)")
+                    #expect(
+                        r.candidates.contains { $0.type == truth.type && $0.format == truth.format },
+                        "\(context) → candidates \(r.candidates)")
                 }
             case .contradiction:
                 Issue.record("\(context) → contradiction: \(r.question ?? "")")
@@ -90,8 +94,10 @@ struct SolverPropertyTests {
         return (truth, values)
     }
 
-    static let months = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
-                         "October", "November", "December"]
+    static let months = [
+        "January", "February", "March", "April", "May", "June", "July", "August", "September",
+        "October", "November", "December",
+    ]
     static let weekdays = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"]
 
     /// A small strftime for the directives the candidates use.
@@ -100,7 +106,9 @@ struct SolverPropertyTests {
         let year = twoDigitYear ? 1969 + Int(r.next() % 100) : 1900 + Int(r.next() % 200)
         let month = 1 + Int(r.next() % 12)
         let day = 1 + Int(r.next() % UInt64(CivilDate.daysInMonth(year: year, month: month)))
-        let hour = Int(r.next() % 24), minute = Int(r.next() % 60), second = Int(r.next() % 60)
+        let hour = Int(r.next() % 24)
+        let minute = Int(r.next() % 60)
+        let second = Int(r.next() % 60)
         let micros = Int(r.next() % 1_000_000)
         let offsetMinutes = [0, 60, -300, 330, 120][Int(r.next() % 5)]
         let days = CivilDate(year: year, month: month, day: day).daysSinceEpoch
@@ -111,7 +119,11 @@ struct SolverPropertyTests {
         func two(_ v: Int) -> String { v < 10 ? "0\(v)" : "\(v)" }
         while i < chars.count {
             let c = chars[i]
-            guard c == "%", i + 1 < chars.count else { out.append(c); i += 1; continue }
+            guard c == "%", i + 1 < chars.count else {
+                out.append(c)
+                i += 1
+                continue
+            }
             let d = chars[i + 1]
             i += 2
             switch d {
@@ -134,7 +146,9 @@ struct SolverPropertyTests {
                 }
             case "f": out += String(format: "%06d", micros)
             case "z":
-                if offsetMinutes == 0 { out += "Z" } else {
+                if offsetMinutes == 0 {
+                    out += "Z"
+                } else {
                     let a = abs(offsetMinutes)
                     out += (offsetMinutes < 0 ? "-" : "+") + two(a / 60) + ":" + two(a % 60)
                 }

@@ -1,4 +1,5 @@
 import CasparianCore
+
 @testable import Inference
 
 /// Runs a solver over text values, one list per file.

@@ -1,7 +1,8 @@
 import CasparianCore
 import Foundation
-@testable import Inference
 import Testing
+
+@testable import Inference
 
 /// Discovery over a folder of many small files must cost the same per file
 /// however many came before: discovery snapshots the inference before each

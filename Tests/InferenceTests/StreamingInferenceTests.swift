@@ -1,7 +1,8 @@
 import CasparianCore
 import Foundation
-@testable import Inference
 import Testing
+
+@testable import Inference
 
 @Suite("Streaming inference")
 struct StreamingInferenceTests {

@@ -168,8 +168,10 @@ struct BasicsTests {
         #expect(early["id"] as? Int == 1)
         #expect(early.object("error")["code"] as? Int == -32600)
         #expect((early.object("error")["message"] as? String)?.contains("send initialize") == true, "\(early)")
-        for (name, code) in [("object_id", -32600), ("huge_number_id", -32600), ("boolean_id", -32600), ("not_json", -32700),
-                             ("not_an_object", -32600)] {
+        for (name, code) in [
+            ("object_id", -32600), ("huge_number_id", -32600), ("boolean_id", -32600), ("not_json", -32700),
+            ("not_an_object", -32600),
+        ] {
             let replies = r.object(name)["replies"] as? [[String: Any]] ?? []
             #expect(replies.count == 1, "\(name): \(replies)")
             #expect(replies.first?["id"] is NSNull, "\(name): \(replies)")
@@ -179,4 +181,3 @@ struct BasicsTests {
         #expect(r["call_after_initialize_ok"] as? Bool == true)
     }
 }
-

@@ -25,7 +25,9 @@ struct FlowTests {
 
         let discover = r.object("discover").object("structured")
         #expect(discover["files"] as? Int == 48)
-        let columns = ((discover["outputs"] as? [[String: Any]])?.first?["columns"] as? [[String: Any]])?.compactMap { $0["name"] as? String }
+        let columns = ((discover["outputs"] as? [[String: Any]])?.first?["columns"] as? [[String: Any]])?.compactMap {
+            $0["name"] as? String
+        }
         #expect(columns == ["order_id", "order_date", "region", "customer", "sku", "quantity", "unit_price", "amount", "discount"])
         let questions = discover["questions"] as? [[String: Any]] ?? []
         #expect(questions.contains { $0["column"] as? String == "order_date" })

@@ -6,7 +6,10 @@ import Testing
 struct InstructionsTests {
     @Test func instructionsNameTheFlowInOrder() {
         let t = ServerInstructions.text
-        let steps = ["quick_scan", "apply_scope", "discover_schemas", "approve_schema", "run_backtest", "fix_parser", "execute_pipeline", "query_output"]
+        let steps = [
+            "quick_scan", "apply_scope", "discover_schemas", "approve_schema", "run_backtest", "fix_parser", "execute_pipeline",
+            "query_output",
+        ]
         let positions = steps.compactMap { t.range(of: $0)?.lowerBound }
         #expect(positions.count == steps.count)
         #expect(positions == positions.sorted())

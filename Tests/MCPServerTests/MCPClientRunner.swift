@@ -22,12 +22,15 @@ enum MCPClientRunner {
     /// Past `timeout` the client's process group is killed (a server it
     /// started in a session of its own stops when its stdin closes) and
     /// this throws `ProcessTimedOut` with what the client printed.
-    static func run(_ script: String, workspace: URL, extra: [String] = [], environment: [String: String] = [:],
-                    timeout: TimeInterval = 300) throws -> Outcome {
+    static func run(
+        _ script: String, workspace: URL, extra: [String] = [], environment: [String: String] = [:],
+        timeout: TimeInterval = 300
+    ) throws -> Outcome {
         var env = ProcessInfo.processInfo.environment
         env.merge(environment) { $1 }
         env["PYTHONDONTWRITEBYTECODE"] = "1"
-        let arguments = [clients.appendingPathComponent(script).path, "--casparian", CLIRunner.binary, "--workspace", workspace.path]
+        let arguments =
+            [clients.appendingPathComponent(script).path, "--casparian", CLIRunner.binary, "--workspace", workspace.path]
             + extra.flatMap { ["--extra", $0] }
         let r = try ProcessLaunch(try TestVenv.requirePython(), arguments, environment: env, timeout: timeout).run()
         let line = r.stdout.split(separator: "\n").last.map(String.init) ?? ""

@@ -1,6 +1,7 @@
 import Foundation
-@testable import MCPServer
 import Testing
+
+@testable import MCPServer
 
 @Suite("stdio framing and JSON-RPC screening")
 struct MessageFramerTests {
@@ -29,13 +30,18 @@ struct MessageFramerTests {
         let chunk = [UInt8](repeating: UInt8(ascii: "x"), count: 64 << 10)
         for _ in 0..<1024 { #expect(chunk.withUnsafeBytes { f.feed($0) }.isEmpty) }
         let events = Array("\n".utf8).withUnsafeBytes { f.feed($0) }
-        guard case .message(let data)? = events.first else { Issue.record("no message: \(events)"); return }
+        guard case .message(let data)? = events.first else {
+            Issue.record("no message: \(events)")
+            return
+        }
         #expect(data.count == 64 << 20)
     }
 
     @Test func screeningAnswersMalformedMessagesAndPassesGoodOnes() throws {
-        for good in [#"{"jsonrpc":"2.0","id":1,"method":"ping"}"#, #"{"jsonrpc":"2.0","id":"a","method":"ping"}"#,
-                     #"{"jsonrpc":"2.0","method":"notifications/initialized"}"#, #"{"jsonrpc":"2.0","id":3,"result":{}}"#] {
+        for good in [
+            #"{"jsonrpc":"2.0","id":1,"method":"ping"}"#, #"{"jsonrpc":"2.0","id":"a","method":"ping"}"#,
+            #"{"jsonrpc":"2.0","method":"notifications/initialized"}"#, #"{"jsonrpc":"2.0","id":3,"result":{}}"#,
+        ] {
             #expect(JSONRPCScreen.problem(in: Data(good.utf8)) == nil, "\(good)")
         }
         let bad: [(String, Int)] = [

@@ -35,8 +35,11 @@ struct RunsTests {
 
         // One catalog: the CLI lists the MCP run, and MCP reports the CLI's run.
         let cliJobs = r["cli_jobs"] as? [[String: Any]] ?? []
-        #expect(cliJobs.contains { $0["id"] as? String == r.structured("bg_final")["run_id"] as? String && $0["status"] as? String == "cancelled" },
-                "\(cliJobs)")
+        #expect(
+            cliJobs.contains {
+                $0["id"] as? String == r.structured("bg_final")["run_id"] as? String && $0["status"] as? String == "cancelled"
+            },
+            "\(cliJobs)")
         #expect(r["cli_backtest_code"] as? Int == 0)
         let seen = r.structured("mcp_sees_cli_run")
         #expect(seen["run_id"] as? String == r["cli_run_id"] as? String && seen["status"] as? String == "done", "\(seen)")
@@ -51,8 +54,9 @@ struct RunsTests {
         #expect((worst?["path"] as? String)?.hasPrefix("eu/") == true)
         #expect((worst?["message"] as? String)?.contains("signal 6") == true)
         #expect(!r.isError("serving_after_crash"))
-        let salesFiles = FileManager.default.enumerator(at: ws.appendingPathComponent("sales"), includingPropertiesForKeys: nil,
-                                                        options: [.skipsHiddenFiles])?.allObjects
+        let salesFiles = FileManager.default.enumerator(
+            at: ws.appendingPathComponent("sales"), includingPropertiesForKeys: nil,
+            options: [.skipsHiddenFiles])?.allObjects
             .compactMap { $0 as? URL }.filter { !$0.hasDirectoryPath }.count
         #expect(r.structured("serving_after_crash")["file_count"] as? Int == salesFiles)
     }

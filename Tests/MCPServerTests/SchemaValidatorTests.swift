@@ -1,17 +1,19 @@
 import CasparianTestSupport
 import Foundation
 import MCP
-@testable import MCPServer
 import Testing
+
+@testable import MCPServer
 
 @Suite("Argument validation and path guard")
 struct SchemaValidatorTests {
-    let schema = JSONSchema.object([
-        "name": JSONSchema.string("A name.", minLength: 1),
-        "limit": JSONSchema.integer(minimum: 1, maximum: 10),
-        "mode": JSONSchema.string(oneOf: ["a", "b"]),
-        "tags": JSONSchema.array(JSONSchema.string(minLength: 1), maxItems: 2),
-    ], required: ["name"])
+    let schema = JSONSchema.object(
+        [
+            "name": JSONSchema.string("A name.", minLength: 1),
+            "limit": JSONSchema.integer(minimum: 1, maximum: 10),
+            "mode": JSONSchema.string(oneOf: ["a", "b"]),
+            "tags": JSONSchema.array(JSONSchema.string(minLength: 1), maxItems: 2),
+        ], required: ["name"])
 
     @Test func acceptsWhatTheSchemaDescribes() {
         let ok: Value = .object(["name": "x", "limit": .double(3), "mode": "a", "tags": .array(["t"])])
@@ -27,8 +29,9 @@ struct SchemaValidatorTests {
         #expect(p.contains("arguments.tags has 3 items, at most 2 allowed"))
         #expect(p.contains("arguments.tags[0] must not be empty"))
         #expect(p.contains { $0.hasPrefix("arguments.extra is not an argument of this tool") })
-        #expect(SchemaValidator.problems(in: .object(["name": "x", "limit": .double(2.5)]), against: schema)
-            == ["arguments.limit must be integer, got number 2.5"])
+        #expect(
+            SchemaValidator.problems(in: .object(["name": "x", "limit": .double(2.5)]), against: schema)
+                == ["arguments.limit must be integer, got number 2.5"])
     }
 
     @Test func pathGuardKeepsPathsInsideTheRoots() throws {
@@ -37,7 +40,8 @@ struct SchemaValidatorTests {
         try FileManager.default.createDirectory(at: root.appendingPathComponent("a"), withIntermediateDirectories: true)
         try FileManager.default.createDirectory(at: base.appendingPathComponent("data2"), withIntermediateDirectories: true)
         try FileManager.default.createSymbolicLink(atPath: root.appendingPathComponent("out").path, withDestinationPath: "/etc")
-        try FileManager.default.createSymbolicLink(atPath: root.appendingPathComponent("in").path, withDestinationPath: root.appendingPathComponent("a").path)
+        try FileManager.default.createSymbolicLink(
+            atPath: root.appendingPathComponent("in").path, withDestinationPath: root.appendingPathComponent("a").path)
         let guardian = try PathGuard(roots: [root.path])
         #expect(try guardian.resolve("a").path == root.appendingPathComponent("a").path)
         #expect(try guardian.resolve("in").path == root.appendingPathComponent("a").path)

@@ -30,8 +30,9 @@ struct BadPluginTests {
         let finished = Counter()
         let file = try Fixtures.csvFile().path
         await #expect {
-            try await lonely.run(plugin: try Fixtures.plugin("good"), jobs: (0..<5).map { ParseJob(index: $0, path: file) },
-                                 callbacks: ParseCallbacks(onFinish: { _, _, _ in finished.add() }))
+            try await lonely.run(
+                plugin: try Fixtures.plugin("good"), jobs: (0..<5).map { ParseJob(index: $0, path: file) },
+                callbacks: ParseCallbacks(onFinish: { _, _, _ in finished.add() }))
         } throws: { error in
             guard let e = error as? CasparianError else { return false }
             return e.message.contains("could not start worker /nonexistent/casparian-worker")

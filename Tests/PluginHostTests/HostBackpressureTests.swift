@@ -14,15 +14,16 @@ struct HostBackpressureTests {
         let file = try Fixtures.csvFile()
         let rows = HeldRows()
         let outcome = HeldRows.Outcome()
-        try await pool.run(plugin: try Fixtures.plugin("manybatches"), jobs: [ParseJob(index: 0, path: file.path)],
-                           callbacks: ParseCallbacks(
-                               onEvent: { _, event in
-                                   guard case .batch(let batch) = event else { return }
-                                   // The first batch is held for longer than the whole
-                                   // deadline (1 s) plus its kill grace (1 s).
-                                   if rows.add(batch.rowCount) == batch.rowCount { Thread.sleep(forTimeInterval: 2.5) }
-                               },
-                               onFinish: { _, o, _ in outcome.set(o) }))
+        try await pool.run(
+            plugin: try Fixtures.plugin("manybatches"), jobs: [ParseJob(index: 0, path: file.path)],
+            callbacks: ParseCallbacks(
+                onEvent: { _, event in
+                    guard case .batch(let batch) = event else { return }
+                    // The first batch is held for longer than the whole
+                    // deadline (1 s) plus its kill grace (1 s).
+                    if rows.add(batch.rowCount) == batch.rowCount { Thread.sleep(forTimeInterval: 2.5) }
+                },
+                onFinish: { _, o, _ in outcome.set(o) }))
         #expect(outcome.value == .parsed(rows: ["manybatches": 60_000]))
         #expect(rows.total == 60_000)
     }
@@ -32,7 +33,12 @@ final class HeldRows: @unchecked Sendable {
     private let lock = NSLock()
     private var n = 0
     /// Adds and returns the new total.
-    func add(_ k: Int) -> Int { lock.withLock { n += k; return n } }
+    func add(_ k: Int) -> Int {
+        lock.withLock {
+            n += k
+            return n
+        }
+    }
     var total: Int { lock.withLock { n } }
 
     final class Outcome: @unchecked Sendable {

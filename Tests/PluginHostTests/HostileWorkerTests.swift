@@ -11,8 +11,10 @@ struct HostileWorkerTests {
     /// Default deadlines: a test that waits for one has failed.
     let pool = WorkerPool(environment: Fixtures.environment(), size: 1)
 
-    func parsed(_ plugin: String, files: Int = 1, pool: WorkerPool? = nil,
-                retries: RetryLog = RetryLog()) async throws -> (Collector, [URL]) {
+    func parsed(
+        _ plugin: String, files: Int = 1, pool: WorkerPool? = nil,
+        retries: RetryLog = RetryLog()
+    ) async throws -> (Collector, [URL]) {
         let dir = try Fixtures.csvFile().deletingLastPathComponent()
         let urls = try (0..<files).map { i -> URL in
             let url = dir.appendingPathComponent("file-\(i).csv")

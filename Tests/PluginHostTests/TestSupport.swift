@@ -68,17 +68,26 @@ final class Collector: @unchecked Sendable {
 
 extension WorkerPool {
     /// Parses files with one plugin and returns what each produced, by index.
-    func parse(_ plugin: PluginDirectory, _ paths: [String],
-               onRetry: @escaping @Sendable (PluginFailure) -> Void = { _ in }) async throws -> Collector {
+    func parse(
+        _ plugin: PluginDirectory, _ paths: [String],
+        onRetry: @escaping @Sendable (PluginFailure) -> Void = { _ in }
+    ) async throws -> Collector {
         let c = Collector()
-        try await run(plugin: plugin, jobs: paths.enumerated().map { ParseJob(index: $0, path: $1) },
-                      callbacks: ParseCallbacks(onEvent: { c.event($0, $1) }, onFinish: { j, o, _ in c.finish(j, o) },
-                                                onRetry: { j, f in c.retry(j); onRetry(f) }))
+        try await run(
+            plugin: plugin, jobs: paths.enumerated().map { ParseJob(index: $0, path: $1) },
+            callbacks: ParseCallbacks(
+                onEvent: { c.event($0, $1) }, onFinish: { j, o, _ in c.finish(j, o) },
+                onRetry: { j, f in
+                    c.retry(j)
+                    onRetry(f)
+                }))
         return c
     }
 
-    func parseOne(_ plugin: PluginDirectory, _ path: String,
-                  onRetry: @escaping @Sendable (PluginFailure) -> Void = { _ in }) async throws -> ParsedFile {
+    func parseOne(
+        _ plugin: PluginDirectory, _ path: String,
+        onRetry: @escaping @Sendable (PluginFailure) -> Void = { _ in }
+    ) async throws -> ParsedFile {
         try await parse(plugin, [path], onRetry: onRetry)[0]
     }
 }

@@ -24,7 +24,11 @@ struct ValueMappingTests {
         #expect(row[8] == .string("héllo wörld ✓ 日本"))
         #expect(row[9].text == "2024-02-29")
         #expect(row[10].text == "2024-03-01T13:45:30.123456")
-        #expect(row[11] == .timestampTZ(micros: (CivilDate(year: 2024, month: 3, day: 1).daysSinceEpoch * 86_400 + 18 * 3600 + 45 * 60 + 30).asMicros, offsetSeconds: -5 * 3600))
+        #expect(
+            row[11]
+                == .timestampTZ(
+                    micros: (CivilDate(year: 2024, month: 3, day: 1).daysSinceEpoch * 86_400 + 18 * 3600 + 45 * 60 + 30).asMicros,
+                    offsetSeconds: -5 * 3600))
         #expect(row[11].text == "2024-03-01T13:45:30-05:00")
         #expect(row[12].text == "23:59:58")
         #expect(row[13] == .bytes([0x00, 0xff]))
@@ -78,14 +82,16 @@ struct ValueMappingTests {
         #expect(parsed.columns("dictshapes") == ["a", "b", "c"])
         // Rows before the new column keep the narrower width: absent pads them on the host.
         let rows = parsed.rows("dictshapes").map { Array($0.prefix(2)) }
-        #expect(rows.prefix(5) == [
-            [.int(0), .string("x0")], [.int(1), .string("x1")], [.int(2), .string("x2")],
-            [.int(10), .string("swapped")], [.int(11), .absent],
-        ])
-        #expect(parsed.rows("dictshapes").dropFirst(5) == [
-            [.int(12), .string("y"), .float(1.5)], [.int(13), .string("z"), .float(2.5)],
-            [.int(14), .absent, .float(3.5)], [.int(15), .string("rebuilt"), .float(4.5)],
-        ])
+        #expect(
+            rows.prefix(5) == [
+                [.int(0), .string("x0")], [.int(1), .string("x1")], [.int(2), .string("x2")],
+                [.int(10), .string("swapped")], [.int(11), .absent],
+            ])
+        #expect(
+            parsed.rows("dictshapes").dropFirst(5) == [
+                [.int(12), .string("y"), .float(1.5)], [.int(13), .string("z"), .float(2.5)],
+                [.int(14), .absent, .float(3.5)], [.int(15), .string("rebuilt"), .float(4.5)],
+            ])
 
         let bad = try await pool.parseOne(try Fixtures.plugin("dictshapes"), try Fixtures.csvFile("bad\n").path)
         let failure = try #require(bad.outcome?.failure)
@@ -102,7 +108,11 @@ struct ValueMappingTests {
         #expect(parsed.columns("pandasframe") == ["i", "f", "s", "ts"])
         let rows = parsed.rows("pandasframe")
         try #require(rows.count == 3)
-        #expect(rows[0] == [.int(1), .float(0.5), .string("a"), .timestamp(micros: CivilDate(year: 2024, month: 1, day: 1).daysSinceEpoch.asMicros * 86_400)])
+        #expect(
+            rows[0] == [
+                .int(1), .float(0.5), .string("a"),
+                .timestamp(micros: CivilDate(year: 2024, month: 1, day: 1).daysSinceEpoch.asMicros * 86_400),
+            ])
         #expect(rows[2][0] == .null)  // pd.NA in an Int64 column
         #expect(rows[1][2] == .null)  // a missing str is NaN in pandas: null in a frame
         #expect(rows[1][3] == .null)  // NaT

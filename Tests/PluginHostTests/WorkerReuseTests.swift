@@ -27,9 +27,11 @@ struct WorkerReuseTests {
             let pool = WorkerPool(environment: Fixtures.environment(), size: 2)
             defer { pool.shutdown() }
             let done = Collector()
-            try await pool.run(plugin: plugin, jobs: files.enumerated().map { ParseJob(index: $0, path: $1) },
-                               callbacks: ParseCallbacks(onFinish: { j, o, _ in done.finish(j, o) },
-                                                         holdExtraWorkers: { holding }))
+            try await pool.run(
+                plugin: plugin, jobs: files.enumerated().map { ParseJob(index: $0, path: $1) },
+                callbacks: ParseCallbacks(
+                    onFinish: { j, o, _ in done.finish(j, o) },
+                    holdExtraWorkers: { holding }))
             for i in files.indices { #expect(done[i].outcome == .parsed(rows: ["good": 2])) }
             // Every worker the run started is idle again afterwards.
             #expect(pool.liveWorkerPIDs.count == (holding ? 1 : 2), "holding \(holding)")

@@ -1,7 +1,8 @@
 import CasparianTestSupport
 import Foundation
-@testable import PythonWorker
 import Testing
+
+@testable import PythonWorker
 
 /// The bootstrap is Python: run it with Debian's interpreter and check the
 /// helpers the Swift side relies on.
@@ -14,7 +15,8 @@ struct BootstrapTests {
     }
 
     @Test func contextColumnsRejectReservedAndDuplicateNames() throws {
-        let r = try python("""
+        let r = try python(
+            """
             ctx = Context("p")
             for bad in [("_cf_row",), ("a", "a"), ("",)]:
                 try:
@@ -32,7 +34,8 @@ struct BootstrapTests {
     }
 
     @Test func rowsAdapterRefusesNonIterables() throws {
-        let r = try python("""
+        let r = try python(
+            """
             print(list(_casparian_rows([{"a": 1}])))
             print(list(_casparian_rows(None)))
             try:
@@ -46,7 +49,8 @@ struct BootstrapTests {
     }
 
     @Test func describePointsAtThePluginLine() throws {
-        let r = try python("""
+        let r = try python(
+            """
             import tempfile, os
             d = tempfile.mkdtemp()
             p = os.path.join(d, "parser.py")
@@ -65,13 +69,16 @@ struct BootstrapTests {
     /// Workers run the bootstrap from its generated code: it must be the
     /// current source's, for the Python the worker embeds.
     @Test func generatedCodeIsTheCurrentBootstrapsForThisPython() throws {
-        #expect(BootstrapCode.sourceHash == Bootstrap.sourceHash,
-                "Bootstrap.source changed: run `make bootstrap-code` and commit Sources/PythonWorker/BootstrapCode.swift")
+        #expect(
+            BootstrapCode.sourceHash == Bootstrap.sourceHash,
+            "Bootstrap.source changed: run `make bootstrap-code` and commit Sources/PythonWorker/BootstrapCode.swift")
         let r = try python("import importlib.util; print(int.from_bytes(importlib.util.MAGIC_NUMBER, 'little'))")
-        #expect(r.output.split(separator: "\n").last.map(String.init) == String(BootstrapCode.magic),
-                "/usr/bin/python3 has another bytecode magic number: run `make bootstrap-code`")
+        #expect(
+            r.output.split(separator: "\n").last.map(String.init) == String(BootstrapCode.magic),
+            "/usr/bin/python3 has another bytecode magic number: run `make bootstrap-code`")
         let marshalled = try #require(Data(base64Encoded: BootstrapCode.marshalled, options: .ignoreUnknownCharacters))
-        let check = try python("""
+        let check = try python(
+            """
             import marshal, base64
             code = marshal.loads(base64.b64decode(\"\(marshalled.base64EncodedString())\"))
             print(code.co_filename, "_casparian_load" in code.co_names)

@@ -145,10 +145,15 @@ struct WireProtocolTests {
     @Test func anAbandonedRowLeavesNoCells() throws {
         var e = RowFrameEncoder()
         e.beginRows(outputID: 0, columnCount: 3)
-        e.appendInt(1); e.appendString(cell: "kept"); e.appendBool(true); e.endRow()
-        e.appendInt(2); e.appendString(cell: "dropped")
+        e.appendInt(1)
+        e.appendString(cell: "kept")
+        e.appendBool(true)
+        e.endRow()
+        e.appendInt(2)
+        e.appendString(cell: "dropped")
         e.abandonRow()
-        e.appendInt(3); e.endRow()  // missing trailing cells are absent
+        e.appendInt(3)
+        e.endRow()  // missing trailing cells are absent
         var batch = RowBatch(output: "o", columnNames: ["a", "b", "c"])
         _ = try RowFrameDecoder.decodeRows(e.finishRows(), into: &batch)
         #expect(batch.row(0) == [.int(1), .string("kept"), .bool(true)])
@@ -185,7 +190,11 @@ struct WireProtocolTests {
         #expect(throws: (any Error).self) { _ = try RowFrameDecoder.decodeRows([0, 0, 255, 255, 255, 0, 1, 0, 0], into: &batch) }
         var e = RowFrameEncoder()
         e.beginRows(outputID: 0, columnCount: 2)
-        for i in 0..<3 { e.appendString(cell: "a long string in row \(i) that is heap allocated"); e.appendInt(Int64(i)); e.endRow() }
+        for i in 0..<3 {
+            e.appendString(cell: "a long string in row \(i) that is heap allocated")
+            e.appendInt(Int64(i))
+            e.endRow()
+        }
         let whole = e.finishRows()
         var two = RowBatch(output: "o", columnNames: ["s", "i"])
         #expect(throws: (any Error).self) { _ = try RowFrameDecoder.decodeRows(Array(whole.dropLast(3)), into: &two) }

@@ -1,6 +1,6 @@
+import CasparianCore
 import CasparianTestSupport
 import Catalog
-import CasparianCore
 import Foundation
 import PluginHost
 import Testing
@@ -41,7 +41,9 @@ struct DeadLetterTests {
     }
 
     func pool() -> WorkerPool {
-        WorkerPool(environment: WorkerEnvironment(pythonExecutable: "/usr/bin/python3", workerExecutable: WorkerEnvironment.defaultWorkerExecutable()), size: 2)
+        WorkerPool(
+            environment: WorkerEnvironment(
+                pythonExecutable: "/usr/bin/python3", workerExecutable: WorkerEnvironment.defaultWorkerExecutable()), size: 2)
     }
 
     func attempts(_ data: URL, _ name: String) throws -> Int {

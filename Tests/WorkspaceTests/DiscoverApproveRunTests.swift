@@ -38,8 +38,9 @@ struct DiscoverApproveRunTests {
         #expect(columns.first { $0.name == "code" }?.status == .contradiction)
         #expect(columns.first { $0.name == "code" }?.type == .string)
         #expect(columns.first { $0.name == "note" }?.nullable == true)
-        let request = try ws.approvalRequest(discoveryID: try #require(discovery.discoveryID), plugin: "mixed", answers: ["code=string"],
-                                             overrides: [], excludedFiles: [], approvedBy: "test")
+        let request = try ws.approvalRequest(
+            discoveryID: try #require(discovery.discoveryID), plugin: "mixed", answers: ["code=string"],
+            overrides: [], excludedFiles: [], approvedBy: "test")
         _ = try ws.approve(discoveryID: try #require(discovery.discoveryID), request: request, pluginsDirectory: plugins)
 
         let scope = try ws.createScope(ScopeDefinition(name: "m", root: data.path, include: ["*.txt"])).scope
@@ -47,8 +48,9 @@ struct DiscoverApproveRunTests {
         defer { pool.shutdown() }
         let approved = try ws.plugin(named: "mixed", pluginsDirectory: plugins)
         let backtest = try await ws.backtest(plugin: approved, scope: scope, pool: pool)
-        #expect(backtest.report.filesPassed == 2 && backtest.report.filesFailed == 0,
-                "\(backtest.report.results.map { "\($0.path): \($0.problems.prefix(3).map(\.message))" })")
+        #expect(
+            backtest.report.filesPassed == 2 && backtest.report.filesFailed == 0,
+            "\(backtest.report.results.map { "\($0.path): \($0.problems.prefix(3).map(\.message))" })")
         let run = try await ws.execute(plugin: approved, scope: scope, pool: pool)
         #expect(run.status == .done && run.filesOK == 2 && run.rowsWritten == 6, "\(run.failures)")
     }

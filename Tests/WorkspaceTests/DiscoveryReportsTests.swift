@@ -2,6 +2,7 @@ import CasparianTestSupport
 import Foundation
 import Inference
 import Testing
+
 @testable import Workspace
 
 /// What the built-in reader does not read as columns is reported, never

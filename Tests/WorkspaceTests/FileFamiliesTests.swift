@@ -2,6 +2,7 @@ import CasparianTestSupport
 import Foundation
 import Inference
 import Testing
+
 @testable import Workspace
 
 /// The built-in reader groups a folder's files into families by their
@@ -20,7 +21,8 @@ struct FileFamiliesTests {
     }
 
     @Test func headerlessFilesJoinOnlyAtTheSameWidthAndUnreadableFilesStandAlone() {
-        let h3 = ["\u{1}headerless 3 columns"], h5 = ["\u{1}headerless 5 columns"]
+        let h3 = ["\u{1}headerless 3 columns"]
+        let h5 = ["\u{1}headerless 5 columns"]
         let families = FileFamilies.group(columns: [h3, h5, h3, nil], names: ["a1.csv", "b.csv", "a2.csv", "c.csv"])
         #expect(families.map(\.files) == [[0, 2], [1], [3]])
     }
@@ -41,9 +43,11 @@ struct FileFamiliesTests {
         let base = try TemporaryFolder.create("families")
         let data = base.appendingPathComponent("data")
         for m in 1...3 {
-            try TestSupport.write("Permit ID,Issued,Fee\nP\(m),2024-0\(m)-01,12.5\n", to: data.appendingPathComponent("permits_2024-0\(m).csv"))
+            try TestSupport.write(
+                "Permit ID,Issued,Fee\nP\(m),2024-0\(m)-01,12.5\n", to: data.appendingPathComponent("permits_2024-0\(m).csv"))
         }
-        try TestSupport.write("Permit ID,Issued,Fee,Discount\nP4,2024-04-01,12.5,1\n", to: data.appendingPathComponent("permits_2024-04.csv"))
+        try TestSupport.write(
+            "Permit ID,Issued,Fee,Discount\nP4,2024-04-01,12.5,1\n", to: data.appendingPathComponent("permits_2024-04.csv"))
         try TestSupport.write("station,temp,humidity\nA,12.5,80\n", to: data.appendingPathComponent("weather.csv"))
         try TestSupport.write("school,grade,students\nX,3,25\nY,4,30\n", to: data.appendingPathComponent("schools.csv"))
         try TestSupport.write("lonely\n1\n", to: data.appendingPathComponent("odd.csv"))
@@ -51,14 +55,16 @@ struct FileFamiliesTests {
         let found = try await ws.discover(paths: [data.path], parser: .builtinCSV)
         let outputs = Dictionary(uniqueKeysWithValues: found.result.outputs.map { ($0.name, $0) })
         #expect(Set(outputs.keys) == ["permits", "weather", "schools", "odd"])
-        #expect(outputs["permits"]?.fileCount == 4 && outputs["permits"]?.columns.map(\.name) == ["Permit ID", "Issued", "Fee", "Discount"])
+        #expect(
+            outputs["permits"]?.fileCount == 4 && outputs["permits"]?.columns.map(\.name) == ["Permit ID", "Issued", "Fee", "Discount"])
         #expect(outputs["permits"]?.columns.last?.nullable == true, "the added column is missing from the earlier files")
         #expect(outputs["schools"]?.files == ["schools.csv"])
     }
 
     @Test func theSalesExampleStaysOneOutput() async throws {
         let ws = try Workspace.create(at: try TemporaryFolder.create("sales-family"))
-        let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../examples/sales/data").standardized
+        let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../examples/sales/data")
+            .standardized
         let found = try await ws.discover(paths: [examples.path], parser: .builtinCSV)
         #expect(found.result.outputs.map(\.name) == ["sales"])
         #expect(found.result.outputs.first?.fileCount == 48)

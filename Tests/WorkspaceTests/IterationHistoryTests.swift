@@ -1,7 +1,7 @@
 import Backtest
+import CasparianCore
 import CasparianTestSupport
 import Catalog
-import CasparianCore
 import Foundation
 import GRDB
 import PluginHost
@@ -32,8 +32,10 @@ struct IterationHistoryTests {
         let parser = base.appendingPathComponent("plugins/it/parser.py")
         let ws = try Workspace.create(at: base)
         let scope = try ws.createScope(ScopeDefinition(name: "s", root: data.path, include: ["*.csv"])).scope
-        let pool = WorkerPool(environment: WorkerEnvironment(pythonExecutable: "/usr/bin/python3",
-                                                             workerExecutable: WorkerEnvironment.defaultWorkerExecutable()), size: 1)
+        let pool = WorkerPool(
+            environment: WorkerEnvironment(
+                pythonExecutable: "/usr/bin/python3",
+                workerExecutable: WorkerEnvironment.defaultWorkerExecutable()), size: 1)
         defer { pool.shutdown() }
         var options = BacktestOptions()
         options.failFast = false

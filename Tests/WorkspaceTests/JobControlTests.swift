@@ -11,7 +11,12 @@ struct JobControlTests {
         let owner = try Catalog(url: url)
         let id = try owner.startRun(kind: .execute, plugin: "p", scopeID: nil, parserVersion: "v1")
         let control = JobControl(catalog: owner, runID: id, interval: .milliseconds(50))
-        let job = Task { try await control.run { try await Task.sleep(for: .seconds(60)); return 1 } }
+        let job = Task {
+            try await control.run {
+                try await Task.sleep(for: .seconds(60))
+                return 1
+            }
+        }
         try await Task.sleep(for: .milliseconds(150))
         try Catalog(url: url).requestCancel(id: id)
         await #expect(throws: CancellationError.self) { _ = try await job.value }
@@ -22,7 +27,10 @@ struct JobControlTests {
         let catalog = try Catalog(url: url)
         let id = try catalog.startRun(kind: .backtest, plugin: "p", scopeID: nil, parserVersion: "v1")
         let control = JobControl(catalog: catalog, runID: id, interval: .milliseconds(20))
-        let value = try await control.run { try await Task.sleep(for: .milliseconds(100)); return 42 }
+        let value = try await control.run {
+            try await Task.sleep(for: .milliseconds(100))
+            return 42
+        }
         #expect(value == 42)
     }
 

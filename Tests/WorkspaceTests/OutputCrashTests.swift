@@ -16,7 +16,9 @@ struct OutputCrashTests {
     /// Runs `casparian-test-writer`; `onLine` sees each stdout line and
     /// returns true to SIGKILL the process right then.
     func writer(_ db: URL, run: String, onLine: (String) -> Bool = { _ in false }) throws -> (lines: [String], killed: Bool) {
-        let process = try ProcessLaunch(BuiltProducts.testWriter, [db.path, "--files", "\(Self.files)", "--rows", "\(Self.rows)", "--run", run]).start()
+        let process = try ProcessLaunch(
+            BuiltProducts.testWriter, [db.path, "--files", "\(Self.files)", "--rows", "\(Self.rows)", "--run", run]
+        ).start()
         defer { process.stop() }
         var lines: [String] = []
         while let line = try process.readLine() {
@@ -36,10 +38,13 @@ struct OutputCrashTests {
         try TestSupport.inspect(db) { db in
             #expect(try String.fetchOne(db, sql: "PRAGMA integrity_check") == "ok")
             var result: [String: (Int, Int, [String])] = [:]
-            for r in try Row.fetchAll(db, sql: """
-                SELECT _cf_file AS f, count(*) AS n, count(DISTINCT _cf_row) AS d, group_concat(DISTINCT _cf_run) AS runs
-                FROM synthetic GROUP BY _cf_file
-                """) {
+            for r in try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT _cf_file AS f, count(*) AS n, count(DISTINCT _cf_row) AS d, group_concat(DISTINCT _cf_run) AS runs
+                    FROM synthetic GROUP BY _cf_file
+                    """)
+            {
                 result[r["f"]] = (r["n"], r["d"], (r["runs"] as String).split(separator: ",").map(String.init))
             }
             return result
@@ -55,7 +60,10 @@ struct OutputCrashTests {
         // Kill the second run 20 ms into file_2's transaction (a 100,000-row
         // file takes far longer than that to insert).
         let second = try writer(db, run: "run_2") { line in
-            if line == "begin file_2" { usleep(20_000); return true }
+            if line == "begin file_2" {
+                usleep(20_000)
+                return true
+            }
             return false
         }
         #expect(second.killed)

@@ -7,40 +7,52 @@ import Workspace
 
 @Suite("Output store")
 struct OutputStoreTests {
-    static let sales = LockedSchema(output: "sales", columns: [
-        LockedColumn(name: "id", type: .int64, nullable: false),
-        LockedColumn(name: "Amount", type: .float64, nullable: true, renameTo: "amount_eur"),
-        LockedColumn(name: "day", type: .date, nullable: false),
-        LockedColumn(name: "at", type: .timestampTZ, nullable: true),
-        LockedColumn(name: "paid", type: .boolean, nullable: false),
-        LockedColumn(name: "note", type: .string, nullable: true),
-    ])
+    static let sales = LockedSchema(
+        output: "sales",
+        columns: [
+            LockedColumn(name: "id", type: .int64, nullable: false),
+            LockedColumn(name: "Amount", type: .float64, nullable: true, renameTo: "amount_eur"),
+            LockedColumn(name: "day", type: .date, nullable: false),
+            LockedColumn(name: "at", type: .timestampTZ, nullable: true),
+            LockedColumn(name: "paid", type: .boolean, nullable: false),
+            LockedColumn(name: "note", type: .string, nullable: true),
+        ])
     static let refunds = LockedSchema(output: "refunds", columns: [LockedColumn(name: "id", type: .int64, nullable: false)])
     static let columns = ["id", "Amount", "day", "at", "paid", "note"]
 
     static func row(_ i: Int64, note: String? = nil) -> [CellValue] {
-        [.int(i), .float(Double(i) + 0.5), .date(days: 19_723), .timestampTZ(micros: 1_700_000_000_000_000, offsetSeconds: 3600),
-         .bool(i % 2 == 0), note.map(CellValue.string) ?? .null]
+        [
+            .int(i), .float(Double(i) + 0.5), .date(days: 19_723), .timestampTZ(micros: 1_700_000_000_000_000, offsetSeconds: 3600),
+            .bool(i % 2 == 0), note.map(CellValue.string) ?? .null,
+        ]
     }
 
-    func write(_ store: OutputStore, _ outputs: PluginOutputs, file: String, run: String, rows: [[CellValue]],
-               refunds: [[CellValue]] = [], quarantine: [QuarantinedValue] = []) throws -> FileWriteSummary {
+    func write(
+        _ store: OutputStore, _ outputs: PluginOutputs, file: String, run: String, rows: [[CellValue]],
+        refunds: [[CellValue]] = [], quarantine: [QuarantinedValue] = []
+    ) throws -> FileWriteSummary {
         var batches = [TestSupport.batch("sales", Self.columns, rows)]
         if !refunds.isEmpty { batches.append(TestSupport.batch("refunds", ["id"], refunds)) }
-        return try store.writeFile(FileWrite(file: file, run: run, parserVersion: "1.0", batches: batches, quarantine: quarantine),
-                                   outputs: outputs)
+        return try store.writeFile(
+            FileWrite(file: file, run: run, parserVersion: "1.0", batches: batches, quarantine: quarantine),
+            outputs: outputs)
     }
 
     @Test func tablesAreTypedFromTheContractWithLineageAndNoIndexToMaintain() throws {
         let store = try TestSupport.outputStore()
         _ = try store.prepare(plugin: "shop", contractVersion: 1, schemas: [Self.sales, Self.refunds])
         let (columns, indexes, journal, page) = try TestSupport.inspect(store.url) { db in
-            (try Row.fetchAll(db, sql: "PRAGMA table_info(sales)").map { "\($0["name"] as String) \($0["type"] as String)" },
-             try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'sales'"),
-             try String.fetchOne(db, sql: "PRAGMA journal_mode"), try Int.fetchOne(db, sql: "PRAGMA page_size"))
+            (
+                try Row.fetchAll(db, sql: "PRAGMA table_info(sales)").map { "\($0["name"] as String) \($0["type"] as String)" },
+                try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'sales'"),
+                try String.fetchOne(db, sql: "PRAGMA journal_mode"), try Int.fetchOne(db, sql: "PRAGMA page_size")
+            )
         }
-        #expect(columns == ["id INTEGER", "amount_eur REAL", "day TEXT", "at TEXT", "paid INTEGER", "note TEXT",
-                            "_cf_file TEXT", "_cf_row INTEGER", "_cf_parser_version TEXT", "_cf_run TEXT"])
+        #expect(
+            columns == [
+                "id INTEGER", "amount_eur REAL", "day TEXT", "at TEXT", "paid INTEGER", "note TEXT",
+                "_cf_file TEXT", "_cf_row INTEGER", "_cf_parser_version TEXT", "_cf_run TEXT",
+            ])
         #expect(indexes.isEmpty, "a file's rows are found by their rowid range, not an index")
         #expect(journal == "wal")
         #expect(page == 16384)
@@ -81,9 +93,13 @@ struct OutputStoreTests {
         #expect(again.replacedRows == 6)
         #expect(again.rows == ["sales": 3, "refunds": 0])
         let (perFile, refunds, runs) = try TestSupport.inspect(store.url) { db in
-            (try Row.fetchAll(db, sql: "SELECT _cf_file AS f, count(*) AS n FROM sales GROUP BY f ORDER BY f").map { "\($0["f"] as String)=\($0["n"] as Int)" },
-             try Int.fetchOne(db, sql: "SELECT count(*) FROM refunds"),
-             try String.fetchAll(db, sql: "SELECT DISTINCT _cf_run FROM sales WHERE _cf_file = 'a'"))
+            (
+                try Row.fetchAll(db, sql: "SELECT _cf_file AS f, count(*) AS n FROM sales GROUP BY f ORDER BY f").map {
+                    "\($0["f"] as String)=\($0["n"] as Int)"
+                },
+                try Int.fetchOne(db, sql: "SELECT count(*) FROM refunds"),
+                try String.fetchAll(db, sql: "SELECT DISTINCT _cf_run FROM sales WHERE _cf_file = 'a'")
+            )
         }
         #expect(perFile == ["a=3", "b=1"])
         #expect(refunds == 0)
@@ -96,9 +112,10 @@ struct OutputStoreTests {
         func rows(_ base: Int64, _ n: Int) -> [[CellValue]] { (0..<n).map { Self.row(base + Int64($0)) } }
         func state() throws -> [String: Int] {
             try TestSupport.inspect(store.url) { db in
-                Dictionary(uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT _cf_file, count(*) AS n FROM sales GROUP BY _cf_file").map {
-                    ($0["_cf_file"] as String, $0["n"] as Int)
-                })
+                Dictionary(
+                    uniqueKeysWithValues: try Row.fetchAll(db, sql: "SELECT _cf_file, count(*) AS n FROM sales GROUP BY _cf_file").map {
+                        ($0["_cf_file"] as String, $0["n"] as Int)
+                    })
             }
         }
         _ = try write(store, outputs, file: "/a", run: "r1", rows: rows(0, 5), refunds: [[.int(1)]])
@@ -166,9 +183,11 @@ struct OutputStoreTests {
         #expect(try store.rowCount(table: "sales") == 4)
         #expect(try store.lastWrite(plugin: "shop", file: "a")?.run == "run_1")
 
-        let unknown = FileWrite(file: "a", run: "run_3", parserVersion: "1", batches: [
-            TestSupport.batch("sales", Self.columns, [Self.row(1)]), TestSupport.batch("other", ["x"], [[.int(1)]]),
-        ])
+        let unknown = FileWrite(
+            file: "a", run: "run_3", parserVersion: "1",
+            batches: [
+                TestSupport.batch("sales", Self.columns, [Self.row(1)]), TestSupport.batch("other", ["x"], [[.int(1)]]),
+            ])
         let e2 = #expect(throws: CasparianError.self) { try store.writeFile(unknown, outputs: outputs) }
         #expect(e2?.message.contains("output \"other\"") == true)
         #expect(try store.rowCount(table: "sales") == 4)
@@ -226,9 +245,12 @@ struct OutputStoreTests {
         #expect(throws: CasparianError.self) { try store.prepare(plugin: "p", contractVersion: 1, schemas: [reserved]) }
         let internalTable = LockedSchema(output: "_cf_quarantine", columns: [LockedColumn(name: "a", type: .string, nullable: true)])
         #expect(throws: CasparianError.self) { try store.prepare(plugin: "p", contractVersion: 1, schemas: [internalTable]) }
-        let twice = LockedSchema(output: "x", columns: [
-            LockedColumn(name: "a", type: .string, nullable: true), LockedColumn(name: "b", type: .string, nullable: true, renameTo: "A"),
-        ])
+        let twice = LockedSchema(
+            output: "x",
+            columns: [
+                LockedColumn(name: "a", type: .string, nullable: true),
+                LockedColumn(name: "b", type: .string, nullable: true, renameTo: "A"),
+            ])
         let e = #expect(throws: CasparianError.self) { try store.prepare(plugin: "p", contractVersion: 1, schemas: [twice]) }
         #expect(e?.message.contains("two columns named") == true)
         #expect(try store.tables().isEmpty)

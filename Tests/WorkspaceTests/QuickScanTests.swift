@@ -105,8 +105,9 @@ struct QuickScanTests {
         chmod(root.appendingPathComponent("locked").path, 0o700)
         for f in ["open/a.txt", "zzz/b.txt"] { chmod(root.appendingPathComponent(f).path, 0o644) }
 
-        let r = try CLIRunner.run(["scan", root.path, "--json"], environment: ["PATH": "/usr/bin:/bin"], inheritEnvironment: false,
-                                  launcher: ["/usr/bin/setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"])
+        let r = try CLIRunner.run(
+            ["scan", root.path, "--json"], environment: ["PATH": "/usr/bin:/bin"], inheritEnvironment: false,
+            launcher: ["/usr/bin/setpriv", "--reuid=nobody", "--regid=nogroup", "--clear-groups"])
         #expect(r.status == 0, "\(r.stderr)")
         let report = try JSONDecoder().decode(ScanReport.self, from: r.stdoutData)
         #expect(report.fileCount == 2)

@@ -10,15 +10,19 @@ struct ReadOnlyQueryTests {
     /// An output database with a `sales` table of 50 rows.
     static func database() throws -> URL {
         let store = try TestSupport.outputStore()
-        let schema = LockedSchema(output: "sales", columns: [
-            LockedColumn(name: "id", type: .int64, nullable: false),
-            LockedColumn(name: "amount", type: .float64, nullable: true),
-            LockedColumn(name: "day", type: .date, nullable: false),
-        ])
+        let schema = LockedSchema(
+            output: "sales",
+            columns: [
+                LockedColumn(name: "id", type: .int64, nullable: false),
+                LockedColumn(name: "amount", type: .float64, nullable: true),
+                LockedColumn(name: "day", type: .date, nullable: false),
+            ])
         let outputs = try store.prepare(plugin: "shop", contractVersion: 1, schemas: [schema])
         let rows: [[CellValue]] = (0..<50).map { [.int(Int64($0)), $0 == 3 ? .null : .float(Double($0) / 2), .date(days: 19_723)] }
-        try store.writeFile(FileWrite(file: "/d/a.csv", run: "run_1", parserVersion: "1",
-                                      batches: [TestSupport.batch("sales", ["id", "amount", "day"], rows)]), outputs: outputs)
+        try store.writeFile(
+            FileWrite(
+                file: "/d/a.csv", run: "run_1", parserVersion: "1",
+                batches: [TestSupport.batch("sales", ["id", "amount", "day"], rows)]), outputs: outputs)
         return store.url
     }
 
@@ -32,9 +36,13 @@ struct ReadOnlyQueryTests {
 
     @Test func aSelectReturnsColumnsAndJSONScalars() throws {
         let db = try Self.database()
-        let r = try ReadOnlyQuery(database: db).run("SELECT id, amount, day, _cf_file FROM sales WHERE id IN (2, 3) ORDER BY id -- two rows")
+        let r = try ReadOnlyQuery(database: db).run(
+            "SELECT id, amount, day, _cf_file FROM sales WHERE id IN (2, 3) ORDER BY id -- two rows")
         #expect(r.columns == ["id", "amount", "day", "_cf_file"])
-        #expect(r.rows == [[.int(2), .double(1.0), .text("2024-01-01"), .text("/d/a.csv")], [.int(3), .null, .text("2024-01-01"), .text("/d/a.csv")]])
+        #expect(
+            r.rows == [
+                [.int(2), .double(1.0), .text("2024-01-01"), .text("/d/a.csv")], [.int(3), .null, .text("2024-01-01"), .text("/d/a.csv")],
+            ])
         #expect(!r.truncated && r.rowCount == 2)
         let json = String(decoding: try JSONEncoder().encode(r), as: UTF8.self)
         #expect(json.contains("\"rows\":[[2,1,\"2024-01-01\",\"\\/d\\/a.csv\"],[3,null,"))
@@ -74,8 +82,11 @@ struct ReadOnlyQueryTests {
     @Test func schemaIntrospectionIsAllowed() throws {
         let db = try Self.database()
         let info = try ReadOnlyQuery(database: db).run("PRAGMA table_info(sales)")
-        #expect(info.rows.map { $0[1] } == [.text("id"), .text("amount"), .text("day"), .text("_cf_file"), .text("_cf_row"),
-                                            .text("_cf_parser_version"), .text("_cf_run")])
+        #expect(
+            info.rows.map { $0[1] } == [
+                .text("id"), .text("amount"), .text("day"), .text("_cf_file"), .text("_cf_row"),
+                .text("_cf_parser_version"), .text("_cf_run"),
+            ])
         let tables = try ReadOnlyQuery(database: db).run("SELECT name FROM sqlite_master WHERE type = 'table' AND name = 'sales'")
         #expect(tables.rows == [[.text("sales")]])
     }

@@ -1,10 +1,11 @@
-@testable import Catalog
 import CasparianCore
 import CasparianTestSupport
 import Foundation
 import GRDB
 import PluginHost
 import Testing
+
+@testable import Catalog
 @testable import Workspace
 
 /// One run lifecycle for backtest, execute and discovery, and the workspace
@@ -58,7 +59,8 @@ struct RunLifecycleTests {
         let (ws, scope, base) = try Self.setup()
         // A plugin slow enough to be cancelled part-way.
         let plugins = base.appendingPathComponent("plugins")
-        try TestSupport.write("""
+        try TestSupport.write(
+            """
             import time
             def parse(path):
                 time.sleep(0.4)
@@ -71,7 +73,9 @@ struct RunLifecycleTests {
         let parser = DiscoveryParser.plugin(plugin, env)
         let run = try ws.openDiscoveryRun(parser: parser, scopeID: scope.id)
         let started = ContinuousClock.now
-        let work = Task { try await ws.discover(scope: ws.resolveScope(scope.id), parser: parser, options: DiscoveryOptions(workers: 1), run: run) }
+        let work = Task {
+            try await ws.discover(scope: ws.resolveScope(scope.id), parser: parser, options: DiscoveryOptions(workers: 1), run: run)
+        }
         try await Task.sleep(for: .milliseconds(900))
         // As `casparian jobs cancel` does from another process.
         _ = try ws.cancelJob(id: run.id)
@@ -136,7 +140,8 @@ struct RunLifecycleTests {
         let (ws, scope, _) = try Self.setup()
         let found = try await ws.discover(scope: scope, parser: .builtinCSV)
         let id = try #require(found.discoveryID)
-        let request = try ws.approvalRequest(discoveryID: id, plugin: "sales", answers: [], overrides: [], excludedFiles: [], approvedBy: "test")
+        let request = try ws.approvalRequest(
+            discoveryID: id, plugin: "sales", answers: [], overrides: [], excludedFiles: [], approvedBy: "test")
         _ = try ws.approve(discoveryID: id, request: request)
         let contract = try ws.contract(plugin: "sales")
         #expect(try ws.contract(id: contract.id) == contract)

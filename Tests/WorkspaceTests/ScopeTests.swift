@@ -1,9 +1,10 @@
+import CasparianCore
 import CasparianTestSupport
 import Catalog
-import CasparianCore
 import Digest
 import Foundation
 import Testing
+
 @testable import Workspace
 
 @Suite("Scopes")
@@ -46,9 +47,13 @@ struct ScopeTests {
         #expect(missing?.kind == .notFound && missing?.message.contains("does not exist") == true)
         let file = #expect(throws: CasparianError.self) { try ws.createScope(ScopeDefinition(name: "f", root: data.path + "/notes.txt")) }
         #expect(file?.message.contains("is a file, not a folder") == true)
-        let glob = #expect(throws: CasparianError.self) { try ws.createScope(ScopeDefinition(name: "g", root: data.path, include: ["sales/[a-"])) }
+        let glob = #expect(throws: CasparianError.self) {
+            try ws.createScope(ScopeDefinition(name: "g", root: data.path, include: ["sales/[a-"]))
+        }
         #expect(glob?.message.hasPrefix("--include invalid glob") == true)
-        let tag = #expect(throws: CasparianError.self) { try ws.createScope(ScopeDefinition(name: "t", root: data.path, exclude: ["tag:"])) }
+        let tag = #expect(throws: CasparianError.self) {
+            try ws.createScope(ScopeDefinition(name: "t", root: data.path, exclude: ["tag:"]))
+        }
         #expect(tag?.message.contains("invalid tag") == true)
         let name = #expect(throws: CasparianError.self) { try ws.createScope(ScopeDefinition(name: "a b", root: data.path)) }
         #expect(name?.message.contains("invalid scope name") == true)
@@ -83,11 +88,13 @@ struct ScopeTests {
     @Test func tagsFilterScopesAndAreReEvaluatedOnRefresh() throws {
         let (ws, data) = try Self.setup()
         _ = try ws.createScope(ScopeDefinition(name: "everything", root: data.path))
-        let tagged = try ws.tag(paths: [data.appendingPathComponent("sales/jan.csv").path, data.appendingPathComponent("refunds").path], tag: "reviewed")
+        let tagged = try ws.tag(
+            paths: [data.appendingPathComponent("sales/jan.csv").path, data.appendingPathComponent("refunds").path], tag: "reviewed")
         #expect(tagged.files == 2)
         let byInclude = try ws.createScope(ScopeDefinition(name: "reviewed", root: data.path, include: ["tag:reviewed"]))
         #expect(relative(byInclude.changes.added, data) == ["refunds/r1.csv", "sales/jan.csv"])
-        let csvTagged = try ws.createScope(ScopeDefinition(name: "csv-reviewed", root: data.path, include: ["sales/*.csv"], tags: ["reviewed"]))
+        let csvTagged = try ws.createScope(
+            ScopeDefinition(name: "csv-reviewed", root: data.path, include: ["sales/*.csv"], tags: ["reviewed"]))
         #expect(relative(csvTagged.changes.added, data) == ["sales/jan.csv"])
         let notReviewed = try ws.createScope(ScopeDefinition(name: "todo", root: data.path, exclude: ["tag:reviewed"]))
         #expect(notReviewed.scope.fileCount == 3)

@@ -37,8 +37,10 @@ struct StaleFingerprintTests {
         let ws = try Workspace.create(at: base)
         let scope = try ws.createScope(ScopeDefinition(name: "g", root: data.path, include: ["*.csv"])).scope
         let plugin = try ws.plugin(named: "grower", pluginsDirectory: base.appendingPathComponent("plugins"))
-        let pool = WorkerPool(environment: WorkerEnvironment(pythonExecutable: "/usr/bin/python3",
-                                                             workerExecutable: WorkerEnvironment.defaultWorkerExecutable()), size: 1)
+        let pool = WorkerPool(
+            environment: WorkerEnvironment(
+                pythonExecutable: "/usr/bin/python3",
+                workerExecutable: WorkerEnvironment.defaultWorkerExecutable()), size: 1)
         defer { pool.shutdown() }
 
         let first = try await ws.execute(plugin: plugin, scope: scope, pool: pool)

@@ -1,10 +1,11 @@
+import CasparianCore
 import CasparianTestSupport
 import Catalog
-import CasparianCore
 import Foundation
 import GRDB
 import PluginHost
 import Testing
+
 @testable import Workspace
 
 /// A file's rows stream through the host: execute writes each batch inside
@@ -71,7 +72,8 @@ struct StreamingFileTests {
 
     @Test func discoveryFeedsTheFileAsItArrives() async throws {
         let (_, ws, plugin, data) = try setup()
-        let run = try await ws.discover(paths: [data.path], parser: .plugin(plugin, Self.environment), options: DiscoveryOptions(workers: 1))
+        let run = try await ws.discover(
+            paths: [data.path], parser: .plugin(plugin, Self.environment), options: DiscoveryOptions(workers: 1))
         #expect(run.result.rows == Self.rows)
         #expect(run.peakHeldRows > 0 && run.peakHeldRows <= Self.rows / 4, "rows held: \(run.peakHeldRows)")
     }

@@ -2,6 +2,7 @@ import CasparianTestSupport
 import Foundation
 import GRDB
 import Testing
+
 @testable import Workspace
 
 @Suite("WAL checkpointer")

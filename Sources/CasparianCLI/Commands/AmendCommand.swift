@@ -43,28 +43,43 @@ struct AmendCommand: AsyncParsableCommand {
             var proposed: [Amendment]
             if let fromViolations {
                 guard changes.isEmpty else {
-                    throw CasparianError(.usage, "--from-violations derives the changes; do not give change options too",
-                                         hint: "approve the derived proposal with changes instead: `casparian amend approve ID --action approve_with_changes …`")
+                    throw CasparianError(
+                        .usage, "--from-violations derives the changes; do not give change options too",
+                        hint:
+                            "approve the derived proposal with changes instead: `casparian amend approve ID --action approve_with_changes …`"
+                    )
                 }
                 proposed = try ws.proposeAmendments(plugin: plugin, evidence: try ViolationFile.load(fromViolations))
                 if proposed.isEmpty {
-                    throw CasparianError(.data, "no contract change would make these violations valid (e.g. ints where text is locked)",
-                                         hint: "fix the parser so that it emits what the contract says")
+                    throw CasparianError(
+                        .data, "no contract change would make these violations valid (e.g. ints where text is locked)",
+                        hint: "fix the parser so that it emits what the contract says")
                 }
             } else {
                 guard !changes.isEmpty || !files.isEmpty else {
-                    throw CasparianError(.usage, "nothing to propose",
-                                         hint: "give changes (--add-column, --change-type, --set-nullable, --set-format, --set-default, --rename, --drop-column), files (--files), or --from-violations FILE")
+                    throw CasparianError(
+                        .usage, "nothing to propose",
+                        hint:
+                            "give changes (--add-column, --change-type, --set-nullable, --set-format, --set-default, --rename, --drop-column), files (--files), or --from-violations FILE"
+                    )
                 }
                 let out = try ws.amendmentOutput(output, plugin: plugin)
                 let pattern = files.count == 1 ? files[0] : nil
-                proposed = [try ws.proposeAmendment(plugin: plugin, proposal: AmendmentProposal(
-                    output: out, changes: changes, reason: reason, origin: .manual, affectedFiles: pattern == nil ? files : [], filePattern: pattern))]
+                proposed = [
+                    try ws.proposeAmendment(
+                        plugin: plugin,
+                        proposal: AmendmentProposal(
+                            output: out, changes: changes, reason: reason, origin: .manual, affectedFiles: pattern == nil ? files : [],
+                            filePattern: pattern))
+                ]
             }
             if json { return try Output.printJSON(proposed) }
             for a in proposed { ContractPrinter.amendment(a) }
             let first = proposed[0].id
-            Output.line(Style.dim("next: `casparian amend approve \(first)` (or --action split|exclude_files|approve_with_changes), or `casparian amend reject \(first)`"))
+            Output.line(
+                Style.dim(
+                    "next: `casparian amend approve \(first)` (or --action split|exclude_files|approve_with_changes), or `casparian amend reject \(first)`"
+                ))
         }
     }
 
@@ -105,8 +120,10 @@ struct AmendCommand: AsyncParsableCommand {
             if json { return try Output.printJSON(a) }
             ContractPrinter.amendment(a)
             for g in a.proposal.evidence {
-                Output.line(Style.dim("  evidence: ") + "\(g.kind.rawValue) \(g.column) \(g.pattern) ×\(g.count) in \(g.files) file\(g.files == 1 ? "" : "s"), e.g. "
-                            + g.samples.prefix(3).map { "\($0.file):\($0.row) \"\($0.got)\"" }.joined(separator: ", "))
+                Output.line(
+                    Style.dim("  evidence: ")
+                        + "\(g.kind.rawValue) \(g.column) \(g.pattern) ×\(g.count) in \(g.files) file\(g.files == 1 ? "" : "s"), e.g. "
+                        + g.samples.prefix(3).map { "\($0.file):\($0.row) \"\($0.got)\"" }.joined(separator: ", "))
             }
         }
     }
@@ -139,16 +156,19 @@ struct AmendCommand: AsyncParsableCommand {
 
         func run() async throws {
             guard let act = AmendmentAction(rawValue: action), act != .reject else {
-                throw CasparianError(.usage, "--action \(action) is not one of approve, approve_with_changes, split, exclude_files",
-                                     hint: "to reject, run `casparian amend reject \(amendmentID)`")
+                throw CasparianError(
+                    .usage, "--action \(action) is not one of approve, approve_with_changes, split, exclude_files",
+                    hint: "to reject, run `casparian amend reject \(amendmentID)`")
             }
             let changes = try change.changes()
             if act != .approveWithChanges, act != .split, !changes.isEmpty {
                 throw CasparianError(.usage, "change options need --action approve_with_changes (or split)")
             }
-            let decision = AmendmentDecision(action: act, changes: changes.isEmpty ? nil : changes, splitOutput: splitOutput,
-                                             decidedBy: by ?? Approver.current, note: note)
-            let r = try workspace.existing().decideAmendment(id: amendmentID, decision: decision, pluginsDirectory: plugins.map { URL(fileURLWithPath: $0) })
+            let decision = AmendmentDecision(
+                action: act, changes: changes.isEmpty ? nil : changes, splitOutput: splitOutput,
+                decidedBy: by ?? Approver.current, note: note)
+            let r = try workspace.existing().decideAmendment(
+                id: amendmentID, decision: decision, pluginsDirectory: plugins.map { URL(fileURLWithPath: $0) })
             if json { return try Output.printJSON(AmendReport(amendment: r.amendment, contract: r.contract, contractFile: r.contractFile)) }
             ContractPrinter.amendment(r.amendment)
             if let c = r.contract {
@@ -160,7 +180,8 @@ struct AmendCommand: AsyncParsableCommand {
     }
 
     struct Reject: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "reject", abstract: "Reject an amendment (the contract does not change).")
+        static let configuration = CommandConfiguration(
+            commandName: "reject", abstract: "Reject an amendment (the contract does not change).")
         @Argument(help: "The amendment's id.")
         var amendmentID: String
         @Option(help: "Who rejects (default: $USER).")
@@ -201,8 +222,11 @@ enum ViolationFile {
         do {
             return ViolationSummary(violations: try decoder.decode([Violation].self, from: data))
         } catch {
-            throw CasparianError(.usage, "\(path) is neither a violation summary nor a list of violations (\(error))",
-                                 hint: "pass the JSON a backtest reports, e.g. [{\"kind\": \"type_mismatch\", \"file\": …, \"row\": 3, \"column\": …, \"expected\": …, \"got\": …, \"got_type\": \"str\", \"output\": …}]")
+            throw CasparianError(
+                .usage, "\(path) is neither a violation summary nor a list of violations (\(error))",
+                hint:
+                    "pass the JSON a backtest reports, e.g. [{\"kind\": \"type_mismatch\", \"file\": …, \"row\": 3, \"column\": …, \"expected\": …, \"got\": …, \"got_type\": \"str\", \"output\": …}]"
+            )
         }
     }
 }

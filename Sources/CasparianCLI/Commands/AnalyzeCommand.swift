@@ -34,11 +34,15 @@ struct AnalyzeCommand: AsyncParsableCommand {
     func run() async throws {
         let report = try FormatReport.analyze(paths: paths, prefix: prefix)
         if json { return try Output.printJSON(report) }
-        Output.line(TableRenderer(headers: ["file", "format", "confidence", "evidence"], rows: report.files.map { f in
-            let a = f.analysis
-            let format = a.delimiter.map { "\(a.label) '\($0)'" } ?? a.label
-            return [f.path, format, String(format: "%.2f", a.confidence), a.evidence.joined(separator: "; ")]
-        }).render())
+        Output.line(
+            TableRenderer(
+                headers: ["file", "format", "confidence", "evidence"],
+                rows: report.files.map { f in
+                    let a = f.analysis
+                    let format = a.delimiter.map { "\(a.label) '\($0)'" } ?? a.label
+                    return [f.path, format, String(format: "%.2f", a.confidence), a.evidence.joined(separator: "; ")]
+                }
+            ).render())
         if report.files.count > 1 {
             Output.line("\n" + Style.bold("by format") + "  " + report.byFormat.map { "\($0.label) \($0.files)" }.joined(separator: ", "))
         }

@@ -20,12 +20,19 @@ struct ApproveCommand: AsyncParsableCommand, JSONErrorReporting {
     @Option(help: "The plugin the contract binds (its folder name).")
     var plugin: String
 
-    @Option(help: ArgumentHelp("Answer an open question: COLUMN=TYPE[:FORMAT] (repeatable).",
-                               discussion: "Types: \(DataType.allCases.map(\.rawValue).joined(separator: ", ")). Use OUTPUT.COLUMN when outputs share a column name."))
+    @Option(
+        help: ArgumentHelp(
+            "Answer an open question: COLUMN=TYPE[:FORMAT] (repeatable).",
+            discussion:
+                "Types: \(DataType.allCases.map(\.rawValue).joined(separator: ", ")). Use OUTPUT.COLUMN when outputs share a column name."))
     var answer: [String] = []
 
-    @Option(help: ArgumentHelp("Change a column before locking: COLUMN.FIELD=VALUE (repeatable).",
-                               discussion: "Fields: type, nullable, format, rename_to, default (null for a null default); and OUTPUT.mode=strict|allow_extra, OUTPUT.name=TABLE."))
+    @Option(
+        help: ArgumentHelp(
+            "Change a column before locking: COLUMN.FIELD=VALUE (repeatable).",
+            discussion:
+                "Fields: type, nullable, format, rename_to, default (null for a null default); and OUTPUT.mode=strict|allow_extra, OUTPUT.name=TABLE."
+        ))
     var override: [String] = []
 
     @Option(help: "Leave out a file or glob of files (repeatable).")
@@ -47,13 +54,17 @@ struct ApproveCommand: AsyncParsableCommand, JSONErrorReporting {
 
     func run() async throws {
         let ws = try workspace.existing()
-        let request = try ws.approvalRequest(discoveryID: discoveryID, plugin: plugin, answers: answer, overrides: override,
-                                             excludedFiles: exclude, approvedBy: by ?? Approver.current)
-        let outcome = try ws.approve(discoveryID: discoveryID, request: request, pluginsDirectory: plugins.map { URL(fileURLWithPath: $0) },
-                                     replace: replace)
+        let request = try ws.approvalRequest(
+            discoveryID: discoveryID, plugin: plugin, answers: answer, overrides: override,
+            excludedFiles: exclude, approvedBy: by ?? Approver.current)
+        let outcome = try ws.approve(
+            discoveryID: discoveryID, request: request, pluginsDirectory: plugins.map { URL(fileURLWithPath: $0) },
+            replace: replace)
         if json { return try Output.printJSON(outcome) }
         let c = outcome.contract
-        Output.line(Style.green("locked ") + "contract \(c.id) version \(c.version) for plugin \(Style.bold(c.plugin)) (approved by \(c.approvedBy))")
+        Output.line(
+            Style.green("locked ")
+                + "contract \(c.id) version \(c.version) for plugin \(Style.bold(c.plugin)) (approved by \(c.approvedBy))")
         ContractPrinter.schemas(c)
         Output.line("wrote \(outcome.contractFile)")
         Output.line(Style.dim("next: commit the contract file; `casparian contract show \(c.plugin)` shows it"))

@@ -1,6 +1,6 @@
 import ArgumentParser
-import CLISupport
 import Backtest
+import CLISupport
 import CasparianCore
 import Foundation
 import Workspace
@@ -68,13 +68,17 @@ struct BacktestCommand: AsyncParsableCommand {
     @Flag(help: "Workspace mode: re-run on every save of the plugin's parser.py (Ctrl-C stops).")
     var watch = false
 
-    @Option(name: .customLong("random-order"), help: ArgumentHelp("Visit files in a random order (seed) instead of known-bad first.", visibility: .hidden))
+    @Option(
+        name: .customLong("random-order"),
+        help: ArgumentHelp("Visit files in a random order (seed) instead of known-bad first.", visibility: .hidden))
     var randomOrder: UInt64?
 
     @OptionGroup var python: PythonOptions
 
     func validate() throws {
-        guard (0...1).contains(minPassRate) else { throw ValidationError("--min-pass-rate takes a number from 0 to 1 (got \(minPassRate))") }
+        guard (0...1).contains(minPassRate) else {
+            throw ValidationError("--min-pass-rate takes a number from 0 to 1 (got \(minPassRate))")
+        }
     }
 
     func run() async throws {
@@ -92,15 +96,18 @@ struct BacktestCommand: AsyncParsableCommand {
             return try await watchInWorkspace(scope: scope, options: options)
         }
         if watch {
-            throw CasparianError(.usage, "--watch works in workspace mode (backtest PLUGIN --scope NAME)",
-                                 hint: "CI runs once; drop --watch")
+            throw CasparianError(
+                .usage, "--watch works in workspace mode (backtest PLUGIN --scope NAME)",
+                hint: "CI runs once; drop --watch")
         }
         guard let corpus else {
-            throw CasparianError(.usage, "backtest needs --corpus DIR (CI mode) or --scope NAME (workspace mode)",
-                                 hint: "e.g. casparian backtest \(pluginsDir) --corpus data/, or casparian backtest PLUGIN --scope NAME")
+            throw CasparianError(
+                .usage, "backtest needs --corpus DIR (CI mode) or --scope NAME (workspace mode)",
+                hint: "e.g. casparian backtest \(pluginsDir) --corpus data/, or casparian backtest PLUGIN --scope NAME")
         }
-        let suite = CorpusBacktest(pluginsDirectory: URL(fileURLWithPath: pluginsDir), corpus: URL(fileURLWithPath: corpus),
-                                   pluginName: plugin, options: options)
+        let suite = CorpusBacktest(
+            pluginsDirectory: URL(fileURLWithPath: pluginsDir), corpus: URL(fileURLWithPath: corpus),
+            pluginName: plugin, options: options)
         let plans = try suite.plan()
         let pool = workers.pool(python.environment(pluginDirectory: plans.first?.plugin.url))
         defer { pool.shutdownForExit() }
@@ -114,8 +121,9 @@ struct BacktestCommand: AsyncParsableCommand {
                 try Data(JUnitReport.xml(for: reports, corpusRoot: suite.corpus.standardizedFileURL.path).utf8)
                     .write(to: URL(fileURLWithPath: junit), options: .atomic)
             } catch {
-                throw CasparianError(.usage, "cannot write JUnit report to \(junit): \(error.localizedDescription)",
-                                     hint: "check that its folder exists and is writable")
+                throw CasparianError(
+                    .usage, "cannot write JUnit report to \(junit): \(error.localizedDescription)",
+                    hint: "check that its folder exists and is writable")
             }
         }
         let ok = reports.allSatisfy { $0.status == .passed }
@@ -162,8 +170,10 @@ extension BacktestCommand {
         // opening and planning here, which fail-fast waits on. The engine
         // starts the others once it knows the run needs them.
         let root = try workspace.existingRoot()
-        let plugin = try Workspace.plugin(reference: pluginsDir, in: plugins.map { URL(fileURLWithPath: $0) }
-                                          ?? Workspace.defaultPluginsDirectory(root: root))
+        let plugin = try Workspace.plugin(
+            reference: pluginsDir,
+            in: plugins.map { URL(fileURLWithPath: $0) }
+                ?? Workspace.defaultPluginsDirectory(root: root))
         let pool = workers.pool(python.environment(pluginDirectory: plugin.url))
         // One backtest and the process exits; --watch runs again and reaps its workers.
         defer { if watch { pool.shutdown() } else { pool.shutdownForExit() } }

@@ -21,8 +21,10 @@ struct ChangeOptions: ParsableArguments {
 
     /// In a fixed order: add, change type, nullability, format, default, rename, drop.
     func changes() throws -> [SchemaChange] {
-        let groups: [(String, [String])] = [("add-column", addColumn), ("change-type", changeType), ("set-nullable", setNullable),
-                                            ("set-format", setFormat), ("set-default", setDefault), ("rename", rename), ("drop-column", dropColumn)]
+        let groups: [(String, [String])] = [
+            ("add-column", addColumn), ("change-type", changeType), ("set-nullable", setNullable),
+            ("set-format", setFormat), ("set-default", setDefault), ("rename", rename), ("drop-column", dropColumn),
+        ]
         return try groups.flatMap { op, args in try args.map { try SchemaChange(op: op, argument: $0) } }
     }
 }

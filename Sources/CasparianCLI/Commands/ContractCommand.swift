@@ -12,7 +12,8 @@ struct ContractCommand: AsyncParsableCommand {
         subcommands: [Show.self, History.self, Diff.self, Check.self])
 
     struct Show: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "show", abstract: "Show the plugin's contract (the latest version, or --version N).")
+        static let configuration = CommandConfiguration(
+            commandName: "show", abstract: "Show the plugin's contract (the latest version, or --version N).")
         @Argument(help: "The plugin.")
         var plugin: String
         @Option(help: "The version to show.")
@@ -24,13 +25,16 @@ struct ContractCommand: AsyncParsableCommand {
         func run() async throws {
             let c = try workspace.existing().contract(plugin: plugin, version: version)
             if json { return Output.line(String(decoding: try ContractFile.encode(c), as: UTF8.self).trimmingCharacters(in: .newlines)) }
-            Output.line("contract \(c.id) of \(Style.bold(c.plugin)), version \(c.version), approved by \(c.approvedBy) at \(ContractFile.formatTime(c.approvedAt))")
+            Output.line(
+                "contract \(c.id) of \(Style.bold(c.plugin)), version \(c.version), approved by \(c.approvedBy) at \(ContractFile.formatTime(c.approvedAt))"
+            )
             ContractPrinter.schemas(c)
         }
     }
 
     struct History: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "history", abstract: "List every version of the plugin's contract, with what changed.")
+        static let configuration = CommandConfiguration(
+            commandName: "history", abstract: "List every version of the plugin's contract, with what changed.")
         @Argument(help: "The plugin.")
         var plugin: String
         @Flag(help: "Print JSON.")
@@ -48,8 +52,9 @@ struct ContractCommand: AsyncParsableCommand {
     }
 
     struct Diff: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "diff", abstract: "What changed between two versions.",
-                                                        discussion: "Example: casparian contract diff sales 1 3")
+        static let configuration = CommandConfiguration(
+            commandName: "diff", abstract: "What changed between two versions.",
+            discussion: "Example: casparian contract diff sales 1 3")
         @Argument(help: "The plugin.")
         var plugin: String
         @Argument(help: "The older version.")
@@ -94,9 +99,12 @@ struct ContractCommand: AsyncParsableCommand {
             if let file {
                 let c = try ContractFile.load(URL(fileURLWithPath: file))
                 if json { return try Output.printJSON(FileCheck(file: file, status: "valid", plugin: c.plugin, version: c.version)) }
-                return Output.line(Style.green("valid: ") + "\(file) (\(c.plugin) version \(c.version), \(c.schemas.count) schema\(c.schemas.count == 1 ? "" : "s"))")
+                return Output.line(
+                    Style.green("valid: ")
+                        + "\(file) (\(c.plugin) version \(c.version), \(c.schemas.count) schema\(c.schemas.count == 1 ? "" : "s"))")
             }
-            let drift = try workspace.existing().checkContractFile(plugin: plugin!, pluginsDirectory: plugins.map { URL(fileURLWithPath: $0) })
+            let drift = try workspace.existing().checkContractFile(
+                plugin: plugin!, pluginsDirectory: plugins.map { URL(fileURLWithPath: $0) })
             if json {
                 try Output.printJSON(drift)
             } else if drift.isInSync {
@@ -120,9 +128,11 @@ struct ContractCommand: AsyncParsableCommand {
             switch status {
             case .inSync: return ""
             case .fileMissing, .differs:
-                return "the catalog is the record: restore the file with `casparian contract show \(plugin!) --json > FILE`, or change the contract with `casparian amend propose`"
+                return
+                    "the catalog is the record: restore the file with `casparian contract show \(plugin!) --json > FILE`, or change the contract with `casparian amend propose`"
             case .fileInvalid: return "fix the file at the JSON path above, or restore it with `casparian contract show \(plugin!) --json`"
-            case .notInCatalog: return "approve a discovery for \(plugin!) in this workspace: `casparian approve DISCOVERY_ID --plugin \(plugin!)`"
+            case .notInCatalog:
+                return "approve a discovery for \(plugin!) in this workspace: `casparian approve DISCOVERY_ID --plugin \(plugin!)`"
             }
         }
     }

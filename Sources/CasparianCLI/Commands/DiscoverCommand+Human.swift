@@ -18,9 +18,13 @@ extension DiscoverCommand {
             Output.line("")
             Output.line(Style.bold(output.name))
             let rows = output.columns.map { c -> [String?] in
-                [c.name, c.status == .resolved ? c.type.rawValue : candidatesText(c), c.format ?? "",
-                 c.nullable ? "yes" + (c.nullSentinels.isEmpty ? "" : " (" + c.nullSentinels.map { "\"\($0)\"" }.joined(separator: ", ") + ")") : "no",
-                 statusText(c.status)]
+                [
+                    c.name, c.status == .resolved ? c.type.rawValue : candidatesText(c), c.format ?? "",
+                    c.nullable
+                        ? "yes" + (c.nullSentinels.isEmpty ? "" : " (" + c.nullSentinels.map { "\"\($0)\"" }.joined(separator: ", ") + ")")
+                        : "no",
+                    statusText(c.status),
+                ]
             }
             Output.line(TableRenderer(headers: ["column", "type", "format", "nullable", "status"], rows: rows).render())
             questions += output.columns.filter { $0.status != .resolved }.map { (output.name, $0) }
@@ -28,7 +32,8 @@ extension DiscoverCommand {
         }
         if !notes.isEmpty {
             Output.line("")
-            Output.line(Style.bold("Settled without a question") + Style.dim(" (nothing in the data decides, and the choice loses nothing)"))
+            Output.line(
+                Style.bold("Settled without a question") + Style.dim(" (nothing in the data decides, and the choice loses nothing)"))
             for (output, c) in notes.prefix(20) { Output.line("  \(output).\(c.name): \(c.note ?? "")") }
             if notes.count > 20 { Output.line(Style.dim("  … and \(notes.count - 20) more (--json has every column's note)")) }
         }
@@ -48,16 +53,18 @@ extension DiscoverCommand {
         }
         if !run.structure.isEmpty {
             Output.line("")
-            Output.line(Style.yellow("\(run.structure.count) file\(run.structure.count == 1 ? " has" : "s have") broken CSV structure")
-                        + " (read, and reported here; fix the file or handle it in a plugin):")
+            Output.line(
+                Style.yellow("\(run.structure.count) file\(run.structure.count == 1 ? " has" : "s have") broken CSV structure")
+                    + " (read, and reported here; fix the file or handle it in a plugin):")
             for p in run.structure.prefix(10) { Output.line("  \(p.file) row \(p.row): \(p.problem)") }
             if run.structure.count > 10 { Output.line(Style.dim("  … and \(run.structure.count - 10) more (--json lists all)")) }
         }
         if !run.skipped.isEmpty {
             let counts = DiscoverySkip.counts(run.skipped)
             Output.line("")
-            Output.line(Style.yellow("skipped \(run.skipped.count) files in other formats (\(counts))")
-                        + ": the built-in reader reads CSV/TSV; write a plugin for them (`casparian new NAME`)")
+            Output.line(
+                Style.yellow("skipped \(run.skipped.count) files in other formats (\(counts))")
+                    + ": the built-in reader reads CSV/TSV; write a plugin for them (`casparian new NAME`)")
             for f in run.skipped.prefix(10) { Output.line(Style.dim("  \(f.file): \(f.label) (\(f.evidence.joined(separator: "; ")))")) }
             if run.skipped.count > 10 { Output.line(Style.dim("  … and \(run.skipped.count - 10) more (--json lists all)")) }
         }

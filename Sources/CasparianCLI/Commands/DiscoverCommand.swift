@@ -24,9 +24,11 @@ struct DiscoverCommand: AsyncParsableCommand {
     @Argument(help: "Files or folders (searched recursively).")
     var paths: [String]
 
-    @Option(name: .long, help: ArgumentHelp(
-        "The parser: `csv` (the built-in CSV/TSV reader, the default), a plugin of the workspace's plugins folder, or a plugin folder.",
-        valueName: "NAME|DIR"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "The parser: `csv` (the built-in CSV/TSV reader, the default), a plugin of the workspace's plugins folder, or a plugin folder.",
+            valueName: "NAME|DIR"))
     var plugin: String = DiscoveryParser.builtinName
 
     @Flag(help: "Print one JSON document instead of tables.")
@@ -35,8 +37,10 @@ struct DiscoverCommand: AsyncParsableCommand {
     @Flag(help: "Read a sample of large file sets (first, last, largest and random files per name pattern).")
     var sample = false
 
-    @Option(name: .long, help: ArgumentHelp(
-        "Stop reading once every column is settled and has at least N values.", valueName: "N"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "Stop reading once every column is settled and has at least N values.", valueName: "N"))
     var stopAfter: Int?
 
     @Option(name: .long, help: "The workspace folder (default: the nearest enclosing .casparian/, else here).")
@@ -49,11 +53,13 @@ struct DiscoverCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let ws = try Workspace.open(explicit: workspace.map { URL(fileURLWithPath: $0) },
-                                    from: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
+        let ws = try Workspace.open(
+            explicit: workspace.map { URL(fileURLWithPath: $0) },
+            from: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
         let parser = try resolveParser(ws)
-        let options = DiscoveryOptions(plan: sample ? SamplePlan() : nil,
-                                       inference: InferenceOptions(earlyStopValues: stopAfter))
+        let options = DiscoveryOptions(
+            plan: sample ? SamplePlan() : nil,
+            inference: InferenceOptions(earlyStopValues: stopAfter))
         let run = try await ws.discover(paths: paths, parser: parser, options: options)
         if json {
             try Output.printJSON(DiscoverReport(run))

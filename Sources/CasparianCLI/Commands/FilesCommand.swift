@@ -1,7 +1,7 @@
 import ArgumentParser
 import CLISupport
-import Catalog
 import CasparianCore
+import Catalog
 import Foundation
 import Workspace
 
@@ -33,17 +33,24 @@ struct FilesCommand: AsyncParsableCommand {
         var rows: [[String]] = []
         for f in files {
             let tags = f.tags.joined(separator: ",")
-            guard !f.results.isEmpty || !f.deadLetters.isEmpty else { rows.append([f.path, tags, "", "", Style.dim("untested"), "", ""]); continue }
+            guard !f.results.isEmpty || !f.deadLetters.isEmpty else {
+                rows.append([f.path, tags, "", "", Style.dim("untested"), "", ""])
+                continue
+            }
             var first = true
             for r in f.results where status != .dead {
                 let status = r.status == .ok ? Style.green("ok") : (r.status == .failed ? Style.red("failed") : Style.yellow("quarantined"))
-                rows.append([first ? f.path : "", first ? tags : "", r.plugin, r.parserVersion ?? "", status,
-                             r.category ?? "", Formatting.count(r.rows) + (r.failureCount > 0 ? Style.dim("  \(r.failureCount) failures") : "")])
+                rows.append([
+                    first ? f.path : "", first ? tags : "", r.plugin, r.parserVersion ?? "", status,
+                    r.category ?? "", Formatting.count(r.rows) + (r.failureCount > 0 ? Style.dim("  \(r.failureCount) failures") : ""),
+                ])
                 first = false
             }
             for d in f.deadLetters {
-                rows.append([first ? f.path : "", first ? tags : "", d.plugin, d.parserVersion ?? "", Style.red("dead"), d.category,
-                             Style.dim("\(d.attempts) attempts")])
+                rows.append([
+                    first ? f.path : "", first ? tags : "", d.plugin, d.parserVersion ?? "", Style.red("dead"), d.category,
+                    Style.dim("\(d.attempts) attempts"),
+                ])
                 first = false
             }
         }

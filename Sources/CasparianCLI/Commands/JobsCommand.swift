@@ -1,7 +1,7 @@
 import ArgumentParser
 import CLISupport
-import Catalog
 import CasparianCore
+import Catalog
 import Foundation
 import Workspace
 
@@ -44,15 +44,24 @@ struct JobsList: AsyncParsableCommand {
         let jobs = try workspace.existing().jobs(statuses: statuses, limit: limit)
         if json { return try Output.printJSON(jobs) }
         guard !jobs.isEmpty else { return Output.line(Style.dim("no jobs" + (statuses == nil ? " yet" : " with that status"))) }
-        Output.line(TableRenderer(headers: ["id", "kind", "plugin", "status", "progress", "started", "time"], rows: jobs.map { j in
-            [j.id, j.kind.rawValue, j.plugin, JobsShow.colored(j.status) + (j.cancelRequested && j.status == .running ? " (cancelling)" : ""),
-             j.progress.map { "\($0.filesDone)/\($0.filesTotal)" } ?? "", j.startedAt, j.seconds.map { String(format: "%.1fs", $0) } ?? ""]
-        }).render())
+        Output.line(
+            TableRenderer(
+                headers: ["id", "kind", "plugin", "status", "progress", "started", "time"],
+                rows: jobs.map { j in
+                    [
+                        j.id, j.kind.rawValue, j.plugin,
+                        JobsShow.colored(j.status) + (j.cancelRequested && j.status == .running ? " (cancelling)" : ""),
+                        j.progress.map { "\($0.filesDone)/\($0.filesTotal)" } ?? "", j.startedAt,
+                        j.seconds.map { String(format: "%.1fs", $0) } ?? "",
+                    ]
+                }
+            ).render())
     }
 }
 
 struct JobsShow: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "show", abstract: "A job's status, progress, timings and per-file results.")
+    static let configuration = CommandConfiguration(
+        commandName: "show", abstract: "A job's status, progress, timings and per-file results.")
 
     @Argument(help: "The job id (from `casparian jobs`).") var id: String
     @Flag(help: "Print JSON.") var json = false
@@ -74,9 +83,13 @@ struct JobsShow: AsyncParsableCommand {
         if let s = j.seconds { Output.line("time      " + String(format: "%.1f s", s)) }
         guard let files = j.files, !files.isEmpty else { return }
         Output.line("")
-        Output.line(TableRenderer(headers: ["file", "status", "category", "rows", "ms"], rows: files.map {
-            [$0.path, $0.status.rawValue, $0.category ?? "", Formatting.count($0.rows), String($0.durationMs)]
-        }).render())
+        Output.line(
+            TableRenderer(
+                headers: ["file", "status", "category", "rows", "ms"],
+                rows: files.map {
+                    [$0.path, $0.status.rawValue, $0.category ?? "", Formatting.count($0.rows), String($0.durationMs)]
+                }
+            ).render())
     }
 
     static func colored(_ s: RunRecord.Status) -> String {
@@ -100,8 +113,10 @@ struct JobsCancel: AsyncParsableCommand {
     func run() async throws {
         let j = try workspace.existing().cancelJob(id: id)
         if json { return try Output.printJSON(j) }
-        Output.line(j.status == .cancelled ? "job \(j.id) was interrupted; marked cancelled"
-                                           : "asked job \(j.id) to stop; `casparian jobs show \(j.id)` follows it")
+        Output.line(
+            j.status == .cancelled
+                ? "job \(j.id) was interrupted; marked cancelled"
+                : "asked job \(j.id) to stop; `casparian jobs show \(j.id)` follows it")
     }
 }
 
@@ -140,9 +155,13 @@ struct JobsResume: AsyncParsableCommand {
             guard !json else { continue }
             switch outcome {
             case .execute(let r):
-                Output.line("\(JobsShow.colored(job.status)) \(id): execute of \(r.plugin): \(r.filesOK) files written, \(r.filesFailed) failed, \(r.filesSkipped) kept from before; \(r.rowsWritten) rows")
+                Output.line(
+                    "\(JobsShow.colored(job.status)) \(id): execute of \(r.plugin): \(r.filesOK) files written, \(r.filesFailed) failed, \(r.filesSkipped) kept from before; \(r.rowsWritten) rows"
+                )
             case .backtest(let b):
-                Output.line("\(JobsShow.colored(job.status)) \(id): backtest of \(b.report.plugin): \(b.report.filesPassed)/\(b.report.filesTested) files passed")
+                Output.line(
+                    "\(JobsShow.colored(job.status)) \(id): backtest of \(b.report.plugin): \(b.report.filesPassed)/\(b.report.filesTested) files passed"
+                )
             }
         }
         if json { try Output.printJSON(finished) }

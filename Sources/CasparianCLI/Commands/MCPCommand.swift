@@ -1,11 +1,12 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import ArgumentParser
 import CLISupport
 import CasparianCore
 import Foundation
 import PluginHost
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// `casparian mcp`: becomes `casparian-mcp` (exec, same process), the
 /// binary that holds the MCP server. Keeping the MCP SDK, SwiftNIO and
@@ -26,7 +27,10 @@ struct MCPCommand: ParsableCommand {
         let argv = ([binary] + rest).map { strdup($0) } + [nil]
         execv(binary, argv)
         let reason = String(cString: strerror(errno))
-        throw CasparianError(.environment, "could not start the MCP server \(binary): \(reason)",
-                             hint: "casparian-mcp is built beside casparian (`make build` or `make release`) and must stay next to it; or set CASPARIAN_MCP_BINARY to its path")
+        throw CasparianError(
+            .environment, "could not start the MCP server \(binary): \(reason)",
+            hint:
+                "casparian-mcp is built beside casparian (`make build` or `make release`) and must stay next to it; or set CASPARIAN_MCP_BINARY to its path"
+        )
     }
 }

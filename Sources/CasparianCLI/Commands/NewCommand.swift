@@ -1,6 +1,6 @@
 import ArgumentParser
-import CLISupport
 import Backtest
+import CLISupport
 import CasparianCore
 import Foundation
 import Workspace
@@ -29,13 +29,18 @@ struct NewCommand: ParsableCommand {
     var json = false
 
     func run() throws {
-        let result = try PluginScaffold.create(name: name, in: URL(fileURLWithPath: plugins),
-                                               from: from.map { URL(fileURLWithPath: $0) })
+        let result = try PluginScaffold.create(
+            name: name, in: URL(fileURLWithPath: plugins),
+            from: from.map { URL(fileURLWithPath: $0) })
         if json {
             try Output.printJSON(result)
         } else {
-            Output.line("\(Style.green("✔")) created plugin \(Style.bold(name)) (\(result.format.rawValue), pattern \(result.pattern)) in \(result.directory)")
-            Output.line(Style.dim("  next: casparian test \(name)") + (from == nil ? Style.dim("   (add sample files to \(result.directory)/samples/ first)") : ""))
+            Output.line(
+                "\(Style.green("✔")) created plugin \(Style.bold(name)) (\(result.format.rawValue), pattern \(result.pattern)) in \(result.directory)"
+            )
+            Output.line(
+                Style.dim("  next: casparian test \(name)")
+                    + (from == nil ? Style.dim("   (add sample files to \(result.directory)/samples/ first)") : ""))
             if let from {
                 Output.line(Style.dim("        casparian preview \(from) --plugin \(result.directory)"))
             }
@@ -61,13 +66,15 @@ struct TestCommand: AsyncParsableCommand {
     @OptionGroup var python: PythonOptions
 
     func run() async throws {
-        let report = try await PluginSampleTest.run(plugin: name, pluginsDirectory: URL(fileURLWithPath: plugins),
-                                                   environment: { python.environment(pluginDirectory: $0) })
+        let report = try await PluginSampleTest.run(
+            plugin: name, pluginsDirectory: URL(fileURLWithPath: plugins),
+            environment: { python.environment(pluginDirectory: $0) })
         if json {
             try Output.printJSON(report)
         } else {
-            BacktestPrinter.print(report, excluded: 0,
-                                  root: URL(fileURLWithPath: plugins).appendingPathComponent(name).appendingPathComponent("samples").standardizedFileURL.path)
+            BacktestPrinter.print(
+                report, excluded: 0,
+                root: URL(fileURLWithPath: plugins).appendingPathComponent(name).appendingPathComponent("samples").standardizedFileURL.path)
             for f in report.results where f.status == .failed {
                 Output.error("\(Style.red("✘")) \(URL(fileURLWithPath: f.path).lastPathComponent): \(f.message ?? "")")
                 if let tb = f.traceback { Output.error(tb) }

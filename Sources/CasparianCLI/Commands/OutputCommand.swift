@@ -11,7 +11,8 @@ struct OutputCommand: AsyncParsableCommand {
         subcommands: [List.self, Drop.self])
 
     struct List: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "list", abstract: "List the output tables, their plugins and row counts.")
+        static let configuration = CommandConfiguration(
+            commandName: "list", abstract: "List the output tables, their plugins and row counts.")
         @Flag(help: "Print JSON.")
         var json = false
         @OptionGroup var workspace: WorkspaceOptions
@@ -24,9 +25,13 @@ struct OutputCommand: AsyncParsableCommand {
             }
             let tables = try ws.openOutput().tables()
             if json { return try Output.printJSON(tables) }
-            Output.line(TableRenderer(headers: ["table", "plugin", "contract", "rows"], rows: tables.map {
-                [$0.table, $0.plugin, "v\($0.contractVersion)", Formatting.count($0.rows)]
-            }).render())
+            Output.line(
+                TableRenderer(
+                    headers: ["table", "plugin", "contract", "rows"],
+                    rows: tables.map {
+                        [$0.table, $0.plugin, "v\($0.contractVersion)", Formatting.count($0.rows)]
+                    }
+                ).render())
         }
     }
 

@@ -36,14 +36,17 @@ struct PreviewCommand: AsyncParsableCommand {
             throw CasparianError(.notFound, "file \(file) does not exist", hint: "check the path; preview takes one file")
         }
         let here = URL(fileURLWithPath: FileManager.default.currentDirectoryPath)
-        let pluginDir = try Workspace.plugin(reference: plugin, in: Workspace.defaultPluginsDirectory(root: Workspace.locate(from: here) ?? here))
+        let pluginDir = try Workspace.plugin(
+            reference: plugin, in: Workspace.defaultPluginsDirectory(root: Workspace.locate(from: here) ?? here))
         let pool = WorkerPool(environment: python.environment(pluginDirectory: pluginDir.url), limits: .authoring, size: 1)
         defer { pool.shutdownForExit() }
         let collected = PreviewCollector(limit: n)
         let maxRows = max(n * 50, 1000)
-        try await pool.run(plugin: pluginDir, jobs: [ParseJob(index: 0, path: fileURL.path)], maxRows: maxRows,
-                           callbacks: ParseCallbacks(onEvent: { _, event in collected.take(event) },
-                                                     onFinish: { _, outcome, _ in collected.finish(outcome) }))
+        try await pool.run(
+            plugin: pluginDir, jobs: [ParseJob(index: 0, path: fileURL.path)], maxRows: maxRows,
+            callbacks: ParseCallbacks(
+                onEvent: { _, event in collected.take(event) },
+                onFinish: { _, outcome, _ in collected.finish(outcome) }))
         let result = collected.result
         if json {
             try Output.printJSON(PreviewReport(file: fileURL.path, plugin: pluginDir.name, result: result, limit: n))
@@ -135,8 +138,9 @@ struct PreviewReport: Encodable {
         self.file = file
         self.plugin = plugin
         outputs = result.batches.map { b in
-            OutputRows(name: b.output, columns: b.columnNames,
-                       rows: (0..<min(b.rowCount, limit)).map { r in b.columns.map { $0[r].text } })
+            OutputRows(
+                name: b.output, columns: b.columnNames,
+                rows: (0..<min(b.rowCount, limit)).map { r in b.columns.map { $0[r].text } })
         }
         error = result.failure
     }

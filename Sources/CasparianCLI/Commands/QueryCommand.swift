@@ -30,9 +30,11 @@ struct QueryCommand: AsyncParsableCommand {
     @Option(help: "Stop the query after this many seconds.")
     var timeout: Double = 30
 
-    @Option(name: .customLong("max-bytes"), help: ArgumentHelp(
-        "Return at most this many bytes of values (default 256 MiB).",
-        discussion: "Values count as their text (blobs as hex). Reaching it prints the rows within it and fails with exit code 2."))
+    @Option(
+        name: .customLong("max-bytes"),
+        help: ArgumentHelp(
+            "Return at most this many bytes of values (default 256 MiB).",
+            discussion: "Values count as their text (blobs as hex). Reaching it prints the rows within it and fails with exit code 2."))
     var maxBytes = 256 << 20
 
     @OptionGroup var workspace: WorkspaceOptions
@@ -59,11 +61,15 @@ struct QueryCommand: AsyncParsableCommand {
             Output.error(Style.dim("\(Formatting.count(result.rowCount)) rows"))
         }
         if result.truncatedBy == .byteLimit {
-            throw CasparianError(.usage, "output incomplete: stopped at the output cap of \(Formatting.count(maxBytes)) bytes after \(Formatting.count(result.rowCount)) rows; more rows match",
-                                 hint: "select fewer or smaller columns, aggregate in SQL, or raise --max-bytes")
+            throw CasparianError(
+                .usage,
+                "output incomplete: stopped at the output cap of \(Formatting.count(maxBytes)) bytes after \(Formatting.count(result.rowCount)) rows; more rows match",
+                hint: "select fewer or smaller columns, aggregate in SQL, or raise --max-bytes")
         }
         if result.truncated, !json {
-            Output.error(Style.yellow("truncated: ") + "only the first \(Formatting.count(result.rowCount)) rows are shown (raise --limit, or aggregate in SQL)")
+            Output.error(
+                Style.yellow("truncated: ")
+                    + "only the first \(Formatting.count(result.rowCount)) rows are shown (raise --limit, or aggregate in SQL)")
         }
     }
 }

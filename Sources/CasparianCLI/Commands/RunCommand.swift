@@ -60,21 +60,26 @@ struct RunCommand: AsyncParsableCommand, JSONErrorReporting {
         defer { pool.shutdownForExit() }
         let bar = ProgressReporter(label: "run \(plugin)", unit: "files", quiet: quiet || json)
         let report = try await ws.execute(plugin: pluginDir, scope: scoped, pool: pool, options: options) { p in
-            bar.update(done: p.filesDone, total: p.filesTotal,
-                       detail: "\(p.rowsWritten) rows, \(Int(p.rowsPerSecond)) rows/s")
+            bar.update(
+                done: p.filesDone, total: p.filesTotal,
+                detail: "\(p.rowsWritten) rows, \(Int(p.rowsPerSecond)) rows/s")
         }
         bar.finish()
         if json {
             try Output.printJSON(report)
         } else {
             let mark = report.status == .done ? Style.green("✔") : Style.red("✘")
-            Output.line("\(mark) \(Style.bold(report.plugin)) \(report.parserVersion) → \(report.tables.joined(separator: ", ")) (contract v\(report.contractVersion), run \(report.runID))")
+            Output.line(
+                "\(mark) \(Style.bold(report.plugin)) \(report.parserVersion) → \(report.tables.joined(separator: ", ")) (contract v\(report.contractVersion), run \(report.runID))"
+            )
             if let job = try? ws.job(id: report.runID), job.resumes > 0 {
                 Output.line(Style.dim("  resumed job \(report.runID), interrupted when its process died; files it had written were kept"))
             }
             var line = "  \(report.filesOK) files written, \(report.filesFailed) failed"
             if report.filesSkipped > 0 { line += ", \(report.filesSkipped) unchanged (skipped; --force re-runs them)" }
-            if report.filesDeadLettered > 0 { line += Style.red(", \(report.filesDeadLettered) dead-lettered (not tried; --force tries them)") }
+            if report.filesDeadLettered > 0 {
+                line += Style.red(", \(report.filesDeadLettered) dead-lettered (not tried; --force tries them)")
+            }
             line += "; \(report.rowsWritten) rows in \(String(format: "%.1f", Double(report.durationMilliseconds) / 1000))s"
             if report.rowsQuarantined > 0 { line += ", \(report.rowsQuarantined) values quarantined" }
             Output.line(line)

@@ -47,39 +47,56 @@ struct ScanCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let options = WalkOptions(includeHidden: hidden || all, skippedNames: all ? [] : WalkOptions.defaultSkippedNames,
-                                  followLinksWithinRoot: followLinks, maxEntries: maxEntries)
-        let report = try QuickScan(root: URL(fileURLWithPath: path), options: options, top: top,
-                                   formatPrefix: formats ? QuickScan.defaultFormatPrefix : nil).run()
+        let options = WalkOptions(
+            includeHidden: hidden || all, skippedNames: all ? [] : WalkOptions.defaultSkippedNames,
+            followLinksWithinRoot: followLinks, maxEntries: maxEntries)
+        let report = try QuickScan(
+            root: URL(fileURLWithPath: path), options: options, top: top,
+            formatPrefix: formats ? QuickScan.defaultFormatPrefix : nil
+        ).run()
         if json { return try Output.printJSON(report) }
         print(report)
     }
 
     private func print(_ r: ScanReport) {
-        Output.line(Style.bold(r.root) + "  \(Formatting.count(r.fileCount)) files, \(Formatting.bytes(r.bytes)), "
-                    + "\(Formatting.count(r.walk.directories)) folders" + Style.dim("  (\(r.durationMs) ms)"))
+        Output.line(
+            Style.bold(r.root) + "  \(Formatting.count(r.fileCount)) files, \(Formatting.bytes(r.bytes)), "
+                + "\(Formatting.count(r.walk.directories)) folders" + Style.dim("  (\(r.durationMs) ms)"))
         func groups(_ title: String, _ gs: [ScanReport.Group]) {
             guard !gs.isEmpty else { return }
             Output.line("\n" + Style.bold(title) + (gs.count > 15 ? Style.dim("  top 15 of \(gs.count)") : ""))
-            Output.line(TableRenderer(headers: [["by extension": "extension", "by format": "format"][title] ?? "folder", "files", "bytes"],
-                                      rows: gs.prefix(15).map { [$0.name, Formatting.count($0.files), Formatting.bytes($0.bytes)] }).render())
+            Output.line(
+                TableRenderer(
+                    headers: [["by extension": "extension", "by format": "format"][title] ?? "folder", "files", "bytes"],
+                    rows: gs.prefix(15).map { [$0.name, Formatting.count($0.files), Formatting.bytes($0.bytes)] }
+                ).render())
         }
         groups("by extension", r.byExtension)
         if let byFormat = r.byFormat { groups("by format", byFormat) }
         groups("by folder", r.byFolder)
         Output.line("\n" + Style.bold("by size"))
-        Output.line(TableRenderer(headers: ["size", "files", "bytes"],
-                                  rows: r.bySize.map { [$0.label, Formatting.count($0.files), Formatting.bytes($0.bytes)] }).render())
+        Output.line(
+            TableRenderer(
+                headers: ["size", "files", "bytes"],
+                rows: r.bySize.map { [$0.label, Formatting.count($0.files), Formatting.bytes($0.bytes)] }
+            ).render())
         for (title, files) in [("largest", r.largest), ("newest", r.newest), ("oldest", r.oldest)] where !files.isEmpty {
             Output.line("\n" + Style.bold(title))
-            Output.line(TableRenderer(headers: ["path", "size", "modified"],
-                                      rows: files.map { [$0.path, Formatting.bytes($0.size), $0.modified] }).render())
+            Output.line(
+                TableRenderer(
+                    headers: ["path", "size", "modified"],
+                    rows: files.map { [$0.path, Formatting.bytes($0.size), $0.modified] }
+                ).render())
         }
         let w = r.walk
         var notes: [String] = []
-        if w.skippedEntries > 0 { notes.append("\(Formatting.count(w.skippedEntries)) hidden or ignored entries skipped (--hidden, --all)") }
+        if w.skippedEntries > 0 {
+            notes.append("\(Formatting.count(w.skippedEntries)) hidden or ignored entries skipped (--hidden, --all)")
+        }
         if w.symlinksNotFollowed > 0 {
-            notes.append("\(w.symlinksNotFollowed) symbolic links not followed" + (w.linksOutsideRoot > 0 ? " (\(w.linksOutsideRoot) point outside the folder)" : ""))
+            notes.append(
+                "\(w.symlinksNotFollowed) symbolic links not followed"
+                    + (w.linksOutsideRoot > 0 ? " (\(w.linksOutsideRoot) point outside the folder)" : ""))
         }
         if !notes.isEmpty { Output.line("\n" + Style.dim(notes.joined(separator: "; "))) }
         if !r.unreadable.isEmpty {
@@ -88,7 +105,9 @@ struct ScanCommand: AsyncParsableCommand {
             if r.unreadable.count > 20 { Output.error("  … and \(r.unreadable.count - 20) more (--json lists all)") }
         }
         if r.truncated {
-            Output.error(Style.yellow("stopped after \(Formatting.count(maxEntries)) entries: the figures cover part of the folder (raise --max-entries)"))
+            Output.error(
+                Style.yellow(
+                    "stopped after \(Formatting.count(maxEntries)) entries: the figures cover part of the folder (raise --max-entries)"))
         }
     }
 }

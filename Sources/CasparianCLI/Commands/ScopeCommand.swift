@@ -1,7 +1,7 @@
 import ArgumentParser
 import CLISupport
-import Catalog
 import CasparianCore
+import Catalog
 import Foundation
 import Workspace
 
@@ -37,13 +37,17 @@ struct ScopeCommand: AsyncParsableCommand {
 
         func run() async throws {
             let ws = try workspace.open()
-            let report = try ws.createScope(ScopeDefinition(name: name, root: root, include: include, exclude: exclude,
-                                                            tags: tag, includeHidden: hidden))
+            let report = try ws.createScope(
+                ScopeDefinition(
+                    name: name, root: root, include: include, exclude: exclude,
+                    tags: tag, includeHidden: hidden))
             if json { return try Output.printJSON(report) }
             ScopePrinter.summary(report.scope, verb: "created")
             ScopePrinter.walkNotes(report.walk)
             if report.scope.fileCount == 0 {
-                Output.error(Style.yellow("the scope has no files: ") + "check --root and the --include/--exclude globs (`casparian scan \(root)` shows what is there)")
+                Output.error(
+                    Style.yellow("the scope has no files: ")
+                        + "check --root and the --include/--exclude globs (`casparian scan \(root)` shows what is there)")
             }
         }
     }
@@ -58,9 +62,16 @@ struct ScopeCommand: AsyncParsableCommand {
             let scopes = try workspace.existing().scopes()
             if json { return try Output.printJSON(scopes) }
             if scopes.isEmpty { return Output.line("no scopes yet: create one with `casparian scope create NAME --root DIR`") }
-            Output.line(TableRenderer(headers: ["name", "files", "bytes", "root", "refreshed"], rows: scopes.map {
-                [$0.definition.name, Formatting.count($0.fileCount), Formatting.bytes($0.bytes), $0.definition.root, $0.refreshedAt ?? "never"]
-            }).render())
+            Output.line(
+                TableRenderer(
+                    headers: ["name", "files", "bytes", "root", "refreshed"],
+                    rows: scopes.map {
+                        [
+                            $0.definition.name, Formatting.count($0.fileCount), Formatting.bytes($0.bytes), $0.definition.root,
+                            $0.refreshedAt ?? "never",
+                        ]
+                    }
+                ).render())
         }
     }
 
@@ -95,16 +106,24 @@ struct ScopeCommand: AsyncParsableCommand {
             Output.line("created:   \(scope.createdAt); refreshed: \(scope.refreshedAt ?? "never")")
             if let list {
                 Output.line("")
-                Output.line(TableRenderer(headers: ["path", "size", "modified", "sha256"], rows: list.map {
-                    [ScopePrinter.relative($0.path, to: d.root), Formatting.bytes($0.size),
-                     Timestamp.format(Date(timeIntervalSince1970: $0.mtime)), $0.contentHash.map { String($0.prefix(12)) } ?? "–"]
-                }).render())
+                Output.line(
+                    TableRenderer(
+                        headers: ["path", "size", "modified", "sha256"],
+                        rows: list.map {
+                            [
+                                ScopePrinter.relative($0.path, to: d.root), Formatting.bytes($0.size),
+                                Timestamp.format(Date(timeIntervalSince1970: $0.mtime)),
+                                $0.contentHash.map { String($0.prefix(12)) } ?? "–",
+                            ]
+                        }
+                    ).render())
             }
         }
     }
 
     struct Refresh: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(commandName: "refresh", abstract: "Re-scan a scope's root; print files added, changed and removed.")
+        static let configuration = CommandConfiguration(
+            commandName: "refresh", abstract: "Re-scan a scope's root; print files added, changed and removed.")
         @Argument(help: "The scope's name.")
         var name: String
         @Flag(help: "Print JSON.")
@@ -135,8 +154,9 @@ enum ScopePrinter {
     }
 
     static func summary(_ s: StoredScope, verb: String) {
-        Output.line("\(verb) scope " + Style.bold(s.definition.name) + ": \(Formatting.count(s.fileCount)) files, "
-                    + "\(Formatting.bytes(s.bytes)) under \(s.definition.root)")
+        Output.line(
+            "\(verb) scope " + Style.bold(s.definition.name) + ": \(Formatting.count(s.fileCount)) files, "
+                + "\(Formatting.bytes(s.bytes)) under \(s.definition.root)")
     }
 
     static func walkNotes(_ w: WalkSummary) {

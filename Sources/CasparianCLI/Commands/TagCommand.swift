@@ -18,7 +18,9 @@ struct TagArguments: ParsableArguments {
     var tag: String { arguments.last ?? "" }
 
     func validate() throws {
-        guard arguments.count >= 2 else { throw ValidationError("give one or more paths and then the tag, e.g. `casparian tag a.csv reviewed`") }
+        guard arguments.count >= 2 else {
+            throw ValidationError("give one or more paths and then the tag, e.g. `casparian tag a.csv reviewed`")
+        }
     }
 }
 
@@ -37,8 +39,9 @@ struct TagCommand: AsyncParsableCommand {
     func run() async throws {
         let report = try options.workspace.open().tag(paths: options.paths, tag: options.tag)
         if options.json { return try Output.printJSON(report) }
-        Output.line("tagged \(report.files) file\(report.files == 1 ? "" : "s") with \(Style.bold(report.tag))"
-                    + (report.files < report.paths.count ? Style.dim(" (\(report.paths.count - report.files) already had it)") : ""))
+        Output.line(
+            "tagged \(report.files) file\(report.files == 1 ? "" : "s") with \(Style.bold(report.tag))"
+                + (report.files < report.paths.count ? Style.dim(" (\(report.paths.count - report.files) already had it)") : ""))
     }
 }
 

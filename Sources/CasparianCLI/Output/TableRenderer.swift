@@ -21,7 +21,8 @@ struct TableRenderer {
             max(headers[i].count, cells.map { i < $0.count ? $0[i].count : 0 }.max() ?? 0)
         }
         let separators = 3 * (headers.count - 1)
-        while widths.reduce(0, +) + separators > width, let widest = widths.indices.max(by: { widths[$0] < widths[$1] }), widths[widest] > 6 {
+        while widths.reduce(0, +) + separators > width, let widest = widths.indices.max(by: { widths[$0] < widths[$1] }), widths[widest] > 6
+        {
             widths[widest] -= 1
         }
         func fit(_ s: String, _ w: Int) -> String {

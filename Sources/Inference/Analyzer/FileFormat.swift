@@ -1,6 +1,9 @@
 /// A file format the analyzer recognises from a file's bytes.
 public enum FileFormat: String, Sendable, Codable, CaseIterable, Comparable {
-    case csv, tsv, json, jsonLines = "jsonl", fixedWidth = "fixed-width", log, text
+    case csv, tsv, json
+    case jsonLines = "jsonl"
+    case fixedWidth = "fixed-width"
+    case log, text
     /// An HTML or XML document (an error page saved under a data file's name).
     case markup = "html/xml"
     case excel, parquet, gzip, zip, bzip2, xz, zstd, binary, empty
@@ -44,8 +47,10 @@ public struct FormatAnalysis: Sendable, Codable, Equatable {
     /// `csv`, `csv (gzip)`.
     public var label: String { format.label(compression: compression) }
 
-    public init(format: FileFormat, confidence: Double, evidence: [String], delimiter: String? = nil, size: Int, bytesRead: Int,
-                compression: Compression? = nil) {
+    public init(
+        format: FileFormat, confidence: Double, evidence: [String], delimiter: String? = nil, size: Int, bytesRead: Int,
+        compression: Compression? = nil
+    ) {
         self.compression = compression
         self.format = format
         self.confidence = (confidence * 100).rounded() / 100

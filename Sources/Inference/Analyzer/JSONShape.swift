@@ -15,16 +15,27 @@ struct JSONShape: Equatable {
     static func scan(_ text: [UInt8], truncated: Bool) -> JSONShape? {
         var shape = JSONShape()
         var stack: [UInt8] = []
-        var inString = false, escaped = false, newlineSinceValue = true
+        var inString = false
+        var escaped = false
+        var newlineSinceValue = true
         var token: [UInt8] = []
         for c in text {
             if inString {
-                if escaped { escaped = false } else if c == UInt8(ascii: "\\") { escaped = true } else if c == UInt8(ascii: "\"") {
+                if escaped {
+                    escaped = false
+                } else if c == UInt8(ascii: "\\") {
+                    escaped = true
+                } else if c == UInt8(ascii: "\"") {
                     inString = false
-                } else if c < 0x20 && c != 9 { return nil }
+                } else if c < 0x20 && c != 9 {
+                    return nil
+                }
                 continue
             }
-            if isTokenByte(c) { token.append(c); continue }
+            if isTokenByte(c) {
+                token.append(c)
+                continue
+            }
             if !token.isEmpty {
                 guard validToken(token), !stack.isEmpty else { return nil }
                 token.removeAll(keepingCapacity: true)
@@ -41,7 +52,9 @@ struct JSONShape: Equatable {
                 stack.append(c)
             case UInt8(ascii: "}"), UInt8(ascii: "]"):
                 guard let open = stack.popLast(), (open == UInt8(ascii: "{")) == (c == UInt8(ascii: "}")) else { return nil }
-            case UInt8(ascii: "\""): guard !stack.isEmpty else { return nil }; inString = true
+            case UInt8(ascii: "\""):
+                guard !stack.isEmpty else { return nil }
+                inString = true
             case UInt8(ascii: ","), UInt8(ascii: ":"): guard !stack.isEmpty else { return nil }
             default: return nil
             }
@@ -61,7 +74,9 @@ struct JSONShape: Equatable {
     /// `true`, `false`, `null` or a number.
     static func validToken(_ t: [UInt8]) -> Bool {
         if t.elementsEqual("true".utf8) || t.elementsEqual("false".utf8) || t.elementsEqual("null".utf8) { return true }
-        guard let first = t.first, first == UInt8(ascii: "-") || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(first) else { return false }
+        guard let first = t.first, first == UInt8(ascii: "-") || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(first) else {
+            return false
+        }
         return t.allSatisfy { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) || "+-.eE".utf8.contains($0) }
     }
 }

@@ -16,7 +16,9 @@ extension TextSample {
 
     func logLines() -> LogShape {
         guard !lines.isEmpty else { return LogShape() }
-        var stamped = 0, message = 0, levelled = 0
+        var stamped = 0
+        var message = 0
+        var levelled = 0
         for line in lines.prefix(400) {
             let l = Array(line)
             if let end = Self.timestampEnd(l) {
@@ -26,9 +28,11 @@ extension TextSample {
             if Self.namesLevel(l) { levelled += 1 }
         }
         let n = Double(min(lines.count, 400))
-        var shape = LogShape(timestamped: Double(stamped) / n, withMessage: stamped == 0 ? 0 : Double(message) / Double(stamped),
-                             levels: Double(levelled) / n)
-        shape.evidence = ["\(stamped) of \(Int(n)) lines start with a timestamp"] + (levelled > 0 ? ["\(levelled) lines name a log level"] : [])
+        var shape = LogShape(
+            timestamped: Double(stamped) / n, withMessage: stamped == 0 ? 0 : Double(message) / Double(stamped),
+            levels: Double(levelled) / n)
+        shape.evidence =
+            ["\(stamped) of \(Int(n)) lines start with a timestamp"] + (levelled > 0 ? ["\(levelled) lines name a log level"] : [])
         return shape
     }
 
@@ -50,9 +54,15 @@ extension TextSample {
         while i < l.count, l[i] == 32 || l[i] == UInt8(ascii: "[") { i += 1 }
         // 2024-01-31T12:00 / 2024/01/31 12:00 / 31/01/2024 12:00
         if digits(i, 4), i + 10 <= l.count, [45, 47, 46].contains(l[i + 4]), digits(i + 5, 2), l[i + 7] == l[i + 4], digits(i + 8, 2),
-           i + 11 <= l.count, l[i + 10] == 84 || l[i + 10] == 32, let end = time(i + 11) { return end }
+            i + 11 <= l.count, l[i + 10] == 84 || l[i + 10] == 32, let end = time(i + 11)
+        {
+            return end
+        }
         if digits(i, 2), i + 10 <= l.count, [45, 47, 46].contains(l[i + 2]), digits(i + 3, 2), l[i + 5] == l[i + 2], digits(i + 6, 4),
-           i + 11 <= l.count, l[i + 10] == 32, let end = time(i + 11) { return end }
+            i + 11 <= l.count, l[i + 10] == 32, let end = time(i + 11)
+        {
+            return end
+        }
         // Jan  1 12:00:00
         if i + 3 <= l.count, months.contains(where: { l[i..<(i + 3)].elementsEqual($0) }) {
             var j = i + 3
@@ -65,8 +75,11 @@ extension TextSample {
         if i + 8 <= l.count, l[i + 2] == 58, l[i + 5] == 58, let end = time(i) { return end }
         // Apache / nginx: [31/Jan/2024:12:00:00 +0000]
         if let open = l.firstIndex(of: UInt8(ascii: "[")), digits(open + 1, 2), open + 13 <= l.count, l[open + 3] == 47,
-           months.contains(where: { l[(open + 4)..<(open + 7)].elementsEqual($0) }), l[open + 7] == 47, digits(open + 8, 4),
-           let close = l[open...].firstIndex(of: UInt8(ascii: "]")) { return close + 1 }
+            months.contains(where: { l[(open + 4)..<(open + 7)].elementsEqual($0) }), l[open + 7] == 47, digits(open + 8, 4),
+            let close = l[open...].firstIndex(of: UInt8(ascii: "]"))
+        {
+            return close + 1
+        }
         return nil
     }
 
@@ -90,7 +103,8 @@ extension TextSample {
     func fixedWidth(singleGapAllowed: Bool) -> (confidence: Double, evidence: [String])? {
         let rows = lines.prefix(400).map { Array($0) }
         guard rows.count >= 4, !rows.contains(where: { $0.contains(9) }),
-              rows.reduce(0, { $0 + $1.count }) >= 8 * rows.count else { return nil }
+            rows.reduce(0, { $0 + $1.count }) >= 8 * rows.count
+        else { return nil }
         let width = rows.map(\.count).max()!
         var blank = [Int](repeating: 0, count: width)
         for r in rows {
@@ -101,7 +115,10 @@ extension TextSample {
         var gaps: [Int] = []
         var p = 0
         while p < width {
-            guard isGap[p] else { p += 1; continue }
+            guard isGap[p] else {
+                p += 1
+                continue
+            }
             let start = p
             while p < width, isGap[p] { p += 1 }
             if start > 0 && p < width { gaps.append(p - start) }
@@ -110,10 +127,15 @@ extension TextSample {
         for r in rows { lengths[r.count, default: 0] += 1 }
         let sameLength = Double(lengths.values.max()!) / Double(rows.count)
         guard !gaps.isEmpty,
-              gaps.contains(where: { $0 >= 2 }) || gaps.count >= 2 || (singleGapAllowed && rows.count >= 10 && sameLength >= 0.9)
+            gaps.contains(where: { $0 >= 2 }) || gaps.count >= 2 || (singleGapAllowed && rows.count >= 10 && sameLength >= 0.9)
         else { return nil }
         let confidence = min(0.95, 0.45 + 0.25 * min(1, Double(rows.count) / 20) + 0.25 * sameLength)
-        return (confidence, ["\(gaps.count + 1) columns aligned over \(rows.count) lines",
-                             "\(Int(sameLength * 100))% of lines are \(lengths.max { $0.value < $1.value }!.key) bytes long"])
+        return (
+            confidence,
+            [
+                "\(gaps.count + 1) columns aligned over \(rows.count) lines",
+                "\(Int(sameLength * 100))% of lines are \(lengths.max { $0.value < $1.value }!.key) bytes long",
+            ]
+        )
     }
 }

@@ -52,7 +52,10 @@ struct TextSample {
         var evidence = encoding == .utf8 ? [] : ["encoding \(encoding.rawValue)" + (encodingEvidence.map { " (\($0))" } ?? "")]
         if let tolerated { evidence.append(tolerated) }
         if let first = text.first(where: { ![32, 9, 10, 13].contains($0) }), first == UInt8(ascii: "{") || first == UInt8(ascii: "["),
-           let v = json(evidence) { return v }
+            let v = json(evidence)
+        {
+            return v
+        }
         let csv = delimited()
         let log = logLines()
         let csvStrong = csv.mode >= 2 && csv.consistency >= 0.9 && csv.records >= 2
@@ -62,30 +65,36 @@ struct TextSample {
         }
         if csvStrong {
             let sure = min(1, Double(csv.records) / 10)
-            return Verdict(format: csv.format, confidence: 0.55 + 0.4 * csv.consistency * sure, evidence: evidence + csv.evidence,
-                           delimiter: csv.delimiterText)
+            return Verdict(
+                format: csv.format, confidence: 0.55 + 0.4 * csv.consistency * sure, evidence: evidence + csv.evidence,
+                delimiter: csv.delimiterText)
         }
         if csv.mode >= 2 && csv.consistency >= 0.6 {
-            return Verdict(format: csv.format, confidence: 0.3 + 0.4 * csv.consistency, evidence: evidence + csv.evidence,
-                           delimiter: csv.delimiterText)
+            return Verdict(
+                format: csv.format, confidence: 0.3 + 0.4 * csv.consistency, evidence: evidence + csv.evidence,
+                delimiter: csv.delimiterText)
         }
         if let fw = fixedWidth(singleGapAllowed: log.timestamped < 0.5) {
             return Verdict(format: .fixedWidth, confidence: fw.confidence, evidence: evidence + fw.evidence)
         }
         let longest = lines.map(\.count).max() ?? 0
         if csv.mode <= 1 && !lines.isEmpty && longest <= 120 {
-            return Verdict(format: .csv, confidence: 0.35, evidence: evidence + ["one field per line (a one-column table, or plain text)"],
-                           delimiter: ",")
+            return Verdict(
+                format: .csv, confidence: 0.35, evidence: evidence + ["one field per line (a one-column table, or plain text)"],
+                delimiter: ",")
         }
-        return Verdict(format: .text, confidence: 0.5, evidence: evidence + ["text without a regular structure", "\(lines.count) lines, longest \(longest) bytes"])
+        return Verdict(
+            format: .text, confidence: 0.5,
+            evidence: evidence + ["text without a regular structure", "\(lines.count) lines, longest \(longest) bytes"])
     }
 
     func json(_ evidence: [String]) -> Verdict? {
         guard let shape = JSONShape.scan(text, truncated: truncated) else { return nil }
         if shape.values >= 2 && shape.onePerLine {
             let complete = shape.complete ? shape.values : shape.values - 1
-            return Verdict(format: .jsonLines, confidence: min(0.98, 0.6 + 0.08 * Double(complete)),
-                           evidence: evidence + ["\(complete) complete JSON values, one per line"])
+            return Verdict(
+                format: .jsonLines, confidence: min(0.98, 0.6 + 0.08 * Double(complete)),
+                evidence: evidence + ["\(complete) complete JSON values, one per line"])
         }
         if shape.values >= 2 {
             return Verdict(format: .json, confidence: 0.5, evidence: evidence + ["\(shape.values) top-level JSON values, not one per line"])
@@ -133,8 +142,9 @@ struct TextSample {
             let (mode, freq) = counts.max { ($0.value, $0.key) < ($1.value, $1.key) }!
             let consistency = Double(freq) / Double(records.count - skip)
             if skip == 0 || (mode >= 2 && consistency > best.consistency + 0.2) {
-                best = Delimited(delimiter: dialect.delimiter, mode: mode, consistency: consistency, records: records.count - skip,
-                                 hasHeader: dialect.hasHeader, skipped: skip, comments: comments)
+                best = Delimited(
+                    delimiter: dialect.delimiter, mode: mode, consistency: consistency, records: records.count - skip,
+                    hasHeader: dialect.hasHeader, skipped: skip, comments: comments)
             }
         }
         return best

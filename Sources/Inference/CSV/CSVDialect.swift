@@ -16,8 +16,10 @@ public struct CSVDialect: Sendable, Equatable, Codable {
     public var hasHeader: Bool
     public var encoding: Encoding
 
-    public init(delimiter: UInt8 = UInt8(ascii: ","), quote: UInt8 = UInt8(ascii: "\""), hasHeader: Bool = true,
-                encoding: Encoding = .utf8) {
+    public init(
+        delimiter: UInt8 = UInt8(ascii: ","), quote: UInt8 = UInt8(ascii: "\""), hasHeader: Bool = true,
+        encoding: Encoding = .utf8
+    ) {
         self.delimiter = delimiter
         self.quote = quote
         self.hasHeader = hasHeader

@@ -120,8 +120,11 @@ public final class CSVReader {
                 finished = true
                 if let reason = file.census.reason {
                     // The whole file decides, the same rule the format analyzer applies to its first bytes.
-                    throw CasparianError(.data, "\(path) is binary, not CSV/TSV text: \(reason)",
-                                         hint: "if the file is damaged, repair or exclude it; if it is another format, parse it with a user plugin (`casparian new NAME`)")
+                    throw CasparianError(
+                        .data, "\(path) is binary, not CSV/TSV text: \(reason)",
+                        hint:
+                            "if the file is damaged, repair or exclude it; if it is another format, parse it with a user plugin (`casparian new NAME`)"
+                    )
                 }
                 tokenizer.finish(&records)
                 if tokenizer.unterminatedQuote, records.count > 0 { unterminatedQuoteRow = records.firstRow + records.count - 1 }

@@ -23,8 +23,10 @@ struct CSVTokenizer {
 
     /// Tokenizes `chunk` from `start` until it is consumed or `out` holds
     /// `limit` records; returns where it stopped. Blank lines are skipped.
-    mutating func consume(_ chunk: UnsafeBufferPointer<UInt8>, from start: Int, into out: inout TextRecords,
-                          limit: Int) -> Int {
+    mutating func consume(
+        _ chunk: UnsafeBufferPointer<UInt8>, from start: Int, into out: inout TextRecords,
+        limit: Int
+    ) -> Int {
         var i = start
         let n = chunk.count
         special.withUnsafeBufferPointer { special in
@@ -32,7 +34,10 @@ struct CSVTokenizer {
                 let b = chunk[i]
                 if skipLineFeed {
                     skipLineFeed = false
-                    if b == 10 { i += 1; continue }
+                    if b == 10 {
+                        i += 1
+                        continue
+                    }
                 }
                 switch state {
                 case .fieldStart, .unquoted:

@@ -22,7 +22,8 @@ public struct TextRecords: Sendable {
     public func withField<R>(_ record: Int, _ column: Int, _ body: (UnsafeBufferPointer<UInt8>?) -> R) -> R {
         let f = recordStarts[record] + column
         guard f < recordStarts[record + 1] else { return body(nil) }
-        let lo = fieldBounds[f], hi = fieldBounds[f + 1]
+        let lo = fieldBounds[f]
+        let hi = fieldBounds[f + 1]
         return bytes.withUnsafeBufferPointer { body(UnsafeBufferPointer(rebasing: $0[lo..<hi])) }
     }
 

@@ -20,11 +20,14 @@ struct FixedLayout: @unchecked Sendable {
     /// False when the step parser must also try text the layout rejects.
     let mismatchIsFinal: Bool
 
-    static let none = FixedLayout(length: -1, classes: UnsafeBufferPointer(start: nil, count: 0), year: -1, year2: -1, month: -1,
-                                  day: -1, hour: -1, minute: -1, second: -1, mismatchIsFinal: false)
+    static let none = FixedLayout(
+        length: -1, classes: UnsafeBufferPointer(start: nil, count: 0), year: -1, year2: -1, month: -1,
+        day: -1, hour: -1, minute: -1, second: -1, mismatchIsFinal: false)
 
-    private init(length: Int, classes: UnsafeBufferPointer<UInt8>, year: Int, year2: Int, month: Int, day: Int, hour: Int,
-                 minute: Int, second: Int, mismatchIsFinal: Bool) {
+    private init(
+        length: Int, classes: UnsafeBufferPointer<UInt8>, year: Int, year2: Int, month: Int, day: Int, hour: Int,
+        minute: Int, second: Int, mismatchIsFinal: Bool
+    ) {
         self.length = length
         self.classes = classes
         (self.year, self.year2, self.month, self.day) = (year, year2, month, day)
@@ -54,10 +57,11 @@ struct FixedLayout: @unchecked Sendable {
         }
         let buffer = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: classes.count)
         _ = buffer.initialize(from: classes)
-        return FixedLayout(length: classes.count, classes: UnsafeBufferPointer(buffer), year: offsets[.year4] ?? -1,
-                           year2: offsets[.year2] ?? -1, month: offsets[.month] ?? -1, day: offsets[.day] ?? -1,
-                           hour: offsets[.hour] ?? -1, minute: offsets[.minute] ?? -1, second: offsets[.second] ?? -1,
-                           mismatchIsFinal: !optionalFraction)
+        return FixedLayout(
+            length: classes.count, classes: UnsafeBufferPointer(buffer), year: offsets[.year4] ?? -1,
+            year2: offsets[.year2] ?? -1, month: offsets[.month] ?? -1, day: offsets[.day] ?? -1,
+            hour: offsets[.hour] ?? -1, minute: offsets[.minute] ?? -1, second: offsets[.second] ?? -1,
+            mismatchIsFinal: !optionalFraction)
     }
 
     /// Reads text of exactly `length` bytes; false when a byte is not what

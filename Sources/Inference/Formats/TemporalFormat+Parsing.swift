@@ -71,8 +71,10 @@ extension TemporalFormat {
     }
 
     @inline(__always)
-    static func scan(_ b: UnsafeBufferPointer<UInt8>, steps: UnsafeBufferPointer<TemporalStep>,
-                     into f: inout TemporalFields) -> Bool {
+    static func scan(
+        _ b: UnsafeBufferPointer<UInt8>, steps: UnsafeBufferPointer<TemporalStep>,
+        into f: inout TemporalFields
+    ) -> Bool {
         var i = 0
         let n = b.count
         @inline(__always) func digit(_ at: Int) -> Int {
@@ -107,7 +109,8 @@ extension TemporalFormat {
                     i += 4
                     f.year = y
                 case .year2:
-                    let a = digit(i), c = digit(i + 1)
+                    let a = digit(i)
+                    let c = digit(i + 1)
                     guard a >= 0 && a <= 9 && c >= 0 && c <= 9 else { return false }
                     i += 2
                     let y = a * 10 + c
@@ -152,7 +155,8 @@ extension TemporalFormat {
                     }
                 case .ampm:
                     guard i + 1 < n else { return false }
-                    let a = b[i] | 0x20, m = b[i + 1] | 0x20
+                    let a = b[i] | 0x20
+                    let m = b[i + 1] | 0x20
                     guard m == UInt8(ascii: "m"), a == UInt8(ascii: "a") || a == UInt8(ascii: "p") else { return false }
                     f.pm = a == UInt8(ascii: "p") ? 1 : 0
                     i += 2
@@ -277,8 +281,10 @@ private func offsetSeconds(_ b: UnsafeBufferPointer<UInt8>, _ i: inout Int) -> I
 
 /// English month and weekday names, matched case-insensitively in bytes.
 enum TemporalNames {
-    static let months = ["january", "february", "march", "april", "may", "june", "july", "august",
-                         "september", "october", "november", "december"].map { Array($0.utf8) }
+    static let months = [
+        "january", "february", "march", "april", "may", "june", "july", "august",
+        "september", "october", "november", "december",
+    ].map { Array($0.utf8) }
     /// Sunday first, matching `(days % 7 + 11) % 7` for days since 1970-01-01 (a Thursday).
     static let weekdays = ["sunday", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday"]
         .map { Array($0.utf8) }
@@ -292,8 +298,10 @@ enum TemporalNames {
         name(in: weekdays, b, at: i, full: full)
     }
 
-    private static func name(in names: [[UInt8]], _ b: UnsafeBufferPointer<UInt8>, at i: Int,
-                             full: Bool) -> (Int, Int)? {
+    private static func name(
+        in names: [[UInt8]], _ b: UnsafeBufferPointer<UInt8>, at i: Int,
+        full: Bool
+    ) -> (Int, Int)? {
         guard i + 3 <= b.count else { return nil }
         for (k, name) in names.enumerated() {
             let len = full ? name.count : 3

@@ -32,7 +32,8 @@ public struct TemporalFormat: Sendable, Hashable {
     /// (year, month, day) and/or a time (at least the hour).
     public init?(strftime: String) {
         guard let tokens = TemporalFormat.compile(Array(strftime.utf8)),
-              let type = TemporalFormat.resultType(of: tokens) else { return nil }
+            let type = TemporalFormat.resultType(of: tokens)
+        else { return nil }
         self.pattern = strftime
         self.type = type
         self.tokens = tokens
@@ -122,15 +123,24 @@ extension TemporalFormat {
             case UInt8(ascii: "%"): tokens.append(.literal(UInt8(ascii: "%")))
             case UInt8(ascii: "f"):
                 if tokens.count >= 2, case .literal(let sep) = tokens[tokens.count - 1],
-                   sep == UInt8(ascii: ".") || sep == UInt8(ascii: ","), tokens[tokens.count - 2] == .second {
+                    sep == UInt8(ascii: ".") || sep == UInt8(ascii: ","), tokens[tokens.count - 2] == .second
+                {
                     tokens[tokens.count - 1] = .optionalFraction(sep)
                 } else {
                     tokens.append(.fraction)
                 }
-            case UInt8(ascii: "F"): guard let t = expand("%Y-%m-%d") else { return nil }; tokens += t
-            case UInt8(ascii: "T"): guard let t = expand("%H:%M:%S") else { return nil }; tokens += t
-            case UInt8(ascii: "R"): guard let t = expand("%H:%M") else { return nil }; tokens += t
-            case UInt8(ascii: "D"): guard let t = expand("%m/%d/%y") else { return nil }; tokens += t
+            case UInt8(ascii: "F"):
+                guard let t = expand("%Y-%m-%d") else { return nil }
+                tokens += t
+            case UInt8(ascii: "T"):
+                guard let t = expand("%H:%M:%S") else { return nil }
+                tokens += t
+            case UInt8(ascii: "R"):
+                guard let t = expand("%H:%M") else { return nil }
+                tokens += t
+            case UInt8(ascii: "D"):
+                guard let t = expand("%m/%d/%y") else { return nil }
+                tokens += t
             default: return nil
             }
         }

@@ -26,7 +26,8 @@ enum EncodingSniffer {
     static func utf16WithoutBOM(_ b: [UInt8], truncated: Bool) -> Detection? {
         let units = b.count / 2
         guard units >= 4 else { return nil }
-        var zeroEven = 0, zeroOdd = 0
+        var zeroEven = 0
+        var zeroOdd = 0
         for k in 0..<units {
             if b[2 * k] == 0 { zeroEven += 1 }
             if b[2 * k + 1] == 0 { zeroOdd += 1 }
@@ -66,8 +67,9 @@ enum EncodingSniffer {
         guard control * 100 <= units else { return nil }
         let side = little ? "odd" : "even"
         let share = zeroHigh * 100 / units
-        return Detection(encoding: encoding,
-                         evidence: "no byte-order mark: \(share)% of the bytes at \(side) offsets are zero high bytes of UTF-16 characters")
+        return Detection(
+            encoding: encoding,
+            evidence: "no byte-order mark: \(share)% of the bytes at \(side) offsets are zero high bytes of UTF-16 characters")
     }
 
     static func isValidUTF8(_ b: [UInt8], allowTruncatedEnd: Bool) -> Bool {
@@ -75,7 +77,10 @@ enum EncodingSniffer {
         let n = b.count
         while i < n {
             let c = b[i]
-            if c < 0x80 { i += 1; continue }
+            if c < 0x80 {
+                i += 1
+                continue
+            }
             let len: Int
             switch c {
             case 0xC2...0xDF: len = 2

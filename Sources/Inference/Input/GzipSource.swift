@@ -52,8 +52,9 @@ final class GzipSource: ByteSource {
                         finished = true
                         break
                     }
-                    throw CasparianError(.data, "\(name): the gzip data ends early, after \(consumed) compressed bytes (a truncated file)",
-                                         hint: "the file is incomplete: copy or download it again (`gzip -t` checks a file)")
+                    throw CasparianError(
+                        .data, "\(name): the gzip data ends early, after \(consumed) compressed bytes (a truncated file)",
+                        hint: "the file is incomplete: copy or download it again (`gzip -t` checks a file)")
                 }
             }
             if memberEnded {
@@ -86,7 +87,8 @@ final class GzipSource: ByteSource {
 
     private func corrupt(_ status: Int32) -> CasparianError {
         let why = stream.msg.map { String(cString: $0) } ?? "zlib error \(status)"
-        return CasparianError(.data, "\(name): not valid gzip data at compressed byte \(consumed) (\(why))",
-                              hint: "the file is damaged: copy or download it again (`gzip -t` checks a file)")
+        return CasparianError(
+            .data, "\(name): not valid gzip data at compressed byte \(consumed) (\(why))",
+            hint: "the file is damaged: copy or download it again (`gzip -t` checks a file)")
     }
 }

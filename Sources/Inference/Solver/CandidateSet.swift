@@ -106,8 +106,10 @@ enum HypothesisSpace {
     static func labels(_ set: CandidateSet) -> [String] {
         var rest = set
         var out: [String] = []
-        for (name, family) in [("date", dateBits), ("time", timeBits), ("timestamp", timestampBits),
-                               ("timestamp_tz", timestampTZBits)] {
+        for (name, family) in [
+            ("date", dateBits), ("time", timeBits), ("timestamp", timestampBits),
+            ("timestamp_tz", timestampTZBits),
+        ] {
             let formatsOnly = family & ~CandidateSet(bits: 0b111_1111)
             if formatsOnly.count > 2, rest.contains(formatsOnly) {
                 out.append("\(name) (every text format)")

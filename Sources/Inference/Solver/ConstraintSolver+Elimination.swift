@@ -3,15 +3,19 @@ import CasparianCore
 extension ConstraintSolver {
     /// The slow path: a value eliminated hypotheses (keep the evidence), or
     /// fits none of those standing (a dissenting row, or the column is text).
-    mutating func eliminate(mask: CandidateSet, survivors: CandidateSet, row: Int,
-                            text: UnsafeBufferPointer<UInt8>?, value: CellValue?) {
+    mutating func eliminate(
+        mask: CandidateSet, survivors: CandidateSet, row: Int,
+        text: UnsafeBufferPointer<UInt8>?, value: CellValue?
+    ) {
         let shown = text.map { String(decoding: $0, as: UTF8.self) } ?? value?.truncatedText() ?? ""
         if survivors.isEmpty {
             file.dissent += 1
             if file.dissent == 1 { file.firstDissentIsText = text != nil }
             if file.dissentSamples.count < options.maxDissentSamples {
-                file.dissentSamples.append(.init(file: currentFile, row: row, value: truncated(shown), eliminated: [],
-                                                 reason: "fits none of \(describe(mask))"))
+                file.dissentSamples.append(
+                    .init(
+                        file: currentFile, row: row, value: truncated(shown), eliminated: [],
+                        reason: "fits none of \(describe(mask))"))
             }
             if file.dissent >= options.dissentFloor && file.dissent * options.dissentShare > file.values {
                 giveUp()
@@ -27,8 +31,10 @@ extension ConstraintSolver {
         global.recorded = global.recorded | fresh
         for (reason, bits) in reasons(for: fresh, text: text, value: value) {
             guard global.evidence.count < options.maxEvidence else { break }
-            global.evidence.append(.init(file: currentFile, row: row, value: truncated(shown),
-                                         eliminated: HypothesisSpace.labels(bits), reason: reason))
+            global.evidence.append(
+                .init(
+                    file: currentFile, row: row, value: truncated(shown),
+                    eliminated: HypothesisSpace.labels(bits), reason: reason))
         }
     }
 
@@ -41,12 +47,15 @@ extension ConstraintSolver {
             global.recorded = global.recorded | fresh
             let share = "; \(file.dissent) of \(file.values) values in this file fit no typed candidate"
             var text = first.value
-            let grouped = file.firstDissentIsText
+            let grouped =
+                file.firstDissentIsText
                 ? text.withUTF8 { reasons(for: fresh, text: $0, value: nil) }
                 : [("the plugin yielded a value of another type", fresh)]
             for (reason, bits) in grouped where global.evidence.count < options.maxEvidence {
-                global.evidence.append(.init(file: first.file, row: first.row, value: first.value,
-                                             eliminated: HypothesisSpace.labels(bits), reason: reason + share))
+                global.evidence.append(
+                    .init(
+                        file: first.file, row: first.row, value: first.value,
+                        eliminated: HypothesisSpace.labels(bits), reason: reason + share))
             }
         }
         file.mask = .empty
@@ -56,8 +65,10 @@ extension ConstraintSolver {
 
     /// Groups the eliminated hypotheses by the reason each failed; domain
     /// violations (month 13, leading zero) come first.
-    private func reasons(for bits: CandidateSet, text: UnsafeBufferPointer<UInt8>?,
-                         value: CellValue?) -> [(String, CandidateSet)] {
+    private func reasons(
+        for bits: CandidateSet, text: UnsafeBufferPointer<UInt8>?,
+        value: CellValue?
+    ) -> [(String, CandidateSet)] {
         guard let text else {
             return [("the plugin yielded a \(value?.kindName ?? "value")", bits)]
         }

@@ -48,7 +48,9 @@ extension CandidateSet {
     /// float64 and plain float64 subsumes it (`2.5` reads the same in both).
     public var candidates: [ColumnInference.Candidate] {
         let fractions = CandidateSet.grouped.bits
-        return HypothesisSpace.reduce(self, fractionBits: fractions).indices.map { HypothesisSpace.candidate(bit: $0, fractionBits: fractions) }
+        return HypothesisSpace.reduce(self, fractionBits: fractions).indices.map {
+            HypothesisSpace.candidate(bit: $0, fractionBits: fractions)
+        }
     }
 
     /// The types of the hypotheses (formats folded into their type).

@@ -18,7 +18,8 @@ extension ConstraintSolver {
         guard g.values > 0 else {
             // Nothing to prove a type from: the widest type loses nothing, and says so.
             out.nullable = true
-            out.note = "no values, only \(out.nullCount) null\(out.nullCount == 1 ? "" : "s"): nothing proves a type, so it is "
+            out.note =
+                "no values, only \(out.nullCount) null\(out.nullCount == 1 ? "" : "s"): nothing proves a type, so it is "
                 + "string (the widest), nullable; to lock another type answer \(answerSyntax("TYPE"))"
             return out
         }
@@ -40,7 +41,9 @@ extension ConstraintSolver {
             let types = Set(candidates.map(\.type))
             if types.count == 1 { out.type = candidates[0].type }
             let numbers = proven.intersects(.grouped) && (CandidateSet.grouped | .float64).contains(proven)
-            out.question = numbers ? numberQuestion(candidates, example: counterexample)
+            out.question =
+                numbers
+                ? numberQuestion(candidates, example: counterexample)
                 : ambiguityQuestion(candidates, bits: proven.indices, sameType: types.count == 1, example: counterexample)
             return out
         }
@@ -59,9 +62,11 @@ extension ConstraintSolver {
         out.nullCount -= global.wordNulls
         out.nullable = out.nullCount > 0
         if out.evidence.count < options.maxEvidence {
-            out.evidence.append(.init(file: nil, row: nil, value: words.joined(separator: ", "), eliminated: [],
-                                      reason: "\(global.wordNulls) null-looking words kept as text: in a string column "
-                                          + "nothing proves they mean null"))
+            out.evidence.append(
+                .init(
+                    file: nil, row: nil, value: words.joined(separator: ", "), eliminated: [],
+                    reason: "\(global.wordNulls) null-looking words kept as text: in a string column "
+                        + "nothing proves they mean null"))
         }
         return out
     }
@@ -90,7 +95,8 @@ extension ConstraintSolver {
         out.candidates = candidates
         let others = candidates.filter { $0 != chosen }.map(Self.choice)
         let example = global.example.map { " (e.g. \($0))" } ?? ""
-        out.note = "every value reads the same as \(Self.choice(chosen)) or \(others.joined(separator: " or "))\(example), "
+        out.note =
+            "every value reads the same as \(Self.choice(chosen)) or \(others.joined(separator: " or "))\(example), "
             + "so the choice changes no data: \(Self.choice(chosen)); to lock another answer \(answerSyntax(others[0]))"
         return out
     }
@@ -100,7 +106,9 @@ extension ConstraintSolver {
             guard let f = c.format else { return c.type.rawValue }
             return sameType ? f : "\(c.type.rawValue) \(f)"
         }
-        let list = names.count == 2 ? "both \(names[0]) and \(names[1])"
+        let list =
+            names.count == 2
+            ? "both \(names[0]) and \(names[1])"
             : names.dropLast().joined(separator: ", ") + " and " + names[names.count - 1]
         let readings = zip(candidates, bits).map { c, bit -> String in
             let read = Self.reading(example, bit, fractionBits: global.fractionBits).map(Self.describe) ?? "?"
@@ -151,13 +159,15 @@ extension ConstraintSolver {
             "\(e.file.map { "\($0) " } ?? "")row \(e.row ?? 0): \(e.value)"
         }.joined(separator: "; ")
         let fit = global.values - global.dissent
-        out.note = "\(fit) of \(global.values) values fit \(fits) but \(global.dissent) \(global.dissent == 1 ? "does" : "do") not "
+        out.note =
+            "\(fit) of \(global.values) values fit \(fits) but \(global.dissent) \(global.dissent == 1 ? "does" : "do") not "
             + "(\(rows)), so it is string and nothing is lost; to lock \(fits) answer \(answerSyntax(Self.choice(candidates[0]))) "
             + "(those rows then fail validation: handle them in a parser)"
         out.distribution = [
             .init(candidate: fits, files: global.filesWithValues, values: fit, sampleFiles: []),
-            .init(candidate: "none", files: Set(global.dissentSamples.compactMap(\.file)).count,
-                  values: global.dissent, sampleFiles: Array(Set(global.dissentSamples.compactMap(\.file))).sorted()),
+            .init(
+                candidate: "none", files: Set(global.dissentSamples.compactMap(\.file)).count,
+                values: global.dissent, sampleFiles: Array(Set(global.dissentSamples.compactMap(\.file))).sorted()),
         ]
         return out
     }
@@ -169,19 +179,27 @@ extension ConstraintSolver {
         guard global.filesWithValues >= 2 else { return nil }
         var coverage: [Int: Int] = [:]
         for (bits, group) in groups {
-            for bit in HypothesisSpace.reduce(CandidateSet(bits: bits), fractionBits: global.fractionBits).indices { coverage[bit, default: 0] += group.files }
+            for bit in HypothesisSpace.reduce(CandidateSet(bits: bits), fractionBits: global.fractionBits).indices {
+                coverage[bit, default: 0] += group.files
+            }
         }
         guard let (best, covered) = coverage.max(by: { ($0.value, -$0.key) < ($1.value, -$1.key) }),
-              covered * 2 >= global.filesWithValues else { return nil }
+            covered * 2 >= global.filesWithValues
+        else { return nil }
         let bestSet = CandidateSet.bit(best)
         // Disagreeing files, grouped by what they fit instead.
         var others: [String: (files: Int, values: Int, sample: [String], candidate: ColumnInference.Candidate?, example: String?)] = [:]
         for (bits, group) in groups.sorted(by: { $0.value.files > $1.value.files })
-            where !HypothesisSpace.reduce(CandidateSet(bits: bits), fractionBits: global.fractionBits).contains(bestSet) {
+        where !HypothesisSpace.reduce(CandidateSet(bits: bits), fractionBits: global.fractionBits).contains(bestSet) {
             let reduced = HypothesisSpace.reduce(CandidateSet(bits: bits), fractionBits: global.fractionBits)
             let label = describeGroup(reduced)
-            var entry = others[label] ?? (0, 0, [], reduced.indices.first.map {
-                HypothesisSpace.candidate(bit: $0, fractionBits: global.fractionBits) }, group.example)
+            var entry =
+                others[label] ?? (
+                    0, 0, [],
+                    reduced.indices.first.map {
+                        HypothesisSpace.candidate(bit: $0, fractionBits: global.fractionBits)
+                    }, group.example
+                )
             entry.files += group.files
             entry.values += group.values
             entry.sample += group.sampleFiles.prefix(max(0, options.maxFilesNamed - entry.sample.count))
@@ -192,21 +210,27 @@ extension ConstraintSolver {
         out.status = .contradiction
         out.candidates = [bestCandidate] + others.values.compactMap(\.candidate)
         let bestLabel = describeGroup(bestSet)
-        out.distribution = [.init(candidate: bestLabel, files: covered,
-                                  values: groups.filter { CandidateSet(bits: $0.key).contains(bestSet) }
-                                      .map(\.value.values).reduce(0, +), sampleFiles: [])]
+        out.distribution = [
+            .init(
+                candidate: bestLabel, files: covered,
+                values: groups.filter { CandidateSet(bits: $0.key).contains(bestSet) }
+                    .map(\.value.values).reduce(0, +), sampleFiles: [])
+        ]
         var parts: [String] = []
         for (label, e) in others.sorted(by: { $0.value.files > $1.value.files }) {
             out.distribution?.append(.init(candidate: label, files: e.files, values: e.values, sampleFiles: e.sample))
             let more = e.files > e.sample.count ? ", … (\(e.files - e.sample.count) more)" : ""
             parts.append("\(e.files) \(e.files == 1 ? "file" : "files") \(label): \(e.sample.joined(separator: ", "))\(more)")
             if out.evidence.count < options.maxEvidence {
-                out.evidence.append(.init(file: e.sample.first, row: nil, value: e.example ?? "",
-                                          eliminated: HypothesisSpace.labels(bestSet),
-                                          reason: "\(e.files) of \(global.filesWithValues) files are \(label)"))
+                out.evidence.append(
+                    .init(
+                        file: e.sample.first, row: nil, value: e.example ?? "",
+                        eliminated: HypothesisSpace.labels(bestSet),
+                        reason: "\(e.files) of \(global.filesWithValues) files are \(label)"))
             }
         }
-        out.question = "\(name): \(covered) \(covered == 1 ? "file" : "files") \(bestLabel), "
+        out.question =
+            "\(name): \(covered) \(covered == 1 ? "file" : "files") \(bestLabel), "
             + parts.joined(separator: "; ")
             + ". Which is right for each group of files — should the parser handle both?"
         return out

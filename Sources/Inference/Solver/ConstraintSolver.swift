@@ -110,8 +110,11 @@ public struct ConstraintSolver: Sendable {
     @inline(__always)
     public mutating func feed(text raw: UnsafeBufferPointer<UInt8>, row: Int) {
         let b = TextScalars.trimmed(raw)
-        if b.count <= NullSentinels.maxLength, let s = NullSentinels.index(of: b, firstBytes: tables.sentinelFirstBytes,
-                                                                            emptyIndex: tables.emptySentinel) {
+        if b.count <= NullSentinels.maxLength,
+            let s = NullSentinels.index(
+                of: b, firstBytes: tables.sentinelFirstBytes,
+                emptyIndex: tables.emptySentinel)
+        {
             recordNull(sentinel: s)
             return
         }
@@ -119,8 +122,9 @@ public struct ConstraintSolver: Sendable {
         if file.values == 1 { noteExample(String(decoding: b, as: UTF8.self)) }
         let mask = file.mask
         if mask.isEmpty { return }
-        let survivors = HypothesisTests.survivors(of: b, among: mask, formats: tables.formats,
-                                                  fractions: &global.fractionBits)
+        let survivors = HypothesisTests.survivors(
+            of: b, among: mask, formats: tables.formats,
+            fractions: &global.fractionBits)
         if survivors != mask { eliminate(mask: mask, survivors: survivors, row: row, text: b, value: nil) }
         // More than one hypothesis stands: do they read this value alike?
         if survivors.bits & (survivors.bits &- 1) != 0 { noteReadings(of: b, survivors: survivors) }
@@ -214,8 +218,10 @@ public struct SolverOptions: Sendable, Equatable {
     /// Files named per group in contradictions.
     public var maxFilesNamed: Int
 
-    public init(maxEvidence: Int = 24, dissentShare: Int = 20, dissentFloor: Int = 16, maxDissentSamples: Int = 5,
-                maxFilesNamed: Int = 5) {
+    public init(
+        maxEvidence: Int = 24, dissentShare: Int = 20, dissentFloor: Int = 16, maxDissentSamples: Int = 5,
+        maxFilesNamed: Int = 5
+    ) {
         self.maxEvidence = maxEvidence
         self.dissentShare = dissentShare
         self.dissentFloor = dissentFloor

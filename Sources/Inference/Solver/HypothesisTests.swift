@@ -28,7 +28,8 @@ enum HypothesisTests {
                 if layout.mismatchIsFinal { return (false, false) }
             }
             guard TemporalFormat.scan(b, steps: steps, into: &f),
-                  TemporalFormat.rangeViolation(&f, hasDate: hasDate, hasTime: hasTime) == nil else { return (false, false) }
+                TemporalFormat.rangeViolation(&f, hasDate: hasDate, hasTime: hasTime) == nil
+            else { return (false, false) }
             return (true, f.fraction)
         }
     }
@@ -38,8 +39,10 @@ enum HypothesisTests {
         for (k, f) in HypothesisSpace.formats.enumerated() {
             let steps = UnsafeMutableBufferPointer<TemporalStep>.allocate(capacity: f.steps.count)
             _ = steps.initialize(from: f.steps)
-            (buffer.baseAddress! + k).initialize(to: CompiledFormat(steps: UnsafeBufferPointer(steps), hasDate: f.hasDate,
-                                                                    hasTime: f.hasTime, layout: FixedLayout.of(f.steps)))
+            (buffer.baseAddress! + k).initialize(
+                to: CompiledFormat(
+                    steps: UnsafeBufferPointer(steps), hasDate: f.hasDate,
+                    hasTime: f.hasTime, layout: FixedLayout.of(f.steps)))
         }
         return buffer
     }()
@@ -47,8 +50,10 @@ enum HypothesisTests {
     /// The subset of `mask` the text fits. Sets the bits of optional-fraction
     /// formats in `fractions` when the text carried a fraction.
     @inline(__always)
-    static func survivors(of b: UnsafeBufferPointer<UInt8>, among mask: CandidateSet,
-                          formats: UnsafeMutableBufferPointer<CompiledFormat>, fractions: inout UInt64) -> CandidateSet {
+    static func survivors(
+        of b: UnsafeBufferPointer<UInt8>, among mask: CandidateSet,
+        formats: UnsafeMutableBufferPointer<CompiledFormat>, fractions: inout UInt64
+    ) -> CandidateSet {
         var out: UInt64 = 0
         let m = mask.bits
         if m & scalarBits != 0 {
@@ -171,9 +176,11 @@ extension HypothesisSpace {
         } else if s.contains(.float64) {
             s = s & ~CandidateSet(bits: CandidateSet.grouped.bits & fractionBits)
         }
-        for (native, family) in [(CandidateSet.nativeDate, dateBits), (.nativeTime, timeBits),
-                                 (.nativeTimestamp, timestampBits), (.nativeTimestampTZ, timestampTZBits)]
-            where s.contains(native) {
+        for (native, family) in [
+            (CandidateSet.nativeDate, dateBits), (.nativeTime, timeBits),
+            (.nativeTimestamp, timestampBits), (.nativeTimestampTZ, timestampTZBits),
+        ]
+        where s.contains(native) {
             s = s & ~(family & ~native)
         }
         return s

@@ -1,4 +1,5 @@
 import CasparianCore
+
 /// Which files of a large set discovery reads: per *pattern* (the file's
 /// folder and name with every run of digits as `#`, so `eu/sales_2024-01.csv`
 /// and `eu/sales_2024-02.csv` share `eu/sales_#-#.csv`), the first and last
@@ -48,8 +49,9 @@ public struct SamplePlan: Sendable, Equatable, Codable {
             var picked = Set<Int>()
             picked.formUnion(0..<first)
             picked.formUnion((group.count - last)..<group.count)
-            picked.formUnion(group.indices.sorted { (group[$0].size, group[$1].name) > (group[$1].size, group[$0].name) }
-                .prefix(largest))
+            picked.formUnion(
+                group.indices.sorted { (group[$0].size, group[$1].name) > (group[$1].size, group[$0].name) }
+                    .prefix(largest))
             let target = picked.count + random
             while picked.count < min(target, group.count) {
                 picked.insert(Int(rng.next() % UInt64(group.count)))

@@ -3,8 +3,10 @@ extension StreamingInference {
     /// stops early when `isSatisfied`. `name` is how evidence names the file
     /// (default: the path). Returns the reader, for its dialect and counts.
     @discardableResult
-    public mutating func feed(csvFile path: String, name: String? = nil, output: String = "csv",
-                              dialect: CSVDialect? = nil) throws -> CSVReader {
+    public mutating func feed(
+        csvFile path: String, name: String? = nil, output: String = "csv",
+        dialect: CSVDialect? = nil
+    ) throws -> CSVReader {
         let reader = try CSVReader(path: path, dialect: dialect)
         let file = name ?? path
         noteFile(file)

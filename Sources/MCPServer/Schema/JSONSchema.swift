@@ -6,8 +6,10 @@ import MCP
 /// learns about a misspelt argument instead of having it ignored.
 public enum JSONSchema {
     /// An object with `properties`; `closed` forbids other keys.
-    public static func object(_ properties: [String: Value], required: [String] = [], closed: Bool = true,
-                              description: String? = nil) -> Value {
+    public static func object(
+        _ properties: [String: Value], required: [String] = [], closed: Bool = true,
+        description: String? = nil
+    ) -> Value {
         var o: [String: Value] = [
             "type": "object",
             "properties": .object(properties),
@@ -18,8 +20,10 @@ public enum JSONSchema {
         return .object(o)
     }
 
-    public static func string(_ description: String? = nil, oneOf values: [String]? = nil, minLength: Int? = nil,
-                              maxLength: Int? = nil) -> Value {
+    public static func string(
+        _ description: String? = nil, oneOf values: [String]? = nil, minLength: Int? = nil,
+        maxLength: Int? = nil
+    ) -> Value {
         var o: [String: Value] = ["type": "string"]
         if let description { o["description"] = .string(description) }
         if let values { o["enum"] = .array(values.map { .string($0) }) }

@@ -36,7 +36,9 @@ public enum SchemaValidator {
                 }
             }
         case .array(let items):
-            if let max = s["maxItems"]?.intValue, items.count > max { out.append("\(path) has \(items.count) items, at most \(max) allowed") }
+            if let max = s["maxItems"]?.intValue, items.count > max {
+                out.append("\(path) has \(items.count) items, at most \(max) allowed")
+            }
             if let itemSchema = s["items"] {
                 for (i, item) in items.enumerated() { out += problems(in: item, against: itemSchema, at: "\(path)[\(i)]") }
             }
@@ -57,7 +59,8 @@ public enum SchemaValidator {
 
     static func matches(_ v: Value, type: String) -> Bool {
         switch (type, v) {
-        case ("object", .object), ("array", .array), ("string", .string), ("string", .data), ("boolean", .bool), ("null", .null): return true
+        case ("object", .object), ("array", .array), ("string", .string), ("string", .data), ("boolean", .bool), ("null", .null):
+            return true
         case ("number", .int), ("number", .double), ("integer", .int): return true
         case ("integer", .double(let d)): return d.rounded() == d && abs(d) < 9e15
         default: return false

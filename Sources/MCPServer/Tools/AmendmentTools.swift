@@ -1,5 +1,5 @@
-import Catalog
 import CasparianCore
+import Catalog
 import Contracts
 import Foundation
 import MCP
@@ -7,11 +7,15 @@ import Workspace
 
 /// `propose_amendment` and `approve_amendment`: change a locked contract through a reviewed proposal.
 enum AmendmentTools {
-    static let changeSchema = JSONSchema.object([
-        "op": JSONSchema.string(oneOf: ["add_column", "change_type", "set_nullable", "set_format", "set_default", "rename", "drop_column"]),
-        "column": JSONSchema.anyValue, "type": JSONSchema.string(), "format": JSONSchema.nullable(JSONSchema.string()),
-        "nullable": JSONSchema.boolean(), "to": JSONSchema.string(), "default": JSONSchema.anyValue,
-    ], required: ["op", "column"], description: "A schema change, e.g. {\"op\": \"set_nullable\", \"column\": \"amount\", \"nullable\": true}.")
+    static let changeSchema = JSONSchema.object(
+        [
+            "op": JSONSchema.string(oneOf: [
+                "add_column", "change_type", "set_nullable", "set_format", "set_default", "rename", "drop_column",
+            ]),
+            "column": JSONSchema.anyValue, "type": JSONSchema.string(), "format": JSONSchema.nullable(JSONSchema.string()),
+            "nullable": JSONSchema.boolean(), "to": JSONSchema.string(), "default": JSONSchema.anyValue,
+        ], required: ["op", "column"],
+        description: "A schema change, e.g. {\"op\": \"set_nullable\", \"column\": \"amount\", \"nullable\": true}.")
 
     static let propose = ToolSpec(
         name: "propose_amendment", title: "Propose a contract amendment",
@@ -22,25 +26,31 @@ enum AmendmentTools {
             Example: {"contract_id": "ctr_…", "from_run_id": "run_…"} or {"contract_id": "ctr_…", "changes": \
             [{"op": "set_nullable", "column": "amount", "nullable": true}], "reason": "N/A in exports since May"}
             """,
-        input: JSONSchema.object([
-            "contract_id": JSONSchema.string("From approve_schema.", minLength: 1),
-            "changes": JSONSchema.array(changeSchema, maxItems: 100),
-            "from_run_id": JSONSchema.string("A finished backtest run whose violations suggest the changes.", minLength: 1),
-            "output": JSONSchema.string("Which output of the contract the changes apply to (default: its only output, or the one named after the plugin).", minLength: 1),
-            "reason": JSONSchema.string("Why the data changed.", maxLength: 2000),
-        ], required: ["contract_id"]),
-        output: JSONSchema.output([
-            "amendment_id": JSONSchema.nullable(JSONSchema.string("The first proposal (null when the evidence suggests no change).")),
-            "contract_id": JSONSchema.string(),
-            "base_version": JSONSchema.integer(),
-            "changes": JSONSchema.array(JSONSchema.string(), description: "The proposed changes, readable."),
-            "amendments": JSONSchema.array(JSONSchema.object([
-                "amendment_id": JSONSchema.string(), "output": JSONSchema.string(),
-                "changes": JSONSchema.array(JSONSchema.string()), "affected_files": JSONSchema.integer(),
-                "sample_files": JSONSchema.array(JSONSchema.string()), "reason": JSONSchema.string(),
-            ], required: ["amendment_id", "output", "changes", "affected_files"], closed: false)),
-            "affected_files": JSONSchema.integer(),
-        ], required: ["amendment_id", "contract_id", "changes", "amendments"]),
+        input: JSONSchema.object(
+            [
+                "contract_id": JSONSchema.string("From approve_schema.", minLength: 1),
+                "changes": JSONSchema.array(changeSchema, maxItems: 100),
+                "from_run_id": JSONSchema.string("A finished backtest run whose violations suggest the changes.", minLength: 1),
+                "output": JSONSchema.string(
+                    "Which output of the contract the changes apply to (default: its only output, or the one named after the plugin).",
+                    minLength: 1),
+                "reason": JSONSchema.string("Why the data changed.", maxLength: 2000),
+            ], required: ["contract_id"]),
+        output: JSONSchema.output(
+            [
+                "amendment_id": JSONSchema.nullable(JSONSchema.string("The first proposal (null when the evidence suggests no change).")),
+                "contract_id": JSONSchema.string(),
+                "base_version": JSONSchema.integer(),
+                "changes": JSONSchema.array(JSONSchema.string(), description: "The proposed changes, readable."),
+                "amendments": JSONSchema.array(
+                    JSONSchema.object(
+                        [
+                            "amendment_id": JSONSchema.string(), "output": JSONSchema.string(),
+                            "changes": JSONSchema.array(JSONSchema.string()), "affected_files": JSONSchema.integer(),
+                            "sample_files": JSONSchema.array(JSONSchema.string()), "reason": JSONSchema.string(),
+                        ], required: ["amendment_id", "output", "changes", "affected_files"], closed: false)),
+                "affected_files": JSONSchema.integer(),
+            ], required: ["amendment_id", "contract_id", "changes", "amendments"]),
         annotations: ToolSpec.additive,
         run: runPropose)
 
@@ -52,20 +62,22 @@ enum AmendmentTools {
             the affected files out). Approving writes the contract's next version and contract.json. \
             Example: {"amendment_id": "amd_…", "action": "approve"}
             """,
-        input: JSONSchema.object([
-            "amendment_id": JSONSchema.string("From propose_amendment.", minLength: 1),
-            "action": JSONSchema.string(oneOf: AmendmentAction.allCases.map(\.rawValue)),
-            "changes": JSONSchema.array(changeSchema, description: "For approve_with_changes.", maxItems: 100),
-            "split_output": JSONSchema.string("For split: the new output's name.", minLength: 1),
-            "note": JSONSchema.string(maxLength: 2000),
-        ], required: ["amendment_id", "action"]),
-        output: JSONSchema.output([
-            "amendment_id": JSONSchema.string(),
-            "status": JSONSchema.string(),
-            "contract_id": JSONSchema.string(),
-            "version": JSONSchema.integer("The contract's version after the decision."),
-            "contract_file": JSONSchema.nullable(JSONSchema.string()),
-        ], required: ["amendment_id", "contract_id", "version"]),
+        input: JSONSchema.object(
+            [
+                "amendment_id": JSONSchema.string("From propose_amendment.", minLength: 1),
+                "action": JSONSchema.string(oneOf: AmendmentAction.allCases.map(\.rawValue)),
+                "changes": JSONSchema.array(changeSchema, description: "For approve_with_changes.", maxItems: 100),
+                "split_output": JSONSchema.string("For split: the new output's name.", minLength: 1),
+                "note": JSONSchema.string(maxLength: 2000),
+            ], required: ["amendment_id", "action"]),
+        output: JSONSchema.output(
+            [
+                "amendment_id": JSONSchema.string(),
+                "status": JSONSchema.string(),
+                "contract_id": JSONSchema.string(),
+                "version": JSONSchema.integer("The contract's version after the decision."),
+                "contract_file": JSONSchema.nullable(JSONSchema.string()),
+            ], required: ["amendment_id", "contract_id", "version"]),
         annotations: ToolSpec.additive,
         run: runApprove)
 
@@ -82,8 +94,11 @@ enum AmendmentTools {
         do {
             return try JSONDecoder().decode([SchemaChange].self, from: Data(JSONValue.text(value).utf8))
         } catch {
-            throw CasparianError(.usage, "arguments.\(argument) is not a list of schema changes: \(error)",
-                                 hint: "e.g. [{\"op\": \"set_nullable\", \"column\": \"amount\", \"nullable\": true}] or [{\"op\": \"change_type\", \"column\": \"id\", \"type\": \"int64\"}]")
+            throw CasparianError(
+                .usage, "arguments.\(argument) is not a list of schema changes: \(error)",
+                hint:
+                    "e.g. [{\"op\": \"set_nullable\", \"column\": \"amount\", \"nullable\": true}] or [{\"op\": \"change_type\", \"column\": \"id\", \"type\": \"int64\"}]"
+            )
         }
     }
 
@@ -93,8 +108,9 @@ enum AmendmentTools {
         let explicit = try changes(call.arguments["changes"], argument: "changes")
         let runID = call.string("from_run_id")
         guard (explicit == nil) != (runID == nil) else {
-            throw CasparianError(.usage, "send either changes or from_run_id (exactly one)",
-                                 hint: "from_run_id: a backtest's run_id; changes: [{\"op\": …, \"column\": …}]")
+            throw CasparianError(
+                .usage, "send either changes or from_run_id (exactly one)",
+                hint: "from_run_id: a backtest's run_id; changes: [{\"op\": …, \"column\": …}]")
         }
         var amendments: [Amendment]
         if let explicit {
@@ -102,7 +118,8 @@ enum AmendmentTools {
             let proposal = AmendmentProposal(output: output, changes: explicit, reason: call.string("reason") ?? "proposed over MCP")
             amendments = [try env.workspace.proposeAmendment(plugin: c.plugin, proposal: proposal)]
         } else {
-            amendments = try env.workspace.proposeAmendments(plugin: c.plugin, evidence: try env.workspace.violationSummary(backtestRun: runID!))
+            amendments = try env.workspace.proposeAmendments(
+                plugin: c.plugin, evidence: try env.workspace.violationSummary(backtestRun: runID!))
         }
         let items: [Value] = amendments.map { a in
             .object([
@@ -114,32 +131,40 @@ enum AmendmentTools {
         }
         let all = amendments.flatMap { $0.proposal.changes.map(\.summary) }
         let affected = amendments.reduce(0) { $0 + $1.proposal.affectedFiles.count }
-        let summary = amendments.isEmpty ? "the violations suggest no contract change (fix the parser instead)"
+        let summary =
+            amendments.isEmpty
+            ? "the violations suggest no contract change (fix the parser instead)"
             : "\(amendments.count) proposal\(amendments.count == 1 ? "" : "s") for contract \(c.id) v\(c.version): \(all.joined(separator: "; "))"
         var next: [String] = amendments.map { a -> String in
             "approve_amendment {amendment_id: \"" + a.id + "\", action: \"approve\"} (or reject, split, exclude_files)"
         }
         if amendments.isEmpty { next.append("fix_parser {plugin: \"" + c.plugin + "\", source}") }
-        return ToolReply([
-            "amendment_id": amendments.first.map { .string($0.id) } ?? .null, "contract_id": .string(c.id), "base_version": .int(c.version),
-            "changes": .array(all.map { .string($0) }), "amendments": .array(items), "affected_files": .int(affected),
-        ], summary: summary, next: next)
+        return ToolReply(
+            [
+                "amendment_id": amendments.first.map { .string($0.id) } ?? .null, "contract_id": .string(c.id),
+                "base_version": .int(c.version),
+                "changes": .array(all.map { .string($0) }), "amendments": .array(items), "affected_files": .int(affected),
+            ], summary: summary, next: next)
     }
 
     static func runApprove(_ call: ToolCall) async throws -> ToolReply {
         let env = call.environment
         let id = try call.required("amendment_id")
         guard let action = AmendmentAction(rawValue: try call.required("action")) else {
-            throw CasparianError(.usage, "unknown action", hint: "one of \(AmendmentAction.allCases.map(\.rawValue).joined(separator: ", "))")
+            throw CasparianError(
+                .usage, "unknown action", hint: "one of \(AmendmentAction.allCases.map(\.rawValue).joined(separator: ", "))")
         }
-        let decision = AmendmentDecision(action: action, changes: try changes(call.arguments["changes"], argument: "changes"),
-                                         splitOutput: call.string("split_output"), decidedBy: "mcp", note: call.string("note"))
-        let (amendment, contract, file) = try env.workspace.decideAmendment(id: id, decision: decision, pluginsDirectory: env.pluginsDirectory)
+        let decision = AmendmentDecision(
+            action: action, changes: try changes(call.arguments["changes"], argument: "changes"),
+            splitOutput: call.string("split_output"), decidedBy: "mcp", note: call.string("note"))
+        let (amendment, contract, file) = try env.workspace.decideAmendment(
+            id: id, decision: decision, pluginsDirectory: env.pluginsDirectory)
         let current = try contract ?? env.workspace.contract(plugin: amendment.plugin)
-        return ToolReply([
-            "amendment_id": .string(id), "status": .string(amendment.status.rawValue), "contract_id": .string(current.id),
-            "version": .int(current.version), "contract_file": file.map { .string($0) } ?? .null,
-        ], summary: "amendment \(id) \(amendment.status.rawValue); contract \(current.id) is at version \(current.version)",
-           next: ["run_backtest {plugin: \"\(amendment.plugin)\", scope_id} to test against the new version"])
+        return ToolReply(
+            [
+                "amendment_id": .string(id), "status": .string(amendment.status.rawValue), "contract_id": .string(current.id),
+                "version": .int(current.version), "contract_file": file.map { .string($0) } ?? .null,
+            ], summary: "amendment \(id) \(amendment.status.rawValue); contract \(current.id) is at version \(current.version)",
+            next: ["run_backtest {plugin: \"\(amendment.plugin)\", scope_id} to test against the new version"])
     }
 }

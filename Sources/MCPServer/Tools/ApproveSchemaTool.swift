@@ -16,26 +16,33 @@ enum ApproveSchemaTool {
             plugin. A plugin that already has a contract changes through propose_amendment. \
             Example: {"discovery_id": "disc_…", "plugin": "sales"}
             """,
-        input: JSONSchema.object([
-            "discovery_id": JSONSchema.string("From discover_schemas.", minLength: 1),
-            "plugin": JSONSchema.string("The plugin the contract binds (default: the discovery's parser).", minLength: 1),
-            "answers": JSONSchema.object([:], closed: false, description: "COLUMN → \"TYPE\" or \"TYPE:FORMAT\"."),
-            "overrides": JSONSchema.object([:], closed: false, description: "\"COLUMN.FIELD\" or \"OUTPUT.mode\" → value (string)."),
-            "exclude_files": JSONSchema.array(JSONSchema.string(minLength: 1), description: "Files the contract leaves out.", maxItems: 1000),
-        ], required: ["discovery_id"]),
-        output: JSONSchema.output([
-            "contract_id": JSONSchema.string(),
-            "version": JSONSchema.integer(),
-            "plugin": JSONSchema.string(),
-            "contract_file": JSONSchema.string(),
-            "contract_uri": JSONSchema.string("The contract as an MCP resource."),
-            "schemas": JSONSchema.array(JSONSchema.object([
-                "output": JSONSchema.string(), "mode": JSONSchema.string(),
-                "columns": JSONSchema.array(JSONSchema.object([
-                    "name": JSONSchema.string(), "type": JSONSchema.string(), "nullable": JSONSchema.boolean(),
-                ], required: ["name", "type"], closed: false)),
-            ], required: ["output", "columns"], closed: false)),
-        ], required: ["contract_id", "version", "plugin", "schemas"]),
+        input: JSONSchema.object(
+            [
+                "discovery_id": JSONSchema.string("From discover_schemas.", minLength: 1),
+                "plugin": JSONSchema.string("The plugin the contract binds (default: the discovery's parser).", minLength: 1),
+                "answers": JSONSchema.object([:], closed: false, description: "COLUMN → \"TYPE\" or \"TYPE:FORMAT\"."),
+                "overrides": JSONSchema.object([:], closed: false, description: "\"COLUMN.FIELD\" or \"OUTPUT.mode\" → value (string)."),
+                "exclude_files": JSONSchema.array(
+                    JSONSchema.string(minLength: 1), description: "Files the contract leaves out.", maxItems: 1000),
+            ], required: ["discovery_id"]),
+        output: JSONSchema.output(
+            [
+                "contract_id": JSONSchema.string(),
+                "version": JSONSchema.integer(),
+                "plugin": JSONSchema.string(),
+                "contract_file": JSONSchema.string(),
+                "contract_uri": JSONSchema.string("The contract as an MCP resource."),
+                "schemas": JSONSchema.array(
+                    JSONSchema.object(
+                        [
+                            "output": JSONSchema.string(), "mode": JSONSchema.string(),
+                            "columns": JSONSchema.array(
+                                JSONSchema.object(
+                                    [
+                                        "name": JSONSchema.string(), "type": JSONSchema.string(), "nullable": JSONSchema.boolean(),
+                                    ], required: ["name", "type"], closed: false)),
+                        ], required: ["output", "columns"], closed: false)),
+            ], required: ["contract_id", "version", "plugin", "schemas"]),
         annotations: ToolSpec.additive,
         run: run)
 
@@ -46,19 +53,25 @@ enum ApproveSchemaTool {
         let plugin = call.string("plugin") ?? discovery.plugin
         let answers = try strings(call.object("answers"), joiner: "=", name: "answers")
         let overrides = try strings(call.object("overrides"), joiner: "=", name: "overrides")
-        let request = try env.workspace.approvalRequest(discoveryID: discoveryID, plugin: plugin, answers: answers, overrides: overrides,
-                                                        excludedFiles: call.strings("exclude_files") ?? [], approvedBy: "mcp")
+        let request = try env.workspace.approvalRequest(
+            discoveryID: discoveryID, plugin: plugin, answers: answers, overrides: overrides,
+            excludedFiles: call.strings("exclude_files") ?? [], approvedBy: "mcp")
         let outcome = try env.workspace.approve(discoveryID: discoveryID, request: request, pluginsDirectory: env.pluginsDirectory)
         let c = outcome.contract
         let tables = c.schemas.map { "\($0.output) (\($0.columns.count) columns)" }.joined(separator: ", ")
-        let pluginExists = FileManager.default.fileExists(atPath: env.pluginsDirectory.appendingPathComponent(plugin).appendingPathComponent("parser.py").path)
+        let pluginExists = FileManager.default.fileExists(
+            atPath: env.pluginsDirectory.appendingPathComponent(plugin).appendingPathComponent("parser.py").path)
         var next: [String] = []
         if !pluginExists { next.append("fix_parser {plugin: \"\(plugin)\", source: \"…parser.py…\"} to create the plugin") }
-        next.append("run_backtest {plugin: \"\(plugin)\", scope_id: \"\(discovery.scopeID ?? "SCOPE_ID")\"} to test the parser against the contract")
-        return try ToolReply(encoding: ApprovedContract(contractId: c.id, version: c.version, plugin: c.plugin,
-                                                        contractFile: outcome.contractFile, schemas: c.schemas),
-                             extra: ["contract_uri": .string(ResourceCatalog.contractPrefix + c.plugin)],
-                             summary: "contract \(c.id) v\(c.version) locked for \(plugin): \(tables)", next: next)
+        next.append(
+            "run_backtest {plugin: \"\(plugin)\", scope_id: \"\(discovery.scopeID ?? "SCOPE_ID")\"} to test the parser against the contract"
+        )
+        return try ToolReply(
+            encoding: ApprovedContract(
+                contractId: c.id, version: c.version, plugin: c.plugin,
+                contractFile: outcome.contractFile, schemas: c.schemas),
+            extra: ["contract_uri": .string(ResourceCatalog.contractPrefix + c.plugin)],
+            summary: "contract \(c.id) v\(c.version) locked for \(plugin): \(tables)", next: next)
     }
 
     struct ApprovedContract: Encodable {

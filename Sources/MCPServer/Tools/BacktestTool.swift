@@ -14,12 +14,13 @@ enum BacktestTool {
             suggestions and the worst files. Sends progress; long runs return a run_id to poll with get_run_status. \
             Example: {"plugin": "sales", "scope_id": "scp_…"}
             """,
-        input: JSONSchema.object([
-            "plugin": JSONSchema.string("A plugin in the plugins folder.", minLength: 1),
-            "scope_id": JSONSchema.string("The scope from apply_scope (id or name).", minLength: 1),
-            "fail_fast": JSONSchema.boolean("Stop early when files that failed before still fail (default true)."),
-            "wait_seconds": LongRun.waitArgument,
-        ], required: ["plugin", "scope_id"]),
+        input: JSONSchema.object(
+            [
+                "plugin": JSONSchema.string("A plugin in the plugins folder.", minLength: 1),
+                "scope_id": JSONSchema.string("The scope from apply_scope (id or name).", minLength: 1),
+                "fail_fast": JSONSchema.boolean("Stop early when files that failed before still fail (default true)."),
+                "wait_seconds": LongRun.waitArgument,
+            ], required: ["plugin", "scope_id"]),
         output: JSONSchema.output(LongRun.backtestOutput, required: ["run_id", "status"]),
         annotations: ToolSpec.additive,
         run: run)
@@ -32,8 +33,10 @@ enum BacktestTool {
         options.failFast = call.bool("fail_fast") ?? true
         let chosen = options
         return try await LongRun.execute(call, kind: .backtest, plugin: plugin, scope: scope) { ctx in
-            let result = try await env.workspace.backtest(plugin: plugin, scope: scope, pool: env.pool, options: chosen,
-                                                          run: ctx.run) { p in
+            let result = try await env.workspace.backtest(
+                plugin: plugin, scope: scope, pool: env.pool, options: chosen,
+                run: ctx.run
+            ) { p in
                 ctx.progress(p.tested, of: p.total, "\(p.passed) passed, \(p.failed) failed")
             }
             return try reply(result, runID: ctx.runID, root: scope.definition.root, scopeID: scope.id)
@@ -51,8 +54,10 @@ enum BacktestTool {
         if r.status == .passed {
             next = ["execute_pipeline {plugin: \"\(r.plugin)\", scope_id: \"\(scopeID)\"} to write the output tables"]
         } else if r.filesFailed > 0 {
-            next = ["fix_parser {plugin: \"\(r.plugin)\", source: \"…\"} with a parser that handles the clusters' cases",
-                    "propose_amendment {contract_id, from_run_id: \"\(runID)\"} if the data legitimately changed"]
+            next = [
+                "fix_parser {plugin: \"\(r.plugin)\", source: \"…\"} with a parser that handles the clusters' cases",
+                "propose_amendment {contract_id, from_run_id: \"\(runID)\"} if the data legitimately changed",
+            ]
         }
         var fields = try LongRun.backtestFields(r, runID: runID, root: root)
         let rel = { (p: String) -> Value in .string(FailureAnalysis.relative(p, root)) }

@@ -19,51 +19,70 @@ enum DiscoverTool {
             run_id to poll with get_run_status. \
             Example: {"scope_id": "scp_…"} or {"scope_id": "scp_…", "plugin": "sales"}
             """,
-        input: JSONSchema.object([
-            "scope_id": JSONSchema.string("The scope from apply_scope (id or name).", minLength: 1),
-            "plugin": JSONSchema.string("A plugin name in the plugins folder, or \"csv\" (default) for the built-in CSV/TSV reader.", minLength: 1),
-            "sample": JSONSchema.boolean("Read a sample of a large scope instead of every file (default false)."),
-            "wait_seconds": LongRun.waitArgument,
-        ], required: ["scope_id"]),
-        output: JSONSchema.output([
-            "run_id": JSONSchema.string("The discovery's run (a job: get_run_status, cancel_run, `casparian jobs`)."),
-            "status": JSONSchema.string("running (poll get_run_status) or done.", oneOf: ["running", "done"]),
-            "discovery_id": JSONSchema.string(),
-            "parser": JSONSchema.string(),
-            "files": JSONSchema.integer("Files the proof covers."),
-            "rows": JSONSchema.integer(),
-            "files_found": JSONSchema.integer(), "files_read": JSONSchema.integer(),
-            "stopped_early": JSONSchema.boolean(),
-            "files_truncated": JSONSchema.boolean("True when an output's files list was cut to its first 20 (file_count has them all)."),
-            "outputs": JSONSchema.array(JSONSchema.object([
-                "name": JSONSchema.string(), "file_count": JSONSchema.integer(), "files": JSONSchema.array(JSONSchema.string()),
-                "columns": JSONSchema.array(JSONSchema.object([
-                    "name": JSONSchema.string(), "type": JSONSchema.string(), "nullable": JSONSchema.boolean(),
-                    "status": JSONSchema.string(oneOf: ["resolved", "ambiguous", "contradiction"]),
-                ], required: ["name", "type", "nullable", "status"], closed: false)),
-            ], required: ["name", "columns"], closed: false)),
-            "questions": JSONSchema.array(JSONSchema.object([
-                "output": JSONSchema.string(), "column": JSONSchema.string(), "question": JSONSchema.string(),
-                "candidates": JSONSchema.array(JSONSchema.string()),
-            ], required: ["output", "column", "question"], closed: false)),
-            "failures": JSONSchema.array(JSONSchema.object([
-                "file": JSONSchema.string(), "category": JSONSchema.string(), "message": JSONSchema.string(),
-            ], required: ["file", "message"], closed: false), maxItems: 20),
-            "failures_total": JSONSchema.integer(),
-            "skipped": JSONSchema.array(JSONSchema.object([
-                "file": JSONSchema.string(), "format": JSONSchema.string(), "reason": JSONSchema.string(),
-            ], required: ["file", "format"], closed: false), description: "Files in other formats the built-in reader did not read (capped at 20).",
-               maxItems: 20),
-            "skipped_total": JSONSchema.integer(),
-            "structure": JSONSchema.array(JSONSchema.object([
-                "file": JSONSchema.string(), "row": JSONSchema.integer(), "problem": JSONSchema.string(), "rows": JSONSchema.integer(),
-            ], required: ["file", "problem"], closed: false), description: "CSV files with broken structure: a quote never closed, ragged rows (capped at 20).",
-               maxItems: 20),
-            "structure_total": JSONSchema.integer(),
-            "discovery_uri": JSONSchema.string("The full discovery (every column's evidence) as an MCP resource."),
-            "evidence_omitted": JSONSchema.boolean("True when the evidence was left out to keep the answer small."),
-            "columns_truncated": JSONSchema.boolean("True when only the first columns of each output are listed."),
-        ], required: ["run_id", "status"]),
+        input: JSONSchema.object(
+            [
+                "scope_id": JSONSchema.string("The scope from apply_scope (id or name).", minLength: 1),
+                "plugin": JSONSchema.string(
+                    "A plugin name in the plugins folder, or \"csv\" (default) for the built-in CSV/TSV reader.", minLength: 1),
+                "sample": JSONSchema.boolean("Read a sample of a large scope instead of every file (default false)."),
+                "wait_seconds": LongRun.waitArgument,
+            ], required: ["scope_id"]),
+        output: JSONSchema.output(
+            [
+                "run_id": JSONSchema.string("The discovery's run (a job: get_run_status, cancel_run, `casparian jobs`)."),
+                "status": JSONSchema.string("running (poll get_run_status) or done.", oneOf: ["running", "done"]),
+                "discovery_id": JSONSchema.string(),
+                "parser": JSONSchema.string(),
+                "files": JSONSchema.integer("Files the proof covers."),
+                "rows": JSONSchema.integer(),
+                "files_found": JSONSchema.integer(), "files_read": JSONSchema.integer(),
+                "stopped_early": JSONSchema.boolean(),
+                "files_truncated": JSONSchema.boolean(
+                    "True when an output's files list was cut to its first 20 (file_count has them all)."),
+                "outputs": JSONSchema.array(
+                    JSONSchema.object(
+                        [
+                            "name": JSONSchema.string(), "file_count": JSONSchema.integer(), "files": JSONSchema.array(JSONSchema.string()),
+                            "columns": JSONSchema.array(
+                                JSONSchema.object(
+                                    [
+                                        "name": JSONSchema.string(), "type": JSONSchema.string(), "nullable": JSONSchema.boolean(),
+                                        "status": JSONSchema.string(oneOf: ["resolved", "ambiguous", "contradiction"]),
+                                    ], required: ["name", "type", "nullable", "status"], closed: false)),
+                        ], required: ["name", "columns"], closed: false)),
+                "questions": JSONSchema.array(
+                    JSONSchema.object(
+                        [
+                            "output": JSONSchema.string(), "column": JSONSchema.string(), "question": JSONSchema.string(),
+                            "candidates": JSONSchema.array(JSONSchema.string()),
+                        ], required: ["output", "column", "question"], closed: false)),
+                "failures": JSONSchema.array(
+                    JSONSchema.object(
+                        [
+                            "file": JSONSchema.string(), "category": JSONSchema.string(), "message": JSONSchema.string(),
+                        ], required: ["file", "message"], closed: false), maxItems: 20),
+                "failures_total": JSONSchema.integer(),
+                "skipped": JSONSchema.array(
+                    JSONSchema.object(
+                        [
+                            "file": JSONSchema.string(), "format": JSONSchema.string(), "reason": JSONSchema.string(),
+                        ], required: ["file", "format"], closed: false),
+                    description: "Files in other formats the built-in reader did not read (capped at 20).",
+                    maxItems: 20),
+                "skipped_total": JSONSchema.integer(),
+                "structure": JSONSchema.array(
+                    JSONSchema.object(
+                        [
+                            "file": JSONSchema.string(), "row": JSONSchema.integer(), "problem": JSONSchema.string(),
+                            "rows": JSONSchema.integer(),
+                        ], required: ["file", "problem"], closed: false),
+                    description: "CSV files with broken structure: a quote never closed, ragged rows (capped at 20).",
+                    maxItems: 20),
+                "structure_total": JSONSchema.integer(),
+                "discovery_uri": JSONSchema.string("The full discovery (every column's evidence) as an MCP resource."),
+                "evidence_omitted": JSONSchema.boolean("True when the evidence was left out to keep the answer small."),
+                "columns_truncated": JSONSchema.boolean("True when only the first columns of each output are listed."),
+            ], required: ["run_id", "status"]),
         annotations: ToolSpec.additive,
         run: run)
 
@@ -71,7 +90,8 @@ enum DiscoverTool {
         let env = call.environment
         let scope = try env.scope(try call.required("scope_id"))
         let pluginName = call.string("plugin") ?? DiscoveryParser.builtinName
-        let parser: DiscoveryParser = pluginName == DiscoveryParser.builtinName
+        let parser: DiscoveryParser =
+            pluginName == DiscoveryParser.builtinName
             ? .builtinCSV : .plugin(try env.plugin(pluginName), env.pool.environment)
         let options = DiscoveryOptions(plan: call.bool("sample") == true ? SamplePlan() : nil, workers: env.configuration.workers)
         let run = try env.workspace.openDiscoveryRun(parser: parser, scopeID: scope.id)
@@ -89,11 +109,13 @@ enum DiscoverTool {
         var questions: [Value] = []
         for o in run.result.outputs {
             for c in o.columns where c.status != .resolved || c.question != nil {
-                questions.append(.object([
-                    "output": .string(o.name), "column": .string(c.name),
-                    "question": .string(c.question ?? "\(c.status.rawValue): which type is \(c.name)?"),
-                    "candidates": .array(c.candidates.map { cand in .string(cand.format.map { "\(cand.type.rawValue):\($0)" } ?? cand.type.rawValue) }),
-                ]))
+                questions.append(
+                    .object([
+                        "output": .string(o.name), "column": .string(c.name),
+                        "question": .string(c.question ?? "\(c.status.rawValue): which type is \(c.name)?"),
+                        "candidates": .array(
+                            c.candidates.map { cand in .string(cand.format.map { "\(cand.type.rawValue):\($0)" } ?? cand.type.rawValue) }),
+                    ]))
             }
         }
         // Each output names its files; a long list is cut to the first 20 (the resource has them all).
@@ -103,45 +125,62 @@ enum DiscoverTool {
             return o
         }
         var fields: [String: Value] = [
-            "run_id": .string(runID), "status": "done", "discovery_id": .string(id), "parser": .string(run.parser), "files": .int(run.result.files), "rows": .int(run.result.rows),
+            "run_id": .string(runID), "status": "done", "discovery_id": .string(id), "parser": .string(run.parser),
+            "files": .int(run.result.files), "rows": .int(run.result.rows),
             "files_found": .int(run.filesFound), "files_read": .int(run.filesRead), "stopped_early": .bool(run.stoppedEarly),
             "outputs": try JSONValue.from(outputs), "questions": .array(questions),
             "files_truncated": .bool(run.result.outputs.contains { ($0.files?.count ?? 0) > 20 }),
             "failures": try JSONValue.from(Array(run.failures.prefix(20))), "failures_total": .int(run.failures.count),
-            "skipped": .array(run.skipped.prefix(20).map { s in
-                .object(["file": .string(s.file), "format": .string(s.label), "reason": .string(s.evidence.joined(separator: "; "))])
-            }),
+            "skipped": .array(
+                run.skipped.prefix(20).map { s in
+                    .object(["file": .string(s.file), "format": .string(s.label), "reason": .string(s.evidence.joined(separator: "; "))])
+                }),
             "skipped_total": .int(run.skipped.count),
             "structure": try JSONValue.from(Array(run.structure.prefix(20))), "structure_total": .int(run.structure.count),
         ]
         fields["discovery_uri"] = .string(ResourceCatalog.discoveryPrefix + id)
         // Keep the answer small enough for a model: drop the evidence first, then cap the columns listed.
         if JSONValue.text(.object(fields)).count > sizeBudget {
-            fields["outputs"] = try JSONValue.from(outputs.map { o in
-                var o = o
-                o.columns = o.columns.map { var c = $0; c.evidence = []; c.distribution = nil; return c }
-                return o
-            })
+            fields["outputs"] = try JSONValue.from(
+                outputs.map { o in
+                    var o = o
+                    o.columns = o.columns.map {
+                        var c = $0
+                        c.evidence = []
+                        c.distribution = nil
+                        return c
+                    }
+                    return o
+                })
             fields["evidence_omitted"] = true
             var cap = 200
             while JSONValue.text(.object(fields)).count > sizeBudget, cap > 5 {
                 cap /= 2
-                fields["outputs"] = try JSONValue.from(outputs.map { o in
-                    var o = o
-                    o.columns = o.columns.prefix(cap).map { var c = $0; c.evidence = []; c.distribution = nil; return c }
-                    return o
-                })
+                fields["outputs"] = try JSONValue.from(
+                    outputs.map { o in
+                        var o = o
+                        o.columns = o.columns.prefix(cap).map {
+                            var c = $0
+                            c.evidence = []
+                            c.distribution = nil
+                            return c
+                        }
+                        return o
+                    })
                 fields["columns_truncated"] = true
             }
         }
         let columns = run.result.outputs.reduce(0) { $0 + $1.columns.count }
         let settled = run.result.outputs.reduce(0) { $0 + $1.columns.filter { $0.note != nil }.count }
-        let summary = "discovery \(id): \(run.result.outputs.count) output\(run.result.outputs.count == 1 ? "" : "s"), \(columns) columns from \(run.result.rows) rows in \(run.result.files) files; \(questions.count) open question\(questions.count == 1 ? "" : "s")"
+        let summary =
+            "discovery \(id): \(run.result.outputs.count) output\(run.result.outputs.count == 1 ? "" : "s"), \(columns) columns from \(run.result.rows) rows in \(run.result.files) files; \(questions.count) open question\(questions.count == 1 ? "" : "s")"
             + (settled == 0 ? "" : "; \(settled) settled without a question (see each column's note)")
             + (run.failures.isEmpty ? "" : "; \(run.failures.count) files failed")
             + (run.skipped.isEmpty ? "" : "; \(run.skipped.count) files skipped (other formats: \(DiscoverySkip.counts(run.skipped)))")
             + (run.structure.isEmpty ? "" : "; \(run.structure.count) files with broken CSV structure (see structure)")
-        let approve = "approve_schema {discovery_id: \"\(id)\", plugin: \"NAME\"" + (questions.isEmpty ? "}" : ", answers: {\"COLUMN\": \"TYPE[:FORMAT]\"}}")
+        let approve =
+            "approve_schema {discovery_id: \"\(id)\", plugin: \"NAME\""
+            + (questions.isEmpty ? "}" : ", answers: {\"COLUMN\": \"TYPE[:FORMAT]\"}}")
         return ToolReply(fields, summary: summary, next: [approve + " to lock the schema as a contract"])
     }
 }

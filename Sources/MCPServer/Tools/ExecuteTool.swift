@@ -14,25 +14,29 @@ enum ExecuteTool {
             force. Sends progress; long runs return a run_id to poll. Then query the tables with query_output. \
             Example: {"plugin": "sales", "scope_id": "scp_…"}
             """,
-        input: JSONSchema.object([
-            "plugin": JSONSchema.string("A plugin with an approved contract.", minLength: 1),
-            "scope_id": JSONSchema.string("The scope from apply_scope (id or name).", minLength: 1),
-            "force": JSONSchema.boolean("Re-write files even when unchanged (default false)."),
-            "wait_seconds": LongRun.waitArgument,
-        ], required: ["plugin", "scope_id"]),
-        output: JSONSchema.output([
-            "run_id": JSONSchema.string(),
-            "status": JSONSchema.string(oneOf: ["running", "done", "failed", "cancelled"]),
-            "plugin": JSONSchema.string(), "parser_version": JSONSchema.string(), "contract_version": JSONSchema.integer(),
-            "files_total": JSONSchema.integer(), "files_ok": JSONSchema.integer(), "files_failed": JSONSchema.integer(),
-            "files_skipped": JSONSchema.integer(), "rows_written": JSONSchema.integer(), "rows_quarantined": JSONSchema.integer(),
-            "tables": JSONSchema.array(JSONSchema.string()),
-            "failures": JSONSchema.array(JSONSchema.object([
-                "path": JSONSchema.string(), "category": JSONSchema.string(), "message": JSONSchema.string(),
-            ], required: ["path", "message"], closed: false), maxItems: 10),
-            "failures_total": JSONSchema.integer(),
-            "duration_milliseconds": JSONSchema.integer(),
-        ], required: ["run_id", "status"]),
+        input: JSONSchema.object(
+            [
+                "plugin": JSONSchema.string("A plugin with an approved contract.", minLength: 1),
+                "scope_id": JSONSchema.string("The scope from apply_scope (id or name).", minLength: 1),
+                "force": JSONSchema.boolean("Re-write files even when unchanged (default false)."),
+                "wait_seconds": LongRun.waitArgument,
+            ], required: ["plugin", "scope_id"]),
+        output: JSONSchema.output(
+            [
+                "run_id": JSONSchema.string(),
+                "status": JSONSchema.string(oneOf: ["running", "done", "failed", "cancelled"]),
+                "plugin": JSONSchema.string(), "parser_version": JSONSchema.string(), "contract_version": JSONSchema.integer(),
+                "files_total": JSONSchema.integer(), "files_ok": JSONSchema.integer(), "files_failed": JSONSchema.integer(),
+                "files_skipped": JSONSchema.integer(), "rows_written": JSONSchema.integer(), "rows_quarantined": JSONSchema.integer(),
+                "tables": JSONSchema.array(JSONSchema.string()),
+                "failures": JSONSchema.array(
+                    JSONSchema.object(
+                        [
+                            "path": JSONSchema.string(), "category": JSONSchema.string(), "message": JSONSchema.string(),
+                        ], required: ["path", "message"], closed: false), maxItems: 10),
+                "failures_total": JSONSchema.integer(),
+                "duration_milliseconds": JSONSchema.integer(),
+            ], required: ["run_id", "status"]),
         annotations: ToolSpec.destructive,
         run: run)
 
@@ -45,22 +49,26 @@ enum ExecuteTool {
         let chosen = options
         return try await LongRun.execute(call, kind: .execute, plugin: plugin, scope: scope) { ctx in
             let r = try await env.workspace.execute(plugin: plugin, scope: scope, pool: env.pool, options: chosen, run: ctx.run) { p in
-                    ctx.progress(p.filesDone, of: p.filesTotal, "\(p.rowsWritten) rows written")
-                }
+                ctx.progress(p.filesDone, of: p.filesTotal, "\(p.rowsWritten) rows written")
+            }
             let prefix = scope.definition.root + "/"
             let failures = r.failures.prefix(10).map { f -> Value in
-                .object(["path": .string(f.path.hasPrefix(prefix) ? String(f.path.dropFirst(prefix.count)) : f.path),
-                         "category": .string(f.category), "message": .string(String(f.message.prefix(400)))])
+                .object([
+                    "path": .string(f.path.hasPrefix(prefix) ? String(f.path.dropFirst(prefix.count)) : f.path),
+                    "category": .string(f.category), "message": .string(String(f.message.prefix(400))),
+                ])
             }
             let fields: [String: Value] = [
                 "run_id": .string(ctx.runID), "status": .string(r.status.rawValue), "plugin": .string(r.plugin),
                 "parser_version": .string(r.parserVersion), "contract_version": .int(r.contractVersion),
                 "files_total": .int(r.filesTotal), "files_ok": .int(r.filesOK), "files_failed": .int(r.filesFailed),
                 "files_skipped": .int(r.filesSkipped), "rows_written": .int(r.rowsWritten), "rows_quarantined": .int(r.rowsQuarantined),
-                "tables": .array(r.tables.map { .string($0) }), "failures": .array(Array(failures)), "failures_total": .int(r.failures.count),
+                "tables": .array(r.tables.map { .string($0) }), "failures": .array(Array(failures)),
+                "failures_total": .int(r.failures.count),
                 "duration_milliseconds": .int(r.durationMilliseconds),
             ]
-            let summary = "execute of \(r.plugin): \(r.filesOK) files ok, \(r.filesFailed) failed, \(r.filesSkipped) skipped; \(r.rowsWritten) rows into \(r.tables.joined(separator: ", "))"
+            let summary =
+                "execute of \(r.plugin): \(r.filesOK) files ok, \(r.filesFailed) failed, \(r.filesSkipped) skipped; \(r.rowsWritten) rows into \(r.tables.joined(separator: ", "))"
             var next = r.tables.first.map { ["query_output {sql: \"SELECT COUNT(*) FROM \($0)\"}"] } ?? []
             if r.filesFailed > 0 { next.append("fix_parser {plugin: \"\(r.plugin)\", source} for the failed files, then execute again") }
             return ToolReply(fields, summary: summary, next: next)

@@ -1,6 +1,6 @@
 import Backtest
-import Catalog
 import CasparianCore
+import Catalog
 import Foundation
 import MCP
 import Workspace
@@ -17,17 +17,19 @@ enum FixParserTool {
             (continuing, pass_rate_reached, plateau, max_iterations). \
             Example: {"plugin": "sales", "source": "import csv\\n\\ndef parse(path, ctx):\\n    ..."}
             """,
-        input: JSONSchema.object([
-            "plugin": JSONSchema.string("Plugin name (folder under the plugins folder).", minLength: 1, maxLength: 64),
-            "source": JSONSchema.string("The complete new parser.py.", minLength: 1, maxLength: 1_000_000),
-            "scope_id": JSONSchema.string("Scope to re-test on (default: the plugin's last backtested scope).", minLength: 1),
-            "wait_seconds": LongRun.waitArgument,
-        ], required: ["plugin", "source"]),
-        output: JSONSchema.output(LongRun.backtestOutput.merging([
-            "version": JSONSchema.string("The new parser version."),
-            "previous_version": JSONSchema.nullable(JSONSchema.string()),
-            "created": JSONSchema.boolean("True when the plugin was new."),
-        ]) { a, _ in a }, required: ["version", "status"]),
+        input: JSONSchema.object(
+            [
+                "plugin": JSONSchema.string("Plugin name (folder under the plugins folder).", minLength: 1, maxLength: 64),
+                "source": JSONSchema.string("The complete new parser.py.", minLength: 1, maxLength: 1_000_000),
+                "scope_id": JSONSchema.string("Scope to re-test on (default: the plugin's last backtested scope).", minLength: 1),
+                "wait_seconds": LongRun.waitArgument,
+            ], required: ["plugin", "source"]),
+        output: JSONSchema.output(
+            LongRun.backtestOutput.merging([
+                "version": JSONSchema.string("The new parser version."),
+                "previous_version": JSONSchema.nullable(JSONSchema.string()),
+                "created": JSONSchema.boolean("True when the plugin was new."),
+            ]) { a, _ in a }, required: ["version", "status"]),
         annotations: ToolSpec.destructive,
         run: run)
 
@@ -36,8 +38,9 @@ enum FixParserTool {
         let name = try call.required("plugin")
         let source = try call.required("source")
         guard source.contains("def parse") else {
-            throw CasparianError(.usage, "the parser source has no `def parse`",
-                                 hint: "send the whole parser.py, with a parse(path, ctx) (or parse(path)) function that yields rows")
+            throw CasparianError(
+                .usage, "the parser source has no `def parse`",
+                hint: "send the whole parser.py, with a parse(path, ctx) (or parse(path)) function that yields rows")
         }
         let scope: StoredScope?
         if let s = call.string("scope_id") {
@@ -53,8 +56,9 @@ enum FixParserTool {
         ]
         let what = "\(name) \(previous == nil ? "created" : "updated") at version \(plugin.version)"
         guard let scope else {
-            return ToolReply(installed.merging(["status": "done"]) { a, _ in a }, summary: "plugin \(what); no scope to re-test on",
-                             next: ["run_backtest {plugin: \"\(name)\", scope_id} to test it"])
+            return ToolReply(
+                installed.merging(["status": "done"]) { a, _ in a }, summary: "plugin \(what); no scope to re-test on",
+                next: ["run_backtest {plugin: \"\(name)\", scope_id} to test it"])
         }
         return try await LongRun.execute(call, kind: .backtest, plugin: plugin, scope: scope) { ctx in
             let result = try await env.workspace.backtest(plugin: plugin, scope: scope, pool: env.pool, run: ctx.run) { p in
@@ -62,7 +66,8 @@ enum FixParserTool {
             }
             var reply = try BacktestTool.reply(result, runID: ctx.runID, root: scope.definition.root, scopeID: scope.id)
             for (k, v) in installed { reply.fields[k] = v }
-            reply.summary = "\(what): fixed \(result.fixed.count), still failing \(result.stillFailing.count), regressed \(result.regressed.count); "
+            reply.summary =
+                "\(what): fixed \(result.fixed.count), still failing \(result.stillFailing.count), regressed \(result.regressed.count); "
                 + reply.summary + "; verdict: \(result.verdict.rawValue)"
             return reply
         }

@@ -27,7 +27,8 @@ enum QueryCursor {
     }
 
     static func decode(_ cursor: String, sql: String) throws -> Int {
-        let parts = Data(base64Encoded: cursor).flatMap { String(data: $0, encoding: .utf8) }?
+        let parts =
+            Data(base64Encoded: cursor).flatMap { String(data: $0, encoding: .utf8) }?
             .split(separator: ":", omittingEmptySubsequences: false) ?? []
         guard parts.count == 3 else { throw invalid("it is not one this server returned") }
         let body = "\(parts[0]):\(parts[1])"
@@ -35,8 +36,9 @@ enum QueryCursor {
             throw invalid("it was not issued by this server process (it was altered, or the server restarted since)")
         }
         guard parts[0] == StableHash.hex(sql.utf8) else {
-            throw CasparianError(.usage, "cursor belongs to a different sql statement",
-                                 hint: "send the same sql as the page that returned the cursor, or omit cursor to start at the first row")
+            throw CasparianError(
+                .usage, "cursor belongs to a different sql statement",
+                hint: "send the same sql as the page that returned the cursor, or omit cursor to start at the first row")
         }
         guard let offset = Int(parts[1]), (0...maxOffset).contains(offset) else {
             throw invalid("its offset is out of range")
@@ -45,7 +47,8 @@ enum QueryCursor {
     }
 
     private static func invalid(_ why: String) -> CasparianError {
-        CasparianError(.usage, "cursor is not valid: \(why)",
-                       hint: "pass the next_cursor of the previous page unchanged, or omit cursor to start at the first row")
+        CasparianError(
+            .usage, "cursor is not valid: \(why)",
+            hint: "pass the next_cursor of the previous page unchanged, or omit cursor to start at the first row")
     }
 }

@@ -17,19 +17,21 @@ enum QueryOutputTool {
             `cursor` with the same sql for the next page. \
             Example: {"sql": "SELECT region, SUM(amount) FROM sales GROUP BY region", "limit": 50}
             """,
-        input: JSONSchema.object([
-            "sql": JSONSchema.string("One read-only SQL statement.", minLength: 1, maxLength: 20_000),
-            "limit": JSONSchema.integer("Rows per page (default 100).", minimum: 1, maximum: 1000),
-            "cursor": JSONSchema.string("The `next_cursor` of the previous page (same sql)."),
-        ], required: ["sql"]),
-        output: JSONSchema.output([
-            "columns": JSONSchema.array(JSONSchema.string()),
-            "rows": JSONSchema.array(JSONSchema.array(JSONSchema.scalar), description: "A list of lists, in `columns` order."),
-            "row_count": JSONSchema.integer(),
-            "offset": JSONSchema.integer("Rows skipped before this page."),
-            "truncated": JSONSchema.boolean("True when more rows exist than this page shows."),
-            "next_cursor": JSONSchema.nullable(JSONSchema.string("Pass as `cursor` to get the next page.")),
-        ], required: ["columns", "rows", "row_count", "truncated"]),
+        input: JSONSchema.object(
+            [
+                "sql": JSONSchema.string("One read-only SQL statement.", minLength: 1, maxLength: 20_000),
+                "limit": JSONSchema.integer("Rows per page (default 100).", minimum: 1, maximum: 1000),
+                "cursor": JSONSchema.string("The `next_cursor` of the previous page (same sql)."),
+            ], required: ["sql"]),
+        output: JSONSchema.output(
+            [
+                "columns": JSONSchema.array(JSONSchema.string()),
+                "rows": JSONSchema.array(JSONSchema.array(JSONSchema.scalar), description: "A list of lists, in `columns` order."),
+                "row_count": JSONSchema.integer(),
+                "offset": JSONSchema.integer("Rows skipped before this page."),
+                "truncated": JSONSchema.boolean("True when more rows exist than this page shows."),
+                "next_cursor": JSONSchema.nullable(JSONSchema.string("Pass as `cursor` to get the next page.")),
+            ], required: ["columns", "rows", "row_count", "truncated"]),
         annotations: ToolSpec.readOnly,
         run: run)
 
@@ -39,8 +41,9 @@ enum QueryOutputTool {
         let offset = try call.string("cursor").map { try QueryCursor.decode($0, sql: sql) } ?? 0
         let workspace = call.environment.workspace
         guard FileManager.default.fileExists(atPath: workspace.outputURL.path) else {
-            throw CasparianError(.notFound, "there are no output tables yet (\(workspace.outputURL.path) does not exist)",
-                                 hint: "run execute_pipeline {plugin, scope_id} first")
+            throw CasparianError(
+                .notFound, "there are no output tables yet (\(workspace.outputURL.path) does not exist)",
+                hint: "run execute_pipeline {plugin, scope_id} first")
         }
         // The guard runs on the statement as written; the page is cut from its first offset+limit rows.
         // The cursor's seal and bound keep this arithmetic far from overflow.
@@ -65,9 +68,11 @@ enum QueryOutputTool {
             "next_cursor": next.map { .string($0) } ?? .null,
         ]
         if rows.isEmpty { fields["rows"] = .array([]) }
-        let summary = "\(rows.count) row\(rows.count == 1 ? "" : "s") × \(result.columns.count) columns"
+        let summary =
+            "\(rows.count) row\(rows.count == 1 ? "" : "s") × \(result.columns.count) columns"
             + (offset > 0 ? " from row \(offset)" : "") + (truncated ? "; more rows: pass next_cursor" : "")
-        return ToolReply(fields, summary: summary,
-                         next: truncated ? ["query_output {sql (same), cursor: next_cursor} for the next page"] : [])
+        return ToolReply(
+            fields, summary: summary,
+            next: truncated ? ["query_output {sql (same), cursor: next_cursor} for the next page"] : [])
     }
 }

@@ -14,36 +14,45 @@ enum QuickScanTool {
             mentions, to decide what to scope. Hidden entries, .git and node_modules are skipped. \
             Example: {"path": "data"}
             """,
-        input: JSONSchema.object([
-            "path": JSONSchema.string("Folder to scan, absolute or relative to the first root.", minLength: 1),
-            "top": JSONSchema.integer("How many largest files to list (default 10).", minimum: 0, maximum: 50),
-        ], required: ["path"]),
-        output: JSONSchema.output([
-            "root": JSONSchema.string(),
-            "file_count": JSONSchema.integer(),
-            "bytes": JSONSchema.integer(),
-            "by_extension": JSONSchema.array(group, description: "Most files first, capped."),
-            "by_folder": JSONSchema.array(group, description: "Most bytes first, capped."),
-            "by_size": JSONSchema.array(JSONSchema.object([
-                "label": JSONSchema.string(), "files": JSONSchema.integer(), "bytes": JSONSchema.integer(),
-                "min_bytes": JSONSchema.integer(), "max_bytes": JSONSchema.nullable(JSONSchema.integer()),
-            ], required: ["label", "files", "bytes"], closed: false)),
-            "largest_files": JSONSchema.array(JSONSchema.object([
-                "path": JSONSchema.string(), "size": JSONSchema.integer(), "modified": JSONSchema.string(),
-            ], required: ["path", "size"], closed: false)),
-            "extensions_total": JSONSchema.integer("Distinct extensions (by_extension may list fewer)."),
-            "folders_total": JSONSchema.integer("Distinct top-level folders (by_folder may list fewer)."),
-            "unreadable": JSONSchema.array(JSONSchema.object(["path": JSONSchema.string(), "error": JSONSchema.string()],
-                                                             required: ["path", "error"], closed: false)),
-            "truncated": JSONSchema.boolean("True when the scan stopped at its entry cap."),
-            "duration_ms": JSONSchema.integer(),
-        ], required: ["root", "file_count", "bytes", "by_extension", "by_folder", "largest_files", "truncated"]),
+        input: JSONSchema.object(
+            [
+                "path": JSONSchema.string("Folder to scan, absolute or relative to the first root.", minLength: 1),
+                "top": JSONSchema.integer("How many largest files to list (default 10).", minimum: 0, maximum: 50),
+            ], required: ["path"]),
+        output: JSONSchema.output(
+            [
+                "root": JSONSchema.string(),
+                "file_count": JSONSchema.integer(),
+                "bytes": JSONSchema.integer(),
+                "by_extension": JSONSchema.array(group, description: "Most files first, capped."),
+                "by_folder": JSONSchema.array(group, description: "Most bytes first, capped."),
+                "by_size": JSONSchema.array(
+                    JSONSchema.object(
+                        [
+                            "label": JSONSchema.string(), "files": JSONSchema.integer(), "bytes": JSONSchema.integer(),
+                            "min_bytes": JSONSchema.integer(), "max_bytes": JSONSchema.nullable(JSONSchema.integer()),
+                        ], required: ["label", "files", "bytes"], closed: false)),
+                "largest_files": JSONSchema.array(
+                    JSONSchema.object(
+                        [
+                            "path": JSONSchema.string(), "size": JSONSchema.integer(), "modified": JSONSchema.string(),
+                        ], required: ["path", "size"], closed: false)),
+                "extensions_total": JSONSchema.integer("Distinct extensions (by_extension may list fewer)."),
+                "folders_total": JSONSchema.integer("Distinct top-level folders (by_folder may list fewer)."),
+                "unreadable": JSONSchema.array(
+                    JSONSchema.object(
+                        ["path": JSONSchema.string(), "error": JSONSchema.string()],
+                        required: ["path", "error"], closed: false)),
+                "truncated": JSONSchema.boolean("True when the scan stopped at its entry cap."),
+                "duration_ms": JSONSchema.integer(),
+            ], required: ["root", "file_count", "bytes", "by_extension", "by_folder", "largest_files", "truncated"]),
         annotations: ToolSpec.readOnly,
         run: run)
 
     static var group: Value {
-        JSONSchema.object(["name": JSONSchema.string(), "files": JSONSchema.integer(), "bytes": JSONSchema.integer()],
-                          required: ["name", "files", "bytes"], closed: false)
+        JSONSchema.object(
+            ["name": JSONSchema.string(), "files": JSONSchema.integer(), "bytes": JSONSchema.integer()],
+            required: ["name", "files", "bytes"], closed: false)
     }
 
     static func run(_ call: ToolCall) async throws -> ToolReply {
@@ -61,9 +70,13 @@ enum QuickScanTool {
             "truncated": .bool(report.truncated), "duration_ms": .int(report.durationMs),
         ]
         if report.fileCount == 0 { fields["by_extension"] = .array([]) }
-        let summary = "\(report.fileCount) files, \(report.bytes) bytes under \(report.root)" + (top.isEmpty ? "" : " (mostly \(top))")
+        let summary =
+            "\(report.fileCount) files, \(report.bytes) bytes under \(report.root)" + (top.isEmpty ? "" : " (mostly \(top))")
             + (report.truncated ? "; stopped at the entry cap, figures are partial" : "")
-        return ToolReply(fields, summary: summary,
-                         next: ["apply_scope {name, path: \"\(report.root)\", include: [\"**/*.\(report.byExtension.first?.name ?? "csv")\"]} to name the files to work on"])
+        return ToolReply(
+            fields, summary: summary,
+            next: [
+                "apply_scope {name, path: \"\(report.root)\", include: [\"**/*.\(report.byExtension.first?.name ?? "csv")\"]} to name the files to work on"
+            ])
     }
 }

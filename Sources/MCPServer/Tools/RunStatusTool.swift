@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#endif
-import Catalog
 import CasparianCore
+import Catalog
 import MCP
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// `get_run_status`: where a backtest, fix or execute run is, and its result when done.
 enum RunStatusTool {
@@ -15,22 +16,26 @@ enum RunStatusTool {
             `result` holds what the tool would have returned. Wait a few seconds between polls. \
             Example: {"run_id": "run_…"}
             """,
-        input: JSONSchema.object([
-            "run_id": JSONSchema.string("The run_id a long tool returned.", minLength: 1),
-        ], required: ["run_id"]),
-        output: JSONSchema.output([
-            "run_id": JSONSchema.string(),
-            "kind": JSONSchema.string("backtest, fix or execute."),
-            "plugin": JSONSchema.string(),
-            "status": JSONSchema.string(oneOf: ["running", "done", "failed", "cancelled"]),
-            "progress": JSONSchema.nullable(JSONSchema.object([
-                "files_done": JSONSchema.integer(), "files_total": JSONSchema.integer(),
-            ], closed: false)),
-            "started_at": JSONSchema.string(),
-            "finished_at": JSONSchema.nullable(JSONSchema.string()),
-            "result": JSONSchema.nullable(JSONSchema.object([:], closed: false)),
-            "error": JSONSchema.nullable(JSONSchema.string()),
-        ], required: ["run_id", "status"]),
+        input: JSONSchema.object(
+            [
+                "run_id": JSONSchema.string("The run_id a long tool returned.", minLength: 1)
+            ], required: ["run_id"]),
+        output: JSONSchema.output(
+            [
+                "run_id": JSONSchema.string(),
+                "kind": JSONSchema.string("backtest, fix or execute."),
+                "plugin": JSONSchema.string(),
+                "status": JSONSchema.string(oneOf: ["running", "done", "failed", "cancelled"]),
+                "progress": JSONSchema.nullable(
+                    JSONSchema.object(
+                        [
+                            "files_done": JSONSchema.integer(), "files_total": JSONSchema.integer(),
+                        ], closed: false)),
+                "started_at": JSONSchema.string(),
+                "finished_at": JSONSchema.nullable(JSONSchema.string()),
+                "result": JSONSchema.nullable(JSONSchema.object([:], closed: false)),
+                "error": JSONSchema.nullable(JSONSchema.string()),
+            ], required: ["run_id", "status"]),
         annotations: ToolSpec.readOnly,
         run: run)
 
@@ -46,7 +51,9 @@ enum RunStatusTool {
         let result = detail.replyJSON.flatMap(JSONValue.parse)
         let error = result?.objectValue?["error"]?.stringValue
         // The tool's answer says how the run ended (a backtest whose files fail still ran to the end).
-        if let s = result?.objectValue?["status"]?.stringValue, ["done", "failed", "cancelled"].contains(s), status != "running" { status = s }
+        if let s = result?.objectValue?["status"]?.stringValue, ["done", "failed", "cancelled"].contains(s), status != "running" {
+            status = s
+        }
         let progress = try record.progress.map { try JSONValue.from($0) }
         let fields: [String: Value] = [
             "run_id": .string(id), "kind": .string(record.kind.rawValue), "plugin": .string(record.plugin), "status": .string(status),
@@ -59,7 +66,9 @@ enum RunStatusTool {
         var next: [String] = []
         switch status {
         case "running":
-            summary = "\(record.kind) of \(record.plugin) is running" + (p.map { ", \($0["files_done"]?.intValue ?? 0)/\($0["files_total"]?.intValue ?? 0) files" } ?? "")
+            summary =
+                "\(record.kind) of \(record.plugin) is running"
+                + (p.map { ", \($0["files_done"]?.intValue ?? 0)/\($0["files_total"]?.intValue ?? 0) files" } ?? "")
             next = ["get_run_status {run_id: \"\(id)\"} again in a few seconds", "cancel_run {run_id: \"\(id)\"} to stop it"]
         case "done":
             summary = result?.objectValue?["summary"]?.stringValue ?? "\(record.kind) of \(record.plugin) is done"
@@ -79,9 +88,10 @@ enum CancelRunTool {
         name: "cancel_run", title: "Cancel a run",
         description: "Stop a run_backtest, fix_parser or execute_pipeline run that is still running. Example: {\"run_id\": \"run_…\"}",
         input: JSONSchema.object(["run_id": JSONSchema.string("The run to stop.", minLength: 1)], required: ["run_id"]),
-        output: JSONSchema.output([
-            "run_id": JSONSchema.string(), "cancelled": JSONSchema.boolean("False when the run was not running."),
-        ], required: ["run_id", "cancelled"]),
+        output: JSONSchema.output(
+            [
+                "run_id": JSONSchema.string(), "cancelled": JSONSchema.boolean("False when the run was not running."),
+            ], required: ["run_id", "cancelled"]),
         annotations: ToolSpec.control,
         run: { call in
             let id = try call.required("run_id")
@@ -94,8 +104,9 @@ enum CancelRunTool {
                 _ = try call.environment.workspace.cancelJob(id: id)
                 cancelled = true
             }
-            return ToolReply(["run_id": .string(id), "cancelled": .bool(cancelled)],
-                             summary: cancelled ? "run \(id) cancelled (or asked to stop, when another process runs it)" : "run \(id) is not running",
-                             next: ["get_run_status {run_id: \"\(id)\"}"])
+            return ToolReply(
+                ["run_id": .string(id), "cancelled": .bool(cancelled)],
+                summary: cancelled ? "run \(id) cancelled (or asked to stop, when another process runs it)" : "run \(id) is not running",
+                next: ["get_run_status {run_id: \"\(id)\"}"])
         })
 }

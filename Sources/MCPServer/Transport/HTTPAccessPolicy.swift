@@ -31,14 +31,18 @@ public struct HTTPAccessPolicy: Sendable {
             var allowed = extraOrigins
             allowed += (isLoopback ? loopbackNames : [hostForURL]).map { "http://\($0):\(port)" }
             if !allowed.contains(origin) {
-                return .error(statusCode: 403, .invalidRequest("Forbidden: Origin \(origin) is not allowed (start the server with --allow-origin \(origin) to allow it)"))
+                return .error(
+                    statusCode: 403,
+                    .invalidRequest(
+                        "Forbidden: Origin \(origin) is not allowed (start the server with --allow-origin \(origin) to allow it)"))
             }
         }
         if let token {
             let sent = request.header(HTTPHeaderName.authorization) ?? ""
             guard sent.hasPrefix("Bearer "), Self.constantTimeEqual(String(sent.dropFirst(7)), token) else {
-                return .error(statusCode: 401, .invalidRequest("Unauthorized: send Authorization: Bearer TOKEN"),
-                              extraHeaders: [HTTPHeaderName.wwwAuthenticate: "Bearer realm=\"casparian\""])
+                return .error(
+                    statusCode: 401, .invalidRequest("Unauthorized: send Authorization: Bearer TOKEN"),
+                    extraHeaders: [HTTPHeaderName.wwwAuthenticate: "Bearer realm=\"casparian\""])
             }
         }
         return nil
@@ -47,7 +51,8 @@ public struct HTTPAccessPolicy: Sendable {
     var hostForURL: String { host.contains(":") && !host.hasPrefix("[") ? "[\(host)]" : host }
 
     static func constantTimeEqual(_ a: String, _ b: String) -> Bool {
-        let x = Array(a.utf8), y = Array(b.utf8)
+        let x = Array(a.utf8)
+        let y = Array(b.utf8)
         var diff = x.count ^ y.count
         for i in 0..<max(x.count, y.count) {
             diff |= Int((i < x.count ? x[i] : 0) ^ (i < y.count ? y[i] : 0))

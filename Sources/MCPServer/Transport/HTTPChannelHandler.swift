@@ -37,7 +37,9 @@ final class HTTPChannelHandler: ChannelInboundHandler, RemovableChannelHandler, 
             let router = self.router
             let tooLarge = self.tooLarge
             Task {
-                let response = tooLarge ? HTTPResponse.error(statusCode: 413, .invalidRequest("Payload too large"))
+                let response =
+                    tooLarge
+                    ? HTTPResponse.error(statusCode: 413, .invalidRequest("Payload too large"))
                     : await router.handle(request)
                 await self.write(response, version: head.version, keepAlive: head.isKeepAlive, on: eventLoop, context: loopBound)
             }
@@ -54,8 +56,10 @@ final class HTTPChannelHandler: ChannelInboundHandler, RemovableChannelHandler, 
         return HTTPRequest(method: head.method.rawValue, headers: headers, body: bytes, path: path)
     }
 
-    private func write(_ response: HTTPResponse, version: HTTPVersion, keepAlive: Bool, on eventLoop: any EventLoop,
-                       context: NIOLoopBound<ChannelHandlerContext>) async {
+    private func write(
+        _ response: HTTPResponse, version: HTTPVersion, keepAlive: Bool, on eventLoop: any EventLoop,
+        context: NIOLoopBound<ChannelHandlerContext>
+    ) async {
         var head = HTTPResponseHead(version: version, status: HTTPResponseStatus(statusCode: response.statusCode))
         for (name, value) in response.headers { head.headers.add(name: name, value: value) }
         let responseHead = head
@@ -87,8 +91,9 @@ final class HTTPChannelHandler: ChannelInboundHandler, RemovableChannelHandler, 
             if !keepAlive { h.headers.replaceOrAdd(name: "Connection", value: "close") }
             context.value.write(self.wrapOutboundOut(.head(h)), promise: nil)
             if let bodyData {
-                context.value.write(self.wrapOutboundOut(.body(.byteBuffer(context.value.channel.allocator.buffer(bytes: bodyData)))),
-                                    promise: nil)
+                context.value.write(
+                    self.wrapOutboundOut(.body(.byteBuffer(context.value.channel.allocator.buffer(bytes: bodyData)))),
+                    promise: nil)
             }
             let done = context.value.writeAndFlush(self.wrapOutboundOut(.end(nil)))
             done.whenComplete { _ in

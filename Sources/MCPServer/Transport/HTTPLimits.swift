@@ -10,8 +10,10 @@ public struct HTTPLimits: Sendable {
     /// A session with no request for this long is ended (its id then gets 404).
     public var sessionIdleTimeout: Duration
 
-    public init(requestTimeout: Duration = .seconds(30), idleTimeout: Duration = .seconds(120), maxConnections: Int = 256,
-                sessionIdleTimeout: Duration = .seconds(3600)) {
+    public init(
+        requestTimeout: Duration = .seconds(30), idleTimeout: Duration = .seconds(120), maxConnections: Int = 256,
+        sessionIdleTimeout: Duration = .seconds(3600)
+    ) {
         self.requestTimeout = requestTimeout
         self.idleTimeout = idleTimeout
         self.maxConnections = maxConnections

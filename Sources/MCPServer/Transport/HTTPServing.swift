@@ -19,11 +19,14 @@ public enum HTTPServing {
         /// Parses `HOST:PORT` (`[::1]:PORT` for IPv6) and reads the token from
         /// the environment variable `tokenVariable`. Listening beyond loopback
         /// without a token is refused.
-        public init(address: String, tokenVariable: String?, allowedOrigins: [String], limits: HTTPLimits = HTTPLimits(),
-                    environment: [String: String] = ProcessInfo.processInfo.environment) throws {
+        public init(
+            address: String, tokenVariable: String?, allowedOrigins: [String], limits: HTTPLimits = HTTPLimits(),
+            environment: [String: String] = ProcessInfo.processInfo.environment
+        ) throws {
             self.limits = limits
             guard let colon = address.lastIndex(of: ":"), let port = Int(address[address.index(after: colon)...]),
-                  (0...65535).contains(port) else {
+                (0...65535).contains(port)
+            else {
                 throw CasparianError(.usage, "--addr \(address) is not HOST:PORT", hint: "e.g. --addr 127.0.0.1:8765")
             }
             var host = String(address[..<colon])
@@ -34,16 +37,18 @@ public enum HTTPServing {
             self.allowedOrigins = allowedOrigins
             if let name = tokenVariable {
                 guard let value = environment[name], !value.isEmpty else {
-                    throw CasparianError(.usage, "--token-env \(name): the environment variable \(name) is not set or empty",
-                                         hint: "export \(name)=A_LONG_RANDOM_SECRET before starting the server")
+                    throw CasparianError(
+                        .usage, "--token-env \(name): the environment variable \(name) is not set or empty",
+                        hint: "export \(name)=A_LONG_RANDOM_SECRET before starting the server")
                 }
                 token = value
             } else {
                 token = nil
             }
             if !HTTPAccessPolicy.isLoopback(host), token == nil {
-                throw CasparianError(.usage, "listening on \(host) (beyond loopback) needs a bearer token",
-                                     hint: "export MCP_TOKEN=… and pass --token-env MCP_TOKEN, or bind to 127.0.0.1")
+                throw CasparianError(
+                    .usage, "listening on \(host) (beyond loopback) needs a bearer token",
+                    hint: "export MCP_TOKEN=… and pass --token-env MCP_TOKEN, or bind to 127.0.0.1")
             }
         }
     }
@@ -63,16 +68,19 @@ public enum HTTPServing {
                     return channel.close()
                 }
                 channel.closeFuture.whenComplete { _ in connections.release() }
-                return channel.pipeline.addHandler(ConnectionDeadline(idle: .init(limits.idleTimeout), request: .init(limits.requestTimeout)))
-                    .flatMap { channel.pipeline.configureHTTPServerPipeline() }
-                    .flatMap { channel.pipeline.addHandler(HTTPChannelHandler(router: router)) }
+                return channel.pipeline.addHandler(
+                    ConnectionDeadline(idle: .init(limits.idleTimeout), request: .init(limits.requestTimeout))
+                )
+                .flatMap { channel.pipeline.configureHTTPServerPipeline() }
+                .flatMap { channel.pipeline.addHandler(HTTPChannelHandler(router: router)) }
             }
         let channel: Channel
         do {
             channel = try await bootstrap.bind(host: options.host, port: options.port).get()
         } catch {
-            throw CasparianError(.environment, "cannot listen on \(options.host):\(options.port): \(error)",
-                                 hint: "pick a free port, or an address of this machine")
+            throw CasparianError(
+                .environment, "cannot listen on \(options.host):\(options.port): \(error)",
+                hint: "pick a free port, or an address of this machine")
         }
         let bound = channel.localAddress?.port ?? options.port
         // The test harness and users read the actual port from this line (for --addr HOST:0).

@@ -34,7 +34,9 @@ actor HTTPSessionRouter {
         }
         if let id = request.header(HTTPHeaderName.sessionID) {
             guard let session = sessions[id] else {
-                return .error(statusCode: 404, .invalidRequest("Not found: no session \(id) (it ended, or expired after no requests for a while); initialize again"))
+                return .error(
+                    statusCode: 404,
+                    .invalidRequest("Not found: no session \(id) (it ended, or expired after no requests for a while); initialize again"))
             }
             inProgress[id, default: 0] += 1
             lastUsed[id] = .now
@@ -47,7 +49,9 @@ actor HTTPSessionRouter {
             return response
         }
         guard request.method.uppercased() == "POST", let body = request.body, Self.isInitialize(body) else {
-            return .error(statusCode: 400, .invalidRequest("Bad request: send initialize first, then the \(HTTPHeaderName.sessionID) header it returns"))
+            return .error(
+                statusCode: 400,
+                .invalidRequest("Bad request: send initialize first, then the \(HTTPHeaderName.sessionID) header it returns"))
         }
         let id = UUID().uuidString
         let transport = StatefulHTTPServerTransport(

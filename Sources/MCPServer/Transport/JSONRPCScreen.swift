@@ -20,11 +20,12 @@ enum JSONRPCScreen {
 
         /// The JSON-RPC error response (stdio).
         var response: Data {
-            let id: Any = switch self.id {
-            case .string(let s): s
-            case .number(let n): n
-            case nil: NSNull()
-            }
+            let id: Any =
+                switch self.id {
+                case .string(let s): s
+                case .number(let n): n
+                case nil: NSNull()
+                }
             let object: [String: Any] = ["jsonrpc": "2.0", "id": id, "error": ["code": code, "message": message]]
             return (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
         }
@@ -48,11 +49,13 @@ enum JSONRPCScreen {
         } catch {
             let detail = (error as NSError).userInfo[NSDebugDescriptionErrorKey] as? String ?? "\(error)"
             if detail.contains("not representable") {
-                return problem(code: invalidRequest, "Invalid Request: a number is out of range (\(detail))",
-                                hint: "use a string or an integer (up to 2^63-1) as id, and numbers a double can hold")
+                return problem(
+                    code: invalidRequest, "Invalid Request: a number is out of range (\(detail))",
+                    hint: "use a string or an integer (up to 2^63-1) as id, and numbers a double can hold")
             }
-            return problem(code: parseError, "Parse error: the message is not valid JSON (\(detail))",
-                            hint: "send one JSON-RPC 2.0 object per line, UTF-8, without raw newlines inside it")
+            return problem(
+                code: parseError, "Parse error: the message is not valid JSON (\(detail))",
+                hint: "send one JSON-RPC 2.0 object per line, UTF-8, without raw newlines inside it")
         }
         if let batch = object as? [Any] {
             guard !batch.isEmpty else {
@@ -61,37 +64,45 @@ enum JSONRPCScreen {
             return nil
         }
         guard let fields = object as? [String: Any] else {
-            return problem(code: invalidRequest, "Invalid Request: a JSON-RPC message is an object, got \(kind(of: object))",
-                            hint: "send {\"jsonrpc\": \"2.0\", \"id\": 1, \"method\": \"…\", \"params\": {…}}")
+            return problem(
+                code: invalidRequest, "Invalid Request: a JSON-RPC message is an object, got \(kind(of: object))",
+                hint: "send {\"jsonrpc\": \"2.0\", \"id\": 1, \"method\": \"…\", \"params\": {…}}")
         }
         var id: ID?
         if let sent = fields["id"] {
             guard let valid = validID(sent) else {
-                return problem(code: invalidRequest, "Invalid Request: id must be a string or an integer, got \(kind(of: sent))",
-                                hint: "send a string or an integer id (or none, for a notification)")
+                return problem(
+                    code: invalidRequest, "Invalid Request: id must be a string or an integer, got \(kind(of: sent))",
+                    hint: "send a string or an integer id (or none, for a notification)")
             }
             id = valid
         }
         guard fields["jsonrpc"] as? String == "2.0" else {
-            return problem(id: id, code: invalidRequest, "Invalid Request: \"jsonrpc\" must be \"2.0\"",
-                            hint: "add \"jsonrpc\": \"2.0\" to every message")
+            return problem(
+                id: id, code: invalidRequest, "Invalid Request: \"jsonrpc\" must be \"2.0\"",
+                hint: "add \"jsonrpc\": \"2.0\" to every message")
         }
         if let method = fields["method"] {
             guard method is String else {
-                return problem(id: id, code: invalidRequest, "Invalid Request: method must be a string, got \(kind(of: method))",
-                                hint: "name the method as a string, e.g. \"tools/call\"")
+                return problem(
+                    id: id, code: invalidRequest, "Invalid Request: method must be a string, got \(kind(of: method))",
+                    hint: "name the method as a string, e.g. \"tools/call\"")
             }
         } else if fields["result"] == nil, fields["error"] == nil {
-            return problem(id: id, code: invalidRequest, "Invalid Request: the message has no method",
-                            hint: "a request needs \"method\" (and \"id\"); a response needs \"result\" or \"error\"")
+            return problem(
+                id: id, code: invalidRequest, "Invalid Request: the message has no method",
+                hint: "a request needs \"method\" (and \"id\"); a response needs \"result\" or \"error\"")
         }
         return nil
     }
 
     /// The reply to a message longer than the transport accepts.
     static func tooLarge(bytes: Int, limit: Int) -> Data {
-        problem(code: invalidRequest, "Invalid Request: the message is \(bytes) bytes or more; this server reads at most \(limit) bytes per message",
-                 hint: "send smaller messages (pass large data as a file path under the roots, not inline)").response
+        problem(
+            code: invalidRequest,
+            "Invalid Request: the message is \(bytes) bytes or more; this server reads at most \(limit) bytes per message",
+            hint: "send smaller messages (pass large data as a file path under the roots, not inline)"
+        ).response
     }
 
     /// A string id, or an integer one the SDK can carry (not a bool, not fractional, within Int).

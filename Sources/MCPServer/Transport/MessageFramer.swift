@@ -1,7 +1,8 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Splits a byte stream into newline-delimited messages, in time linear in
 /// the bytes fed, and refuses a message longer than `maxMessageBytes`

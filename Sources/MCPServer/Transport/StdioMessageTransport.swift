@@ -1,9 +1,10 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
 import Logging
 import MCP
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// The MCP stdio transport: newline-delimited JSON-RPC on two file
 /// descriptors.
@@ -43,9 +44,10 @@ public actor StdioMessageTransport: Transport {
         connected = true
         let transport = self
         let reader = Thread { [input, maxMessageBytes, continuation, logger] in
-            Self.readLoop(input: input, maxMessageBytes: maxMessageBytes, logger: logger,
-                          deliver: { continuation.yield($0) },
-                          refuse: { reply in Task { try? await transport.send(reply) } })
+            Self.readLoop(
+                input: input, maxMessageBytes: maxMessageBytes, logger: logger,
+                deliver: { continuation.yield($0) },
+                refuse: { reply in Task { try? await transport.send(reply) } })
             continuation.finish()
         }
         reader.name = "casparian.mcp.stdio-reader"
@@ -75,16 +77,24 @@ public actor StdioMessageTransport: Transport {
 
     public func receive() -> AsyncThrowingStream<Data, any Error> { messages }
 
-    private static func readLoop(input: Int32, maxMessageBytes: Int, logger: Logger,
-                                 deliver: (Data) -> Void, refuse: @escaping @Sendable (Data) -> Void) {
+    private static func readLoop(
+        input: Int32, maxMessageBytes: Int, logger: Logger,
+        deliver: (Data) -> Void, refuse: @escaping @Sendable (Data) -> Void
+    ) {
         var framer = MessageFramer(maxMessageBytes: maxMessageBytes)
         var buffer = [UInt8](repeating: 0, count: 1 << 16)
         while true {
             let n = buffer.withUnsafeMutableBytes { read(input, $0.baseAddress, $0.count) }
-            if n == 0 { logger.debug("stdin: end of file"); return }
+            if n == 0 {
+                logger.debug("stdin: end of file")
+                return
+            }
             if n < 0 {
                 if errno == EINTR { continue }
-                if errno == EAGAIN || errno == EWOULDBLOCK { waitUntilReady(input, events: Int16(POLLIN)); continue }
+                if errno == EAGAIN || errno == EWOULDBLOCK {
+                    waitUntilReady(input, events: Int16(POLLIN))
+                    continue
+                }
                 logger.error("stdin: read failed (errno \(errno))")
                 return
             }
@@ -112,9 +122,15 @@ public actor StdioMessageTransport: Transport {
             var offset = 0
             while offset < bytes.count {
                 let n = write(fd, bytes.baseAddress! + offset, bytes.count - offset)
-                if n >= 0 { offset += n; continue }
+                if n >= 0 {
+                    offset += n
+                    continue
+                }
                 if errno == EINTR { continue }
-                if errno == EAGAIN || errno == EWOULDBLOCK { waitUntilReady(fd, events: Int16(POLLOUT)); continue }
+                if errno == EAGAIN || errno == EWOULDBLOCK {
+                    waitUntilReady(fd, events: Int16(POLLOUT))
+                    continue
+                }
                 return POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)
             }
             return nil

@@ -1,10 +1,11 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import CasparianCore
 import Foundation
 import Logging
 import MCP
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Serves MCP over stdin/stdout until stdin closes.
 ///

@@ -1,5 +1,5 @@
 #if canImport(Glibc)
-import CMalloc
+    import CMalloc
 #endif
 
 /// How the host process's allocator treats the blocks row batches come and
@@ -14,8 +14,8 @@ public enum HostAllocator {
     /// 64 MiB of freed heap is kept for reuse. Call once, at start-up.
     public static func keepFreedBatchMemoryForReuse() {
         #if canImport(Glibc)
-        _ = mallopt(M_MMAP_THRESHOLD, 4 << 20)
-        _ = mallopt(M_TRIM_THRESHOLD, 64 << 20)
+            _ = mallopt(M_MMAP_THRESHOLD, 4 << 20)
+            _ = mallopt(M_TRIM_THRESHOLD, 64 << 20)
         #endif
     }
 }

@@ -1,8 +1,9 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import CasparianCore
 import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// A child process started with posix_spawn in its own process group, with
 /// exactly the descriptors we give it.
@@ -11,8 +12,10 @@ struct SpawnedProcess {
 
     /// `fdMap` maps child fd → parent fd to dup into it. Everything else the
     /// host opened with O_CLOEXEC stays out of the child.
-    static func spawn(executable: String, arguments: [String], fdMap: [(child: Int32, parent: Int32)],
-                      environment: [String: String]) throws -> SpawnedProcess {
+    static func spawn(
+        executable: String, arguments: [String], fdMap: [(child: Int32, parent: Int32)],
+        environment: [String: String]
+    ) throws -> SpawnedProcess {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -33,14 +36,17 @@ struct SpawnedProcess {
         posix_spawnattr_setflags(&attr, Int16(POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
 
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
-        defer { argv.forEach { free($0) } }
+        defer { for p in argv { free(p) } }
         let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        defer { envp.forEach { free($0) } }
+        defer { for p in envp { free(p) } }
         var pid: pid_t = 0
         let rc = posix_spawn(&pid, executable, &actions, &attr, argv, envp)
         guard rc == 0 else {
-            throw CasparianError(.environment, "could not start worker \(executable): \(String(cString: strerror(rc)))",
-                                 hint: "casparian-worker is built beside casparian (`make build` or `make release`) and must stay next to it; or set CASPARIAN_WORKER_BINARY to its path")
+            throw CasparianError(
+                .environment, "could not start worker \(executable): \(String(cString: strerror(rc)))",
+                hint:
+                    "casparian-worker is built beside casparian (`make build` or `make release`) and must stay next to it; or set CASPARIAN_WORKER_BINARY to its path"
+            )
         }
         return SpawnedProcess(pid: pid)
     }
@@ -67,10 +73,10 @@ struct Pipe2 {
         _ = fcntl(fds[0], F_SETFD, FD_CLOEXEC)
         _ = fcntl(fds[1], F_SETFD, FD_CLOEXEC)
         #if os(Linux)
-        if let capacity {
-            let F_SETPIPE_SZ: Int32 = 1031  // <linux/fcntl.h>; Glibc's module does not export it
-            _ = fcntl(fds[1], F_SETPIPE_SZ, Int32(capacity))
-        }
+            if let capacity {
+                let F_SETPIPE_SZ: Int32 = 1031  // <linux/fcntl.h>; Glibc's module does not export it
+                _ = fcntl(fds[1], F_SETPIPE_SZ, Int32(capacity))
+            }
         #endif
         read = fds[0]
         write = fds[1]
@@ -100,12 +106,20 @@ func residentBytes(of pid: pid_t) -> Int {
     defer { fclose(f) }
     var size = 0
     var resident = 0
-    guard withUnsafeMutablePointer(to: &size, { s in withUnsafeMutablePointer(to: &resident) { r in
-        fscanfStatm(f, s, r) } }) else { return 0 }
+    guard
+        withUnsafeMutablePointer(
+            to: &size,
+            { s in
+                withUnsafeMutablePointer(to: &resident) { r in
+                    fscanfStatm(f, s, r)
+                }
+            })
+    else { return 0 }
     return resident * Int(sysconf(Int32(_SC_PAGESIZE)))
 }
 
-private func fscanfStatm(_ f: UnsafeMutablePointer<FILE>, _ size: UnsafeMutablePointer<Int>, _ resident: UnsafeMutablePointer<Int>) -> Bool {
+private func fscanfStatm(_ f: UnsafeMutablePointer<FILE>, _ size: UnsafeMutablePointer<Int>, _ resident: UnsafeMutablePointer<Int>) -> Bool
+{
     var buffer = [CChar](repeating: 0, count: 256)
     guard fgets(&buffer, 256, f) != nil else { return false }
     let line = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)

@@ -1,7 +1,8 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import Foundation
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// Reads a worker's stderr (where the plugin's prints go too) on its own
 /// thread and keeps the last lines for failure reports.

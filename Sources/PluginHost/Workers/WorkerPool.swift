@@ -1,10 +1,11 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import CasparianCore
 import Foundation
 import Logging
 import WireProtocol
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// One file to parse, with its position in the run.
 public struct ParseJob: Sendable, Equatable {
@@ -34,11 +35,13 @@ public struct ParseCallbacks: Sendable {
     /// the cores for them instead of starting workers it will not use.
     public var holdExtraWorkers: @Sendable () -> Bool
 
-    public init(onEvent: @escaping @Sendable (ParseJob, WorkerEvent) -> Void = { _, _ in },
-                onFinish: @escaping @Sendable (ParseJob, FileOutcome, Duration) -> Void,
-                shouldStop: @escaping @Sendable () -> Bool = { false },
-                onRetry: @escaping @Sendable (ParseJob, PluginFailure) -> Void = { _, _ in },
-                holdExtraWorkers: @escaping @Sendable () -> Bool = { false }) {
+    public init(
+        onEvent: @escaping @Sendable (ParseJob, WorkerEvent) -> Void = { _, _ in },
+        onFinish: @escaping @Sendable (ParseJob, FileOutcome, Duration) -> Void,
+        shouldStop: @escaping @Sendable () -> Bool = { false },
+        onRetry: @escaping @Sendable (ParseJob, PluginFailure) -> Void = { _, _ in },
+        holdExtraWorkers: @escaping @Sendable () -> Bool = { false }
+    ) {
         self.onEvent = onEvent
         self.onFinish = onFinish
         self.shouldStop = shouldStop
@@ -67,8 +70,10 @@ public final class WorkerPool: @unchecked Sendable {
     /// `CASPARIAN_WORKER_STDERR=1` for debugging.
     public var echoStderr = ProcessInfo.processInfo.environment["CASPARIAN_WORKER_STDERR"] == "1"
 
-    public init(environment: WorkerEnvironment, limits: WorkerLimits = WorkerLimits(),
-                size: Int = ProcessInfo.processInfo.activeProcessorCount, logger: Logger = Logger(label: "casparian.pool")) {
+    public init(
+        environment: WorkerEnvironment, limits: WorkerLimits = WorkerLimits(),
+        size: Int = ProcessInfo.processInfo.activeProcessorCount, logger: Logger = Logger(label: "casparian.pool")
+    ) {
         self.environment = environment
         self.limits = limits
         self.size = max(1, size)
@@ -82,8 +87,10 @@ public final class WorkerPool: @unchecked Sendable {
     /// workers are killed at once, and files cut short are not reported),
     /// and the error when no worker can be started at all (e.g. the worker
     /// binary is missing), with the files not yet parsed left unreported.
-    public func run(plugin: PluginDirectory, jobs: [ParseJob], maxRows: Int? = nil, parallelism: Int? = nil,
-                    callbacks: ParseCallbacks) async throws {
+    public func run(
+        plugin: PluginDirectory, jobs: [ParseJob], maxRows: Int? = nil, parallelism: Int? = nil,
+        callbacks: ParseCallbacks
+    ) async throws {
         let state = RunState(jobs: jobs)
         let lanes = min(parallelism ?? size, jobs.count)
         guard lanes > 0 else { return }
@@ -122,9 +129,12 @@ public final class WorkerPool: @unchecked Sendable {
             state.setHolding(index, worker != nil)
             if worker == nil, state.loadFailure == nil {
                 do {
-                    guard let w = try checkout(plugin, giveUp: { callbacks.shouldStop() || !state.hasRemaining },
-                                               hold: { state.isServed && callbacks.holdExtraWorkers() },
-                                               claim: { state.setHolding(index, true) }) else { break }
+                    guard
+                        let w = try checkout(
+                            plugin, giveUp: { callbacks.shouldStop() || !state.hasRemaining },
+                            hold: { state.isServed && callbacks.holdExtraWorkers() },
+                            claim: { state.setHolding(index, true) })
+                    else { break }
                     worker = w
                 } catch let failure as PluginFailure {
                     state.setLoadFailure(failure)
@@ -145,7 +155,8 @@ public final class WorkerPool: @unchecked Sendable {
             var outcome = parse(job, with: worker!, maxRows: maxRows, callbacks: callbacks)
             var earlier: [String] = []
             while case .failed(let failure) = outcome, failure.isTransient, earlier.count < limits.transientRetries,
-                  !state.isCancelled {
+                !state.isCancelled
+            {
                 // A transient failure: forget the attempt and try again on a fresh worker.
                 logger.info("retrying \(job.path) on a fresh worker after: \(failure.summary)")
                 earlier.append(failure.summary)
@@ -243,8 +254,10 @@ public final class WorkerPool: @unchecked Sendable {
     /// is no longer needed. `claim` runs under the pool's lock as the lane
     /// takes an idle worker or decides to start one, so a lane waiting beside
     /// sees the run served.
-    private func checkout(_ plugin: PluginDirectory, giveUp: () -> Bool, hold: () -> Bool,
-                          claim: () -> Void) throws -> WorkerProcess? {
+    private func checkout(
+        _ plugin: PluginDirectory, giveUp: () -> Bool, hold: () -> Bool,
+        claim: () -> Void
+    ) throws -> WorkerProcess? {
         let k = key(plugin)
         var gaveUp = false
         let reused: WorkerProcess? = lock.withLock {

@@ -1,10 +1,11 @@
-#if canImport(Glibc)
-import Glibc
-#endif
 import CProcessControl
 import CasparianCore
 import Foundation
 import WireProtocol
+
+#if canImport(Glibc)
+    import Glibc
+#endif
 
 /// What a worker reports while it parses a file.
 public enum WorkerEvent: Sendable {
@@ -54,8 +55,10 @@ public final class WorkerProcess: @unchecked Sendable {
 
     /// Starts a worker and waits until it has loaded the plugin.
     /// Throws a `PluginFailure` when the plugin cannot load.
-    public init(plugin: PluginDirectory, environment: WorkerEnvironment, limits: WorkerLimits = WorkerLimits(),
-                echoStderr: Bool = false) throws {
+    public init(
+        plugin: PluginDirectory, environment: WorkerEnvironment, limits: WorkerLimits = WorkerLimits(),
+        echoStderr: Bool = false
+    ) throws {
         self.plugin = plugin
         self.limits = limits
         // Held until the child has its copies and ours are closed (see spawnLock).
@@ -71,8 +74,10 @@ public final class WorkerProcess: @unchecked Sendable {
         env["SWIFT_BACKTRACE"] = "enable=no"
         let mark = "\(getpid())-\(UInt64.random(in: 1...UInt64.max))"
         env[ProcessTree.markerVariable] = mark
-        let args = ["--plugin", plugin.url.path, "--python", environment.pythonExecutable,
-                    "--memory-limit", String(limits.memoryLimitBytes), "--host-pid", String(getpid())]
+        let args = [
+            "--plugin", plugin.url.path, "--python", environment.pythonExecutable,
+            "--memory-limit", String(limits.memoryLimitBytes), "--host-pid", String(getpid()),
+        ]
         let spawned: SpawnedProcess
         do {
             spawned = try SpawnedProcess.spawn(
@@ -105,7 +110,7 @@ public final class WorkerProcess: @unchecked Sendable {
         let first: Frame?
         do {
             first = try dataReader.next()
-        } catch where !error.isEndOfStream {
+        } catch  where !error.isEndOfStream {
             throw protocolFailure("\(error)", context: "while loading plugin \(plugin.name)")
         } catch {
             first = nil
@@ -114,7 +119,8 @@ public final class WorkerProcess: @unchecked Sendable {
         case .ready?:
             ready = try? first!.decode(WorkerReady.self)
         case .loadFailed?:
-            var failure = (try? first!.decode(PluginFailure.self))
+            var failure =
+                (try? first!.decode(PluginFailure.self))
                 ?? PluginFailure(category: .pluginError, message: "plugin \(plugin.name) failed to load")
             failure.stderrTail = stderrTail.snapshot(waitForEOF: false)
             terminate()
@@ -142,7 +148,11 @@ public final class WorkerProcess: @unchecked Sendable {
     public func parse(path: String, maxRows: Int? = nil, onEvent: (WorkerEvent) -> Void) -> FileOutcome {
         guard isAlive else { return .failed(PluginFailure(category: .crash, message: "worker is not running")) }
         stderrTail.clear()
-        stateLock.withLock { killReason = nil; hostHeld = .zero; hostHoldingSince = nil }
+        stateLock.withLock {
+            killReason = nil
+            hostHeld = .zero
+            hostHoldingSince = nil
+        }
         let request = ParseRequest.newRequestNumber()
         do {
             try commandWriter.write(Frame(kind: .parseFile, json: ParseRequest(path: path, maxRows: maxRows, request: request)))
@@ -170,7 +180,7 @@ public final class WorkerProcess: @unchecked Sendable {
             let frame: Frame?
             do {
                 frame = try dataReader.next()
-            } catch where !error.isEndOfStream {
+            } catch  where !error.isEndOfStream {
                 return .failed(protocolFailure("\(error)", context: "while parsing \(path)"))
             } catch {
                 frame = nil
@@ -183,7 +193,9 @@ public final class WorkerProcess: @unchecked Sendable {
                     batches[id] = RowBatch(output: name, columnNames: columns, firstRow: rowsSoFar[id] ?? 0)
                 case .rows:
                     let id = try RowFrameDecoder.outputID(ofRows: frame.payload)
-                    guard var batch = batches[id] else { throw RowFrameDecoder.DecodeError(description: "rows for undeclared output \(id)") }
+                    guard var batch = batches[id] else {
+                        throw RowFrameDecoder.DecodeError(description: "rows for undeclared output \(id)")
+                    }
                     batch.firstRow = rowsSoFar[id] ?? 0
                     batch.columns = batch.columns.map { _ in [] }
                     _ = try RowFrameDecoder.decodeRows(frame.payload, into: &batch)
@@ -200,7 +212,9 @@ public final class WorkerProcess: @unchecked Sendable {
                     return .parsed(rows: done.rows)
                 case .fileFailed:
                     let message = try frame.decode(FileFailedMessage.self)
-                    guard message.request == request else { throw ForeignFrame(what: "a fileFailed frame that answers no request of the host") }
+                    guard message.request == request else {
+                        throw ForeignFrame(what: "a fileFailed frame that answers no request of the host")
+                    }
                     filesParsed += 1
                     var failure = message.failure
                     failure.stderrTail = stderrTail.snapshot(waitForEOF: false)
@@ -226,8 +240,10 @@ public final class WorkerProcess: @unchecked Sendable {
     /// Checks that a `fileDone` answers this request and counts the rows the
     /// host received: a plugin writing frames to fd 4 itself would otherwise
     /// end one file early and have its rows stored under the next.
-    static func check(_ done: FileDoneMessage, answers request: UInt64, rows: [UInt16: Int],
-                      batches: [UInt16: RowBatch]) throws(ForeignFrame) {
+    static func check(
+        _ done: FileDoneMessage, answers request: UInt64, rows: [UInt16: Int],
+        batches: [UInt16: RowBatch]
+    ) throws(ForeignFrame) {
         guard done.request == request else { throw ForeignFrame(what: "a fileDone frame that answers no request of the host") }
         var received: [String: Int] = [:]
         for (id, n) in rows { received[batches[id]?.output ?? "#\(id)", default: 0] += n }
@@ -245,9 +261,11 @@ public final class WorkerProcess: @unchecked Sendable {
     /// the file fails as `bad_output`, which is not retried.
     private func protocolFailure(_ what: String, context: String) -> PluginFailure {
         terminate()
-        return PluginFailure(category: .badOutput,
-                             message: "protocol error from the worker \(context): \(what); the worker was replaced (a plugin must not write to fd 4 or close fds 3 and 4)",
-                             stderrTail: stderrTail.snapshot(waitForEOF: true))
+        return PluginFailure(
+            category: .badOutput,
+            message:
+                "protocol error from the worker \(context): \(what); the worker was replaced (a plugin must not write to fd 4 or close fds 3 and 4)",
+            stderrTail: stderrTail.snapshot(waitForEOF: true))
     }
 
     /// The deadline (soft stop, then SIGKILL) and the RSS limit for one file.
@@ -297,24 +315,30 @@ public final class WorkerProcess: @unchecked Sendable {
         let reason = stateLock.withLock { killReason }
         switch (reason, status) {
         case (.timeout?, _):
-            return PluginFailure(category: .timeout,
-                                 message: "the plugin did not finish within \(limits.fileTimeout) and did not stop when asked; its worker was killed \(context)",
-                                 stderrTail: tail)
+            return PluginFailure(
+                category: .timeout,
+                message:
+                    "the plugin did not finish within \(limits.fileTimeout) and did not stop when asked; its worker was killed \(context)",
+                stderrTail: tail)
         case (.memory?, _):
-            return PluginFailure(category: .memory,
-                                 message: "the worker passed its memory limit of \(limits.rssLimitBytes >> 20) MiB resident and was killed \(context)",
-                                 stderrTail: tail)
+            return PluginFailure(
+                category: .memory,
+                message: "the worker passed its memory limit of \(limits.rssLimitBytes >> 20) MiB resident and was killed \(context)",
+                stderrTail: tail)
         case (_, .signaled(let sig)):
             let name = String(cString: strsignal(sig))
-            return PluginFailure(category: .crash, message: "the worker crashed with signal \(sig) (\(name)) \(context)",
-                                 signal: sig, stderrTail: tail)
+            return PluginFailure(
+                category: .crash, message: "the worker crashed with signal \(sig) (\(name)) \(context)",
+                signal: sig, stderrTail: tail)
         case (_, .exited(let code)):
             if tail.contains(where: { $0.contains("MemoryError") || $0.contains("Cannot allocate memory") }) {
-                return PluginFailure(category: .memory, message: "the worker ran out of memory \(context)", exitCode: code, stderrTail: tail)
+                return PluginFailure(
+                    category: .memory, message: "the worker ran out of memory \(context)", exitCode: code, stderrTail: tail)
             }
-            return PluginFailure(category: .exit,
-                                 message: "the worker exited with code \(code) \(context) (did the plugin call os._exit?)",
-                                 exitCode: code, stderrTail: tail)
+            return PluginFailure(
+                category: .exit,
+                message: "the worker exited with code \(code) \(context) (did the plugin call os._exit?)",
+                exitCode: code, stderrTail: tail)
         }
     }
 

@@ -32,7 +32,9 @@ public struct FormatReport: Codable, Sendable {
         var files: [File] = []
         var unreadable: [DiscoveryFailure] = []
         for e in set.entries {
-            do { files.append(File(path: e.name, analysis: try FormatAnalyzer.analyze(path: e.path, prefix: prefix))) } catch let err as CasparianError {
+            do { files.append(File(path: e.name, analysis: try FormatAnalyzer.analyze(path: e.path, prefix: prefix))) } catch let err
+                as CasparianError
+            {
                 unreadable.append(DiscoveryFailure(file: e.name, category: err.kind.rawValue, message: err.message))
             }
         }

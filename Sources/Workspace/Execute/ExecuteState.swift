@@ -1,5 +1,5 @@
-import Catalog
 import CasparianCore
+import Catalog
 import Foundation
 
 /// The shared tally of one execute run, updated from lanes and the writer.
@@ -52,16 +52,20 @@ final class ExecuteState: @unchecked Sendable {
             ok += 1
             rows += n
             quarantined += q
-            fileRows.append(RunFileRecord(path: path, status: .ok, category: q > 0 ? "quarantined" : nil,
-                                          message: q > 0 ? "\(q) values quarantined" : nil, rows: n, durationMs: duration.milliseconds))
+            fileRows.append(
+                RunFileRecord(
+                    path: path, status: .ok, category: q > 0 ? "quarantined" : nil,
+                    message: q > 0 ? "\(q) values quarantined" : nil, rows: n, durationMs: duration.milliseconds))
         }
     }
 
     func fail(_ path: String, category: String, message: String, duration: Duration) {
         lock.withLock {
             failed.append(.init(path: path, category: category, message: message))
-            fileRows.append(RunFileRecord(path: path, status: .failed, category: category, message: message, rows: 0,
-                                          durationMs: duration.milliseconds))
+            fileRows.append(
+                RunFileRecord(
+                    path: path, status: .failed, category: category, message: message, rows: 0,
+                    durationMs: duration.milliseconds))
         }
     }
 
@@ -91,8 +95,10 @@ final class ExecuteState: @unchecked Sendable {
         return ExecuteProgress(filesDone: done, filesTotal: total, rowsWritten: rows, rowsPerSecond: rate, etaSeconds: eta)
     }
 
-    func report(runID: String, plugin: PluginDirectory, contractVersion: Int, tables: [String], cancelled: Bool,
-                duration: Duration) -> ExecuteReport {
+    func report(
+        runID: String, plugin: PluginDirectory, contractVersion: Int, tables: [String], cancelled: Bool,
+        duration: Duration
+    ) -> ExecuteReport {
         lock.withLock {
             let s = duration.seconds
             return ExecuteReport(
@@ -105,4 +111,3 @@ final class ExecuteState: @unchecked Sendable {
         }
     }
 }
-

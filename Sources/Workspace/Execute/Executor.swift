@@ -1,6 +1,6 @@
 import Backtest
-import Catalog
 import CasparianCore
+import Catalog
 import Contracts
 import Foundation
 import Logging
@@ -23,8 +23,10 @@ public final class Executor: Sendable {
 
     /// Writes `files` within `run`, recording each file's result and the
     /// dead letters; the run's end is its caller's to record.
-    func run(plugin: PluginDirectory, contract: SchemaContract, files: [String], options: ExecuteOptions = ExecuteOptions(),
-             run: WorkspaceRun, progress: @escaping @Sendable (ExecuteProgress) -> Void = { _ in }) async throws -> ExecuteReport {
+    func run(
+        plugin: PluginDirectory, contract: SchemaContract, files: [String], options: ExecuteOptions = ExecuteOptions(),
+        run: WorkspaceRun, progress: @escaping @Sendable (ExecuteProgress) -> Void = { _ in }
+    ) async throws -> ExecuteReport {
         let started = ContinuousClock.now
         let store = try workspace.openOutput()
         let outputs = try store.prepare(plugin: plugin.name, contractVersion: contract.version, schemas: contract.schemas)
@@ -34,8 +36,12 @@ public final class Executor: Sendable {
         // Idempotence: skip files unchanged since a successful write by this parser version.
         let previous = options.force ? [:] : try store.writtenFiles(plugin: plugin.name)
         // Files this parser version already gave up on wait for a person (or --force).
-        let setAside = options.force ? [] : Set(try catalog.deadLetters(plugin: plugin.name)
-            .filter { $0.parserVersion == plugin.version }.map(\.path))
+        let setAside =
+            options.force
+            ? []
+            : Set(
+                try catalog.deadLetters(plugin: plugin.name)
+                    .filter { $0.parserVersion == plugin.version }.map(\.path))
         var todo: [String] = []
         var skipped = 0
         var deadSkipped = 0
@@ -59,12 +65,16 @@ public final class Executor: Sendable {
         // in one transaction, taking the batches as the lane validates them.
         let openWrite = { @Sendable (job: ParseJob) -> FileRowChannel in
             let channel = FileRowChannel()
-            let write = FileWrite(file: job.path, run: runID, parserVersion: plugin.version,
-                                  fingerprint: fingerprints[job.index], batches: [])
+            let write = FileWrite(
+                file: job.path, run: runID, parserVersion: plugin.version,
+                fingerprint: fingerprints[job.index], batches: [])
             writer.submit {
                 defer { state.report(progress) }
                 if let stop = state.stopError {
-                    if channel.drainToEnd() { state.fail(job.path, category: "disk_full", message: "not written: \(stop.message)", duration: channel.parseDuration) }
+                    if channel.drainToEnd() {
+                        state.fail(
+                            job.path, category: "disk_full", message: "not written: \(stop.message)", duration: channel.parseDuration)
+                    }
                     return
                 }
                 do {
@@ -76,9 +86,13 @@ public final class Executor: Sendable {
                 } catch let e as CasparianError where e.isDiskFull {
                     // No later file can be written either: the run stops.
                     state.stop(e)
-                    if channel.drainToEnd() { state.fail(job.path, category: "disk_full", message: e.message, duration: channel.parseDuration) }
+                    if channel.drainToEnd() {
+                        state.fail(job.path, category: "disk_full", message: e.message, duration: channel.parseDuration)
+                    }
                 } catch {
-                    if channel.drainToEnd() { state.fail(job.path, category: "write_error", message: "\(error)", duration: channel.parseDuration) }
+                    if channel.drainToEnd() {
+                        state.fail(job.path, category: "write_error", message: "\(error)", duration: channel.parseDuration)
+                    }
                 }
             }
             return channel
@@ -105,7 +119,9 @@ public final class Executor: Sendable {
                             state.report(progress)
                         case .parsed:
                             // The writer records the result once the file is committed.
-                            if case .failure(let category, let message) = file.finish(threshold: options.quarantineThreshold, duration: duration) {
+                            if case .failure(let category, let message) = file.finish(
+                                threshold: options.quarantineThreshold, duration: duration)
+                            {
                                 state.fail(job.path, category: category, message: message, duration: duration)
                                 state.report(progress)
                             }
@@ -129,11 +145,13 @@ public final class Executor: Sendable {
             try? catalog.recordRunFiles(runID: runID, results: state.fileRows)
             throw stop
         }
-        let report = state.report(runID: runID, plugin: plugin, contractVersion: contract.version, tables: outputs.allTables,
-                                  cancelled: cancelled, duration: ContinuousClock.now - started)
+        let report = state.report(
+            runID: runID, plugin: plugin, contractVersion: contract.version, tables: outputs.allTables,
+            cancelled: cancelled, duration: ContinuousClock.now - started)
         try catalog.recordRunFiles(runID: runID, results: state.fileRows)
-        try workspace.recordDeadLetters(state.deadLetters, plugin: plugin.name,
-                                        passed: state.fileRows.filter { $0.status == .ok }.map(\.path))
+        try workspace.recordDeadLetters(
+            state.deadLetters, plugin: plugin.name,
+            passed: state.fileRows.filter { $0.status == .ok }.map(\.path))
         return report
     }
 

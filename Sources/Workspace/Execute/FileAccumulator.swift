@@ -83,12 +83,15 @@ final class FileAccumulator {
 
     private func decide(threshold: Double) -> Decision {
         if let (output, count) = unknownOutputs.first {
-            return .failure(category: "extra_column",
-                            message: "the plugin yielded \(count) rows for output '\(output)', which the contract does not have")
+            return .failure(
+                category: "extra_column",
+                message: "the plugin yielded \(count) rows for output '\(output)', which the contract does not have")
         }
         if log.isClean { return .write([]) }
         if log.unstored > 0 {
-            return .failure(category: mainKind, message: "more than \(log.cap) contract violations (\(log.total)); e.g. \(log.violations.first?.message ?? "")")
+            return .failure(
+                category: mainKind,
+                message: "more than \(log.cap) contract violations (\(log.total)); e.g. \(log.violations.first?.message ?? "")")
         }
         var bad: [String: Set<Int>] = [:]
         for v in log.violations { bad[v.output, default: []].insert(v.row) }
@@ -96,12 +99,17 @@ final class FileAccumulator {
         let share = rows == 0 ? 1 : Double(badRows) / Double(rows)
         if share > threshold || badRows == 0 {
             // badRows == 0: violations not tied to rows (a missing column): the whole file is wrong.
-            return .failure(category: mainKind,
-                            message: "\(badRows == 0 ? log.total : badRows) of \(rows) rows violate the contract (\(String(format: "%.1f", share * 100))% > \(String(format: "%.1f", threshold * 100))% allowed); e.g. \(log.violations.first?.message ?? "")")
+            return .failure(
+                category: mainKind,
+                message:
+                    "\(badRows == 0 ? log.total : badRows) of \(rows) rows violate the contract (\(String(format: "%.1f", share * 100))% > \(String(format: "%.1f", threshold * 100))% allowed); e.g. \(log.violations.first?.message ?? "")"
+            )
         }
-        return .write(log.violations.map {
-            QuarantinedValue(output: $0.output, row: $0.row, column: $0.column, kind: $0.kind.rawValue, reason: $0.message, value: $0.got)
-        })
+        return .write(
+            log.violations.map {
+                QuarantinedValue(
+                    output: $0.output, row: $0.row, column: $0.column, kind: $0.kind.rawValue, reason: $0.message, value: $0.got)
+            })
     }
 
     private var mainKind: String {

@@ -88,8 +88,12 @@ final class FileRowChannel: @unchecked Sendable {
         while true {
             switch next() {
             case .batch: continue
-            case .commit: abandon(); return true
-            case .rollback: abandon(); return false
+            case .commit:
+                abandon()
+                return true
+            case .rollback:
+                abandon()
+                return false
             }
         }
     }

@@ -1,5 +1,5 @@
-import Catalog
 import CasparianCore
+import Catalog
 import Foundation
 
 /// Where a job stands, as its `progress_json` records it.
@@ -24,7 +24,10 @@ public struct JobProgress: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case passed, failed
-        case filesDone = "files_done", filesTotal = "files_total", rowsWritten = "rows_written", lastFile = "last_file"
+        case filesDone = "files_done"
+        case filesTotal = "files_total"
+        case rowsWritten = "rows_written"
+        case lastFile = "last_file"
     }
 }
 
@@ -70,11 +73,18 @@ public final class JobControl: @unchecked Sendable {
         let work = Task { try await body() }
         let watcher = Task { [catalog, runID, interval] in
             while !Task.isCancelled {
-                if (try? catalog.isCancelRequested(id: runID)) == true { work.cancel(); return }
+                if (try? catalog.isCancelRequested(id: runID)) == true {
+                    work.cancel()
+                    return
+                }
                 try? await Task.sleep(for: interval)
             }
         }
         defer { watcher.cancel() }
-        return try await withTaskCancellationHandler { try await work.value } onCancel: { work.cancel() }
+        return try await withTaskCancellationHandler {
+            try await work.value
+        } onCancel: {
+            work.cancel()
+        }
     }
 }

@@ -1,6 +1,6 @@
 import Backtest
-import Catalog
 import CasparianCore
+import Catalog
 import Foundation
 import PluginHost
 import WireProtocol
@@ -24,8 +24,10 @@ public struct JobSpec: Codable, Sendable, Equatable {
     public var execute: ExecuteOptions?
     public var backtest: BacktestOptions?
 
-    public init(kind: RunKind, plugin: PluginDirectory, scopeID: String, pool: WorkerPool, execute: ExecuteOptions? = nil,
-                backtest: BacktestOptions? = nil) {
+    public init(
+        kind: RunKind, plugin: PluginDirectory, scopeID: String, pool: WorkerPool, execute: ExecuteOptions? = nil,
+        backtest: BacktestOptions? = nil
+    ) {
         self.kind = kind
         self.plugin = plugin.name
         pluginsDirectory = plugin.url.deletingLastPathComponent().path
@@ -41,32 +43,40 @@ public struct JobSpec: Codable, Sendable, Equatable {
 
     enum CodingKeys: String, CodingKey {
         case kind, plugin, python, workers, execute, backtest
-        case pluginsDirectory = "plugins_directory", scopeID = "scope_id", parserVersion = "parser_version"
-        case fileTimeoutSeconds = "file_timeout_seconds", transientRetries = "transient_retries"
+        case pluginsDirectory = "plugins_directory"
+        case scopeID = "scope_id"
+        case parserVersion = "parser_version"
+        case fileTimeoutSeconds = "file_timeout_seconds"
+        case transientRetries = "transient_retries"
     }
 
     var json: String { (try? jsonText()) ?? "" }
 
     /// A pool like the one the job ran on.
     func makePool() -> WorkerPool {
-        WorkerPool(environment: WorkerEnvironment(pythonExecutable: python, workerExecutable: WorkerEnvironment.defaultWorkerExecutable()),
-                   limits: WorkerLimits(fileTimeout: .milliseconds(Int64(fileTimeoutSeconds * 1000)), transientRetries: transientRetries),
-                   size: workers)
+        WorkerPool(
+            environment: WorkerEnvironment(pythonExecutable: python, workerExecutable: WorkerEnvironment.defaultWorkerExecutable()),
+            limits: WorkerLimits(fileTimeout: .milliseconds(Int64(fileTimeoutSeconds * 1000)), transientRetries: transientRetries),
+            size: workers)
     }
 }
 
 extension DeadLetter {
     /// The entry for a file whose `attempts` tries all failed, the last with `message`.
-    init(path: String, plugin: PluginDirectory, runID: String, kind: RunKind, category: String, message: String,
-         attempts: Int, earlier: [String]) {
-        self.init(path: path, plugin: plugin.name, parserVersion: plugin.version, runID: runID, kind: kind, category: category,
-                  message: message, attempts: attempts,
-                  history: (earlier + [message]).enumerated().map { "attempt \($0 + 1): \($1)" })
+    init(
+        path: String, plugin: PluginDirectory, runID: String, kind: RunKind, category: String, message: String,
+        attempts: Int, earlier: [String]
+    ) {
+        self.init(
+            path: path, plugin: plugin.name, parserVersion: plugin.version, runID: runID, kind: kind, category: category,
+            message: message, attempts: attempts,
+            history: (earlier + [message]).enumerated().map { "attempt \($0 + 1): \($1)" })
     }
 
     /// The entry for a file whose retries ran out with `failure`.
     init(failure: PluginFailure, path: String, plugin: PluginDirectory, runID: String, kind: RunKind) {
-        self.init(path: path, plugin: plugin, runID: runID, kind: kind, category: failure.category.rawValue,
-                  message: failure.summary, attempts: failure.attempts, earlier: failure.earlierAttempts)
+        self.init(
+            path: path, plugin: plugin, runID: runID, kind: kind, category: failure.category.rawValue,
+            message: failure.summary, attempts: failure.attempts, earlier: failure.earlierAttempts)
     }
 }

@@ -44,8 +44,12 @@ public struct JobSummary: Codable, Sendable {
 
     enum CodingKeys: String, CodingKey {
         case id, kind, plugin, status, seconds, progress, files, resumes
-        case scopeID = "scope_id", parserVersion = "parser_version", startedAt = "started_at", finishedAt = "finished_at"
-        case ownerPID = "owner_pid", cancelRequested = "cancel_requested"
+        case scopeID = "scope_id"
+        case parserVersion = "parser_version"
+        case startedAt = "started_at"
+        case finishedAt = "finished_at"
+        case ownerPID = "owner_pid"
+        case cancelRequested = "cancel_requested"
     }
 }
 

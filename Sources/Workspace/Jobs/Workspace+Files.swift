@@ -1,5 +1,5 @@
-import Catalog
 import CasparianCore
+import Catalog
 import Foundation
 
 /// Which files `casparian files --status` keeps.
@@ -16,7 +16,8 @@ extension Workspace {
     /// The catalog's files with their tags and last result per plugin:
     /// those of `scope` (name or id), with `tag`, run by `plugin`, in a
     /// `status` — each filter only when given.
-    public func files(scope: String? = nil, tag: String? = nil, status: FileStatusFilter? = nil, plugin: String? = nil) throws -> [FileView] {
+    public func files(scope: String? = nil, tag: String? = nil, status: FileStatusFilter? = nil, plugin: String? = nil) throws -> [FileView]
+    {
         let scopeID = try scope.map { try resolveScope($0).id }
         if let tag { try Catalog.checkTag(tag) }
         let views = try catalog.fileViews(scopeID: scopeID, tag: tag, plugin: plugin)

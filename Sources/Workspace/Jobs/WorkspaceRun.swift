@@ -1,5 +1,5 @@
-import Catalog
 import CasparianCore
+import Catalog
 import Foundation
 
 /// One run — a backtest, an execute or a discovery — from its start (or
@@ -93,7 +93,8 @@ extension Workspace {
     /// and scope (and parser version, when given) if there is one, else
     /// records a new one, owned by this process.
     public func openRun(kind: RunKind, plugin: String, scopeID: String?, parserVersion: String?) throws -> WorkspaceRun {
-        let id = try adoptInterruptedJob(kind: kind, plugin: plugin, parserVersion: parserVersion, scopeID: scopeID)
+        let id =
+            try adoptInterruptedJob(kind: kind, plugin: plugin, parserVersion: parserVersion, scopeID: scopeID)
             ?? catalog.startRun(kind: kind, plugin: plugin, scopeID: scopeID, parserVersion: parserVersion)
         return WorkspaceRun(id: id, kind: kind, plugin: plugin, scopeID: scopeID, catalog: catalog)
     }

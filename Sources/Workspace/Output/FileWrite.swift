@@ -20,8 +20,10 @@ public struct FileWrite: Sendable {
     public var batches: [RowBatch]
     public var quarantine: [QuarantinedValue]
 
-    public init(file: String, run: String, parserVersion: String, fingerprint: String? = nil,
-                batches: [RowBatch], quarantine: [QuarantinedValue] = []) {
+    public init(
+        file: String, run: String, parserVersion: String, fingerprint: String? = nil,
+        batches: [RowBatch], quarantine: [QuarantinedValue] = []
+    ) {
         self.file = file
         self.run = run
         self.parserVersion = parserVersion

@@ -12,12 +12,14 @@ extension OutputStore {
         let folder = file.deletingLastPathComponent().path
         var free = ""
         if let attrs = try? FileManager.default.attributesOfFileSystem(forPath: folder),
-           let bytes = (attrs[.systemFreeSize] as? NSNumber)?.int64Value {
+            let bytes = (attrs[.systemFreeSize] as? NSNumber)?.int64Value
+        {
             free = " (\(ByteCountFormatter.string(fromByteCount: bytes, countStyle: .file)) free)"
         }
-        return CasparianError(.environment, "disk full: cannot write \(what) to \(file.path)\(free); the run stopped",
-                              hint: "free space on the filesystem of \(folder) (or move the workspace), then run again: "
-                                  + "files written before are kept and skipped, the file being written was not changed")
+        return CasparianError(
+            .environment, "disk full: cannot write \(what) to \(file.path)\(free); the run stopped",
+            hint: "free space on the filesystem of \(folder) (or move the workspace), then run again: "
+                + "files written before are kept and skipped, the file being written was not changed")
     }
 
     /// `error` as a disk-full error when SQLite ran out of space, else unchanged.

@@ -1,5 +1,5 @@
-import Catalog
 import CasparianCore
+import Catalog
 import Contracts
 import Foundation
 import GRDB
@@ -21,8 +21,9 @@ extension OutputStore {
         let desired = try schemas.map(OutputStore.layout(for:))
         var seen = Set<String>()
         for t in desired where !seen.insert(t.table.lowercased()).inserted {
-            throw CasparianError(.usage, "the contract of \(plugin) names output \"\(t.output)\" twice",
-                                 hint: "each output of a contract must have its own name")
+            throw CasparianError(
+                .usage, "the contract of \(plugin) names output \"\(t.output)\" twice",
+                hint: "each output of a contract must have its own name")
         }
         do {
             return try prepareTables(desired, plugin: plugin, contractVersion: contractVersion)
@@ -40,13 +41,16 @@ extension OutputStore {
                     guard ownerPlugin == plugin else {
                         throw CasparianError(
                             .conflict, "output table \"\(t.table)\" already holds the output of plugin \(ownerPlugin), not \(plugin)",
-                            hint: "give this output another name in \(plugin)'s parser (yield Output(\"name\", row)), or drop the other table with `casparian output drop \(t.table)`")
+                            hint:
+                                "give this output another name in \(plugin)'s parser (yield Output(\"name\", row)), or drop the other table with `casparian output drop \(t.table)`"
+                        )
                     }
                     let existing = try JSONDecoder().decode([OutputColumn].self, from: Data((owner["columns_json"] as String).utf8))
                     let merged = try evolve(db, table: t, existing: existing, plugin: plugin, contractVersion: contractVersion)
-                    try db.execute(sql: """
-                        UPDATE _cf_outputs SET contract_version = ?, columns_json = ?, updated_at = ? WHERE table_name = ?
-                        """, arguments: [contractVersion, try OutputStore.json(merged), Timestamp.now(), t.table])
+                    try db.execute(
+                        sql: """
+                            UPDATE _cf_outputs SET contract_version = ?, columns_json = ?, updated_at = ? WHERE table_name = ?
+                            """, arguments: [contractVersion, try OutputStore.json(merged), Timestamp.now(), t.table])
                 } else {
                     if try db.tableExists(t.table) {
                         throw CasparianError(
@@ -55,15 +59,17 @@ extension OutputStore {
                     }
                     try create(db, table: t)
                     let now = Timestamp.now()
-                    try db.execute(sql: """
-                        INSERT INTO _cf_outputs(table_name, plugin, output, contract_version, columns_json, created_at, updated_at)
-                        VALUES (?, ?, ?, ?, ?, ?, ?)
-                        """, arguments: [t.table, plugin, t.output, contractVersion, try OutputStore.json(t.columns), now, now])
+                    try db.execute(
+                        sql: """
+                            INSERT INTO _cf_outputs(table_name, plugin, output, contract_version, columns_json, created_at, updated_at)
+                            VALUES (?, ?, ?, ?, ?, ?, ?)
+                            """, arguments: [t.table, plugin, t.output, contractVersion, try OutputStore.json(t.columns), now, now])
                 }
                 tables[t.output] = t
             }
-            let all = try String.fetchAll(db, sql: "SELECT table_name FROM _cf_outputs WHERE plugin = ? ORDER BY table_name",
-                                          arguments: [plugin])
+            let all = try String.fetchAll(
+                db, sql: "SELECT table_name FROM _cf_outputs WHERE plugin = ? ORDER BY table_name",
+                arguments: [plugin])
             return PluginOutputs(plugin: plugin, contractVersion: contractVersion, tables: tables, allTables: all)
         }
     }
@@ -72,9 +78,12 @@ extension OutputStore {
     /// records, so the next run rebuilds it from scratch.
     public func dropTable(_ table: String) throws {
         try pool.write { db in
-            guard let owner = try Row.fetchOne(db, sql: "SELECT plugin, table_name FROM _cf_outputs WHERE table_name = ?", arguments: [table]) else {
-                throw CasparianError(.notFound, "output.sqlite has no output table \"\(table)\"",
-                                     hint: "`casparian output list` shows the output tables")
+            guard
+                let owner = try Row.fetchOne(db, sql: "SELECT plugin, table_name FROM _cf_outputs WHERE table_name = ?", arguments: [table])
+            else {
+                throw CasparianError(
+                    .notFound, "output.sqlite has no output table \"\(table)\"",
+                    hint: "`casparian output list` shows the output tables")
             }
             let plugin: String = owner["plugin"]
             let name: String = owner["table_name"]
@@ -95,8 +104,9 @@ extension OutputStore {
         for c in columns {
             try checkName(c.name, what: "column", in: schema.output)
             guard seen.insert(c.name.lowercased()).inserted else {
-                throw CasparianError(.usage, "output \(schema.output) has two columns named \"\(c.name)\" (names are case-insensitive in SQLite)",
-                                     hint: "give one of them another name with rename_to in the contract")
+                throw CasparianError(
+                    .usage, "output \(schema.output) has two columns named \"\(c.name)\" (names are case-insensitive in SQLite)",
+                    hint: "give one of them another name with rename_to in the contract")
             }
         }
         return OutputTable(output: schema.output, table: schema.output, columns: columns)
@@ -109,8 +119,10 @@ extension OutputStore {
             throw CasparianError(.usage, "an empty or invalid \(what) name\(place)", hint: "name every \(what) in the contract")
         }
         if lower.hasPrefix(LineageColumn.reservedPrefix) || (what == "output" && lower.hasPrefix("sqlite_")) {
-            throw CasparianError(.usage, "\(what) name \"\(name)\"\(place) is reserved (names starting with _cf_\(what == "output" ? " or sqlite_" : "") belong to Casparian or SQLite)",
-                                 hint: "rename it in the parser or with rename_to in the contract")
+            throw CasparianError(
+                .usage,
+                "\(what) name \"\(name)\"\(place) is reserved (names starting with _cf_\(what == "output" ? " or sqlite_" : "") belong to Casparian or SQLite)",
+                hint: "rename it in the parser or with rename_to in the contract")
         }
     }
 
@@ -125,7 +137,9 @@ extension OutputStore {
     }
 
     /// Adds what the new contract needs; returns the table's columns after.
-    private func evolve(_ db: Database, table t: OutputTable, existing: [OutputColumn], plugin: String, contractVersion: Int) throws -> [OutputColumn] {
+    private func evolve(_ db: Database, table t: OutputTable, existing: [OutputColumn], plugin: String, contractVersion: Int) throws
+        -> [OutputColumn]
+    {
         var merged = existing
         let byName = Dictionary(existing.map { ($0.name.lowercased(), $0) }, uniquingKeysWith: { a, _ in a })
         let isEmpty = try Int.fetchOne(db, sql: "SELECT count(*) FROM (SELECT 1 FROM \(SQLName.quote(t.table)) LIMIT 1)") == 0
@@ -134,14 +148,18 @@ extension OutputStore {
         for c in t.columns {
             if let old = byName[c.name.lowercased()] {
                 guard old.type == c.type else {
-                    throw CasparianError(.conflict, "\(what): column \(c.name) holds \(old.type.rawValue) values and the contract now says \(c.type.rawValue)",
-                                         hint: "keep the type, or rename the column (rename_to) so it becomes a new nullable column, \(rebuild)")
+                    throw CasparianError(
+                        .conflict,
+                        "\(what): column \(c.name) holds \(old.type.rawValue) values and the contract now says \(c.type.rawValue)",
+                        hint: "keep the type, or rename the column (rename_to) so it becomes a new nullable column, \(rebuild)")
                 }
                 continue
             }
             guard c.nullable || isEmpty else {
-                throw CasparianError(.conflict, "\(what): it adds column \(c.name), which is not nullable, but the table's existing rows have no value for it",
-                                     hint: "make \(c.name) nullable in the amendment, \(rebuild)")
+                throw CasparianError(
+                    .conflict,
+                    "\(what): it adds column \(c.name), which is not nullable, but the table's existing rows have no value for it",
+                    hint: "make \(c.name) nullable in the amendment, \(rebuild)")
             }
             try db.execute(sql: "ALTER TABLE \(SQLName.quote(t.table)) ADD COLUMN \(SQLName.quote(c.name)) \(c.type.sqliteType)")
             merged.append(c)

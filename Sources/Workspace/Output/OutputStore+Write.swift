@@ -1,5 +1,5 @@
-import Catalog
 import CasparianCore
+import Catalog
 import Foundation
 import GRDB
 import GRDBSQLite
@@ -71,27 +71,34 @@ extension OutputStore {
                     }
                     guard let table = outputs.tables[batch.output] else {
                         throw CasparianError(
-                            .data, "\(write.file) produced output \"\(batch.output)\", which contract version \(outputs.contractVersion) of \(outputs.plugin) does not have",
+                            .data,
+                            "\(write.file) produced output \"\(batch.output)\", which contract version \(outputs.contractVersion) of \(outputs.plugin) does not have",
                             hint: "approve an amendment that adds the output, or stop the parser from yielding it")
                     }
                     if let r = try insert(db, batch: batch, into: table, write: write) {
-                        ranges[table.table] = ranges[table.table].map { min($0.lowerBound, r.lowerBound)...max($0.upperBound, r.upperBound) } ?? r
+                        ranges[table.table] =
+                            ranges[table.table].map { min($0.lowerBound, r.lowerBound)...max($0.upperBound, r.upperBound) } ?? r
                     }
                     summary.rows[batch.output, default: 0] += batch.rowCount
                 }
                 for (table, r) in ranges {
-                    try db.execute(sql: "INSERT INTO _cf_file_rows(plugin, file, table_name, first_rowid, last_rowid) VALUES (?, ?, ?, ?, ?)",
-                                   arguments: [outputs.plugin, write.file, table, r.lowerBound, r.upperBound])
+                    try db.execute(
+                        sql: "INSERT INTO _cf_file_rows(plugin, file, table_name, first_rowid, last_rowid) VALUES (?, ?, ?, ?, ?)",
+                        arguments: [outputs.plugin, write.file, table, r.lowerBound, r.upperBound])
                 }
                 for output in outputs.tables.keys where summary.rows[output] == nil { summary.rows[output] = 0 }
                 var withQuarantine = write
                 withQuarantine.quarantine = quarantine
                 summary.quarantined = try insertQuarantine(db, plugin: outputs.plugin, write: withQuarantine)
-                try db.execute(sql: """
-                    INSERT OR REPLACE INTO _cf_file_writes(plugin, file, run, parser_version, fingerprint, rows, quarantined, written_at, row_ranges)
-                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1)
-                    """, arguments: [outputs.plugin, write.file, write.run, write.parserVersion, write.fingerprint,
-                                     summary.totalRows, summary.quarantined, Timestamp.now()])
+                try db.execute(
+                    sql: """
+                        INSERT OR REPLACE INTO _cf_file_writes(plugin, file, run, parser_version, fingerprint, rows, quarantined, written_at, row_ranges)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1)
+                        """,
+                    arguments: [
+                        outputs.plugin, write.file, write.run, write.parserVersion, write.fingerprint,
+                        summary.totalRows, summary.quarantined, Timestamp.now(),
+                    ])
                 committed = true
                 return .commit
             }
@@ -117,12 +124,15 @@ extension OutputStore {
     private func deleteRows(_ db: Database, plugin: String, file: String, tables: [String]) throws -> Int {
         var removed = 0
         var ranges: [String: (Int64, Int64)] = [:]
-        for r in try Row.fetchAll(db, sql: "SELECT table_name, first_rowid, last_rowid FROM _cf_file_rows WHERE plugin = ? AND file = ?",
-                                  arguments: [plugin, file]) {
+        for r in try Row.fetchAll(
+            db, sql: "SELECT table_name, first_rowid, last_rowid FROM _cf_file_rows WHERE plugin = ? AND file = ?",
+            arguments: [plugin, file])
+        {
             ranges[(r["table_name"] as String).lowercased()] = (r["first_rowid"], r["last_rowid"])
         }
         // A file has rows only when its write is recorded (both commit together).
-        let record = try Row.fetchOne(db, sql: "SELECT row_ranges FROM _cf_file_writes WHERE plugin = ? AND file = ?", arguments: [plugin, file])
+        let record = try Row.fetchOne(
+            db, sql: "SELECT row_ranges FROM _cf_file_writes WHERE plugin = ? AND file = ?", arguments: [plugin, file])
         for table in tables {
             if let (first, last) = ranges[table.lowercased()] {
                 try db.execute(sql: "DELETE FROM \(SQLName.quote(table)) WHERE rowid BETWEEN ? AND ?", arguments: [first, last])
@@ -175,7 +185,8 @@ extension OutputStore {
                         let column = table.columns[b.column]
                         sqlite3_reset(h)
                         throw CasparianError(
-                            .data, "output \(table.output), column \(column.name) (\(column.type.rawValue)), row \(batch.firstRow + row + 1) of \(write.file): got \(b.cells[row].kindName) \(b.cells[row].truncatedText(40)), which is not a \(column.type.rawValue) value; nothing of the file was written",
+                            .data,
+                            "output \(table.output), column \(column.name) (\(column.type.rawValue)), row \(batch.firstRow + row + 1) of \(write.file): got \(b.cells[row].kindName) \(b.cells[row].truncatedText(40)), which is not a \(column.type.rawValue) value; nothing of the file was written",
                             hint: "rows must be validated and normalised against the contract before they are written")
                     }
                     sqlite3_bind_int64(h, base + Int32(n + 2), Int64(batch.firstRow + row + 1))  // 1-based, like violations
@@ -185,8 +196,10 @@ extension OutputStore {
                     let message = String(cString: sqlite3_errmsg(db.sqliteConnection))
                     sqlite3_reset(h)
                     if rc & 0xFF == SQLITE_FULL { throw diskFull(writing: "the rows of \(write.file)") }
-                    throw CasparianError(.environment, "writing rows \(batch.firstRow + r + 1)–\(batch.firstRow + r + rowsPerStatement) of \(write.file) into table \(table.table) failed: \(message)",
-                                         hint: "check free disk space and that nothing else holds output.sqlite; the file's previous rows are kept")
+                    throw CasparianError(
+                        .environment,
+                        "writing rows \(batch.firstRow + r + 1)–\(batch.firstRow + r + rowsPerStatement) of \(write.file) into table \(table.table) failed: \(message)",
+                        hint: "check free disk space and that nothing else holds output.sqlite; the file's previous rows are kept")
                 }
                 sqlite3_reset(h)
                 // One statement's rows get consecutive rowids, the largest plus one onwards.
@@ -211,10 +224,11 @@ extension OutputStore {
 
     private func insertQuarantine(_ db: Database, plugin: String, write: FileWrite) throws -> Int {
         guard !write.quarantine.isEmpty else { return 0 }
-        let statement = try db.cachedStatement(sql: """
-            INSERT INTO _cf_quarantine(plugin, run, file, "row", output, "column", kind, reason, value)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """)
+        let statement = try db.cachedStatement(
+            sql: """
+                INSERT INTO _cf_quarantine(plugin, run, file, "row", output, "column", kind, reason, value)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """)
         for q in write.quarantine {
             try statement.execute(arguments: [plugin, write.run, write.file, q.row, q.output, q.column, q.kind, q.reason, q.value])
         }

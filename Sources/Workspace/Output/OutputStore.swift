@@ -1,5 +1,5 @@
-import Catalog
 import CasparianCore
+import Catalog
 import Foundation
 import GRDB
 
@@ -42,8 +42,9 @@ public final class OutputStore: Sendable {
             pool = try DatabasePool(path: url.path, configuration: config)
             try OutputStore.migrator.migrate(pool)
         } catch let error as DatabaseError {
-            throw CasparianError(.environment, "cannot open the output database at \(url.path): \(error.message ?? "\(error)")",
-                                 hint: "check that the folder is writable and that the file is a SQLite database")
+            throw CasparianError(
+                .environment, "cannot open the output database at \(url.path): \(error.message ?? "\(error)")",
+                hint: "check that the folder is writable and that the file is a SQLite database")
         }
     }
 
@@ -51,41 +52,42 @@ public final class OutputStore: Sendable {
     static let migrator: DatabaseMigrator = {
         var m = DatabaseMigrator()
         m.registerMigration("v1-output") { db in
-            try db.execute(sql: """
-                CREATE TABLE _cf_outputs (
-                    table_name TEXT PRIMARY KEY COLLATE NOCASE,
-                    plugin TEXT NOT NULL,
-                    output TEXT NOT NULL,
-                    contract_version INTEGER NOT NULL,
-                    columns_json TEXT NOT NULL,
-                    created_at TEXT NOT NULL,
-                    updated_at TEXT NOT NULL
-                );
-                CREATE TABLE _cf_file_writes (
-                    plugin TEXT NOT NULL,
-                    file TEXT NOT NULL,
-                    run TEXT NOT NULL,
-                    parser_version TEXT NOT NULL,
-                    fingerprint TEXT,
-                    rows INTEGER NOT NULL,
-                    quarantined INTEGER NOT NULL,
-                    written_at TEXT NOT NULL,
-                    PRIMARY KEY (plugin, file)
-                ) WITHOUT ROWID;
-                CREATE TABLE _cf_quarantine (
-                    id INTEGER PRIMARY KEY,
-                    plugin TEXT NOT NULL,
-                    run TEXT NOT NULL,
-                    file TEXT NOT NULL,
-                    "row" INTEGER NOT NULL,
-                    output TEXT NOT NULL,
-                    "column" TEXT,
-                    kind TEXT NOT NULL,
-                    reason TEXT NOT NULL,
-                    value TEXT
-                );
-                CREATE INDEX _cf_quarantine_by_file ON _cf_quarantine(plugin, file);
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE _cf_outputs (
+                        table_name TEXT PRIMARY KEY COLLATE NOCASE,
+                        plugin TEXT NOT NULL,
+                        output TEXT NOT NULL,
+                        contract_version INTEGER NOT NULL,
+                        columns_json TEXT NOT NULL,
+                        created_at TEXT NOT NULL,
+                        updated_at TEXT NOT NULL
+                    );
+                    CREATE TABLE _cf_file_writes (
+                        plugin TEXT NOT NULL,
+                        file TEXT NOT NULL,
+                        run TEXT NOT NULL,
+                        parser_version TEXT NOT NULL,
+                        fingerprint TEXT,
+                        rows INTEGER NOT NULL,
+                        quarantined INTEGER NOT NULL,
+                        written_at TEXT NOT NULL,
+                        PRIMARY KEY (plugin, file)
+                    ) WITHOUT ROWID;
+                    CREATE TABLE _cf_quarantine (
+                        id INTEGER PRIMARY KEY,
+                        plugin TEXT NOT NULL,
+                        run TEXT NOT NULL,
+                        file TEXT NOT NULL,
+                        "row" INTEGER NOT NULL,
+                        output TEXT NOT NULL,
+                        "column" TEXT,
+                        kind TEXT NOT NULL,
+                        reason TEXT NOT NULL,
+                        value TEXT
+                    );
+                    CREATE INDEX _cf_quarantine_by_file ON _cf_quarantine(plugin, file);
+                    """)
         }
         m.registerMigration("v2-output-row-ranges") { db in
             // Where each file's rows are in each table: a file's rows are
@@ -94,17 +96,18 @@ public final class OutputStore: Sendable {
             // range — no index on the lineage columns to maintain on every
             // insert. Tables of older versions keep their lineage index and
             // fall back to it for files written before this.
-            try db.execute(sql: """
-                CREATE TABLE _cf_file_rows (
-                    plugin TEXT NOT NULL,
-                    file TEXT NOT NULL,
-                    table_name TEXT NOT NULL COLLATE NOCASE,
-                    first_rowid INTEGER NOT NULL,
-                    last_rowid INTEGER NOT NULL,
-                    PRIMARY KEY (plugin, file, table_name)
-                ) WITHOUT ROWID;
-                ALTER TABLE _cf_file_writes ADD COLUMN row_ranges INTEGER NOT NULL DEFAULT 0;
-                """)
+            try db.execute(
+                sql: """
+                    CREATE TABLE _cf_file_rows (
+                        plugin TEXT NOT NULL,
+                        file TEXT NOT NULL,
+                        table_name TEXT NOT NULL COLLATE NOCASE,
+                        first_rowid INTEGER NOT NULL,
+                        last_rowid INTEGER NOT NULL,
+                        PRIMARY KEY (plugin, file, table_name)
+                    ) WITHOUT ROWID;
+                    ALTER TABLE _cf_file_writes ADD COLUMN row_ranges INTEGER NOT NULL DEFAULT 0;
+                    """)
         }
         return m
     }()
@@ -136,12 +139,16 @@ public final class OutputStore: Sendable {
     /// The quarantined values of one file.
     public func quarantine(plugin: String, file: String) throws -> [QuarantinedValue] {
         try pool.read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT output, "row", "column", kind, reason, value FROM _cf_quarantine
-                WHERE plugin = ? AND file = ? ORDER BY id
-                """, arguments: [plugin, file]).map { r in
-                QuarantinedValue(output: r["output"], row: r["row"], column: r["column"], kind: r["kind"],
-                                 reason: r["reason"], value: r["value"])
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT output, "row", "column", kind, reason, value FROM _cf_quarantine
+                    WHERE plugin = ? AND file = ? ORDER BY id
+                    """, arguments: [plugin, file]
+            ).map { r in
+                QuarantinedValue(
+                    output: r["output"], row: r["row"], column: r["column"], kind: r["kind"],
+                    reason: r["reason"], value: r["value"])
             }
         }
     }
@@ -170,7 +177,8 @@ public struct OutputTableInfo: Sendable, Equatable, Codable {
 
 extension FileWriteRecord {
     init(row r: Row) {
-        self.init(plugin: r["plugin"], file: r["file"], run: r["run"], parserVersion: r["parser_version"],
-                  fingerprint: r["fingerprint"], rows: r["rows"], quarantined: r["quarantined"], writtenAt: r["written_at"])
+        self.init(
+            plugin: r["plugin"], file: r["file"], run: r["run"], parserVersion: r["parser_version"],
+            fingerprint: r["fingerprint"], rows: r["rows"], quarantined: r["quarantined"], writtenAt: r["written_at"])
     }
 }

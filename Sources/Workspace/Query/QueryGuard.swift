@@ -26,17 +26,20 @@ final class QueryGuard: @unchecked Sendable {
     /// Functions that touch the file system or load code.
     static let deniedFunctions: Set<String> = ["load_extension", "readfile", "writefile", "edit", "fts3_tokenizer"]
 
-    static let authorize: @convention(c) (UnsafeMutableRawPointer?, Int32, UnsafePointer<CChar>?, UnsafePointer<CChar>?,
-                                          UnsafePointer<CChar>?, UnsafePointer<CChar>?) -> Int32 = { context, action, a1, a2, _, _ in
-        let state = Unmanaged<QueryGuard>.fromOpaque(context!).takeUnretainedValue()
-        let arg1 = a1.map { String(cString: $0) }
-        let arg2 = a2.map { String(cString: $0) }
-        if let reason = QueryGuard.denial(action: action, arg1: arg1, arg2: arg2) {
-            if state.denied == nil { state.denied = reason }
-            return SQLITE_DENY
+    static let authorize:
+        @convention(c) (
+            UnsafeMutableRawPointer?, Int32, UnsafePointer<CChar>?, UnsafePointer<CChar>?,
+            UnsafePointer<CChar>?, UnsafePointer<CChar>?
+        ) -> Int32 = { context, action, a1, a2, _, _ in
+            let state = Unmanaged<QueryGuard>.fromOpaque(context!).takeUnretainedValue()
+            let arg1 = a1.map { String(cString: $0) }
+            let arg2 = a2.map { String(cString: $0) }
+            if let reason = QueryGuard.denial(action: action, arg1: arg1, arg2: arg2) {
+                if state.denied == nil { state.denied = reason }
+                return SQLITE_DENY
+            }
+            return SQLITE_OK
         }
-        return SQLITE_OK
-    }
 
     static let progress: @convention(c) (UnsafeMutableRawPointer?) -> Int32 = { context in
         let state = Unmanaged<QueryGuard>.fromOpaque(context!).takeUnretainedValue()
@@ -71,10 +74,10 @@ final class QueryGuard: @unchecked Sendable {
         case SQLITE_TRANSACTION: return "a transaction (\(arg1 ?? ""))"
         case SQLITE_SAVEPOINT: return "SAVEPOINT"
         case SQLITE_DROP_TABLE, SQLITE_DROP_INDEX, SQLITE_DROP_VIEW, SQLITE_DROP_TRIGGER, SQLITE_DROP_TEMP_TABLE,
-             SQLITE_DROP_TEMP_INDEX, SQLITE_DROP_TEMP_VIEW, SQLITE_DROP_TEMP_TRIGGER, SQLITE_DROP_VTABLE:
+            SQLITE_DROP_TEMP_INDEX, SQLITE_DROP_TEMP_VIEW, SQLITE_DROP_TEMP_TRIGGER, SQLITE_DROP_VTABLE:
             return "DROP \(arg1 ?? "")"
         case SQLITE_CREATE_TABLE, SQLITE_CREATE_INDEX, SQLITE_CREATE_VIEW, SQLITE_CREATE_TRIGGER, SQLITE_CREATE_TEMP_TABLE,
-             SQLITE_CREATE_TEMP_INDEX, SQLITE_CREATE_TEMP_VIEW, SQLITE_CREATE_TEMP_TRIGGER, SQLITE_CREATE_VTABLE:
+            SQLITE_CREATE_TEMP_INDEX, SQLITE_CREATE_TEMP_VIEW, SQLITE_CREATE_TEMP_TRIGGER, SQLITE_CREATE_VTABLE:
             return "CREATE \(arg1 ?? "")"
         case SQLITE_ALTER_TABLE: return "ALTER TABLE"
         default: return "this kind of statement (SQLite action \(action))"

@@ -28,8 +28,9 @@ public struct ReadOnlyQuery: Sendable {
     /// Runs `sql` and returns its (capped) rows.
     public func run(_ sql: String) throws -> QueryResult {
         guard FileManager.default.fileExists(atPath: database.path) else {
-            throw CasparianError(.notFound, "there is no output database yet (\(database.path))",
-                                 hint: "run a plugin over a scope first: casparian run PLUGIN --scope NAME")
+            throw CasparianError(
+                .notFound, "there is no output database yet (\(database.path))",
+                hint: "run a plugin over a scope first: casparian run PLUGIN --scope NAME")
         }
         let guardState = QueryGuard(deadline: ContinuousClock.now + options.timeLimit)
         // SQLite holds an unretained pointer to it until the connection closes.
@@ -50,24 +51,29 @@ public struct ReadOnlyQuery: Sendable {
         }
         defer { sqlite3_finalize(statement) }
         if let denied = guardState.denied {
-            throw CasparianError(.usage, "query refused: \(denied) is not allowed; queries are read-only",
-                                 hint: "ask with a single SELECT (or WITH … SELECT) over the output tables")
+            throw CasparianError(
+                .usage, "query refused: \(denied) is not allowed; queries are read-only",
+                hint: "ask with a single SELECT (or WITH … SELECT) over the output tables")
         }
         if guardState.timedOut { throw timeLimitError() }
         guard rc == SQLITE_OK else {
-            throw CasparianError(.usage, "SQL error: \(String(cString: sqlite3_errmsg(db)))",
-                                 hint: "check the SQL; `casparian output list` shows the tables, `PRAGMA table_info(NAME)` their columns")
+            throw CasparianError(
+                .usage, "SQL error: \(String(cString: sqlite3_errmsg(db)))",
+                hint: "check the SQL; `casparian output list` shows the tables, `PRAGMA table_info(NAME)` their columns")
         }
         guard let statement else {
             throw CasparianError(.usage, "the query is empty", hint: "pass one SQL statement, e.g. \"SELECT * FROM sales LIMIT 10\"")
         }
         guard SQLTail.isEmpty(tail) else {
-            throw CasparianError(.usage, "only one SQL statement per query; found more after the first: \(tail.trimmingCharacters(in: .whitespacesAndNewlines).prefix(60))",
-                                 hint: "remove everything after the first statement (run several queries one by one)")
+            throw CasparianError(
+                .usage,
+                "only one SQL statement per query; found more after the first: \(tail.trimmingCharacters(in: .whitespacesAndNewlines).prefix(60))",
+                hint: "remove everything after the first statement (run several queries one by one)")
         }
         guard sqlite3_stmt_readonly(statement) != 0 else {
-            throw CasparianError(.usage, "query refused: the statement would change the database; queries are read-only",
-                                 hint: "ask with a single SELECT (or WITH … SELECT) over the output tables")
+            throw CasparianError(
+                .usage, "query refused: the statement would change the database; queries are read-only",
+                hint: "ask with a single SELECT (or WITH … SELECT) over the output tables")
         }
         return try collect(statement, db: db, guardState: guardState)
     }
@@ -85,8 +91,12 @@ public struct ReadOnlyQuery: Sendable {
         if immutable {
             let wal = (try? FileManager.default.attributesOfItem(atPath: database.path + "-wal")[.size] as? Int) ?? 0
             guard wal == 0 else {
-                throw CasparianError(.environment, "cannot read \(database.path): it has changes not yet merged from its -wal file, and without its -shm file this user cannot read them (the folder is read-only)",
-                                     hint: "run a casparian command there as a user who can write the folder (that merges the WAL), or copy .casparian/ somewhere writable")
+                throw CasparianError(
+                    .environment,
+                    "cannot read \(database.path): it has changes not yet merged from its -wal file, and without its -shm file this user cannot read them (the folder is read-only)",
+                    hint:
+                        "run a casparian command there as a user who can write the folder (that merges the WAL), or copy .casparian/ somewhere writable"
+                )
             }
             // immutable: no locks and no WAL index, which a read-only folder cannot hold.
             var components = URLComponents()
@@ -101,8 +111,9 @@ public struct ReadOnlyQuery: Sendable {
         guard rc == SQLITE_OK, let db else {
             let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "error \(rc)"
             sqlite3_close_v2(db)
-            throw CasparianError(.environment, "cannot open \(database.path) read-only: \(message)",
-                                 hint: "check that the file is a SQLite database and readable")
+            throw CasparianError(
+                .environment, "cannot open \(database.path) read-only: \(message)",
+                hint: "check that the file is a SQLite database and readable")
         }
         sqlite3_enable_load_extension(db, 0)
         sqlite3_limit(db, SQLITE_LIMIT_ATTACHED, 0)
@@ -125,10 +136,14 @@ public struct ReadOnlyQuery: Sendable {
             if rc == SQLITE_DONE { break }
             guard rc == SQLITE_ROW else {
                 if guardState.timedOut { throw timeLimitError() }
-                throw CasparianError(.usage, "the query failed: \(String(cString: sqlite3_errmsg(db)))",
-                                     hint: "check the SQL against the tables (`casparian output list`)")
+                throw CasparianError(
+                    .usage, "the query failed: \(String(cString: sqlite3_errmsg(db)))",
+                    hint: "check the SQL against the tables (`casparian output list`)")
             }
-            if rows.count >= options.maxRows { truncated = true; break }
+            if rows.count >= options.maxRows {
+                truncated = true
+                break
+            }
             var row: [QueryValue] = []
             row.reserveCapacity(width)
             for i in 0..<Int32(width) {
@@ -136,14 +151,22 @@ public struct ReadOnlyQuery: Sendable {
                 let size = Self.size(statement, i)
                 if bytes + size > options.maxBytes {
                     guard rows.isEmpty else { break }
-                    throw CasparianError(.usage, "the value in column \(columns[Int(i)]) of row 1 is \(size) bytes (as text), over the limit of \(options.maxBytes) bytes a query returns"
-                                         + (i > 0 ? " (with the columns before it)" : ""),
-                                         hint: "select less of it, e.g. length(\(columns[Int(i)])) or substr(\(columns[Int(i)]), 1, 1000) (casparian query --max-bytes raises the limit)")
+                    throw CasparianError(
+                        .usage,
+                        "the value in column \(columns[Int(i)]) of row 1 is \(size) bytes (as text), over the limit of \(options.maxBytes) bytes a query returns"
+                            + (i > 0 ? " (with the columns before it)" : ""),
+                        hint:
+                            "select less of it, e.g. length(\(columns[Int(i)])) or substr(\(columns[Int(i)]), 1, 1000) (casparian query --max-bytes raises the limit)"
+                    )
                 }
                 row.append(Self.value(statement, i))
                 bytes += size
             }
-            if row.count < width { truncated = true; truncatedBy = .byteLimit; break }
+            if row.count < width {
+                truncated = true
+                truncatedBy = .byteLimit
+                break
+            }
             rows.append(row)
         }
         return QueryResult(columns: columns, rows: rows, truncated: truncated, truncatedBy: truncatedBy)
@@ -174,7 +197,9 @@ public struct ReadOnlyQuery: Sendable {
     }
 
     private func timeLimitError() -> CasparianError {
-        CasparianError(.usage, "query stopped: it ran longer than the time limit of \(options.timeLimit.formatted(.units(allowed: [.seconds, .milliseconds])))",
-                       hint: "narrow it (a WHERE, a LIMIT, fewer joins) or allow more time (--timeout SECONDS)")
+        CasparianError(
+            .usage,
+            "query stopped: it ran longer than the time limit of \(options.timeLimit.formatted(.units(allowed: [.seconds, .milliseconds])))",
+            hint: "narrow it (a WHERE, a LIMIT, fewer joins) or allow more time (--timeout SECONDS)")
     }
 }

@@ -63,8 +63,9 @@ public struct QuickScan: Sendable {
                 .sorted { byBytes ? ($0.bytes, $1.name) > ($1.bytes, $0.name) : ($0.files, $1.name) > ($1.files, $0.name) }
         }
         let bySize = Self.bucketBounds.enumerated().map { i, b in
-            ScanReport.SizeBucket(label: b.0, minBytes: b.1, maxBytes: i + 1 < Self.bucketBounds.count ? Self.bucketBounds[i + 1].1 : nil,
-                                  files: buckets[i].files, bytes: buckets[i].bytes)
+            ScanReport.SizeBucket(
+                label: b.0, minBytes: b.1, maxBytes: i + 1 < Self.bucketBounds.count ? Self.bucketBounds[i + 1].1 : nil,
+                files: buckets[i].files, bytes: buckets[i].bytes)
         }
         var byFolder = groups(folders, true)
         if let i = byFolder.firstIndex(where: { $0.name.isEmpty }) { byFolder[i].name = "." }
@@ -105,7 +106,11 @@ public struct QuickScan: Sendable {
 
 /// The best `capacity` files by one ordering, kept sorted (best first).
 struct TopFiles {
-    struct Entry { var path: String; var size: Int64; var mtime: Double }
+    struct Entry {
+        var path: String
+        var size: Int64
+        var mtime: Double
+    }
     let capacity: Int
     let better: (Entry, Entry) -> Bool
     var entries: [Entry] = []

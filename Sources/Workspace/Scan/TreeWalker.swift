@@ -60,7 +60,8 @@ public struct TreeWalker: Sendable {
         while let dir = stack.popLast() {
             let fd = open(dir.path, O_RDONLY | O_DIRECTORY | O_CLOEXEC | (dir.noFollow ? O_NOFOLLOW : 0))
             guard fd >= 0 else {
-                summary.unreadable.append(UnreadableEntry(path: dir.relative.isEmpty ? "." : dir.relative, error: String(cString: strerror(errno))))
+                summary.unreadable.append(
+                    UnreadableEntry(path: dir.relative.isEmpty ? "." : dir.relative, error: String(cString: strerror(errno))))
                 continue
             }
             var dst = stat()
@@ -71,7 +72,8 @@ public struct TreeWalker: Sendable {
                 continue
             }
             guard let handle = fdopendir(fd) else {
-                summary.unreadable.append(UnreadableEntry(path: dir.relative.isEmpty ? "." : dir.relative, error: String(cString: strerror(errno))))
+                summary.unreadable.append(
+                    UnreadableEntry(path: dir.relative.isEmpty ? "." : dir.relative, error: String(cString: strerror(errno))))
                 close(fd)
                 continue
             }
@@ -93,21 +95,26 @@ public struct TreeWalker: Sendable {
                         return true
                     }
                     var est = stat()
-                    guard fstatat(dirfd(handle), raw.baseAddress!.assumingMemoryBound(to: CChar.self), &est, AT_SYMLINK_NOFOLLOW) == 0 else {
-                        summary.unreadable.append(UnreadableEntry(path: prefix + String(decoding: name, as: UTF8.self), error: String(cString: strerror(errno))))
+                    guard fstatat(dirfd(handle), raw.baseAddress!.assumingMemoryBound(to: CChar.self), &est, AT_SYMLINK_NOFOLLOW) == 0
+                    else {
+                        summary.unreadable.append(
+                            UnreadableEntry(path: prefix + String(decoding: name, as: UTF8.self), error: String(cString: strerror(errno))))
                         return false
                     }
                     switch est.st_mode & S_IFMT {
                     case S_IFREG:
-                        visit(WalkedFile(folder: dir.relative, topFolder: dir.top, name: name, size: Int64(est.st_size),
-                                         mtime: Double(est.st_mtim.tv_sec) + Double(est.st_mtim.tv_nsec) / 1e9))
+                        visit(
+                            WalkedFile(
+                                folder: dir.relative, topFolder: dir.top, name: name, size: Int64(est.st_size),
+                                mtime: Double(est.st_mtim.tv_sec) + Double(est.st_mtim.tv_nsec) / 1e9))
                     case S_IFDIR:
                         let n = String(decoding: name, as: UTF8.self)
                         stack.append(Pending(path: dir.path + "/" + n, relative: prefix + n, top: dir.top.isEmpty ? n : dir.top))
                     case S_IFLNK:
                         let n = String(decoding: name, as: UTF8.self)
-                        followLink(Pending(path: dir.path + "/" + n, relative: prefix + n, top: dir.top.isEmpty ? n : dir.top),
-                                   realRoot: realRoot, summary: &summary, stack: &stack, visit: visit)
+                        followLink(
+                            Pending(path: dir.path + "/" + n, relative: prefix + n, top: dir.top.isEmpty ? n : dir.top),
+                            realRoot: realRoot, summary: &summary, stack: &stack, visit: visit)
                     default:
                         break  // sockets, fifos, devices: not data files
                     }
@@ -122,8 +129,10 @@ public struct TreeWalker: Sendable {
     }
 
     /// Follows a link when allowed and its target stays inside the root.
-    private func followLink(_ link: Pending, realRoot: String, summary: inout WalkSummary, stack: inout [Pending],
-                            visit: (WalkedFile) -> Void) {
+    private func followLink(
+        _ link: Pending, realRoot: String, summary: inout WalkSummary, stack: inout [Pending],
+        visit: (WalkedFile) -> Void
+    ) {
         guard let target = TreeWalker.realPath(link.path) else {
             summary.symlinksNotFollowed += 1  // dangling
             return
@@ -147,8 +156,10 @@ public struct TreeWalker: Sendable {
             let folder = link.relative.split(separator: "/").dropLast().joined(separator: "/")
             let top = folder.isEmpty ? "" : link.top
             name.withUnsafeBufferPointer { buf in
-                visit(WalkedFile(folder: folder, topFolder: top, name: buf, size: Int64(st.st_size),
-                                 mtime: Double(st.st_mtim.tv_sec) + Double(st.st_mtim.tv_nsec) / 1e9))
+                visit(
+                    WalkedFile(
+                        folder: folder, topFolder: top, name: buf, size: Int64(st.st_size),
+                        mtime: Double(st.st_mtim.tv_sec) + Double(st.st_mtim.tv_nsec) / 1e9))
             }
         default: break
         }

@@ -15,8 +15,10 @@ public struct WalkOptions: Sendable, Equatable {
 
     public static let defaultSkippedNames: Set<String> = [".git", "node_modules"]
 
-    public init(includeHidden: Bool = false, skippedNames: Set<String> = WalkOptions.defaultSkippedNames,
-                followLinksWithinRoot: Bool = false, maxEntries: Int = 5_000_000) {
+    public init(
+        includeHidden: Bool = false, skippedNames: Set<String> = WalkOptions.defaultSkippedNames,
+        followLinksWithinRoot: Bool = false, maxEntries: Int = 5_000_000
+    ) {
         self.includeHidden = includeHidden
         self.skippedNames = skippedNames
         self.followLinksWithinRoot = followLinksWithinRoot

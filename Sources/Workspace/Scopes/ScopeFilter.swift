@@ -1,5 +1,5 @@
-import Catalog
 import CasparianCore
+import Catalog
 
 /// A scope's include/exclude/tags filters, compiled.
 ///
