@@ -144,6 +144,20 @@ public struct OutputInference: Codable, Sendable, Equatable {
     /// files with the same columns), in discovery order; nil when not known.
     public var files: [String]?
     public var fileCount: Int?
+    /// Columns whose names differ only in case, spaces or punctuation
+    /// (`BENCHMARK NUMBER`, `benchmark_number`): probably one column, spelled
+    /// differently by different files.
+    public var nearDuplicates: [NearDuplicate]?
+
+    /// Spellings of one column name, each with (some of) the files that use it.
+    public struct NearDuplicate: Codable, Sendable, Equatable {
+        public var spellings: [String]
+        public var files: [String: [String]]
+        public init(spellings: [String], files: [String: [String]]) {
+            self.spellings = spellings
+            self.files = files
+        }
+    }
 
     public init(name: String, columns: [ColumnInference], files: [String]? = nil) {
         self.name = name
@@ -155,6 +169,7 @@ public struct OutputInference: Codable, Sendable, Equatable {
     enum CodingKeys: String, CodingKey {
         case name, columns, files
         case fileCount = "file_count"
+        case nearDuplicates = "near_duplicates"
     }
 }
 

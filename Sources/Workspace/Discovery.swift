@@ -262,6 +262,9 @@ public struct DiscoveryEngine: Sendable {
             let names = fed[result.outputs[k].name] ?? []
             result.outputs[k].files = names
             result.outputs[k].fileCount = names.count
+            let members = families.first { $0.name == result.outputs[k].name }?.files ?? []
+            let near = FileFamilies.nearDuplicates(columns: members.map { (files[$0].name, headers[$0] ?? []) })
+            if !near.isEmpty { result.outputs[k].nearDuplicates = near }
         }
         var run = DiscoveryRun(
             result: result, discoveryID: nil, parser: DiscoveryParser.builtinName, filesFound: files.count,

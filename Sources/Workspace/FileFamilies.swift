@@ -1,4 +1,5 @@
 import Foundation
+import Inference
 
 /// Groups the files the built-in reader discovers into families by their
 /// columns, so that a folder of unrelated exports gives one output per kind
@@ -76,6 +77,26 @@ public enum FileFamilies {
                 n += 1
             }
             return Family(name: name, files: files)
+        }
+    }
+
+    /// Column names of a family that differ only in case, spaces or
+    /// punctuation, with up to 5 files per spelling.
+    public static func nearDuplicates(columns: [(file: String, names: [String])]) -> [OutputInference.NearDuplicate] {
+        var spellings: [String: [String: [String]]] = [:]
+        var order: [String] = []
+        for (file, names) in columns {
+            for n in names {
+                let key = normalized(n)
+                if spellings[key] == nil { order.append(key) }
+                var files = spellings[key, default: [:]][n, default: []]
+                if files.count < 5 { files.append(file) }
+                spellings[key, default: [:]][n] = files
+            }
+        }
+        return order.compactMap { key in
+            guard let s = spellings[key], s.count > 1 else { return nil }
+            return OutputInference.NearDuplicate(spellings: s.keys.sorted(), files: s)
         }
     }
 

@@ -61,6 +61,16 @@ struct FileFamiliesTests {
         #expect(outputs["schools"]?.files == ["schools.csv"])
     }
 
+    @Test func nearDuplicateColumnNamesAreReportedWithTheirFiles() {
+        let near = FileFamilies.nearDuplicates(columns: [
+            ("2019.csv", ["BENCHMARK NUMBER", "Score"]), ("2020.csv", ["benchmark_number", "score"]),
+            ("2021.csv", ["benchmark_number", "Score"]),
+        ])
+        #expect(near.map(\.spellings) == [["BENCHMARK NUMBER", "benchmark_number"], ["Score", "score"]])
+        #expect(near.first?.files["benchmark_number"] == ["2020.csv", "2021.csv"])
+        #expect(FileFamilies.nearDuplicates(columns: [("a.csv", ["x", "y"]), ("b.csv", ["x", "y"])]).isEmpty)
+    }
+
     @Test func theSalesExampleStaysOneOutput() async throws {
         let ws = try Workspace.create(at: try TemporaryFolder.create("sales-family"))
         let examples = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("../../examples/sales/data")

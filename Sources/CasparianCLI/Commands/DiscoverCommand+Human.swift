@@ -27,6 +27,13 @@ extension DiscoverCommand {
                 ]
             }
             Output.line(TableRenderer(headers: ["column", "type", "format", "nullable", "status"], rows: rows).render())
+            if let count = output.fileCount, count > 1 { Output.line(Style.dim("  \(count) files")) }
+            for d in output.nearDuplicates ?? [] {
+                let usage = d.spellings.map { "\($0) (\(d.files[$0]?.first ?? "?")\((d.files[$0]?.count ?? 0) > 1 ? ", …" : ""))" }
+                Output.line(
+                    Style.yellow("  probably one column, spelled differently: ") + usage.joined(separator: " / ")
+                        + Style.dim(" — rename in a plugin, or --override COLUMN.rename_to=NAME at approval"))
+            }
             questions += output.columns.filter { $0.status != .resolved }.map { (output.name, $0) }
             notes += output.columns.filter { $0.status == .resolved && $0.note != nil }.map { (output.name, $0) }
         }
