@@ -9,10 +9,14 @@ public struct ApprovalOutcome: Codable, Sendable {
     public var contract: SchemaContract
     /// Where `contract.json` was written.
     public var contractFile: String
+    /// The `parser.py` written for a discovery of the built-in reader whose
+    /// plugin had none (`BuiltinCSVPlugin`), so `backtest` and `run` execute it.
+    public var parserWritten: String?
 
     enum CodingKeys: String, CodingKey {
         case contract
         case contractFile = "contract_file"
+        case parserWritten = "parser_written"
     }
 }
 
@@ -89,7 +93,18 @@ extension Workspace {
                         approvedBy: request.approvedBy, schemas: schemas, excludedFiles: request.excludedFiles,
                         discoveryID: discovery.id))
             }, beforeCommit: { try ContractFile.write($0, to: file) })
-        return ApprovalOutcome(contract: contract, contractFile: file.path)
+        var outcome = ApprovalOutcome(contract: contract, contractFile: file.path)
+        // What the built-in reader discovered runs as a plugin of its own: the reference reader, routed per family.
+        let parser = file.deletingLastPathComponent().appendingPathComponent("parser.py")
+        if try catalog.discovery(id: discoveryID).plugin == DiscoveryParser.builtinName,
+            !FileManager.default.fileExists(atPath: parser.path)
+        {
+            let plugin = try writeParser(
+                plugin: request.plugin, source: BuiltinCSVPlugin.source,
+                pluginsDirectory: file.deletingLastPathComponent().deletingLastPathComponent())
+            outcome.parserWritten = plugin.parserURL.path
+        }
+        return outcome
     }
 
     /// The plugin's contract: `version`, or the latest.

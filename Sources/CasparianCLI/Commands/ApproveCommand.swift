@@ -67,7 +67,12 @@ struct ApproveCommand: AsyncParsableCommand, JSONErrorReporting {
                 + "contract \(c.id) version \(c.version) for plugin \(Style.bold(c.plugin)) (approved by \(c.approvedBy))")
         ContractPrinter.schemas(c)
         Output.line("wrote \(outcome.contractFile)")
-        Output.line(Style.dim("next: commit the contract file; `casparian contract show \(c.plugin)` shows it"))
+        if let parser = outcome.parserWritten {
+            Output.line("wrote \(parser): the built-in CSV/TSV reader as plugin \(c.plugin), each file's rows routed to its family's table")
+            Output.line(Style.dim("next: `casparian backtest \(c.plugin) --scope SCOPE`, then `casparian run \(c.plugin) --scope SCOPE`"))
+        } else {
+            Output.line(Style.dim("next: commit the contract file; `casparian contract show \(c.plugin)` shows it"))
+        }
     }
 }
 
