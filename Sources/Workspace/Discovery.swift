@@ -87,6 +87,30 @@ public struct DiscoveryStructureProblem: Codable, Sendable, Equatable {
     }
 }
 
+extension DiscoveryStructureProblem {
+    /// What a reader that read its whole file found wrong with its structure.
+    public static func found(in reader: CSVReader, file: String) -> [DiscoveryStructureProblem] {
+        var problems: [DiscoveryStructureProblem] = []
+        if let row = reader.unterminatedQuoteRow {
+            problems.append(
+                DiscoveryStructureProblem(
+                    file: file, row: row,
+                    problem: "a quoted field opened in row \(row) is never closed: the rest of the file was read into that one field",
+                    rows: 1))
+        }
+        if reader.raggedRecords > 0, let row = reader.firstRaggedRow {
+            let n = reader.raggedRecords
+            problems.append(
+                DiscoveryStructureProblem(
+                    file: file, row: row,
+                    problem:
+                        "\(n) row\(n == 1 ? "" : "s") do not have the header's \(reader.columnNames.count) fields (the first: row \(row)); missing fields read as null, extra fields are dropped",
+                    rows: n))
+        }
+        return problems
+    }
+}
+
 /// What a discovery produced.
 public struct DiscoveryRun: Sendable {
     public var result: DiscoveryResult
@@ -232,22 +256,7 @@ public struct DiscoveryEngine: Sendable {
                 let reader = try inference.feed(csvFile: f.path, name: f.name, output: familyOf[i], dialect: dialects[i])
                 read += 1
                 fed[familyOf[i], default: []].append(f.name)
-                if let row = reader.unterminatedQuoteRow {
-                    structure.append(
-                        DiscoveryStructureProblem(
-                            file: f.name, row: row,
-                            problem:
-                                "a quoted field opened in row \(row) is never closed: the rest of the file was read into that one field",
-                            rows: 1))
-                }
-                if reader.raggedRecords > 0, let row = reader.firstRaggedRow {
-                    structure.append(
-                        DiscoveryStructureProblem(
-                            file: f.name, row: row,
-                            problem:
-                                "\(reader.raggedRecords) row\(reader.raggedRecords == 1 ? "" : "s") do not have the header's \(reader.columnNames.count) fields (the first: row \(row)); missing fields read as null, extra fields are dropped",
-                            rows: reader.raggedRecords))
-                }
+                structure += DiscoveryStructureProblem.found(in: reader, file: f.name)
                 if let nul = reader.toleratedNUL { logger.notice("\(f.name): \(nul)") }
             } catch let e as CasparianError {
                 inference = before

@@ -57,4 +57,19 @@ struct BuiltinReaderRunTests {
         let reference = try String(contentsOf: PackageRoot.url.appendingPathComponent("plugins/csv/parser.py"), encoding: .utf8)
         #expect(written.hasPrefix(reference), "Sources/Workspace/BuiltinCSVPlugin.swift must embed plugins/csv/parser.py verbatim")
     }
+
+    /// `analyze --structure` reads CSV/TSV files whole and reports what discovery reports.
+    @Test func analyzeReportsBrokenStructure() throws {
+        let dir = try TemporaryFolder.create("analyze-structure")
+        try Data("a,b\n1,\"unterminated\n2,3\n".utf8).write(to: dir.appendingPathComponent("broken.csv"))
+        try Data("a,b,c\n1,2,3\n4,5\n6,7,8,9\n".utf8).write(to: dir.appendingPathComponent("ragged.csv"))
+        try Data("x,y\n1,2\n".utf8).write(to: dir.appendingPathComponent("fine.csv"))
+        let r = try CLIRunner.run(["analyze", dir.path, "--structure", "--json"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let problems = try #require((try r.json() as? [String: Any])?["structure"] as? [[String: Any]])
+        #expect(Set(problems.compactMap { $0["file"] as? String }) == ["broken.csv", "ragged.csv"], "\(problems)")
+        #expect(problems.contains { ($0["problem"] as? String)?.contains("never closed") == true })
+        let plain = try CLIRunner.run(["analyze", dir.path, "--json"])
+        #expect((try plain.json() as? [String: Any])?["structure"] == nil, "only with --structure: analyze reads first bytes")
+    }
 }

@@ -26,13 +26,17 @@ struct AnalyzeCommand: AsyncParsableCommand {
     @Option(help: "Bytes to read from the start of each file.")
     var prefix = FormatAnalyzer.defaultPrefix
 
+    @Flag(
+        help: "Also read every CSV/TSV file whole and report broken structure: a quote never closed, rows with too many or too few fields.")
+    var structure = false
+
     func validate() throws {
         guard !paths.isEmpty else { throw ValidationError("give one or more files or folders, e.g. `casparian analyze data/`") }
         guard prefix >= 64 else { throw ValidationError("--prefix must be at least 64 bytes (got \(prefix))") }
     }
 
     func run() async throws {
-        let report = try FormatReport.analyze(paths: paths, prefix: prefix)
+        let report = try FormatReport.analyze(paths: paths, prefix: prefix, structure: structure)
         if json { return try Output.printJSON(report) }
         Output.line(
             TableRenderer(
@@ -45,6 +49,15 @@ struct AnalyzeCommand: AsyncParsableCommand {
             ).render())
         if report.files.count > 1 {
             Output.line("\n" + Style.bold("by format") + "  " + report.byFormat.map { "\($0.label) \($0.files)" }.joined(separator: ", "))
+        }
+        if let problems = report.structure {
+            Output.line("")
+            if problems.isEmpty {
+                Output.line(Style.green("structure: ") + "every CSV/TSV file reads cleanly")
+            } else {
+                Output.line(Style.yellow("structure: \(problems.count) problem\(problems.count == 1 ? "" : "s")"))
+                for p in problems { Output.line("  \(p.file) row \(p.row): \(p.problem)") }
+            }
         }
         for u in report.unreadable { Output.error(Style.yellow("could not read \(u.file): \(u.message)")) }
         if !report.unreadable.isEmpty { throw ExitCode(1) }
