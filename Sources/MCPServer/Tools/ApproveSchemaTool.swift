@@ -13,7 +13,9 @@ enum ApproveSchemaTool {
             plugins/<plugin>/contract.json; the plugin need not exist yet. `answers` settle open questions \
             ({"order_date": "date:%m/%d/%Y"}); `overrides` change locked fields ({"amount.nullable": "true", \
             "sales.mode": "strict"}). A single-output discovery becomes the plugin's default output, named after the \
-            plugin. A plugin that already has a contract changes through propose_amendment. \
+            plugin. A discovery of the built-in reader also writes the plugin's parser.py when it has none (the \
+            reference CSV/TSV reader, each file's rows routed to its family's table), so run_backtest and \
+            execute_pipeline run it. A plugin that already has a contract changes through propose_amendment. \
             Example: {"discovery_id": "disc_…", "plugin": "sales"}
             """,
         input: JSONSchema.object(

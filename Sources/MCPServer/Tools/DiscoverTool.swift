@@ -15,7 +15,10 @@ enum DiscoverTool {
             Run a parser over the files of a scope and prove each column's type from every value seen (the built-in \
             csv plugin by default; or a plugin in the plugins folder). Returns a discovery_id, the outputs with their \
             columns exactly as `casparian discover --json` prints them, and the open questions (ambiguous or \
-            contradictory columns) that approve_schema's `answers` settle. A discovery is a run: long ones return a \
+            contradictory columns) that approve_schema's `answers` settle. The built-in reader gives one output per \
+            family of files with the same columns (file_count, files), and lists files in other formats (skipped) and \
+            broken CSV structure; a column settled without a question (nothing in the data decides, and the choice \
+            loses nothing) carries a `note` naming the alternative. A discovery is a run: long ones return a \
             run_id to poll with get_run_status. \
             Example: {"scope_id": "scp_…"} or {"scope_id": "scp_…", "plugin": "sales"}
             """,
