@@ -221,7 +221,7 @@ struct ColumnPlan: Sendable {
             if let v = TextValue.bool(s) { return .replace(.bool(v)) }
             return .bad(.typeMismatch)
         case .date, .time, .timestamp, .timestampTZ:
-            if let v = temporal?.parse(s[...]) { return .replace(v) }
+            if let v = temporal?.parseAllowingMissingSeconds(s[...]) { return .replace(v) }
             return .bad(.formatMismatch)
         }
     }
@@ -349,7 +349,7 @@ struct TemporalMemo {
         if let known = table[s] {
             value = known
         } else {
-            value = format.parse(s[...])
+            value = format.parseAllowingMissingSeconds(s[...])
             if let value, table.count < TemporalMemo.capacity { table[s] = value }
         }
         if let value {

@@ -41,6 +41,19 @@ struct ValidatorTests {
         #expect(normalized.columns[4] == [.string("Ana"), .string("Bo"), .string("")])
     }
 
+    /// What discovery proves a time (`13:00` among `13:00:00`), validation accepts, as :00.
+    @Test func aTimeWithoutSecondsValidatesUnderAFormatWithSeconds() throws {
+        let schema = LockedSchema(output: "t", columns: [LockedColumn(name: "at", type: .time, nullable: false, format: "%H:%M:%S")])
+        var b = RowBatch(output: "t", columnNames: ["at"])
+        for t in ["13:00:00", "13:00", "14:30"] { b.append(row: [.string(t)]) }
+        let (normalized, violations) = try ContractValidator(schema: schema).validateAndNormalize(b, file: "t.csv")
+        #expect(violations.isEmpty)
+        #expect(normalized.columns[0] == [.time(micros: 46_800_000_000), .time(micros: 46_800_000_000), .time(micros: 52_200_000_000)])
+        var bad = RowBatch(output: "t", columnNames: ["at"])
+        bad.append(row: [.string("13")])
+        #expect(try ContractValidator(schema: schema).validateAndNormalize(bad, file: "t.csv").1.count == 1)
+    }
+
     @Test func typeMismatchNamesFileRowColumnExpectedAndGot() throws {
         let v = try ContractValidator(schema: Self.schema)
         let (_, violations) = v.validateAndNormalize(

@@ -168,12 +168,23 @@ struct ConstraintSolverTests {
         #expect(r.type == .int64 && r.status == .resolved && r.nullable)
     }
 
-    /// Policy: a time without seconds among times with them is text with a
-    /// note for now (the reading that loses nothing), not a question.
-    @Test func aTimeWithoutSecondsIsNotAQuestion() throws {
+    /// Policy: a time without seconds among times with them is the same
+    /// time with 0 seconds: the column is time, with a note; a column of
+    /// times all without seconds is the exact format without them.
+    @Test func aTimeWithoutSecondsIsATime() throws {
         let r = solve((0..<30).map { _ in Optional("13:00:00") } + ["13:00"], name: "t")
-        #expect(r.status == .resolved && r.question == nil)
+        #expect(r.status == .resolved && r.question == nil && r.type == .time && r.format == "%H:%M:%S")
         #expect(try #require(r.note).contains("13:00"))
+        let first = solve(["13:00", "13:00:05"], name: "t")
+        #expect(first.type == .time && first.format == "%H:%M:%S", "the order of the values does not matter")
+        let none = solve(["13:00", "14:30"], name: "t")
+        #expect(none.type == .time && none.format == "%H:%M" && none.note == nil)
+        let stamp = solve(["2024-01-02 13:00:05", "2024-01-02 13:00"], name: "ts")
+        #expect(stamp.type == .timestamp && stamp.format == "%Y-%m-%d %H:%M:%S")
+        // The validator reads it alike.
+        let f = try #require(TemporalFormat(strftime: "%H:%M:%S"))
+        #expect(f.parseAllowingMissingSeconds("13:00") == f.parse("13:00:00"))
+        #expect(f.parseAllowingMissingSeconds("13") == nil && f.parseAllowingMissingSeconds("25:00") == nil)
     }
 
     /// Policy: date orders that read some value differently stay a question,

@@ -70,6 +70,14 @@ extension TemporalFormat {
         steps.withUnsafeBufferPointer { TemporalFormat.scan(b, steps: $0, into: &f) }
     }
 
+    /// True when `b` is a valid value of the pattern written without its
+    /// seconds (`13:00` for `%H:%M:%S`).
+    func fitsWithoutSeconds(_ b: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let secondslessSteps else { return false }
+        var f = TemporalFields()
+        return secondslessSteps.withUnsafeBufferPointer { TemporalFormat.scan(b, steps: $0, into: &f) } && rangeViolation(&f) == nil
+    }
+
     @inline(__always)
     static func scan(
         _ b: UnsafeBufferPointer<UInt8>, steps: UnsafeBufferPointer<TemporalStep>,
@@ -210,10 +218,16 @@ extension TemporalFormat {
         return (true, f.fraction)
     }
 
-    /// Parses UTF-8 bytes into a value, or says why not.
-    func match(_ b: UnsafeBufferPointer<UInt8>) -> TemporalMatch {
+    /// Parses UTF-8 bytes into a value, or says why not; `secondsless`
+    /// reads them without the pattern's seconds (0 seconds).
+    func match(_ b: UnsafeBufferPointer<UInt8>, secondsless: Bool = false) -> TemporalMatch {
         var f = TemporalFields()
-        guard scan(b, into: &f) else { return .mismatch }
+        if secondsless {
+            guard let secondslessSteps, secondslessSteps.withUnsafeBufferPointer({ TemporalFormat.scan(b, steps: $0, into: &f) })
+            else { return .mismatch }
+        } else {
+            guard scan(b, into: &f) else { return .mismatch }
+        }
         if let (field, v) = rangeViolation(&f) { return .outOfRange(field, v) }
         let clock = Int64((f.hour * 60 + f.minute) * 60 + f.second) * 1_000_000 + Int64(f.micros)
         switch type {

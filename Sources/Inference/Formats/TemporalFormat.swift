@@ -24,6 +24,10 @@ public struct TemporalFormat: Sendable, Hashable {
     public let type: DataType
     let tokens: [Token]
     let steps: [TemporalStep]
+    /// The steps without `:%S` (and a fraction after it), for a pattern
+    /// with seconds: a value written without them (`13:00` for
+    /// `%H:%M:%S`) reads as :00 (`parseAllowingMissingSeconds`).
+    let secondslessSteps: [TemporalStep]?
     let hasDate: Bool
     let hasTime: Bool
 
@@ -38,8 +42,44 @@ public struct TemporalFormat: Sendable, Hashable {
         self.type = type
         self.tokens = tokens
         self.steps = TemporalStep.steps(tokens)
+        self.secondslessSteps = TemporalFormat.withoutSeconds(tokens).map(TemporalStep.steps)
         self.hasDate = type != .time
         self.hasTime = type != .date
+    }
+
+    /// The pattern without `:%S` (and a fraction after it), when it has them.
+    public var patternWithoutSeconds: String? {
+        guard secondslessSteps != nil, let r = pattern.range(of: ":%S") else { return nil }
+        var rest = pattern[r.upperBound...]
+        for f in [".%f", "%f"] where rest.hasPrefix(f) { rest = rest.dropFirst(f.count) }
+        return String(pattern[..<r.lowerBound] + rest)
+    }
+
+    /// `tokens` without `:` `%S` and a fraction after them; nil when there are no such seconds.
+    static func withoutSeconds(_ tokens: [Token]) -> [Token]? {
+        guard let s = tokens.firstIndex(of: .second), s > 0, tokens[s - 1] == .literal(UInt8(ascii: ":")) else { return nil }
+        var end = s + 1
+        while end < tokens.count {
+            switch tokens[end] {
+            case .fraction, .optionalFraction: end += 1
+            default: return Array(tokens[..<(s - 1)] + tokens[end...])
+            }
+        }
+        return Array(tokens[..<(s - 1)])
+    }
+
+    /// As `parse`, and a value written without the pattern's seconds
+    /// (`13:00` for `%H:%M:%S`, `2024-01-02 13:00` for `%Y-%m-%d %H:%M:%S`)
+    /// reads with 0 seconds: the same instant, nothing lost. What the
+    /// solver accepts for such a format and what validation accepts.
+    public func parseAllowingMissingSeconds(_ text: Substring) -> CellValue? {
+        if let v = parse(text) { return v }
+        guard secondslessSteps != nil else { return nil }
+        var text = text
+        return text.withUTF8 { bytes in
+            if case .value(let v, _) = match(bytes, secondsless: true) { return v }
+            return nil
+        }
     }
 
     /// The value `text` denotes, or nil when it does not match the pattern

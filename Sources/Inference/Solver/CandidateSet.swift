@@ -57,6 +57,21 @@ enum HypothesisSpace {
     /// The text formats the solver tries, in bit order after the typed bits.
     static let formats: [TemporalFormat] = TemporalFormat.candidates
 
+    /// Bits of the text formats with seconds (`%H:%M:%S`), which also read a
+    /// value written without them.
+    static let secondsBits = CandidateSet(
+        bits: formats.indices.reduce(UInt64(0)) { bits, k in
+            formats[k].secondslessSteps == nil ? bits : bits | (1 << UInt64(CandidateSet.firstFormatBit + k))
+        })
+
+    /// (a format with seconds, the same format without them) for every pair
+    /// of candidates: when both stand, the one without is exact and the
+    /// other is dropped.
+    static let secondslessSiblings: [(CandidateSet, CandidateSet)] = formats.indices.compactMap { k in
+        guard let plain = formats[k].patternWithoutSeconds, let j = formats.firstIndex(where: { $0.pattern == plain }) else { return nil }
+        return (.bit(CandidateSet.firstFormatBit + k), .bit(CandidateSet.firstFormatBit + j))
+    }
+
     /// Bits of the formats of each temporal type, plus its typed-value bit.
     static let dateBits = mask(of: .date) | .nativeDate
     static let timeBits = mask(of: .time) | .nativeTime

@@ -71,7 +71,7 @@ extension ConstraintSolver {
             default: return nil
             }
         }
-        if let f = HypothesisSpace.format(ofBit: bit) { return f.parse(Substring(text)).map(Reading.instant) }
+        if let f = HypothesisSpace.format(ofBit: bit) { return f.parseAllowingMissingSeconds(Substring(text)).map(Reading.instant) }
         switch HypothesisSpace.type(ofBit: bit) {
         case .boolean: return ProvenText.boolean(text).map(Reading.truth)
         case .int64, .float64: return Double(text.trimmingCharacters(in: .whitespaces)).map(Reading.number)

@@ -32,6 +32,13 @@ extension ConstraintSolver {
             if candidates.count == 1 {
                 out.type = candidates[0].type
                 out.format = candidates[0].format
+                if g.withoutSeconds > 0, let example = g.withoutSecondsExample,
+                    HypothesisSpace.secondsBits.contains(proven)
+                {
+                    out.note =
+                        "\(g.withoutSeconds) value\(g.withoutSeconds == 1 ? " has" : "s have") no seconds (e.g. \(example)): "
+                        + "read as :00, the same time, so it is \(Self.choice(candidates[0]))"
+                }
                 return out
             }
             let counterexample = counterexample(among: proven.indices)

@@ -122,9 +122,12 @@ public struct ConstraintSolver: Sendable {
         if file.values == 1 { noteExample(String(decoding: b, as: UTF8.self)) }
         let mask = file.mask
         if mask.isEmpty { return }
-        let survivors = HypothesisTests.survivors(
+        var survivors = HypothesisTests.survivors(
             of: b, among: mask, formats: tables.formats,
             fractions: &global.fractionBits)
+        // A time written without its seconds (`13:00` among `13:00:00`) is the same time.
+        let lostSeconds = mask & ~survivors & HypothesisSpace.secondsBits
+        if !lostSeconds.isEmpty { survivors = survivors | keepWithoutSeconds(b, lostSeconds) }
         if survivors != mask { eliminate(mask: mask, survivors: survivors, row: row, text: b, value: nil) }
         // More than one hypothesis stands: do they read this value alike?
         if survivors.bits & (survivors.bits &- 1) != 0 { noteReadings(of: b, survivors: survivors) }
@@ -138,6 +141,20 @@ public struct ConstraintSolver: Sendable {
         if mask.isEmpty { return }
         let survivors = mask & allowed
         if survivors != mask { eliminate(mask: mask, survivors: survivors, row: row, text: nil, value: cell.pointee) }
+    }
+
+    /// The formats of `lost` (formats with seconds) that read `b` written
+    /// without its seconds: they stand, and the value is counted.
+    mutating func keepWithoutSeconds(_ b: UnsafeBufferPointer<UInt8>, _ lost: CandidateSet) -> CandidateSet {
+        var kept = CandidateSet.empty
+        for bit in lost.indices where HypothesisSpace.formats[bit - CandidateSet.firstFormatBit].fitsWithoutSeconds(b) {
+            kept = kept | .bit(bit)
+        }
+        if !kept.isEmpty {
+            global.withoutSeconds += 1
+            if global.withoutSecondsExample == nil { global.withoutSecondsExample = truncated(String(decoding: b, as: UTF8.self)) }
+        }
+        return kept
     }
 
     /// A typed float: float64, or a grouped notation that then has a fraction.
@@ -273,6 +290,9 @@ struct ColumnTally: Sendable {
     /// The first value that was not a plain integer while a grouped notation
     /// still read it: what a question about notations shows.
     var groupedExample: String?
+    /// Values a format with seconds read without them (`13:00`), and the first.
+    var withoutSeconds = 0
+    var withoutSecondsExample: String?
     /// Pairs of hypotheses (`ConstraintSolver.pairKey`) that read some value
     /// differently, with the first such value.
     var disagreements: [Int: String] = [:]

@@ -176,6 +176,12 @@ extension HypothesisSpace {
         } else if s.contains(.float64) {
             s = s & ~CandidateSet(bits: CandidateSet.grouped.bits & fractionBits)
         }
+        // A format with seconds that also reads values without them stands
+        // beside the exact format without seconds only when no value had
+        // seconds: the exact one is the reading.
+        for (withSeconds, without) in secondslessSiblings where s.contains(withSeconds) && s.contains(without) {
+            s = s & ~withSeconds
+        }
         for (native, family) in [
             (CandidateSet.nativeDate, dateBits), (.nativeTime, timeBits),
             (.nativeTimestamp, timestampBits), (.nativeTimestampTZ, timestampTZBits),
