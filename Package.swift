@@ -112,7 +112,9 @@ let package = Package(
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),
-            ]),
+            ],
+            // The built-in reader as a Python plugin, written out at approval (BuiltinCSVPlugin).
+            resources: [.embedInCode("Resources/csv_reader.py"), .embedInCode("Resources/family_routing.py")]),
         .target(
             name: "MCPServer",
             dependencies: [

@@ -165,7 +165,7 @@ public enum ContractApproval {
     }
 
     /// An argument as typed in a shell: quoted when it holds a space (`# ##0`).
-    static func shellWord(_ s: String) -> String { s.contains(" ") ? "'\(s)'" : s }
+    static func shellWord(_ s: String) -> String { ShellWord.quoted(s) }
 
     static func defaultQuestion(_ c: ColumnInference) -> String {
         let cands = c.candidates.map { $0.type.rawValue + ($0.format.map { " (\($0))" } ?? "") }

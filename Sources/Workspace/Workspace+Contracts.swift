@@ -75,9 +75,11 @@ extension Workspace {
     {
         try Workspace.checkPluginName(request.plugin)
         let file = ContractFile.url(plugin: request.plugin, pluginsDirectory: pluginsDirectory ?? defaultPluginsDirectory)
+        var builtinReader = false
         let contract = try catalog.approveDiscovery(
             discoveryID, plugin: request.plugin,
             build: { discovery, current in
+                builtinReader = discovery.plugin == DiscoveryParser.builtinName
                 if let current, !replace {
                     throw CasparianError(
                         .conflict, "plugin \(request.plugin) already has contract \(current.id) version \(current.version)",
@@ -96,9 +98,7 @@ extension Workspace {
         var outcome = ApprovalOutcome(contract: contract, contractFile: file.path)
         // What the built-in reader discovered runs as a plugin of its own: the reference reader, routed per family.
         let parser = file.deletingLastPathComponent().appendingPathComponent("parser.py")
-        if try catalog.discovery(id: discoveryID).plugin == DiscoveryParser.builtinName,
-            !FileManager.default.fileExists(atPath: parser.path)
-        {
+        if builtinReader, !FileManager.default.fileExists(atPath: parser.path) {
             let plugin = try writeParser(
                 plugin: request.plugin, source: BuiltinCSVPlugin.source,
                 pluginsDirectory: file.deletingLastPathComponent().deletingLastPathComponent())

@@ -74,7 +74,7 @@ extension ConstraintSolver {
         if let f = HypothesisSpace.format(ofBit: bit) { return f.parseAllowingMissingSeconds(Substring(text)).map(Reading.instant) }
         switch HypothesisSpace.type(ofBit: bit) {
         case .boolean: return ProvenText.boolean(text).map(Reading.truth)
-        case .int64, .float64: return Double(text.trimmingCharacters(in: .whitespaces)).map(Reading.number)
+        case .int64, .float64: return Double(text).map(Reading.number)  // the solver's text is trimmed
         default: return nil
         }
     }

@@ -80,9 +80,7 @@ extension ConstraintSolver {
 
     /// `--answer COL=TYPE`, quoted for a shell when it needs to be.
     func answerSyntax(_ choice: String) -> String {
-        let word = "\(name)=\(choice)"
-        let plain = word.allSatisfy { $0.isLetter || $0.isNumber || "_-.=:%/".contains($0) }
-        return "--answer " + (plain ? word : "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'")
+        "--answer " + ShellWord.quoted("\(name)=\(choice)")
     }
 
     /// "int64", "date:%d/%m/%Y": a candidate as an answer names it.
