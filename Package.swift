@@ -65,6 +65,12 @@ let package = Package(
         // library into every product above Digest (see Digest).
         .systemLibrary(name: "CCrypto", providers: [.apt(["libssl-dev"])]),
         .target(name: "CasparianCore"),
+        // libpq, opened with dlopen on first use rather than linked: no
+        // `casparian` command pays for loading it (and its libssl, GSSAPI and
+        // LDAP), and the binary runs without libpq5 until a PostgreSQL target
+        // is used. glibc has dlopen in libc itself: no -ldl.
+        .target(name: "CLibPQ"),
+        .target(name: "Postgres", dependencies: ["CasparianCore", "CLibPQ"]),
         // SHA-256 and HMAC-SHA256 over libcrypto, linked from the static
         // archive: loading libcrypto.so costs a process ~1 ms of CPU (an
         // empty C program: 0.7 -> 1.7 ms), which every `casparian` command
@@ -182,6 +188,7 @@ let package = Package(
             dependencies: [
                 "Catalog", "Contracts", "Inference", "CasparianCore", "CasparianTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
             ]),
+        .testTarget(name: "PostgresTests", dependencies: ["Postgres", "CasparianCore", "CasparianTestSupport"]),
         .testTarget(name: "WireProtocolTests", dependencies: ["WireProtocol", "CasparianCore"]),
         .testTarget(
             name: "PluginHostTests",
