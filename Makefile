@@ -9,7 +9,11 @@ VENV       := .venv-test
 VENV_STAMP := $(VENV)/.installed
 # libcurl4-openssl-dev: Foundation's networking, which the MCP SDK (casparian-mcp) links.
 # libssl-dev: libcrypto's headers and static archive (SHA-256 and HMAC, the Digest module).
-APT_PKGS   := libsqlite3-dev libpython3-dev python3-venv zlib1g-dev libcurl4-openssl-dev libssl-dev
+# libpq-dev: libpq-fe.h, the types of the CLibPQ shim (libpq5 itself is opened
+#   with dlopen when a PostgreSQL target is used, never linked: see Package.swift).
+# postgresql: the throwaway server `make test` starts (scripts/test-postgres.sh)
+#   and psql, the plain SQL client the Postgres tests check against.
+APT_PKGS   := libsqlite3-dev libpython3-dev python3-venv zlib1g-dev libcurl4-openssl-dev libssl-dev libpq-dev postgresql
 BIN        := .build/debug/casparian
 
 .PHONY: all deps build release libpython-object test demo bench lint format clean bootstrap-code
@@ -68,10 +72,16 @@ libpython-object: deps
 # The release binaries are built first: the "Release binaries" suite runs
 # plugins through what users install (CASPARIAN_RELEASE_DIR), which links
 # differently from the debug build the other tests use.
+# A throwaway PostgreSQL server (Unix socket only, in the scratch folder)
+# serves the tests that write to PostgreSQL (CASPARIAN_TEST_POSTGRES_URL);
+# the EXIT trap stops it however the tests end, keeping their exit status.
 test: deps lint release
 	@scratch=$$(mktemp -d -t casparian-test.XXXXXX) && chmod 755 "$$scratch"; \
-	TMPDIR=$$scratch CASPARIAN_TEST_VENV=$(CURDIR)/$(VENV) CASPARIAN_RELEASE_DIR=$(CURDIR)/.build/release $(SWIFT) test; status=$$?; \
-	rm -rf "$$scratch"; exit $$status
+	trap 'bash scripts/test-postgres.sh stop "$$scratch/pg"; rm -rf "$$scratch"' EXIT; \
+	pg_url=$$(bash scripts/test-postgres.sh start "$$scratch/pg") || exit 1; \
+	TMPDIR=$$scratch CASPARIAN_TEST_VENV=$(CURDIR)/$(VENV) CASPARIAN_RELEASE_DIR=$(CURDIR)/.build/release \
+	CASPARIAN_TEST_POSTGRES_URL="$$pg_url" $(SWIFT) test; status=$$?; \
+	exit $$status
 
 demo: deps build
 	@bash scripts/demo.sh
