@@ -46,8 +46,9 @@ public enum TestPostgres {
 
     /// Runs `sql` with Debian's psql (a plain SQL client, independent of
     /// the code under test) in unaligned, tuples-only mode (`-At`): its
-    /// output, one row a line, fields split by `|`. Throws on any error.
-    public static func psql(_ url: String, _ sql: String, fieldSeparator: String = "|") throws -> String {
+    /// output, one row a line, fields split by `|`; `arguments` go before
+    /// the command (`-R SEP`, `-P null=X`). Throws on any error.
+    public static func psql(_ url: String, _ sql: String, fieldSeparator: String = "|", arguments: [String] = []) throws -> String {
         let psql = "/usr/bin/psql"
         guard FileManager.default.isExecutableFile(atPath: psql) else {
             throw Unavailable(description: "no \(psql): run `make deps` (Debian package postgresql)")
@@ -55,7 +56,7 @@ public enum TestPostgres {
         var environment = ProcessInfo.processInfo.environment
         environment["PGCONNECT_TIMEOUT"] = "10"
         let result = try ProcessLaunch(
-            psql, ["-X", "-q", "-v", "ON_ERROR_STOP=1", "-At", "-F", fieldSeparator, "-d", url, "-c", sql],
+            psql, ["-X", "-q", "-v", "ON_ERROR_STOP=1", "-At", "-F", fieldSeparator] + arguments + ["-d", url, "-c", sql],
             environment: environment, timeout: 60
         ).run()
         guard result.status == 0 else {
