@@ -38,7 +38,7 @@ static void load(void) {
         && RESOLVE(fname, PQfname) && RESOLVE(ftype, PQftype) && RESOLVE(getvalue, PQgetvalue)
         && RESOLVE(getisnull, PQgetisnull) && RESOLVE(getlength, PQgetlength) && RESOLVE(cmdStatus, PQcmdStatus)
         && RESOLVE(cmdTuples, PQcmdTuples) && RESOLVE(putCopyData, PQputCopyData)
-        && RESOLVE(putCopyEnd, PQputCopyEnd);
+        && RESOLVE(putCopyEnd, PQputCopyEnd) && RESOLVE(getCopyData, PQgetCopyData) && RESOLVE(freemem, PQfreemem);
     if (!ok) {
         dlclose(handle);
         return;

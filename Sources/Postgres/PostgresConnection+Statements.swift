@@ -56,6 +56,12 @@ extension PostgresConnection {
             _ = pq.pointee.putCopyEnd(connection, "COPY FROM STDIN needs PostgresConnection.copyIn")
             _ = drainResults(connection, statement: statement)
             throw PostgresError(message: "COPY … FROM STDIN runs through copyIn, not execute or query", statement: statement)
+        case PGRES_COPY_OUT:
+            // Nothing here reads COPY TO STDOUT: skip its data so the connection stays usable.
+            var buffer: UnsafeMutablePointer<CChar>?
+            while pq.pointee.getCopyData(connection, &buffer, 0) > 0 { pq.pointee.freemem(buffer) }
+            _ = drainResults(connection, statement: statement)
+            throw PostgresError(message: "COPY … TO STDOUT is not supported: query the rows instead", statement: statement)
         default:
             throw statementError(result, on: connection, statement: statement)
         }

@@ -124,7 +124,7 @@ struct PostgresCopyTests {
         #expect(try connection.query("SELECT count(*) FROM t").rows == [["0"]])
     }
 
-    @Test("copyIn with a statement that is not COPY FROM STDIN, and execute with one")
+    @Test("copyIn with a statement that is not COPY FROM STDIN; execute and query with COPY FROM STDIN or TO STDOUT")
     func misuse() throws {
         let connection = try PostgresConnection(url: try TestPostgres.url())
         defer { connection.close() }
@@ -135,6 +135,7 @@ struct PostgresCopyTests {
         #expect(missing.sqlState == "42P01")
         try connection.execute("CREATE TEMPORARY TABLE t (id bigint)")
         #expect(throws: PostgresError.self) { try connection.execute("COPY t FROM STDIN") }
+        #expect(throws: PostgresError.self) { try connection.query("COPY (SELECT generate_series(1, 100000)) TO STDOUT") }
         #expect(try connection.query("SELECT count(*) FROM t").rows == [["0"]])
     }
 }

@@ -46,6 +46,8 @@ typedef struct CLibPQFunctions {
 
     int (*CLIBPQ_NN putCopyData)(PGconn *CLIBPQ_NN conn, const char *CLIBPQ_NN buffer, int count);
     int (*CLIBPQ_NN putCopyEnd)(PGconn *CLIBPQ_NN conn, const char *CLIBPQ_NL errorMessage);
+    int (*CLIBPQ_NN getCopyData)(PGconn *CLIBPQ_NN conn, char *CLIBPQ_NL *CLIBPQ_NN buffer, int async);
+    void (*CLIBPQ_NN freemem)(void *CLIBPQ_NL pointer);
 } CLibPQFunctions;
 
 /// Loads libpq.so.5 and resolves every function, once per process
