@@ -9,7 +9,8 @@ VENV       := .venv-test
 VENV_STAMP := $(VENV)/.installed
 # libcurl4-openssl-dev: Foundation's networking, which the MCP SDK (casparian-mcp) links.
 # libssl-dev: libcrypto's headers and static archive (SHA-256 and HMAC, the Digest module).
-APT_PKGS   := libsqlite3-dev libpython3-dev python3-venv zlib1g-dev libcurl4-openssl-dev libssl-dev
+# libzstd-dev: Zstandard's headers and static archive (page compression, the Parquet module).
+APT_PKGS   := libsqlite3-dev libpython3-dev python3-venv zlib1g-dev libcurl4-openssl-dev libssl-dev libzstd-dev
 BIN        := .build/debug/casparian
 
 .PHONY: all deps build release libpython-object test demo bench lint format clean bootstrap-code
