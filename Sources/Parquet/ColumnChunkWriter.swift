@@ -52,7 +52,9 @@ final class ColumnChunkWriter {
             dataPageOffset: 0, dictionaryPageOffset: nil, statistics: statistics(column, values: values, nullCount: rows - values))
 
         var dictionary: ByteArrayDictionary?
-        if column.physical == .byteArray {
+        // No dictionary for a chunk of nulls only: an empty dictionary page
+        // is legal, but not every reader expects one.
+        if column.physical == .byteArray && values > 0 {
             dictionary = column.bytes.withUnsafeBufferPointer { bytes in
                 ByteArrayDictionary.build(
                     valueBytes: bytes, valueEnds: column.ends[..<values], firstStart: 0, maxBytes: options.dictionaryMaxBytes,

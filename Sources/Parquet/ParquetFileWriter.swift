@@ -6,7 +6,9 @@ import CasparianCore
 /// writes the footer.
 ///
 /// Files are Parquet format 2 metadata with DataPage V1 pages, which every
-/// reader takes. Not thread-safe: one writer, one thread at a time.
+/// reader takes. Not thread-safe: one writer, one thread at a time. A
+/// writer dropped without `close` or `abort` leaves a file with no footer,
+/// which no reader opens.
 public final class ParquetFileWriter {
     public let path: String
     public let fields: [ParquetField]
