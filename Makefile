@@ -13,7 +13,8 @@ VENV_STAMP := $(VENV)/.installed
 #   with dlopen when a PostgreSQL target is used, never linked: see Package.swift).
 # postgresql: the throwaway server `make test` starts (scripts/test-postgres.sh)
 #   and psql, the plain SQL client the Postgres tests check against.
-APT_PKGS   := libsqlite3-dev libpython3-dev python3-venv zlib1g-dev libcurl4-openssl-dev libssl-dev libpq-dev postgresql
+# libzstd-dev: Zstandard's headers and static archive (page compression, the Parquet module).
+APT_PKGS   := libsqlite3-dev libpython3-dev python3-venv zlib1g-dev libcurl4-openssl-dev libssl-dev libpq-dev postgresql libzstd-dev
 BIN        := .build/debug/casparian
 
 .PHONY: all deps build release libpython-object test demo bench lint format clean bootstrap-code

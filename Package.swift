@@ -64,6 +64,8 @@ let package = Package(
         // OpenSSL's libcrypto headers. No pkg-config: it would link the shared
         // library into every product above Digest (see Digest).
         .systemLibrary(name: "CCrypto", providers: [.apt(["libssl-dev"])]),
+        // Zstandard's headers; the Parquet target links the static archive.
+        .systemLibrary(name: "CZstd", providers: [.apt(["libzstd-dev"])]),
         .target(name: "CasparianCore"),
         // libpq, opened with dlopen on first use rather than linked: no
         // `casparian` command pays for loading it (and its libssl, GSSAPI and
@@ -80,6 +82,12 @@ let package = Package(
             name: "Digest", dependencies: ["CasparianCore", "CCrypto"],
             linkerSettings: [.unsafeFlags(["-Xlinker", "-l:libcrypto.a", "-Xlinker", "--exclude-libs", "-Xlinker", "libcrypto.a"])]),
         .target(name: "Inference", dependencies: ["CasparianCore", "CZlib"]),
+        // A streaming Parquet file writer. libzstd comes from the static
+        // archive with its symbols kept local, as libcrypto does for Digest:
+        // no shared library to load at every start.
+        .target(
+            name: "Parquet", dependencies: ["CasparianCore", "CZstd"],
+            linkerSettings: [.unsafeFlags(["-Xlinker", "-l:libzstd.a", "-Xlinker", "--exclude-libs", "-Xlinker", "libzstd.a"])]),
         .target(name: "Contracts", dependencies: ["CasparianCore", "Inference"]),
         .target(
             name: "Catalog",
@@ -189,6 +197,8 @@ let package = Package(
                 "Catalog", "Contracts", "Inference", "CasparianCore", "CasparianTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
             ]),
         .testTarget(name: "PostgresTests", dependencies: ["Postgres", "CasparianCore", "CasparianTestSupport"]),
+        .testTarget(
+            name: "ParquetTests", dependencies: ["Parquet", "CasparianCore", "CasparianTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "WireProtocolTests", dependencies: ["WireProtocol", "CasparianCore"]),
         .testTarget(
             name: "PluginHostTests",
