@@ -122,7 +122,7 @@ let package = Package(
         .target(
             name: "Workspace",
             dependencies: [
-                "CasparianCore", "Inference", "Contracts", "Catalog", "PluginHost", "WireProtocol", "Backtest",
+                "CasparianCore", "Inference", "Contracts", "Catalog", "PluginHost", "WireProtocol", "Backtest", "Parquet", "Postgres",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Logging", package: "swift-log"),

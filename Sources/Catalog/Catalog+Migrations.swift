@@ -199,6 +199,22 @@ extension Catalog {
             // the next backtest reads a few hundred bytes, not every file's result.
             try db.execute(sql: "ALTER TABLE runs ADD COLUMN summary_json TEXT")
         }
+        m.registerMigration("v5-output-targets") { db in
+            // The targets outside the workspace that plugins were executed
+            // into (SQLite is always there): what `output list` shows.
+            // `spec_json` never holds a password.
+            try db.execute(
+                sql: """
+                    CREATE TABLE output_targets (
+                        plugin TEXT NOT NULL,
+                        target TEXT NOT NULL,
+                        spec_json TEXT NOT NULL,
+                        last_run TEXT NOT NULL,
+                        updated_at TEXT NOT NULL,
+                        PRIMARY KEY (plugin, target)
+                    ) WITHOUT ROWID;
+                    """)
+        }
         return m
     }()
 }

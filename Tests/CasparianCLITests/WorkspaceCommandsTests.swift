@@ -134,7 +134,9 @@ struct WorkspaceCommandsTests {
         #expect(slow.status == 2 && slow.stderr.contains("time limit"))
         #expect(try CLIRunner.run(["query", "SELECT count(*) FROM synthetic", "--csv"] + w).stdout == "count(*)\n6\n")
 
-        let outputs = try #require(try CLIRunner.run(["output", "list", "--json"] + w).json() as? [[String: Any]])
+        let targets = try #require(try CLIRunner.run(["output", "list", "--json"] + w).json() as? [[String: Any]])
+        #expect(targets.count == 1 && targets.first?["target"] as? String == "sqlite", "\(targets)")
+        let outputs = try #require(targets.first?["tables"] as? [[String: Any]])
         #expect(outputs.first?["table"] as? String == "synthetic" && outputs.first?["rows"] as? Int == 6)
         #expect(try CLIRunner.run(["output", "drop", "synthetic"] + w).status == 0)
         #expect(try CLIRunner.run(["output", "drop", "synthetic"] + w).status == 2)

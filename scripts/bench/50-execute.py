@@ -5,28 +5,14 @@ module, into SQLite with `casparian run`, against a plain Python script doing
 the same parse and sqlite3.executemany into one table (a transaction per
 file), in the same run. Target: casparian >= 1.5x faster; host peak RSS < 300 MB.
 """
-import csv, os, sqlite3, subprocess, tempfile, threading, time
+import os, sqlite3, subprocess, sys, tempfile, threading, time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from execute_corpus import write_corpus  # noqa: E402
 
 BIN = os.environ["CASPARIAN_BIN"]
 PY = "/usr/bin/python3"
-FILES, ROWS = 20, 1_000_000
 
-PLUGIN = '''
-import csv
-pattern = "*.csv"
-def parse(path, ctx):
-    ctx.columns("id", "name", "price", "qty", "day")
-    with open(path, newline="") as f:
-        r = csv.reader(f)
-        next(r)
-        for id_, name, price, qty, day in r:
-            yield (int(id_), name, float(price), int(qty), day)
-'''
-CONTRACT = '''{"id": "ctr_bench", "plugin": "bench", "version": 1, "approved_at": "2026-01-01T00:00:00.000Z", "approved_by": "bench",
- "schemas": [{"output": "bench", "mode": "strict", "columns": [
-  {"name": "id", "type": "int64", "nullable": false}, {"name": "name", "type": "string", "nullable": false},
-  {"name": "price", "type": "float64", "nullable": false}, {"name": "qty", "type": "int64", "nullable": false},
-  {"name": "day", "type": "date", "nullable": false, "format": "%Y-%m-%d"}]}]}'''
 BASELINE = '''
 import csv, glob, sqlite3, sys, time
 t = time.perf_counter()
@@ -55,20 +41,7 @@ def peak_rss(pid, box, stop):
 
 
 with tempfile.TemporaryDirectory() as ws:
-    data = os.path.join(ws, "data")
-    os.makedirs(data)
-    per = ROWS // FILES
-    for i in range(FILES):
-        with open(os.path.join(data, f"part-{i:02d}.csv"), "w", newline="") as f:
-            w = csv.writer(f)
-            w.writerow(["id", "name", "price", "qty", "day"])
-            for j in range(per):
-                n = i * per + j
-                w.writerow([n, f"item-{n % 997}", f"{(n % 10000) / 100:.2f}", n % 50, f"2024-{n % 12 + 1:02d}-{n % 28 + 1:02d}"])
-    os.makedirs(os.path.join(ws, "plugins", "bench"))
-    open(os.path.join(ws, "plugins", "bench", "parser.py"), "w").write(PLUGIN)
-    open(os.path.join(ws, "plugins", "bench", "contract.json"), "w").write(CONTRACT)
-    subprocess.run([BIN, "scope", "create", "b", "--root", "data"], cwd=ws, check=True, capture_output=True)
+    data = write_corpus(ws, BIN)
 
     base = []
     for k in range(2):

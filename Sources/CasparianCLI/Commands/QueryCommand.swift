@@ -11,8 +11,12 @@ struct QueryCommand: AsyncParsableCommand {
         discussion: """
             The output database is opened read-only; only a single SELECT (or WITH … SELECT, or a \
             read-only PRAGMA such as table_info) is accepted. Lineage columns: _cf_file, _cf_row, \
-            _cf_parser_version, _cf_run. `casparian output list` shows the tables.
-            Example: casparian query "SELECT region, sum(amount) FROM sales GROUP BY region" --csv
+            _cf_parser_version, _cf_run. `casparian output list` shows the tables of every target.
+            With --target postgresql://…, the statement runs on that server in a read-only transaction \
+            with a statement timeout, over the tables of the target's schema.
+            Examples:
+              casparian query "SELECT region, sum(amount) FROM sales GROUP BY region" --csv
+              casparian query "SELECT count(*) FROM sales" --target postgresql://me@db/analytics --schema sales
             """)
 
     @Argument(help: "The SQL statement.")
@@ -37,6 +41,12 @@ struct QueryCommand: AsyncParsableCommand {
             discussion: "Values count as their text (blobs as hex). Reaching it prints the rows within it and fails with exit code 2."))
     var maxBytes = 256 << 20
 
+    @Option(help: "The target to read: sqlite (default) or a postgresql:// URL that `casparian run --to` wrote.")
+    var target = "sqlite"
+
+    @Option(help: "PostgreSQL targets: the schema of the tables (default: the URL's search_path, else public).")
+    var schema: String?
+
     @OptionGroup var workspace: WorkspaceOptions
 
     func validate() throws {
@@ -47,10 +57,17 @@ struct QueryCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        // Only the output database, read-only: the catalog (which needs write access) stays closed.
-        let root = try workspace.existingRoot()
+        let spec = try OutputTargetSpec(
+            parsing: target, schema: schema, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
         let options = QueryOptions(maxRows: limit, maxBytes: maxBytes, timeLimit: .milliseconds(Int(timeout * 1000)))
-        let result = try ReadOnlyQuery(database: Workspace.outputURL(root: root), options: options).run(sql)
+        let result: QueryResult
+        if spec.kind == .sqlite {
+            // Only the output database, read-only: the catalog (which needs write access) stays closed.
+            let root = try workspace.existingRoot()
+            result = try ReadOnlyQuery(database: Workspace.outputURL(root: root), options: options).run(sql)
+        } else {
+            result = try Workspace.query(sql, target: spec, options: options)
+        }
         if json {
             try Output.printJSON(result)
         } else if csv {

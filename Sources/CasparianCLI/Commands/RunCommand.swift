@@ -10,13 +10,23 @@ struct RunCommand: AsyncParsableCommand, JSONErrorReporting {
         abstract: "Execute an approved plugin over a scope into output tables.",
         discussion: """
             Every file the plugin claims in the scope is parsed, checked against the plugin's contract \
-            and written to .casparian/output.sqlite (one table per output, lineage columns _cf_file, \
-            _cf_row, _cf_parser_version, _cf_run). A file's rows land all or none; re-running replaces \
-            them; unchanged files already written by this parser version are skipped (--force re-runs).
-            Rows that violate the contract go to the _cf_quarantine table; a file with more than \
+            and written to the target (one table per output, lineage columns _cf_file, _cf_row, \
+            _cf_parser_version, _cf_run). A file's rows land all or none; re-running replaces them; \
+            unchanged files already written by this parser version to that target are skipped \
+            (--force re-runs). Rows that violate the contract are quarantined; a file with more than \
             --quarantine-threshold of its rows in violation fails as a whole.
 
-            Example: casparian run sales --scope sales-2024
+            Targets (--to):
+              sqlite               .casparian/output.sqlite (the default; casparian query reads it)
+              parquet:FOLDER       one dataset folder per table, one Parquet file per source file
+              postgresql://URL     one transaction per source file, binary COPY; the schema from the
+                                   URL's options=-csearch_path%3DNAME, --schema, else public; a
+                                   password may come from PGPASSWORD or ~/.pgpass and is never kept
+
+            Examples:
+              casparian run sales --scope sales-2024
+              casparian run sales --scope sales-2024 --to parquet:lake
+              casparian run sales --scope sales-2024 --to postgresql://me@db.internal/analytics --schema sales
             """)
 
     @Argument(help: "The plugin (a folder under the plugins directory).")
@@ -24,6 +34,12 @@ struct RunCommand: AsyncParsableCommand, JSONErrorReporting {
 
     @Option(help: "The scope (name or id) whose files to run.")
     var scope: String
+
+    @Option(name: .customLong("to"), help: "Where the tables go: sqlite (default), parquet:FOLDER or postgresql://… (see above).")
+    var target = "sqlite"
+
+    @Option(help: "PostgreSQL targets: the schema of the tables (default: the URL's search_path, else public).")
+    var schema: String?
 
     @Flag(help: "Re-run every file, even unchanged ones.")
     var force = false
@@ -53,6 +69,8 @@ struct RunCommand: AsyncParsableCommand, JSONErrorReporting {
         let pluginDir = try ws.plugin(reference: plugin, pluginsDirectory: plugins.map { URL(fileURLWithPath: $0) })
         let scoped = try ws.resolveScope(scope)
         var options = ExecuteOptions()
+        options.target = try OutputTargetSpec(
+            parsing: target, schema: schema, relativeTo: URL(fileURLWithPath: FileManager.default.currentDirectoryPath))
         options.force = force
         options.quarantineThreshold = quarantineThreshold
         options.parallelism = workers.jobs
@@ -70,7 +88,7 @@ struct RunCommand: AsyncParsableCommand, JSONErrorReporting {
         } else {
             let mark = report.status == .done ? Style.green("✔") : Style.red("✘")
             Output.line(
-                "\(mark) \(Style.bold(report.plugin)) \(report.parserVersion) → \(report.tables.joined(separator: ", ")) (contract v\(report.contractVersion), run \(report.runID))"
+                "\(mark) \(Style.bold(report.plugin)) \(report.parserVersion) → \(report.tables.joined(separator: ", ")) in \(report.target ?? "sqlite") (contract v\(report.contractVersion), run \(report.runID))"
             )
             if let job = try? ws.job(id: report.runID), job.resumes > 0 {
                 Output.line(Style.dim("  resumed job \(report.runID), interrupted when its process died; files it had written were kept"))
@@ -89,10 +107,22 @@ struct RunCommand: AsyncParsableCommand, JSONErrorReporting {
             if report.filesDeadLettered > 0 || !report.deadLettered.isEmpty {
                 Output.line(Style.dim("  dead letters (retries ran out): casparian files --status dead --plugin \(report.plugin)"))
             }
-            if report.filesOK > 0 {
-                Output.line(Style.dim("  next: casparian query \"SELECT count(*) FROM \(report.tables.first ?? plugin)\""))
+            if report.filesOK > 0, let table = report.tables.first {
+                Output.line(Style.dim("  next: \(Self.readHint(table: table, target: options.target))"))
             }
         }
         if report.status != .done { throw ExitCode(1) }
+    }
+
+    /// How to read a table of the target just written.
+    static func readHint(table: String, target: OutputTargetSpec) -> String {
+        switch target.kind {
+        case .sqlite: return "casparian query \"SELECT count(*) FROM \(table)\""
+        case .postgresql:
+            return "casparian query \"SELECT count(*) FROM \(table)\" --target \(ShellWord.quoted(target.displayLocation))"
+                + (target.schema.map { " --schema \($0)" } ?? "")
+        case .parquet:
+            return "duckdb -c \"SELECT count(*) FROM read_parquet('\(target.location)/\(table)/*.parquet', union_by_name = true)\""
+        }
     }
 }

@@ -11,8 +11,9 @@ enum QueryOutputTool {
     static let spec = ToolSpec(
         name: "query_output", title: "Query output tables (read-only SQL)",
         description: """
-            Run ONE read-only SQLite statement (SELECT, WITH, read-only PRAGMA) over the tables execute_pipeline \
-            wrote (.casparian/output.sqlite). Each row carries lineage columns _cf_file, _cf_row, _cf_parser_version, \
+            Run ONE read-only statement (SELECT, WITH, read-only PRAGMA) over the tables execute_pipeline \
+            wrote: .casparian/output.sqlite (SQLite, the default), or with `target` a postgresql:// URL execute_pipeline \
+            wrote to (run in a read-only transaction with a statement timeout, in the target's schema). Each row carries lineage columns _cf_file, _cf_row, _cf_parser_version, \
             _cf_run. Writes, ATTACH and extension loading are refused. Results are paged: pass the returned \
             `cursor` with the same sql for the next page. \
             Example: {"sql": "SELECT region, SUM(amount) FROM sales GROUP BY region", "limit": 50}
@@ -22,6 +23,8 @@ enum QueryOutputTool {
                 "sql": JSONSchema.string("One read-only SQL statement.", minLength: 1, maxLength: 20_000),
                 "limit": JSONSchema.integer("Rows per page (default 100).", minimum: 1, maximum: 1000),
                 "cursor": JSONSchema.string("The `next_cursor` of the previous page (same sql)."),
+                "target": JSONSchema.string("sqlite (default) or the postgresql:// URL execute_pipeline wrote to.", minLength: 1),
+                "schema": JSONSchema.string("PostgreSQL targets: the schema of the tables."),
             ], required: ["sql"]),
         output: JSONSchema.output(
             [
@@ -40,7 +43,9 @@ enum QueryOutputTool {
         let limit = call.int("limit") ?? 100
         let offset = try call.string("cursor").map { try QueryCursor.decode($0, sql: sql) } ?? 0
         let workspace = call.environment.workspace
-        guard FileManager.default.fileExists(atPath: workspace.outputURL.path) else {
+        let target = try OutputTargetSpec(
+            parsing: call.string("target") ?? "sqlite", schema: call.string("schema"), relativeTo: workspace.root)
+        guard target.kind != .sqlite || FileManager.default.fileExists(atPath: workspace.outputURL.path) else {
             throw CasparianError(
                 .notFound, "there are no output tables yet (\(workspace.outputURL.path) does not exist)",
                 hint: "run execute_pipeline {plugin, scope_id} first")
@@ -48,7 +53,7 @@ enum QueryOutputTool {
         // The guard runs on the statement as written; the page is cut from its first offset+limit rows.
         // The cursor's seal and bound keep this arithmetic far from overflow.
         let options = QueryOptions(maxRows: offset + limit, maxBytes: pageBytes * 4 + offset * 256, timeLimit: .seconds(20))
-        let result = try workspace.query(sql, options: options)
+        let result = try workspace.query(sql, target: target, options: options)
         var rows = Array(result.rows.dropFirst(offset))
         var truncated = result.truncated
         var bytes = 0

@@ -4,7 +4,7 @@ enum ToolCatalog {
         [
             QuickScanTool.spec, ApplyScopeTool.spec, DiscoverTool.spec, ApproveSchemaTool.spec, AmendmentTools.propose,
             AmendmentTools.approve, BacktestTool.spec,
-            FixParserTool.spec, ExecuteTool.spec, QueryOutputTool.spec, RunStatusTool.spec, CancelRunTool.spec,
+            FixParserTool.spec, ExecuteTool.spec, QueryOutputTool.spec, ListOutputsTool.spec, RunStatusTool.spec, CancelRunTool.spec,
         ]
     }
 }

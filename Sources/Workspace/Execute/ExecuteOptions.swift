@@ -1,5 +1,8 @@
 /// How `execute` runs a plugin into tables.
 public struct ExecuteOptions: Sendable, Equatable, Codable {
+    /// Where the tables are: the workspace's SQLite database (the default),
+    /// a Parquet folder or a PostgreSQL database.
+    public var target = OutputTargetSpec.sqlite
     /// Re-run every file, even those unchanged since their last successful
     /// write with the same parser version.
     public var force = false
@@ -14,4 +17,19 @@ public struct ExecuteOptions: Sendable, Equatable, Codable {
     public var parallelism: Int?
 
     public init() {}
+
+    enum CodingKeys: String, CodingKey {
+        case target, force, quarantineThreshold, maxQuarantinedRowsPerFile, writeQueueDepth, parallelism
+    }
+
+    /// Jobs recorded before targets existed wrote to SQLite.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        target = try c.decodeIfPresent(OutputTargetSpec.self, forKey: .target) ?? .sqlite
+        force = try c.decode(Bool.self, forKey: .force)
+        quarantineThreshold = try c.decode(Double.self, forKey: .quarantineThreshold)
+        maxQuarantinedRowsPerFile = try c.decode(Int.self, forKey: .maxQuarantinedRowsPerFile)
+        writeQueueDepth = try c.decode(Int.self, forKey: .writeQueueDepth)
+        parallelism = try c.decodeIfPresent(Int.self, forKey: .parallelism)
+    }
 }

@@ -29,6 +29,9 @@ public struct ExecuteReport: Codable, Sendable, Equatable {
     public var filesDeadLettered: Int
     public var rowsWritten: Int
     public var rowsQuarantined: Int
+    /// Where the tables are (`OutputTargetSpec.description`: no password);
+    /// nil in reports of runs from before targets existed (SQLite).
+    public var target: String?
     /// Output tables of the plugin.
     public var tables: [String]
     public var failures: [FileFailure]

@@ -96,7 +96,7 @@ final class ExecuteState: @unchecked Sendable {
     }
 
     func report(
-        runID: String, plugin: PluginDirectory, contractVersion: Int, tables: [String], cancelled: Bool,
+        runID: String, plugin: PluginDirectory, contractVersion: Int, target: String, tables: [String], cancelled: Bool,
         duration: Duration
     ) -> ExecuteReport {
         lock.withLock {
@@ -105,7 +105,8 @@ final class ExecuteState: @unchecked Sendable {
                 runID: runID, plugin: plugin.name, parserVersion: plugin.version, contractVersion: contractVersion,
                 status: cancelled ? .cancelled : (failed.isEmpty && setAside == 0 ? .done : .failed), filesTotal: total, filesOK: ok,
                 filesFailed: failed.count, filesSkipped: skipped, filesDeadLettered: setAside, rowsWritten: rows,
-                rowsQuarantined: quarantined, tables: tables, failures: Array(failed.sorted { $0.path < $1.path }.prefix(50)),
+                rowsQuarantined: quarantined, target: target, tables: tables,
+                failures: Array(failed.sorted { $0.path < $1.path }.prefix(50)),
                 deadLettered: deadLetters.map(\.path).sorted(),
                 durationMilliseconds: duration.milliseconds, rowsPerSecond: s > 0 ? Double(rows) / s : 0)
         }

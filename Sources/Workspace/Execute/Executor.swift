@@ -21,15 +21,17 @@ public final class Executor: Sendable {
         self.logger = logger
     }
 
-    /// Writes `files` within `run`, recording each file's result and the
+    /// Writes `files` within `run` into `options.target`, recording each file's result and the
     /// dead letters; the run's end is its caller's to record.
     func run(
         plugin: PluginDirectory, contract: SchemaContract, files: [String], options: ExecuteOptions = ExecuteOptions(),
         run: WorkspaceRun, progress: @escaping @Sendable (ExecuteProgress) -> Void = { _ in }
     ) async throws -> ExecuteReport {
         let started = ContinuousClock.now
-        let store = try workspace.openOutput()
+        let store = try workspace.openTarget(options.target)
         let outputs = try store.prepare(plugin: plugin.name, contractVersion: contract.version, schemas: contract.schemas)
+        try workspace.catalog.recordOutputTarget(
+            plugin: plugin.name, target: store.spec.description, specJSON: try store.spec.jsonText(), run: run.id)
         let catalog = workspace.catalog
         let runID = run.id
 
@@ -139,6 +141,7 @@ public final class Executor: Sendable {
         // Files cut short by a cancel never finish: their writes roll back.
         state.abortAll()
         writer.drain()
+        try store.finish()
         if let stop = state.stopError {
             // The catalog, often on the same disk, needs room to record how the run ended.
             store.releaseSpace()
@@ -146,7 +149,8 @@ public final class Executor: Sendable {
             throw stop
         }
         let report = state.report(
-            runID: runID, plugin: plugin, contractVersion: contract.version, tables: outputs.allTables,
+            runID: runID, plugin: plugin, contractVersion: contract.version, target: store.spec.description,
+            tables: outputs.allTables,
             cancelled: cancelled, duration: ContinuousClock.now - started)
         try catalog.recordRunFiles(runID: runID, results: state.fileRows)
         try workspace.recordDeadLetters(

@@ -18,7 +18,7 @@ final class FileRowChannel: @unchecked Sendable {
     nonisolated(unsafe) private static var peakRows = 0
 
     private let condition = NSCondition()
-    private var items: [OutputStore.StreamedRows] = []
+    private var items: [StreamedRows] = []
     private var queuedRows = 0
     /// The end the writer took: true for commit, false for rollback.
     private var taken: Bool?
@@ -27,7 +27,7 @@ final class FileRowChannel: @unchecked Sendable {
     private var abandoned = false
 
     /// Queues a batch, waiting while the channel is full.
-    func send(_ item: OutputStore.StreamedRows) {
+    func send(_ item: StreamedRows) {
         condition.lock()
         defer { condition.unlock() }
         if case .batch = item {
@@ -46,7 +46,7 @@ final class FileRowChannel: @unchecked Sendable {
     }
 
     /// The writer's side: the next item, waiting for one.
-    func next() -> OutputStore.StreamedRows {
+    func next() -> StreamedRows {
         condition.lock()
         defer { condition.unlock() }
         while items.isEmpty { condition.wait() }

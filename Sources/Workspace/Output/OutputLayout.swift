@@ -34,6 +34,52 @@ public struct OutputTable: Sendable, Equatable {
     public var columns: [OutputColumn]
 }
 
+extension OutputTable {
+    /// The tables a contract's schemas ask for, with names checked (the
+    /// same rules for every target; a target may add its own).
+    static func layouts(for schemas: [LockedSchema], plugin: String) throws -> [OutputTable] {
+        let desired = try schemas.map(layout(for:))
+        var seen = Set<String>()
+        for t in desired where !seen.insert(t.table.lowercased()).inserted {
+            throw CasparianError(
+                .usage, "the contract of \(plugin) names output \"\(t.output)\" twice",
+                hint: "each output of a contract must have its own name")
+        }
+        return desired
+    }
+
+    /// The table layout a locked schema asks for, with names checked.
+    static func layout(for schema: LockedSchema) throws -> OutputTable {
+        try checkName(schema.output, what: "output")
+        let columns = schema.columns.map(OutputColumn.init)
+        var seen = Set<String>()
+        for c in columns {
+            try checkName(c.name, what: "column", in: schema.output)
+            guard seen.insert(c.name.lowercased()).inserted else {
+                throw CasparianError(
+                    .usage, "output \(schema.output) has two columns named \"\(c.name)\" (names are case-insensitive in SQLite)",
+                    hint: "give one of them another name with rename_to in the contract")
+            }
+        }
+        return OutputTable(output: schema.output, table: schema.output, columns: columns)
+    }
+
+    static func checkName(_ name: String, what: String, in output: String? = nil) throws {
+        let place = output.map { " in output \($0)" } ?? ""
+        let lower = name.lowercased()
+        if name.isEmpty || name.contains("\0") {
+            throw CasparianError(.usage, "an empty or invalid \(what) name\(place)", hint: "name every \(what) in the contract")
+        }
+        if lower.hasPrefix(LineageColumn.reservedPrefix) || (what == "output" && lower.hasPrefix("sqlite_")) {
+            throw CasparianError(
+                .usage,
+                "\(what) name \"\(name)\"\(place) is reserved (names starting with _cf_\(what == "output" ? " or sqlite_" : "") belong to Casparian or SQLite)",
+                hint: "rename it in the parser or with rename_to in the contract")
+        }
+    }
+
+}
+
 /// The output tables of one plugin at one contract version, as
 /// `OutputStore.prepare` created or evolved them.
 public struct PluginOutputs: Sendable, Equatable {

@@ -18,13 +18,7 @@ extension OutputStore {
     /// written, not by the table, so that making a column nullable later is
     /// a compatible change.
     public func prepare(plugin: String, contractVersion: Int, schemas: [LockedSchema]) throws -> PluginOutputs {
-        let desired = try schemas.map(OutputStore.layout(for:))
-        var seen = Set<String>()
-        for t in desired where !seen.insert(t.table.lowercased()).inserted {
-            throw CasparianError(
-                .usage, "the contract of \(plugin) names output \"\(t.output)\" twice",
-                hint: "each output of a contract must have its own name")
-        }
+        let desired = try OutputTable.layouts(for: schemas, plugin: plugin)
         do {
             return try prepareTables(desired, plugin: plugin, contractVersion: contractVersion)
         } catch {
@@ -96,36 +90,6 @@ extension OutputStore {
         }
     }
 
-    /// The table layout a locked schema asks for, with names checked.
-    static func layout(for schema: LockedSchema) throws -> OutputTable {
-        try checkName(schema.output, what: "output")
-        let columns = schema.columns.map(OutputColumn.init)
-        var seen = Set<String>()
-        for c in columns {
-            try checkName(c.name, what: "column", in: schema.output)
-            guard seen.insert(c.name.lowercased()).inserted else {
-                throw CasparianError(
-                    .usage, "output \(schema.output) has two columns named \"\(c.name)\" (names are case-insensitive in SQLite)",
-                    hint: "give one of them another name with rename_to in the contract")
-            }
-        }
-        return OutputTable(output: schema.output, table: schema.output, columns: columns)
-    }
-
-    private static func checkName(_ name: String, what: String, in output: String? = nil) throws {
-        let place = output.map { " in output \($0)" } ?? ""
-        let lower = name.lowercased()
-        if name.isEmpty || name.contains("\0") {
-            throw CasparianError(.usage, "an empty or invalid \(what) name\(place)", hint: "name every \(what) in the contract")
-        }
-        if lower.hasPrefix(LineageColumn.reservedPrefix) || (what == "output" && lower.hasPrefix("sqlite_")) {
-            throw CasparianError(
-                .usage,
-                "\(what) name \"\(name)\"\(place) is reserved (names starting with _cf_\(what == "output" ? " or sqlite_" : "") belong to Casparian or SQLite)",
-                hint: "rename it in the parser or with rename_to in the contract")
-        }
-    }
-
     private func create(_ db: Database, table t: OutputTable) throws {
         let data = t.columns.map { "\(SQLName.quote($0.name)) \($0.type.sqliteType)" }
         let lineage = [
@@ -136,35 +100,19 @@ extension OutputStore {
         try db.execute(sql: "CREATE TABLE \(SQLName.quote(t.table)) (\((data + lineage).joined(separator: ", ")))")
     }
 
-    /// Adds what the new contract needs; returns the table's columns after.
+    /// Adds what the new contract needs (the rules of every target);
+    /// returns the table's columns after.
     private func evolve(_ db: Database, table t: OutputTable, existing: [OutputColumn], plugin: String, contractVersion: Int) throws
         -> [OutputColumn]
     {
-        var merged = existing
-        let byName = Dictionary(existing.map { ($0.name.lowercased(), $0) }, uniquingKeysWith: { a, _ in a })
         let isEmpty = try Int.fetchOne(db, sql: "SELECT count(*) FROM (SELECT 1 FROM \(SQLName.quote(t.table)) LIMIT 1)") == 0
-        let what = "output table \"\(t.table)\" cannot take contract version \(contractVersion) of \(plugin)"
-        let rebuild = "or drop the table (`casparian output drop \(t.table)`) and re-run \(plugin) on every file to rebuild it"
-        for c in t.columns {
-            if let old = byName[c.name.lowercased()] {
-                guard old.type == c.type else {
-                    throw CasparianError(
-                        .conflict,
-                        "\(what): column \(c.name) holds \(old.type.rawValue) values and the contract now says \(c.type.rawValue)",
-                        hint: "keep the type, or rename the column (rename_to) so it becomes a new nullable column, \(rebuild)")
-                }
-                continue
-            }
-            guard c.nullable || isEmpty else {
-                throw CasparianError(
-                    .conflict,
-                    "\(what): it adds column \(c.name), which is not nullable, but the table's existing rows have no value for it",
-                    hint: "make \(c.name) nullable in the amendment, \(rebuild)")
-            }
+        let added = try t.additions(
+            to: existing, canAddRequired: isEmpty, plugin: plugin, contractVersion: contractVersion,
+            label: "output table \"\(t.table)\"", rebuild: "`casparian output drop \(t.table)`")
+        for c in added {
             try db.execute(sql: "ALTER TABLE \(SQLName.quote(t.table)) ADD COLUMN \(SQLName.quote(c.name)) \(c.type.sqliteType)")
-            merged.append(c)
         }
-        return merged
+        return existing + added
     }
 
     static func json(_ columns: [OutputColumn]) throws -> String {

@@ -6,9 +6,12 @@ import GRDBSQLite
 
 extension OutputStore {
     /// Replaces every row `write.file` has in every table of the plugin
-    /// (including tables of outputs the new rows don't have) with
-    /// `write.batches`, replaces its quarantined values, and records the
-    /// write — all in one transaction.
+    /// (including tables of outputs the new rows don't have) with the
+    /// batches `next` gives as the file is parsed, replaces its quarantined
+    /// values, and records the write — all in ONE transaction, so the file
+    /// stays atomic and no more than a batch of it is in memory.
+    /// `write.batches` and `write.quarantine` are ignored. Returns nil when
+    /// rolled back.
     ///
     /// Values must already be normalised to the column's contract type:
     /// int64 columns take `.int`/`.bool`, float64 `.float`/`.int`/`.decimal`,
@@ -18,31 +21,6 @@ extension OutputStore {
     /// error naming output, column, row and file; nothing is written.
     /// Columns a batch lacks are NULL; batch columns the contract does not
     /// name are ignored.
-    @discardableResult
-    public func writeFile(_ write: FileWrite, outputs: PluginOutputs) throws -> FileWriteSummary {
-        var batches = write.batches.makeIterator()
-        let summary = try writeFile(write, outputs: outputs) {
-            if let b = batches.next() { return .batch(b) }
-            return .commit(write.quarantine)
-        }
-        return summary!  // never rolled back
-    }
-
-    /// What a streamed file write takes next.
-    public enum StreamedRows {
-        case batch(RowBatch)
-        /// The file ended well: commit, with these quarantined values.
-        case commit([QuarantinedValue])
-        /// The file failed: nothing of it is written.
-        case rollback
-    }
-
-    /// Writes one file whose batches arrive while it is being parsed, in ONE
-    /// transaction, as `writeFile` does: `next` is called for each batch
-    /// (it may block until one arrives) until it says whether to commit or
-    /// roll back. So the file stays atomic and no more than a batch of it is
-    /// in memory. `write.batches` and `write.quarantine` are ignored. Returns
-    /// nil when rolled back.
     public func writeFile(_ write: FileWrite, outputs: PluginOutputs, next: () -> StreamedRows) throws -> FileWriteSummary? {
         do {
             return try writeFileTransaction(write, outputs: outputs, next: next)
@@ -58,38 +36,21 @@ extension OutputStore {
             try db.inTransaction(.immediate) {
                 summary.replacedRows = try deleteRows(db, plugin: outputs.plugin, file: write.file, tables: outputs.allTables)
                 var ranges: [String: ClosedRange<Int64>] = [:]
-                var quarantine: [QuarantinedValue] = []
-                streaming: while true {
-                    let batch: RowBatch
-                    switch next() {
-                    case .batch(let b): batch = b
-                    case .commit(let q):
-                        quarantine = q
-                        break streaming
-                    case .rollback:
-                        return .rollback
-                    }
-                    guard let table = outputs.tables[batch.output] else {
-                        throw CasparianError(
-                            .data,
-                            "\(write.file) produced output \"\(batch.output)\", which contract version \(outputs.contractVersion) of \(outputs.plugin) does not have",
-                            hint: "approve an amendment that adds the output, or stop the parser from yielding it")
-                    }
+                let drained = try StreamedRows.drain(next, file: write.file, outputs: outputs, summary: &summary) { batch, table in
                     if let r = try insert(db, batch: batch, into: table, write: write) {
                         ranges[table.table] =
                             ranges[table.table].map { min($0.lowerBound, r.lowerBound)...max($0.upperBound, r.upperBound) } ?? r
                     }
-                    summary.rows[batch.output, default: 0] += batch.rowCount
                 }
+                guard let quarantine = drained else { return .rollback }
                 for (table, r) in ranges {
                     try db.execute(
                         sql: "INSERT INTO _cf_file_rows(plugin, file, table_name, first_rowid, last_rowid) VALUES (?, ?, ?, ?, ?)",
                         arguments: [outputs.plugin, write.file, table, r.lowerBound, r.upperBound])
                 }
-                for output in outputs.tables.keys where summary.rows[output] == nil { summary.rows[output] = 0 }
                 var withQuarantine = write
                 withQuarantine.quarantine = quarantine
-                summary.quarantined = try insertQuarantine(db, plugin: outputs.plugin, write: withQuarantine)
+                try insertQuarantine(db, plugin: outputs.plugin, write: withQuarantine)
                 try db.execute(
                     sql: """
                         INSERT OR REPLACE INTO _cf_file_writes(plugin, file, run, parser_version, fingerprint, rows, quarantined, written_at, row_ranges)
@@ -182,12 +143,10 @@ extension OutputStore {
                     let row = r + slot
                     let base = Int32(slot * width)
                     for b in bound where !bind(b.cells[row], as: b.type, h, base + Int32(b.column + 1)) {
-                        let column = table.columns[b.column]
                         sqlite3_reset(h)
-                        throw CasparianError(
-                            .data,
-                            "output \(table.output), column \(column.name) (\(column.type.rawValue)), row \(batch.firstRow + row + 1) of \(write.file): got \(b.cells[row].kindName) \(b.cells[row].truncatedText(40)), which is not a \(column.type.rawValue) value; nothing of the file was written",
-                            hint: "rows must be validated and normalised against the contract before they are written")
+                        throw wrongTypeError(
+                            table: table, column: table.columns[b.column], row: batch.firstRow + row + 1, value: b.cells[row],
+                            file: write.file)
                     }
                     sqlite3_bind_int64(h, base + Int32(n + 2), Int64(batch.firstRow + row + 1))  // 1-based, like violations
                 }
@@ -222,8 +181,8 @@ extension OutputStore {
         return h
     }
 
-    private func insertQuarantine(_ db: Database, plugin: String, write: FileWrite) throws -> Int {
-        guard !write.quarantine.isEmpty else { return 0 }
+    private func insertQuarantine(_ db: Database, plugin: String, write: FileWrite) throws {
+        guard !write.quarantine.isEmpty else { return }
         let statement = try db.cachedStatement(
             sql: """
                 INSERT INTO _cf_quarantine(plugin, run, file, "row", output, "column", kind, reason, value)
@@ -232,7 +191,6 @@ extension OutputStore {
         for q in write.quarantine {
             try statement.execute(arguments: [plugin, write.run, write.file, q.row, q.output, q.column, q.kind, q.reason, q.value])
         }
-        return write.quarantine.count
     }
 
     /// Binds one value as the column type stores it; false when the value

@@ -16,8 +16,9 @@ import GRDB
 /// contract version), `_cf_file_writes` (the last successful write of each
 /// file, committed with its rows) and `_cf_quarantine` (rows that violated
 /// the contract).
-public final class OutputStore: Sendable {
+public final class OutputStore: OutputTarget {
     public let url: URL
+    public var spec: OutputTargetSpec { .sqlite }
     let pool: DatabasePool
     /// Checkpoints the WAL off the writer's thread (see `WALCheckpointer`).
     let checkpointer: WALCheckpointer
