@@ -1,11 +1,13 @@
 #!/usr/bin/env bash
 # Walks the whole Casparian flow on examples/ with the built binary, printing
 # each step: scan, scope, discover, approve, backtest (failing), fix, backtest
-# (fail-fast, then green), execute, query — then the same for a non-CSV
+# (fail-fast, then green), execute, query, execute into Parquet and read it
+# with DuckDB — then the same for a non-CSV
 # format. Works in a temporary copy so the repository stays untouched.
 set -euo pipefail
 ROOT="$(cd "$(dirname "$0")/.." && pwd)"
 BIN="${CASPARIAN_BIN:-$ROOT/.build/debug/casparian}"
+PY="${CASPARIAN_DEMO_PYTHON:-$ROOT/.venv-test/bin/python}"  # DuckDB, from `make deps`
 WORK="$(mktemp -d /tmp/casparian-demo.XXXXXX)"
 trap 'rm -rf "$WORK"' EXIT
 cp -r "$ROOT/examples/." "$WORK/"
@@ -15,6 +17,7 @@ bold=$'\033[1m'; dim=$'\033[2m'; off=$'\033[0m'
 [ -t 1 ] || { bold=""; dim=""; off=""; }
 step() { printf '\n%s━━ %s%s\n%s$ %s%s\n' "$bold" "$1" "$off" "$dim" "$2" "$off"; }
 casparian() { "$BIN" "$@"; }  # the commands read as a user types them
+python() { "$PY" "$@"; }
 run() {  # run "title" "command" [expected-exit]
     step "$1" "$2"
     set +e; (cd "$PWD" && eval "$2"); local rc=$?; set -e
@@ -50,17 +53,21 @@ run "12. Query the output (read-only)" \
 run "13. Lineage: every row knows its file, row and parser version" \
     "casparian query \"SELECT order_id, order_date, _cf_file, _cf_row, _cf_parser_version FROM sales WHERE region = 'eu' LIMIT 3\""
 run "14. Re-running is idempotent: unchanged files are skipped" "casparian run sales --scope sales"
+run "15. Execute into a Parquet folder instead: one dataset per table, one file per source file" \
+    "casparian run sales --scope sales --to parquet:lake --quiet && ls lake/sales | head -4"
+run "16. Read the same numbers with DuckDB, straight from the Parquet files" \
+    "python -c \"import duckdb; duckdb.sql(\\\"SELECT region, count(*) AS orders, round(sum(amount), 2) AS revenue FROM read_parquet('lake/sales/*.parquet', union_by_name = true) GROUP BY region ORDER BY region\\\").show()\""
 
 cd "$WORK/weblogs"
 echo
 echo "${bold}Second corpus — web server access logs (not CSV), parsed by a Python plugin (examples/weblogs)${off}"
-run "15. Preview the log parser: a 304 with no body ('-') breaks int()" \
+run "17. Preview the log parser: a 304 with no body ('-') breaks int()" \
     "casparian preview data/web1/access-2024-03-01.log --plugin plugins/weblogs -n 3" 1
-run "16. CI mode, no workspace: every plugin in plugins/ over the corpus, with JUnit for the CI system" \
+run "18. CI mode, no workspace: every plugin in plugins/ over the corpus, with JUnit for the CI system" \
     "casparian backtest plugins --corpus data --junit $WORK/junit.xml" 1
-step "17. Fix the parser: no body is a missing size, not an error" "cp fixes/v2/parser.py plugins/weblogs/parser.py"
+step "19. Fix the parser: no body is a missing size, not an error" "cp fixes/v2/parser.py plugins/weblogs/parser.py"
 cp fixes/v2/parser.py plugins/weblogs/parser.py
-run "18. CI mode again, in two shards as two CI jobs would run it" \
+run "20. CI mode again, in two shards as two CI jobs would run it" \
     "casparian backtest plugins --corpus data --shard 1/2 --junit $WORK/junit-1.xml && casparian backtest plugins --corpus data --shard 2/2 --junit $WORK/junit-2.xml"
 echo
 echo "${bold}Done.${off} The shards ran $(grep -c '<testcase' "$WORK/junit-1.xml") + $(grep -c '<testcase' "$WORK/junit-2.xml") files of the corpus."

@@ -269,6 +269,24 @@ struct OutputTargetTests {
         #expect(third["files_ok"] as? Int == 3, "\(third)")
         #expect(try target.rows("SELECT count(*), count(DISTINCT id), count(DISTINCT _cf_parser_version) FROM {p}") == [["22", "22", "1"]])
         #expect(try target.rows("SELECT count(*) FROM {p} WHERE name LIKE '%!'") == [["22"]])
+
+        // An approved amendment that adds a column adds it to the table.
+        try Data(
+            """
+            {"id": "ctr_p", "plugin": "p", "version": 2, "approved_at": "2026-01-02T00:00:00.000Z", "approved_by": "test",
+             "schemas": [{"output": "p", "mode": "strict", "columns": [
+                {"name": "id", "type": "int64", "nullable": false}, {"name": "name", "type": "string", "nullable": false},
+                {"name": "size", "type": "int64", "nullable": true}]}]}
+            """.utf8
+        ).write(to: plugin.appendingPathComponent("contract.json"))
+        try Data(
+            parser("!").replacingOccurrences(of: #""name": rec["name"] + "!"}"#, with: #""name": rec["name"], "size": len(rec["name"])}"#)
+                .utf8
+        )
+        .write(to: plugin.appendingPathComponent("parser.py"))
+        let fourth = try target.run(["run", "p", "--scope", "all", "--json"])
+        #expect(fourth.status == 0, "\(fourth.stdout) \(fourth.stderr)")
+        #expect(try target.rows("SELECT count(*), count(size), sum(size) FROM {p}") == [["22", "22", "54"]])
     }
 
     // MARK: - Bad targets fail before any file is parsed

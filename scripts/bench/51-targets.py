@@ -93,7 +93,7 @@ with tempfile.TemporaryDirectory() as ws:
     import duckdb, pyarrow.parquet as pq
     t = pq.read_table(os.path.join(lake, "bench"))
     arrow_rows, arrow_sum = t.num_rows, sum(t.column("id").to_pylist())
-    duck_rows, duck_sum = duckdb.sql(f"SELECT count(*), sum(id) FROM read_parquet('{lake}/bench/*.parquet')").fetchone()
+    duck_rows, duck_sum = duckdb.sql(f"SELECT count(*), sum(id) FROM read_parquet('{lake}/bench/*.parquet')").fetchall()[0]
     ok = (arrow_rows, arrow_sum) == (duck_rows, duck_sum) == (ROWS, expected_sum)
     size = sum(os.path.getsize(os.path.join(lake, "bench", f)) for f in os.listdir(os.path.join(lake, "bench")) if f.endswith(".parquet"))
     print(f"parquet: {ROWS} rows in {FILES} files ({size / 2**20:.1f} MiB); python csv + pq.write_table {base:.2f}s, "

@@ -38,6 +38,9 @@ public final class ParquetTarget: OutputTarget, @unchecked Sendable {
     /// Held for the target's life: the folder has one writer.
     private let lockFD: Int32
     var writerOptions = ParquetWriterOptions()
+    /// Tests only: stop a write right after its state transaction, before
+    /// the renames, as a process killed there would (see `recover`).
+    var stopBeforeRenames = false
     /// Serialises writes (the executor has one writer thread; this keeps
     /// the protocol safe for any caller).
     private let lock = NSLock()
@@ -437,6 +440,7 @@ public final class ParquetTarget: OutputTarget, @unchecked Sendable {
                 arguments: [outputs.plugin, write.file, try renames.jsonText(), try removals.jsonText()])
             return replaced
         }
+        if stopBeforeRenames { throw CasparianError(.internal, "stopped before the renames (a test's simulated crash)") }
         try apply(renames: renames, removals: removals)
         try state.write { db in
             try db.execute(sql: "DELETE FROM pending WHERE plugin = ? AND file = ?", arguments: [outputs.plugin, write.file])
