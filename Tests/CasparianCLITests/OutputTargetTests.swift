@@ -379,5 +379,11 @@ struct OutputTargetTests {
         let dropped = try CLIRunner.run(["output", "drop", "m", "--target", "parquet:lake"], in: dir)
         #expect(dropped.status == 0, "\(dropped.stderr)")
         #expect(!FileManager.default.fileExists(atPath: dir.appendingPathComponent("lake/m").path))
+        let droppedPG = try CLIRunner.run(["output", "drop", "m", "--target", pg], in: dir)
+        #expect(droppedPG.status == 0, "\(droppedPG.stderr)")
+        let gone = try CLIRunner.run(["query", "SELECT count(*) FROM m", "--target", pg], in: dir)
+        #expect(gone.status == 2 && gone.stderr.contains("does not exist"), "\(gone.stderr)")
+        let rebuilt = try CLIRunner.run(["run", "m", "--scope", "all", "--to", pg, "--json"], in: dir)
+        #expect(try (rebuilt.json() as? [String: Any])?["files_ok"] as? Int == 1, "a dropped table is rebuilt: \(rebuilt.stdout)")
     }
 }

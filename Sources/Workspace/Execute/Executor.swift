@@ -57,7 +57,7 @@ public final class Executor: Sendable {
             }
         }
         let state = ExecuteState(total: todo.count + skipped + deadSkipped, skipped: skipped, setAside: deadSkipped, started: started)
-        let writer = SerialWriter(depth: options.writeQueueDepth)
+        let writer = FileWriters(count: store.concurrentWrites, depth: options.writeQueueDepth)
         let jobs = todo.enumerated().map { ParseJob(index: $0, path: $1) }
         // Taken before parsing: a file that changes while it is parsed is
         // recorded in its old state, so the next run parses it again.
@@ -168,21 +168,32 @@ public final class Executor: Sendable {
     }
 }
 
-/// Runs writes one at a time on its own thread, with at most `depth`
-/// waiting: a full queue blocks the submitting lane (backpressure).
-final class SerialWriter: @unchecked Sendable {
-    private let queue = DispatchQueue(label: "casparian.output-writer")
-    private let slots: DispatchSemaphore
+/// Runs file writes on `count` threads of their own (one for SQLite, a
+/// single-writer database; more for a target whose files are written on
+/// separate connections), with at most `depth` more waiting: a full queue
+/// blocks the submitting lane (backpressure).
+final class FileWriters: @unchecked Sendable {
+    private let queue: DispatchQueue
+    private let waiting: DispatchSemaphore
+    private let running: DispatchSemaphore
 
-    init(depth: Int) { slots = DispatchSemaphore(value: max(1, depth)) }
+    init(count: Int, depth: Int) {
+        let count = max(1, count)
+        queue = DispatchQueue(label: "casparian.output-writer", attributes: count > 1 ? [.concurrent] : [])
+        waiting = DispatchSemaphore(value: max(1, depth) + count - 1)
+        running = DispatchSemaphore(value: count)
+    }
 
     func submit(_ work: @escaping @Sendable () -> Void) {
-        slots.wait()
-        queue.async { [slots] in
+        waiting.wait()
+        queue.async { [waiting, running] in
+            running.wait()
             work()
-            slots.signal()
+            running.signal()
+            waiting.signal()
         }
     }
 
-    func drain() { queue.sync {} }
+    /// Waits for every submitted write to end.
+    func drain() { queue.sync(flags: .barrier) {} }
 }

@@ -48,6 +48,9 @@ public protocol OutputTarget: AnyObject, Sendable {
     /// The run's writes are over: brings what describes the target as a
     /// whole up to date (a Parquet folder's manifests).
     func finish() throws
+
+    /// How many files `writeFile` may write at once (from as many threads).
+    var concurrentWrites: Int { get }
 }
 
 /// What a streamed file write takes next.
@@ -66,14 +69,61 @@ public enum StreamedRows {
         _ next: () -> StreamedRows, file: String, outputs: PluginOutputs, summary: inout FileWriteSummary,
         write: (RowBatch, OutputTable) throws -> Void
     ) throws -> [QuarantinedValue]? {
+        try drainRuns(next, file: file, outputs: outputs, summary: &summary) { table, nextInRun in
+            while let batch = try nextInRun() { try write(batch, table) }
+        }
+    }
+
+    /// `drain`, with consecutive batches of one table handed over as a
+    /// run: `write` is called once per run with the table and a function
+    /// that gives the run's next batch, or nil once the run is over (so a
+    /// target can keep one COPY open for the run). `write` takes its run
+    /// to the end (nil) unless it throws. Empty batches are counted and
+    /// skipped.
+    static func drainRuns(
+        _ next: () -> StreamedRows, file: String, outputs: PluginOutputs, summary: inout FileWriteSummary,
+        write: (OutputTable, () throws -> RowBatch?) throws -> Void
+    ) throws -> [QuarantinedValue]? {
+        // `write` only calls the run's function while it runs.
+        try withoutActuallyEscaping(next) { next in
+            try drainRuns(escapable: next, file: file, outputs: outputs, summary: &summary, write: write)
+        }
+    }
+
+    private static func drainRuns(
+        escapable next: @escaping () -> StreamedRows, file: String, outputs: PluginOutputs, summary: inout FileWriteSummary,
+        write: (OutputTable, () throws -> RowBatch?) throws -> Void
+    ) throws -> [QuarantinedValue]? {
+        var held: StreamedRows?
+        func table(of batch: RowBatch) throws -> OutputTable {
+            guard let table = outputs.tables[batch.output] else {
+                throw unknownOutputError(batch.output, outputs: outputs, file: file)
+            }
+            return table
+        }
         while true {
-            switch next() {
-            case .batch(let batch):
-                guard let table = outputs.tables[batch.output] else {
-                    throw unknownOutputError(batch.output, outputs: outputs, file: file)
+            let item = held ?? next()
+            held = nil
+            switch item {
+            case .batch(let first):
+                let runTable = try table(of: first)
+                summary.rows[first.output, default: 0] += first.rowCount
+                var pending: RowBatch? = first.rowCount > 0 ? first : nil
+                try write(runTable) {
+                    if let batch = pending {
+                        pending = nil
+                        return batch
+                    }
+                    while true {
+                        let following = next()
+                        guard case .batch(let batch) = following, try table(of: batch).table == runTable.table else {
+                            held = following
+                            return nil
+                        }
+                        summary.rows[batch.output, default: 0] += batch.rowCount
+                        if batch.rowCount > 0 { return batch }
+                    }
                 }
-                summary.rows[batch.output, default: 0] += batch.rowCount
-                try write(batch, table)
             case .commit(let quarantine):
                 for output in outputs.tables.keys where summary.rows[output] == nil { summary.rows[output] = 0 }
                 summary.quarantined = quarantine.count
@@ -87,6 +137,9 @@ public enum StreamedRows {
 
 extension OutputTarget {
     public func finish() throws {}
+
+    /// One file at a time, unless the target says otherwise.
+    public var concurrentWrites: Int { 1 }
 
     /// Writes one file whose batches are all in `write.batches`.
     @discardableResult

@@ -69,11 +69,9 @@ public final class ParquetTarget: OutputTarget, @unchecked Sendable {
             lockFD = -1
             return
         }
-        do {
-            try FileManager.default.createDirectory(at: stateDir, withIntermediateDirectories: true)
-        } catch {
+        if let failure = Self.makeFolders(stateDir.path) {
             throw CasparianError(
-                .environment, "cannot create the Parquet folder \(self.folder.path): \(Self.reason(error))",
+                .environment, "cannot create the Parquet folder \(self.folder.path): \(failure)",
                 hint: "choose a folder you can write (--to parquet:FOLDER), or fix its permissions")
         }
         guard access(stateDir.path, W_OK) == 0, access(self.folder.path, W_OK) == 0 else {
@@ -539,8 +537,22 @@ public final class ParquetTarget: OutputTarget, @unchecked Sendable {
         }
     }
 
-    static func reason(_ error: Error) -> String {
-        (error as NSError).localizedFailureReason ?? (error as NSError).localizedDescription
+    /// `mkdir -p`: nil when the folder exists afterwards, else the
+    /// operating system's words for why not ("Not a directory", "Permission denied").
+    static func makeFolders(_ path: String) -> String? {
+        var partial = ""
+        for component in path.split(separator: "/") {
+            partial += "/" + component
+            if mkdir(partial, 0o755) != 0, errno != EEXIST {
+                let reason = String(cString: strerror(errno))
+                return partial == path ? reason : "\(reason) (at \(partial))"
+            }
+        }
+        var isFolder: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder), isFolder.boolValue else {
+            return String(cString: strerror(ENOTDIR))
+        }
+        return nil
     }
 }
 

@@ -64,7 +64,31 @@ public final class PostgresTarget: OutputTarget, @unchecked Sendable {
         }
     }
 
-    deinit { connection.close() }
+    deinit {
+        connection.close()
+        for c in idle { c.close() }
+    }
+
+    /// Files are written on connections of their own, two at a time: the
+    /// server stores one file's rows while it parses the next file's COPY
+    /// (a server process uses one core).
+    public var concurrentWrites: Int { 2 }
+
+    /// Write connections not in use (guarded by `poolLock`).
+    private var idle: [PostgresConnection] = []
+    private let poolLock = NSLock()
+
+    /// A connection for one file's write: an idle one, or a new one.
+    private func checkOut() throws -> PostgresConnection {
+        if let c = poolLock.withLock({ idle.popLast() }) { return c }
+        return try PostgresConnection(url: spec.location)
+    }
+
+    /// Keeps a connection for the next write, unless it is not idle (lost).
+    private func checkIn(_ c: PostgresConnection) {
+        guard c.transactionStatus == .idle else { return c.close() }
+        poolLock.withLock { idle.append(c) }
+    }
 
     /// `schema`.`name`, quoted.
     private func q(_ name: String) -> String { "\(SQLName.quote(schema)).\(SQLName.quote(name))" }
@@ -180,12 +204,10 @@ public final class PostgresTarget: OutputTarget, @unchecked Sendable {
                         hint: "`casparian output list` shows the output tables of every target")
                 }
                 try connection.execute("DROP TABLE \(q(name))")
-                for sql in [
-                    "DELETE FROM \(q("_cf_outputs")) WHERE table_name = $1", "DELETE FROM \(q("_cf_file_writes")) WHERE plugin = $2",
-                    "DELETE FROM \(q("_cf_quarantine")) WHERE plugin = $2",
-                ] {
-                    _ = try connection.query(sql, parameters: [name, plugin])
-                }
+                _ = try connection.query("DELETE FROM \(q("_cf_outputs")) WHERE table_name = $1", parameters: [name])
+                // The plugin's files are no longer completely written.
+                _ = try connection.query("DELETE FROM \(q("_cf_file_writes")) WHERE plugin = $1", parameters: [plugin])
+                _ = try connection.query("DELETE FROM \(q("_cf_quarantine")) WHERE plugin = $1", parameters: [plugin])
             }
         }
     }
@@ -228,71 +250,79 @@ public final class PostgresTarget: OutputTarget, @unchecked Sendable {
     }
 
     public func writeFile(_ write: FileWrite, outputs: PluginOutputs, next: () -> StreamedRows) throws -> FileWriteSummary? {
-        try lock.withLock {
-            var summary = FileWriteSummary(rows: [:], replacedRows: 0, quarantined: 0)
-            let committed = try transaction { () -> Bool in
-                let key = Int64(bitPattern: UInt64(StableHash.hex("\(outputs.plugin)\u{0}\(write.file)".utf8), radix: 16) ?? 0)
-                _ = try connection.query("SELECT pg_advisory_xact_lock($1)", parameters: [String(key)])
-                for table in outputs.allTables {
-                    summary.replacedRows +=
-                        try connection.query("DELETE FROM \(q(table)) WHERE \(LineageColumn.file) = $1", parameters: [write.file])
-                        .affectedRows ?? 0
-                }
-                let drained = try StreamedRows.drain(next, file: write.file, outputs: outputs, summary: &summary) { batch, table in
-                    if batch.rowCount > 0 { try copy(batch, into: table, write: write) }
-                }
-                guard let quarantine = drained else { return false }
-                _ = try connection.query(
-                    "DELETE FROM \(q("_cf_quarantine")) WHERE plugin = $1 AND file = $2", parameters: [outputs.plugin, write.file])
-                for v in quarantine {
-                    _ = try connection.query(
-                        """
-                        INSERT INTO \(q("_cf_quarantine"))(plugin, run, file, "row", output, "column", kind, reason, value)
-                        VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
-                        """,
-                        parameters: [outputs.plugin, write.run, write.file, String(v.row), v.output, v.column, v.kind, v.reason, v.value])
-                }
-                _ = try connection.query(
-                    """
-                    INSERT INTO \(q("_cf_file_writes"))(plugin, file, run, parser_version, fingerprint, rows, quarantined, written_at)
-                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-                    ON CONFLICT (plugin, file) DO UPDATE SET run = excluded.run, parser_version = excluded.parser_version,
-                        fingerprint = excluded.fingerprint, rows = excluded.rows, quarantined = excluded.quarantined,
-                        written_at = excluded.written_at
-                    """,
-                    parameters: [
-                        outputs.plugin, write.file, write.run, write.parserVersion, write.fingerprint, String(summary.totalRows),
-                        String(quarantine.count), Timestamp.now(),
-                    ])
-                return true
+        let db = try checkOut()
+        defer { checkIn(db) }
+        var summary = FileWriteSummary(rows: [:], replacedRows: 0, quarantined: 0)
+        let committed = try transaction(on: db) { () -> Bool in
+            let key = Int64(bitPattern: UInt64(StableHash.hex("\(outputs.plugin)\u{0}\(write.file)".utf8), radix: 16) ?? 0)
+            _ = try db.query("SELECT pg_advisory_xact_lock($1)", parameters: [String(key)])
+            for table in outputs.allTables {
+                summary.replacedRows +=
+                    try db.query("DELETE FROM \(q(table)) WHERE \(LineageColumn.file) = $1", parameters: [write.file])
+                    .affectedRows ?? 0
             }
-            return committed ? summary : nil
+            // One COPY per run of batches of one table (usually the whole
+            // file): the server stores rows while the next batches arrive.
+            let drained = try StreamedRows.drainRuns(next, file: write.file, outputs: outputs, summary: &summary) { table, nextInRun in
+                try copy(nextInRun, into: table, write: write, on: db)
+            }
+            guard let quarantine = drained else { return false }
+            _ = try db.query(
+                "DELETE FROM \(q("_cf_quarantine")) WHERE plugin = $1 AND file = $2", parameters: [outputs.plugin, write.file])
+            for v in quarantine {
+                _ = try db.query(
+                    """
+                    INSERT INTO \(q("_cf_quarantine"))(plugin, run, file, "row", output, "column", kind, reason, value)
+                    VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)
+                    """,
+                    parameters: [outputs.plugin, write.run, write.file, String(v.row), v.output, v.column, v.kind, v.reason, v.value])
+            }
+            _ = try db.query(
+                """
+                INSERT INTO \(q("_cf_file_writes"))(plugin, file, run, parser_version, fingerprint, rows, quarantined, written_at)
+                VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+                ON CONFLICT (plugin, file) DO UPDATE SET run = excluded.run, parser_version = excluded.parser_version,
+                    fingerprint = excluded.fingerprint, rows = excluded.rows, quarantined = excluded.quarantined,
+                    written_at = excluded.written_at
+                """,
+                parameters: [
+                    outputs.plugin, write.file, write.run, write.parserVersion, write.fingerprint, String(summary.totalRows),
+                    String(quarantine.count), Timestamp.now(),
+                ])
+            return true
         }
+        return committed ? summary : nil
     }
 
-    /// Sends one batch with binary COPY. A value of the wrong kind fails
-    /// the file (the transaction rolls back).
-    private func copy(_ batch: RowBatch, into table: OutputTable, write: FileWrite) throws {
+    /// Sends a run of batches of one table with one binary COPY, taking
+    /// each batch as it arrives. A value of the wrong kind fails the file
+    /// (the transaction rolls back).
+    private func copy(_ nextInRun: () throws -> RowBatch?, into table: OutputTable, write: FileWrite, on db: PostgresConnection) throws {
+        guard var batch = try nextInRun() else { return }
         let names = (table.columns.map { SQLName.quote($0.name) } + LineageColumn.all).joined(separator: ", ")
-        let sources = table.columns.map { c in batch.columnNames.firstIndex(of: c.source).map { batch.columns[$0] } }
         let fieldCount = Int16(table.columns.count + LineageColumn.all.count)
-        _ = try connection.copyIn("COPY \(q(table.table)) (\(names)) FROM STDIN (FORMAT binary)") { out in
-            for row in 0..<batch.rowCount {
-                out.beginRow(fieldCount: fieldCount)
-                for (j, cells) in sources.enumerated() {
-                    guard let cells else {
-                        out.appendNull()
-                        continue
+        _ = try db.copyIn("COPY \(q(table.table)) (\(names)) FROM STDIN (FORMAT binary)") { out in
+            while true {
+                let sources = table.columns.map { c in batch.columnNames.firstIndex(of: c.source).map { batch.columns[$0] } }
+                for row in 0..<batch.rowCount {
+                    out.beginRow(fieldCount: fieldCount)
+                    for (j, cells) in sources.enumerated() {
+                        guard let cells else {
+                            out.appendNull()
+                            continue
+                        }
+                        guard Self.append(cells[row], as: table.columns[j].type, to: &out) else {
+                            throw wrongTypeError(
+                                table: table, column: table.columns[j], row: batch.firstRow + row + 1, value: cells[row], file: write.file)
+                        }
                     }
-                    guard Self.append(cells[row], as: table.columns[j].type, to: &out) else {
-                        throw wrongTypeError(
-                            table: table, column: table.columns[j], row: batch.firstRow + row + 1, value: cells[row], file: write.file)
-                    }
+                    out.appendText(write.file)
+                    out.appendInt64(Int64(batch.firstRow + row + 1))
+                    out.appendText(write.parserVersion)
+                    out.appendText(write.run)
                 }
-                out.appendText(write.file)
-                out.appendInt64(Int64(batch.firstRow + row + 1))
-                out.appendText(write.parserVersion)
-                out.appendText(write.run)
+                guard let following = try nextInRun() else { return }
+                batch = following
             }
         }
     }
@@ -322,7 +352,8 @@ public final class PostgresTarget: OutputTarget, @unchecked Sendable {
 
     /// Runs `body` in a transaction: committed when it returns true (or
     /// any value), rolled back when it returns false or throws.
-    private func transaction<T>(_ body: () throws -> T) throws -> T {
+    private func transaction<T>(on db: PostgresConnection? = nil, _ body: () throws -> T) throws -> T {
+        let connection = db ?? connection
         try connection.execute("BEGIN")
         do {
             let result = try body()
@@ -351,6 +382,13 @@ public final class PostgresTarget: OutputTarget, @unchecked Sendable {
     public func query(_ sql: String, options: QueryOptions) throws -> QueryResult {
         var statement = sql.trimmingCharacters(in: .whitespacesAndNewlines)
         while statement.hasSuffix(";") { statement = String(statement.dropLast()).trimmingCharacters(in: .whitespacesAndNewlines) }
+        let firstWord = statement.prefix { $0.isLetter }.lowercased()
+        guard ["select", "with", "values", "table"].contains(firstWord) || statement.hasPrefix("(") else {
+            throw CasparianError(
+                .usage,
+                "query refused: \(firstWord.isEmpty ? "that statement" : firstWord.uppercased()) is not a query; queries are read-only",
+                hint: "ask with one SELECT (or WITH … SELECT, VALUES) over the tables of schema \(schema)")
+        }
         let millis = max(
             1, Int(options.timeLimit.components.seconds * 1000 + options.timeLimit.components.attoseconds / 1_000_000_000_000_000))
         return try lock.withLock {
