@@ -80,7 +80,8 @@ final class FileOutput {
         switch code {
         case ENOSPC, EDQUOT:
             return CasparianError(
-                .environment, "cannot write Parquet file \(path): the disk is full (\(reason))",
+                // "disk full: " is how a run knows to stop rather than fail file after file.
+                .environment, "disk full: cannot write Parquet file \(path): the disk is full (\(reason))",
                 hint: "free disk space on the volume of \(path), or write the output elsewhere, then run again")
         case EACCES, EPERM, EROFS:
             return CasparianError(

@@ -79,7 +79,7 @@ struct BadInputTests {
         try writer.append([.sequence(start: 1), .nulls], rowCount: 10)
         let error = try #require(throws: CasparianError.self) { _ = try writer.close() }
         #expect(error.kind == .environment)
-        #expect(error.message.contains("disk is full"))
+        #expect(error.message.contains("disk is full") && error.isDiskFull)
         #expect(error.message.contains("/dev/full"))
     }
 }

@@ -35,8 +35,3 @@ extension OutputStore {
         _ = try? pool.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(TRUNCATE)") }
     }
 }
-
-extension CasparianError {
-    /// True for the error an output write that ran out of space gets.
-    public var isDiskFull: Bool { kind == .environment && message.hasPrefix("disk full: ") }
-}

@@ -357,7 +357,13 @@ public final class ParquetTarget: OutputTarget, @unchecked Sendable {
     }
 
     public func writeFile(_ write: FileWrite, outputs: PluginOutputs, next: () -> StreamedRows) throws -> FileWriteSummary? {
-        try lock.withLock { try writeLocked(write, outputs: outputs, next: next) }
+        do {
+            return try lock.withLock { try writeLocked(write, outputs: outputs, next: next) }
+        } catch let e as DatabaseError where e.resultCode == .SQLITE_FULL {
+            throw CasparianError(
+                .environment, "disk full: cannot record the write of \(write.file) in \(folder.path)/\(Self.stateFolder); the run stopped",
+                hint: "free space on the disk of \(folder.path), then run again: files written before are kept and skipped")
+        }
     }
 
     private func writeLocked(_ write: FileWrite, outputs: PluginOutputs, next: () -> StreamedRows) throws -> FileWriteSummary? {
