@@ -110,3 +110,47 @@ struct OutputLimitsTests {
         #expect(jobs.stdout.contains("\"failed\"") && !jobs.stdout.contains("\"interrupted\""), "\(jobs.stdout)")
     }
 }
+
+extension OutputLimitsTests {
+    /// The same for a Parquet folder on a full disk: the run stops with a
+    /// `disk full` error (not one failure per file), no partial part stays,
+    /// and after space is freed the next run writes every file.
+    @Test(.enabled(if: getuid() == 0, "mounting a tmpfs needs root"))
+    func aFullDiskStopsAParquetRunAndLeavesNoPartialFile() throws {
+        guard let disk = Self.smallDisk() else { return }  // mounting not permitted here
+        defer { Self.unmount(disk) }
+        let dir = try TemporaryFolder.create("full-parquet")
+        let plugin = dir.appendingPathComponent("plugins/big")
+        try FileManager.default.createDirectory(at: plugin, withIntermediateDirectories: true)
+        // Incompressible values: ~2.6 MB of Parquet per file, on a 1 MB disk.
+        try Data(
+            """
+            import os
+            pattern = "*.txt"
+            def parse(path):
+                for i in range(20000):
+                    yield {"n": i, "s": os.urandom(64).hex()}
+            """.utf8
+        ).write(to: plugin.appendingPathComponent("parser.py"))
+        try Data(
+            """
+            {"id": "ctr_big", "plugin": "big", "version": 1, "approved_at": "2026-01-01T00:00:00.000Z", "approved_by": "test",
+             "schemas": [{"output": "big", "columns": [{"name": "n", "type": "int64"}, {"name": "s", "type": "string"}]}]}
+            """.utf8
+        ).write(to: plugin.appendingPathComponent("contract.json"))
+        let data = dir.appendingPathComponent("data")
+        try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
+        for k in 0..<3 { try Data("x\n".utf8).write(to: data.appendingPathComponent("f\(k).txt")) }
+        #expect(try CLIRunner.run(["scope", "create", "s", "--root", "data"], in: dir).status == 0)
+        let lake = disk.appendingPathComponent("lake")
+
+        let r = try CLIRunner.run(["run", "big", "--scope", "s", "--json", "--jobs", "1", "--to", "parquet:\(lake.path)"], in: dir)
+        #expect(r.status == 2, "\(r.stdout) \(r.stderr)")
+        let error = try errorObject(r)
+        #expect((error["message"] as? String)?.hasPrefix("disk full") == true, "\(error)")
+        let parts = (try? FileManager.default.contentsOfDirectory(atPath: lake.appendingPathComponent("big").path)) ?? []
+        #expect(!parts.contains { $0.hasSuffix(".tmp") }, "no partial part: \(parts)")
+        let jobs = try CLIRunner.run(["jobs", "--json"], in: dir)
+        #expect(jobs.stdout.contains("\"failed\"") && !jobs.stdout.contains("\"interrupted\""), "\(jobs.stdout)")
+    }
+}
