@@ -16,10 +16,13 @@ public struct BacktestRequest: Sendable {
     public var checker: (any OutputChecker)?
     public var contractVersion: Int?
     public var iteration: Int
+    /// Where what each parser version made of each file is kept, so the
+    /// backtest of a new version says what it changed (nil: no comparison).
+    public var digests: OutputDigestStore?
 
     public init(
         plugin: PluginDirectory, files: [String], corpusRoot: String?, scopeKey: String,
-        checker: (any OutputChecker)?, contractVersion: Int? = nil, iteration: Int = 1
+        checker: (any OutputChecker)?, contractVersion: Int? = nil, iteration: Int = 1, digests: OutputDigestStore? = nil
     ) {
         self.plugin = plugin
         self.files = files
@@ -28,6 +31,7 @@ public struct BacktestRequest: Sendable {
         self.checker = checker
         self.contractVersion = contractVersion
         self.iteration = iteration
+        self.digests = digests
     }
 }
 
@@ -92,16 +96,27 @@ public final class BacktestEngine: Sendable {
         let judgedBy = Self.judgedBy(request)
         let limit = options.maxProblemsPerFile
         let jobs = order.enumerated().map { ParseJob(index: $0, path: $1.path) }
+        // Columns are named `output.column` in the changes when the plugin declares several outputs.
+        let tracker = try (options.compareOutput ? request.digests : nil).map {
+            try ChangeTracker(store: $0, plugin: request.plugin, outputs: request.plugin.outputs.count)
+        }
         var cancelled = false
         do {
             try await pool.run(
                 plugin: request.plugin, jobs: jobs, parallelism: options.parallelism,
                 callbacks: ParseCallbacks(
                     onEvent: { job, event in
-                        guard case .batch(let batch) = event, let checker else { return }
+                        guard case .batch(let batch) = event else { return }
+                        tracker?.add(batch, index: job.index)
+                        guard let checker else { return }
                         state.check(for: job.index, file: job.path, checker: checker).consume(batch)
                     },
                     onFinish: { job, outcome, duration in
+                        if case .parsed = outcome {
+                            tracker?.finish(job.index, path: job.path)
+                        } else {
+                            tracker?.drop(job.index)
+                        }
                         let result = Self.verdict(
                             job: job, prior: order[job.index].state, outcome: outcome,
                             check: checker.map { state.check(for: job.index, file: job.path, checker: $0) },
@@ -109,7 +124,10 @@ public final class BacktestEngine: Sendable {
                         state.add(result, index: job.index, report: progress)
                     },
                     shouldStop: { state.shouldStop },
-                    onRetry: { job, _ in state.restart(job.index) },
+                    onRetry: { job, _ in
+                        state.restart(job.index)
+                        tracker?.restart(job.index)
+                    },
                     holdExtraWorkers: { state.awaitingFirstVerdict }))
         } catch is CancellationError {
             cancelled = true
@@ -120,9 +138,12 @@ public final class BacktestEngine: Sendable {
                 plugin: request.plugin.name, scopeKey: request.scopeKey, iteration: request.iteration,
                 parserVersion: request.plugin.version, results: results)
         }
-        return state.report(
+        let changes = cancelled ? nil : await tracker?.conclude(pool: pool)
+        var report = state.report(
             request: request, cancelled: cancelled, minPassRate: options.minPassRate,
             duration: ContinuousClock.now - started)
+        report.changes = changes
+        return report
     }
 
     /// What judges `request`'s files, for reports.

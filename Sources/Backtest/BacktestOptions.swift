@@ -17,6 +17,28 @@ public struct BacktestOptions: Sendable, Equatable, Codable {
     /// Visit files in a seeded random order instead of known-bad first: the
     /// baseline the benchmark compares the high-failure order against.
     public var randomOrderSeed: UInt64?
+    /// Keep what this version makes of each file (cell hashes) and say what
+    /// changed against the previous version (`BacktestReport.changes`).
+    public var compareOutput = true
 
     public init() {}
+
+    enum CodingKeys: String, CodingKey {
+        case failFast, minKnownBadTested, knownBadPassRateThreshold, minPassRate, parallelism, maxProblemsPerFile, shard
+        case randomOrderSeed, compareOutput
+    }
+
+    /// Options stored with jobs from before `compareOutput` compare.
+    public init(from decoder: Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        failFast = try c.decode(Bool.self, forKey: .failFast)
+        minKnownBadTested = try c.decode(Int.self, forKey: .minKnownBadTested)
+        knownBadPassRateThreshold = try c.decode(Double.self, forKey: .knownBadPassRateThreshold)
+        minPassRate = try c.decode(Double.self, forKey: .minPassRate)
+        parallelism = try c.decodeIfPresent(Int.self, forKey: .parallelism)
+        maxProblemsPerFile = try c.decode(Int.self, forKey: .maxProblemsPerFile)
+        shard = try c.decodeIfPresent(Shard.self, forKey: .shard)
+        randomOrderSeed = try c.decodeIfPresent(UInt64.self, forKey: .randomOrderSeed)
+        compareOutput = try c.decodeIfPresent(Bool.self, forKey: .compareOutput) ?? true
+    }
 }

@@ -35,6 +35,9 @@ public struct BacktestReport: Codable, Sendable, Equatable {
     public var durationMilliseconds: Int
     /// Milliseconds until every formerly failing file had a verdict.
     public var knownBadVerdictMilliseconds: Int?
+    /// What this parser version changed in the output of the files the
+    /// previous version also parsed; nil without a previous version.
+    public var changes: OutputChanges? = nil
 
     /// Failed files, worst first (known-bad, then by number of problems).
     public var worstFiles: [FileResult] {

@@ -140,7 +140,7 @@ extension Workspace {
             let request = BacktestRequest(
                 plugin: plugin, files: try claimedFiles(plugin: plugin, scope: scope), corpusRoot: scope.definition.root,
                 scopeKey: scope.id, checker: try checker(for: plugin, contract: contract),
-                contractVersion: contract?.version, iteration: iteration)
+                contractVersion: contract?.version, iteration: iteration, digests: OutputDigestStore(catalog: catalog))
             var report = try await run.perform {
                 try await engine.run(request) { p in
                     run.publish(
@@ -257,5 +257,37 @@ extension Workspace {
     public func recordParserVersion(_ plugin: PluginDirectory) throws {
         let source = (try? String(contentsOf: plugin.parserURL, encoding: .utf8)) ?? ""
         try catalog.recordParserVersion(plugin: plugin.name, version: plugin.version, sourceHash: plugin.sourceHash, source: source)
+    }
+}
+
+extension Workspace {
+    /// What version `to` of a plugin changed in the output against `from`,
+    /// over the files both backtested (default: the two newest backtested
+    /// versions). A version may be given by a unique prefix.
+    public func outputChanges(plugin: PluginDirectory, from: String?, to: String?, pool: WorkerPool) async throws -> OutputChanges {
+        let versions = try catalog.digestVersions(plugin: plugin.name)
+        func resolve(_ given: String, _ what: String) throws -> String {
+            let matches = versions.filter { $0.hasPrefix(given) }
+            guard matches.count == 1 else {
+                throw CasparianError(
+                    .notFound,
+                    matches.isEmpty
+                        ? "\(plugin.name) has no backtested version \(given) (\(what))"
+                        : "\(given) names \(matches.count) versions of \(plugin.name) (\(what)); give more of it",
+                    hint: "backtested versions, newest first: \(versions.prefix(8).joined(separator: ", "))")
+            }
+            return matches[0]
+        }
+        let newer = try to.map { try resolve($0, "--to") } ?? versions.first
+        let older = try from.map { try resolve($0, "--from") } ?? newer.flatMap { n in versions.first { $0 != n } }
+        guard let newer, let older, newer != older else {
+            throw CasparianError(
+                .notFound,
+                "there are no two backtested versions of \(plugin.name) to compare (backtested: \(versions.isEmpty ? "none" : versions.joined(separator: ", ")))",
+                hint:
+                    "backtest the plugin, change its parser.py, and backtest again: each backtest keeps what its version made of each file")
+        }
+        return try await OutputChanges.compare(
+            store: OutputDigestStore(catalog: catalog), plugin: plugin, from: older, to: newer, pool: pool)
     }
 }

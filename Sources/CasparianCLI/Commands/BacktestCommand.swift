@@ -54,6 +54,11 @@ struct BacktestCommand: AsyncParsableCommand {
     @Option(help: "Run only shard K of N (K/N), split deterministically by path.")
     var shard: String?
 
+    @Flag(
+        name: .customLong("no-compare-output"),
+        help: "Do not keep cell hashes of the output, nor say what changed against the previous parser version.")
+    var noCompareOutput = false
+
     @Flag(name: .customLong("no-fail-fast"), help: "Test every file even when the known-bad ones still fail.")
     var noFailFast = false
 
@@ -84,6 +89,7 @@ struct BacktestCommand: AsyncParsableCommand {
     func run() async throws {
         var options = BacktestOptions()
         options.failFast = !noFailFast
+        options.compareOutput = !noCompareOutput
         options.minPassRate = minPassRate
         options.parallelism = workers.jobs
         options.shard = try shard.map { try Shard(parsing: $0) }
@@ -231,6 +237,7 @@ enum BacktestPrinter {
             Output.line("  files that failed before: \(r.knownBadPassed)/\(r.knownBadTested) pass now")
         }
         if let reason = r.stopReason, r.earlyStopped { Output.line(Style.yellow("  stopped early: ") + reason) }
+        if let changes = r.changes { ChangesPrinter.print(changes, root: root, indent: "  ") }
         for c in r.clusters.prefix(5) {
             var t = "  • \(c.category.rawValue)"
             if let col = c.column { t += " [\(col)]" }
@@ -245,6 +252,18 @@ enum BacktestPrinter {
                 let name = FailureAnalysis.relative(f.path, root)
                 Output.line("    \(name): \(f.category.map { "\($0.rawValue): " } ?? "")\((f.message ?? "").prefix(140))")
             }
+        }
+    }
+}
+
+/// What a parser version changed in the output, for people.
+enum ChangesPrinter {
+    static func print(_ c: OutputChanges, root: String?, indent: String, examples: Int = 5) {
+        let mark = c.isEmpty ? Style.green("=") : Style.yellow("Δ")
+        Output.line("\(indent)\(mark) output \(c.summary)")
+        for e in c.examples.prefix(examples) {
+            let file = FailureAnalysis.relative(e.file, root)
+            Output.line(Style.dim("\(indent)    \(file) row \(e.row) \(e.column): \(e.old ?? "?") → \(e.new ?? "?")"))
         }
     }
 }

@@ -1,0 +1,289 @@
+import CasparianCore
+import Catalog
+import Foundation
+import PluginHost
+import WireProtocol
+
+/// Where a backtest keeps what each parser version made of each file and
+/// finds the previous version's: the workspace's catalog.
+public struct OutputDigestStore: Sendable {
+    public let catalog: Catalog
+
+    public init(catalog: Catalog) { self.catalog = catalog }
+}
+
+/// Follows one backtest's output against the previous parser version's,
+/// file by file as verdicts arrive (so memory holds one file's digest per
+/// lane, not the corpus), and stores this version's digests in batches.
+final class ChangeTracker: @unchecked Sendable {
+    private let store: OutputDigestStore
+    private let plugin: PluginDirectory
+    let previousVersion: String?
+    private let keyed: Bool
+    private let lock = NSLock()
+    /// Each file's digest so far; a file's batches arrive on one lane, in order.
+    private var digests: [Int: DigestBox] = [:]
+    private var pending: [(path: String, data: Data)] = []
+    private var pendingBytes = 0
+    private var compared = 0
+    private var changedFiles = 0
+    private var added = 0
+    private var removed = 0
+    private var changed = 0
+    private var columns: [String: Int] = [:]
+    /// Changed cells to show, by file, in the order found.
+    private var exampleCells: [(file: String, output: String, newRow: Int?, oldRow: Int?, column: String)] = []
+    private(set) var failure: String?
+    /// A file had rows in several outputs: parsing again for examples then
+    /// cannot stop at a row count (it counts the rows of every output).
+    private var severalOutputs = false
+
+    /// The other version kept beside this one's digests.
+    private let keptVersion: String?
+
+    /// Compares with the newest backtested version: the previous one after
+    /// a change of parser, or this same one on a re-run (which then shows
+    /// no change unless the parser is not deterministic).
+    init(store: OutputDigestStore, plugin: PluginDirectory, outputs: Int) throws {
+        self.store = store
+        self.plugin = plugin
+        let other = try store.catalog.previousDigestVersion(plugin: plugin.name, before: plugin.version)
+        let newest = try store.catalog.digestVersions(plugin: plugin.name).first
+        previousVersion = newest == plugin.version ? plugin.version : other
+        keptVersion = other
+        keyed = outputs > 1
+    }
+
+    func add(_ batch: RowBatch, index: Int) {
+        let box = lock.withLock {
+            if let b = digests[index] { return b }
+            let b = DigestBox()
+            digests[index] = b
+            return b
+        }
+        box.digest.add(batch)  // outside the lock: lanes hash in parallel
+    }
+
+    func restart(_ index: Int) {
+        _ = lock.withLock { digests.removeValue(forKey: index) }
+    }
+
+    func drop(_ index: Int) {
+        _ = lock.withLock { digests.removeValue(forKey: index) }
+    }
+
+    /// Compares, encodes and stores off the lanes, which go on parsing.
+    private let queue = DispatchQueue(label: "casparian.output-changes")
+
+    /// The file was parsed whole: compare it with the previous version's
+    /// digest and keep this one (a file that yielded no rows has an empty one).
+    func finish(_ index: Int, path: String) {
+        let digest = lock.withLock { digests.removeValue(forKey: index) }?.digest ?? FileOutputDigest()
+        queue.async { self.record(digest, path: path) }
+    }
+
+    private func record(_ digest: FileOutputDigest, path: String) {
+        var comparison: FileComparison?
+        if let previousVersion,
+            let data = try? store.catalog.outputDigest(plugin: plugin.name, path: path, version: previousVersion),
+            let old = FileOutputDigest(data: data)
+        {
+            comparison = FileComparison(old: old, new: digest, keyed: keyed, cellLimit: OutputChanges.maxExamples)
+        }
+        let data = digest.data
+        let flush: [(path: String, data: Data)]? = lock.withLock {
+            if digest.outputs.count > 1 { severalOutputs = true }
+            if let c = comparison {
+                compared += 1
+                if !c.isEmpty { changedFiles += 1 }
+                added += c.added
+                removed += c.removed
+                changed += c.changed
+                for (k, v) in c.columns { columns[k, default: 0] += v }
+                for cell in c.cells where exampleCells.count < OutputChanges.maxExamples {
+                    exampleCells.append((path, cell.output, cell.newRow, cell.oldRow, cell.column))
+                }
+            }
+            pending.append((path, data))
+            pendingBytes += data.count
+            guard pending.count >= 256 || pendingBytes >= 16 << 20 else { return nil }
+            defer {
+                pending = []
+                pendingBytes = 0
+            }
+            return pending
+        }
+        if let flush { save(flush) }
+    }
+
+    private func save(_ batch: [(path: String, data: Data)]) {
+        do {
+            try store.catalog.saveOutputDigests(plugin: plugin.name, version: plugin.version, keeping: keptVersion, digests: batch)
+        } catch {
+            lock.withLock { failure = "the output digests could not be stored: \(error)" }
+        }
+    }
+
+    /// Stores what is left; then the changes against the previous version
+    /// (nil without one, or when no file was parsed by both), with the
+    /// examples' values read by parsing their files again with both versions.
+    func conclude(pool: WorkerPool) async -> OutputChanges? {
+        queue.sync {}
+        let rest = lock.withLock {
+            defer { pending = [] }
+            return pending
+        }
+        save(rest)
+        guard let previousVersion else { return nil }
+        let (summary, cells) = lock.withLock {
+            (
+                OutputChanges(
+                    previousVersion: previousVersion, version: plugin.version, filesCompared: compared, filesChanged: changedFiles,
+                    rowsAdded: added, rowsRemoved: removed, rowsChanged: changed, columnsChanged: columns, examples: []),
+                exampleCells
+            )
+        }
+        guard summary.filesCompared > 0 else { return nil }
+        var changes = summary
+        changes.examples = await examples(cells, previousVersion: previousVersion, pool: pool)
+        return changes
+    }
+
+    private func examples(
+        _ cells: [(file: String, output: String, newRow: Int?, oldRow: Int?, column: String)], previousVersion: String,
+        pool: WorkerPool
+    ) async -> [OutputChanges.Example] {
+        guard !cells.isEmpty else { return [] }
+        let files = Array(Set(cells.map(\.file))).sorted()
+        let upTo = lock.withLock { severalOutputs } ? nil : Self.rowsNeeded(cells)
+        let newRows = await Self.rows(of: files, plugin: plugin, pool: pool, maxRows: upTo)
+        var oldRows: Rows = [:]
+        if let source = try? store.catalog.parserSource(plugin: plugin.name, version: previousVersion),
+            let old = try? Self.pluginCopy(plugin, source: source)
+        {
+            defer { try? FileManager.default.removeItem(at: old.url.deletingLastPathComponent()) }
+            oldRows = await Self.rows(of: files, plugin: old, pool: pool, maxRows: upTo)
+        }
+        return Self.examples(cells, old: oldRows, new: newRows)
+    }
+
+    typealias Rows = [String: [String: [[String: CellValue]]]]
+
+    /// The examples' old and new values, from the two versions' rows.
+    static func examples(
+        _ cells: [(file: String, output: String, newRow: Int?, oldRow: Int?, column: String)], old oldRows: Rows, new newRows: Rows
+    ) -> [OutputChanges.Example] {
+        func value(_ rows: Rows, _ file: String, _ output: String, _ row: Int?, _ column: String) -> String? {
+            guard let row, let list = rows[file]?[output], row < list.count, let v = list[row][column] else { return nil }
+            return shown(v)
+        }
+        return cells.map { c in
+            OutputChanges.Example(
+                file: c.file, output: c.output, row: (c.newRow ?? c.oldRow ?? 0) + 1, column: c.column,
+                old: value(oldRows, c.file, c.output, c.oldRow, c.column), new: value(newRows, c.file, c.output, c.newRow, c.column))
+        }
+    }
+
+    static func shown(_ value: CellValue) -> String {
+        value.isNull ? "null" : (value.text ?? "\(value)")
+    }
+
+    /// The plugin's folder copied with another version's `parser.py`.
+    static func pluginCopy(_ plugin: PluginDirectory, source: String) throws -> PluginDirectory {
+        let root = FileManager.default.temporaryDirectory.appendingPathComponent("casparian-previous-\(UUID().uuidString)")
+        let copy = root.appendingPathComponent(plugin.name)
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: plugin.url, to: copy)
+        try Data(source.utf8).write(to: copy.appendingPathComponent("parser.py"))
+        return try PluginDirectory(url: copy)
+    }
+
+    /// How far into their files the examples are: parsing them again stops there.
+    static func rowsNeeded(_ cells: [(file: String, output: String, newRow: Int?, oldRow: Int?, column: String)]) -> Int {
+        cells.reduce(0) { max($0, max($1.newRow ?? 0, $1.oldRow ?? 0) + 1) }
+    }
+
+    /// The first `maxRows` rows `plugin` makes of `files`, by file and
+    /// output (for a few examples).
+    static func rows(of files: [String], plugin: PluginDirectory, pool: WorkerPool, maxRows: Int?) async -> Rows {
+        let collected = RowsByFile()
+        try? await pool.run(
+            plugin: plugin, jobs: files.enumerated().map { ParseJob(index: $0, path: $1) }, maxRows: maxRows, parallelism: 1,
+            callbacks: ParseCallbacks(
+                onEvent: { job, event in
+                    guard case .batch(let b) = event else { return }
+                    collected.add(b, file: job.path)
+                }, onFinish: { _, _, _ in }, onRetry: { job, _ in collected.clear(job.path) }))
+        return collected.rows
+    }
+}
+
+/// One file's digest as it grows, owned by the lane parsing the file.
+private final class DigestBox: @unchecked Sendable {
+    var digest = FileOutputDigest()
+}
+
+/// Rows gathered from a pool's lanes.
+private final class RowsByFile: @unchecked Sendable {
+    private let lock = NSLock()
+    private var byFile: [String: [String: [[String: CellValue]]]] = [:]
+
+    func add(_ batch: RowBatch, file: String) {
+        lock.withLock {
+            for r in 0..<batch.rowCount {
+                var row: [String: CellValue] = [:]
+                for (j, name) in batch.columnNames.enumerated() { row[name] = batch.columns[j][r] }
+                byFile[file, default: [:]][batch.output, default: []].append(row)
+            }
+        }
+    }
+
+    func clear(_ file: String) { _ = lock.withLock { byFile.removeValue(forKey: file) } }
+
+    var rows: [String: [String: [[String: CellValue]]]] { lock.withLock { byFile } }
+}
+
+extension OutputChanges {
+    /// Compares the stored digests of two versions of `plugin` over the
+    /// files both backtests parsed (`casparian diff`), with examples read
+    /// by parsing a few of those files again with each version's source.
+    public static func compare(
+        store: OutputDigestStore, plugin: PluginDirectory, from: String, to: String, pool: WorkerPool
+    ) async throws -> OutputChanges {
+        let catalog = store.catalog
+        let keyed = plugin.outputs.count > 1
+        var changes = OutputChanges(
+            previousVersion: from, version: to, filesCompared: 0, filesChanged: 0, rowsAdded: 0, rowsRemoved: 0, rowsChanged: 0,
+            columnsChanged: [:], examples: [])
+        var cells: [(file: String, output: String, newRow: Int?, oldRow: Int?, column: String)] = []
+        for path in try catalog.digestPaths(plugin: plugin.name, versions: (from, to)) {
+            guard let oldData = try catalog.outputDigest(plugin: plugin.name, path: path, version: from),
+                let newData = try catalog.outputDigest(plugin: plugin.name, path: path, version: to),
+                let old = FileOutputDigest(data: oldData), let new = FileOutputDigest(data: newData)
+            else { continue }
+            let c = FileComparison(old: old, new: new, keyed: keyed, cellLimit: maxExamples)
+            changes.filesCompared += 1
+            if !c.isEmpty { changes.filesChanged += 1 }
+            changes.rowsAdded += c.added
+            changes.rowsRemoved += c.removed
+            changes.rowsChanged += c.changed
+            for (k, v) in c.columns { changes.columnsChanged[k, default: 0] += v }
+            for cell in c.cells where cells.count < maxExamples { cells.append((path, cell.output, cell.newRow, cell.oldRow, cell.column)) }
+        }
+        guard !cells.isEmpty else { return changes }
+        let files = Array(Set(cells.map(\.file))).sorted()
+        let upTo = plugin.outputs.count > 1 ? nil : ChangeTracker.rowsNeeded(cells)
+        func rows(_ version: String) async -> ChangeTracker.Rows {
+            if version == plugin.version { return await ChangeTracker.rows(of: files, plugin: plugin, pool: pool, maxRows: upTo) }
+            guard let source = try? catalog.parserSource(plugin: plugin.name, version: version),
+                let copy = try? ChangeTracker.pluginCopy(plugin, source: source)
+            else { return [:] }
+            defer { try? FileManager.default.removeItem(at: copy.url.deletingLastPathComponent()) }
+            return await ChangeTracker.rows(of: files, plugin: copy, pool: pool, maxRows: upTo)
+        }
+        let oldRows = await rows(from)
+        let newRows = await rows(to)
+        changes.examples = ChangeTracker.examples(cells, old: oldRows, new: newRows)
+        return changes
+    }
+}

@@ -1,0 +1,309 @@
+import CasparianCore
+import Foundation
+
+/// What a parser made of one file, kept small enough to compare versions
+/// without keeping the output twice: per output, its columns and a 32-bit
+/// hash of every cell (row-major) — 4 bytes a cell, against the tens of
+/// bytes the value takes. Two versions' digests of a file say which rows
+/// were added, removed or changed and which columns changed; the values of
+/// a few examples come from parsing those files again (`OutputChanges`).
+public struct FileOutputDigest: Sendable, Equatable {
+    public struct Output: Sendable, Equatable {
+        public var columns: [String]
+        /// Cell hashes, row after row.
+        public var cells: [UInt32]
+
+        public var rowCount: Int { columns.isEmpty ? 0 : cells.count / columns.count }
+    }
+
+    public var outputs: [String: Output] = [:]
+
+    public init(outputs: [String: Output] = [:]) { self.outputs = outputs }
+
+    public var rowCount: Int { outputs.values.reduce(0) { $0 + $1.rowCount } }
+
+    /// Adds a batch's rows (a batch whose columns differ from the output's
+    /// earlier ones is aligned by name; a column new to the output is added
+    /// with null hashes for the rows before).
+    public mutating func add(_ batch: RowBatch) {
+        // Taken out of the dictionary, so appending does not copy the cells.
+        var out = outputs.removeValue(forKey: batch.output) ?? Output(columns: [], cells: [])
+        defer { outputs[batch.output] = out }
+        let null = Self.hash(.null)
+        for name in batch.columnNames where !out.columns.contains(name) {
+            let rows = out.rowCount
+            let width = out.columns.count
+            var widened = [UInt32]()
+            widened.reserveCapacity((width + 1) * rows)
+            for r in 0..<rows {
+                widened.append(contentsOf: out.cells[(r * width)..<((r + 1) * width)])
+                widened.append(null)
+            }
+            out.columns.append(name)
+            out.cells = widened
+        }
+        let width = out.columns.count
+        let start = out.cells.count
+        out.cells.append(contentsOf: repeatElement(null, count: batch.rowCount * width))
+        out.cells.withUnsafeMutableBufferPointer { cells in
+            for (j, name) in out.columns.enumerated() {
+                guard let slot = batch.columnNames.firstIndex(of: name) else { continue }
+                let column = batch.columns[slot]
+                for r in 0..<batch.rowCount { cells[start + r * width + j] = Self.hash(column[r]) }
+            }
+        }
+    }
+
+    /// A kind tag and the value's exact bytes, mixed 8 bytes at a time
+    /// (multiply and shift; null and a missing key hash alike: both store NULL).
+    @inline(__always)
+    static func hash(_ value: CellValue) -> UInt32 {
+        var h: UInt64 = 0x243f_6a88_85a3_08d3
+        @inline(__always) func mix(_ v: UInt64) {
+            h = (h ^ v) &* 0x9e37_79b9_7f4a_7c15
+            h ^= h >> 29
+        }
+        @inline(__always) func mixBytes(_ bytes: UnsafeRawBufferPointer) {
+            var i = 0
+            while i + 8 <= bytes.count {
+                mix(bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+                i += 8
+            }
+            var tail: UInt64 = 0
+            var shift: UInt64 = 0
+            while i < bytes.count {
+                tail |= UInt64(bytes[i]) << shift
+                shift += 8
+                i += 1
+            }
+            mix(tail ^ (UInt64(bytes.count) << 56))
+        }
+        @inline(__always) func mixText(_ s: String) {
+            var s = s
+            s.withUTF8 { mixBytes(UnsafeRawBufferPointer($0)) }
+        }
+        switch value {
+        case .null, .absent: mix(0)
+        case .bool(let b): mix(b ? 0x101 : 0x100)
+        case .int(let i):
+            mix(2)
+            mix(UInt64(bitPattern: i))
+        case .float(let d):
+            mix(3)
+            mix(d.bitPattern)
+        case .string(let s):
+            mix(4)
+            mixText(s)
+        case .bytes(let b):
+            mix(5)
+            b.withUnsafeBytes { mixBytes($0) }
+        case .decimal(let s):
+            mix(6)
+            mixText(s)
+        case .date(let days):
+            mix(7)
+            mix(UInt64(bitPattern: Int64(days)))
+        case .time(let micros):
+            mix(8)
+            mix(UInt64(bitPattern: micros))
+        case .timestamp(let micros):
+            mix(9)
+            mix(UInt64(bitPattern: micros))
+        case .timestampTZ(let micros, let offset):
+            mix(10)
+            mix(UInt64(bitPattern: micros))
+            mix(UInt64(bitPattern: Int64(offset)))
+        }
+        return UInt32(truncatingIfNeeded: h ^ (h >> 32))
+    }
+
+    // MARK: - Stored form
+
+    /// `CFD1`, then per output: name, column names, row count, cells (LE).
+    public var data: Data {
+        var d = Data("CFD1".utf8)
+        func put32(_ v: UInt32) { withUnsafeBytes(of: v.littleEndian) { d.append(contentsOf: $0) } }
+        func putText(_ s: String) {
+            put32(UInt32(s.utf8.count))
+            d.append(contentsOf: Array(s.utf8))
+        }
+        put32(UInt32(outputs.count))
+        for (name, out) in outputs.sorted(by: { $0.key < $1.key }) {
+            putText(name)
+            put32(UInt32(out.columns.count))
+            for c in out.columns { putText(c) }
+            put32(UInt32(out.rowCount))
+            #if _endian(little)
+                out.cells.withUnsafeBytes { d.append(contentsOf: $0) }
+            #else
+                out.cells.map { $0.littleEndian }.withUnsafeBytes { d.append(contentsOf: $0) }
+            #endif
+        }
+        return d
+    }
+
+    /// Reads `data`; nil when it is not a digest (a newer or damaged one).
+    public init?(data: Data) {
+        let bytes = [UInt8](data)
+        var at = 0
+        func get32() -> UInt32? {
+            guard at + 4 <= bytes.count else { return nil }
+            defer { at += 4 }
+            return UInt32(bytes[at]) | UInt32(bytes[at + 1]) << 8 | UInt32(bytes[at + 2]) << 16 | UInt32(bytes[at + 3]) << 24
+        }
+        func getText() -> String? {
+            guard let n = get32().map(Int.init), at + n <= bytes.count else { return nil }
+            defer { at += n }
+            return String(decoding: bytes[at..<(at + n)], as: UTF8.self)
+        }
+        guard bytes.count >= 4, bytes[0..<4] == [0x43, 0x46, 0x44, 0x31] else { return nil }
+        at = 4
+        guard let count = get32() else { return nil }
+        for _ in 0..<count {
+            guard let name = getText(), let width = get32() else { return nil }
+            var columns: [String] = []
+            for _ in 0..<width {
+                guard let c = getText() else { return nil }
+                columns.append(c)
+            }
+            guard let rows = get32() else { return nil }
+            let n = Int(rows) * Int(width)
+            guard at + 4 * n <= bytes.count else { return nil }
+            var cells = [UInt32](repeating: 0, count: n)
+            cells.withUnsafeMutableBytes { $0.copyBytes(from: bytes[at..<(at + 4 * n)]) }
+            at += 4 * n
+            #if !_endian(little)
+                cells = cells.map { UInt32(littleEndian: $0) }
+            #endif
+            outputs[name] = Output(columns: columns, cells: cells)
+        }
+    }
+}
+
+/// What changed between two parser versions' output of the files both
+/// parsed: rows added, removed and changed per output, changed cells per
+/// column, and up to `maxExamples` examples.
+public struct OutputChanges: Codable, Sendable, Equatable {
+    public struct Example: Codable, Sendable, Equatable {
+        public var file: String
+        public var output: String
+        /// 1-based row of the new output (the old row when it was removed).
+        public var row: Int
+        public var column: String
+        public var old: String?
+        public var new: String?
+    }
+
+    public var previousVersion: String
+    public var version: String
+    public var filesCompared: Int
+    public var filesChanged: Int
+    public var rowsAdded: Int
+    public var rowsRemoved: Int
+    public var rowsChanged: Int
+    /// Changed cells per column (`output.column` when the plugin has several outputs).
+    public var columnsChanged: [String: Int]
+    public var examples: [Example]
+
+    public static let maxExamples = 20
+
+    public var isEmpty: Bool { rowsAdded == 0 && rowsRemoved == 0 && rowsChanged == 0 && columnsChanged.isEmpty }
+
+    /// One line for people.
+    public var summary: String {
+        let against = previousVersion == version ? "the last backtest of this version" : previousVersion
+        if isEmpty { return "no change in the output against \(against) (\(filesCompared) files compared)" }
+        var parts: [String] = []
+        if rowsChanged > 0 { parts.append("\(rowsChanged) rows changed") }
+        if rowsAdded > 0 { parts.append("\(rowsAdded) added") }
+        if rowsRemoved > 0 { parts.append("\(rowsRemoved) removed") }
+        let columns = columnsChanged.sorted { $0.value > $1.value }.prefix(4).map { "\($0.key) \($0.value)" }
+        if !columns.isEmpty { parts.append("cells changed: " + columns.joined(separator: ", ")) }
+        return "against \(against), in \(filesChanged) of \(filesCompared) files: " + parts.joined(separator: "; ")
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case version, examples
+        case previousVersion = "previous_version"
+        case filesCompared = "files_compared"
+        case filesChanged = "files_changed"
+        case rowsAdded = "rows_added"
+        case rowsRemoved = "rows_removed"
+        case rowsChanged = "rows_changed"
+        case columnsChanged = "columns_changed"
+    }
+}
+
+/// One file's comparison: counts, and the cells an example may show.
+struct FileComparison {
+    var added = 0
+    var removed = 0
+    var changed = 0
+    var columns: [String: Int] = [:]
+    /// (output, new row index or old for removals, column, old row index) of changed cells, in order.
+    var cells: [(output: String, newRow: Int?, oldRow: Int?, column: String)] = []
+
+    var isEmpty: Bool { added == 0 && removed == 0 && changed == 0 && columns.isEmpty }
+
+    /// Rows are matched first whole (equal over the columns both versions
+    /// have), in order; the rows left on each side are then paired in order
+    /// as changed rows, and what is left over was added or removed. A
+    /// column only one version has counts as changed in every row.
+    init(old: FileOutputDigest, new: FileOutputDigest, keyed: Bool, cellLimit: Int) {
+        for name in Set(old.outputs.keys).union(new.outputs.keys).sorted() {
+            let o = old.outputs[name] ?? .init(columns: [], cells: [])
+            let n = new.outputs[name] ?? .init(columns: [], cells: [])
+            let common = n.columns.filter { o.columns.contains($0) }
+            let oi = common.map { o.columns.firstIndex(of: $0)! }
+            let ni = common.map { n.columns.firstIndex(of: $0)! }
+            /// A row's cells in the shared columns, as one 64-bit key.
+            func key(_ d: FileOutputDigest.Output, _ idx: [Int], _ r: Int) -> UInt64 {
+                var h: UInt64 = 0xcbf2_9ce4_8422_2325
+                for i in idx { h = (h ^ UInt64(d.cells[r * d.columns.count + i])) &* 0x100_0000_01b3 }
+                return h
+            }
+            // Whole-row matches, in order (a multiset: equal rows pair up one
+            // to one). Rows that match where they stand are the common case.
+            let oldKeys = (0..<o.rowCount).map { key(o, oi, $0) }
+            let newKeys = (0..<n.rowCount).map { key(n, ni, $0) }
+            var matchedOld = [Bool](repeating: false, count: o.rowCount)
+            var matchedNew = [Bool](repeating: false, count: n.rowCount)
+            for r in 0..<min(o.rowCount, n.rowCount) where oldKeys[r] == newKeys[r] {
+                matchedOld[r] = true
+                matchedNew[r] = true
+            }
+            // The rest (rows moved, added, removed or changed) by key, in order.
+            var waiting: [UInt64: [Int]] = [:]
+            for (i, k) in oldKeys.enumerated() where !matchedOld[i] { waiting[k, default: []].append(i) }
+            var cursor: [UInt64: Int] = [:]
+            var pendingNew: [Int] = []
+            for r in 0..<n.rowCount where !matchedNew[r] {
+                let k = newKeys[r]
+                let c = cursor[k, default: 0]
+                if let rows = waiting[k], c < rows.count {
+                    matchedOld[rows[c]] = true
+                    cursor[k] = c + 1
+                } else {
+                    pendingNew.append(r)
+                }
+            }
+            let unmatchedOld = (0..<o.rowCount).filter { !matchedOld[$0] }
+            let pairs = min(unmatchedOld.count, pendingNew.count)
+            let label = { (column: String) in keyed ? "\(name).\(column)" : column }
+            for p in 0..<pairs {
+                let (or, nr) = (unmatchedOld[p], pendingNew[p])
+                changed += 1
+                for (j, column) in common.enumerated() where o.cells[or * o.columns.count + oi[j]] != n.cells[nr * n.columns.count + ni[j]]
+                {
+                    columns[label(column), default: 0] += 1
+                    if cells.count < cellLimit { cells.append((name, nr, or, column)) }
+                }
+            }
+            added += pendingNew.count - pairs
+            removed += unmatchedOld.count - pairs
+            // Columns only one version has changed in every row that exists.
+            for column in n.columns where !o.columns.contains(column) && n.rowCount > 0 { columns[label(column), default: 0] += n.rowCount }
+            for column in o.columns where !n.columns.contains(column) && o.rowCount > 0 { columns[label(column), default: 0] += o.rowCount }
+        }
+    }
+}

@@ -1,0 +1,74 @@
+"""What a fix changed (issue 23): the time comparing a parser version's output
+with the previous version's adds to a backtest of the bench corpus (20 CSV
+files, 1,000,000 rows), and what it stores.
+
+Each backtest keeps 4-byte hashes of every cell it saw and compares them with
+the previous version's; examples re-parse a few files with both versions.
+Pairs, alternating order: a backtest that compares (against the other of two
+parser versions, so it finds changes and reads examples) and one with
+--no-compare-output; the median ratio of 5 pairs with its range. Target: the
+comparison adds under 10% to the backtest's time. Fails when missed, or when
+the comparison does not find the rows the second version changes.
+"""
+import json, os, sqlite3, statistics, subprocess, sys, tempfile, time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from execute_corpus import ROWS, write_corpus  # noqa: E402
+
+BIN = os.environ["CASPARIAN_BIN"]
+PAIRS = 5
+
+# The second version upper-cases the name of one row in a hundred.
+V2 = '''
+import csv
+pattern = "*.csv"
+def parse(path, ctx):
+    ctx.columns("id", "name", "price", "qty", "day")
+    with open(path, newline="") as f:
+        r = csv.reader(f)
+        next(r)
+        for id_, name, price, qty, day in r:
+            i = int(id_)
+            yield (i, name.upper() if i % 100 == 0 else name, float(price), int(qty), day)
+'''
+
+
+def backtest(ws, *extra):
+    t = time.perf_counter()
+    p = subprocess.run([BIN, "backtest", "bench", "--scope", "b", "--json", "--quiet", *extra], cwd=ws, capture_output=True,
+                       text=True)
+    wall = time.perf_counter() - t
+    if p.returncode != 0:
+        raise SystemExit(f"casparian backtest failed: {p.stderr[-2000:]}")
+    return json.loads(p.stdout)["report"], wall
+
+
+with tempfile.TemporaryDirectory() as ws:
+    write_corpus(ws, BIN)
+    parser = os.path.join(ws, "plugins", "bench", "parser.py")
+    v1 = open(parser).read()
+    backtest(ws)  # warm-up, and the first version's digests
+    ratios, found = [], []
+    for k in range(PAIRS):
+        # Each comparing run is against the other version: it finds changes and reads examples.
+        open(parser, "w").write(V2 if k % 2 == 0 else v1)
+        if k % 2 == 0:
+            report, with_compare = backtest(ws)
+            _, without = backtest(ws, "--no-compare-output")
+        else:
+            _, without = backtest(ws, "--no-compare-output")
+            report, with_compare = backtest(ws)
+        changes = report.get("changes") or {}
+        found.append(changes.get("rows_changed", 0))
+        ratios.append(with_compare / without)
+    db = sqlite3.connect(os.path.join(ws, ".casparian", "catalog.sqlite"))
+    stored, versions = db.execute("SELECT sum(length(digest)), count(DISTINCT parser_version) FROM output_digests").fetchone()
+    median = statistics.median(ratios)
+    expected = ROWS // 100
+    ok = all(f == expected for f in found)
+    print(f"changes: backtest of {ROWS} rows with the comparison {100 * (median - 1):+.1f}% of the time without it "
+          f"(median of {PAIRS} pairs, range {100 * (min(ratios) - 1):+.1f}% to {100 * (max(ratios) - 1):+.1f}%; target < +10%); "
+          f"found {found[0]} changed rows each time (expected {expected}: {'yes' if ok else 'NO'}); "
+          f"stored {stored / 2**20:.1f} MiB of cell hashes for {versions} versions ({stored / versions / ROWS:.0f} bytes a row a version)")
+    if median >= 1.10 or not ok:
+        sys.exit(1)
