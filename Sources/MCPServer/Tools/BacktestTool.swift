@@ -50,6 +50,9 @@ enum BacktestTool {
         var summary = "backtest of \(r.plugin) \(r.parserVersion): \(r.filesPassed)/\(r.filesTested) files passed (\(pct)%)"
         if r.earlyStopped { summary += ", stopped early (\(r.filesSkipped) not run): files that failed before still fail" }
         if let c = r.clusters.first { summary += "; biggest cluster: \(c.category.rawValue) in \(c.files) files" }
+        if let changes = r.changes, !changes.isEmpty || changes.previousVersion != r.parserVersion {
+            summary += "; output \(changes.summary)"
+        }
         var next: [String] = []
         if r.status == .passed {
             next = ["execute_pipeline {plugin: \"\(r.plugin)\", scope_id: \"\(scopeID)\"} to write the output tables"]

@@ -69,7 +69,26 @@ enum LongRun {
             "clusters": try JSONValue.from(Array(r.clusters.prefix(8))), "clusters_total": .int(r.clusters.count),
             "worst_files": .array(Array(worst)), "duration_milliseconds": .int(r.durationMilliseconds),
             "report_uri": .string(ResourceCatalog.runPrefix + runID),
+            "changes": r.changes.map { changesValue($0, root: root) } ?? .null,
         ]
+    }
+
+    /// What a parser version changed in the output, as run_backtest and fix_parser answer it.
+    static func changesValue(_ c: OutputChanges, root: String?) -> Value {
+        .object([
+            "previous_version": .string(c.previousVersion), "version": .string(c.version),
+            "files_compared": .int(c.filesCompared), "files_changed": .int(c.filesChanged),
+            "rows_added": .int(c.rowsAdded), "rows_removed": .int(c.rowsRemoved), "rows_changed": .int(c.rowsChanged),
+            "columns_changed": .object(c.columnsChanged.mapValues { .int($0) }),
+            "examples": .array(
+                c.examples.map { e in
+                    .object([
+                        "file": .string(FailureAnalysis.relative(e.file, root)), "output": .string(e.output), "row": .int(e.row),
+                        "column": .string(e.column), "old": e.old.map { .string($0) } ?? .null, "new": e.new.map { .string($0) } ?? .null,
+                    ])
+                }),
+            "summary": .string(c.summary),
+        ])
     }
 
     /// Output properties shared by run_backtest and fix_parser.
@@ -114,6 +133,25 @@ enum LongRun {
             "still_failing": JSONSchema.array(JSONSchema.string(), description: "Failed before, fail still (capped at 20).", maxItems: 20),
             "regressed": JSONSchema.array(JSONSchema.string(), description: "Passed before, fail now (capped at 20).", maxItems: 20),
             "fixed_count": JSONSchema.integer(), "still_failing_count": JSONSchema.integer(), "regressed_count": JSONSchema.integer(),
+            "changes": JSONSchema.nullable(
+                JSONSchema.object(
+                    [
+                        "previous_version": JSONSchema.string("The version compared against (this one on a re-run)."),
+                        "version": JSONSchema.string(), "files_compared": JSONSchema.integer(), "files_changed": JSONSchema.integer(),
+                        "rows_added": JSONSchema.integer(), "rows_removed": JSONSchema.integer(), "rows_changed": JSONSchema.integer(),
+                        "columns_changed": JSONSchema.object([:], closed: false, description: "Changed cells per column."),
+                        "examples": JSONSchema.array(
+                            JSONSchema.object(
+                                [
+                                    "file": JSONSchema.string(), "output": JSONSchema.string(), "row": JSONSchema.integer(),
+                                    "column": JSONSchema.string(), "old": JSONSchema.nullable(JSONSchema.string()),
+                                    "new": JSONSchema.nullable(JSONSchema.string()),
+                                ], required: ["file", "row", "column"], closed: false), maxItems: 20),
+                        "summary": JSONSchema.string(),
+                    ], required: ["previous_version", "files_compared", "rows_added", "rows_removed", "rows_changed"], closed: false,
+                    description:
+                        "What this parser version changed in the output of the files the previous version also parsed, even when every file passes (null for a plugin's first version)."
+                )),
             "verdict": JSONSchema.string(
                 "Where the fix–backtest loop stands.",
                 oneOf: ["continuing", "pass_rate_reached", "plateau", "max_iterations", "timeout", "stopped_by_user"]),
