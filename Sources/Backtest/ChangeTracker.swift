@@ -90,7 +90,9 @@ final class ChangeTracker: @unchecked Sendable {
         {
             comparison = FileComparison(old: old, new: digest, keyed: keyed, cellLimit: OutputChanges.maxExamples)
         }
-        let data = digest.data
+        // A re-run that made exactly what is stored has nothing to store.
+        let unchanged = previousVersion == plugin.version && comparison?.isEmpty == true
+        let data = unchanged ? Data() : digest.data
         let flush: [(path: String, data: Data)]? = lock.withLock {
             if digest.outputs.count > 1 { severalOutputs = true }
             if let c = comparison {
@@ -104,6 +106,7 @@ final class ChangeTracker: @unchecked Sendable {
                     exampleCells.append((path, cell.output, cell.newRow, cell.oldRow, cell.column))
                 }
             }
+            guard !unchanged else { return nil }
             pending.append((path, data))
             pendingBytes += data.count
             guard pending.count >= 256 || pendingBytes >= 16 << 20 else { return nil }
@@ -156,15 +159,11 @@ final class ChangeTracker: @unchecked Sendable {
         guard !cells.isEmpty else { return [] }
         let files = Array(Set(cells.map(\.file))).sorted()
         let upTo = lock.withLock { severalOutputs } ? nil : Self.rowsNeeded(cells)
-        let newRows = await Self.rows(of: files, plugin: plugin, pool: pool, maxRows: upTo)
-        var oldRows: Rows = [:]
-        if let source = try? store.catalog.parserSource(plugin: plugin.name, version: previousVersion),
-            let old = try? Self.pluginCopy(plugin, source: source)
-        {
-            defer { try? FileManager.default.removeItem(at: old.url.deletingLastPathComponent()) }
-            oldRows = await Self.rows(of: files, plugin: old, pool: pool, maxRows: upTo)
-        }
-        return Self.examples(cells, old: oldRows, new: newRows)
+        let source = try? store.catalog.parserSource(plugin: plugin.name, version: previousVersion)
+        // The two versions parse at once (the new one's workers are warm).
+        async let newRows = Self.rows(of: files, plugin: plugin, pool: pool, maxRows: upTo)
+        async let oldRows = Self.rows(of: files, version: source, like: plugin, pool: pool, maxRows: upTo)
+        return await Self.examples(cells, old: oldRows, new: newRows)
     }
 
     typealias Rows = [String: [String: [[String: CellValue]]]]
@@ -196,6 +195,19 @@ final class ChangeTracker: @unchecked Sendable {
         try FileManager.default.copyItem(at: plugin.url, to: copy)
         try Data(source.utf8).write(to: copy.appendingPathComponent("parser.py"))
         return try PluginDirectory(url: copy)
+    }
+
+    /// The rows another version (its source) makes of `files`, parsed by a
+    /// temporary copy of the plugin folder whose workers are retired after.
+    static func rows(of files: [String], version source: String?, like plugin: PluginDirectory, pool: WorkerPool, maxRows: Int?) async
+        -> Rows
+    {
+        guard let source, let copy = try? pluginCopy(plugin, source: source) else { return [:] }
+        defer {
+            pool.retire(plugin: copy)
+            try? FileManager.default.removeItem(at: copy.url.deletingLastPathComponent())
+        }
+        return await rows(of: files, plugin: copy, pool: pool, maxRows: maxRows)
     }
 
     /// How far into their files the examples are: parsing them again stops there.
@@ -275,15 +287,12 @@ extension OutputChanges {
         let upTo = plugin.outputs.count > 1 ? nil : ChangeTracker.rowsNeeded(cells)
         func rows(_ version: String) async -> ChangeTracker.Rows {
             if version == plugin.version { return await ChangeTracker.rows(of: files, plugin: plugin, pool: pool, maxRows: upTo) }
-            guard let source = try? catalog.parserSource(plugin: plugin.name, version: version),
-                let copy = try? ChangeTracker.pluginCopy(plugin, source: source)
-            else { return [:] }
-            defer { try? FileManager.default.removeItem(at: copy.url.deletingLastPathComponent()) }
-            return await ChangeTracker.rows(of: files, plugin: copy, pool: pool, maxRows: upTo)
+            let source = try? catalog.parserSource(plugin: plugin.name, version: version)
+            return await ChangeTracker.rows(of: files, version: source, like: plugin, pool: pool, maxRows: upTo)
         }
-        let oldRows = await rows(from)
-        let newRows = await rows(to)
-        changes.examples = ChangeTracker.examples(cells, old: oldRows, new: newRows)
+        async let oldRows = rows(from)
+        async let newRows = rows(to)
+        changes.examples = await ChangeTracker.examples(cells, old: oldRows, new: newRows)
         return changes
     }
 }

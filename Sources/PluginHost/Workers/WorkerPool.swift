@@ -318,6 +318,20 @@ public final class WorkerPool: @unchecked Sendable {
         for w in takeIdle(waitingForWarming: false) { w.abandon() }
     }
 
+    /// Stops the idle workers of a plugin that will not run again (a
+    /// temporary copy of another version), on a thread of their own.
+    public func retire(plugin: PluginDirectory) {
+        let k = key(plugin)
+        let workers = lock.withLock { idle.removeValue(forKey: k) ?? [] }
+        guard !workers.isEmpty else { return }
+        let thread = Thread {
+            for w in workers { w.requestShutdown() }
+            for w in workers { w.awaitShutdown() }
+        }
+        thread.name = "casparian-retire"
+        thread.start()
+    }
+
     /// Stops every idle worker. Safe to call more than once.
     public func shutdown() {
         let all = takeIdle(waitingForWarming: true)
