@@ -1,5 +1,6 @@
 """A folder of two kinds of exports over MCP: discover_schemas gives one output per family,
-approve_schema makes the built-in reader the plugin, and execute_pipeline writes one table per family."""
+approve_schema makes the built-in reader the plugin and excludes the HTML page discovery skipped, so
+run_backtest passes and execute_pipeline writes one table per family without failing the page."""
 import asyncio
 import os
 
