@@ -134,6 +134,7 @@ def main():
     p.add_argument("--corpus", default=os.path.join(root, "..", "shared", "corpora", "ptype"))
     p.add_argument("--casparian", default=os.path.join(root, ".build", "debug", "casparian"))
     p.add_argument("--misses", action="store_true", help="list every wrong column")
+    p.add_argument("--skip", action="append", default=[], metavar="NAME", help="leave out an annotated file (e.g. mass_6)")
     args = p.parse_args()
     import duckdb
 
@@ -144,13 +145,18 @@ def main():
     con = duckdb.connect()
     with tempfile.TemporaryDirectory() as workspace:
         for file, labels in sorted(annotations.items()):
+            if file in args.skip:
+                continue
             path = os.path.join(args.corpus, "data", file + ".csv")
             if not os.path.exists(path):
                 missing.append(file)
                 continue
             score(casparian_columns(args.casparian, path, workspace), labels, "casparian", file, tallies["casparian"], misses)
             score(duckdb_columns(con, path, notes), labels, "duckdb", file, tallies["duckdb"], misses)
-    print(f"ptype: {len(annotations) - len(missing)} annotated files" + (f" (missing, skipped: {', '.join(missing)})" if missing else ""))
+    print(
+        f"ptype: {len(annotations) - len(missing) - len(args.skip)} annotated files"
+        + (f" (missing, skipped: {', '.join(missing)})" if missing else "")
+        + (f" (left out: {', '.join(args.skip)})" if args.skip else ""))
     print(f"{'':10} {'scored':>6} {'right':>12} {'asked':>10} {'wrong':>12} {'silently wrong':>15}")
     for tool, t in tallies.items():
         n = max(t["scored"], 1)
