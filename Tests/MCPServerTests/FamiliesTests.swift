@@ -41,5 +41,9 @@ struct FamiliesTests {
         #expect(execute["rows_written"] as? Int == 5 && execute["files_failed"] as? Int == 0, "\(execute)")
         let rows = r.structured("weather")["rows"] as? [[Any]] ?? []
         #expect(rows.count == 2 && (rows.first?[1] as? Double) == 12.5, "\(rows)")
+        let structure = (r["structure"] as? [[String: Any]])?.first
+        #expect(
+            structure?["line"] as? Int == 2 && structure?["byte_offset"] as? Int == 6 && structure?["rows"] as? Int == 2,
+            "\(String(describing: r["structure"]))")
     }
 }
