@@ -64,7 +64,11 @@ public struct CorpusBacktest: Sendable {
             var claimed: [String] = []
             var excluded = 0
             for (relative, absolute) in files where pattern.matches(relative) {
-                if contract?.excludes(file: absolute) == true { excluded += 1 } else { claimed.append(absolute) }
+                if contract?.excludes(file: absolute, root: corpus.standardizedFileURL.path) == true {
+                    excluded += 1
+                } else {
+                    claimed.append(absolute)
+                }
             }
             return Plan(plugin: plugin, contract: contract, files: claimed, excluded: excluded)
         }

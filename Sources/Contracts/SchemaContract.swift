@@ -50,17 +50,43 @@ public struct SchemaContract: Codable, Sendable, Equatable {
         return candidates.first { $0.files.isEmpty }
     }
 
-    /// True when `file` matches one of `excludedFiles`.
-    public func excludes(file: String) -> Bool {
-        excludedFiles.contains { SchemaContract.glob($0, matches: file) }
+    /// True when `file` matches one of `excludedFiles`. With `root` (the
+    /// scope's or corpus's folder), a pattern is also matched against the
+    /// path relative to it: that is how `./page.csv` — a file relative to
+    /// the root, as approval excludes what discovery skipped — names the
+    /// same file on every checkout.
+    public func excludes(file: String, root: String? = nil) -> Bool {
+        guard !excludedFiles.isEmpty else { return false }
+        let relative = root.flatMap { SchemaContract.relativePath(file, to: $0) }
+        return excludedFiles.contains { pattern in
+            SchemaContract.glob(pattern, matches: file) || relative.map { SchemaContract.glob(pattern, matches: $0) } == true
+        }
     }
 
     /// A pattern is a `GlobPattern` (anchored when it has a `/`, a leading
-    /// `/` ignored) or, when it is not a valid glob, an exact path.
+    /// `/` or `./` ignored) or, when it is not a valid glob, an exact path.
     static func glob(_ pattern: String, matches file: String) -> Bool {
         if pattern == file { return true }
-        guard let glob = try? GlobPattern(pattern) else { return false }
+        let anchored = pattern.hasPrefix("./") ? String(pattern.dropFirst()) : pattern
+        guard let glob = try? GlobPattern(anchored) else { return false }
         return glob.matches(file.hasPrefix("/") ? String(file.dropFirst()) : file)
+    }
+
+    /// `file` relative to the folder `root`, or nil when it is not inside it.
+    public static func relativePath(_ file: String, to root: String) -> String? {
+        let folder = root.hasSuffix("/") ? root : root + "/"
+        return file.hasPrefix(folder) ? String(file.dropFirst(folder.count)) : nil
+    }
+
+    /// The pattern that excludes exactly the file at `path` relative to a
+    /// scope's root: `./` (anchored at the root) and glob characters escaped.
+    public static func exclusionPattern(relativePath path: String) -> String {
+        var escaped = ""
+        for c in path {
+            if "*?[]{}\\".contains(c) { escaped.append("\\") }
+            escaped.append(c)
+        }
+        return "./" + escaped
     }
 
     enum CodingKeys: String, CodingKey {

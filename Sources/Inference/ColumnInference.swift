@@ -178,9 +178,30 @@ public struct DiscoveryResult: Codable, Sendable, Equatable {
     public var files: Int
     public var rows: Int
     public var outputs: [OutputInference]
+    /// Files the built-in reader left alone (another format than CSV/TSV),
+    /// named relative to the discovery's root (the scope's root, or the
+    /// folder discovered) so approval can exclude them portably; nil when
+    /// none were skipped or the discovery was stored before they were kept.
+    public var skippedFiles: [SkippedFile]?
+
+    /// A file discovery skipped, and its format (`html/xml`, `json (gzip)`).
+    public struct SkippedFile: Codable, Sendable, Equatable {
+        public var file: String
+        public var format: String
+        public init(file: String, format: String) {
+            self.file = file
+            self.format = format
+        }
+    }
+
     public init(files: Int, rows: Int, outputs: [OutputInference]) {
         self.files = files
         self.rows = rows
         self.outputs = outputs
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case files, rows, outputs
+        case skippedFiles = "skipped_files"
     }
 }

@@ -2,12 +2,17 @@
 ///
 /// Matching is exact after trimming ASCII spaces; the solver reports which
 /// sentinels it saw, so a numeric column with `N/A` in it is numeric and
-/// nullable rather than a string.
+/// nullable rather than a string. Not-reported markers (`NR`, `N/R`,
+/// `N.R.`, `n.r.`) are sentinels too: a count column with `NR` in it is
+/// numbers and nulls. In a column that ends up text, every sentinel word
+/// is data (only empty text is null), so `NR` in a column of country codes
+/// stays Nauru.
 public enum NullSentinels {
     public static let standard: Set<String> = [
         "", "NA", "N/A", "n/a", "na", "N.A.", "null", "NULL", "Null", "None", "none", "NONE",
         "-", "--", "#N/A", "#NA", "#N/A N/A", "nan", "NaN", "NAN", "-nan", "-NaN", "nil", "NIL",
         "<NA>", "#NULL!", "?", "missing", "MISSING", "(null)", "undefined",
+        "NR", "nr", "N/R", "n/r", "N.R.", "n.r.",
     ]
 
     /// The sentinel `text` is, or nil when it is a real value.

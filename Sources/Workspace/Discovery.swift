@@ -24,6 +24,14 @@ public enum DiscoveryParser: Sendable {
     }
 }
 
+/// What a discovery is doing when it reports progress: the built-in
+/// reader reads every file's header first (to group files into families),
+/// then the files' values.
+public enum DiscoveryStage: String, Sendable {
+    case headers = "headers read"
+    case values = "files read"
+}
+
 /// Options of a discovery.
 public struct DiscoveryOptions: Sendable {
     /// Which files of a large set to read; nil reads every file.
@@ -75,36 +83,64 @@ public struct DiscoveryStructureProblem: Codable, Sendable, Equatable {
     public var file: String
     /// The 0-based data row where it starts.
     public var row: Int
+    /// The 1-based line where it starts (LF, CR and CRLF end lines, inside
+    /// quoted fields too, so an editor's line number).
+    public var line: Int
+    /// The byte offset where it starts: of the opening quote never closed,
+    /// of the first ragged row. In the file's own bytes for UTF-8 files; in
+    /// the text as converted to UTF-8 for others, and of the decompressed
+    /// text for gzip.
+    public var byteOffset: Int
     public var problem: String
-    /// Data rows affected.
+    /// Rows affected: the lines read into a field never closed, or the
+    /// rows with the wrong number of fields.
     public var rows: Int
 
-    public init(file: String, row: Int, problem: String, rows: Int) {
+    public init(file: String, row: Int, line: Int, byteOffset: Int, problem: String, rows: Int) {
         self.file = file
         self.row = row
+        self.line = line
+        self.byteOffset = byteOffset
         self.problem = problem
         self.rows = rows
+    }
+
+    enum CodingKeys: String, CodingKey {
+        case file, row, line, problem, rows
+        case byteOffset = "byte_offset"
     }
 }
 
 extension DiscoveryStructureProblem {
     /// What a reader that read its whole file found wrong with its structure.
     public static func found(in reader: CSVReader, file: String) -> [DiscoveryStructureProblem] {
+        let quote = reader.unterminatedQuoteRow.flatMap { row in reader.unterminatedQuoteOffset.map { (row, $0) } }
+        let ragged =
+            reader.raggedRecords > 0 ? reader.firstRaggedRow.flatMap { row in reader.firstRaggedOffset.map { (row, $0) } } : nil
+        guard quote != nil || ragged != nil else { return [] }
+        // Lines are counted only for a file with something to report.
+        let offsets = [quote?.1, ragged?.1].compactMap { $0 }
+        let found = try? reader.lines(at: offsets, countAll: quote != nil)
+        var lines = found?.lines[...] ?? []
         var problems: [DiscoveryStructureProblem] = []
-        if let row = reader.unterminatedQuoteRow {
+        if case let (row, offset)? = quote {
+            let line = lines.popFirst() ?? 0
+            let swallowed = max(1, (found?.total ?? line) - line + 1)
             problems.append(
                 DiscoveryStructureProblem(
-                    file: file, row: row,
-                    problem: "a quoted field opened in row \(row) is never closed: the rest of the file was read into that one field",
-                    rows: 1))
+                    file: file, row: row, line: line, byteOffset: offset,
+                    problem:
+                        "a quoted field opened on line \(line) (byte \(offset), row \(row)) is never closed: the rest of the file (\(swallowed) line\(swallowed == 1 ? "" : "s")) was read into that one field",
+                    rows: swallowed))
         }
-        if reader.raggedRecords > 0, let row = reader.firstRaggedRow {
+        if case let (row, offset)? = ragged {
+            let line = lines.popFirst() ?? 0
             let n = reader.raggedRecords
             problems.append(
                 DiscoveryStructureProblem(
-                    file: file, row: row,
+                    file: file, row: row, line: line, byteOffset: offset,
                     problem:
-                        "\(n) row\(n == 1 ? "" : "s") do not have the header's \(reader.columnNames.count) fields (the first: row \(row)); missing fields read as null, extra fields are dropped",
+                        "\(n) row\(n == 1 ? "" : "s") do not have the header's \(reader.columnNames.count) fields (the first: line \(line), byte \(offset), row \(row)); missing fields read as null, extra fields are dropped",
                     rows: n))
         }
         return problems
@@ -146,12 +182,13 @@ public struct DiscoveryEngine: Sendable {
 
     /// Discovers `paths` (files, or folders expanded recursively: only the
     /// files matching a plugin's `pattern`, or delimited-text extensions for
-    /// the built-in CSV plugin). `progress` sees files done and the total.
+    /// the built-in CSV plugin). `progress` sees the stage, files done in
+    /// it and the total.
     /// Stops with `CancellationError` when its task is cancelled. Stores
     /// nothing: `Workspace.discover` records it as a run and keeps the result.
     public func discover(
         paths: [String], parser: DiscoveryParser,
-        progress: @escaping @Sendable (_ done: Int, _ total: Int) -> Void = { _, _ in }
+        progress: @escaping @Sendable (_ stage: DiscoveryStage, _ done: Int, _ total: Int) -> Void = { _, _, _ in }
     ) async throws -> DiscoveryRun {
         guard !paths.isEmpty else {
             throw CasparianError(.usage, "no files or folders to discover", hint: "pass one or more paths, e.g. `casparian discover data/`")
@@ -176,7 +213,8 @@ public struct DiscoveryEngine: Sendable {
         var run: DiscoveryRun
         switch parser {
         case .builtinCSV: run = try discoverCSV(files, progress: progress)
-        case .plugin(let p, let env): run = try await discoverPlugin(files, plugin: p, environment: env, progress: progress)
+        case .plugin(let p, let env):
+            run = try await discoverPlugin(files, plugin: p, environment: env) { done, total in progress(.values, done, total) }
         }
         try Task.checkCancellation()
         run.filesFound = set.entries.count
@@ -226,13 +264,15 @@ public struct DiscoveryEngine: Sendable {
         return (kept, skipped)
     }
 
-    func discoverCSV(_ files: [FileSet.Entry], progress: @Sendable (Int, Int) -> Void) throws -> DiscoveryRun {
+    func discoverCSV(_ files: [FileSet.Entry], progress: @Sendable (DiscoveryStage, Int, Int) -> Void) throws -> DiscoveryRun {
         // Each file's header first (sniffed once; the dialect is reused below):
         // files group into families by their columns, one output each.
         var dialects: [CSVDialect?] = []
         var headers: [[String]?] = []
-        for f in files {
+        for (k, f) in files.enumerated() {
             try Task.checkCancellation()
+            // A big folder's headers take a while: this pass reports its progress too.
+            defer { progress(.headers, k + 1, files.count) }
             let reader = try? CSVReader(path: f.path)
             dialects.append(reader?.dialect)
             // Files without a header are alike only when they have as many columns.
@@ -249,7 +289,7 @@ public struct DiscoveryEngine: Sendable {
         for (i, f) in files.enumerated() {
             if inference.isSatisfied { break }
             try Task.checkCancellation()
-            defer { progress(read + failures.count, files.count) }
+            defer { progress(.values, read + failures.count, files.count) }
             // A file that fails part-way (a truncated or damaged .gz) contributes no values at all.
             let before = inference
             do {

@@ -12,11 +12,26 @@ public struct ApprovalOutcome: Codable, Sendable {
     /// The `parser.py` written for a discovery of the built-in reader whose
     /// plugin had none (`BuiltinCSVPlugin`), so `backtest` and `run` execute it.
     public var parserWritten: String?
+    /// Files the built-in reader's discovery skipped (another format), now
+    /// in the contract's `excluded_files`, so backtest and run leave them out.
+    public var excludedSkipped: [DiscoveryResult.SkippedFile] = []
 
     enum CodingKeys: String, CodingKey {
         case contract
         case contractFile = "contract_file"
         case parserWritten = "parser_written"
+        case excludedSkipped = "excluded_skipped"
+    }
+}
+
+extension ApprovalOutcome {
+    /// "2 files discovery skipped are excluded: page.csv (html/xml), data.json (json)"; nil when none were.
+    public var excludedSkippedText: String? {
+        guard !excludedSkipped.isEmpty else { return nil }
+        let n = excludedSkipped.count
+        let shown = excludedSkipped.prefix(10).map { "\($0.file) (\($0.format))" }.joined(separator: ", ")
+        return "\(n) file\(n == 1 ? "" : "s") discovery skipped \(n == 1 ? "is" : "are") excluded: \(shown)"
+            + (n > 10 ? ", … (\(n - 10) more in excluded_files)" : "")
     }
 }
 
@@ -76,10 +91,13 @@ extension Workspace {
         try Workspace.checkPluginName(request.plugin)
         let file = ContractFile.url(plugin: request.plugin, pluginsDirectory: pluginsDirectory ?? defaultPluginsDirectory)
         var builtinReader = false
+        var skipped: [DiscoveryResult.SkippedFile] = []
+        var readFiles: [String] = []
         let contract = try catalog.approveDiscovery(
             discoveryID, plugin: request.plugin,
             build: { discovery, current in
                 builtinReader = discovery.plugin == DiscoveryParser.builtinName
+                readFiles = discovery.result.outputs.flatMap { $0.files ?? [] }
                 if let current, !replace {
                     throw CasparianError(
                         .conflict, "plugin \(request.plugin) already has contract \(current.id) version \(current.version)",
@@ -88,19 +106,29 @@ extension Workspace {
                     )
                 }
                 let schemas = try ContractApproval.lockSchemas(from: discovery.result, request: request)
+                // What the built-in reader skipped would fail as a file of no family: left out, by name.
+                var excluded = request.excludedFiles
+                if builtinReader {
+                    skipped = discovery.result.skippedFiles ?? []
+                    for f in skipped {
+                        let pattern = f.file.hasPrefix("/") ? f.file : SchemaContract.exclusionPattern(relativePath: f.file)
+                        if !excluded.contains(pattern) { excluded.append(pattern) }
+                    }
+                }
                 return try ContractFile.checked(
                     SchemaContract(
                         id: current?.id ?? Identifier.make("ctr"), plugin: request.plugin, scope: discovery.scopeID,
                         version: (current?.version ?? 0) + 1, approvedAt: ContractFile.canonical(Date()),
-                        approvedBy: request.approvedBy, schemas: schemas, excludedFiles: request.excludedFiles,
+                        approvedBy: request.approvedBy, schemas: schemas, excludedFiles: excluded,
                         discoveryID: discovery.id))
             }, beforeCommit: { try ContractFile.write($0, to: file) })
         var outcome = ApprovalOutcome(contract: contract, contractFile: file.path)
+        outcome.excludedSkipped = skipped
         // What the built-in reader discovered runs as a plugin of its own: the reference reader, routed per family.
         let parser = file.deletingLastPathComponent().appendingPathComponent("parser.py")
         if builtinReader, !FileManager.default.fileExists(atPath: parser.path) {
             let plugin = try writeParser(
-                plugin: request.plugin, source: BuiltinCSVPlugin.source,
+                plugin: request.plugin, source: BuiltinCSVPlugin.source(pattern: BuiltinCSVPlugin.pattern(files: readFiles)),
                 pluginsDirectory: file.deletingLastPathComponent().deletingLastPathComponent())
             outcome.parserWritten = plugin.parserURL.path
         }

@@ -1,5 +1,6 @@
 import CasparianCore
 import Catalog
+import Contracts
 import Foundation
 import Inference
 import Logging
@@ -30,14 +31,25 @@ extension Workspace {
         paths: [String], parser: DiscoveryParser, options: DiscoveryOptions = DiscoveryOptions(),
         scopeID: String? = nil, run given: WorkspaceRun? = nil,
         logger: Logger = Logger(label: "casparian.discover"),
-        progress: @escaping @Sendable (_ done: Int, _ total: Int) -> Void = { _, _ in }
+        progress: @escaping @Sendable (_ stage: DiscoveryStage, _ done: Int, _ total: Int) -> Void = { _, _, _ in }
     ) async throws -> DiscoveryRun {
         let run = try given ?? openDiscoveryRun(parser: parser, scopeID: scopeID)
         do {
             var found = try await run.perform {
-                try await DiscoveryEngine(options: options, logger: logger).discover(paths: paths, parser: parser) { done, total in
-                    run.publish(JobProgress(filesDone: done, filesTotal: total), force: done == total)
-                    progress(done, total)
+                try await DiscoveryEngine(options: options, logger: logger).discover(paths: paths, parser: parser) {
+                    stage, done, total in
+                    run.publish(
+                        JobProgress(filesDone: done, filesTotal: total, stage: stage == .headers ? stage.rawValue : nil),
+                        force: done == total)
+                    progress(stage, done, total)
+                }
+            }
+            if !found.skipped.isEmpty {
+                // Named relative to the root, so the contract that excludes them works on any checkout.
+                let root = try catalog.scopes().first { $0.id == scopeID }?.definition.root
+                found.result.skippedFiles = found.skipped.map { s in
+                    DiscoveryResult.SkippedFile(
+                        file: root.flatMap { SchemaContract.relativePath(s.file, to: $0) } ?? s.file, format: s.label)
                 }
             }
             let id = try catalog.saveDiscovery(plugin: parser.name, scopeID: scopeID, result: found.result)
@@ -59,7 +71,7 @@ extension Workspace {
     public func discover(
         scope: StoredScope, parser: DiscoveryParser, options: DiscoveryOptions = DiscoveryOptions(),
         run: WorkspaceRun? = nil, logger: Logger = Logger(label: "casparian.discover"),
-        progress: @escaping @Sendable (_ done: Int, _ total: Int) -> Void = { _, _ in }
+        progress: @escaping @Sendable (_ stage: DiscoveryStage, _ done: Int, _ total: Int) -> Void = { _, _, _ in }
     ) async throws -> DiscoveryRun {
         let files = try catalog.scopeFilePaths(scopeID: scope.id)
         guard !files.isEmpty else {

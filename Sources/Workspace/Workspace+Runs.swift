@@ -95,6 +95,14 @@ extension Workspace {
         return files.filter { pattern.matches($0.hasPrefix(root) ? String($0.dropFirst(root.count)) : $0) }
     }
 
+    /// The claimed files a run of `plugin` reads: those its contract's
+    /// `excluded_files` name (by path, or relative to the scope's root) are left out.
+    func runnableFiles(plugin: PluginDirectory, scope: StoredScope, contract: SchemaContract?) throws -> [String] {
+        let files = try claimedFiles(plugin: plugin, scope: scope)
+        guard let contract, !contract.excludedFiles.isEmpty else { return files }
+        return files.filter { !contract.excludes(file: $0, root: scope.definition.root) }
+    }
+
     /// The contract a plugin is bound by: its `contract.json` (what is
     /// reviewed in git) when present, else the catalog's latest; nil if none.
     public func boundContract(for plugin: PluginDirectory) throws -> SchemaContract? {
@@ -138,7 +146,8 @@ extension Workspace {
                 contractID: contract?.id, contractVersion: contract?.version, iteration: iteration)
             let engine = BacktestEngine(pool: pool, store: CatalogHighFailureStore(catalog: catalog), options: options)
             let request = BacktestRequest(
-                plugin: plugin, files: try claimedFiles(plugin: plugin, scope: scope), corpusRoot: scope.definition.root,
+                plugin: plugin, files: try runnableFiles(plugin: plugin, scope: scope, contract: contract),
+                corpusRoot: scope.definition.root,
                 scopeKey: scope.id, checker: try checker(for: plugin, contract: contract),
                 contractVersion: contract?.version, iteration: iteration, digests: OutputDigestStore(catalog: catalog))
             var report = try await run.perform {
@@ -216,7 +225,7 @@ extension Workspace {
         let run = try given ?? openRun(kind: .execute, plugin: plugin.name, scopeID: scope.id, parserVersion: plugin.version)
         do {
             try recordParserVersion(plugin)
-            let files = try claimedFiles(plugin: plugin, scope: scope)
+            let files = try runnableFiles(plugin: plugin, scope: scope, contract: contract)
             try catalog.setRunSpec(
                 id: run.id, specJSON: JobSpec(kind: .execute, plugin: plugin, scopeID: scope.id, pool: pool, execute: options).json,
                 contractID: contract.id, contractVersion: contract.version)

@@ -21,6 +21,9 @@ struct DiscoveryAgreementTests {
         ("dates with spaces around", [[.string("2024-01-02 "), .string(" 2024-02-03")]]),
         ("typed values of every kind", [[.int(1), .float(2.5), .bool(true)], [.date(days: 19000), .bytes([1, 255]), .string("z")]]),
         ("typed dates and timestamps", [[.date(days: 19000), .timestamp(micros: 1_000_000)]]),
+        ("percentages and plain numbers", [[.string("73.20%"), .string("5 %")], [.string("12"), .string("0.5%")]]),
+        ("not-reported markers among counts", [[.string("12"), .string("NR")], [.string("N/R"), .string("n.r."), .string("3")]]),
+        ("years", [[.string("1998"), .string("2016")], [.int(2004)]]),
     ]
 
     @Test(arguments: cases.indices)
@@ -65,5 +68,29 @@ struct DiscoveryAgreementTests {
         #expect(discovery.outputs[0].columns[0].missingCount == 1 && discovery.outputs[0].columns[0].nullCount == 2)
         let schemas = try ContractApproval.lockSchemas(from: discovery, request: ApprovalRequest(plugin: "p", approvedBy: "t"))
         #expect(schemas[0].columns[0].nullable && schemas[0].columns[0].defaultValue == .null)
+    }
+}
+
+/// The percent notation, both ways: what the solver reads as a percentage
+/// the validator accepts and writes as the same number.
+@Suite("Percentages, discovered and validated")
+struct PercentAgreementTests {
+    @Test func aPercentColumnIsWrittenAsTheNumberWritten() throws {
+        var b = RowBatch(output: "out", columnNames: ["share"])
+        for text in ["73.20%", "5 %", "12", "0.5%"] { b.append(row: [.string(text)]) }
+        var inference = StreamingInference()
+        inference.feed(batch: b, file: "f")
+        let discovery = inference.finish()
+        let column = try #require(discovery.outputs.first?.columns.first)
+        #expect(column.type == .float64 && column.format == "0.#%" && column.status == .resolved, "\(column)")
+        let schemas = try ContractApproval.lockSchemas(from: discovery, request: ApprovalRequest(plugin: "p", approvedBy: "t"))
+        let (normalized, violations) = try ContractValidator(schema: try #require(schemas.first)).validateAndNormalize(b, file: "f")
+        #expect(violations.isEmpty, "\(violations.map(\.message))")
+        #expect(normalized.columns[0] == [.float(73.2), .float(5), .float(12), .float(0.5)])
+        // The notation is the locked column's: other text is still refused.
+        var bad = RowBatch(output: "out", columnNames: ["share"])
+        bad.append(row: [.string("73,2%")])
+        let (_, refused) = try ContractValidator(schema: try #require(schemas.first)).validateAndNormalize(bad, file: "g")
+        #expect(refused.count == 1)
     }
 }

@@ -56,7 +56,7 @@ struct AnalyzeCommand: AsyncParsableCommand {
                 Output.line(Style.green("structure: ") + "every CSV/TSV file reads cleanly")
             } else {
                 Output.line(Style.yellow("structure: \(problems.count) problem\(problems.count == 1 ? "" : "s")"))
-                for p in problems { Output.line("  \(p.file) row \(p.row): \(p.problem)") }
+                for p in problems { Output.line("  \(p.file): \(p.problem) — \(p.rows) row\(p.rows == 1 ? "" : "s") affected") }
             }
         }
         for u in report.unreadable { Output.error(Style.yellow("could not read \(u.file): \(u.message)")) }

@@ -67,6 +67,9 @@ struct ApproveCommand: AsyncParsableCommand, JSONErrorReporting {
                 + "contract \(c.id) version \(c.version) for plugin \(Style.bold(c.plugin)) (approved by \(c.approvedBy))")
         ContractPrinter.schemas(c)
         Output.line("wrote \(outcome.contractFile)")
+        if let excluded = outcome.excludedSkippedText {
+            Output.line(excluded + Style.dim(" (not CSV/TSV; backtest and run leave them out)"))
+        }
         if let parser = outcome.parserWritten {
             Output.line("wrote \(parser): the built-in CSV/TSV reader as plugin \(c.plugin), each file's rows routed to its family's table")
             Output.line(Style.dim("next: `casparian backtest \(c.plugin) --scope SCOPE`, then `casparian run \(c.plugin) --scope SCOPE`"))

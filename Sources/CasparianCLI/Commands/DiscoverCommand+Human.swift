@@ -63,7 +63,7 @@ extension DiscoverCommand {
             Output.line(
                 Style.yellow("\(run.structure.count) file\(run.structure.count == 1 ? " has" : "s have") broken CSV structure")
                     + " (read, and reported here; fix the file or handle it in a plugin):")
-            for p in run.structure.prefix(10) { Output.line("  \(p.file) row \(p.row): \(p.problem)") }
+            for p in run.structure.prefix(10) { Output.line("  \(p.file): \(p.problem) — \(p.rows) row\(p.rows == 1 ? "" : "s") affected") }
             if run.structure.count > 10 { Output.line(Style.dim("  … and \(run.structure.count - 10) more (--json lists all)")) }
         }
         if !run.skipped.isEmpty {

@@ -34,6 +34,9 @@ struct DiscoverCommand: AsyncParsableCommand {
     @Flag(help: "Print one JSON document instead of tables.")
     var json = false
 
+    @Flag(help: "No progress output.")
+    var quiet = false
+
     @Flag(help: "Read a sample of large file sets (first, last, largest and random files per name pattern).")
     var sample = false
 
@@ -60,7 +63,12 @@ struct DiscoverCommand: AsyncParsableCommand {
         let options = DiscoveryOptions(
             plan: sample ? SamplePlan() : nil,
             inference: InferenceOptions(earlyStopValues: stopAfter))
-        let run = try await ws.discover(paths: paths, parser: parser, options: options)
+        // On stderr: the headers pass first (the built-in reader groups files by them), then the values.
+        let bar = ProgressReporter(label: "discover", unit: "files", quiet: quiet || json)
+        let run = try await ws.discover(paths: paths, parser: parser, options: options) { stage, done, total in
+            bar.update(done: done, total: total, detail: stage.rawValue)
+        }
+        bar.finish()
         if json {
             try Output.printJSON(DiscoverReport(run))
         } else {

@@ -73,7 +73,7 @@ struct JobsShow: AsyncParsableCommand {
         Output.line(Style.bold(j.id) + "  \(j.kind) of \(j.plugin)" + (j.parserVersion.map { " (parser \($0))" } ?? ""))
         Output.line("status    " + Self.colored(j.status) + (j.cancelRequested ? Style.dim(" (cancel requested)") : ""))
         if let p = j.progress {
-            var parts = ["\(p.filesDone)/\(p.filesTotal) files"]
+            var parts = ["\(p.filesDone)/\(p.filesTotal) " + (p.stage ?? "files")]
             if let passed = p.passed, let failed = p.failed { parts.append("\(passed) passed, \(failed) failed") }
             if let rows = p.rowsWritten { parts.append("\(Formatting.count(rows)) rows written") }
             Output.line("progress  " + parts.joined(separator: ", "))

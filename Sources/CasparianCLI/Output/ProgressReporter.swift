@@ -41,7 +41,7 @@ final class ProgressReporter: @unchecked Sendable {
                 if line.count > max { line = String(line.prefix(max)) }
                 FileHandle.standardError.write(Data(("\r\u{1B}[2K" + line).utf8))
             } else {
-                FileHandle.standardError.write(Data("\(label): \(stats)\n".utf8))
+                FileHandle.standardError.write(Data("\(label): \(stats)\(detail.isEmpty ? "" : "  \(detail)")\n".utf8))
             }
             drawn = true
         }

@@ -20,6 +20,11 @@ public final class CSVReader {
     public private(set) var unterminatedQuoteRow: Int?
     /// The first data row whose field count differs from the header's.
     public private(set) var firstRaggedRow: Int?
+    /// Where the quoted field that is never closed opens, and where the
+    /// first ragged row starts: byte offsets in the file's text as read
+    /// (UTF-8; a UTF-8 file's own bytes, its byte-order mark included).
+    public private(set) var unterminatedQuoteOffset: Int?
+    public private(set) var firstRaggedOffset: Int?
     /// Records per block.
     public var blockSize = 8192
     /// NUL bytes in the content read so far: a few are data damage read as
@@ -33,6 +38,8 @@ public final class CSVReader {
     private var tokenizer: CSVTokenizer
     private var pending: [UInt8] = []
     private var pendingOffset = 0
+    /// The text offset of `pending[0]`.
+    private var pendingBase = 0
     private var finished = false
     private var records = TextRecords()
     private var headerRead = false
@@ -94,7 +101,10 @@ public final class CSVReader {
     private func countRagged(_ block: TextRecords) {
         guard !columnNames.isEmpty else { return }
         for r in 0..<block.count where block.fieldCount(r) != columnNames.count {
-            if firstRaggedRow == nil { firstRaggedRow = block.firstRow + r }
+            if firstRaggedRow == nil {
+                firstRaggedRow = block.firstRow + r
+                firstRaggedOffset = bomLength + block.offset(r)
+            }
             raggedRecords += 1
         }
     }
@@ -105,6 +115,7 @@ public final class CSVReader {
         records.removeAll(firstRow: firstRow)
         while records.count < limit {
             if pendingOffset < pending.count {
+                tokenizer.base = pendingBase
                 pendingOffset = pending.withUnsafeBufferPointer {
                     tokenizer.consume($0, from: pendingOffset, into: &records, limit: limit)
                 }
@@ -112,6 +123,7 @@ public final class CSVReader {
             }
             if finished { break }
             let more: Void? = try file.next { chunk in
+                pendingBase += pending.count
                 pending.removeAll(keepingCapacity: true)
                 pending.append(contentsOf: chunk)
                 pendingOffset = 0
@@ -127,11 +139,57 @@ public final class CSVReader {
                     )
                 }
                 tokenizer.finish(&records)
-                if tokenizer.unterminatedQuote, records.count > 0 { unterminatedQuoteRow = records.firstRow + records.count - 1 }
+                if tokenizer.unterminatedQuote, records.count > 0 {
+                    unterminatedQuoteRow = records.firstRow + records.count - 1
+                    unterminatedQuoteOffset = bomLength + tokenizer.quoteOpened
+                }
                 break
             }
         }
         return records.count == 0 && finished ? nil : records
+    }
+
+    /// Bytes before the text: a UTF-8 byte-order mark (other encodings are
+    /// converted, so their offsets are in the UTF-8 text).
+    private var bomLength: Int { dialect.encoding == .utf8BOM ? 3 : 0 }
+
+    /// The 1-based line of each of `offsets` (as this reader reports them)
+    /// and, with `countAll`, the file's number of lines (else nil): the
+    /// file's text is read again, so only a file with a problem to report
+    /// pays for it. LF, CR and CRLF each end a line, inside quoted fields too.
+    public func lines(at offsets: [Int], countAll: Bool) throws -> (lines: [Int], total: Int?) {
+        let text = try EncodedFile(path: path, encoding: dialect.encoding)
+        let targets = offsets.map { $0 - bomLength }
+        var lines = [Int](repeating: 1, count: offsets.count)
+        var breaks = 0
+        var position = 0
+        var afterCR = false
+        var lastWasBreak = true
+        let last = targets.max() ?? 0
+        var more = true
+        while more {
+            let read: Void? = try text.next { chunk in
+                for b in chunk {
+                    for (k, t) in targets.enumerated() where t == position { lines[k] = breaks + 1 }
+                    if b == 10 {
+                        if !afterCR { breaks += 1 }
+                        afterCR = false
+                        lastWasBreak = true
+                    } else if b == 13 {
+                        breaks += 1
+                        afterCR = true
+                        lastWasBreak = true
+                    } else {
+                        afterCR = false
+                        lastWasBreak = false
+                    }
+                    position += 1
+                }
+            }
+            more = read != nil && (countAll || position <= last)
+        }
+        for (k, t) in targets.enumerated() where t >= position { lines[k] = breaks + 1 }
+        return (lines, countAll ? breaks + (lastWasBreak ? 0 : 1) : nil)
     }
 
     static func uniqueNames(_ raw: [String]) -> [String] {

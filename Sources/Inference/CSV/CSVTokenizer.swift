@@ -12,6 +12,12 @@ struct CSVTokenizer {
     /// Set at end of input when a quoted field was never closed: the rest of
     /// the file went into that one field.
     var unterminatedQuote = false
+    /// The text offset of the chunk being consumed (its byte 0), set by the reader.
+    var base = 0
+    /// The text offset where the open record started.
+    private var recordStart = 0
+    /// The text offset of the last opening quote: where an unterminated field starts.
+    private(set) var quoteOpened = 0
     /// Bytes that end an unquoted run: delimiter, quote, CR, LF.
     private var special = [Bool](repeating: false, count: 256)
 
@@ -36,6 +42,7 @@ struct CSVTokenizer {
                     skipLineFeed = false
                     if b == 10 {
                         i += 1
+                        recordStart = base + i
                         continue
                     }
                 }
@@ -43,6 +50,7 @@ struct CSVTokenizer {
                 case .fieldStart, .unquoted:
                     if state == .fieldStart && b == quote {
                         state = .quoted
+                        quoteOpened = base + i
                         i += 1
                         continue
                     }
@@ -54,6 +62,7 @@ struct CSVTokenizer {
                         endRecord(&out, fieldStarted: state != .fieldStart)
                         skipLineFeed = b == 13
                         i += 1
+                        recordStart = base + i
                         if out.count >= limit { return }
                     } else {
                         // Copy the whole unquoted run at once.
@@ -86,6 +95,7 @@ struct CSVTokenizer {
                         endRecord(&out, fieldStarted: true)
                         skipLineFeed = b == 13
                         i += 1
+                        recordStart = base + i
                         if out.count >= limit { return }
                     } else {
                         out.bytes.append(b)
@@ -110,7 +120,7 @@ struct CSVTokenizer {
 
     private mutating func endRecord(_ out: inout TextRecords, fieldStarted: Bool) {
         out.endField()
-        out.endRecord()
+        out.endRecord(startingAt: recordStart)
         state = .fieldStart
         // A blank line is one empty field that was never started.
         if !fieldStarted, out.fieldCount(out.count - 1) == 1, out.fieldBounds[out.fieldBounds.count - 2] == out.bytes.count {

@@ -10,12 +10,17 @@ public struct TextRecords: Sendable {
     var recordStarts: [Int] = [0]
     /// The 0-based data row (header excluded) of the first record in the file.
     public internal(set) var firstRow = 0
+    /// Where each record starts: its byte offset in the file's text (as read, UTF-8).
+    var recordOffsets: [Int] = []
 
     public init() {}
 
     public var count: Int { recordStarts.count - 1 }
 
     public func fieldCount(_ record: Int) -> Int { recordStarts[record + 1] - recordStarts[record] }
+
+    /// The byte offset in the file's text (as read, UTF-8) where record `record` starts.
+    public func offset(_ record: Int) -> Int { recordOffsets[record] }
 
     /// Calls `body` with the bytes of a field; nil when the record is shorter.
     @inline(__always)
@@ -64,6 +69,7 @@ public struct TextRecords: Sendable {
         fieldBounds.append(0)
         recordStarts.removeAll(keepingCapacity: true)
         recordStarts.append(0)
+        recordOffsets.removeAll(keepingCapacity: true)
         self.firstRow = firstRow
     }
 
@@ -71,11 +77,15 @@ public struct TextRecords: Sendable {
     mutating func endField() { fieldBounds.append(bytes.count) }
 
     @inline(__always)
-    mutating func endRecord() { recordStarts.append(fieldBounds.count - 1) }
+    mutating func endRecord(startingAt offset: Int) {
+        recordStarts.append(fieldBounds.count - 1)
+        recordOffsets.append(offset)
+    }
 
     /// Drops the last record (a blank line).
     mutating func dropLastRecord() {
         recordStarts.removeLast()
+        recordOffsets.removeLast()
         let keepFields = recordStarts[recordStarts.count - 1]
         fieldBounds.removeSubrange((keepFields + 1)...)
         bytes.removeSubrange(fieldBounds[keepFields]...)

@@ -1,6 +1,6 @@
 extension NumberFormat {
     /// Which notations a text fits, one bit per `Grouping` (bit 0 comma,
-    /// 1 dot, 2 space), and under which of them it has a fraction
+    /// 1 dot, 2 space, 3 percent), and under which of them it has a fraction
     /// (`1,234` is 1234 with comma grouping but 1.234 with a decimal comma).
     struct Shapes: Equatable {
         var fits: UInt8 = 0
@@ -13,6 +13,8 @@ extension NumberFormat {
     private static let commaClass: UInt8 = 1
     private static let dotClass: UInt8 = 2
     private static let spaceClass: UInt8 = 4
+    /// A percentage's bit: always with a fraction, since percentages are float64.
+    static let percentBit: UInt8 = 8
 
     /// One pass over trimmed UTF-8 text: digit runs split by single
     /// separators (`,` `.` space, U+00A0, U+202F), an optional sign, nothing
@@ -20,6 +22,7 @@ extension NumberFormat {
     /// integers, which every notation reads, and the caller knows them as such.
     static func shapes(_ b: UnsafeBufferPointer<UInt8>) -> Shapes {
         let n = b.count
+        if n > 1, b[n - 1] == UInt8(ascii: "%") { return percentShapes(b) }
         var i = 0
         if i < n, b[i] == UInt8(ascii: "-") || b[i] == UInt8(ascii: "+") { i += 1 }
         let start = i
@@ -85,7 +88,23 @@ extension NumberFormat {
         check(1, group: commaClass, decimal: dotClass)
         check(2, group: dotClass, decimal: commaClass)
         check(4, group: spaceClass, decimal: commaClass)
+        // A plain decimal (`12.5`) is a percentage written without its sign, as a plain integer is.
+        if separators == 1, last == dotClass, !(zero && firstLength > 1) {
+            out.fits |= percentBit
+            out.fraction |= percentBit
+        }
         return out
+    }
+
+    /// A plain number and `%`: the percent notation, with a fraction.
+    private static func percentShapes(_ b: UnsafeBufferPointer<UInt8>) -> Shapes {
+        var digits = TextScalars.DecimalDigits()
+        switch TextScalars.numeric(percentBody(b), digits: &digits) {
+        case .integer: break
+        case .decimal where !digits.exponent && digits.integer + digits.fraction > 0: break
+        default: return Shapes()
+        }
+        return Shapes(fits: percentBit, fraction: percentBit)
     }
 
     /// Whether the digits of a grouped integer (separators skipped) fit Int64.

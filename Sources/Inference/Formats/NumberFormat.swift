@@ -1,15 +1,22 @@
 import CasparianCore
 
 /// How a column writes numbers with digit grouping: which character
-/// separates thousands and which one marks the decimals.
+/// separates thousands and which one marks the decimals; or as percentages.
 ///
-/// Three notations, each named by a pattern in the spreadsheet style:
+/// Four notations, each named by a pattern in the spreadsheet style:
 ///
 /// | notation | int64 | float64 | example |
 /// |---|---|---|---|
 /// | `.comma` | `#,##0` | `#,##0.#` | `1,234,567.89` |
 /// | `.dot` | `#.##0` | `#.##0,#` | `1.234.567,89` |
 /// | `.space` | `# ##0` | `# ##0,#` | `1 234 567,89` |
+/// | `.percent` | `0%` | `0.#%` | `73.20%` |
+///
+/// A percentage is a plain number (no grouping, no exponent) followed by
+/// `%` (spaces before it allowed), read as the number written: `73.20%` is
+/// 73.2 — the `%` sign is dropped, not divided by 100. A plain number
+/// without the sign reads the same. The solver, the validator and the
+/// output read it through this one definition.
 ///
 /// The pattern names the separators only: a float's number of decimals is
 /// not constrained. Groups are optional (`1234` and `1,234` are the same
@@ -21,6 +28,8 @@ import CasparianCore
 public struct NumberFormat: Sendable, Hashable {
     public enum Grouping: Int, Sendable, CaseIterable {
         case comma, dot, space
+        /// Not a grouping: a plain number and a `%` sign.
+        case percent
     }
 
     public let grouping: Grouping
@@ -30,17 +39,26 @@ public struct NumberFormat: Sendable, Hashable {
     public static let comma = NumberFormat(grouping: .comma)
     public static let dot = NumberFormat(grouping: .dot)
     public static let space = NumberFormat(grouping: .space)
+    public static let percent = NumberFormat(grouping: .percent)
     /// Every notation, in the order of `Grouping`.
     public static let all = Grouping.allCases.map(NumberFormat.init(grouping:))
 
-    /// The thousands separator as text.
-    public var thousandsSeparator: String { [",", ".", " "][grouping.rawValue] }
+    /// The thousands separator as text (none for percentages).
+    public var thousandsSeparator: String {
+        switch grouping {
+        case .comma: return ","
+        case .dot: return "."
+        case .space: return " "
+        case .percent: return ""
+        }
+    }
     /// The decimal separator as text.
-    public var decimalSeparator: String { grouping == .comma ? "." : "," }
+    public var decimalSeparator: String { grouping == .comma || grouping == .percent ? "." : "," }
 
     /// `#,##0` for int64, `#,##0.#` for float64 (and likewise for the other
-    /// notations).
+    /// notations); `0%` and `0.#%` for percentages.
     public func pattern(for type: DataType) -> String {
+        if grouping == .percent { return type == .int64 ? "0%" : "0.#%" }
         let integer = "#\(thousandsSeparator)##0"
         return type == .int64 ? integer : integer + decimalSeparator + "#"
     }
@@ -66,6 +84,7 @@ public struct NumberFormat: Sendable, Hashable {
     /// Surrounding ASCII spaces and tabs are ignored.
     public func value(of text: String, as type: DataType) -> CellValue? {
         var text = text
+        if grouping == .percent { return text.withUTF8 { NumberFormat.percentValue(TextScalars.trimmed($0), as: type) } }
         return text.withUTF8 { raw -> CellValue? in
             let b = TextScalars.trimmed(raw)
             let shape = NumberFormat.shapes(b)
@@ -83,6 +102,29 @@ public struct NumberFormat: Sendable, Hashable {
                 return nil
             }
         }
+    }
+
+    /// A percentage (`73.20%`, `5 %`) or a plain number, as the number
+    /// written; int64 only for an integer.
+    static func percentValue(_ b: UnsafeBufferPointer<UInt8>, as type: DataType) -> CellValue? {
+        let body = percentBody(b)
+        var digits = TextScalars.DecimalDigits()
+        let verdict = TextScalars.numeric(body, digits: &digits)
+        let text = String(decoding: body, as: UTF8.self)
+        switch (verdict, type) {
+        case (.integer, .int64): return Int64(text).map(CellValue.int)
+        case (.integer, .float64): return Double(text).map(CellValue.float)
+        case (.decimal, .float64) where !digits.exponent && digits.integer + digits.fraction > 0:
+            return Double(text).flatMap { $0.isFinite ? CellValue.float($0) : nil }
+        default: return nil
+        }
+    }
+
+    /// `b` without a trailing `%` and the spaces before it (`b` itself without one).
+    static func percentBody(_ b: UnsafeBufferPointer<UInt8>) -> UnsafeBufferPointer<UInt8> {
+        guard var end = b.indices.last, b[end] == UInt8(ascii: "%") else { return b }
+        while end > 0, b[end - 1] == UInt8(ascii: " ") { end -= 1 }
+        return UnsafeBufferPointer(rebasing: b[..<end])
     }
 
     /// `b` with the thousands separators dropped and the decimal separator

@@ -33,7 +33,8 @@ public struct TemporalFormat: Sendable, Hashable {
 
     /// Compiles `strftime`; nil when the pattern uses a directive this parser
     /// does not support, repeats a field, or does not name a whole date
-    /// (year, month, day) and/or a time (at least the hour).
+    /// (year, month, day; or a four-digit year alone, read as its 1 January)
+    /// and/or a time (at least the hour).
     public init?(strftime: String) {
         guard let tokens = TemporalFormat.compile(Array(strftime.utf8)),
             let type = TemporalFormat.resultType(of: tokens)
@@ -193,6 +194,9 @@ extension TemporalFormat {
 
     static func resultType(of tokens: [Token]) -> DataType? {
         let fields = Set(tokens.compactMap(\.field))
+        // A four-digit year alone (`%Y`) is a date, its 1 January: how a
+        // column of years is answered as dates. Discovery never proposes it.
+        if fields == [0], tokens.contains(.year4) { return .date }
         let dateFields = fields.intersection([0, 1, 2])
         let hasDate = dateFields.count == 3
         guard dateFields.isEmpty || hasDate else { return nil }

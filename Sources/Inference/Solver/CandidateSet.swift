@@ -5,9 +5,9 @@ import CasparianCore
 ///
 /// Bits 0–6 are `boolean`, `int64`, `float64` and the four temporal types as
 /// typed values (a plugin that yields `datetime.date` proves `date` without a
-/// format); bits 7–9 are numbers written with digit grouping, one per
-/// `NumberFormat` notation (int64 or float64 depending on whether a value
-/// had a fraction under it); the rest are the text formats of
+/// format); bits 7–10 are numbers in a `NumberFormat` notation, one per
+/// notation — digit grouping, and percentages (int64 or float64 depending
+/// on whether a value had a fraction under it); the rest are the text formats of
 /// `TemporalFormat.candidates`.
 /// `string` is not a bit: every value is a string, so it is what remains when
 /// every bit is gone.
@@ -24,8 +24,10 @@ public struct CandidateSet: Sendable, Hashable {
     static let nativeTimestampTZ = CandidateSet(bits: 1 << 6)
     /// Numbers in `NumberFormat.all[bit - firstGroupedBit]` notation.
     static let firstGroupedBit = 7
-    static let grouped = CandidateSet(bits: 0b111 << 7)
-    static let firstFormatBit = 10
+    static let grouped = CandidateSet(bits: 0b1111 << 7)
+    /// The percent notation's bit, one of `grouped`.
+    static let percent = CandidateSet(bits: 1 << 10)
+    static let firstFormatBit = 11
 
     static let empty = CandidateSet(bits: 0)
     /// Every hypothesis: where a column starts.

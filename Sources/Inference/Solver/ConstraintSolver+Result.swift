@@ -32,6 +32,15 @@ extension ConstraintSolver {
             if candidates.count == 1 {
                 out.type = candidates[0].type
                 out.format = candidates[0].format
+                if out.type == .int64, out.format == nil, g.yearLike == g.values, let years = g.yearRange {
+                    return yearsNote(out, years)
+                }
+                if proven == .percent {
+                    out.note =
+                        "percentages (a number and %): read as float64 with the % sign dropped "
+                        + "(73.20% is 73.2, not 0.732), format \(out.format ?? "0.#%"); to keep the text answer \(answerSyntax("string"))"
+                    return out
+                }
                 if g.withoutSeconds > 0, let example = g.withoutSecondsExample,
                     HypothesisSpace.secondsBits.contains(proven)
                 {
@@ -54,7 +63,40 @@ extension ConstraintSolver {
                 : ambiguityQuestion(candidates, bits: proven.indices, sameType: types.count == 1, example: counterexample)
             return out
         }
-        return fileContradiction(out) ?? keepWordsAsText(out)
+        return fileContradiction(out) ?? booleanWithOtherValue(keepWordsAsText(out))
+    }
+
+    /// Integers that all look like years (four digits, 1700–2100) are
+    /// int64 — the numbers lose nothing — but could be dates: the note
+    /// names that reading and the answer that picks it, so the choice is
+    /// never silent.
+    private func yearsNote(_ base: ColumnInference, _ years: ClosedRange<Int>) -> ColumnInference {
+        var out = base
+        out.candidates = [.init(type: .int64), .init(type: .date, format: "%Y")]
+        let span = years.lowerBound == years.upperBound ? "\(years.lowerBound)" : "from \(years.lowerBound) to \(years.upperBound)"
+        out.note =
+            "every value is a four-digit number \(span), like a year: it stays int64 (the numbers lose nothing); "
+            + "to read them as dates (1 January of each year) answer \(answerSyntax("date:%Y"))"
+        return out
+    }
+
+    /// A text column of boolean spellings and one other value, a minority
+    /// (`Yes`/`No`/`Don't know`): string keeps every value, and the note
+    /// names the boolean reading, the other value, and the answer that
+    /// locks boolean (the other value's rows then fail validation).
+    private func booleanWithOtherValue(_ base: ColumnInference) -> ColumnInference {
+        let words = global.booleanWords
+        guard base.type == .string, base.status == .resolved, base.note == nil, words.open, words.spellings > 0,
+            let other = words.other, words.others * 2 < words.spellings + words.others
+        else { return base }
+        var out = base
+        out.candidates = [.init(type: .boolean)]
+        let text = truncated(String(decoding: other, as: UTF8.self))
+        out.note =
+            "\(words.spellings) of \(words.spellings + words.others) values are boolean (yes/no, true/false, y/n, t/f, 0/1) "
+            + "and \(words.others) \(words.others == 1 ? "is" : "are") \"\(text)\", so it is string and nothing is lost; "
+            + "to lock boolean answer \(answerSyntax("boolean")) (the \"\(text)\" rows then fail validation: handle them in a parser)"
+        return out
     }
 
     /// In a text column nothing shows that `NONE` or `NA` means "no value"

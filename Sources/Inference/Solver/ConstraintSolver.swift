@@ -78,7 +78,8 @@ public struct ConstraintSolver: Sendable {
             recordNull(sentinel: nil)
         case .absent:
             file.absent += 1
-        case .int:
+        case .int(let v):
+            if ColumnTally.years.contains(v) { global.noteYear(Int(v)) }
             // A number is a number in any notation: typed values do not eliminate grouped text.
             feedTyped(.int64 | .float64 | .grouped, at: cell, row: row)
         case .bool:
@@ -120,6 +121,8 @@ public struct ConstraintSolver: Sendable {
         }
         file.values += 1
         if file.values == 1 { noteExample(String(decoding: b, as: UTF8.self)) }
+        if b.count == 4 { noteYear(b) }
+        if global.booleanWords.open { global.booleanWords.note(b) }
         let mask = file.mask
         if mask.isEmpty { return }
         var survivors = HypothesisTests.survivors(
@@ -141,6 +144,17 @@ public struct ConstraintSolver: Sendable {
         if mask.isEmpty { return }
         let survivors = mask & allowed
         if survivors != mask { eliminate(mask: mask, survivors: survivors, row: row, text: nil, value: cell.pointee) }
+    }
+
+    /// Counts a 4-byte value that is a plausible year (`ColumnTally.years`).
+    @inline(__always)
+    mutating func noteYear(_ b: UnsafeBufferPointer<UInt8>) {
+        var v = 0
+        for c in b {
+            guard c &- 48 < 10 else { return }
+            v = v * 10 + Int(c &- 48)
+        }
+        if ColumnTally.years.contains(Int64(v)) { global.noteYear(v) }
     }
 
     /// The formats of `lost` (formats with seconds) that read `b` written
@@ -300,6 +314,47 @@ struct ColumnTally: Sendable {
     var readingsInput: UInt64 = 0
     var readingsFractions: UInt64 = 0
     var readingsReduced: [Int] = []
+    /// Values that look like a year: four digits within `years`, and their range.
+    var yearLike = 0
+    var yearRange: ClosedRange<Int>?
+    /// Boolean spellings among the text values, and the other texts.
+    var booleanWords = BooleanWords()
+
+    /// The years a 4-digit integer must fall in to look like one.
+    static let years: ClosedRange<Int64> = 1700...2100
+
+    mutating func noteYear(_ v: Int) {
+        yearLike += 1
+        yearRange = yearRange.map { min($0.lowerBound, v)...max($0.upperBound, v) } ?? v...v
+    }
+}
+
+/// The text values of a column as boolean spellings (`yes`, `N`, `true`, …)
+/// and at most one other value (`Don't know`): what makes a text column
+/// worth a note naming the boolean reading. Closes, and stops counting,
+/// at a second other value.
+struct BooleanWords: Sendable {
+    var open = true
+    var spellings = 0
+    var others = 0
+    /// The one other value seen (its bytes).
+    var other: [UInt8]?
+
+    mutating func note(_ b: UnsafeBufferPointer<UInt8>) {
+        if TextScalars.isBoolean(b) {
+            spellings += 1
+        } else if let other {
+            if other.elementsEqual(b) { others += 1 } else { close() }
+        } else {
+            other = Array(b)
+            others = 1
+        }
+    }
+
+    mutating func close() {
+        open = false
+        other = nil
+    }
 }
 
 /// The solver's lookup tables, built once and shared by every column.

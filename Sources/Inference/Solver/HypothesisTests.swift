@@ -112,9 +112,10 @@ enum HypothesisTests {
         guard !d.exponent, d.integer > 0 else { return 0 }
         var fits: UInt64 = 0
         if d.fraction > 0 {
-            let comma = UInt64(1) << UInt64(CandidateSet.firstGroupedBit)
-            fits |= comma
-            fractions |= comma & m
+            // Comma grouping and percentages read `12.5` as 12.5.
+            let fractional = UInt64(1) << UInt64(CandidateSet.firstGroupedBit) | CandidateSet.percent.bits
+            fits |= fractional
+            fractions |= fractional & m
         }
         if d.integer <= 3, d.fraction == 3, !d.leadingZero { fits |= UInt64(1) << UInt64(CandidateSet.firstGroupedBit + 1) }
         return fits & m
@@ -132,10 +133,14 @@ enum HypothesisTests {
             case .tooLarge:
                 return (bit == 1 ? "integer beyond the int64 range" : "integer too large for float64 to hold exactly", true)
             case .decimal: return ("has a fraction or an exponent, so it is not an integer", false)
+            case .notNumeric where NumberFormat.shapes(b).fits == NumberFormat.percentBit:
+                return ("a percentage (a number and %), not in plain notation", false)
             case .notNumeric where NumberFormat.shapes(b).fits != 0:
                 return ("written with digit grouping or a decimal comma, not in plain notation", false)
             case .integer, .notNumeric: return ("not a number", false)
             }
+        case CandidateSet.percent.bits.trailingZeroBitCount:
+            return ("not a percentage: a plain number, then % (spaces before it allowed)", false)
         case CandidateSet.firstGroupedBit..<CandidateSet.firstFormatBit:
             let pattern = HypothesisSpace.label(ofBit: bit)
             if NumberFormat.shapes(b).leadingZero || TextScalars.numeric(b) == .leadingZero {

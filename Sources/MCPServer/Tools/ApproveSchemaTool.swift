@@ -15,7 +15,8 @@ enum ApproveSchemaTool {
             "sales.mode": "strict"}). A single-output discovery becomes the plugin's default output, named after the \
             plugin. A discovery of the built-in reader also writes the plugin's parser.py when it has none (the \
             reference CSV/TSV reader, each file's rows routed to its family's table), so run_backtest and \
-            execute_pipeline run it. A plugin that already has a contract changes through propose_amendment. \
+            execute_pipeline run it; the files that discovery skipped (not CSV/TSV) go into the contract's \
+            excluded_files, named relative to the scope's root (excluded_skipped lists them). A plugin that already has a contract changes through propose_amendment. \
             Example: {"discovery_id": "disc_…", "plugin": "sales"}
             """,
         input: JSONSchema.object(
@@ -34,6 +35,11 @@ enum ApproveSchemaTool {
                 "plugin": JSONSchema.string(),
                 "contract_file": JSONSchema.string(),
                 "contract_uri": JSONSchema.string("The contract as an MCP resource."),
+                "excluded_skipped": JSONSchema.array(
+                    JSONSchema.object(["file": JSONSchema.string(), "format": JSONSchema.string()], required: ["file", "format"]),
+                    description:
+                        "Files discovery skipped (other formats), now in the contract's excluded_files so backtests and runs leave them out."
+                ),
                 "schemas": JSONSchema.array(
                     JSONSchema.object(
                         [
@@ -72,8 +78,12 @@ enum ApproveSchemaTool {
             encoding: ApprovedContract(
                 contractId: c.id, version: c.version, plugin: c.plugin,
                 contractFile: outcome.contractFile, schemas: c.schemas),
-            extra: ["contract_uri": .string(ResourceCatalog.contractPrefix + c.plugin)],
-            summary: "contract \(c.id) v\(c.version) locked for \(plugin): \(tables)", next: next)
+            extra: [
+                "contract_uri": .string(ResourceCatalog.contractPrefix + c.plugin),
+                "excluded_skipped": try JSONValue.from(outcome.excludedSkipped),
+            ],
+            summary: "contract \(c.id) v\(c.version) locked for \(plugin): \(tables)"
+                + (outcome.excludedSkippedText.map { "; " + $0 } ?? ""), next: next)
     }
 
     struct ApprovedContract: Encodable {

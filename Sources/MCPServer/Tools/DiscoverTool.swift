@@ -76,10 +76,13 @@ enum DiscoverTool {
                 "structure": JSONSchema.array(
                     JSONSchema.object(
                         [
-                            "file": JSONSchema.string(), "row": JSONSchema.integer(), "problem": JSONSchema.string(),
-                            "rows": JSONSchema.integer(),
+                            "file": JSONSchema.string(), "row": JSONSchema.integer("The 0-based data row where it starts."),
+                            "line": JSONSchema.integer("The 1-based line where it starts."),
+                            "byte_offset": JSONSchema.integer("The byte offset where it starts."),
+                            "problem": JSONSchema.string(), "rows": JSONSchema.integer("Rows affected."),
                         ], required: ["file", "problem"], closed: false),
-                    description: "CSV files with broken structure: a quote never closed, ragged rows (capped at 20).",
+                    description:
+                        "CSV files with broken structure — a quote never closed, ragged rows — with the line and byte offset where it starts and the rows affected (capped at 20).",
                     maxItems: 20),
                 "structure_total": JSONSchema.integer(),
                 "discovery_uri": JSONSchema.string("The full discovery (every column's evidence) as an MCP resource."),
@@ -100,7 +103,7 @@ enum DiscoverTool {
         let run = try env.workspace.openDiscoveryRun(parser: parser, scopeID: scope.id)
         return try await LongRun.execute(call, run: run, what: "discovery of \(scope.definition.name) with \(pluginName)") { ctx in
             let found = try await env.workspace.discover(scope: scope, parser: parser, options: options, run: ctx.run, logger: env.logger) {
-                done, total in ctx.progress(done, of: total, "files read")
+                stage, done, total in ctx.progress(done, of: total, stage.rawValue)
             }
             return try reply(found, runID: ctx.runID)
         }

@@ -12,18 +12,25 @@ public struct JobProgress: Codable, Sendable, Equatable {
     /// Executes: rows written so far.
     public var rowsWritten: Int?
     public var lastFile: String?
+    /// A stage before the files are done one by one (a discovery reading
+    /// every file's header first: `headers read`); nil otherwise.
+    public var stage: String?
 
-    public init(filesDone: Int, filesTotal: Int, passed: Int? = nil, failed: Int? = nil, rowsWritten: Int? = nil, lastFile: String? = nil) {
+    public init(
+        filesDone: Int, filesTotal: Int, passed: Int? = nil, failed: Int? = nil, rowsWritten: Int? = nil, lastFile: String? = nil,
+        stage: String? = nil
+    ) {
         self.filesDone = filesDone
         self.filesTotal = filesTotal
         self.passed = passed
         self.failed = failed
         self.rowsWritten = rowsWritten
         self.lastFile = lastFile
+        self.stage = stage
     }
 
     enum CodingKeys: String, CodingKey {
-        case passed, failed
+        case passed, failed, stage
         case filesDone = "files_done"
         case filesTotal = "files_total"
         case rowsWritten = "rows_written"

@@ -1,5 +1,6 @@
 """A folder of two kinds of exports over MCP: discover_schemas gives one output per family,
-approve_schema makes the built-in reader the plugin, and execute_pipeline writes one table per family."""
+approve_schema makes the built-in reader the plugin and excludes the HTML page discovery skipped, so
+run_backtest passes and execute_pipeline writes one table per family without failing the page."""
 import asyncio
 import os
 
@@ -31,6 +32,14 @@ async def main():
         obs["backtest"] = await d.call("run_backtest", {"plugin": "exports", "scope_id": scope_id})
         obs["execute"] = await d.call("execute_pipeline", {"plugin": "exports", "scope_id": scope_id})
         obs["weather"] = await d.call("query_output", {"sql": "SELECT station, temp FROM weather ORDER BY station"})
+        # A quote never closed is reported with the line and byte offset where it opens and the rows it swallowed.
+        broken = os.path.join(args.workspace, "broken")
+        os.makedirs(broken, exist_ok=True)
+        with open(os.path.join(broken, "readings.csv"), "w") as f:
+            f.write('a,b\n1,"unterminated\n2,3\n')
+        broken_scope = await d.call("apply_scope", {"name": "broken", "path": "broken"})
+        found = await d.call("discover_schemas", {"scope_id": broken_scope["structured"]["scope_id"]})
+        obs["structure"] = found["structured"].get("structure")
     emit(obs)
 
 
