@@ -38,6 +38,8 @@ enum ApproveSchemaTool {
                 "contract_id": JSONSchema.string(),
                 "version": JSONSchema.integer(),
                 "approved_by": JSONSchema.string("Who approved, and who answered the open questions."),
+                "columns_truncated": JSONSchema.boolean(
+                    "True when a wide contract's columns are listed in short (the contract_uri resource has them all)."),
                 "answered_by": JSONSchema.string("Set when the person answered open questions in the client's form."),
                 "answers": JSONSchema.object(
                     [:], closed: false, description: "The answers the person gave in the form: COLUMN → TYPE[:FORMAT]."),
@@ -124,7 +126,7 @@ enum ApproveSchemaTool {
                         return (String(a[..<eq]), Value.string(String(a[a.index(after: eq)...])))
                     }))
         }
-        return try ToolReply(
+        var reply = try ToolReply(
             encoding: ApprovedContract(
                 contractId: c.id, version: c.version, plugin: c.plugin, approvedBy: c.approvedBy,
                 contractFile: outcome.contractFile, schemas: c.schemas),
@@ -132,6 +134,33 @@ enum ApproveSchemaTool {
             summary: "contract \(c.id) v\(c.version) locked for \(plugin): \(tables)"
                 + (asked.isEmpty ? "" : "; \(asked.count) question\(asked.count == 1 ? "" : "s") answered by the person in the client"),
             next: next)
+        try fitToBudget(&reply, schemas: c.schemas)
+        return reply
+    }
+
+    /// Characters of structured content at most; the whole contract is the `contract_uri` resource.
+    static let sizeBudget = 18_000
+
+    /// A wide contract's answer lists each output's first columns with
+    /// their type only (`columns_truncated`, `column_count`); the resource
+    /// has every column with every field.
+    static func fitToBudget(_ reply: inout ToolReply, schemas: [LockedSchema]) throws {
+        guard JSONValue.text(reply.structured).count > sizeBudget else { return }
+        var cap = 200
+        repeat {
+            reply.fields["schemas"] = .array(
+                schemas.map { s in
+                    .object([
+                        "output": .string(s.output), "mode": .string(s.mode.rawValue), "column_count": .int(s.columns.count),
+                        "columns": .array(
+                            s.columns.prefix(cap).map { c in
+                                .object(["name": .string(c.outputName), "type": .string(c.type.rawValue), "nullable": .bool(c.nullable)])
+                            }),
+                    ])
+                })
+            reply.fields["columns_truncated"] = true
+            cap /= 2
+        } while JSONValue.text(reply.structured).count > sizeBudget && cap >= 5
     }
 
     struct ApprovedContract: Encodable {

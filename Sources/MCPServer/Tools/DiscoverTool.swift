@@ -8,7 +8,7 @@ import Workspace
 /// `discover_schemas`: run a parser over a scope and prove the column types.
 enum DiscoverTool {
     /// Characters of structured content at most; the full discovery is a resource.
-    static let sizeBudget = 36_000
+    static let sizeBudget = 18_000
 
     static let spec = ToolSpec(
         name: "discover_schemas", title: "Discover and prove column types",

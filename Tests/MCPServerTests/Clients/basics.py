@@ -45,7 +45,7 @@ async def main():
             "sibling_prefix": await d.call("quick_scan", {"path": sibling}),
             "inside_with_dotdot": await d.call("quick_scan", {"path": "sales/data/../data/eu"}),
         }
-        # A very wide file: the discovery answer must stay under ~40,000 characters.
+        # A very wide file: the discovery and approval answers must stay under ~20,000 characters.
         os.makedirs(os.path.join(ws, "wide"), exist_ok=True)
         with open(os.path.join(ws, "wide", "wide.csv"), "w") as f:
             f.write(",".join(f"column_{i}" for i in range(300)) + "\n")
@@ -58,6 +58,9 @@ async def main():
                        "columns_truncated": (wide["structured"] or {}).get("columns_truncated"),
                        "columns_listed": len((wide["structured"] or {"outputs": [{"columns": []}]})["outputs"][0]["columns"]),
                        "uri": (wide["structured"] or {}).get("discovery_uri")}
+        approve = await d.call("approve_schema", {"discovery_id": wide["structured"]["discovery_id"], "plugin": "wide"})
+        obs["wide_approve"] = {"chars": approve.get("chars"), "is_error": approve["is_error"], "text": approve["text"][:500],
+                               "columns_truncated": (approve["structured"] or {}).get("columns_truncated")}
         full = await d.session.read_resource(obs["wide"]["uri"])
         obs["wide"]["resource_columns"] = len(__import__("json").loads(full.contents[0].text)["result"]["outputs"][0]["columns"])
         await d.session.set_logging_level("debug")
