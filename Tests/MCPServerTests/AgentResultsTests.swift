@@ -47,6 +47,14 @@ struct AgentResultsTests {
         #expect((op["description"] as? String)?.contains("rename (column, to") == true, "\(op)")
         #expect((change["properties"] as? [String: Any])?["to"] != nil)
 
+        // A discovery where most files failed: look at the failures before approving.
+        let flaky = results["flaky_discovery"] ?? [:]
+        #expect(flaky["failures_total"] as? Int == 8, "\(flaky)")
+        let flakyNext = flaky["next_actions"] as? [String] ?? []
+        #expect(flakyNext.first?.contains("8 of 12 files failed discovery") == true, "\(flakyNext)")
+        #expect(!flakyNext.contains { $0.hasSuffix("to lock the schema as a contract") }, "\(flakyNext)")
+        #expect(flakyNext.contains { $0.contains("plugin: \"flaky\"") }, "\(flakyNext)")
+
         // No error names a CLI command or flag.
         for (label, text) in errors {
             for cli in ["`casparian ", "casparian jobs", "casparian output", "--replace", "--answer", "--override", "casparian new"] {

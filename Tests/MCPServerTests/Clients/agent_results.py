@@ -47,6 +47,15 @@ async def main():
         if not running["is_error"] and running["structured"].get("status") == "running":
             await call(d, "execute_status", "get_run_status", {"run_id": running["structured"]["run_id"]})
         obs["tool_schema"] = d.tools["propose_amendment"].input_schema
+        # A plugin that fails on two thirds of the files: approving is not the next step.
+        flaky = os.path.join(ws, "sales/plugins/flaky")
+        os.makedirs(flaky, exist_ok=True)
+        with open(os.path.join(flaky, "parser.py"), "w") as f:
+            f.write("def parse(path, ctx):\n"
+                    "    if 'sales_2024-03' not in path:\n"
+                    "        raise ValueError('unreadable export')\n"
+                    "    yield {'n': 1}\n")
+        await call(d, "flaky_discovery", "discover_schemas", {"scope_id": scope_id, "plugin": "flaky"})
     emit(obs)
 
 
