@@ -65,4 +65,12 @@ struct ElicitationTests {
         #expect(!r.isError("given"), "\(r.text("given"))")
         #expect(r["asked_again"] as? Int == 0)
     }
+
+    @Test func theFormAlsoReachesAClientOverStreamableHTTP() throws {
+        let ws = try TemporaryFolder.create("mcp-elicitation-http")
+        let r = try MCPClientRunner.run("elicitation_http.py", workspace: ws).json
+        #expect(r["forms"] as? Int == 1)
+        #expect(!r.isError("approve"), "\(r.text("approve"))")
+        #expect((r.structured("approve")["answers"] as? [String: String])?["when"] == "date:%d/%m/%Y", "\(r.structured("approve"))")
+    }
 }
