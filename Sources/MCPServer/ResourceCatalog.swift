@@ -18,7 +18,10 @@ enum ResourceCatalog {
             description: "The full result of a backtest, fix or execute run (JSON).", mimeType: "application/json"),
         Resource.Template(
             uriTemplate: discoveryPrefix + "{discovery_id}", name: "discovery",
-            description: "A discovery with every column's evidence (JSON).", mimeType: "application/json"),
+            description:
+                "A discovery with every column's evidence (JSON). A wide one comes in pages of about 60,000 characters: "
+                + "page, pages and next_uri (…?page=2) say how to read on.",
+            mimeType: "application/json"),
         Resource.Template(
             uriTemplate: contractPrefix + "{plugin}", name: "contract",
             description: "A plugin's latest locked contract (JSON).", mimeType: "application/json"),
@@ -49,10 +52,9 @@ enum ResourceCatalog {
             return .text(JSONValue.text(.object(o)), uri: uri, mimeType: "application/json")
         }
         if uri.hasPrefix(discoveryPrefix) {
-            let d = try env.workspace.discovery(id: String(uri.dropFirst(discoveryPrefix.count)))
-            var o: [String: Value] = ["discovery_id": .string(d.id), "plugin": .string(d.plugin), "result": try JSONValue.from(d.result)]
-            if let scope = d.scopeID { o["scope_id"] = .string(scope) }
-            return .text(JSONValue.text(.object(o)), uri: uri, mimeType: "application/json")
+            let (id, page) = try DiscoveryPages.parse(String(uri.dropFirst(discoveryPrefix.count)))
+            let pages = try DiscoveryPages(try env.workspace.discovery(id: id))
+            return .text(try pages.page(page, uri: discoveryPrefix + id), uri: uri, mimeType: "application/json")
         }
         if uri.hasPrefix(contractPrefix) {
             let c = try env.workspace.contract(plugin: String(uri.dropFirst(contractPrefix.count)))

@@ -79,6 +79,8 @@ struct BasicsTests {
         #expect(wide["columns_truncated"] as? Bool == true)
         #expect((wide["columns_listed"] as? Int ?? 300) < 300)
         #expect(wide["resource_columns"] as? Int == 300)
+        let pages = wide["resource_pages"] as? [Int] ?? []
+        #expect(pages.count > 1 && pages.allSatisfy { $0 < 70_000 }, "\(pages)")
         // Approving it answers in short too: each column's name and type, the resource has the rest.
         let approve = result.object("wide_approve")
         #expect(approve["is_error"] as? Bool == false, "\(approve)")

@@ -61,8 +61,16 @@ async def main():
         approve = await d.call("approve_schema", {"discovery_id": wide["structured"]["discovery_id"], "plugin": "wide"})
         obs["wide_approve"] = {"chars": approve.get("chars"), "is_error": approve["is_error"], "text": approve["text"][:500],
                                "columns_truncated": (approve["structured"] or {}).get("columns_truncated")}
-        full = await d.session.read_resource(obs["wide"]["uri"])
-        obs["wide"]["resource_columns"] = len(__import__("json").loads(full.contents[0].text)["result"]["outputs"][0]["columns"])
+        # The resource has every column, in pages of about 60,000 characters.
+        uri, columns, sizes = obs["wide"]["uri"], 0, []
+        while uri:
+            text = (await d.session.read_resource(uri)).contents[0].text
+            page = __import__("json").loads(text)
+            sizes.append(len(text))
+            columns += sum(len(o["columns"]) for o in page["result"]["outputs"])
+            uri = page.get("next_uri")
+        obs["wide"]["resource_columns"] = columns
+        obs["wide"]["resource_pages"] = sizes
         await d.session.set_logging_level("debug")
         obs["set_level_ok"] = True
         await d.call("quick_scan", {"path": "/etc"})
