@@ -90,7 +90,7 @@ extension ServerEnvironment {
         if let outside = files.first(where: { !paths.inside($0) }) {
             throw CasparianError(
                 .usage, "scope \(scope.definition.name) holds \(outside), outside this server's roots",
-                hint: "start casparian mcp with a --root that covers \(scope.definition.root)")
+                hint: "ask the person who runs this server to give it a root that covers \(scope.definition.root)")
         }
         return scope
     }

@@ -85,7 +85,10 @@ enum DiscoverTool {
                 "structure_total": JSONSchema.integer(),
                 "discovery_uri": JSONSchema.string("The full discovery (every column's evidence) as an MCP resource."),
                 "evidence_omitted": JSONSchema.boolean("True when the evidence was left out to keep the answer small."),
-                "columns_truncated": JSONSchema.boolean("True when only the first columns of each output are listed."),
+                "columns_truncated": JSONSchema.boolean(
+                    "True when only the first columns of each output are listed, or each output in short."),
+                "outputs_truncated": JSONSchema.boolean("True when only the first outputs are listed (outputs_total has the count)."),
+                "outputs_total": JSONSchema.integer(),
             ], required: ["run_id", "status"]),
         annotations: ToolSpec.additive,
         run: run)
@@ -173,6 +176,17 @@ enum DiscoverTool {
                     })
                 fields["columns_truncated"] = true
             }
+            // Many outputs: each in short (its columns' name, type, nullability and status), then fewer outputs.
+            var listed = outputs.count
+            while JSONValue.text(.object(fields)).count > sizeBudget, listed > 1 {
+                fields["outputs"] = .array(outputs.prefix(listed).map(compact))
+                fields["columns_truncated"] = true
+                if listed < outputs.count {
+                    fields["outputs_truncated"] = true
+                    fields["outputs_total"] = .int(outputs.count)
+                }
+                listed = JSONValue.text(.object(fields)).count > sizeBudget ? listed * 3 / 4 : listed
+            }
         }
         let columns = run.result.outputs.reduce(0) { $0 + $1.columns.count }
         let settled = run.result.outputs.reduce(0) { $0 + $1.columns.filter { $0.note != nil }.count }
@@ -183,6 +197,21 @@ enum DiscoverTool {
             + (run.skipped.isEmpty ? "" : "; \(run.skipped.count) files skipped (other formats: \(DiscoverySkip.counts(run.skipped)))")
             + (run.structure.isEmpty ? "" : "; \(run.structure.count) files with broken CSV structure (see structure)")
         return ToolReply(fields, summary: summary, next: nextActions(run, id: id, scope: scope, questions: questions))
+    }
+
+    /// An output in short: its name, first files and first 50 columns, without evidence or notes.
+    static func compact(_ o: OutputInference) -> Value {
+        .object([
+            "name": .string(o.name), "file_count": .int(o.fileCount ?? o.files?.count ?? 0),
+            "files": .array((o.files ?? []).prefix(3).map { .string($0) }), "column_count": .int(o.columns.count),
+            "columns": .array(
+                o.columns.prefix(50).map { c in
+                    .object([
+                        "name": .string(c.name), "type": .string(c.type.rawValue), "nullable": .bool(c.nullable),
+                        "status": .string(c.status.rawValue),
+                    ])
+                }),
+        ])
     }
 
     /// What to do next, with the ids known: approve only once the proof
