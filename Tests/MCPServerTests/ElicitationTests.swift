@@ -30,6 +30,10 @@ struct ElicitationTests {
         #expect(declined.contains("declined") && declined.contains("nothing was locked") && declined.contains("answers"), "\(declined)")
         #expect((r["declined_contract"] as? String)?.hasPrefix("missing") == true, "\(r["declined_contract"] ?? "")")
 
+        // A client that declared forms but fails to show one: the questions come back, nothing locked.
+        #expect(r.isError("broken") && r.text("broken").contains("could not show the form"), "\(r.text("broken"))")
+        #expect(r.text("broken").contains("no forms today") && r.text("broken").contains("answers"), "\(r.text("broken"))")
+
         // The form: one single-choice field per question, each choice titled with what it makes of the value.
         let form = (r["answered_forms"] as? [[String: Any]])?.first ?? [:]
         let message = form["message"] as? String ?? ""

@@ -82,7 +82,13 @@ enum ApproveSchemaTool {
                 throw questions.stillOpen(reason: "approve_schema needs an answer for every open question")
             }
             let (message, schema) = questions.form(plugin: plugin, discoveryID: discoveryID)
-            let reply = try await channel.ask(message, schema: schema)
+            let reply: CreateElicitation.Result
+            do {
+                reply = try await channel.ask(message, schema: schema)
+            } catch let e as MCPError {
+                // The client declared forms but could not show this one: the questions go back to the model.
+                throw questions.stillOpen(reason: "the client could not show the form that asked the open questions (\(e))")
+            }
             guard reply.action == .accept else {
                 throw questions.stillOpen(
                     reason: "the user \(reply.action == .decline ? "declined" : "cancelled") the form that asked the open questions")

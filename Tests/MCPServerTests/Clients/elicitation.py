@@ -47,6 +47,13 @@ async def main():
             obs["declined_contract"] = f"missing: {e}"
     obs["declined_forms"] = forms
 
+    # 2b. The client declared forms but fails to show this one: the questions go back to the model.
+    async def broken(context, params):
+        return types.ErrorData(code=types.INVALID_REQUEST, message="no forms today")
+
+    async with stdio_driver(args, elicitation_callback=broken) as d:
+        obs["broken"] = await d.call("approve_schema", {"discovery_id": discovery_id, "plugin": "broken"})
+
     # 3. The user answers day-first: the contract locks that format.
     answered = []
 
