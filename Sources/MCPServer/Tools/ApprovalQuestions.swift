@@ -86,6 +86,25 @@ struct ApprovalQuestions: Sendable {
         return "\(c.label): \(value) → \(read)"
     }
 
+    /// Shows the form to the person and returns their answers as
+    /// `COLUMN=TYPE[:FORMAT]`; throws `stillOpen` when they decline or
+    /// cancel it, or the client cannot show it.
+    func ask(through channel: ElicitationChannel, plugin: String, discoveryID: String) async throws -> [String] {
+        let (message, schema) = form(plugin: plugin, discoveryID: discoveryID)
+        let reply: CreateElicitation.Result
+        do {
+            reply = try await channel.ask(message, schema: schema)
+        } catch let e as MCPError {
+            // The client declared forms but could not show this one: the questions go back to the model.
+            throw stillOpen(reason: "the client could not show the form that asked the open questions (\(e))")
+        }
+        guard reply.action == .accept else {
+            throw stillOpen(
+                reason: "the user \(reply.action == .decline ? "declined" : "cancelled") the form that asked the open questions")
+        }
+        return try answers(from: reply.content ?? [:])
+    }
+
     /// The answers in an accepted form, as `COLUMN=TYPE[:FORMAT]`; throws,
     /// naming the field, when one is missing or not one of its choices.
     func answers(from content: [String: Value]) throws -> [String] {

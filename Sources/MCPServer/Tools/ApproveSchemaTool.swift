@@ -81,19 +81,7 @@ enum ApproveSchemaTool {
             guard let channel = call.elicitation else {
                 throw questions.stillOpen(reason: "approve_schema needs an answer for every open question")
             }
-            let (message, schema) = questions.form(plugin: plugin, discoveryID: discoveryID)
-            let reply: CreateElicitation.Result
-            do {
-                reply = try await channel.ask(message, schema: schema)
-            } catch let e as MCPError {
-                // The client declared forms but could not show this one: the questions go back to the model.
-                throw questions.stillOpen(reason: "the client could not show the form that asked the open questions (\(e))")
-            }
-            guard reply.action == .accept else {
-                throw questions.stillOpen(
-                    reason: "the user \(reply.action == .decline ? "declined" : "cancelled") the form that asked the open questions")
-            }
-            asked = try questions.answers(from: reply.content ?? [:])
+            asked = try await questions.ask(through: channel, plugin: plugin, discoveryID: discoveryID)
             answers += asked
             request = try MCPWording.rewording {
                 try env.workspace.approvalRequest(
