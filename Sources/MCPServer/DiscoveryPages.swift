@@ -1,57 +1,34 @@
 import Catalog
+import Contracts
 import Foundation
 import Inference
 import MCP
 
-/// A discovery as resource pages a model can read: a small discovery is
-/// one page (the whole of it, as before); a wide one (hundreds of columns
-/// with their evidence) is cut between columns into pages of about
-/// `budget` characters, read as `casparian://discoveries/ID?page=N`, each
-/// saying `page`, `pages` and the `next_uri`.
+/// A discovery as resource pages (`ResourcePages`): a wide one (hundreds of
+/// columns with their evidence) is read as `casparian://discoveries/ID?page=N`.
 struct DiscoveryPages {
-    static let budget = 60_000
-    /// Files an output lists on a page; `file_count` has them all.
+    /// Files an output lists on a page of several; `file_count` has them all.
     static let filesPerPage = 1_000
 
-    /// One page: for each output on it, the output's index and the range of its columns.
-    typealias Page = [(output: Int, columns: Range<Int>)]
-
     let discovery: StoredDiscovery
-    let pages: [Page]
+    let pages: [ResourcePages.Page]
 
     init(_ discovery: StoredDiscovery) throws {
         self.discovery = discovery
-        var pages: [Page] = [[]]
-        var size = 0
-        for (o, output) in discovery.result.outputs.enumerated() {
-            var header = output
+        let outputs = discovery.result.outputs
+        let headers = try outputs.map { o -> Int in
+            var header = o
             header.columns = []
             header.files = header.files.map { Array($0.prefix(Self.filesPerPage)) }
-            let headerCost = JSONValue.text(try JSONValue.from(header)).count
-            var start = 0
-            size += headerCost
-            for (c, column) in output.columns.enumerated() {
-                let cost = JSONValue.text(try JSONValue.from(column)).count + 1
-                // Close the page before a column that would overflow it (a page holds at least one column).
-                if size + cost > Self.budget, c > start || !pages[pages.count - 1].isEmpty {
-                    if c > start { pages[pages.count - 1].append((o, start..<c)) }
-                    pages.append([])
-                    start = c
-                    size = headerCost
-                }
-                size += cost
-            }
-            pages[pages.count - 1].append((o, start..<output.columns.count))
+            return JSONValue.text(try JSONValue.from(header)).count
         }
-        self.pages = pages
+        let columns = try outputs.map { o in try o.columns.map { JSONValue.text(try JSONValue.from($0)).count + 1 } }
+        pages = ResourcePages.cut(headerCosts: headers, columnCosts: columns)
     }
 
     /// The resource text of page `number` (1-based).
     func page(_ number: Int, uri base: String) throws -> String {
-        guard number >= 1, number <= pages.count else {
-            throw MCPError.invalidParams(
-                "discovery \(discovery.id) has \(pages.count) page\(pages.count == 1 ? "" : "s"), not page \(number)")
-        }
+        try ResourcePages.check(number, of: pages.count, what: "discovery \(discovery.id)")
         var result = discovery.result
         result.outputs = pages[number - 1].map { part in
             var output = discovery.result.outputs[part.output]
@@ -63,21 +40,39 @@ struct DiscoveryPages {
             "discovery_id": .string(discovery.id), "plugin": .string(discovery.plugin), "result": try JSONValue.from(result),
         ]
         if let scope = discovery.scopeID { o["scope_id"] = .string(scope) }
-        if pages.count > 1 {
-            o["page"] = .int(number)
-            o["pages"] = .int(pages.count)
-            o["next_uri"] = number < pages.count ? .string("\(base)?page=\(number + 1)") : .null
-        }
+        o.merge(ResourcePages.fields(page: number, of: pages.count, base: base)) { $1 }
         return JSONValue.text(.object(o))
     }
+}
 
-    /// `casparian://discoveries/ID?page=N` → (`ID`, N); the page is 1 without a query.
-    static func parse(_ rest: String) throws -> (id: String, page: Int) {
-        guard let q = rest.firstIndex(of: "?") else { return (rest, 1) }
-        let query = rest[rest.index(after: q)...]
-        guard query.hasPrefix("page="), let n = Int(query.dropFirst(5)) else {
-            throw MCPError.invalidParams("a discovery resource takes ?page=N (1, 2, …), not ?\(query)")
+/// A contract as resource pages (`ResourcePages`): a wide one is read as
+/// `casparian://contracts/PLUGIN?page=N`, each page the contract with the
+/// columns of that page.
+struct ContractPages {
+    let contract: SchemaContract
+    let pages: [ResourcePages.Page]
+
+    init(_ contract: SchemaContract) throws {
+        self.contract = contract
+        let headers = try contract.schemas.map { s -> Int in
+            var header = s
+            header.columns = []
+            return JSONValue.text(try JSONValue.from(header)).count
         }
-        return (String(rest[..<q]), n)
+        let columns = try contract.schemas.map { s in try s.columns.map { JSONValue.text(try JSONValue.from($0)).count + 1 } }
+        pages = ResourcePages.cut(headerCosts: headers, columnCosts: columns)
+    }
+
+    func page(_ number: Int, uri base: String) throws -> String {
+        try ResourcePages.check(number, of: pages.count, what: "the contract of \(contract.plugin)")
+        var c = contract
+        c.schemas = pages[number - 1].map { part in
+            var schema = contract.schemas[part.output]
+            schema.columns = Array(schema.columns[part.columns])
+            return schema
+        }
+        guard case .object(var o) = try JSONValue.from(c) else { return "{}" }
+        o.merge(ResourcePages.fields(page: number, of: pages.count, base: base)) { $1 }
+        return JSONValue.text(.object(o))
     }
 }

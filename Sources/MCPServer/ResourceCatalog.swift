@@ -24,7 +24,8 @@ enum ResourceCatalog {
             mimeType: "application/json"),
         Resource.Template(
             uriTemplate: contractPrefix + "{plugin}", name: "contract",
-            description: "A plugin's latest locked contract (JSON).", mimeType: "application/json"),
+            description: "A plugin's latest locked contract (JSON); a wide one in pages (page, pages, next_uri).",
+            mimeType: "application/json"),
     ]
 
     static func list(_ env: ServerEnvironment) throws -> [Resource] {
@@ -52,13 +53,14 @@ enum ResourceCatalog {
             return .text(JSONValue.text(.object(o)), uri: uri, mimeType: "application/json")
         }
         if uri.hasPrefix(discoveryPrefix) {
-            let (id, page) = try DiscoveryPages.parse(String(uri.dropFirst(discoveryPrefix.count)))
+            let (id, page) = try ResourcePages.parse(String(uri.dropFirst(discoveryPrefix.count)))
             let pages = try DiscoveryPages(try env.workspace.discovery(id: id))
             return .text(try pages.page(page, uri: discoveryPrefix + id), uri: uri, mimeType: "application/json")
         }
         if uri.hasPrefix(contractPrefix) {
-            let c = try env.workspace.contract(plugin: String(uri.dropFirst(contractPrefix.count)))
-            return .text(JSONValue.text(try JSONValue.from(c)), uri: uri, mimeType: "application/json")
+            let (plugin, page) = try ResourcePages.parse(String(uri.dropFirst(contractPrefix.count)))
+            let pages = try ContractPages(try env.workspace.contract(plugin: plugin))
+            return .text(try pages.page(page, uri: contractPrefix + plugin), uri: uri, mimeType: "application/json")
         }
         throw MCPError.invalidParams(
             "unknown resource \(uri); resources look like \(runPrefix)RUN_ID, \(discoveryPrefix)ID or \(contractPrefix)PLUGIN")
