@@ -15,7 +15,9 @@ enum ResourceCatalog {
     static let templates: [Resource.Template] = [
         Resource.Template(
             uriTemplate: runPrefix + "{run_id}", name: "run",
-            description: "The full result of a backtest, fix or execute run (JSON).", mimeType: "application/json"),
+            description:
+                "The full result of a backtest, fix or execute run (JSON); a run over many files in pages of its per-file results.",
+            mimeType: "application/json"),
         Resource.Template(
             uriTemplate: discoveryPrefix + "{discovery_id}", name: "discovery",
             description:
@@ -38,7 +40,7 @@ enum ResourceCatalog {
 
     static func read(_ uri: String, _ env: ServerEnvironment) throws -> Resource.Content {
         if uri.hasPrefix(runPrefix) {
-            let id = String(uri.dropFirst(runPrefix.count))
+            let (id, page) = try ResourcePages.parse(String(uri.dropFirst(runPrefix.count)))
             let detail = try env.workspace.jobDetail(id: id)
             let r = detail.summary
             var o: [String: Value] = [
@@ -50,7 +52,7 @@ enum ResourceCatalog {
             if let p = r.progress { o["progress"] = try JSONValue.from(p) }
             if let res = detail.resultJSON.flatMap(JSONValue.parse) { o["report"] = res }
             if let reply = detail.replyJSON.flatMap(JSONValue.parse) { o["reply"] = reply }
-            return .text(JSONValue.text(.object(o)), uri: uri, mimeType: "application/json")
+            return .text(try RunPages(o).page(page, uri: runPrefix + id), uri: uri, mimeType: "application/json")
         }
         if uri.hasPrefix(discoveryPrefix) {
             let (id, page) = try ResourcePages.parse(String(uri.dropFirst(discoveryPrefix.count)))

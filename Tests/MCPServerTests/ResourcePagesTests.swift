@@ -46,4 +46,32 @@ struct ResourcePagesTests {
         #expect(throws: MCPError.self) { try pages.page(pages.pages.count + 1, uri: "x") }
         #expect(throws: MCPError.self) { try ResourcePages.parse("wide?pages=2") }
     }
+
+    @Test func aRunOverManyFilesIsReadPageByPage() throws {
+        let results: [Value] = (0..<3_000).map { i in
+            .object([
+                "path": .string("data/file_\(i).csv"), "status": "passed", "rows": .int(i),
+                "message": .string(String(repeating: "x", count: 40)),
+            ])
+        }
+        let resource: [String: Value] = [
+            "run_id": "run_1", "kind": "backtest", "report": .object(["plugin": "sales", "results": .array(results)]),
+        ]
+        let pages = RunPages(resource)
+        #expect(pages.pages.count > 1)
+        var paths: [String] = []
+        for n in 1...pages.pages.count {
+            let text = try pages.page(n, uri: "casparian://runs/run_1")
+            #expect(text.count < 70_000)
+            let o = try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+            let report = o["report"] as? [String: Any] ?? [:]
+            #expect(report["results_offset"] as? Int == paths.count)
+            paths += (report["results"] as? [[String: Any]] ?? []).compactMap { $0["path"] as? String }
+            #expect((o["next_uri"] as? String == nil) == (n == pages.pages.count))
+        }
+        #expect(paths.count == 3_000 && paths.last == "data/file_2999.csv")
+        // A small run is one page, as it always was.
+        let small = RunPages(["run_id": "run_2", "report": .object(["results": .array(Array(results.prefix(3)))])])
+        #expect(try small.page(1, uri: "x").contains("\"results\"") && small.pages.count == 1)
+    }
 }
