@@ -56,6 +56,10 @@ public struct ColumnInference: Codable, Sendable, Equatable {
     public var candidates: [Candidate]
     public var evidence: [Evidence]
     public var question: String?
+    /// For an ambiguous column: a value the candidates read differently
+    /// (`03/04/2024`), the one its question shows. Nil in discoveries
+    /// stored before it was kept.
+    public var counterexample: String?
     /// Non-null values seen.
     public var valuesAnalysed: Int
     public var nullCount: Int
@@ -114,7 +118,7 @@ public struct ColumnInference: Codable, Sendable, Equatable {
         case valuesAnalysed = "values_analysed"
         case nullCount = "null_count"
         case missingCount = "missing_count"
-        case distribution, note
+        case distribution, note, counterexample
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -133,6 +137,7 @@ public struct ColumnInference: Codable, Sendable, Equatable {
         try c.encodeIfPresent(missingCount, forKey: .missingCount)
         try c.encodeIfPresent(distribution, forKey: .distribution)
         try c.encodeIfPresent(note, forKey: .note)
+        try c.encodeIfPresent(counterexample, forKey: .counterexample)
     }
 }
 

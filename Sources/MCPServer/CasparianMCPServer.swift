@@ -21,23 +21,25 @@ public final class CasparianMCPServer: Sendable {
 
     /// A configured SDK server, started on `transport`.
     ///
-    /// Tools and resources answer only after `initialize`: before it, a
+    /// Tools, resources and prompts answer only after `initialize`: before it, a
     /// call is refused with an Invalid Request error (the SDK's own strict
     /// mode sends no reply at all).
     public func startServer(version: String, transport: any Transport) async throws -> Server {
         let server = Server(
             name: "casparian", version: version, title: "Casparian", instructions: ServerInstructions.text,
-            capabilities: .init(logging: .init(), resources: .init(subscribe: false, listChanged: false), tools: .init(listChanged: false)))
+            capabilities: .init(
+                logging: .init(), prompts: .init(listChanged: false), resources: .init(subscribe: false, listChanged: false),
+                tools: .init(listChanged: false)))
         let tools = self.tools
         let byName = Dictionary(uniqueKeysWithValues: tools.map { ($0.name, $0) })
         let environment = self.environment
         let logLevel = self.logLevel
-        let initialized = InitializationGate()
+        let session = ClientSession()
         await server.withMethodHandler(ListTools.self) { _ in
             ListTools.Result(tools: tools.map(\.tool))
         }
         await server.withMethodHandler(CallTool.self) { [weak server] params in
-            try initialized.require(CallTool.name)
+            try session.require(CallTool.name)
             guard let spec = byName[params.name] else {
                 return ToolReply.failure(
                     "there is no tool named \(params.name)",
@@ -51,7 +53,12 @@ public final class CasparianMCPServer: Sendable {
                     hint: "send " + ArgumentHint.describe(spec.input))
             }
             let sink = ProgressChannel.sink(token: params._meta?.progressToken, server: server)
-            let call = ToolCall(name: spec.name, arguments: arguments, environment: environment, progress: sink)
+            var call = ToolCall(name: spec.name, arguments: arguments, environment: environment, progress: sink)
+            if let server, session.showsForms {
+                call.elicitation = ElicitationChannel(clientName: session.clientName) { message, schema in
+                    try await server.requestElicitation(message: message, requestedSchema: schema)
+                }
+            }
             do {
                 let reply = try await spec.run(call)
                 try Task.checkCancellation()
@@ -77,26 +84,22 @@ public final class CasparianMCPServer: Sendable {
             ListResourceTemplates.Result(templates: ResourceCatalog.templates)
         }
         await server.withMethodHandler(ReadResource.self) { params in
-            try initialized.require(ReadResource.name)
+            try session.require(ReadResource.name)
             return ReadResource.Result(contents: [try ResourceCatalog.read(params.uri, environment)])
         }
-        try await server.start(transport: transport, initializeHook: { _, _ in initialized.open() })
-        return server
-    }
-}
-
-/// Whether the client has sent `initialize` on this session.
-final class InitializationGate: @unchecked Sendable {
-    private let lock = NSLock()
-    private var isOpen = false
-
-    func open() { lock.withLock { isOpen = true } }
-
-    /// Throws the error a request made before `initialize` gets.
-    func require(_ method: String) throws {
-        guard lock.withLock({ isOpen }) else {
-            throw MCPError.invalidRequest("\(method) before initialize: send initialize (then notifications/initialized) first")
+        await server.withMethodHandler(ListPrompts.self) { _ in
+            ListPrompts.Result(prompts: PromptCatalog.all.map(\.prompt))
         }
+        await server.withMethodHandler(GetPrompt.self) { params in
+            try session.require(GetPrompt.name)
+            return try PromptCatalog.get(params.name, arguments: params.arguments ?? [:])
+        }
+        try await server.start(
+            transport: transport,
+            initializeHook: { client, capabilities in
+                session.open(client: client, capabilities: capabilities)
+            })
+        return server
     }
 }
 

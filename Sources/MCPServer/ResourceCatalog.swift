@@ -15,13 +15,19 @@ enum ResourceCatalog {
     static let templates: [Resource.Template] = [
         Resource.Template(
             uriTemplate: runPrefix + "{run_id}", name: "run",
-            description: "The full result of a backtest, fix or execute run (JSON).", mimeType: "application/json"),
+            description:
+                "The full result of a backtest, fix or execute run (JSON); a run over many files in pages of its per-file results.",
+            mimeType: "application/json"),
         Resource.Template(
             uriTemplate: discoveryPrefix + "{discovery_id}", name: "discovery",
-            description: "A discovery with every column's evidence (JSON).", mimeType: "application/json"),
+            description:
+                "A discovery with every column's evidence (JSON). A wide one comes in pages of about 60,000 characters: "
+                + "page, pages and next_uri (…?page=2) say how to read on.",
+            mimeType: "application/json"),
         Resource.Template(
             uriTemplate: contractPrefix + "{plugin}", name: "contract",
-            description: "A plugin's latest locked contract (JSON).", mimeType: "application/json"),
+            description: "A plugin's latest locked contract (JSON); a wide one in pages (page, pages, next_uri).",
+            mimeType: "application/json"),
     ]
 
     static func list(_ env: ServerEnvironment) throws -> [Resource] {
@@ -34,7 +40,7 @@ enum ResourceCatalog {
 
     static func read(_ uri: String, _ env: ServerEnvironment) throws -> Resource.Content {
         if uri.hasPrefix(runPrefix) {
-            let id = String(uri.dropFirst(runPrefix.count))
+            let (id, page) = try ResourcePages.parse(String(uri.dropFirst(runPrefix.count)))
             let detail = try env.workspace.jobDetail(id: id)
             let r = detail.summary
             var o: [String: Value] = [
@@ -46,17 +52,17 @@ enum ResourceCatalog {
             if let p = r.progress { o["progress"] = try JSONValue.from(p) }
             if let res = detail.resultJSON.flatMap(JSONValue.parse) { o["report"] = res }
             if let reply = detail.replyJSON.flatMap(JSONValue.parse) { o["reply"] = reply }
-            return .text(JSONValue.text(.object(o)), uri: uri, mimeType: "application/json")
+            return .text(try RunPages(o).page(page, uri: runPrefix + id), uri: uri, mimeType: "application/json")
         }
         if uri.hasPrefix(discoveryPrefix) {
-            let d = try env.workspace.discovery(id: String(uri.dropFirst(discoveryPrefix.count)))
-            var o: [String: Value] = ["discovery_id": .string(d.id), "plugin": .string(d.plugin), "result": try JSONValue.from(d.result)]
-            if let scope = d.scopeID { o["scope_id"] = .string(scope) }
-            return .text(JSONValue.text(.object(o)), uri: uri, mimeType: "application/json")
+            let (id, page) = try ResourcePages.parse(String(uri.dropFirst(discoveryPrefix.count)))
+            let pages = try DiscoveryPages(try env.workspace.discovery(id: id))
+            return .text(try pages.page(page, uri: discoveryPrefix + id), uri: uri, mimeType: "application/json")
         }
         if uri.hasPrefix(contractPrefix) {
-            let c = try env.workspace.contract(plugin: String(uri.dropFirst(contractPrefix.count)))
-            return .text(JSONValue.text(try JSONValue.from(c)), uri: uri, mimeType: "application/json")
+            let (plugin, page) = try ResourcePages.parse(String(uri.dropFirst(contractPrefix.count)))
+            let pages = try ContractPages(try env.workspace.contract(plugin: plugin))
+            return .text(try pages.page(page, uri: contractPrefix + plugin), uri: uri, mimeType: "application/json")
         }
         throw MCPError.invalidParams(
             "unknown resource \(uri); resources look like \(runPrefix)RUN_ID, \(discoveryPrefix)ID or \(contractPrefix)PLUGIN")

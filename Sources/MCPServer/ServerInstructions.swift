@@ -11,7 +11,8 @@ public enum ServerInstructions {
         - discover_schemas {scope_id}: prove column types (built-in csv plugin by default, or a plugin); \
         read `questions` and settle them with approve_schema's `answers`.
         - approve_schema {discovery_id, plugin}: lock the schema as the plugin's contract \
-        (plugins/<plugin>/contract.json); the plugin need not exist yet.
+        (plugins/<plugin>/contract.json). Open questions you did not answer are asked to the user in a form \
+        when this client shows forms (elicitation); never guess a date order or number notation.
         - run_backtest {plugin, scope_id}: test the parser against the contract over every file; files \
         that failed before go first and the run stops early when they still fail. Read `clusters` and \
         `worst_files` (with tracebacks' plugin_line) to decide the fix.
@@ -22,6 +23,7 @@ public enum ServerInstructions {
         - execute_pipeline {plugin, scope_id}: once the backtest passes; writes the output tables.
         - query_output {sql}: read-only SQL over the output tables (lineage columns _cf_file, _cf_row).
         - get_run_status {run_id}: poll a long run that returned status "running"; cancel_run stops one.
+        Prompts: ingest_folder {path} and fix_parser {plugin} walk through these workflows.
         Paths must lie under the server's roots. Errors come back as results with a "what to do" line.
         """
 }

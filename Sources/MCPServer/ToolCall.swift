@@ -10,6 +10,9 @@ public struct ToolCall: Sendable {
     public let environment: ServerEnvironment
     /// Sends `notifications/progress` when the request carried a `progressToken`.
     public let progress: ProgressSink
+    /// Asks the person at the client through a form; nil when the client
+    /// did not declare form elicitation.
+    public var elicitation: ElicitationChannel? = nil
 
     public func string(_ key: String) -> String? {
         switch arguments[key] {

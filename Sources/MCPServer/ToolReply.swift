@@ -41,9 +41,10 @@ public struct ToolReply: Sendable {
     }
 
     /// An `isError: true` result the model can act on: what was wrong and what to send instead.
+    /// CLI commands and flags in the workspace's wording become the MCP tools that do the same (`MCPWording`).
     public static func failure(_ message: String, hint: String? = nil, kind: String = "usage") -> CallTool.Result {
-        var text = "error (\(kind)): \(message)"
-        if let hint { text += "\nwhat to do: \(hint)" }
+        var text = "error (\(kind)): \(MCPWording.translate(message))"
+        if let hint { text += "\nwhat to do: \(MCPWording.translate(hint))" }
         return CallTool.Result(content: [.text(text: text, annotations: nil, _meta: nil)], isError: true)
     }
 

@@ -21,8 +21,10 @@ public struct TagReport: Sendable, Equatable, Codable {
 extension Workspace {
     /// Creates a named file set: walks `definition.root` (metadata only),
     /// keeps the files the filters admit and stores them in the catalog.
-    /// The root is stored as an absolute, symlink-free path.
-    public func createScope(_ definition: ScopeDefinition) throws -> ScopeReport {
+    /// The root is stored as an absolute, symlink-free path. With
+    /// `requireFiles`, a definition that admits no file is refused and
+    /// nothing is stored (a misspelt glob must not take the name).
+    public func createScope(_ definition: ScopeDefinition, requireFiles: Bool = false) throws -> ScopeReport {
         try Self.checkScopeName(definition.name)
         var d = definition
         d.root = try Self.resolveRoot(definition.root)
@@ -33,6 +35,16 @@ extension Workspace {
                 hint: "pick another name, or update it with `casparian scope refresh \(d.name)`")
         }
         let (files, walk) = try findFiles(d, filter: filter)
+        if requireFiles, files.isEmpty {
+            let globs =
+                (d.include.isEmpty ? "" : " include \(d.include.joined(separator: ", "))")
+                + (d.exclude.isEmpty ? "" : " exclude \(d.exclude.joined(separator: ", "))")
+                + (d.tags.isEmpty ? "" : " tags \(d.tags.joined(separator: ", "))")
+            throw CasparianError(
+                .notFound,
+                "no file under \(d.root) matches\(globs.isEmpty ? " (the folder holds no file)" : globs); the scope \(d.name) was not created",
+                hint: "globs are relative to the path (e.g. **/*.csv for CSV files in every subfolder); check the path and the globs")
+        }
         let (scope, changes) = try catalog.createScope(d, files: files)
         return ScopeReport(scope: scope, changes: changes, walk: walk)
     }
@@ -51,8 +63,11 @@ extension Workspace {
     /// Creates the scope, or refreshes it when one of that name exists
     /// with the same definition (`refreshed` says which); a scope of that
     /// name with another definition is a conflict.
-    public func applyScope(_ definition: ScopeDefinition) throws -> (report: ScopeReport, refreshed: Bool) {
-        guard let existing = try? catalog.scope(named: definition.name) else { return (try createScope(definition), false) }
+    /// `requireFiles` refuses to create a scope that admits no file.
+    public func applyScope(_ definition: ScopeDefinition, requireFiles: Bool = false) throws -> (report: ScopeReport, refreshed: Bool) {
+        guard let existing = try? catalog.scope(named: definition.name) else {
+            return (try createScope(definition, requireFiles: requireFiles), false)
+        }
         let root = try Self.resolveRoot(definition.root)
         var asked = definition
         asked.root = existing.definition.root

@@ -69,15 +69,23 @@ struct BasicsTests {
         #expect(paths.structured("inside_with_dotdot")["file_count"] as? Int == 12)
     }
 
-    @Test func aVeryWideDiscoveryStaysSmallAndPointsToTheFullResource() throws {
+    @Test func aVeryWideDiscoveryAndContractStaySmallAndPointToTheFullResource() throws {
         let ws = try MCPClientRunner.workspace()
-        let wide = try MCPClientRunner.run("basics.py", workspace: ws).json.object("wide")
+        let result = try MCPClientRunner.run("basics.py", workspace: ws).json
+        let wide = result.object("wide")
         #expect(wide["is_error"] as? Bool == false)
-        #expect((wide["chars"] as? Int ?? .max) < 40_000)
+        #expect((wide["chars"] as? Int ?? .max) < 20_000)
         #expect(wide["evidence_omitted"] as? Bool == true)
         #expect(wide["columns_truncated"] as? Bool == true)
         #expect((wide["columns_listed"] as? Int ?? 300) < 300)
         #expect(wide["resource_columns"] as? Int == 300)
+        let pages = wide["resource_pages"] as? [Int] ?? []
+        #expect(pages.count > 1 && pages.allSatisfy { $0 < 70_000 }, "\(pages)")
+        // Approving it answers in short too: each column's name and type, the resource has the rest.
+        let approve = result.object("wide_approve")
+        #expect(approve["is_error"] as? Bool == false, "\(approve)")
+        #expect((approve["chars"] as? Int ?? .max) < 20_000, "\(approve)")
+        #expect(approve["columns_truncated"] as? Bool == true)
     }
 
     @Test func concurrentCallsEachGetTheirOwnAnswerAndLoggingLevelIsAccepted() throws {

@@ -54,6 +54,7 @@ extension ConstraintSolver {
             guard let counterexample else { return oneReading(out, candidates) }
             out.status = .ambiguous
             out.candidates = candidates
+            out.counterexample = counterexample
             let types = Set(candidates.map(\.type))
             if types.count == 1 { out.type = candidates[0].type }
             let numbers = proven.intersects(.grouped) && (CandidateSet.grouped | .float64).contains(proven)

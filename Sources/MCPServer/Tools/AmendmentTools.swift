@@ -7,15 +7,7 @@ import Workspace
 
 /// `propose_amendment` and `approve_amendment`: change a locked contract through a reviewed proposal.
 enum AmendmentTools {
-    static let changeSchema = JSONSchema.object(
-        [
-            "op": JSONSchema.string(oneOf: [
-                "add_column", "change_type", "set_nullable", "set_format", "set_default", "rename", "drop_column",
-            ]),
-            "column": JSONSchema.anyValue, "type": JSONSchema.string(), "format": JSONSchema.nullable(JSONSchema.string()),
-            "nullable": JSONSchema.boolean(), "to": JSONSchema.string(), "default": JSONSchema.anyValue,
-        ], required: ["op", "column"],
-        description: "A schema change, e.g. {\"op\": \"set_nullable\", \"column\": \"amount\", \"nullable\": true}.")
+    static let changeSchema = SchemaChangeShape.schema
 
     static let propose = ToolSpec(
         name: "propose_amendment", title: "Propose a contract amendment",
@@ -91,14 +83,17 @@ enum AmendmentTools {
 
     static func changes(_ value: Value?, argument: String) throws -> [SchemaChange]? {
         guard let value else { return nil }
+        let examples =
+            "e.g. [{\"op\": \"set_nullable\", \"column\": \"amount\", \"nullable\": true}] or [{\"op\": \"change_type\", \"column\": \"id\", \"type\": \"int64\"}]"
+        let problems = SchemaChangeShape.problems(in: value, argument: argument)
+        guard problems.isEmpty else {
+            throw CasparianError(.usage, "\(argument) is not a list of schema changes: " + problems.joined(separator: "; "), hint: examples)
+        }
         do {
             return try JSONDecoder().decode([SchemaChange].self, from: Data(JSONValue.text(value).utf8))
         } catch {
-            throw CasparianError(
-                .usage, "arguments.\(argument) is not a list of schema changes: \(error)",
-                hint:
-                    "e.g. [{\"op\": \"set_nullable\", \"column\": \"amount\", \"nullable\": true}] or [{\"op\": \"change_type\", \"column\": \"id\", \"type\": \"int64\"}]"
-            )
+            // The shape check above should have caught it; never pass the decoder's own text on.
+            throw CasparianError(.usage, "\(argument) is not a list of schema changes", hint: examples)
         }
     }
 
@@ -165,6 +160,8 @@ enum AmendmentTools {
                 "amendment_id": .string(id), "status": .string(amendment.status.rawValue), "contract_id": .string(current.id),
                 "version": .int(current.version), "contract_file": file.map { .string($0) } ?? .null,
             ], summary: "amendment \(id) \(amendment.status.rawValue); contract \(current.id) is at version \(current.version)",
-            next: ["run_backtest {plugin: \"\(amendment.plugin)\", scope_id} to test against the new version"])
+            next: [
+                "run_backtest {plugin: \"\(amendment.plugin)\", scope_id\(current.scope.map { ": \"\($0)\"" } ?? "")} to test against the new version"
+            ])
     }
 }

@@ -12,7 +12,8 @@ enum ApplyScopeTool {
         name: "apply_scope", title: "Name a set of files (scope)",
         description: """
             Create a named scope: the files under `path` that match `include` globs (relative to path; all files when \
-            empty), minus `exclude` globs, optionally only files carrying one of `tags`. Calling it again with the same \
+            empty), minus `exclude` globs, optionally only files carrying one of `tags`. A definition that matches no \
+            file is refused and creates nothing. Calling it again with the same \
             name and definition refreshes the scope. Returns the scope_id that discover_schemas, run_backtest and \
             execute_pipeline take. Example: {"name": "sales", "path": "sales/data", "include": ["**/*.csv"]}
             """,
@@ -48,7 +49,15 @@ enum ApplyScopeTool {
         let definition = ScopeDefinition(
             name: name, root: root.path, include: call.strings("include") ?? [],
             exclude: call.strings("exclude") ?? [], tags: call.strings("tags") ?? [])
-        let (report, refreshed) = try env.workspace.applyScope(definition)
+        let applied: (report: ScopeReport, refreshed: Bool)
+        do {
+            applied = try env.workspace.applyScope(definition, requireFiles: true)
+        } catch let e as CasparianError where e.kind == .notFound {
+            throw CasparianError(
+                e.kind, e.message,
+                hint: (e.hint.map { $0 + "; " } ?? "") + "quick_scan {path: \"\(call.string("path") ?? "")\"} shows what the folder holds")
+        }
+        let (report, refreshed) = applied
         let scope = report.scope
         let prefix = scope.definition.root + "/"
         let sample = try env.workspace.scopeFiles(named: name).prefix(sampleCap).map {
@@ -81,7 +90,7 @@ extension ServerEnvironment {
         if let outside = files.first(where: { !paths.inside($0) }) {
             throw CasparianError(
                 .usage, "scope \(scope.definition.name) holds \(outside), outside this server's roots",
-                hint: "start casparian mcp with a --root that covers \(scope.definition.root)")
+                hint: "ask the person who runs this server to give it a root that covers \(scope.definition.root)")
         }
         return scope
     }

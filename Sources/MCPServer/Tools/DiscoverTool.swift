@@ -1,4 +1,5 @@
 import CasparianCore
+import Catalog
 import Foundation
 import Inference
 import MCP
@@ -7,14 +8,14 @@ import Workspace
 /// `discover_schemas`: run a parser over a scope and prove the column types.
 enum DiscoverTool {
     /// Characters of structured content at most; the full discovery is a resource.
-    static let sizeBudget = 36_000
+    static let sizeBudget = 18_000
 
     static let spec = ToolSpec(
         name: "discover_schemas", title: "Discover and prove column types",
         description: """
             Run a parser over the files of a scope and prove each column's type from every value seen (the built-in \
             csv plugin by default; or a plugin in the plugins folder). Returns a discovery_id, the outputs with their \
-            columns exactly as `casparian discover --json` prints them, and the open questions (ambiguous or \
+            columns (the same JSON as the command line's discover --json), and the open questions (ambiguous or \
             contradictory columns) that approve_schema's `answers` settle. The built-in reader gives one output per \
             family of files with the same columns (file_count, files), and lists files in other formats (skipped) and \
             broken CSV structure; a column settled without a question (nothing in the data decides, and the choice \
@@ -32,7 +33,7 @@ enum DiscoverTool {
             ], required: ["scope_id"]),
         output: JSONSchema.output(
             [
-                "run_id": JSONSchema.string("The discovery's run (a job: get_run_status, cancel_run, `casparian jobs`)."),
+                "run_id": JSONSchema.string("The discovery's run (a job: get_run_status, cancel_run)."),
                 "status": JSONSchema.string("running (poll get_run_status) or done.", oneOf: ["running", "done"]),
                 "discovery_id": JSONSchema.string(),
                 "parser": JSONSchema.string(),
@@ -87,7 +88,10 @@ enum DiscoverTool {
                 "structure_total": JSONSchema.integer(),
                 "discovery_uri": JSONSchema.string("The full discovery (every column's evidence) as an MCP resource."),
                 "evidence_omitted": JSONSchema.boolean("True when the evidence was left out to keep the answer small."),
-                "columns_truncated": JSONSchema.boolean("True when only the first columns of each output are listed."),
+                "columns_truncated": JSONSchema.boolean(
+                    "True when only the first columns of each output are listed, or each output in short."),
+                "outputs_truncated": JSONSchema.boolean("True when only the first outputs are listed (outputs_total has the count)."),
+                "outputs_total": JSONSchema.integer(),
             ], required: ["run_id", "status"]),
         annotations: ToolSpec.additive,
         run: run)
@@ -105,12 +109,12 @@ enum DiscoverTool {
             let found = try await env.workspace.discover(scope: scope, parser: parser, options: options, run: ctx.run, logger: env.logger) {
                 stage, done, total in ctx.progress(done, of: total, stage.rawValue)
             }
-            return try reply(found, runID: ctx.runID)
+            return try reply(found, runID: ctx.runID, scope: scope)
         }
     }
 
     /// The answer for a finished discovery, kept small enough for a model.
-    static func reply(_ run: DiscoveryRun, runID: String) throws -> ToolReply {
+    static func reply(_ run: DiscoveryRun, runID: String, scope: StoredScope) throws -> ToolReply {
         guard let id = run.discoveryID else { throw CasparianError(.internal, "the discovery was not stored") }
         var questions: [Value] = []
         for o in run.result.outputs {
@@ -118,7 +122,7 @@ enum DiscoverTool {
                 questions.append(
                     .object([
                         "output": .string(o.name), "column": .string(c.name),
-                        "question": .string(c.question ?? "\(c.status.rawValue): which type is \(c.name)?"),
+                        "question": .string(MCPWording.translate(c.question ?? "\(c.status.rawValue): which type is \(c.name)?")),
                         "candidates": .array(
                             c.candidates.map { cand in .string(cand.format.map { "\(cand.type.rawValue):\($0)" } ?? cand.type.rawValue) }),
                     ]))
@@ -175,6 +179,17 @@ enum DiscoverTool {
                     })
                 fields["columns_truncated"] = true
             }
+            // Many outputs: each in short (its columns' name, type, nullability and status), then fewer outputs.
+            var listed = outputs.count
+            while JSONValue.text(.object(fields)).count > sizeBudget, listed > 1 {
+                fields["outputs"] = .array(outputs.prefix(listed).map(compact))
+                fields["columns_truncated"] = true
+                if listed < outputs.count {
+                    fields["outputs_truncated"] = true
+                    fields["outputs_total"] = .int(outputs.count)
+                }
+                listed = JSONValue.text(.object(fields)).count > sizeBudget ? listed * 3 / 4 : listed
+            }
         }
         let columns = run.result.outputs.reduce(0) { $0 + $1.columns.count }
         let settled = run.result.outputs.reduce(0) { $0 + $1.columns.filter { $0.note != nil }.count }
@@ -184,9 +199,48 @@ enum DiscoverTool {
             + (run.failures.isEmpty ? "" : "; \(run.failures.count) files failed")
             + (run.skipped.isEmpty ? "" : "; \(run.skipped.count) files skipped (other formats: \(DiscoverySkip.counts(run.skipped)))")
             + (run.structure.isEmpty ? "" : "; \(run.structure.count) files with broken CSV structure (see structure)")
+        return ToolReply(fields, summary: summary, next: nextActions(run, id: id, scope: scope, questions: questions))
+    }
+
+    /// An output in short: its name, first files and first 50 columns, without evidence or notes.
+    static func compact(_ o: OutputInference) -> Value {
+        .object([
+            "name": .string(o.name), "file_count": .int(o.fileCount ?? o.files?.count ?? 0),
+            "files": .array((o.files ?? []).prefix(3).map { .string($0) }), "column_count": .int(o.columns.count),
+            "columns": .array(
+                o.columns.prefix(50).map { c in
+                    .object([
+                        "name": .string(c.name), "type": .string(c.type.rawValue), "nullable": .bool(c.nullable),
+                        "status": .string(c.status.rawValue),
+                    ])
+                }),
+        ])
+    }
+
+    /// What to do next, with the ids known: approve only once the proof
+    /// covers most of the scope (a contract locked from a quarter of the
+    /// files is a guess about the rest); first look at the failures.
+    static func nextActions(_ run: DiscoveryRun, id: String, scope: StoredScope, questions: [Value]) -> [String] {
+        let plugin = run.parser == DiscoveryParser.builtinName ? PromptSpec.pluginName(forPath: scope.definition.name) : run.parser
+        let answers = questions.compactMap { q -> String? in
+            guard let o = q.objectValue, let column = o["column"]?.stringValue else { return nil }
+            let first = o["candidates"]?.arrayValue?.first?.stringValue ?? "string"
+            return "\"\(column)\": \"\(first)\""
+        }
         let approve =
-            "approve_schema {discovery_id: \"\(id)\", plugin: \"NAME\""
-            + (questions.isEmpty ? "}" : ", answers: {\"COLUMN\": \"TYPE[:FORMAT]\"}}")
-        return ToolReply(fields, summary: summary, next: [approve + " to lock the schema as a contract"])
+            "approve_schema {discovery_id: \"\(id)\", plugin: \"\(plugin)\""
+            + (answers.isEmpty ? "}" : ", answers: {\(answers.joined(separator: ", "))}} (ask the user which reading is right first)")
+        var next: [String] = []
+        let attempted = run.result.files + run.failures.count
+        if !run.failures.isEmpty, run.failures.count * 4 >= attempted {
+            next.append(
+                "\(run.failures.count) of \(attempted) files failed discovery (see failures): fix their cause or leave them out "
+                    + "(apply_scope {name: \"\(scope.definition.name)\", path: \"\(scope.definition.root)\", exclude: [...]} under a new name, "
+                    + "or discover_schemas {scope_id: \"\(scope.id)\", plugin} with a plugin that reads them) before approving")
+            next.append(approve + " only once the failed files are understood: the contract would cover \(run.result.files) files")
+        } else {
+            next.append(approve + " to lock the schema as a contract")
+        }
+        return next
     }
 }

@@ -53,7 +53,12 @@ enum QueryOutputTool {
         // The guard runs on the statement as written; the page is cut from its first offset+limit rows.
         // The cursor's seal and bound keep this arithmetic far from overflow.
         let options = QueryOptions(maxRows: offset + limit, maxBytes: pageBytes * 4 + offset * 256, timeLimit: .seconds(20))
-        let result = try workspace.query(sql, target: target, options: options)
+        let result: QueryResult
+        do {
+            result = try workspace.query(sql, target: target, options: options)
+        } catch let e as CasparianError where e.message.contains("no such table") || e.message.contains("no such column") {
+            throw CasparianError(e.kind, e.message, hint: "check the SQL against the output tables: " + tables(target, workspace))
+        }
         var rows = Array(result.rows.dropFirst(offset))
         var truncated = result.truncated
         var bytes = 0
@@ -79,5 +84,18 @@ enum QueryOutputTool {
         return ToolReply(
             fields, summary: summary,
             next: truncated ? ["query_output {sql (same), cursor: next_cursor} for the next page"] : [])
+    }
+
+    /// The target's output tables with their columns, for an SQL error
+    /// that names a table or column that is not there.
+    static func tables(_ target: OutputTargetSpec, _ workspace: Workspace) -> String {
+        let listing = (try? workspace.outputListing())?.first { $0.kind == target.kind }
+        let names = (listing?.tables ?? []).map(\.table).prefix(20)
+        guard !names.isEmpty else { return "there are none yet (list_outputs {} lists every target)" }
+        let limit = QueryOptions(maxRows: 1, maxBytes: 1 << 20, timeLimit: .seconds(5))
+        return names.map { table -> String in
+            let columns = (try? workspace.query("SELECT * FROM \"\(table)\" LIMIT 0", target: target, options: limit))?.columns ?? []
+            return columns.isEmpty ? table : "\(table) (\(columns.joined(separator: ", ")))"
+        }.joined(separator: "; ")
     }
 }

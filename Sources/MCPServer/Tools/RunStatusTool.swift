@@ -59,7 +59,7 @@ enum RunStatusTool {
             "run_id": .string(id), "kind": .string(record.kind.rawValue), "plugin": .string(record.plugin), "status": .string(status),
             "progress": progress ?? .null, "started_at": .string(record.startedAt),
             "finished_at": record.finishedAt.map { .string($0) } ?? .null,
-            "result": error == nil ? (result ?? .null) : .null, "error": error.map { .string($0) } ?? .null,
+            "result": error == nil ? (result ?? .null) : .null, "error": error.map { .string(MCPWording.translate($0)) } ?? .null,
         ]
         let p = progress?.objectValue
         let summary: String
@@ -76,7 +76,9 @@ enum RunStatusTool {
         case "cancelled":
             summary = "\(record.kind) of \(record.plugin) was cancelled"
         default:
-            summary = "\(record.kind) of \(record.plugin) failed" + (error.map { ": \($0)" } ?? " (its server process ended)")
+            summary =
+                "\(record.kind) of \(record.plugin) failed"
+                + (error.map { ": \(MCPWording.translate($0))" } ?? " (its server process ended)")
         }
         return ToolReply(fields, summary: summary, next: next)
     }

@@ -90,7 +90,7 @@ public final class ParquetTarget: OutputTarget, @unchecked Sendable {
             close(lockFD)
             throw CasparianError(
                 .conflict, "another casparian process is writing to the Parquet folder \(self.folder.path)",
-                hint: "wait for that run to end (casparian jobs), or write to another folder")
+                hint: "wait for that run to end (`casparian jobs` lists the runs), or write to another folder")
         }
         do {
             var config = Configuration()

@@ -45,7 +45,7 @@ async def main():
             "sibling_prefix": await d.call("quick_scan", {"path": sibling}),
             "inside_with_dotdot": await d.call("quick_scan", {"path": "sales/data/../data/eu"}),
         }
-        # A very wide file: the discovery answer must stay under ~40,000 characters.
+        # A very wide file: the discovery and approval answers must stay under ~20,000 characters.
         os.makedirs(os.path.join(ws, "wide"), exist_ok=True)
         with open(os.path.join(ws, "wide", "wide.csv"), "w") as f:
             f.write(",".join(f"column_{i}" for i in range(300)) + "\n")
@@ -58,8 +58,19 @@ async def main():
                        "columns_truncated": (wide["structured"] or {}).get("columns_truncated"),
                        "columns_listed": len((wide["structured"] or {"outputs": [{"columns": []}]})["outputs"][0]["columns"]),
                        "uri": (wide["structured"] or {}).get("discovery_uri")}
-        full = await d.session.read_resource(obs["wide"]["uri"])
-        obs["wide"]["resource_columns"] = len(__import__("json").loads(full.contents[0].text)["result"]["outputs"][0]["columns"])
+        approve = await d.call("approve_schema", {"discovery_id": wide["structured"]["discovery_id"], "plugin": "wide"})
+        obs["wide_approve"] = {"chars": approve.get("chars"), "is_error": approve["is_error"], "text": approve["text"][:500],
+                               "columns_truncated": (approve["structured"] or {}).get("columns_truncated")}
+        # The resource has every column, in pages of about 60,000 characters.
+        uri, columns, sizes = obs["wide"]["uri"], 0, []
+        while uri:
+            text = (await d.session.read_resource(uri)).contents[0].text
+            page = __import__("json").loads(text)
+            sizes.append(len(text))
+            columns += sum(len(o["columns"]) for o in page["result"]["outputs"])
+            uri = page.get("next_uri")
+        obs["wide"]["resource_columns"] = columns
+        obs["wide"]["resource_pages"] = sizes
         await d.session.set_logging_level("debug")
         obs["set_level_ok"] = True
         await d.call("quick_scan", {"path": "/etc"})

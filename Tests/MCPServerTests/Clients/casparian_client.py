@@ -60,7 +60,8 @@ class Driver:
 
 
 @contextlib.asynccontextmanager
-async def stdio_driver(args, extra=()):
+async def stdio_driver(args, extra=(), **session_options):
+    """A started Driver over stdio; session_options go to ClientSession (e.g. elicitation_callback)."""
     errlog = open(os.path.join(args.workspace, "mcp-stderr.log"), "a")
     async with stdio_client(server_parameters(args, extra), errlog=errlog) as (read, write):
         logs = []
@@ -68,7 +69,7 @@ async def stdio_driver(args, extra=()):
         async def on_log(params):
             logs.append({"level": str(params.level), "data": str(params.data)})
 
-        async with ClientSession(read, write, logging_callback=on_log) as session:
+        async with ClientSession(read, write, logging_callback=on_log, **session_options) as session:
             d = Driver(session)
             d.logs = logs
             await d.start()
