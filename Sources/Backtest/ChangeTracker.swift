@@ -4,17 +4,104 @@ import Foundation
 import PluginHost
 import WireProtocol
 
-/// Where a backtest keeps what each parser version made of each file and
-/// finds the previous version's: the workspace's catalog.
+/// Where a backtest keeps what each parser version made of each file:
+/// `.casparian/digests/PLUGIN/VERSION/HASH.cfd`, one file per source file
+/// (its path, then its `FileOutputDigest`), written under a temporary name
+/// and renamed — plain files, so a backtest writes its digests at the
+/// speed of the disk rather than through the catalog's journal. Two
+/// versions are kept per plugin: the newest and the one it was compared
+/// with. Parser sources (for examples) come from the catalog.
 public struct OutputDigestStore: Sendable {
+    public let folder: URL
     public let catalog: Catalog
 
-    public init(catalog: Catalog) { self.catalog = catalog }
+    public init(folder: URL, catalog: Catalog) {
+        self.folder = folder
+        self.catalog = catalog
+    }
+
+    private func versionFolder(_ plugin: String, _ version: String) -> URL {
+        folder.appendingPathComponent(plugin).appendingPathComponent(version)
+    }
+
+    private static func fileName(_ path: String) -> String { StableHash.hex(path.utf8) + ".cfd" }
+
+    /// The backtested versions of `plugin`, newest first.
+    public func versions(plugin: String) -> [String] {
+        let dir = folder.appendingPathComponent(plugin)
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? []
+        let stamped = names.compactMap { name -> (String, Int64)? in
+            guard let text = try? String(contentsOf: dir.appendingPathComponent(name).appendingPathComponent(".stamp"), encoding: .utf8),
+                let stamp = Int64(text)
+            else { return nil }
+            return (name, stamp)
+        }
+        return stamped.sorted { $0.1 > $1.1 }.map(\.0)
+    }
+
+    /// What `version` made of `path`, or nil (never backtested, or unreadable).
+    public func digest(plugin: String, path: String, version: String) -> FileOutputDigest? {
+        guard let data = try? Data(contentsOf: versionFolder(plugin, version).appendingPathComponent(Self.fileName(path))),
+            let (stored, rest) = Self.split(data), stored == path
+        else { return nil }
+        return FileOutputDigest(data: rest)
+    }
+
+    /// The source path a digest file names, and the digest's bytes.
+    private static func split(_ data: Data) -> (String, Data)? {
+        guard data.count >= 8, data.prefix(4) == Data("CFP1".utf8) else { return nil }
+        let n = data.subdata(in: 4..<8).withUnsafeBytes { Int(UInt32(littleEndian: $0.loadUnaligned(as: UInt32.self))) }
+        guard data.count >= 8 + n else { return nil }
+        return (String(decoding: data.subdata(in: 8..<(8 + n)), as: UTF8.self), data.subdata(in: (8 + n)..<data.count))
+    }
+
+    /// Writes digests of `version`, each atomically (a new version's folder
+    /// is stamped at once, so it is listed and pruned even if the run dies).
+    public func save(plugin: String, version: String, digests: [(path: String, data: Data)]) throws {
+        let dir = versionFolder(plugin, version)
+        if !FileManager.default.fileExists(atPath: dir.appendingPathComponent(".stamp").path) {
+            try stamp(plugin: plugin, version: version)
+        }
+        for d in digests {
+            var file = Data("CFP1".utf8)
+            withUnsafeBytes(of: UInt32(d.path.utf8.count).littleEndian) { file.append(contentsOf: $0) }
+            file.append(contentsOf: Array(d.path.utf8))
+            file.append(d.data)
+            try file.write(to: dir.appendingPathComponent(Self.fileName(d.path)), options: .atomic)
+        }
+    }
+
+    /// Marks `version` as the newest backtested version of `plugin`.
+    public func stamp(plugin: String, version: String) throws {
+        let dir = versionFolder(plugin, version)
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let now = Int64(Date().timeIntervalSince1970 * 1_000_000)
+        try Data(String(now).utf8).write(to: dir.appendingPathComponent(".stamp"), options: .atomic)
+    }
+
+    /// Removes the versions of `plugin` other than `keeping`.
+    public func prune(plugin: String, keeping: Set<String>) {
+        let dir = folder.appendingPathComponent(plugin)
+        for version in (try? FileManager.default.contentsOfDirectory(atPath: dir.path)) ?? [] where !keeping.contains(version) {
+            try? FileManager.default.removeItem(at: dir.appendingPathComponent(version))
+        }
+    }
+
+    /// The source paths both versions have digests of.
+    public func paths(plugin: String, versions: (String, String)) -> [String] {
+        let a = versionFolder(plugin, versions.0)
+        let b = versionFolder(plugin, versions.1)
+        let names = Set((try? FileManager.default.contentsOfDirectory(atPath: a.path)) ?? [])
+            .intersection((try? FileManager.default.contentsOfDirectory(atPath: b.path)) ?? [])
+        return names.filter { $0.hasSuffix(".cfd") }.compactMap { name in
+            (try? Data(contentsOf: a.appendingPathComponent(name))).flatMap(Self.split)?.0
+        }.sorted()
+    }
 }
 
 /// Follows one backtest's output against the previous parser version's,
 /// file by file as verdicts arrive (so memory holds one file's digest per
-/// lane, not the corpus), and stores this version's digests in batches.
+/// lane, not the corpus), and stores this version's digests.
 final class ChangeTracker: @unchecked Sendable {
     private let store: OutputDigestStore
     private let plugin: PluginDirectory
@@ -23,8 +110,6 @@ final class ChangeTracker: @unchecked Sendable {
     private let lock = NSLock()
     /// Each file's digest so far; a file's batches arrive on one lane, in order.
     private var digests: [Int: DigestBox] = [:]
-    private var pending: [(path: String, data: Data)] = []
-    private var pendingBytes = 0
     private var compared = 0
     private var changedFiles = 0
     private var added = 0
@@ -47,8 +132,9 @@ final class ChangeTracker: @unchecked Sendable {
     init(store: OutputDigestStore, plugin: PluginDirectory, outputs: Int) throws {
         self.store = store
         self.plugin = plugin
-        let other = try store.catalog.previousDigestVersion(plugin: plugin.name, before: plugin.version)
-        let newest = try store.catalog.digestVersions(plugin: plugin.name).first
+        let versions = store.versions(plugin: plugin.name)
+        let other = versions.first { $0 != plugin.version }
+        let newest = versions.first
         previousVersion = newest == plugin.version ? plugin.version : other
         keptVersion = other
         keyed = outputs > 1
@@ -84,16 +170,13 @@ final class ChangeTracker: @unchecked Sendable {
 
     private func record(_ digest: FileOutputDigest, path: String) {
         var comparison: FileComparison?
-        if let previousVersion,
-            let data = try? store.catalog.outputDigest(plugin: plugin.name, path: path, version: previousVersion),
-            let old = FileOutputDigest(data: data)
-        {
+        if let previousVersion, let old = store.digest(plugin: plugin.name, path: path, version: previousVersion) {
             comparison = FileComparison(old: old, new: digest, keyed: keyed, cellLimit: OutputChanges.maxExamples)
         }
         // A re-run that made exactly what is stored has nothing to store.
         let unchanged = previousVersion == plugin.version && comparison?.isEmpty == true
         let data = unchanged ? Data() : digest.data
-        let flush: [(path: String, data: Data)]? = lock.withLock {
+        lock.withLock {
             if digest.outputs.count > 1 { severalOutputs = true }
             if let c = comparison {
                 compared += 1
@@ -106,22 +189,13 @@ final class ChangeTracker: @unchecked Sendable {
                     exampleCells.append((path, cell.output, cell.newRow, cell.oldRow, cell.column))
                 }
             }
-            guard !unchanged else { return nil }
-            pending.append((path, data))
-            pendingBytes += data.count
-            guard pending.count >= 256 || pendingBytes >= 16 << 20 else { return nil }
-            defer {
-                pending = []
-                pendingBytes = 0
-            }
-            return pending
         }
-        if let flush { save(flush) }
+        if !unchanged { save([(path, data)]) }
     }
 
     private func save(_ batch: [(path: String, data: Data)]) {
         do {
-            try store.catalog.saveOutputDigests(plugin: plugin.name, version: plugin.version, keeping: keptVersion, digests: batch)
+            try store.save(plugin: plugin.name, version: plugin.version, digests: batch)
         } catch {
             lock.withLock { failure = "the output digests could not be stored: \(error)" }
         }
@@ -132,11 +206,8 @@ final class ChangeTracker: @unchecked Sendable {
     /// examples' values read by parsing their files again with both versions.
     func conclude(pool: WorkerPool) async -> OutputChanges? {
         queue.sync {}
-        let rest = lock.withLock {
-            defer { pending = [] }
-            return pending
-        }
-        save(rest)
+        try? store.stamp(plugin: plugin.name, version: plugin.version)
+        store.prune(plugin: plugin.name, keeping: Set([plugin.version, keptVersion].compactMap { $0 }))
         guard let previousVersion else { return nil }
         let (summary, cells) = lock.withLock {
             (
@@ -262,16 +333,14 @@ extension OutputChanges {
     public static func compare(
         store: OutputDigestStore, plugin: PluginDirectory, from: String, to: String, pool: WorkerPool
     ) async throws -> OutputChanges {
-        let catalog = store.catalog
         let keyed = plugin.outputs.count > 1
         var changes = OutputChanges(
             previousVersion: from, version: to, filesCompared: 0, filesChanged: 0, rowsAdded: 0, rowsRemoved: 0, rowsChanged: 0,
             columnsChanged: [:], examples: [])
         var cells: [(file: String, output: String, newRow: Int?, oldRow: Int?, column: String)] = []
-        for path in try catalog.digestPaths(plugin: plugin.name, versions: (from, to)) {
-            guard let oldData = try catalog.outputDigest(plugin: plugin.name, path: path, version: from),
-                let newData = try catalog.outputDigest(plugin: plugin.name, path: path, version: to),
-                let old = FileOutputDigest(data: oldData), let new = FileOutputDigest(data: newData)
+        for path in store.paths(plugin: plugin.name, versions: (from, to)) {
+            guard let old = store.digest(plugin: plugin.name, path: path, version: from),
+                let new = store.digest(plugin: plugin.name, path: path, version: to)
             else { continue }
             let c = FileComparison(old: old, new: new, keyed: keyed, cellLimit: maxExamples)
             changes.filesCompared += 1
@@ -287,7 +356,7 @@ extension OutputChanges {
         let upTo = plugin.outputs.count > 1 ? nil : ChangeTracker.rowsNeeded(cells)
         func rows(_ version: String) async -> ChangeTracker.Rows {
             if version == plugin.version { return await ChangeTracker.rows(of: files, plugin: plugin, pool: pool, maxRows: upTo) }
-            let source = try? catalog.parserSource(plugin: plugin.name, version: version)
+            let source = try? store.catalog.parserSource(plugin: plugin.name, version: version)
             return await ChangeTracker.rows(of: files, version: source, like: plugin, pool: pool, maxRows: upTo)
         }
         async let oldRows = rows(from)

@@ -215,22 +215,6 @@ extension Catalog {
                     ) WITHOUT ROWID;
                     """)
         }
-        m.registerMigration("v6-output-digests") { db in
-            // What each parser version made of each file, as 4-byte cell
-            // hashes (Backtest's FileOutputDigest): the next version's
-            // backtest says what a fix changed. Two versions per file are kept.
-            try db.execute(
-                sql: """
-                    CREATE TABLE output_digests (
-                        plugin TEXT NOT NULL,
-                        path TEXT NOT NULL,
-                        parser_version TEXT NOT NULL,
-                        digest BLOB NOT NULL,
-                        created_at TEXT NOT NULL,
-                        PRIMARY KEY (plugin, path, parser_version)
-                    ) WITHOUT ROWID;
-                    """)
-        }
         return m
     }()
 }

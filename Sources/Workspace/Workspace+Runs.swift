@@ -149,7 +149,7 @@ extension Workspace {
                 plugin: plugin, files: try runnableFiles(plugin: plugin, scope: scope, contract: contract),
                 corpusRoot: scope.definition.root,
                 scopeKey: scope.id, checker: try checker(for: plugin, contract: contract),
-                contractVersion: contract?.version, iteration: iteration, digests: OutputDigestStore(catalog: catalog))
+                contractVersion: contract?.version, iteration: iteration, digests: digestStore)
             var report = try await run.perform {
                 try await engine.run(request) { p in
                     run.publish(
@@ -274,7 +274,7 @@ extension Workspace {
     /// over the files both backtested (default: the two newest backtested
     /// versions). A version may be given by a unique prefix.
     public func outputChanges(plugin: PluginDirectory, from: String?, to: String?, pool: WorkerPool) async throws -> OutputChanges {
-        let versions = try catalog.digestVersions(plugin: plugin.name)
+        let versions = digestStore.versions(plugin: plugin.name)
         func resolve(_ given: String, _ what: String) throws -> String {
             let matches = versions.filter { $0.hasPrefix(given) }
             guard matches.count == 1 else {
@@ -296,7 +296,11 @@ extension Workspace {
                 hint:
                     "backtest the plugin, change its parser.py, and backtest again: each backtest keeps what its version made of each file")
         }
-        return try await OutputChanges.compare(
-            store: OutputDigestStore(catalog: catalog), plugin: plugin, from: older, to: newer, pool: pool)
+        return try await OutputChanges.compare(store: digestStore, plugin: plugin, from: older, to: newer, pool: pool)
+    }
+
+    /// `.casparian/digests`: what each backtested parser version made of each file.
+    var digestStore: OutputDigestStore {
+        OutputDigestStore(folder: stateURL.appendingPathComponent("digests"), catalog: catalog)
     }
 }
