@@ -4,6 +4,10 @@ import Foundation
 import PluginHost
 import WireProtocol
 
+#if canImport(Glibc)
+    import Glibc
+#endif
+
 /// Where a backtest keeps what each parser version made of each file:
 /// `.casparian/digests/PLUGIN/VERSION/HASH.cfd`, one file per source file
 /// (its path, then its `FileOutputDigest`), written under a temporary name
@@ -67,7 +71,32 @@ public struct OutputDigestStore: Sendable {
             withUnsafeBytes(of: UInt32(d.path.utf8.count).littleEndian) { file.append(contentsOf: $0) }
             file.append(contentsOf: Array(d.path.utf8))
             file.append(d.data)
-            try file.write(to: dir.appendingPathComponent(Self.fileName(d.path)), options: .atomic)
+            try Self.write(file, to: dir.appendingPathComponent(Self.fileName(d.path)).path)
+        }
+    }
+
+    /// Writes `data` under a temporary name and renames it into place (no
+    /// sync: a digest lost to a power cut only means a comparison less).
+    private static func write(_ data: Data, to path: String) throws {
+        let temporary = path + ".tmp"
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw CasparianError(.environment, "cannot write \(temporary): \(String(cString: strerror(errno)))") }
+        let written = data.withUnsafeBytes { buffer -> Int in
+            var done = 0
+            while done < buffer.count {
+                let n = Glibc.write(fd, buffer.baseAddress! + done, buffer.count - done)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    return -1
+                }
+                done += n
+            }
+            return done
+        }
+        close(fd)
+        guard written == data.count, rename(temporary, path) == 0 else {
+            unlink(temporary)
+            throw CasparianError(.environment, "cannot write \(path): \(String(cString: strerror(errno)))")
         }
     }
 

@@ -169,8 +169,13 @@ public struct FileOutputDigest: Sendable, Equatable {
             guard let rows = get32() else { return nil }
             let n = Int(rows) * Int(width)
             guard at + 4 * n <= bytes.count else { return nil }
+            let start = at
             var cells = [UInt32](repeating: 0, count: n)
-            cells.withUnsafeMutableBytes { $0.copyBytes(from: bytes[at..<(at + 4 * n)]) }
+            cells.withUnsafeMutableBytes { target in
+                bytes.withUnsafeBytes { source in
+                    target.copyMemory(from: UnsafeRawBufferPointer(rebasing: source[start..<(start + 4 * n)]))
+                }
+            }
             at += 4 * n
             #if !_endian(little)
                 cells = cells.map { UInt32(littleEndian: $0) }
