@@ -101,6 +101,30 @@ struct BuiltinReaderRunTests {
             "\(String(describing: failed))")
     }
 
+    /// Python's sniffer guesses "no header" for a file of text columns
+    /// (`73.20%` and `NR` read as text, like the names): the approved reader
+    /// still takes the header discovery read, because it names the
+    /// output's columns.
+    @Test func aHeaderPythonsSnifferMissesIsStillTheHeader() throws {
+        let ws = try TemporaryFolder.create("builtin-header")
+        let data = ws.appendingPathComponent("data")
+        try FileManager.default.createDirectory(at: data, withIntermediateDirectories: true)
+        try Data("station;temp;share\nA;12,5;73.20%\nB;13,0;NR\n".utf8).write(to: data.appendingPathComponent("weather.csv"))
+        try Data("Permit ID,Fee\nP1,12.5\n".utf8).write(to: data.appendingPathComponent("permits.csv"))
+        let w = ["--workspace", ws.path]
+        #expect(try CLIRunner.run(["scope", "create", "s", "--root", data.path] + w).status == 0)
+        let discovered = try CLIRunner.run(["discover", data.path, "--json"] + w)
+        let id = try #require((try discovered.json() as? [String: Any])?["discovery_id"] as? String, "\(discovered.stderr)")
+        #expect(try CLIRunner.run(["approve", id, "--plugin", "p"] + w).status == 0)
+        let backtest = try CLIRunner.run(["backtest", "p", "--scope", "s", "--json"] + w)
+        let report = (try backtest.json() as? [String: Any])?["report"] as? [String: Any]
+        #expect(report?["files_passed"] as? Int == 2, "\(backtest.stdout) \(backtest.stderr)")
+        let run = try CLIRunner.run(["run", "p", "--scope", "s"] + w)
+        #expect(run.status == 0, "\(run.stdout) \(run.stderr)")
+        let shares = try CLIRunner.run(["query", "SELECT station, share FROM weather ORDER BY station", "--csv"] + w)
+        #expect(shares.stdout == "station,share\nA,73.2\nB,\n", "\(shares.stdout)")
+    }
+
     /// The embedded reader is the reference plugin users copy, verbatim.
     @Test func theEmbeddedReaderIsThePluginsCSVReference() throws {
         let ws = try TemporaryFolder.create("builtin-ref")

@@ -70,7 +70,7 @@ extension DiscoverCommand {
             let counts = DiscoverySkip.counts(run.skipped)
             Output.line("")
             Output.line(
-                Style.yellow("skipped \(run.skipped.count) files in other formats (\(counts))")
+                Style.yellow("skipped \(run.skipped.count) file\(run.skipped.count == 1 ? "" : "s") in other formats (\(counts))")
                     + ": the built-in reader reads CSV/TSV; write a plugin for them (`casparian new NAME`)")
             for f in run.skipped.prefix(10) { Output.line(Style.dim("  \(f.file): \(f.label) (\(f.evidence.joined(separator: "; ")))")) }
             if run.skipped.count > 10 { Output.line(Style.dim("  … and \(run.skipped.count - 10) more (--json lists all)")) }

@@ -46,6 +46,16 @@ def parse(path, ctx):
         return
     names = declared.names
     outputs = _outputs()
+    if all(n == "column%d" % i for i, n in enumerate(names)):
+        # The reader guessed "no header" (Python's sniffer guesses from a few
+        # rows); a first row that names an output's columns is the header
+        # discovery read.
+        named = {_normalized(v) for v in first if v}
+        if any(len(named & columns) / max(1, len(named | columns)) >= 0.5 for _, columns in outputs):
+            names = unique(first)
+            first = next(rows, None)
+            if first is None:
+                return
     if len(outputs) == 1:
         ctx.columns(*names)
         yield first
