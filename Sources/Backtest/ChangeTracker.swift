@@ -222,7 +222,12 @@ final class ChangeTracker: @unchecked Sendable {
         if !unchanged { save([(path, data)]) }
     }
 
+    /// Whether this run stored any digest (a version that parsed no file
+    /// does not become what the next version is compared with).
+    private var savedAny = false
+
     private func save(_ batch: [(path: String, data: Data)]) {
+        lock.withLock { savedAny = true }
         do {
             try store.save(plugin: plugin.name, version: plugin.version, digests: batch)
         } catch {
@@ -235,7 +240,9 @@ final class ChangeTracker: @unchecked Sendable {
     /// examples' values read by parsing their files again with both versions.
     func conclude(pool: WorkerPool) async -> OutputChanges? {
         queue.sync {}
-        try? store.stamp(plugin: plugin.name, version: plugin.version)
+        if lock.withLock({ savedAny }) || previousVersion == plugin.version {
+            try? store.stamp(plugin: plugin.name, version: plugin.version)
+        }
         store.prune(plugin: plugin.name, keeping: Set([plugin.version, keptVersion].compactMap { $0 }))
         guard let previousVersion else { return nil }
         let (summary, cells) = lock.withLock {

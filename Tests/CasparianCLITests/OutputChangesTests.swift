@@ -87,6 +87,21 @@ struct OutputChangesTests {
         #expect((again["columns_changed"] as? [String: Int])?.isEmpty == true, "\(again)")
     }
 
+    /// A version that parsed no file (each raised) is not what the next
+    /// one is compared with: the fix after it is compared with the last
+    /// version that produced output.
+    @Test func aVersionThatParsedNothingIsSkippedAsTheBaseline() throws {
+        let dir = try Self.workspace()
+        _ = try Self.changes(dir)
+        try Self.parser(format: "%m/%d/%Y", extra: "def parse(path):\n    raise ValueError('broken')")
+            .write(to: dir.appendingPathComponent("plugins/d/parser.py"))
+        let broken = try CLIRunner.run(["backtest", "d", "--scope", "s", "--json"], in: dir)
+        #expect(broken.status == 1, "\(broken.stderr)")
+        try Self.parser(format: "%d/%m/%Y").write(to: dir.appendingPathComponent("plugins/d/parser.py"))
+        let changes = try #require(try Self.changes(dir))
+        #expect(changes["rows_changed"] as? Int == 6 && changes["files_compared"] as? Int == 3, "\(changes)")
+    }
+
     @Test func diffSaysWhatIsMissing() throws {
         let dir = try Self.workspace()
         let none = try CLIRunner.run(["diff", "d"], in: dir)
