@@ -131,27 +131,12 @@ public final class OutputStore: OutputTarget {
 
     /// Every file `plugin` has written, by path.
     public func writtenFiles(plugin: String) throws -> [String: FileWriteRecord] {
-        try pool.read { db in
-            let rows = try Row.fetchAll(db, sql: "SELECT * FROM _cf_file_writes WHERE plugin = ?", arguments: [plugin])
-            return Dictionary(rows.map { (($0["file"] as String), FileWriteRecord(row: $0)) }, uniquingKeysWith: { a, _ in a })
-        }
+        try pool.read { db in try WriteBookkeeping.writtenFiles(db, table: "_cf_file_writes", plugin: plugin) }
     }
 
     /// The quarantined values of one file.
     public func quarantine(plugin: String, file: String) throws -> [QuarantinedValue] {
-        try pool.read { db in
-            try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT output, "row", "column", kind, reason, value FROM _cf_quarantine
-                    WHERE plugin = ? AND file = ? ORDER BY id
-                    """, arguments: [plugin, file]
-            ).map { r in
-                QuarantinedValue(
-                    output: r["output"], row: r["row"], column: r["column"], kind: r["kind"],
-                    reason: r["reason"], value: r["value"])
-            }
-        }
+        try pool.read { db in try WriteBookkeeping.quarantine(db, table: "_cf_quarantine", plugin: plugin, file: file) }
     }
 
     /// The output tables and their owners.
@@ -174,6 +159,30 @@ public struct OutputTableInfo: Sendable, Equatable, Codable {
     public var output: String
     public var contractVersion: Int
     public var rows: Int
+}
+
+/// The bookkeeping reads the SQLite store and a Parquet folder's state
+/// database share (their write-record and quarantine tables have the same columns).
+enum WriteBookkeeping {
+    /// Every file `plugin` has written, by path.
+    static func writtenFiles(_ db: Database, table: String, plugin: String) throws -> [String: FileWriteRecord] {
+        let rows = try Row.fetchAll(db, sql: "SELECT * FROM \(SQLName.quote(table)) WHERE plugin = ?", arguments: [plugin])
+        return Dictionary(rows.map { (($0["file"] as String), FileWriteRecord(row: $0)) }, uniquingKeysWith: { a, _ in a })
+    }
+
+    /// The quarantined values of one file, in the order they were kept.
+    static func quarantine(_ db: Database, table: String, plugin: String, file: String) throws -> [QuarantinedValue] {
+        try Row.fetchAll(
+            db,
+            sql: """
+                SELECT output, "row", "column", kind, reason, value FROM \(SQLName.quote(table))
+                WHERE plugin = ? AND file = ? ORDER BY id
+                """, arguments: [plugin, file]
+        ).map { r in
+            QuarantinedValue(
+                output: r["output"], row: r["row"], column: r["column"], kind: r["kind"], reason: r["reason"], value: r["value"])
+        }
+    }
 }
 
 extension FileWriteRecord {

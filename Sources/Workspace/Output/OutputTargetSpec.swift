@@ -142,8 +142,6 @@ struct PostgresURL {
         }
     }
 
-    var host: String? { hosts.isEmpty ? nil : hosts }
-
     /// A query parameter's value, percent-decoded.
     func parameter(_ key: String) -> String? {
         query.first { $0.key == key }.map { $0.value.removingPercentEncoding ?? $0.value }

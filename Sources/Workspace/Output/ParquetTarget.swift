@@ -326,22 +326,11 @@ public final class ParquetTarget: OutputTarget, @unchecked Sendable {
     // MARK: - Writes
 
     public func writtenFiles(plugin: String) throws -> [String: FileWriteRecord] {
-        try state.read { db in
-            let rows = try Row.fetchAll(db, sql: "SELECT * FROM file_writes WHERE plugin = ?", arguments: [plugin])
-            return Dictionary(rows.map { (($0["file"] as String), FileWriteRecord(row: $0)) }, uniquingKeysWith: { a, _ in a })
-        }
+        try state.read { db in try WriteBookkeeping.writtenFiles(db, table: "file_writes", plugin: plugin) }
     }
 
     public func quarantine(plugin: String, file: String) throws -> [QuarantinedValue] {
-        try state.read { db in
-            try Row.fetchAll(
-                db, sql: #"SELECT output, "row", "column", kind, reason, value FROM quarantine WHERE plugin = ? AND file = ? ORDER BY id"#,
-                arguments: [plugin, file]
-            ).map { r in
-                QuarantinedValue(
-                    output: r["output"], row: r["row"], column: r["column"], kind: r["kind"], reason: r["reason"], value: r["value"])
-            }
-        }
+        try state.read { db in try WriteBookkeeping.quarantine(db, table: "quarantine", plugin: plugin, file: file) }
     }
 
     /// The part a source file's rows take in each table: its name (so a

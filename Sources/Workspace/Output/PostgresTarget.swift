@@ -254,7 +254,7 @@ public final class PostgresTarget: OutputTarget, @unchecked Sendable {
         defer { checkIn(db) }
         var summary = FileWriteSummary(rows: [:], replacedRows: 0, quarantined: 0)
         let committed = try transaction(on: db) { () -> Bool in
-            let key = Int64(bitPattern: UInt64(StableHash.hex("\(outputs.plugin)\u{0}\(write.file)".utf8), radix: 16) ?? 0)
+            let key = Int64(bitPattern: StableHash.value("\(outputs.plugin)\u{0}\(write.file)".utf8))
             _ = try db.query("SELECT pg_advisory_xact_lock($1)", parameters: [String(key)])
             for table in outputs.allTables {
                 summary.replacedRows +=
