@@ -98,7 +98,7 @@ public final class BacktestEngine: Sendable {
         let jobs = order.enumerated().map { ParseJob(index: $0, path: $1.path) }
         // Columns are named `output.column` in the changes when the plugin declares several outputs.
         let tracker = try (options.compareOutput ? request.digests : nil).map {
-            try ChangeTracker(store: $0, plugin: request.plugin, outputs: request.plugin.outputs.count)
+            try ChangeTracker(store: $0, plugin: request.plugin, outputs: request.plugin.outputs.count, pool: pool)
         }
         var cancelled = false
         do {
@@ -138,7 +138,8 @@ public final class BacktestEngine: Sendable {
                 plugin: request.plugin.name, scopeKey: request.scopeKey, iteration: request.iteration,
                 parserVersion: request.plugin.version, results: results)
         }
-        let changes = cancelled ? nil : await tracker?.conclude(pool: pool)
+        if cancelled { tracker?.discard() }
+        let changes = cancelled ? nil : await tracker?.conclude()
         var report = state.report(
             request: request, cancelled: cancelled, minPassRate: options.minPassRate,
             duration: ContinuousClock.now - started)

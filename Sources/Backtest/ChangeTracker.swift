@@ -46,32 +46,37 @@ public struct OutputDigestStore: Sendable {
 
     /// What `version` made of `path`, or nil (never backtested, or unreadable).
     public func digest(plugin: String, path: String, version: String) -> FileOutputDigest? {
-        guard let data = try? Data(contentsOf: versionFolder(plugin, version).appendingPathComponent(Self.fileName(path))),
-            let (stored, rest) = Self.split(data), stored == path
-        else { return nil }
-        return FileOutputDigest(data: rest)
+        guard let data = try? Data(contentsOf: versionFolder(plugin, version).appendingPathComponent(Self.fileName(path))) else {
+            return nil
+        }
+        return data.withUnsafeBytes { bytes in
+            guard let (stored, at) = Self.header(bytes), stored == path else { return nil }
+            return FileOutputDigest(bytes: UnsafeRawBufferPointer(rebasing: bytes[at...]))
+        }
     }
 
-    /// The source path a digest file names, and the digest's bytes.
-    private static func split(_ data: Data) -> (String, Data)? {
-        guard data.count >= 8, data.prefix(4) == Data("CFP1".utf8) else { return nil }
-        let n = data.subdata(in: 4..<8).withUnsafeBytes { Int(UInt32(littleEndian: $0.loadUnaligned(as: UInt32.self))) }
-        guard data.count >= 8 + n else { return nil }
-        return (String(decoding: data.subdata(in: 8..<(8 + n)), as: UTF8.self), data.subdata(in: (8 + n)..<data.count))
+    /// The source path a digest file names, and where the digest's bytes start.
+    private static func header(_ bytes: UnsafeRawBufferPointer) -> (String, Int)? {
+        guard bytes.count >= 8, bytes.prefix(4).elementsEqual("CFP1".utf8) else { return nil }
+        let n = Int(UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: 4, as: UInt32.self)))
+        guard bytes.count - 8 >= n else { return nil }
+        return (String(decoding: UnsafeRawBufferPointer(rebasing: bytes[8..<(8 + n)]), as: UTF8.self), 8 + n)
     }
 
     /// Writes digests of `version`, each atomically (a new version's folder
     /// is stamped at once, so it is listed and pruned even if the run dies).
-    public func save(plugin: String, version: String, digests: [(path: String, data: Data)]) throws {
+    public func save(plugin: String, version: String, digests: [(path: String, digest: FileOutputDigest)]) throws {
         let dir = versionFolder(plugin, version)
         if !FileManager.default.fileExists(atPath: dir.appendingPathComponent(".stamp").path) {
             try stamp(plugin: plugin, version: version)
         }
         for d in digests {
-            var file = Data("CFP1".utf8)
+            var file = Data()
+            file.reserveCapacity(8 + d.path.utf8.count + d.digest.encodedCount)
+            file.append(contentsOf: Array("CFP1".utf8))
             withUnsafeBytes(of: UInt32(d.path.utf8.count).littleEndian) { file.append(contentsOf: $0) }
             file.append(contentsOf: Array(d.path.utf8))
-            file.append(d.data)
+            d.digest.encode(into: &file)
             try Self.write(file, to: dir.appendingPathComponent(Self.fileName(d.path)).path)
         }
     }
@@ -124,7 +129,7 @@ public struct OutputDigestStore: Sendable {
         let names = Set((try? FileManager.default.contentsOfDirectory(atPath: a.path)) ?? [])
             .intersection((try? FileManager.default.contentsOfDirectory(atPath: b.path)) ?? [])
         return names.filter { $0.hasSuffix(".cfd") }.compactMap { name in
-            (try? Data(contentsOf: a.appendingPathComponent(name))).flatMap(Self.split)?.0
+            (try? Data(contentsOf: a.appendingPathComponent(name)))?.withUnsafeBytes { Self.header($0)?.0 }
         }.sorted()
     }
 }
@@ -154,13 +159,20 @@ final class ChangeTracker: @unchecked Sendable {
 
     /// The other version kept beside this one's digests.
     private let keptVersion: String?
+    private let pool: WorkerPool
+    /// The previous version's plugin folder (a temporary copy with its
+    /// source), made with its worker as soon as the first changed cell is
+    /// found, so the examples' re-parse finds it warm at the end of the run.
+    private var previousCopy: PluginDirectory?
+    private var previousCopyTried = false
 
     /// Compares with the newest backtested version: the previous one after
     /// a change of parser, or this same one on a re-run (which then shows
     /// no change unless the parser is not deterministic).
-    init(store: OutputDigestStore, plugin: PluginDirectory, outputs: Int) throws {
+    init(store: OutputDigestStore, plugin: PluginDirectory, outputs: Int, pool: WorkerPool) throws {
         self.store = store
         self.plugin = plugin
+        self.pool = pool
         let versions = store.versions(plugin: plugin.name)
         let other = versions.first { $0 != plugin.version }
         let newest = versions.first
@@ -205,8 +217,8 @@ final class ChangeTracker: @unchecked Sendable {
         }
         // A re-run that made exactly what is stored has nothing to store.
         let unchanged = previousVersion == plugin.version && comparison?.isEmpty == true
-        let data = unchanged ? Data() : digest.data
-        lock.withLock {
+        let firstExample = lock.withLock { () -> Bool in
+            let first = exampleCells.isEmpty && comparison?.cells.isEmpty == false
             if digest.outputs.count > 1 { severalOutputs = true }
             if let c = comparison {
                 compared += 1
@@ -219,15 +231,60 @@ final class ChangeTracker: @unchecked Sendable {
                     exampleCells.append((path, cell.output, cell.newRow, cell.oldRow, cell.column))
                 }
             }
+            return first
         }
-        if !unchanged { save([(path, data)]) }
+        if firstExample { warmPrevious() }
+        if !unchanged { save([(path, digest)]) }
+    }
+
+    /// Makes the previous version's plugin copy and starts its worker, once.
+    private func warmPrevious() {
+        guard let previousVersion, previousVersion != plugin.version else { return }
+        let source = try? store.catalog.parserSource(plugin: plugin.name, version: previousVersion)
+        let copy = source.flatMap { try? Self.pluginCopy(plugin, source: $0) }
+        lock.withLock {
+            previousCopyTried = true
+            previousCopy = copy
+        }
+        if let copy { pool.prewarm(plugin: copy, count: 1) }
+    }
+
+    /// The previous version's plugin copy (made now when no change warmed it).
+    private func takePreviousCopy(_ previousVersion: String) -> PluginDirectory? {
+        let (copy, tried) = lock.withLock { () -> (PluginDirectory?, Bool) in
+            defer {
+                previousCopy = nil
+                previousCopyTried = true
+            }
+            return (previousCopy, previousCopyTried)
+        }
+        if tried { return copy }
+        let source = try? store.catalog.parserSource(plugin: plugin.name, version: previousVersion)
+        return source.flatMap { try? Self.pluginCopy(plugin, source: $0) }
+    }
+
+    deinit { discard() }
+
+    /// Retires the previous version's worker and removes its folder (a run
+    /// cancelled or concluded).
+    func discard() {
+        let copy = lock.withLock { () -> PluginDirectory? in
+            defer { previousCopy = nil }
+            return previousCopy
+        }
+        if let copy { Self.remove(copy, pool: pool) }
+    }
+
+    private static func remove(_ copy: PluginDirectory, pool: WorkerPool) {
+        pool.retire(plugin: copy)
+        try? FileManager.default.removeItem(at: copy.url.deletingLastPathComponent())
     }
 
     /// Whether this run stored any digest (a version that parsed no file
     /// does not become what the next version is compared with).
     private var savedAny = false
 
-    private func save(_ batch: [(path: String, data: Data)]) {
+    private func save(_ batch: [(path: String, digest: FileOutputDigest)]) {
         lock.withLock { savedAny = true }
         do {
             try store.save(plugin: plugin.name, version: plugin.version, digests: batch)
@@ -240,7 +297,8 @@ final class ChangeTracker: @unchecked Sendable {
     /// Stores what is left; then the changes against the previous version
     /// (nil without one, or when no file was parsed by both), with the
     /// examples' values read by parsing their files again with both versions.
-    func conclude(pool: WorkerPool) async -> OutputChanges? {
+    func conclude() async -> OutputChanges? {
+        defer { discard() }
         queue.sync {}
         if lock.withLock({ savedAny }) || previousVersion == plugin.version {
             try? store.stamp(plugin: plugin.name, version: plugin.version)
@@ -257,21 +315,21 @@ final class ChangeTracker: @unchecked Sendable {
         }
         guard summary.filesCompared > 0 else { return nil }
         var changes = summary
-        changes.examples = await examples(cells, previousVersion: previousVersion, pool: pool)
+        changes.examples = await examples(cells, previousVersion: previousVersion)
         return changes
     }
 
     private func examples(
-        _ cells: [(file: String, output: String, newRow: Int?, oldRow: Int?, column: String)], previousVersion: String,
-        pool: WorkerPool
+        _ cells: [(file: String, output: String, newRow: Int?, oldRow: Int?, column: String)], previousVersion: String
     ) async -> [OutputChanges.Example] {
         guard !cells.isEmpty else { return [] }
         let files = Array(Set(cells.map(\.file))).sorted()
         let upTo = lock.withLock { severalOutputs } ? nil : Self.rowsNeeded(cells)
-        let source = try? store.catalog.parserSource(plugin: plugin.name, version: previousVersion)
-        // The two versions parse at once (the new one's workers are warm).
+        let copy = previousVersion == plugin.version ? plugin : takePreviousCopy(previousVersion)
+        defer { if let copy, copy.url != plugin.url { Self.remove(copy, pool: pool) } }
+        // The two versions parse at once (both workers are warm).
         async let newRows = Self.rows(of: files, plugin: plugin, pool: pool, maxRows: upTo)
-        async let oldRows = Self.rows(of: files, version: source, like: plugin, pool: pool, maxRows: upTo)
+        async let oldRows = Self.rows(of: files, plugin: copy, pool: pool, maxRows: upTo)
         return await Self.examples(cells, old: oldRows, new: newRows)
     }
 
@@ -312,10 +370,7 @@ final class ChangeTracker: @unchecked Sendable {
         -> Rows
     {
         guard let source, let copy = try? pluginCopy(plugin, source: source) else { return [:] }
-        defer {
-            pool.retire(plugin: copy)
-            try? FileManager.default.removeItem(at: copy.url.deletingLastPathComponent())
-        }
+        defer { remove(copy, pool: pool) }
         return await rows(of: files, plugin: copy, pool: pool, maxRows: maxRows)
     }
 
@@ -325,8 +380,9 @@ final class ChangeTracker: @unchecked Sendable {
     }
 
     /// The first `maxRows` rows `plugin` makes of `files`, by file and
-    /// output (for a few examples).
-    static func rows(of files: [String], plugin: PluginDirectory, pool: WorkerPool, maxRows: Int?) async -> Rows {
+    /// output (for a few examples); none without a plugin.
+    static func rows(of files: [String], plugin: PluginDirectory?, pool: WorkerPool, maxRows: Int?) async -> Rows {
+        guard let plugin else { return [:] }
         let collected = RowsByFile()
         try? await pool.run(
             plugin: plugin, jobs: files.enumerated().map { ParseJob(index: $0, path: $1) }, maxRows: maxRows, parallelism: 1,

@@ -121,7 +121,22 @@ public struct FileOutputDigest: Sendable, Equatable {
 
     /// `CFD1`, then per output: name, column names, row count, cells (LE).
     public var data: Data {
-        var d = Data("CFD1".utf8)
+        var d = Data()
+        encode(into: &d)
+        return d
+    }
+
+    /// Bytes the stored form takes.
+    var encodedCount: Int {
+        outputs.reduce(8) { sum, entry in
+            sum + 12 + entry.key.utf8.count + entry.value.columns.reduce(0) { $0 + 4 + $1.utf8.count } + 4 * entry.value.cells.count
+        }
+    }
+
+    /// Appends the stored form to `d` (the cells copied once).
+    func encode(into d: inout Data) {
+        d.reserveCapacity(d.count + encodedCount)
+        d.append(contentsOf: Array("CFD1".utf8))
         func put32(_ v: UInt32) { withUnsafeBytes(of: v.littleEndian) { d.append(contentsOf: $0) } }
         func putText(_ s: String) {
             put32(UInt32(s.utf8.count))
@@ -139,24 +154,29 @@ public struct FileOutputDigest: Sendable, Equatable {
                 out.cells.map { $0.littleEndian }.withUnsafeBytes { d.append(contentsOf: $0) }
             #endif
         }
-        return d
     }
 
     /// Reads `data`; nil when it is not a digest (a newer or damaged one).
     public init?(data: Data) {
-        let bytes = [UInt8](data)
+        guard let digest = data.withUnsafeBytes({ Self(bytes: $0) }) else { return nil }
+        self = digest
+    }
+
+    /// Reads a stored form from `bytes` (the cells copied once); nil when
+    /// it is not a digest.
+    init?(bytes: UnsafeRawBufferPointer) {
         var at = 0
         func get32() -> UInt32? {
             guard at + 4 <= bytes.count else { return nil }
             defer { at += 4 }
-            return UInt32(bytes[at]) | UInt32(bytes[at + 1]) << 8 | UInt32(bytes[at + 2]) << 16 | UInt32(bytes[at + 3]) << 24
+            return UInt32(littleEndian: bytes.loadUnaligned(fromByteOffset: at, as: UInt32.self))
         }
         func getText() -> String? {
             guard let n = get32().map(Int.init), at + n <= bytes.count else { return nil }
             defer { at += n }
-            return String(decoding: bytes[at..<(at + n)], as: UTF8.self)
+            return String(decoding: UnsafeRawBufferPointer(rebasing: bytes[at..<(at + n)]), as: UTF8.self)
         }
-        guard bytes.count >= 4, bytes[0..<4] == [0x43, 0x46, 0x44, 0x31] else { return nil }
+        guard bytes.count >= 4, bytes.prefix(4).elementsEqual("CFD1".utf8) else { return nil }
         at = 4
         guard let count = get32() else { return nil }
         for _ in 0..<count {
@@ -167,15 +187,11 @@ public struct FileOutputDigest: Sendable, Equatable {
                 columns.append(c)
             }
             guard let rows = get32() else { return nil }
-            let n = Int(rows) * Int(width)
-            guard at + 4 * n <= bytes.count else { return nil }
+            let (n, overflow) = Int(rows).multipliedReportingOverflow(by: Int(width))
+            guard !overflow, n <= (bytes.count - at) / 4 else { return nil }
             let start = at
             var cells = [UInt32](repeating: 0, count: n)
-            cells.withUnsafeMutableBytes { target in
-                bytes.withUnsafeBytes { source in
-                    target.copyMemory(from: UnsafeRawBufferPointer(rebasing: source[start..<(start + 4 * n)]))
-                }
-            }
+            cells.withUnsafeMutableBytes { $0.copyMemory(from: UnsafeRawBufferPointer(rebasing: bytes[start..<(start + 4 * n)])) }
             at += 4 * n
             #if !_endian(little)
                 cells = cells.map { UInt32(littleEndian: $0) }
@@ -267,23 +283,37 @@ struct FileComparison {
                 for i in idx { h = (h ^ UInt64(d.cells[r * d.columns.count + i])) &* 0x100_0000_01b3 }
                 return h
             }
-            // Whole-row matches, in order (a multiset: equal rows pair up one
-            // to one). Rows that match where they stand are the common case.
-            let oldKeys = (0..<o.rowCount).map { key(o, oi, $0) }
-            let newKeys = (0..<n.rowCount).map { key(n, ni, $0) }
+            // Whole-row matches where they stand, the common case: with the
+            // same columns in the same order, the rows' cells compared as bytes.
+            let sameLayout = o.columns == n.columns
             var matchedOld = [Bool](repeating: false, count: o.rowCount)
             var matchedNew = [Bool](repeating: false, count: n.rowCount)
-            for r in 0..<min(o.rowCount, n.rowCount) where oldKeys[r] == newKeys[r] {
-                matchedOld[r] = true
-                matchedNew[r] = true
+            let aligned = min(o.rowCount, n.rowCount)
+            if sameLayout {
+                let width = o.columns.count
+                o.cells.withUnsafeBufferPointer { oc in
+                    n.cells.withUnsafeBufferPointer { nc in
+                        for r in 0..<aligned where memcmp(oc.baseAddress! + r * width, nc.baseAddress! + r * width, 4 * width) == 0 {
+                            matchedOld[r] = true
+                            matchedNew[r] = true
+                        }
+                    }
+                }
+            } else {
+                for r in 0..<aligned where key(o, oi, r) == key(n, ni, r) {
+                    matchedOld[r] = true
+                    matchedNew[r] = true
+                }
             }
-            // The rest (rows moved, added, removed or changed) by key, in order.
+            if sameLayout, o.rowCount == n.rowCount, !matchedNew.contains(false) { continue }
+            // The rest (rows moved, added, removed or changed) by key, in
+            // order (a multiset: equal rows pair up one to one).
             var waiting: [UInt64: [Int]] = [:]
-            for (i, k) in oldKeys.enumerated() where !matchedOld[i] { waiting[k, default: []].append(i) }
+            for i in 0..<o.rowCount where !matchedOld[i] { waiting[key(o, oi, i), default: []].append(i) }
             var cursor: [UInt64: Int] = [:]
             var pendingNew: [Int] = []
             for r in 0..<n.rowCount where !matchedNew[r] {
-                let k = newKeys[r]
+                let k = key(n, ni, r)
                 let c = cursor[k, default: 0]
                 if let rows = waiting[k], c < rows.count {
                     matchedOld[rows[c]] = true

@@ -21,6 +21,30 @@ struct OutputDigestTests {
         #expect(d.data.count < 64, "4 bytes a cell, plus names")
     }
 
+    @Test func aDamagedDigestIsRefusedAtEveryLength() {
+        let d = Self.digest([[.int(1), .string("x")], [.null, .date(days: -3)]]).data
+        for n in 0..<d.count { #expect(FileOutputDigest(data: d.prefix(n)) == nil, "cut at \(n) bytes") }
+        // A row count whose cells would overflow (or run past the end) is refused, not trusted.
+        var huge = Data("CFD1".utf8)
+        for v: UInt32 in [1, 1] { withUnsafeBytes(of: v.littleEndian) { huge.append(contentsOf: $0) } }
+        huge.append(UInt8(ascii: "o"))
+        for v: UInt32 in [UInt32.max] { withUnsafeBytes(of: v.littleEndian) { huge.append(contentsOf: $0) } }
+        #expect(FileOutputDigest(data: huge) == nil)
+    }
+
+    @Test func rowsInTheSameColumnsCompareWhereTheyStandThenByKey() {
+        let rows: [[CellValue]] = (0..<50).map { [.int(Int64($0)), .string("r\($0)")] }
+        var changedRows = rows
+        changedRows[7][1] = .string("R7")
+        changedRows.swapAt(20, 21)
+        let c = FileComparison(old: Self.digest(rows), new: Self.digest(changedRows), keyed: false, cellLimit: 20)
+        #expect(c.changed == 1 && c.added == 0 && c.removed == 0, "a swap of two rows matches by key")
+        #expect(c.columns == ["b": 1])
+        #expect(c.cells.map(\.newRow) == [7])
+        let shorter = FileComparison(old: Self.digest(rows), new: Self.digest(Array(rows.dropLast(2))), keyed: false, cellLimit: 20)
+        #expect(shorter.removed == 2 && shorter.changed == 0 && shorter.added == 0)
+    }
+
     @Test func rowsMatchWholeThenPairAsChangedThenCountAsAddedOrRemoved() {
         let old = Self.digest([[.int(1), .string("a")], [.int(2), .string("b")], [.int(3), .string("c")]])
         // Row 2 changed in b, a row inserted at the top, row 3 unchanged (moved by the insert).

@@ -66,6 +66,9 @@ public final class WorkerPool: @unchecked Sendable {
     private var busy: [ObjectIdentifier: WorkerProcess] = [:]
     /// Workers being started in the background by `prewarm`, per plugin key.
     private var warming: [String: Int] = [:]
+    /// Plugin keys `retire` stopped: a worker of theirs that becomes idle
+    /// later (one still starting, or in use) is stopped instead of kept.
+    private var retired: Set<String> = []
     /// Copy workers' stderr (the plugins' prints) to ours; also set by
     /// `CASPARIAN_WORKER_STDERR=1` for debugging.
     public var echoStderr = ProcessInfo.processInfo.environment["CASPARIAN_WORKER_STDERR"] == "1"
@@ -237,11 +240,14 @@ public final class WorkerPool: @unchecked Sendable {
     /// Starts one of the workers `prewarm` counted and makes it idle; false if it failed.
     private func warmOne(_ plugin: PluginDirectory, key k: String) -> Bool {
         let w = try? startWorker(plugin)
-        lock.withLock {
+        let unwanted = lock.withLock { () -> Bool in
             warming[k, default: 1] -= 1
+            defer { lock.broadcast() }
+            if retired.contains(k) { return true }
             if let w { idle[k, default: []].append(w) }
-            lock.broadcast()
+            return false
         }
+        if unwanted { w?.shutdown() }
         return w != nil
     }
 
@@ -288,7 +294,7 @@ public final class WorkerPool: @unchecked Sendable {
         let k = key(w.plugin)
         let extra: WorkerProcess? = lock.withLock {
             let total = idle.values.reduce(0) { $0 + $1.count }
-            if total >= size * 2 { return w }
+            if total >= size * 2 || retired.contains(k) { return w }
             idle[k, default: []].append(w)
             return nil
         }
@@ -319,10 +325,14 @@ public final class WorkerPool: @unchecked Sendable {
     }
 
     /// Stops the idle workers of a plugin that will not run again (a
-    /// temporary copy of another version), on a thread of their own.
+    /// temporary copy of another version), on a thread of their own; its
+    /// workers still starting or in use stop when they would become idle.
     public func retire(plugin: PluginDirectory) {
         let k = key(plugin)
-        let workers = lock.withLock { idle.removeValue(forKey: k) ?? [] }
+        let workers = lock.withLock { () -> [WorkerProcess] in
+            retired.insert(k)
+            return idle.removeValue(forKey: k) ?? []
+        }
         guard !workers.isEmpty else { return }
         let thread = Thread {
             for w in workers { w.requestShutdown() }
