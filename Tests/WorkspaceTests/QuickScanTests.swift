@@ -57,6 +57,16 @@ struct QuickScanTests {
         #expect(r.fileCount == 20)
     }
 
+    @Test func aPassedDeadlineStopsTheWalkWithPartialFigures() throws {
+        let root = try TemporaryFolder.create("scan-deadline")
+        for i in 0..<2_100 { try TestSupport.write("x", to: root.appendingPathComponent("f\(i).txt")) }
+        let late = try QuickScan(root: root, options: WalkOptions(deadline: .now - .seconds(1))).run()
+        #expect(late.truncated && late.walk.timedOut)
+        #expect(late.fileCount == 1_023, "the clock is read every 1,024 entries")
+        let inTime = try QuickScan(root: root, options: WalkOptions(deadline: .now + .seconds(600))).run()
+        #expect(!inTime.truncated && !inTime.walk.timedOut && inTime.fileCount == 2_100)
+    }
+
     @Test func symlinkLoopsAndLinksOutOfTheRootAreNeverFollowedTwiceOrOut() throws {
         let outside = try Self.tree()
         let root = try TemporaryFolder.create("scan-links")

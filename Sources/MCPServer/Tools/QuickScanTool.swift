@@ -18,6 +18,9 @@ enum QuickScanTool {
             [
                 "path": JSONSchema.string("Folder to scan, absolute or relative to the first root.", minLength: 1),
                 "top": JSONSchema.integer("How many largest files to list (default 10).", minimum: 0, maximum: 50),
+                "wait_seconds": JSONSchema.integer(
+                    "Seconds the scan may take before it answers with partial figures (default: the server's --wait).",
+                    minimum: 1, maximum: 600),
             ], required: ["path"]),
         output: JSONSchema.output(
             [
@@ -43,7 +46,9 @@ enum QuickScanTool {
                     JSONSchema.object(
                         ["path": JSONSchema.string(), "error": JSONSchema.string()],
                         required: ["path", "error"], closed: false)),
-                "truncated": JSONSchema.boolean("True when the scan stopped at its entry cap."),
+                "truncated": JSONSchema.boolean("True when the scan stopped at its entry cap or its time limit."),
+                "timed_out": JSONSchema.boolean(
+                    "True when the scan stopped at its time limit (wait_seconds, default the server's --wait)."),
                 "duration_ms": JSONSchema.integer(),
             ], required: ["root", "file_count", "bytes", "by_extension", "by_folder", "largest_files", "truncated"]),
         annotations: ToolSpec.readOnly,
@@ -57,7 +62,9 @@ enum QuickScanTool {
 
     static func run(_ call: ToolCall) async throws -> ToolReply {
         let root = try call.environment.paths.resolve(try call.required("path"))
-        let report = try QuickScan(root: root, options: WalkOptions(maxEntries: 2_000_000), top: call.int("top") ?? 10).run()
+        let budget = call.int("wait_seconds").map { Duration.seconds($0) } ?? call.environment.configuration.waitBudget
+        let options = WalkOptions(maxEntries: 2_000_000, deadline: .now + budget)
+        let report = try QuickScan(root: root, options: options, top: call.int("top") ?? 10).run()
         let top = report.byExtension.prefix(3).map { "\($0.files) .\($0.name)" }.joined(separator: ", ")
         var fields: [String: Value] = [
             "root": .string(report.root), "file_count": .int(report.fileCount), "bytes": .int(Int(report.bytes)),
@@ -67,12 +74,14 @@ enum QuickScanTool {
             "largest_files": try JSONValue.from(report.largest),
             "extensions_total": .int(report.byExtension.count), "folders_total": .int(report.byFolder.count),
             "unreadable": try JSONValue.from(Array(report.unreadable.prefix(listCap))),
-            "truncated": .bool(report.truncated), "duration_ms": .int(report.durationMs),
+            "truncated": .bool(report.truncated), "timed_out": .bool(report.walk.timedOut), "duration_ms": .int(report.durationMs),
         ]
         if report.fileCount == 0 { fields["by_extension"] = .array([]) }
         let summary =
             "\(report.fileCount) files, \(report.bytes) bytes under \(report.root)" + (top.isEmpty ? "" : " (mostly \(top))")
-            + (report.truncated ? "; stopped at the entry cap, figures are partial" : "")
+            + (report.walk.timedOut
+                ? "; stopped after \(budget.components.seconds)s, figures are partial (quick_scan a subfolder, or a larger wait_seconds)"
+                : report.truncated ? "; stopped at the entry cap, figures are partial" : "")
         return ToolReply(
             fields, summary: summary,
             next: [

@@ -94,6 +94,11 @@ public struct TreeWalker: Sendable {
                         summary.truncated = true
                         return true
                     }
+                    if entries & 1023 == 0, let deadline = options.deadline, ContinuousClock.now >= deadline {
+                        summary.truncated = true
+                        summary.timedOut = true
+                        return true
+                    }
                     var est = stat()
                     guard fstatat(dirfd(handle), raw.baseAddress!.assumingMemoryBound(to: CChar.self), &est, AT_SYMLINK_NOFOLLOW) == 0
                     else {

@@ -12,17 +12,22 @@ public struct WalkOptions: Sendable, Equatable {
     /// Stop after this many entries (files and folders) and flag the result
     /// as truncated.
     public var maxEntries: Int
+    /// Stop when this instant passes (checked every 1,024 entries) and flag
+    /// the result as truncated by time: a caller that must answer within a
+    /// window (an MCP tool) gets partial figures rather than none.
+    public var deadline: ContinuousClock.Instant?
 
     public static let defaultSkippedNames: Set<String> = [".git", "node_modules"]
 
     public init(
         includeHidden: Bool = false, skippedNames: Set<String> = WalkOptions.defaultSkippedNames,
-        followLinksWithinRoot: Bool = false, maxEntries: Int = 5_000_000
+        followLinksWithinRoot: Bool = false, maxEntries: Int = 5_000_000, deadline: ContinuousClock.Instant? = nil
     ) {
         self.includeHidden = includeHidden
         self.skippedNames = skippedNames
         self.followLinksWithinRoot = followLinksWithinRoot
         self.maxEntries = maxEntries
+        self.deadline = deadline
     }
 }
 
@@ -51,6 +56,8 @@ public struct WalkSummary: Sendable, Equatable, Codable {
     public var revisitsAvoided = 0
     public var unreadable: [UnreadableEntry] = []
     public var truncated = false
+    /// The walk stopped at its deadline (`truncated` is then true too).
+    public var timedOut = false
 
     enum CodingKeys: String, CodingKey {
         case directories
@@ -59,5 +66,6 @@ public struct WalkSummary: Sendable, Equatable, Codable {
         case linksOutsideRoot = "links_outside_root"
         case revisitsAvoided = "revisits_avoided"
         case unreadable, truncated
+        case timedOut = "timed_out"
     }
 }
