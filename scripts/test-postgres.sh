@@ -7,12 +7,15 @@
 #       postgresql://postgres@/postgres?host=DIR&port=PORT
 #   scripts/test-postgres.sh stop DIR
 #       stop it (fast shutdown) and remove DIR.
+#   scripts/test-postgres.sh halt DIR | restart DIR
+#       stop it keeping its data, and start it again (tests of a server
+#       that goes away mid-run).
 # initdb refuses to run as root: as root, DIR is given to the `postgres`
 # user (created by Debian's postgresql package) and the server runs as it.
 # Needs Debian's postgresql package (`make deps` installs it).
 set -euo pipefail
 
-usage() { echo "usage: $0 start DIR [initdb-arg…] | stop DIR" >&2; exit 2; }
+usage() { echo "usage: $0 start DIR [initdb-arg…] | stop DIR | halt DIR | restart DIR" >&2; exit 2; }
 [ $# -ge 2 ] || usage
 action=$1
 dir=$2
@@ -72,6 +75,16 @@ CONF
         exit 1
     fi
     echo "postgresql://postgres@/postgres?host=$dir&port=$port"
+    ;;
+halt)
+    # Stops the server and keeps its data (a test of a server going away).
+    dir=$(cd "$dir" && pwd)
+    as_server "$(server_bindir)/pg_ctl" -D "$dir/data" -m fast -w -t 60 stop >/dev/null
+    ;;
+restart)
+    # Starts a halted server again, on the same socket and port.
+    dir=$(cd "$dir" && pwd)
+    as_server "$(server_bindir)/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 60 start >/dev/null
     ;;
 stop)
     [ -d "$dir" ] || exit 0

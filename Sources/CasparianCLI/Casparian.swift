@@ -22,7 +22,8 @@ struct Casparian: AsyncParsableCommand {
         subcommands: [
             NewCommand.self, TestCommand.self, ScanCommand.self, AnalyzeCommand.self, ScopeCommand.self, TagCommand.self,
             UntagCommand.self, DiscoverCommand.self, ApproveCommand.self, ContractCommand.self, AmendCommand.self,
-            PreviewCommand.self, BacktestCommand.self, DiffCommand.self, RunCommand.self, FilesCommand.self, JobsCommand.self,
+            PreviewCommand.self, BacktestCommand.self, DiffCommand.self, RunCommand.self, JoinCommand.self, FilesCommand.self,
+            JobsCommand.self,
             QueryCommand.self,
             OutputCommand.self, MCPCommand.self,
         ]

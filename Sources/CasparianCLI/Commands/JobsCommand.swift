@@ -26,6 +26,8 @@ struct JobsList: AsyncParsableCommand {
     @Flag(help: "Only failed, cancelled and interrupted jobs.") var failed = false
     @Flag(help: "Only jobs that finished successfully.") var done = false
     @Option(help: "At most this many jobs.") var limit = 50
+    @Option(help: "List the runs a PostgreSQL coordinator shares between machines, with each node's progress.")
+    var coordinator: String?
     @Flag(help: "Print JSON.") var json = false
     @OptionGroup var workspace: WorkspaceOptions
 
@@ -34,6 +36,7 @@ struct JobsList: AsyncParsableCommand {
     }
 
     func run() async throws {
+        if let coordinator { return try CoordinatedJobs.list(coordinator, limit: limit, json: json) }
         var statuses: Set<RunRecord.Status>? = nil
         if running || failed || done {
             statuses = []
@@ -106,11 +109,14 @@ struct JobsCancel: AsyncParsableCommand {
         commandName: "cancel", abstract: "Ask a running job to stop (whichever process runs it).",
         discussion: "The job stops within a second or so; files already done keep their results.")
 
-    @Argument(help: "The job id.") var id: String
+    @Argument(help: "The job id (or a coordinated run's id, with --coordinator).") var id: String
+    @Option(help: "Cancel a run a PostgreSQL coordinator shares: every node stops within a lease period.")
+    var coordinator: String?
     @Flag(help: "Print JSON.") var json = false
     @OptionGroup var workspace: WorkspaceOptions
 
     func run() async throws {
+        if let coordinator { return try CoordinatedJobs.cancel(coordinator, run: id, json: json) }
         let j = try workspace.existing().cancelJob(id: id)
         if json { return try Output.printJSON(j) }
         Output.line(
@@ -166,5 +172,55 @@ struct JobsResume: AsyncParsableCommand {
         }
         if json { try Output.printJSON(finished) }
         if !allDone { throw ExitCode(1) }
+    }
+}
+
+/// `jobs --coordinator` and `jobs cancel --coordinator`: runs shared between machines.
+enum CoordinatedJobs {
+    static func list(_ url: String, limit: Int, json: Bool) throws {
+        let coordinator = try Coordinator(url: url)
+        defer { coordinator.close() }
+        let runs = try coordinator.runs().prefix(limit).map { try coordinator.progress(run: $0.id) }
+        if json { return try Output.printJSON(Array(runs)) }
+        guard !runs.isEmpty else { return Output.line(Style.dim("the coordinator has no runs yet")) }
+        for r in runs { show(r) }
+    }
+
+    /// A run and its nodes, as people read them.
+    static func show(_ r: Coordinator.RunProgress) {
+        let ended = (r.files["done"] ?? 0) + (r.files["failed"] ?? 0) + (r.files["dead"] ?? 0)
+        let queued = r.files.values.reduce(0, +)
+        var line = "\(Style.bold(r.run.id))  execute of \(r.run.plugin) (parser \(r.run.parserVersion)) → \(r.run.target)  "
+        line += r.run.status == "done" ? Style.green(r.run.status) : r.run.status == "open" ? r.run.status : Style.red(r.run.status)
+        Output.line(line)
+        var files = "  \(ended)/\(queued) files ended: \(r.files["done"] ?? 0) written, \(r.files["failed"] ?? 0) failed"
+        if let dead = r.files["dead"], dead > 0 { files += ", \(dead) dead" }
+        if let claimed = r.files["claimed"], claimed > 0 { files += ", \(claimed) being parsed" }
+        if r.run.filesSkipped > 0 { files += "; \(r.run.filesSkipped) unchanged (skipped)" }
+        Output.line(files + "; \(Formatting.count(r.rows)) rows")
+        guard !r.nodes.isEmpty else { return }
+        Output.line(
+            TableRenderer(
+                headers: ["node", "jobs", "status", "claimed", "done", "failed", "rows", "heartbeat"],
+                rows: r.nodes.map { n in
+                    [
+                        n.node, String(n.jobs), n.status + (n.error.map { ": " + String($0.prefix(80)) } ?? ""), String(n.filesClaimed),
+                        String(n.filesDone), String(n.filesFailed), Formatting.count(n.rows),
+                        String(format: "%.0fs ago", n.secondsSinceHeartbeat),
+                    ]
+                }
+            ).render())
+    }
+
+    static func cancel(_ url: String, run id: String, json: Bool) throws {
+        let coordinator = try Coordinator(url: url)
+        defer { coordinator.close() }
+        let run = try coordinator.run(id: id)
+        let changed = try coordinator.cancel(run: run.id)
+        if json { return try Output.printJSON(try coordinator.progress(run: run.id)) }
+        Output.line(
+            changed
+                ? "asked every node of \(run.id) to stop; they do within \(run.leaseSeconds)s (`casparian jobs --coordinator URL` follows them)"
+                : "run \(run.id) is \(run.status) already: nothing to cancel")
     }
 }

@@ -44,6 +44,16 @@ struct RunCommand: AsyncParsableCommand, JSONErrorReporting {
     @Flag(help: "Re-run every file, even unchanged ones.")
     var force = false
 
+    @Option(
+        help: ArgumentHelp(
+            "A PostgreSQL URL that shares the run between machines.",
+            discussion:
+                "The run and one queue entry per file are kept there (schema casparian_coordinator); other machines take part with `casparian join --coordinator URL`. The target must be PostgreSQL."
+        ))
+    var coordinator: String?
+
+    @OptionGroup var lease: LeaseOption
+
     @Option(name: .customLong("quarantine-threshold"), help: "Share of a file's rows (0–1) that may be quarantined before the file fails.")
     var quarantineThreshold: Double = 0.05
 
@@ -77,6 +87,13 @@ struct RunCommand: AsyncParsableCommand, JSONErrorReporting {
         let pool = workers.pool(python.environment(pluginDirectory: pluginDir.url))
         defer { pool.shutdownForExit() }
         let bar = ProgressReporter(label: "run \(plugin)", unit: "files", quiet: quiet || json)
+        if let coordinator {
+            let result = try await ws.executeCoordinated(
+                plugin: pluginDir, scope: scoped, pool: pool, options: options,
+                coordinated: CoordinatedOptions(coordinator: coordinator, leaseSeconds: lease.seconds), progress: bar.executeProgress)
+            bar.finish()
+            return try JoinCommand.print(result, json: json)
+        }
         let report = try await ws.execute(plugin: pluginDir, scope: scoped, pool: pool, options: options) { p in
             bar.update(
                 done: p.filesDone, total: p.filesTotal,

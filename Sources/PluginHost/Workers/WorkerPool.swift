@@ -17,6 +17,36 @@ public struct ParseJob: Sendable, Equatable {
     }
 }
 
+/// Where a pool run takes its files from when they are not known up front
+/// (a run shared with other machines claims them as it goes). Called from
+/// the lanes, concurrently.
+public protocol ParseJobSource: AnyObject, Sendable {
+    /// The next file, waiting while there may be more; nil when there are
+    /// none left for this run (then `mayHaveMore` is false too).
+    func next() -> ParseJob?
+    /// False once `next` has returned nil (or would at once).
+    var mayHaveMore: Bool { get }
+}
+
+/// A fixed list of files, taken in order.
+public final class ListedJobs: ParseJobSource, @unchecked Sendable {
+    private let lock = NSLock()
+    private let jobs: [ParseJob]
+    private var nextIndex = 0
+
+    public init(_ jobs: [ParseJob]) { self.jobs = jobs }
+
+    public func next() -> ParseJob? {
+        lock.withLock {
+            guard nextIndex < jobs.count else { return nil }
+            defer { nextIndex += 1 }
+            return jobs[nextIndex]
+        }
+    }
+
+    public var mayHaveMore: Bool { lock.withLock { nextIndex < jobs.count } }
+}
+
 /// Where a pool run reports. Both are called on the pool's lane threads,
 /// concurrently for different files; a slow `onEvent` slows its worker
 /// (the pipe fills), which is the backpressure.
@@ -94,8 +124,24 @@ public final class WorkerPool: @unchecked Sendable {
         plugin: PluginDirectory, jobs: [ParseJob], maxRows: Int? = nil, parallelism: Int? = nil,
         callbacks: ParseCallbacks
     ) async throws {
-        let state = RunState(jobs: jobs)
-        let lanes = min(parallelism ?? size, jobs.count)
+        try await run(
+            plugin: plugin, source: ListedJobs(jobs), lanes: min(parallelism ?? size, jobs.count), maxRows: maxRows,
+            callbacks: callbacks)
+    }
+
+    /// Parses the files `source` hands out, with `parallelism` lanes (default
+    /// `size`), until it has none left; otherwise as `run(plugin:jobs:…)`.
+    public func run(
+        plugin: PluginDirectory, source: any ParseJobSource, maxRows: Int? = nil, parallelism: Int? = nil,
+        callbacks: ParseCallbacks
+    ) async throws {
+        try await run(plugin: plugin, source: source, lanes: parallelism ?? size, maxRows: maxRows, callbacks: callbacks)
+    }
+
+    private func run(
+        plugin: PluginDirectory, source: any ParseJobSource, lanes: Int, maxRows: Int?, callbacks: ParseCallbacks
+    ) async throws {
+        let state = RunState(source: source)
         guard lanes > 0 else { return }
         await withTaskCancellationHandler {
             await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
@@ -363,23 +409,20 @@ public final class WorkerPool: @unchecked Sendable {
 /// The shared queue of one run.
 private final class RunState: @unchecked Sendable {
     private let lock = NSLock()
-    private let jobs: [ParseJob]
-    private var nextIndex = 0
+    private let source: any ParseJobSource
     private var cancelled = false
     private var failure: PluginFailure?
     private var abortError: (any Error)?
 
-    init(jobs: [ParseJob]) { self.jobs = jobs }
+    init(source: any ParseJobSource) { self.source = source }
 
     /// Files not yet taken (while the run is not cancelled).
-    var hasRemaining: Bool { lock.withLock { !cancelled && nextIndex < jobs.count } }
+    var hasRemaining: Bool { !isCancelled && source.mayHaveMore }
 
+    /// The next file (the source may wait for one: not under the lock).
     func next() -> ParseJob? {
-        lock.withLock {
-            guard !cancelled, nextIndex < jobs.count else { return nil }
-            defer { nextIndex += 1 }
-            return jobs[nextIndex]
-        }
+        guard !isCancelled, let job = source.next() else { return nil }
+        return isCancelled ? nil : job
     }
     func cancel() { lock.withLock { cancelled = true } }
     var isCancelled: Bool { lock.withLock { cancelled } }

@@ -1,6 +1,7 @@
 import CasparianCore
 import Catalog
 import Foundation
+import PluginHost
 
 /// The shared tally of one execute run, updated from lanes and the writer.
 final class ExecuteState: @unchecked Sendable {
@@ -18,11 +19,14 @@ final class ExecuteState: @unchecked Sendable {
     private var stopped: CasparianError?
     private(set) var fileRows: [RunFileRecord] = []
 
-    init(total: Int, skipped: Int, setAside: Int, started: ContinuousClock.Instant) {
+    private let observer: (any ExecuteObserver)?
+
+    init(total: Int, skipped: Int, setAside: Int, started: ContinuousClock.Instant, observer: (any ExecuteObserver)? = nil) {
         self.total = total
         self.skipped = skipped
         self.setAside = setAside
         self.started = started
+        self.observer = observer
     }
 
     func file(_ index: Int, path: String, cap: Int, open: @escaping () -> FileRowChannel) -> FileAccumulator {
@@ -48,25 +52,27 @@ final class ExecuteState: @unchecked Sendable {
     }
 
     func ok(_ path: String, rows n: Int, quarantined q: Int, duration: Duration) {
+        let record = RunFileRecord(
+            path: path, status: .ok, category: q > 0 ? "quarantined" : nil,
+            message: q > 0 ? "\(q) values quarantined" : nil, rows: n, durationMs: duration.milliseconds)
         lock.withLock {
             ok += 1
             rows += n
             quarantined += q
-            fileRows.append(
-                RunFileRecord(
-                    path: path, status: .ok, category: q > 0 ? "quarantined" : nil,
-                    message: q > 0 ? "\(q) values quarantined" : nil, rows: n, durationMs: duration.milliseconds))
+            fileRows.append(record)
         }
+        observer?.fileEnded(record, deadLettered: false)
     }
 
     func fail(_ path: String, category: String, message: String, duration: Duration) {
-        lock.withLock {
+        let record = RunFileRecord(
+            path: path, status: .failed, category: category, message: message, rows: 0, durationMs: duration.milliseconds)
+        let dead = lock.withLock { () -> Bool in
             failed.append(.init(path: path, category: category, message: message))
-            fileRows.append(
-                RunFileRecord(
-                    path: path, status: .failed, category: category, message: message, rows: 0,
-                    durationMs: duration.milliseconds))
+            fileRows.append(record)
+            return deadLetters.contains { $0.path == path }
         }
+        observer?.fileEnded(record, deadLettered: dead)
     }
 
     /// An error that ends the run (the disk is full): no more files are taken or written.
@@ -111,4 +117,21 @@ final class ExecuteState: @unchecked Sendable {
                 durationMilliseconds: duration.milliseconds, rowsPerSecond: s > 0 ? Double(rows) / s : 0)
         }
     }
+}
+
+/// Told of each file's end as an execute records it (a run shared through
+/// a coordinator reports it there). Called on lanes and writer threads.
+protocol ExecuteObserver: Sendable {
+    func fileEnded(_ record: RunFileRecord, deadLettered: Bool)
+}
+
+/// What an execute parses: where its files come from, the counts of the
+/// ones it leaves, and each file's fingerprint (taken before it is parsed).
+struct ExecuteWork: Sendable {
+    var source: any ParseJobSource
+    var total: Int
+    var skipped: Int
+    var setAside: Int
+    var fingerprint: @Sendable (ParseJob) -> String?
+    var observer: (any ExecuteObserver)? = nil
 }

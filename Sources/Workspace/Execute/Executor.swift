@@ -28,40 +28,72 @@ public final class Executor: Sendable {
         run: WorkspaceRun, progress: @escaping @Sendable (ExecuteProgress) -> Void = { _ in }
     ) async throws -> ExecuteReport {
         let started = ContinuousClock.now
+        let (store, outputs) = try openOutput(plugin: plugin, contract: contract, options: options, run: run)
+        // Idempotence: skip files unchanged since a successful write by this parser version.
+        let previous = options.force ? [:] : try store.writtenFiles(plugin: plugin.name)
+        let setAside = try givenUp(plugin: plugin, force: options.force)
+        let plan = Self.plan(files: files, contract: contract, plugin: plugin, written: previous, setAside: setAside)
+        // Taken before parsing: a file that changes while it is parsed is
+        // recorded in its old state, so the next run parses it again.
+        let fingerprints = plan.todo.map(Self.fingerprint)
+        let work = ExecuteWork(
+            source: ListedJobs(plan.todo.enumerated().map { ParseJob(index: $0, path: $1) }), total: plan.total,
+            skipped: plan.skipped, setAside: plan.setAside, fingerprint: { fingerprints[$0.index] })
+        return try await self.run(
+            plugin: plugin, contract: contract, work: work, store: store, outputs: outputs, options: options, run: run,
+            started: started, progress: progress)
+    }
+
+    /// The target, its tables made or evolved for `contract`, recorded as the plugin's output.
+    func openOutput(
+        plugin: PluginDirectory, contract: SchemaContract, options: ExecuteOptions, run: WorkspaceRun
+    ) throws -> (any OutputTarget, PluginOutputs) {
         let store = try workspace.openTarget(options.target)
         let outputs = try store.prepare(plugin: plugin.name, contractVersion: contract.version, schemas: contract.schemas)
         try workspace.catalog.recordOutputTarget(
             plugin: plugin.name, target: store.spec.description, specJSON: try store.spec.jsonText(), run: run.id)
-        let catalog = workspace.catalog
-        let runID = run.id
+        return (store, outputs)
+    }
 
-        // Idempotence: skip files unchanged since a successful write by this parser version.
-        let previous = options.force ? [:] : try store.writtenFiles(plugin: plugin.name)
-        // Files this parser version already gave up on wait for a person (or --force).
-        let setAside =
-            options.force
-            ? []
-            : Set(
-                try catalog.deadLetters(plugin: plugin.name)
-                    .filter { $0.parserVersion == plugin.version }.map(\.path))
+    /// Files this parser version already gave up on: they wait for a person (or --force).
+    func givenUp(plugin: PluginDirectory, force: Bool) throws -> Set<String> {
+        guard !force else { return [] }
+        return Set(try workspace.catalog.deadLetters(plugin: plugin.name).filter { $0.parserVersion == plugin.version }.map(\.path))
+    }
+
+    /// Which of `files` to parse: not excluded by the contract, not given
+    /// up on by this parser version, not written unchanged by it.
+    static func plan(
+        files: [String], contract: SchemaContract, plugin: PluginDirectory, written: [String: FileWriteRecord], setAside: Set<String>
+    ) -> (todo: [String], total: Int, skipped: Int, setAside: Int) {
         var todo: [String] = []
         var skipped = 0
         var deadSkipped = 0
         for f in files where !contract.excludes(file: f) {
             if setAside.contains(f) {
                 deadSkipped += 1
-            } else if let last = previous[f], last.parserVersion == plugin.version, last.fingerprint == Self.fingerprint(f) {
+            } else if let last = written[f], last.parserVersion == plugin.version, last.fingerprint == Self.fingerprint(f) {
                 skipped += 1
             } else {
                 todo.append(f)
             }
         }
-        let state = ExecuteState(total: todo.count + skipped + deadSkipped, skipped: skipped, setAside: deadSkipped, started: started)
+        return (todo, todo.count + skipped + deadSkipped, skipped, deadSkipped)
+    }
+
+    /// Parses what `work` hands out into `store`, recording each file's
+    /// result (and telling `work.observer`).
+    func run(
+        plugin: PluginDirectory, contract: SchemaContract, work: ExecuteWork, store: any OutputTarget, outputs: PluginOutputs,
+        options: ExecuteOptions, run: WorkspaceRun, started: ContinuousClock.Instant,
+        progress: @escaping @Sendable (ExecuteProgress) -> Void
+    ) async throws -> ExecuteReport {
+        let catalog = workspace.catalog
+        let runID = run.id
+        let state = ExecuteState(
+            total: work.total, skipped: work.skipped, setAside: work.setAside, started: started, observer: work.observer)
         let writer = FileWriters(count: store.concurrentWrites, depth: options.writeQueueDepth)
-        let jobs = todo.enumerated().map { ParseJob(index: $0, path: $1) }
-        // Taken before parsing: a file that changes while it is parsed is
-        // recorded in its old state, so the next run parses it again.
-        let fingerprints = todo.map(Self.fingerprint)
+        let fingerprintOf = work.fingerprint
         let checker = try ContractChecker(contract: contract)
         // Each file's write runs on the writer thread from its first batch to its end,
         // in one transaction, taking the batches as the lane validates them.
@@ -69,7 +101,7 @@ public final class Executor: Sendable {
             let channel = FileRowChannel()
             let write = FileWrite(
                 file: job.path, run: runID, parserVersion: plugin.version,
-                fingerprint: fingerprints[job.index], batches: [])
+                fingerprint: fingerprintOf(job), batches: [])
             writer.submit {
                 defer { state.report(progress) }
                 if let stop = state.stopError {
@@ -103,7 +135,7 @@ public final class Executor: Sendable {
         var cancelled = false
         do {
             try await pool.run(
-                plugin: plugin, jobs: jobs, parallelism: options.parallelism,
+                plugin: plugin, source: work.source, parallelism: options.parallelism,
                 callbacks: ParseCallbacks(
                     onEvent: { job, event in
                         guard case .batch(let b) = event else { return }
@@ -114,10 +146,10 @@ public final class Executor: Sendable {
                         switch outcome {
                         case .failed(let f):
                             file.abort()
-                            state.fail(job.path, category: f.category.rawValue, message: f.detail, duration: duration)
                             if f.exhaustedRetries {
                                 state.deadLetter(DeadLetter(failure: f, path: job.path, plugin: plugin, runID: runID, kind: .execute))
                             }
+                            state.fail(job.path, category: f.category.rawValue, message: f.detail, duration: duration)
                             state.report(progress)
                         case .parsed:
                             // The writer records the result once the file is committed.

@@ -38,6 +38,9 @@ public final class PostgresTarget: OutputTarget, @unchecked Sendable {
         self.schema = schema
         guard !readOnly else { return }
         do {
+            // Several writers (nodes of a coordinated run) may set up one
+            // schema at once: CREATE … IF NOT EXISTS alone races, so they take turns.
+            try connection.execute("BEGIN; \(Self.setupLock)")
             try connection.execute("CREATE SCHEMA IF NOT EXISTS \(SQLName.quote(schema))")
             try connection.execute(
                 """
@@ -55,7 +58,9 @@ public final class PostgresTarget: OutputTarget, @unchecked Sendable {
                     reason text NOT NULL, value text);
                 CREATE INDEX IF NOT EXISTS _cf_quarantine_by_file ON \(q("_cf_quarantine")) (plugin, file);
                 """)
+            try connection.execute("COMMIT")
         } catch let e as PostgresError {
+            try? connection.execute("ROLLBACK")
             throw CasparianError(
                 .environment, "cannot set up the output tables in schema \(schema) of \(spec.description): \(e.message)",
                 hint: e.sqlState == "42501"
@@ -63,6 +68,9 @@ public final class PostgresTarget: OutputTarget, @unchecked Sendable {
                     : "check the schema name and this user's rights on it")
         }
     }
+
+    /// Taken by whoever creates or changes tables, for the rest of its transaction.
+    static let setupLock = "SELECT pg_advisory_xact_lock(hashtext('casparian output setup'))"
 
     deinit {
         connection.close()
@@ -111,6 +119,7 @@ public final class PostgresTarget: OutputTarget, @unchecked Sendable {
         }
         return try lock.withLock {
             try transaction {
+                _ = try connection.query(Self.setupLock)
                 var tables: [String: OutputTable] = [:]
                 for t in desired {
                     let now = Timestamp.now()

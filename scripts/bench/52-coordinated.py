@@ -1,0 +1,106 @@
+"""One run, many machines (issue 19): the bench corpus (20 CSV files,
+1,000,000 rows) into PostgreSQL by one node of two workers (`casparian run
+--to URL --jobs 2`, what a user runs on one machine) against two nodes of one
+worker each sharing the run through a PostgreSQL coordinator (`run
+--coordinator` and `join`), on this two-core machine: this measures what
+coordinating costs, not scale. Pairs, alternating order, after a warm-up;
+the median ratio with its range. Target: the two nodes reach >= 0.9x the
+single node's throughput.
+
+Then the per-file coordination cost: 2,000 one-row files run by two nodes;
+every call a node makes to the coordinator (claims carrying the file ends,
+joins, leaves, polls) is timed by the node itself (`coordination` in its
+JSON report). Target: under 2 ms a file. Both runs are checked: every row
+once.
+"""
+import json, os, statistics, subprocess, sys, tempfile, time
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from execute_corpus import ROWS, write_corpus  # noqa: E402
+
+BIN = os.environ["CASPARIAN_BIN"]
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
+PG = os.path.join(ROOT, "scripts", "test-postgres.sh")
+PAIRS = 5
+SMALL_FILES = 2000
+
+
+def psql(url, sql):
+    return subprocess.run(["psql", "-X", "-At", "-d", url, "-c", sql], check=True, capture_output=True, text=True).stdout.strip()
+
+
+def single(ws, url):
+    t = time.perf_counter()
+    p = subprocess.run([BIN, "run", "bench", "--scope", "b", "--to", url, "--force", "--jobs", "2", "--quiet"], cwd=ws,
+                       capture_output=True, text=True)
+    wall = time.perf_counter() - t
+    if p.returncode != 0:
+        raise SystemExit(f"casparian run failed: {p.stderr[-2000:]}")
+    return wall
+
+
+def two_nodes(ws, url, plugin="bench", scope="b"):
+    """Wall time of two nodes sharing one run, and their JSON reports."""
+    t = time.perf_counter()
+    common = ["--jobs", "1", "--quiet", "--json"]
+    first = subprocess.Popen([BIN, "run", plugin, "--scope", scope, "--to", url, "--coordinator", url, "--force", *common], cwd=ws,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    second = subprocess.Popen([BIN, "join", "--coordinator", url, "--wait", "30", *common], cwd=ws, stdout=subprocess.PIPE,
+                              stderr=subprocess.PIPE, text=True)
+    outs = [p.communicate() for p in (first, second)]
+    wall = time.perf_counter() - t
+    for p, (out, err) in zip((first, second), outs):
+        if p.returncode != 0:
+            raise SystemExit(f"a node failed: {err[-2000:]}")
+    return wall, [json.loads(out) for out, _ in outs]
+
+
+def expect_rows(url, table, n):
+    got = psql(url, f"SELECT count(*), count(DISTINCT _cf_file) FROM {table}")
+    if int(got.split("|")[0]) != n:
+        raise SystemExit(f"expected {n} rows in {table}, found {got}")
+
+
+with tempfile.TemporaryDirectory(prefix="cb-", dir="/tmp") as scratch:
+    os.chmod(scratch, 0o755)
+    pg = os.path.join(scratch, "pg")
+    url = subprocess.run(["bash", PG, "start", pg], check=True, capture_output=True, text=True).stdout.strip()
+    try:
+        ws = os.path.join(scratch, "ws")
+        os.makedirs(ws)
+        write_corpus(ws, BIN)
+        single(ws, url)
+        two_nodes(ws, url)  # warm-up
+        ratios = []
+        for k in range(PAIRS):
+            if k % 2 == 0:
+                one = single(ws, url)
+                two, _ = two_nodes(ws, url)
+            else:
+                two, _ = two_nodes(ws, url)
+                one = single(ws, url)
+            expect_rows(url, "bench", ROWS)
+            ratios.append(one / two)  # throughput of two nodes over one
+        # Per-file cost: many one-row files.
+        small = os.path.join(ws, "small")
+        os.makedirs(small)
+        for i in range(SMALL_FILES):
+            with open(os.path.join(small, f"s-{i:05d}.csv"), "w") as f:
+                f.write(f"id,name,price,qty,day\n{10_000_000 + i},x,1.5,2,2024-01-02\n")
+        subprocess.run([BIN, "scope", "create", "s", "--root", "small"], cwd=ws, check=True, capture_output=True)
+        _, reports = two_nodes(ws, url, scope="s")
+        calls = sum(r["coordination"]["calls"] for r in reports)
+        spent = sum(r["coordination"]["seconds"] for r in reports)
+        per_file_ms = 1000 * spent / SMALL_FILES
+        ended = sum(r["report"]["files_ok"] for r in reports)
+        if ended != SMALL_FILES:
+            raise SystemExit(f"expected {SMALL_FILES} files written by the two nodes, found {ended}")
+    finally:
+        subprocess.run(["bash", PG, "stop", pg], capture_output=True)
+
+median = statistics.median(ratios)
+print(f"coordinated: two nodes of one worker at {median:.2f}x the throughput of one node of two workers "
+      f"(median of {PAIRS} pairs, range {min(ratios):.2f}-{max(ratios):.2f}; target >= 0.90x); "
+      f"coordination {per_file_ms:.2f} ms a file over {SMALL_FILES} files ({calls} calls; target < 2 ms)")
+if median < 0.90 or per_file_ms >= 2.0:
+    sys.exit(1)
