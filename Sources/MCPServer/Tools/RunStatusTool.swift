@@ -1,6 +1,7 @@
 import CasparianCore
 import Catalog
 import MCP
+import Workspace
 
 #if canImport(Glibc)
     import Glibc
@@ -14,11 +15,15 @@ enum RunStatusTool {
             Poll a run that run_backtest, fix_parser or execute_pipeline returned while still running. \
             status is running, done, failed or cancelled; progress says how many files are done; when done, \
             `result` holds what the tool would have returned. Wait a few seconds between polls. \
-            Example: {"run_id": "run_…"}
+            A run shared between machines (id crun_…, started with `casparian run --coordinator`) is read \
+            from its coordinator: pass `coordinator` (its PostgreSQL URL); `nodes` then says what each \
+            machine did. Example: {"run_id": "run_…"}
             """,
         input: JSONSchema.object(
             [
-                "run_id": JSONSchema.string("The run_id a long tool returned.", minLength: 1)
+                "run_id": JSONSchema.string("The run_id a long tool returned.", minLength: 1),
+                "coordinator": JSONSchema.string(
+                    "For a run shared between machines (crun_…): the coordinator's PostgreSQL URL.", minLength: 1),
             ], required: ["run_id"]),
         output: JSONSchema.output(
             [
@@ -35,12 +40,27 @@ enum RunStatusTool {
                 "finished_at": JSONSchema.nullable(JSONSchema.string()),
                 "result": JSONSchema.nullable(JSONSchema.object([:], closed: false)),
                 "error": JSONSchema.nullable(JSONSchema.string()),
+                "rows": JSONSchema.integer("Coordinated runs: rows written by every node."),
+                "nodes": JSONSchema.array(
+                    JSONSchema.object(
+                        [
+                            "node": JSONSchema.string(), "status": JSONSchema.string(), "files_done": JSONSchema.integer(),
+                            "files_failed": JSONSchema.integer(), "rows": JSONSchema.integer(),
+                            "seconds_since_heartbeat": JSONSchema.number(),
+                        ], closed: false),
+                    description: "Coordinated runs: each node's part (the first 20)."),
             ], required: ["run_id", "status"]),
         annotations: ToolSpec.readOnly,
         run: run)
 
     static func run(_ call: ToolCall) async throws -> ToolReply {
         let id = try call.required("run_id")
+        if let url = call.string("coordinator") { return try coordinated(id, url: url) }
+        if id.hasPrefix("crun_") {
+            throw CasparianError(
+                .usage, "\(id) is a run shared between machines: its state is in its coordinator",
+                hint: "call get_run_status {run_id: \"\(id)\", coordinator: \"postgresql://…\"} with the coordinator's URL")
+        }
         let env = call.environment
         let detail = try env.workspace.jobDetail(id: id)
         let record = detail.summary
@@ -81,6 +101,37 @@ enum RunStatusTool {
                 + (error.map { ": \(MCPWording.translate($0))" } ?? " (its server process ended)")
         }
         return ToolReply(fields, summary: summary, next: next)
+    }
+}
+
+extension RunStatusTool {
+    /// A run shared between machines, as its coordinator has it.
+    static func coordinated(_ id: String, url: String) throws -> ToolReply {
+        let coordinator = try Coordinator(url: url)
+        defer { coordinator.close() }
+        let p = try coordinator.progress(run: id)
+        let done = p.files["done"] ?? 0
+        let failed = (p.files["failed"] ?? 0) + (p.files["dead"] ?? 0)
+        let total = p.files.values.reduce(0, +)
+        let status = p.run.status == "open" ? "running" : p.run.status
+        let nodes: [Value] = p.nodes.prefix(20).map { n in
+            .object([
+                "node": .string(n.node), "status": .string(n.status), "files_done": .int(n.filesDone), "files_failed": .int(n.filesFailed),
+                "rows": .int(n.rows), "seconds_since_heartbeat": .double(n.secondsSinceHeartbeat),
+                "error": n.error.map { .string($0) } ?? .null,
+            ])
+        }
+        let fields: [String: Value] = [
+            "run_id": .string(id), "kind": "execute", "plugin": .string(p.run.plugin), "status": .string(status),
+            "progress": .object(["files_done": .int(done + failed), "files_total": .int(total)]), "started_at": .string(p.run.createdAt),
+            "rows": .int(p.rows), "nodes": .array(nodes), "result": .null, "error": .null,
+        ]
+        let running = p.nodes.filter { $0.status == "running" }.count
+        let summary =
+            "execute of \(p.run.plugin) across \(p.nodes.count) nodes (\(running) running) is \(status): \(done + failed)/\(total) files ended, \(done) written, \(failed) failed, \(p.rows) rows"
+        return ToolReply(
+            fields, summary: summary,
+            next: status == "running" ? ["get_run_status {run_id: \"\(id)\", coordinator: …} again in a few seconds"] : [])
     }
 }
 
