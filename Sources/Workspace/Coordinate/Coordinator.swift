@@ -61,7 +61,7 @@ public final class Coordinator: @unchecked Sendable {
                         state text NOT NULL DEFAULT 'todo', node text, lease_until timestamptz,
                         claims integer NOT NULL DEFAULT 0, rows bigint, category text, message text,
                         finished_at timestamptz, PRIMARY KEY (run_id, path));
-                    CREATE INDEX IF NOT EXISTS files_by_state ON \(s).files (run_id, state);
+                    CREATE INDEX IF NOT EXISTS files_by_state ON \(s).files (run_id, state, path);
                     CREATE TABLE IF NOT EXISTS \(s).nodes (
                         run_id text NOT NULL REFERENCES \(s).runs(id) ON DELETE CASCADE, node text NOT NULL,
                         host text NOT NULL, pid integer NOT NULL, jobs integer NOT NULL,
@@ -276,8 +276,10 @@ public final class Coordinator: @unchecked Sendable {
     /// Records `ended` files (those this node still holds: a node whose
     /// lease ran out while it parsed finds the file taken by another, whose
     /// write replaces its own file by file, so the output holds the file's
-    /// rows once), then claims up to `count` files whose turn it is (never
-    /// claimed, or whose lease ran out) for `lease` seconds — one round trip.
+    /// rows once), then claims up to `count` files whose turn it is (whose
+    /// lease ran out first, then never claimed) for `lease` seconds — one
+    /// round trip, whose cost does not grow with the run: every lookup goes
+    /// through an index (a file by its key, the next files by their state).
     /// Files claimed `max_claims` times already (every node that took them
     /// stopped before finishing) are set aside as dead.
     public func claim(run: String, node: String, count: Int, lease: Int, ended: [FileEnd] = []) throws -> [String] {
@@ -289,11 +291,15 @@ public final class Coordinator: @unchecked Sendable {
             f AS (
                 UPDATE \(s).files SET state = v.state, rows = v.rows, category = v.category, message = v.message, finished_at = now(),
                     lease_until = NULL
-                FROM v WHERE files.run_id = $1 AND files.path = v.path AND files.node = $2 AND files.state = 'claimed'
+                FROM v WHERE files.run_id = $1 AND files.path = ANY($5::text[]) AND files.path = v.path AND files.node = $2
+                    AND files.state = 'claimed'
                 RETURNING files.state, files.rows),
-            c AS (
-                SELECT path FROM \(s).files WHERE run_id = $1 AND (state = 'todo' OR (state = 'claimed' AND lease_until < now()))
+            expired AS (
+                SELECT path FROM \(s).files WHERE run_id = $1 AND state = 'claimed' AND lease_until < now()
                 ORDER BY path LIMIT $3 FOR UPDATE SKIP LOCKED),
+            fresh AS (
+                SELECT path FROM \(s).files WHERE run_id = $1 AND state = 'todo' ORDER BY path LIMIT $3 FOR UPDATE SKIP LOCKED),
+            c AS ((SELECT path FROM expired) UNION ALL (SELECT path FROM fresh) LIMIT $3),
             u AS (
                 UPDATE \(s).files f SET state = 'claimed', node = $2, lease_until = now() + make_interval(secs => $4), claims = claims + 1
                 FROM c WHERE f.run_id = $1 AND f.path = c.path RETURNING f.path, f.claims),
