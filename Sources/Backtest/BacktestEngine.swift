@@ -42,6 +42,14 @@ public struct BacktestProgress: Sendable, Equatable {
     public var passed: Int
     public var failed: Int
     public var lastFile: String
+
+    public init(tested: Int, total: Int, passed: Int, failed: Int, lastFile: String) {
+        self.tested = tested
+        self.total = total
+        self.passed = passed
+        self.failed = failed
+        self.lastFile = lastFile
+    }
 }
 
 /// Runs a plugin over a corpus on the worker pool: the files that failed

@@ -1,3 +1,5 @@
+import CasparianCore
+
 /// What a backtest found: the numbers the CLI, CI and MCP report.
 public struct BacktestReport: Codable, Sendable, Equatable {
     public enum Status: String, Codable, Sendable {
@@ -45,5 +47,28 @@ public struct BacktestReport: Codable, Sendable, Equatable {
             if ($0.prior == .failing) != ($1.prior == .failing) { return $0.prior == .failing }
             return $0.problems.count + $0.moreProblems > $1.problems.count + $1.moreProblems
         }
+    }
+}
+
+extension BacktestReport {
+    /// One report of `results` gathered over several runs of the engine
+    /// (the batches a node of a shared backtest ran), every file run.
+    public init(
+        plugin: PluginDirectory, results: [FileResult], contractVersion: Int?, judgedBy: String, corpusRoot: String?, minPassRate: Double,
+        duration: Duration, cancelled: Bool
+    ) {
+        let passed = results.filter { $0.status == .passed }.count
+        var categories: [String: Int] = [:]
+        for r in results where r.status == .failed { categories[(r.category ?? .pluginError).rawValue, default: 0] += 1 }
+        let rate = results.isEmpty ? 0 : Double(passed) / Double(results.count)
+        self.init(
+            runID: nil, plugin: plugin.name, parserVersion: plugin.version, contractVersion: contractVersion, judgedBy: judgedBy,
+            iteration: 1, status: cancelled ? .cancelled : (rate >= minPassRate ? .passed : .failed), passRate: rate,
+            filesTotal: results.count, filesTested: results.count, filesPassed: passed, filesFailed: results.count - passed,
+            filesSkipped: 0, earlyStopped: false, stopReason: cancelled ? "cancelled" : nil,
+            knownBadTested: results.filter { $0.prior == .failing }.count,
+            knownBadPassed: results.filter { $0.prior == .failing && $0.status == .passed }.count, categories: categories,
+            clusters: FailureAnalysis.clusters(of: results, relativeTo: corpusRoot), results: results,
+            durationMilliseconds: duration.milliseconds, knownBadVerdictMilliseconds: nil)
     }
 }

@@ -120,6 +120,35 @@ struct CoordinatedRunTests {
         try #expect(Self.one(url, "SELECT count(*) FROM co") == "\(Self.files * Self.rowsPerFile)")
     }
 
+    @Test func twoNodesShareABacktestAndEveryVerdictIsRecordedOnce() throws {
+        let dir = try Self.corpus("coord-backtest", sleep: 0.01)
+        // Files whose name ends in 0 fail: 30 of 300.
+        try Self.writePlugin(dir, sleep: 0.01, extra: "\n    if path.endswith(\"0.csv\"): raise ValueError(\"no tens\")")
+        let url = try TestPostgres.freshDatabase(name: "coord_backtest")
+        let args = ["backtest", "co", "--scope", "all", "--coordinator", url, "--jobs", "1", "--lease", "3", "--quiet", "--json"]
+        let first = try Self.start(args, in: dir)
+        let second = try Self.start(["join", "--coordinator", url, "--wait", "30", "--jobs", "1", "--quiet", "--json"], in: dir)
+        var passed = 0
+        var failed = 0
+        for p in [first, second] {
+            let r = try p.wait()
+            #expect(r.status == 1, "files failed, so every node exits 1: \(r.stderr)")
+            let report = try #require(
+                (try JSONSerialization.jsonObject(with: Data(r.stdout.utf8)) as? [String: Any])?["report"] as? [String: Any])
+            passed += report["files_passed"] as? Int ?? 0
+            failed += report["files_failed"] as? Int ?? 0
+            let clusters = report["clusters"] as? [[String: Any]] ?? []
+            #expect(clusters.isEmpty || "\(clusters)".contains("no tens"), "\(clusters)")
+        }
+        #expect(passed == 270 && failed == 30, "each file judged once across the nodes: \(passed) passed, \(failed) failed")
+        let states = try Self.one(url, "SELECT state, count(*) FROM casparian_coordinator.files GROUP BY state ORDER BY state")
+        #expect(states == "done|270\nfailed|30", "\(states)")
+        let kinds = try Self.one(url, "SELECT kind, status FROM casparian_coordinator.runs")
+        #expect(kinds == "backtest|done")
+        let noCI = try CLIRunner.run(["backtest", "plugins", "--corpus", "data", "--coordinator", url], in: dir)
+        #expect(noCI.status == 2 && noCI.stderr.contains("--shard"), "\(noCI.stderr)")
+    }
+
     @Test func aKilledNodesFilesAreTakenOverAndWrittenOnce() throws {
         let dir = try Self.corpus("coord-kill", sleep: 0.05)
         let url = try TestPostgres.freshDatabase(name: "coord_kill")

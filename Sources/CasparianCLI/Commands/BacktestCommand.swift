@@ -62,6 +62,16 @@ struct BacktestCommand: AsyncParsableCommand {
     @Flag(name: .customLong("no-fail-fast"), help: "Test every file even when the known-bad ones still fail.")
     var noFailFast = false
 
+    @Option(
+        help: ArgumentHelp(
+            "Workspace mode: a PostgreSQL URL that shares the backtest between machines.",
+            discussion:
+                "Other machines take part with `casparian join --coordinator URL`. A shared backtest checks against the approved contract, runs every file and does not compare outputs with the previous version."
+        ))
+    var coordinator: String?
+
+    @OptionGroup var lease: LeaseOption
+
     @OptionGroup var workers: PoolOptions
 
     @Flag(help: "Print a JSON report.")
@@ -98,8 +108,14 @@ struct BacktestCommand: AsyncParsableCommand {
             if corpus != nil {
                 throw CasparianError(.usage, "pass either --scope (workspace mode) or --corpus (CI mode), not both")
             }
+            if watch, coordinator != nil { throw CasparianError(.usage, "--watch and --coordinator do not go together: pick one") }
             guard watch else { return try await runInWorkspace(scope: scope, options: options) }
             return try await watchInWorkspace(scope: scope, options: options)
+        }
+        if coordinator != nil {
+            throw CasparianError(
+                .usage, "--coordinator works in workspace mode (backtest PLUGIN --scope NAME --coordinator URL)",
+                hint: "CI splits a corpus with --shard K/N instead")
         }
         if watch {
             throw CasparianError(
@@ -187,6 +203,14 @@ extension BacktestCommand {
         let ws = try workspace.existing(root: root)
         let scoped = try ws.resolveScope(scope)
         let bar = ProgressReporter(label: "backtest \(plugin.name)", unit: "files", quiet: quiet || json)
+        if let coordinator {
+            let result = try await ws.backtestCoordinated(
+                plugin: plugin, scope: scoped, pool: pool, options: options,
+                coordinated: CoordinatedOptions(coordinator: coordinator, leaseSeconds: lease.seconds)
+            ) { p in bar.update(done: p.tested, total: p.total) }
+            bar.finish()
+            return try JoinCommand.print(result, json: json)
+        }
         var policy = IterationPolicy()
         policy.targetPassRate = minPassRate
         let result = try await ws.backtest(plugin: plugin, scope: scoped, pool: pool, options: options, policy: policy) { p in

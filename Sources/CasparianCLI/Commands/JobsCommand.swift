@@ -190,10 +190,12 @@ enum CoordinatedJobs {
     static func show(_ r: Coordinator.RunProgress) {
         let ended = (r.files["done"] ?? 0) + (r.files["failed"] ?? 0) + (r.files["dead"] ?? 0)
         let queued = r.files.values.reduce(0, +)
-        var line = "\(Style.bold(r.run.id))  execute of \(r.run.plugin) (parser \(r.run.parserVersion)) → \(r.run.target)  "
+        var line =
+            "\(Style.bold(r.run.id))  \(r.run.kind) of \(r.run.plugin) (parser \(r.run.parserVersion))\(r.run.target.map { " → \($0)" } ?? "")  "
         line += r.run.status == "done" ? Style.green(r.run.status) : r.run.status == "open" ? r.run.status : Style.red(r.run.status)
         Output.line(line)
-        var files = "  \(ended)/\(queued) files ended: \(r.files["done"] ?? 0) written, \(r.files["failed"] ?? 0) failed"
+        var files =
+            "  \(ended)/\(queued) files ended: \(r.files["done"] ?? 0) \(r.run.kind == "backtest" ? "passed" : "written"), \(r.files["failed"] ?? 0) failed"
         if let dead = r.files["dead"], dead > 0 { files += ", \(dead) dead" }
         if let claimed = r.files["claimed"], claimed > 0 { files += ", \(claimed) being parsed" }
         if r.run.filesSkipped > 0 { files += "; \(r.run.filesSkipped) unchanged (skipped)" }

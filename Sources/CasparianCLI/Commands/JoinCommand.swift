@@ -1,4 +1,5 @@
 import ArgumentParser
+import Backtest
 import CLISupport
 import CasparianCore
 import Foundation
@@ -70,6 +71,15 @@ struct JoinCommand: AsyncParsableCommand, JSONErrorReporting {
         var options = ExecuteOptions()
         options.parallelism = workers.jobs
         let bar = ProgressReporter(label: "join \(run.id)", unit: "files", quiet: quiet || json)
+        if run.kind == "backtest" {
+            var backtest = BacktestOptions()
+            backtest.parallelism = workers.jobs
+            let result = try await ws.joinCoordinatedBacktest(
+                run: run, plugin: plugin, pool: pool, options: backtest, coordinated: coordinated
+            ) { p in bar.update(done: p.tested, total: p.total) }
+            bar.finish()
+            return try Self.print(result, json: json)
+        }
         let result = try await ws.joinCoordinated(
             run: run, plugin: plugin, pool: pool, options: options, coordinated: coordinated, progress: bar.executeProgress)
         bar.finish()
@@ -93,6 +103,29 @@ struct JoinCommand: AsyncParsableCommand, JSONErrorReporting {
             CoordinatedJobs.show(result.run)
         }
         if r.status != .done { throw ExitCode(1) }
+    }
+}
+
+extension JoinCommand {
+    /// A node's part of a shared backtest, then the whole run.
+    static func print(_ result: CoordinatedBacktestReport, json: Bool) throws {
+        let r = result.report
+        if json {
+            try Output.printJSON(result)
+        } else {
+            let mark = r.filesFailed == 0 ? Style.green("✔") : Style.red("✘")
+            Output.line(
+                "\(mark) node \(result.node) \(result.created ? "started" : "joined") backtest \(Style.bold(result.runID)) of \(r.plugin) \(r.parserVersion) (\(r.judgedBy ?? "contract"))"
+            )
+            Output.line(
+                "  this node: \(r.filesPassed) files passed, \(r.filesFailed) failed in \(String(format: "%.1f", Double(r.durationMilliseconds) / 1000))s"
+            )
+            for c in r.clusters.prefix(5) {
+                Output.line("  \(Style.red("✘")) \(c.files) files: \(c.category.rawValue): \(c.pattern.prefix(140))")
+            }
+            CoordinatedJobs.show(result.run)
+        }
+        if result.run.files["failed", default: 0] + result.run.files["dead", default: 0] > 0 || r.filesFailed > 0 { throw ExitCode(1) }
     }
 }
 

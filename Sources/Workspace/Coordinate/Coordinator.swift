@@ -18,7 +18,7 @@ import Postgres
 /// of use, or the caller's lock.
 public final class Coordinator: @unchecked Sendable {
     public static let schema = "casparian_coordinator"
-    static let schemaVersion = 1
+    static let schemaVersion = 2
 
     public let url: String
     private let connection: PostgresConnection
@@ -52,7 +52,7 @@ public final class Coordinator: @unchecked Sendable {
                     CREATE TABLE IF NOT EXISTS \(s).schema_version (version integer NOT NULL);
                     CREATE TABLE IF NOT EXISTS \(s).runs (
                         id text PRIMARY KEY, kind text NOT NULL, plugin text NOT NULL, parser_version text NOT NULL,
-                        contract_version integer NOT NULL, scope text NOT NULL, target jsonb NOT NULL,
+                        contract_version integer NOT NULL, scope text NOT NULL, root text NOT NULL DEFAULT '', target jsonb,
                         status text NOT NULL DEFAULT 'open', lease_seconds integer NOT NULL, max_claims integer NOT NULL,
                         files_total integer NOT NULL, files_skipped integer NOT NULL DEFAULT 0,
                         created_at timestamptz NOT NULL DEFAULT now(), finished_at timestamptz);
@@ -79,7 +79,20 @@ public final class Coordinator: @unchecked Sendable {
                         "the coordinator's tables are of a newer Casparian (version \(found); this one knows \(Self.schemaVersion))",
                         hint: "run the same Casparian version on every node")
                 }
-                if found == nil { try connection.execute("INSERT INTO \(s).schema_version VALUES (\(Self.schemaVersion))") }
+                if let found, found < 2 {
+                    // 2: backtests (no target, a root to name files by), claims through (run_id, state, path).
+                    try connection.execute(
+                        """
+                        ALTER TABLE \(s).runs ADD COLUMN IF NOT EXISTS root text NOT NULL DEFAULT '';
+                        ALTER TABLE \(s).runs ALTER COLUMN target DROP NOT NULL;
+                        DROP INDEX IF EXISTS \(s).files_by_state;
+                        CREATE INDEX files_by_state ON \(s).files (run_id, state, path);
+                        """)
+                }
+                if found != Self.schemaVersion {
+                    try connection.execute(
+                        "DELETE FROM \(s).schema_version; INSERT INTO \(s).schema_version VALUES (\(Self.schemaVersion))")
+                }
                 try connection.execute("COMMIT")
             } catch {
                 try? connection.execute("ROLLBACK")
@@ -96,9 +109,14 @@ public final class Coordinator: @unchecked Sendable {
             return try body()
         } catch let e as CasparianError {
             throw e
+        } catch let e as PostgresError where !(e.sqlState ?? "08").hasPrefix("08") && e.sqlState != "57P01" {
+            // The server answered: not a lost connection.
+            throw CasparianError(
+                .environment, "the coordinator at \(redactedPostgresURL(url)) refused a statement: \(e.message)",
+                hint: "check that every node runs the same Casparian version and that this user may write the schema \(Self.schema)")
         } catch let e as PostgresError {
             throw CasparianError(
-                .environment, "the coordinator at \(redactedPostgresURL(url)) failed: \(e.message)",
+                .environment, "lost the coordinator at \(redactedPostgresURL(url)): \(e.message)",
                 hint:
                     "the run's state is kept there: once it is back, `casparian join --coordinator URL RUN_ID` goes on where the nodes were"
             )
@@ -125,7 +143,10 @@ public final class Coordinator: @unchecked Sendable {
         public var parserVersion: String
         public var contractVersion: Int
         public var scope: String
-        public var target: OutputTargetSpec
+        /// The scope's root folder (a backtest names files relative to it).
+        public var root: String
+        /// Where an execute writes; nil for a backtest.
+        public var target: OutputTargetSpec?
         public var status: String
         public var leaseSeconds: Int
         public var maxClaims: Int
@@ -134,7 +155,7 @@ public final class Coordinator: @unchecked Sendable {
         public var createdAt: String
 
         enum CodingKeys: String, CodingKey {
-            case id, kind, plugin, scope, target, status
+            case id, kind, plugin, scope, root, target, status
             case parserVersion = "parser_version"
             case contractVersion = "contract_version"
             case leaseSeconds = "lease_seconds"
@@ -146,13 +167,14 @@ public final class Coordinator: @unchecked Sendable {
     }
 
     static let runColumns =
-        "id, kind, plugin, parser_version, contract_version, scope, target::text, status, lease_seconds, max_claims, files_total, files_skipped, to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+        "id, kind, plugin, parser_version, contract_version, scope, target::text, status, lease_seconds, max_claims, files_total, files_skipped, to_char(created_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'), root"
 
     static func run(_ r: [String?]) throws -> Run {
         func int(_ i: Int) -> Int { r[i].flatMap { Int($0) } ?? 0 }
         return Run(
             id: r[0] ?? "", kind: r[1] ?? "", plugin: r[2] ?? "", parserVersion: r[3] ?? "", contractVersion: int(4), scope: r[5] ?? "",
-            target: try JSONDecoder().decode(OutputTargetSpec.self, from: Data((r[6] ?? "{}").utf8)), status: r[7] ?? "",
+            root: r[13] ?? "", target: try r[6].map { try JSONDecoder().decode(OutputTargetSpec.self, from: Data($0.utf8)) },
+            status: r[7] ?? "",
             leaseSeconds: int(8), maxClaims: int(9), filesTotal: int(10), filesSkipped: int(11), createdAt: r[12] ?? "")
     }
 
@@ -160,28 +182,28 @@ public final class Coordinator: @unchecked Sendable {
     /// run of the same plugin version, scope and target (and whether it was
     /// created).
     public func openRun(
-        plugin: String, parserVersion: String, contractVersion: Int, scope: String, target: OutputTargetSpec, files: [String],
-        skipped: Int, leaseSeconds: Int, maxClaims: Int
+        kind: String = "execute", plugin: String, parserVersion: String, contractVersion: Int, scope: String, root: String = "",
+        target: OutputTargetSpec?, files: [String], skipped: Int, leaseSeconds: Int, maxClaims: Int
     ) throws -> (Run, created: Bool) {
         let s = Self.schema
-        let targetJSON = try target.jsonText()
+        let targetJSON = try target?.jsonText()
         return try guarded {
             try connection.execute("BEGIN")
             do {
                 _ = try connection.query("SELECT pg_advisory_xact_lock(hashtext($1))", parameters: ["casparian run " + plugin])
                 let open = try connection.query(
-                    "SELECT \(Self.runColumns) FROM \(s).runs WHERE kind = 'execute' AND plugin = $1 AND parser_version = $2 AND scope = $3 AND target = $4::jsonb AND status = 'open' ORDER BY created_at DESC LIMIT 1",
-                    parameters: [plugin, parserVersion, scope, targetJSON])
+                    "SELECT \(Self.runColumns) FROM \(s).runs WHERE kind = $5 AND plugin = $1 AND parser_version = $2 AND scope = $3 AND target IS NOT DISTINCT FROM $4::jsonb AND status = 'open' ORDER BY created_at DESC LIMIT 1",
+                    parameters: [plugin, parserVersion, scope, targetJSON, kind])
                 if let row = open.rows.first {
                     try connection.execute("COMMIT")
                     return (try Self.run(row), false)
                 }
                 let id = "crun_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
                 _ = try connection.query(
-                    "INSERT INTO \(s).runs (id, kind, plugin, parser_version, contract_version, scope, target, lease_seconds, max_claims, files_total, files_skipped) VALUES ($1, 'execute', $2, $3, $4, $5, $6::jsonb, $7, $8, $9, $10)",
+                    "INSERT INTO \(s).runs (id, kind, plugin, parser_version, contract_version, scope, target, lease_seconds, max_claims, files_total, files_skipped, root) VALUES ($1, $11, $2, $3, $4, $5, $6::jsonb, $7, $8, $9, $10, $12)",
                     parameters: [
                         id, plugin, parserVersion, String(contractVersion), scope, targetJSON, String(leaseSeconds), String(maxClaims),
-                        String(files.count + skipped), String(skipped),
+                        String(files.count + skipped), String(skipped), kind, root,
                     ])
                 // One statement for the queue: the paths as one text array.
                 _ = try connection.query(

@@ -118,28 +118,37 @@ extension Workspace {
         run: Coordinator.Run, plugin: PluginDirectory, pool: WorkerPool, options: ExecuteOptions, coordinated: CoordinatedOptions,
         progress: @escaping @Sendable (ExecuteProgress) -> Void = { _ in }
     ) async throws -> CoordinatedReport {
-        guard plugin.version == run.parserVersion else {
-            throw CasparianError(
-                .conflict,
-                "this machine's \(run.plugin) parser is version \(plugin.version) (\(plugin.parserURL.path)); run \(run.id) parses with version \(run.parserVersion): joining would mix two versions in one output",
-                hint: "give this machine the same parser.py as the run's (its version is the hash of the file), or start a new run")
-        }
-        let contract = try coordinatedContract(plugin)
-        guard contract.version == run.contractVersion else {
-            throw CasparianError(
-                .conflict,
-                "this machine's \(run.plugin) contract is version \(contract.version); run \(run.id) writes with contract version \(run.contractVersion)",
-                hint: "give this machine the same contract.json as the run's")
+        let contract = try sameVersions(run: run, plugin: plugin)
+        guard let target = run.target else {
+            throw CasparianError(.conflict, "run \(run.id) is a \(run.kind), not an execute", hint: "join it with `casparian join`")
         }
         var options = options
-        options.target = run.target
+        options.target = target
         try recordParserVersion(plugin)
         return try await takePart(
             in: run, created: false, plugin: plugin, contract: contract, pool: pool, options: options, coordinated: coordinated,
             progress: progress)
     }
 
-    private func coordinatedContract(_ plugin: PluginDirectory) throws -> SchemaContract {
+    /// This machine's plugin and contract, refused unless they are the run's versions.
+    func sameVersions(run: Coordinator.Run, plugin: PluginDirectory) throws -> SchemaContract {
+        guard plugin.version == run.parserVersion else {
+            throw CasparianError(
+                .conflict,
+                "this machine's \(run.plugin) parser is version \(plugin.version) (\(plugin.parserURL.path)); run \(run.id) parses with version \(run.parserVersion): joining would mix two versions in one \(run.kind == "backtest" ? "backtest" : "output")",
+                hint: "give this machine the same parser.py as the run's (its version is the hash of the file), or start a new run")
+        }
+        let contract = try coordinatedContract(plugin)
+        guard contract.version == run.contractVersion else {
+            throw CasparianError(
+                .conflict,
+                "this machine's \(run.plugin) contract is version \(contract.version); run \(run.id) checks with contract version \(run.contractVersion)",
+                hint: "give this machine the same contract.json as the run's")
+        }
+        return contract
+    }
+
+    func coordinatedContract(_ plugin: PluginDirectory) throws -> SchemaContract {
         guard let contract = try boundContract(for: plugin) else {
             throw CasparianError(
                 .conflict, "plugin \(plugin.name) has no approved contract, so its output has no table types",
@@ -350,6 +359,15 @@ final class CoordinatedFiles: ParseJobSource, ExecuteObserver, @unchecked Sendab
         }
     }
 
+    /// Up to `count` files: the next one (waiting as `next` does), then the
+    /// ones already claimed with it.
+    func nextBatch(_ count: Int) -> [String] {
+        guard let first = next() else { return [] }
+        var batch = [first.path]
+        while batch.count < count, let path = lock.withLock({ buffer.isEmpty ? nil : buffer.removeFirst() }) { batch.append(path) }
+        return batch
+    }
+
     /// Other nodes hold the files left: look again shortly (a lease that
     /// runs out frees its files).
     private func waitForFreedFiles() {
@@ -362,7 +380,8 @@ final class CoordinatedFiles: ParseJobSource, ExecuteObserver, @unchecked Sendab
 
     func fileEnded(_ record: RunFileRecord, deadLettered: Bool) {
         let end = Coordinator.FileEnd(
-            path: record.path, state: record.status == .ok ? "done" : (deadLettered ? "dead" : "failed"), rows: record.rows,
+            path: record.path, state: record.status == .ok || record.status == .passed ? "done" : (deadLettered ? "dead" : "failed"),
+            rows: record.rows,
             category: record.category, message: record.message)
         let full = lock.withLock { () -> Bool in
             ended.append(end)
