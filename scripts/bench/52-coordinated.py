@@ -16,7 +16,7 @@ once.
 import json, os, statistics, subprocess, sys, tempfile, time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from execute_corpus import ROWS, write_corpus  # noqa: E402
+from execute_corpus import FILES, ROWS, write_corpus  # noqa: E402
 
 BIN = os.environ["CASPARIAN_BIN"]
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
@@ -71,7 +71,7 @@ with tempfile.TemporaryDirectory(prefix="cb-", dir="/tmp") as scratch:
         write_corpus(ws, BIN)
         single(ws, url)
         two_nodes(ws, url)  # warm-up
-        ratios = []
+        ratios, singles = [], []
         for k in range(PAIRS):
             if k % 2 == 0:
                 one = single(ws, url)
@@ -81,6 +81,7 @@ with tempfile.TemporaryDirectory(prefix="cb-", dir="/tmp") as scratch:
                 one = single(ws, url)
             expect_rows(url, "bench", ROWS)
             ratios.append(one / two)  # throughput of two nodes over one
+            singles.append(one)
         # Per-file cost: many one-row files.
         small = os.path.join(ws, "small")
         os.makedirs(small)
@@ -95,10 +96,22 @@ with tempfile.TemporaryDirectory(prefix="cb-", dir="/tmp") as scratch:
         ended = sum(r["report"]["files_ok"] for r in reports)
         if ended != SMALL_FILES:
             raise SystemExit(f"expected {SMALL_FILES} files written by the two nodes, found {ended}")
+        # The ceiling many nodes share: the server storing rows sent with COPY
+        # (psql's COPY of the same CSV files into a table of the same columns).
+        psql(url, "CREATE TABLE copy_ceiling (id bigint, name text, price double precision, qty bigint, day date)")
+        data = os.path.join(ws, "data")
+        t = time.perf_counter()
+        for name in sorted(os.listdir(data)):
+            subprocess.run(["psql", "-X", "-q", "-d", url, "-c", f"\\copy copy_ceiling FROM '{os.path.join(data, name)}' CSV HEADER"],
+                           check=True, capture_output=True)
+        copy_rate = ROWS / (time.perf_counter() - t)
     finally:
         subprocess.run(["bash", PG, "stop", pg], capture_output=True)
 
 median = statistics.median(ratios)
+one_node = statistics.median(singles)
+print(f"coordinated inputs: one node of two workers {FILES / one_node:.1f} files/s, {ROWS / one_node:,.0f} rows/s; "
+      f"PostgreSQL COPY ceiling {copy_rate:,.0f} rows/s (psql COPY of the same CSV files)")
 print(f"coordinated: two nodes of one worker at {median:.2f}x the throughput of one node of two workers "
       f"(median of {PAIRS} pairs, range {min(ratios):.2f}-{max(ratios):.2f}; target >= 0.90x); "
       f"coordination {per_file_ms:.2f} ms a file over {SMALL_FILES} files ({calls} calls; target < 2 ms)")

@@ -205,9 +205,13 @@ public final class Coordinator: @unchecked Sendable {
                         id, plugin, parserVersion, String(contractVersion), scope, targetJSON, String(leaseSeconds), String(maxClaims),
                         String(files.count + skipped), String(skipped), kind, root,
                     ])
-                // One statement for the queue: the paths as one text array.
-                _ = try connection.query(
-                    "INSERT INTO \(s).files (run_id, path) SELECT $1, unnest($2::text[])", parameters: [id, Self.textArray(files)])
+                // The queue, 10,000 paths a statement (each a text array): a
+                // corpus of millions of files is not one statement of gigabytes.
+                for start in stride(from: 0, to: files.count, by: 10_000) {
+                    let chunk = Array(files[start..<min(files.count, start + 10_000)])
+                    _ = try connection.query(
+                        "INSERT INTO \(s).files (run_id, path) SELECT $1, unnest($2::text[])", parameters: [id, Self.textArray(chunk)])
+                }
                 let row = try connection.query("SELECT \(Self.runColumns) FROM \(s).runs WHERE id = $1", parameters: [id]).rows[0]
                 try connection.execute("COMMIT")
                 return (try Self.run(row), true)
@@ -358,14 +362,18 @@ public final class Coordinator: @unchecked Sendable {
         return claimed
     }
 
-    /// Files of the run not yet ended: never claimed, and claimed (by any node).
-    public func open(run: String) throws -> (todo: Int, claimed: Int, status: String) {
+    /// Whether the run has files not yet ended (never claimed, or claimed
+    /// by some node), and its status; through the index, whatever the run's size.
+    public func open(run: String) throws -> (todo: Bool, claimed: Bool, status: String) {
         let s = Self.schema
         let r = try query(
-            "SELECT count(*) FILTER (WHERE state = 'todo'), count(*) FILTER (WHERE state = 'claimed'), (SELECT status FROM \(s).runs WHERE id = $1) FROM \(s).files WHERE run_id = $1",
-            [run]
+            """
+            SELECT EXISTS (SELECT 1 FROM \(s).files WHERE run_id = $1 AND state = 'todo'),
+                EXISTS (SELECT 1 FROM \(s).files WHERE run_id = $1 AND state = 'claimed'),
+                (SELECT status FROM \(s).runs WHERE id = $1)
+            """, [run]
         ).rows.first
-        return (r?[0].flatMap { Int($0) } ?? 0, r?[1].flatMap { Int($0) } ?? 0, r?[2] ?? "")
+        return (r?[0] == "t", r?[1] == "t", r?[2] ?? "")
     }
 
     /// Renews the leases of the files this node holds; returns the run's status.

@@ -336,7 +336,7 @@ final class CoordinatedFiles: ParseJobSource, ExecuteObserver, @unchecked Sendab
                     if !claimed.isEmpty { return claimed }
                     let open = try c.open(run: link.run)
                     if open.status == "cancelled" { throw CoordinatedStop.cancelled(link.run) }
-                    return open.todo == 0 && open.claimed == 0 ? nil : []
+                    return !open.todo && !open.claimed ? nil : []
                 }
             }
             lock.lock()
