@@ -173,54 +173,84 @@ extension Workspace {
         in run: Coordinator.Run, created: Bool, plugin: PluginDirectory, contract: SchemaContract, pool: WorkerPool,
         options: ExecuteOptions, coordinated: CoordinatedOptions, progress: @escaping @Sendable (ExecuteProgress) -> Void
     ) async throws -> CoordinatedReport {
-        let node = "\(ProcessInfo.processInfo.hostName):\(getpid()):\(UUID().uuidString.prefix(4).lowercased())"
-        let lease = coordinated.leaseSeconds
-        let lanes = options.parallelism ?? pool.size
-        let link = try CoordinatorLink(url: coordinated.coordinator, run: run.id, node: node)
-        try link.locked { try $0.join(run: run.id, node: node, jobs: lanes) }
+        let node = try CoordinatedNode(run: run, coordinated: coordinated, lanes: options.parallelism ?? pool.size)
         let local = try openRun(kind: .execute, plugin: plugin.name, scopeID: nil, parserVersion: plugin.version)
-        let source = CoordinatedFiles(link: link, lanes: lanes, lease: lease)
-        let heartbeat = try Heartbeat(url: coordinated.coordinator, run: run.id, node: node, lease: lease) { reason in
-            source.stop(reason)
-        }
         let executor = Executor(workspace: self, pool: pool)
-        let report: ExecuteReport
-        do {
+        let source = node.files
+        let report = try await node.part(local: local) {
             let (store, outputs) = try executor.openOutput(plugin: plugin, contract: contract, options: options, run: local)
             let work = ExecuteWork(
                 source: source, total: run.filesTotal, skipped: run.filesSkipped, setAside: 0,
                 fingerprint: { source.fingerprint($0) }, observer: source)
-            report = try await local.perform {
+            return try await local.perform {
                 try await executor.run(
                     plugin: plugin, contract: contract, work: work, store: store, outputs: outputs, options: options, run: local,
                     started: .now, progress: progress)
             }
+        }
+        let status: RunRecord.Status = report.status == .cancelled ? .cancelled : (report.status == .done ? .done : .failed)
+        try local.finish(status: status, resultJSON: try report.jsonText())
+        let (whole, coordination) = try node.close(filesEnded: report.filesOK + report.filesFailed)
+        return CoordinatedReport(
+            runID: run.id, node: node.name, report: report, run: whole, created: created, coordination: coordination)
+    }
+}
+
+/// One node's part in a coordinated run: registered with the coordinator,
+/// its files claimed through `files`, its leases kept by a heartbeat, and
+/// its end (finished, or stopped and why) recorded there.
+final class CoordinatedNode: Sendable {
+    let name: String
+    let run: Coordinator.Run
+    let link: CoordinatorLink
+    let files: CoordinatedFiles
+    private let heartbeat: Heartbeat
+
+    init(run: Coordinator.Run, coordinated: CoordinatedOptions, lanes: Int) throws {
+        name = "\(ProcessInfo.processInfo.hostName):\(getpid()):\(UUID().uuidString.prefix(4).lowercased())"
+        self.run = run
+        link = try CoordinatorLink(url: coordinated.coordinator, run: run.id, node: name)
+        try link.locked { [name] in try $0.join(run: run.id, node: name, jobs: lanes) }
+        let files = CoordinatedFiles(link: link, lanes: lanes, lease: coordinated.leaseSeconds)
+        self.files = files
+        heartbeat = try Heartbeat(url: coordinated.coordinator, run: run.id, node: name, lease: coordinated.leaseSeconds) {
+            files.stop($0)
+        }
+    }
+
+    /// Runs the node's work; when it fails, or the node was told to stop
+    /// (cancelled, coordinator lost), records why there and in `local`, and throws it.
+    func part<T: Sendable>(local: WorkspaceRun, _ work: () async throws -> T) async throws -> T {
+        let result: Result<T, any Error>
+        do {
+            result = .success(try await work())
         } catch {
-            source.flush()
-            heartbeat.stop()
-            let stop = source.stopReason ?? error
-            try? link.locked { try $0.leave(run: run.id, node: node, status: "stopped", error: "\(stop)") }
+            result = .failure(error)
+        }
+        files.flush()
+        heartbeat.stop()
+        let stop: (any Error)? = files.stopReason ?? { if case .failure(let e) = result { return e } else { return nil } }()
+        if let stop {
+            try? link.locked { [name] in try $0.leave(run: run.id, node: name, status: "stopped", error: "\(stop)") }
             local.fail(stop)
             throw stop
         }
-        source.flush()
-        heartbeat.stop()
-        if let reason = source.stopReason {
-            try? link.locked { try $0.leave(run: run.id, node: node, status: "stopped", error: "\(reason)") }
-            local.fail(reason)
-            throw reason
-        }
-        try link.locked { try $0.leave(run: run.id, node: node, status: "finished", error: nil) }
-        let status: RunRecord.Status = report.status == .cancelled ? .cancelled : (report.status == .done ? .done : .failed)
-        try local.finish(status: status, resultJSON: try report.jsonText())
+        return try result.get()
+    }
+
+    /// Records the node's end; the whole run as the coordinator has it, and
+    /// what coordinating cost this node.
+    func close(filesEnded: Int) throws -> (Coordinator.RunProgress, CoordinatedReport.Coordination) {
+        try link.locked { [name] in try $0.leave(run: run.id, node: name, status: "finished", error: nil) }
         let cost = link.cost
-        let ended = report.filesOK + report.filesFailed
         let whole = try link.locked { try $0.progress(run: run.id) }
         link.close()
-        return CoordinatedReport(
-            runID: run.id, node: node, report: report, run: whole, created: created,
-            coordination: .init(
-                calls: cost.calls, seconds: cost.seconds, perFileMilliseconds: ended > 0 ? cost.seconds * 1000 / Double(ended) : 0))
+        return (
+            whole,
+            .init(
+                calls: cost.calls, seconds: cost.seconds, perFileMilliseconds: filesEnded > 0 ? cost.seconds * 1000 / Double(filesEnded) : 0
+            )
+        )
     }
 }
 

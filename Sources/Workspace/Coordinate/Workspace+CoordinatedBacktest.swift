@@ -66,13 +66,8 @@ extension Workspace {
         in run: Coordinator.Run, created: Bool, plugin: PluginDirectory, contract: SchemaContract, pool: WorkerPool,
         options: BacktestOptions, coordinated: CoordinatedOptions, progress: @escaping @Sendable (BacktestProgress) -> Void
     ) async throws -> CoordinatedBacktestReport {
-        let node = "\(ProcessInfo.processInfo.hostName):\(getpid()):\(UUID().uuidString.prefix(4).lowercased())"
-        let lease = coordinated.leaseSeconds
         let lanes = options.parallelism ?? pool.size
-        let link = try CoordinatorLink(url: coordinated.coordinator, run: run.id, node: node)
-        try link.locked { try $0.join(run: run.id, node: node, jobs: lanes) }
-        let source = CoordinatedFiles(link: link, lanes: lanes, lease: lease)
-        let heartbeat = try Heartbeat(url: coordinated.coordinator, run: run.id, node: node, lease: lease) { source.stop($0) }
+        let node = try CoordinatedNode(run: run, coordinated: coordinated, lanes: lanes)
         let local = try openRun(kind: .backtest, plugin: plugin.name, scopeID: nil, parserVersion: plugin.version)
         var engineOptions = options
         engineOptions.failFast = false
@@ -81,8 +76,9 @@ extension Workspace {
         let engine = BacktestEngine(pool: pool, store: CatalogHighFailureStore(catalog: catalog), options: engineOptions)
         let checker = try ContractChecker(contract: contract)
         let started = ContinuousClock.now
-        var results: [FileResult] = []
-        do {
+        let source = node.files
+        let results = try await node.part(local: local) { () async throws -> [FileResult] in
+            var results: [FileResult] = []
             // Batches of a few lanes' worth: the lanes wait for a batch's
             // slowest file, and a node keeps no more files than it soon parses.
             while source.stopReason == nil {
@@ -103,45 +99,26 @@ extension Workspace {
                 }
                 results += part.results
                 for r in part.results {
-                    source.fileEnded(
-                        RunFileRecord(
-                            path: r.path, status: r.status == .passed ? RunFileStatus.passed : .failed, category: r.category?.rawValue,
-                            message: r.message,
-                            rows: r.rows, durationMs: r.durationMilliseconds), deadLettered: r.attempts != nil && r.status == .failed)
+                    source.fileEnded(Self.record(r), deadLettered: r.attempts != nil && r.status == .failed)
                 }
                 if part.status == .cancelled { break }
             }
-            source.flush()
-        } catch {
-            source.flush()
-            heartbeat.stop()
-            let stop = source.stopReason ?? error
-            try? link.locked { try $0.leave(run: run.id, node: node, status: "stopped", error: "\(stop)") }
-            local.fail(stop)
-            throw stop
+            return results
         }
-        heartbeat.stop()
         let report = BacktestReport(
             plugin: plugin, results: results, contractVersion: contract.version, judgedBy: checker.judgedBy,
             corpusRoot: run.root.isEmpty ? nil : run.root, minPassRate: options.minPassRate, duration: ContinuousClock.now - started,
             cancelled: false)
-        if let reason = source.stopReason {
-            try? link.locked { try $0.leave(run: run.id, node: node, status: "stopped", error: "\(reason)") }
-            local.fail(reason)
-            throw reason
-        }
-        try link.locked { try $0.leave(run: run.id, node: node, status: "finished", error: nil) }
-        try catalog.recordRunFiles(
-            runID: local.id,
-            results: results.map {
-                RunFileRecord(
-                    path: $0.path, status: $0.status == .passed ? RunFileStatus.passed : .failed, category: $0.category?.rawValue,
-                    message: $0.message,
-                    rows: $0.rows, durationMs: $0.durationMilliseconds)
-            })
+        try catalog.recordRunFiles(runID: local.id, results: results.map(Self.record))
         try local.finish(status: report.status == .passed ? .done : .failed, resultJSON: try report.jsonText())
-        let whole = try link.locked { try $0.progress(run: run.id) }
-        link.close()
-        return CoordinatedBacktestReport(runID: run.id, node: node, report: report, run: whole, created: created)
+        let (whole, _) = try node.close(filesEnded: results.count)
+        return CoordinatedBacktestReport(runID: run.id, node: node.name, report: report, run: whole, created: created)
+    }
+
+    /// A backtest verdict as the catalog and the coordinator record it.
+    static func record(_ r: FileResult) -> RunFileRecord {
+        RunFileRecord(
+            path: r.path, status: r.status == .passed ? .passed : .failed, category: r.category?.rawValue, message: r.message, rows: r.rows,
+            durationMs: r.durationMilliseconds)
     }
 }
