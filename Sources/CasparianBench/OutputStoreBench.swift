@@ -135,20 +135,22 @@ enum OutputStoreBench {
         }
         func date(_ days: Int32, _ stmt: OpaquePointer?, _ i: Int32) {  // YYYY-MM-DD without a String
             let d = CivilDate(daysSinceEpoch: Int(days))
-            var buf: (CChar, CChar, CChar, CChar, CChar, CChar, CChar, CChar, CChar, CChar) = (0, 0, 0, 0, 45, 0, 0, 45, 0, 0)
-            withUnsafeMutableBytes(of: &buf) { raw in
-                let p = raw.bindMemory(to: CChar.self)
-                for (start, width, value) in [(0, 4, d.year), (5, 2, d.month), (8, 2, d.day)] {
+            withUnsafeTemporaryAllocation(of: CChar.self, capacity: 10) { p in
+                func put(_ value: Int, at start: Int, width: Int) {
                     var v = value
                     for k in stride(from: start + width - 1, through: start, by: -1) {
                         p[k] = CChar(48 + v % 10)
                         v /= 10
                     }
                 }
+                put(d.year, at: 0, width: 4)
+                p[4] = 45
+                put(d.month, at: 5, width: 2)
+                p[7] = 45
+                put(d.day, at: 8, width: 2)
                 _ = sqlite3_bind_text(stmt, i, p.baseAddress, 10, transient)
             }
         }
-        let start = ContinuousClock.now
         for (f, b) in data.enumerated() {
             exec("BEGIN IMMEDIATE")
             var r = 0

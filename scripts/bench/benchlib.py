@@ -171,10 +171,19 @@ def _num(v, unit):
     return f"{v:.1f} {unit}"
 
 
+def _measured(row, sep):
+    """The median with its range: 1.02x (0.95x-1.10x), 43.5 (40.1-48.2) M values/s."""
+    unit, value = row["unit"], row["value"]
+    if unit in ("x", "%"):
+        text = _num(value, unit)
+        return text if row["lo"] is None else f"{text} ({_num(row['lo'], unit)}{sep}{_num(row['hi'], unit)})"
+    if row["lo"] is None:
+        return f"{value:.1f} {unit}"
+    return f"{value:.1f} ({row['lo']:.1f}{sep}{row['hi']:.1f}) {unit}"
+
+
 def format_row(row):
-    value = _num(row["value"], row["unit"])
-    if row["lo"] is not None:
-        value += f" ({_num(row['lo'], row['unit'])} to {_num(row['hi'], row['unit'])})"
+    value = _measured(row, " to ")
     verdict = "" if row["target"] is None else ": met" if row["met"] else ": MISSED"
     return f"{row['bench']}: {value} vs {row['baseline']}; target {_target(row)}{verdict}"
 
@@ -199,9 +208,7 @@ def table(results_path, crashed):
     header = ("bench", "baseline", "measured (range)", "target", "met")
     cells = []
     for r in rows:
-        value = _num(r["value"], r["unit"])
-        if r["lo"] is not None:
-            value += f" ({_num(r['lo'], r['unit'])}-{_num(r['hi'], r['unit'])})"
+        value = _measured(r, "-")
         cells.append((r["bench"], r["baseline"], value, _target(r), _met(r)))
     for script, code in crashed:
         cells.append((script, "-", f"crashed (exit {code})", "runs to the end", "NO"))
