@@ -151,6 +151,7 @@ enum OutputStoreBench {
                 _ = sqlite3_bind_text(stmt, i, p.baseAddress, 10, transient)
             }
         }
+        let start = ContinuousClock.now
         for (f, b) in data.enumerated() {
             exec("BEGIN IMMEDIATE")
             var r = 0
@@ -217,5 +218,5 @@ final class RawCheckpointer: @unchecked Sendable {
         }
     }
 
-    func finish() { queue.sync { sqlite3_close_v2(db) } }
+    func finish() { queue.sync { _ = sqlite3_close_v2(db) } }
 }
