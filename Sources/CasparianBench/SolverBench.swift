@@ -35,67 +35,57 @@ enum SolverBench {
         Double(d.components.seconds) + Double(d.components.attoseconds) / 1e18
     }
 
-    /// CPU time of this thread: "per core" figures stay honest on a machine
-    /// shared with other work (wall time would count time spent waiting).
-    static func cpuNow() -> Duration {
-        var ts = timespec()
-        clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts)
-        return .seconds(ts.tv_sec) + .nanoseconds(ts.tv_nsec)
-    }
-
     static func cpuTime(_ body: () throws -> Void) rethrows -> Duration {
-        let start = cpuNow()
-        try body()
-        return cpuNow() - start
+        .nanoseconds(Int64(try PairedTiming.cpu(body) * 1e9))
     }
 
     static func run() throws {
         let b = batch()
         let values = Double(rows * b.columns.count)
-        // Floor: touch every value once (switch on the case, read string lengths).
         var checksum = 0
-        let floor = cpuTime {
-            for column in b.columns {
-                for v in column {
-                    switch v {
-                    case .int(let i): checksum &+= Int(i)
-                    case .string(let s):
-                        checksum &+=
-                            s.utf8.withContiguousStorageIfAvailable { b in
-                                var sum = 0
-                                for x in b { sum &+= Int(x) }
-                                return sum
-                            } ?? 0
-                    case .null: checksum &+= 1
-                    default: checksum &+= 2
+        var result: DiscoveryResult?
+        // Pairs of the floor (touch every value once: switch on the case,
+        // read every string's bytes) and the solver, in CPU time per core.
+        let pairs = PairedTiming.pairs(
+            5,
+            baseline: {
+                PairedTiming.cpu {
+                    for column in b.columns {
+                        for v in column {
+                            switch v {
+                            case .int(let i): checksum &+= Int(i)
+                            case .string(let s):
+                                checksum &+=
+                                    s.utf8.withContiguousStorageIfAvailable { b in
+                                        var sum = 0
+                                        for x in b { sum &+= Int(x) }
+                                        return sum
+                                    } ?? 0
+                            case .null: checksum &+= 1
+                            default: checksum &+= 2
+                            }
+                        }
                     }
                 }
-            }
-        }
-
-        var best = Duration.seconds(1000)
-        var result: DiscoveryResult?
-        for _ in 0..<3 {
-            best = min(
-                best,
-                cpuTime {
+            },
+            measured: {
+                PairedTiming.cpu {
                     var inference = StreamingInference()
                     inference.feed(batch: b, file: "bench")
                     result = inference.finish()
-                })
-        }
+                }
+            })
         let types = result!.outputs[0].columns.map { "\($0.name)=\($0.type.rawValue)\($0.format.map { "(\($0))" } ?? "")" }
         precondition(result!.outputs[0].columns.allSatisfy { $0.status == .resolved }, "bench columns must resolve: \(types)")
-        let rate = values / seconds(best) / 1e6
-        let floorRate = values / seconds(floor) / 1e6
+        let solver = pairs.map(\.measured).sorted()[pairs.count / 2]
+        let floor = pairs.map(\.baseline).sorted()[pairs.count / 2]
         print(
-            "solver: \(String(format: "%.1f", rate))M values/s per core, CPU time (1M rows x 8 columns, mixed typed and text; checksum \(checksum & 0xff))"
+            "solver: \(String(format: "%.1f", values / solver / 1e6))M values/s per core, CPU time, median run (1M rows x 8 columns, mixed typed and text; checksum \(checksum & 0xff))"
         )
         print("solver: \(types.joined(separator: " "))")
         print(
-            "solver: plain pass over the same values (every string's bytes read) \(String(format: "%.1f", floorRate))M values/s; solver / plain pass = \(String(format: "%.2f", rate / floorRate))x"
+            "solver: plain pass over the same values (every string's bytes read) \(String(format: "%.1f", values / floor / 1e6))M values/s"
         )
-        print("solver: target 50M values/s → \(String(format: "%.2f", rate / 50))x the target")
         var perColumn: [String] = []
         for (c, name) in b.columnNames.enumerated() {
             var one = RowBatch(output: "bench", columnNames: [name])
@@ -109,6 +99,7 @@ enum SolverBench {
         }
         print("solver: per column: " + perColumn.joined(separator: ", "))
         try csvRecords()
+        try PairedTiming.report(pairs, info: ["values": values])
     }
 
     /// The discover path: CSV text records straight from the reader's bytes.

@@ -1,12 +1,15 @@
-"""Plugin runtime overhead, parallelism and host memory (issue 3).
+"""Plugin runtime overhead, parallelism and host memory (issues 3 and 21).
 
 Baseline: Debian's /usr/bin/python3 running the same parse() and consuming
-every row, timed in pairs with casparian in the same run (the median pair is
-reported). Prints ratios; targets: tuples <= 1.25x, dicts
-<= 1.5x, 2 workers vs 1 >= 1.7x (8 files of 1M rows), host peak RSS < 200 MB
-for 5M rows.
+every row, timed in pairs with casparian in the same run (benchlib: the
+median of alternating pairs after a warm-up, with the range). Targets:
+tuples <= 1.10x plain Python's time, dicts <= 1.30x, 2 workers vs 1 >= 1.7x
+(8 files of 1M rows), host peak RSS < 200 MB for 5M rows.
 """
 import os, subprocess, sys, tempfile, time, textwrap
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import benchlib  # noqa: E402
 
 BENCH = os.environ["CASPARIAN_BENCH_BIN"]
 PY = "/usr/bin/python3"
@@ -72,49 +75,30 @@ def casparian(plugin_dir, workers, files):
     return float(out[0]), int(out[1]), int(out[2]), float(out[3]), float(out[4])
 
 
-def paired(fa, fb, n):
-    """Times the two sides back to back n times and returns the pair whose
-    ratio b/a is the median, with all the ratios: a shared machine's speed
-    swings by up to ~1.7x for seconds at a time, so only times taken
-    together are compared, and the median is robust to a pair that straddles
-    a swing."""
-    pairs = []
-    for _ in range(n):
-        a, b = fa(), fb()
-        pairs.append((b / a, a, b))
-    pairs.sort()
-    return pairs[len(pairs) // 2], [r for r, _, _ in pairs]
-
-
 with tempfile.TemporaryDirectory() as root:
     one = counts(root, 1, ROWS)
-    for mode, target in (("tuple", 1.25), ("dict", 1.5)):
+    for mode, target in (("tuple", 1.10), ("dict", 1.30)):
         d = plugin(root, mode)
-        (ratio, b, c), ratios = paired(lambda: baseline(d, one), lambda: casparian(d, 1, one)[0], 9)
-        print(f"overhead {mode:5}: python {b:.3f}s, casparian {c:.3f}s, ratio {ratio:.2f}x "
-              f"(median of {len(ratios)} pairs, range {ratios[0]:.2f}-{ratios[-1]:.2f}; target <= {target}x)")
+        pairs = benchlib.paired(lambda: baseline(d, one), lambda: casparian(d, 1, one)[0], 9)
+        print(f"overhead {mode:5}: python {pairs.baseline:.3f}s, casparian {pairs.measured:.3f}s (the median pair): "
+              f"casparian takes {pairs.describe()} plain Python's time")
+        benchlib.record_pairs(f"runtime {mode}s", "plain python3 parse() loop", pairs, target, "<=")
 
-    # Eight files of 1M rows each. Each pair of runs (1 worker and 2) is
-    # timed back to back and gives one speed-up; the median of the pairs is
-    # reported, since this machine's speed can change by ~1.7x between runs.
+    # Eight files of 1M rows each: 1 worker against 2, back to back; the
+    # host's CPU against the workers' shows what its decoding takes from them.
     # Plain Python run the same way (one process over the 8 files, against
-    # two processes over 4 each) shows what two cores give at that moment.
-    # The two sides of a pair alternate which goes first, so a drift of the
-    # machine's speed does not always favour the same side. The host's CPU
-    # against the workers' shows what the host's decoding takes from them.
+    # two processes over 4 each, after each pair) shows what two cores give
+    # at that moment.
     d = plugin(root, "tuple")
     eight = counts(os.path.join(root), 8, ROWS)
-    pairs, plain, host_share = [], [], []
-    for i in range(7):
-        if i % 2:
-            two = casparian(d, 2, eight)
-            t1, t2 = casparian(d, 1, eight)[0], two[0]
-        else:
-            t1 = casparian(d, 1, eight)[0]
-            two = casparian(d, 2, eight)
-            t2 = two[0]
-        host_share.append(two[3] / two[4])
-        pairs.append((t1 / t2, t1, t2))  # a speed-up: t1 / t2
+    plain = []
+
+    def two_workers():
+        two = casparian(d, 2, eight)
+        return two[0], two[3] / two[4]
+
+    def one_worker():
+        t = casparian(d, 1, eight)[0]
         p1 = baseline(d, eight)
         started = time.perf_counter()
         procs = [subprocess.Popen([PY, "-c", BASELINE, os.path.join(d, "parser.py")] + half, stdout=subprocess.DEVNULL)
@@ -122,13 +106,17 @@ with tempfile.TemporaryDirectory() as root:
         for proc in procs:
             proc.wait()
         plain.append(p1 / (time.perf_counter() - started))
-    pairs.sort()
-    ratio, t1, t2 = pairs[len(pairs) // 2]
-    print(f"parallelism: 8 files x 1M rows, 1 worker {t1:.2f}s, 2 workers {t2:.2f}s, speed-up {ratio:.2f}x "
-          f"(median of {len(pairs)} pairs, range {pairs[0][0]:.2f}-{pairs[-1][0]:.2f}; target >= 1.7x); "
-          f"plain python, 2 processes against 1: {sorted(plain)[len(plain) // 2]:.2f}x; "
-          f"host CPU {100 * sorted(host_share)[len(host_share) // 2]:.1f}% of the 2 workers' CPU")
+        return t
+
+    pairs = benchlib.paired(one_worker, two_workers, 7, speedup=True)
+    host_share = sorted(e[0] for e in pairs.extras)
+    print(f"parallelism: 8 files x 1M rows, 1 worker {pairs.baseline:.2f}s, 2 workers {pairs.measured:.2f}s (the median pair): "
+          f"speed-up {pairs.describe()}; plain python, 2 processes against 1: {sorted(plain)[len(plain) // 2]:.2f}x; "
+          f"host CPU {100 * host_share[len(host_share) // 2]:.1f}% of the 2 workers' CPU")
+    benchlib.record_pairs("runtime 2 workers vs 1", "the same run with 1 worker (speed-up)", pairs, 1.7, ">=")
 
     five = counts(os.path.join(root), 5, ROWS)
     secs, rows, rss, _, _ = casparian(d, 2, five)
-    print(f"host memory: {rows} rows streamed in {secs:.2f}s, host peak RSS {rss / 2**20:.0f} MB (target < 200 MB)")
+    print(f"host memory: {rows} rows streamed in {secs:.2f}s, host peak RSS {rss / 2**20:.0f} MB")
+    benchlib.record("runtime host peak RSS", "5M rows streamed (one run)", rss / 2**20, 200, "<", unit="MB")
+benchlib.finish()

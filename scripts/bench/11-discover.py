@@ -15,6 +15,9 @@ import time
 
 import duckdb
 
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+import benchlib  # noqa: E402
+
 ROWS = 1_000_000
 
 
@@ -51,23 +54,12 @@ def generate_folder(folder, files=400, rows=200):
                 f.write(row(rnd, i))
 
 
-def median(xs):
-    xs = sorted(xs)
-    return xs[len(xs) // 2] if len(xs) % 2 else (xs[len(xs) // 2 - 1] + xs[len(xs) // 2]) / 2
-
-
-def pairs(a, b, n=5):
-    """Median and range of a/b over n back-to-back pairs, the order alternating, after a warm-up of each."""
-    a(), b()
-    ratios, ta, tb = [], [], []
-    for k in range(n):
-        order = [(a, ta), (b, tb)] if k % 2 == 0 else [(b, tb), (a, ta)]
-        for fn, times in order:
-            t = time.perf_counter()
-            fn()
-            times.append(time.perf_counter() - t)
-        ratios.append(ta[-1] / tb[-1])
-    return median(ta), median(tb), median(ratios), min(ratios), max(ratios)
+def timed(fn):
+    def run():
+        t = time.perf_counter()
+        fn()
+        return time.perf_counter() - t
+    return run
 
 
 def main():
@@ -88,14 +80,14 @@ def main():
 
         doc = casparian()
         sniffed = duck()
-        t_cas, t_duck, ratio, lo, hi = pairs(casparian, duck)
+        one = benchlib.paired(timed(duck), timed(casparian), 5)
         size = os.path.getsize(path) / 1e6
         cols = doc["outputs"][0]["columns"]
-        print(f"discover: casparian {t_cas:.3f}s, duckdb sniff_csv(sample_size=-1) {t_duck:.3f}s "
+        print(f"discover: casparian {one.measured:.3f}s, duckdb sniff_csv(sample_size=-1) {one.baseline:.3f}s (the median pair) "
               f"({ROWS} rows x 8 columns, {size:.0f} MB)")
         print("discover: casparian types " + " ".join(f"{c['name']}={c['type']}" for c in cols))
         print(f"discover: duckdb columns {sniffed[0][0]}")
-        print(f"discover: casparian / duckdb time = {ratio:.2f}x (median of 5 pairs, range {lo:.2f}-{hi:.2f}; target <= 1.00)")
+        print(f"discover: casparian takes {one.describe()} duckdb's time")
 
         folder = os.path.join(tmp, "exports")
         generate_folder(folder)
@@ -111,20 +103,17 @@ def main():
             return [con.execute(f"SELECT Columns FROM sniff_csv('{f}')").fetchall() for f in files]
 
         found = casparian_folder()
-        f_cas, f_duck, f_ratio, f_lo, f_hi = pairs(casparian_folder, duck_folder)
+        many = benchlib.paired(timed(duck_folder), timed(casparian_folder), 5)
         outputs = sorted(o["name"] for o in found["outputs"])
-        print(f"discover folder: casparian {f_cas:.3f}s ({len(outputs)} outputs: {', '.join(outputs)}), "
-              f"duckdb sniff_csv per file {f_duck:.3f}s ({len(files)} files)")
-        print(f"discover folder: casparian / duckdb time = {f_ratio:.2f}x (median of 5 pairs, range {f_lo:.2f}-{f_hi:.2f}; target <= 1.00)")
-        missed = [n for n, r in [("one large file", ratio), ("a folder of exports", f_ratio)] if r > 1.0]
+        print(f"discover folder: casparian {many.measured:.3f}s ({len(outputs)} outputs: {', '.join(outputs)}), "
+              f"duckdb sniff_csv per file {many.baseline:.3f}s ({len(files)} files) (the median pair)")
+        print(f"discover folder: casparian takes {many.describe()} duckdb's time")
+        benchlib.record_pairs("discover 1M-row file", "duckdb sniff_csv(sample_size=-1)", one, 1.0, "<=")
+        benchlib.record_pairs("discover 400 files", "duckdb sniff_csv per file", many, 1.0, "<=")
         if outputs != sorted(k[0] for k in KINDS):
-            print(f"discover folder: FAILED: expected one output per kind, got {outputs}")
-            return 1
-        if missed:
-            print(f"discover: FAILED: slower than DuckDB's sniff_csv on {', '.join(missed)}")
-            return 1
-        return 0
+            sys.exit(f"discover folder: FAILED: expected one output per kind, got {outputs}")
+        benchlib.finish()
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    main()

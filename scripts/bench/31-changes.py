@@ -4,16 +4,17 @@ files, 1,000,000 rows), and what it stores.
 
 Each backtest keeps 4-byte hashes of every cell it saw and compares them with
 the previous version's; examples re-parse a few files with both versions.
-Pairs, alternating order: a backtest that compares (against the other of two
-parser versions, so it finds changes and reads examples) and one with
---no-compare-output; the median ratio of 9 pairs with its range. Target: the
-comparison adds under 10% to the backtest's time. Fails when missed, or when
+Pairs (benchlib: alternating order after a warm-up, the median ratio of 9
+pairs with its range): a backtest with --no-compare-output and one that
+compares (against the other of two parser versions, so it finds changes and
+reads examples). Target: the comparison adds under 10% to the backtest's time. Fails when missed, or when
 the comparison does not find the rows the second version changes.
 """
-import json, os, statistics, subprocess, sys, tempfile, time
+import json, os, subprocess, sys, tempfile, time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from execute_corpus import ROWS, write_corpus  # noqa: E402
+import benchlib  # noqa: E402
 
 BIN = os.environ["CASPARIAN_BIN"]
 PAIRS = 9
@@ -47,29 +48,40 @@ with tempfile.TemporaryDirectory() as ws:
     write_corpus(ws, BIN)
     parser = os.path.join(ws, "plugins", "bench", "parser.py")
     v1 = open(parser).read()
-    backtest(ws)  # warm-up, and the first version's digests
-    ratios, found = [], []
-    for k in range(PAIRS):
-        # Each comparing run is against the other version: it finds changes and reads examples.
-        open(parser, "w").write(V2 if k % 2 == 0 else v1)
-        if k % 2 == 0:
-            report, with_compare = backtest(ws)
-            _, without = backtest(ws, "--no-compare-output")
-        else:
-            _, without = backtest(ws, "--no-compare-output")
-            report, with_compare = backtest(ws)
-        changes = report.get("changes") or {}
-        found.append(changes.get("rows_changed", 0))
-        ratios.append(with_compare / without)
+    backtest(ws)  # the first version's digests
+    found = []
+    calls = [0]
+
+    def next_run():
+        # The first run of each pair (and of the warm-up) switches to the other
+        # version: each comparing run is against it, so it finds changes and reads examples.
+        if calls[0] % 2 == 0:
+            open(parser, "w").write(V2 if calls[0] % 4 == 0 else v1)
+        calls[0] += 1
+
+    def without():
+        next_run()
+        return backtest(ws, "--no-compare-output")[1]
+
+    def compared():
+        next_run()
+        report, wall = backtest(ws)
+        found.append((report.get("changes") or {}).get("rows_changed", 0))
+        return wall
+
+    pairs = benchlib.paired(without, compared, PAIRS)
+    found = found[1:]  # not the warm-up's
     digests = os.path.join(ws, ".casparian", "digests", "bench")
     versions = len(os.listdir(digests))
     stored = sum(os.path.getsize(os.path.join(r, f)) for r, _, fs in os.walk(digests) for f in fs if f.endswith(".cfd"))
-    median = statistics.median(ratios)
     expected = ROWS // 100
     ok = all(f == expected for f in found)
-    print(f"changes: backtest of {ROWS} rows with the comparison {100 * (median - 1):+.1f}% of the time without it "
-          f"(median of {PAIRS} pairs, range {100 * (min(ratios) - 1):+.1f}% to {100 * (max(ratios) - 1):+.1f}%; target < +10%); "
+    print(f"changes: backtest of {ROWS} rows with the comparison {100 * (pairs.ratio - 1):+.1f}% of the time without it "
+          f"(median of {PAIRS} pairs, range {100 * (pairs.lo - 1):+.1f}% to {100 * (pairs.hi - 1):+.1f}%); "
           f"found {found[0]} changed rows each time (expected {expected}: {'yes' if ok else 'NO'}); "
           f"stored {stored / 2**20:.1f} MiB of cell hashes for {versions} versions ({stored / versions / ROWS:.0f} bytes a row a version)")
-    if median >= 1.10 or not ok:
-        sys.exit(1)
+    benchlib.record("changes comparison", "the same backtest with --no-compare-output (added time)", 100 * (pairs.ratio - 1), 10, "<",
+                    lo=100 * (pairs.lo - 1), hi=100 * (pairs.hi - 1), unit="%")
+    if not ok:
+        sys.exit(f"changes: the comparison found {found} changed rows, expected {expected} each time")
+benchlib.finish()

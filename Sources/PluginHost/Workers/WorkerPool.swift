@@ -236,6 +236,9 @@ public final class WorkerPool: @unchecked Sendable {
         if let w = worker {
             if state.isCancelled || !w.isAlive { w.terminate() } else { checkin(w) }
         }
+        // A lane waiting in `checkout` takes the worker checked in, or sees at
+        // once that the run stopped (fail-fast), instead of at its next poll.
+        lock.withLock { lock.broadcast() }
     }
 
     /// Parses one file on `w`, which counts as busy meanwhile (cancellation kills busy workers).
