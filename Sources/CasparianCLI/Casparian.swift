@@ -24,7 +24,7 @@ struct Casparian: AsyncParsableCommand {
             UntagCommand.self, DiscoverCommand.self, ApproveCommand.self, ContractCommand.self, AmendCommand.self,
             PreviewCommand.self, BacktestCommand.self, DiffCommand.self, RunCommand.self, FilesCommand.self, JobsCommand.self,
             QueryCommand.self,
-            OutputCommand.self, MCPCommand.self,
+            OutputCommand.self, MCPCommand.self, LabCommand.self,
         ]
     )
 }
