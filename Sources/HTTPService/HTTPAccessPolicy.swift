@@ -55,7 +55,11 @@ public struct HTTPAccessPolicy: Sendable {
                 return Refusal(status: 421, message: "Misdirected request: Host \(hostHeader) is not this server", headers: [:])
             }
         }
-        if let origin = header("Origin"), !(extraOrigins + ownOrigins).contains(origin) {
+        // Beyond loopback the browser names the server as the user typed it (a
+        // host name, an address): its own page's Origin is the Host it sent.
+        // DNS rebinding gains nothing there: the token is still required.
+        let sameHost = !isLoopback && token != nil ? header("Host").map { ["http://" + $0] } ?? [] : []
+        if let origin = header("Origin"), !(extraOrigins + ownOrigins + sameHost).contains(origin) {
             return Refusal(
                 status: 403,
                 message: "Forbidden: Origin \(origin) is not allowed"

@@ -37,7 +37,11 @@ final class LabRouter: @unchecked Sendable {
         }
         if let refusal = policy.check(header: request.header) {
             environment.logger.notice("refused \(request.method) \(request.path): HTTP \(refusal.status)")
-            return LabJSON.error(refusal.status, refusal.message, headers: refusal.headers)
+            guard refusal.status == 401 else { return LabJSON.error(refusal.status, refusal.message, headers: refusal.headers) }
+            return LabJSON.error(
+                401, "Unauthorized: this Lab listens beyond loopback and needs its token",
+                hint: "open /?token=TOKEN once (TOKEN: the value of the variable named by --token-env); the browser keeps it in a cookie",
+                headers: refusal.headers)
         }
         if request.path.hasPrefix("/api/") {
             return await api(request)

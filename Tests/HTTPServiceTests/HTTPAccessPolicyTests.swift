@@ -26,6 +26,9 @@ struct HTTPAccessPolicyTests {
         #expect(check(p, ["Authorization": "Bearer s3cret"]) == nil)
         #expect(check(p, ["Cookie": "a=b; lab=s3cret"]) == nil)
         #expect(check(p, ["Cookie": "lab=s3cre"])?.status == 401)
+        // Beyond loopback the page's Origin is the Host the browser addressed; another origin is refused.
+        #expect(check(p, ["Host": "lab.example:80", "Origin": "http://lab.example:80", "Cookie": "lab=s3cret"]) == nil)
+        #expect(check(p, ["Host": "lab.example:80", "Origin": "http://evil.example", "Cookie": "lab=s3cret"])?.status == 403)
         let noCookie = HTTPAccessPolicy(host: "10.0.0.5", port: 80, token: "s3cret", extraOrigins: [])
         #expect(check(noCookie, ["Cookie": "lab=s3cret"])?.status == 401)
     }

@@ -124,6 +124,15 @@ struct LabBrowserTests {
         #expect(bad["code"] as? Int == 2 && (bad["stderr"] as? String ?? "").contains("is not HOST:PORT"))
         let beyond = o["beyond_loopback_without_token"] as? [String: Any] ?? [:]
         #expect(beyond["code"] as? Int == 2 && (beyond["stderr"] as? String ?? "").contains("needs a bearer token"))
+        // Beyond loopback: the token once in a link, then a cookie; the page works, other origins do not.
+        #expect(text("wide_printed").contains("?token=YOUR_TOKEN"))
+        #expect(o["wide_no_token"] as? Int == 401)
+        #expect(o["wide_wrong_token"] as? Int == 401)
+        let link = o["wide_token_link"] as? [Any] ?? []
+        #expect(link.first as? Int == 303 && (link.count > 1 && (link[1] as? String ?? "").contains("HttpOnly")))
+        #expect(o["wide_with_cookie"] as? Int == 200)
+        #expect(o["wide_post"] as? Int == 200)
+        #expect(o["wide_post_foreign"] as? Int == 403)
         #expect((o["console_errors"] as? [String] ?? []).isEmpty)
         #expect((o["screenshots"] as? [String] ?? []).count == 13)
         #expect(o["lab_exit"] as? Int == 0)

@@ -177,7 +177,8 @@ try:
     note_row.find_element(By.XPATH, ".//button[text()='Reject']").click()
     wait.until(lambda d: "rejected" in status_text())
     out["amendment_rejected"] = status_text()
-    wait.until(lambda d: d.find_elements(By.ID, "diff-button"))
+    # The view renders again after the decision: no amendment is left to decide.
+    wait.until(lambda d: d.find_elements(By.ID, "amendments") and not d.find_elements(By.CSS_SELECTOR, "#amendments button"))
     Select(driver.find_element(By.ID, "diff-from")).select_by_value("1")
     Select(driver.find_element(By.ID, "diff-to")).select_by_value("2")
     driver.find_element(By.ID, "diff-button").click()
@@ -359,6 +360,46 @@ out["unknown_api"] = call("GET", "/api/nope")
 out["not_json"] = call("POST", "/api/query", b"SELECT 1", good)
 out["missing_parameter"] = call("POST", "/api/backtest/run", json.dumps({"plugin": "sales"}).encode(), good)
 out["get_on_post_route"] = call("GET", "/api/query")
+
+# ---- beyond loopback: the token once in the URL, then a cookie ----------------
+env = dict(os.environ, LAB_TOKEN="t0ken-for-the-test")
+wide = subprocess.Popen([args.casparian, "lab", "--addr", "0.0.0.0:0", "--token-env", "LAB_TOKEN", "--workspace", ws],
+                        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+wide_line = wide.stdout.readline()
+wide_port = int(wide_line.split("casparian lab: ", 1)[1].split()[0].rstrip("/").rsplit(":", 1)[1])
+base = f"http://127.0.0.1:{wide_port}"
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *a):
+        return None
+
+
+opener = urllib.request.build_opener(NoRedirect)
+
+
+def wide_call(path, headers=None, method="GET", body=None):
+    try:
+        r = opener.open(urllib.request.Request(base + path, headers=headers or {}, method=method, data=body), timeout=30)
+        return r.status, dict(r.headers), r.read().decode()
+    except urllib.error.HTTPError as e:
+        return e.code, dict(e.headers), e.read().decode()
+
+
+out["wide_printed"] = wide_line.strip()
+out["wide_no_token"] = wide_call("/")[0]
+out["wide_wrong_token"] = wide_call("/?token=nope")[0]
+status_, headers_, _ = wide_call("/?token=t0ken-for-the-test")
+out["wide_token_link"] = [status_, headers_.get("Set-Cookie", ""), headers_.get("Location", "")]
+cookie = headers_.get("Set-Cookie", "").split(";")[0]
+status_, _, page_ = wide_call("/", {"Cookie": cookie})
+out["wide_with_cookie"] = status_
+wide_token = page_.split('name="casparian-lab-token" content="', 1)[1].split('"', 1)[0] if status_ == 200 else ""
+own = {"Cookie": cookie, "X-Casparian-Lab": wide_token, "Content-Type": "application/json", "Origin": base}
+out["wide_post"] = wide_call("/api/query", own, "POST", json.dumps({"sql": "SELECT 1"}).encode())[0]
+out["wide_post_foreign"] = wide_call("/api/query", dict(own, Origin="http://evil.example"), "POST", b"{}")[0]
+wide.terminate()
+wide.wait(timeout=30)
 
 lab.terminate()
 try:
