@@ -40,9 +40,16 @@ struct CasparianLab: AsyncParsableCommand {
 
     /// Opens `url` with xdg-open; says so when there is none (a server without a desktop).
     static func openInBrowser(_ url: URL) {
+        let path = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin").split(separator: ":")
+            .map { "\($0)/xdg-open" }.first { FileManager.default.isExecutableFile(atPath: $0) }
+        guard let path else {
+            FileHandle.standardError.write(
+                Data("casparian lab: --open: no xdg-open here (no desktop?); open \(url.absoluteString) in a browser yourself\n".utf8))
+            return
+        }
         let process = Process()
-        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
-        process.arguments = ["xdg-open", url.absoluteString]
+        process.executableURL = URL(fileURLWithPath: path)
+        process.arguments = [url.absoluteString]
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
         do {

@@ -30,7 +30,7 @@ public enum LabServer {
         }
         router.setPort(listener.port)
         let url = URL(string: "http://\(router.policy.hostForURL):\(listener.port)/")!
-        logger.notice("casparian lab listening on \(url.absoluteString)")
+        logger.info("casparian lab listening on \(url.absoluteString)")
         onListening(url)
         let stop = signalStream()
         let waiting = Task { try? await listener.waitUntilClosed() }
