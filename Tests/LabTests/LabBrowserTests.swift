@@ -80,6 +80,7 @@ struct LabBrowserTests {
         // Row and source line linked both ways.
         let cells = strings("row_cells")
         #expect(cells.count > 2 && text("row_source_line").contains(cells[1]))
+        #expect(text("keyboard_next_line") == "4")
         // Line 0 is the header, so source line 5 holds the fifth row (index 4).
         #expect(strings("line5_rows") == ["4"])
         // The fix saved on the page: the second iteration passes.

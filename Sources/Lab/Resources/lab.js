@@ -85,9 +85,14 @@ function table(columns, rows, opts) {
     })));
 }
 
-/** Makes a row open `go()` on click or Enter. */
+/** Makes a row open `go()` on click or Enter; the arrow keys move to the next or previous row. */
 function clickable(go, extra) {
-  return Object.assign({ class: 'clickable', tabindex: '0', onclick: go, onkeydown: e => { if (e.key === 'Enter') go(e); } }, extra || {});
+  const keys = e => {
+    if (e.key === 'Enter') go(e);
+    const next = e.key === 'ArrowDown' ? e.currentTarget.nextElementSibling : e.key === 'ArrowUp' ? e.currentTarget.previousElementSibling : null;
+    if (next) { e.preventDefault(); next.focus(); }
+  };
+  return Object.assign({ class: 'clickable', tabindex: '0', onclick: go, onkeydown: keys }, extra || {});
 }
 
 function select(id, options, value, onchange, label) {
@@ -366,7 +371,7 @@ views.parser = async (params) => {
 
 /** The pass rate of each iteration as an SVG chart (0–100%). */
 function passRateChart(iterations) {
-  const w = 520, hgt = 200, left = 40, bottom = 30, top = 10;
+  const w = 520, hgt = 210, left = 40, bottom = 30, top = 20;
   const n = Math.max(iterations.length, 1);
   const step = (w - left - 10) / n;
   const y = r => top + (hgt - top - bottom) * (1 - r);

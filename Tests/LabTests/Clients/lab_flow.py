@@ -225,6 +225,10 @@ try:
     out["row_cells"] = [td.text for td in row.find_elements(By.TAG_NAME, "td")]
     out["row_source_line"] = selected_line.text
     out["row_source_index"] = selected_line.get_attribute("data-line")
+    # Keyboard: from the focused row, ArrowDown then Enter selects the next row and its line.
+    row.send_keys(Keys.ARROW_DOWN)
+    driver.switch_to.active_element.send_keys(Keys.ENTER)
+    out["keyboard_next_line"] = driver.find_element(By.CSS_SELECTOR, "#source li.selected").get_attribute("data-line")
     driver.find_elements(By.CSS_SELECTOR, "#source li")[5].click()
     sel_rows = driver.find_elements(By.CSS_SELECTOR, "table.rows tbody tr.selected")
     out["line5_rows"] = [r.get_attribute("data-row") for r in sel_rows]
