@@ -14,7 +14,9 @@ VENV_STAMP := $(VENV)/.installed
 # postgresql: the throwaway server `make test` starts (scripts/test-postgres.sh)
 #   and psql, the plain SQL client the Postgres tests check against.
 # libzstd-dev: Zstandard's headers and static archive (page compression, the Parquet module).
-APT_PKGS   := libsqlite3-dev libpython3-dev python3-venv zlib1g-dev libcurl4-openssl-dev libssl-dev libpq-dev postgresql libzstd-dev
+# chromium, chromium-driver: the real browser the Parser Lab's end-to-end tests drive (Selenium).
+APT_PKGS   := libsqlite3-dev libpython3-dev python3-venv zlib1g-dev libcurl4-openssl-dev libssl-dev libpq-dev postgresql libzstd-dev \
+              chromium chromium-driver
 BIN        := .build/debug/casparian
 
 .PHONY: all deps build release libpython-object test demo bench lint format clean bootstrap-code
@@ -40,12 +42,14 @@ $(VENV_STAMP): requirements-test.txt
 	@$(VENV)/bin/pip install -q --disable-pip-version-check -r requirements-test.txt
 	@touch $@
 
-# The host (casparian), the plugin worker it starts (casparian-worker) and
-# the MCP server `casparian mcp` becomes (casparian-mcp): they stay side by side.
+# The host (casparian), the plugin worker it starts (casparian-worker), the
+# MCP server `casparian mcp` becomes (casparian-mcp) and the Parser Lab
+# `casparian lab` becomes (casparian-lab): they stay side by side.
 build:
 	@$(SWIFT) build --product casparian
 	@$(SWIFT) build --product casparian-worker
 	@$(SWIFT) build --product casparian-mcp
+	@$(SWIFT) build --product casparian-lab
 
 # The Swift runtime and Foundation linked in: every process (the host and
 # each worker) starts ~10-20 ms sooner than with ~50 shared libraries. That
@@ -59,6 +63,7 @@ release: deps libpython-object
 	@$(RELEASE_ENV) $(SWIFT) build -c release --static-swift-stdlib --product casparian
 	@$(RELEASE_ENV) $(SWIFT) build -c release --static-swift-stdlib --product casparian-worker
 	@$(RELEASE_ENV) $(SWIFT) build -c release --static-swift-stdlib --product casparian-mcp
+	@$(RELEASE_ENV) $(SWIFT) build -c release --static-swift-stdlib --product casparian-lab
 	@$(RELEASE_ENV) $(SWIFT) build -c release --static-swift-stdlib --product casparian-bench
 
 # Made again only when Debian's archive is newer (a python3.11 update).

@@ -26,6 +26,7 @@ let package = Package(
         .executable(name: "casparian", targets: ["CasparianCLI"]),
         .executable(name: "casparian-worker", targets: ["CasparianWorker"]),
         .executable(name: "casparian-mcp", targets: ["CasparianMCP"]),
+        .executable(name: "casparian-lab", targets: ["CasparianLab"]),
         .executable(name: "casparian-bench", targets: ["CasparianBench"]),
     ],
     dependencies: [
@@ -129,16 +130,35 @@ let package = Package(
             ],
             // The built-in reader as a Python plugin, written out at approval (BuiltinCSVPlugin).
             resources: [.embedInCode("Resources/csv_reader.py"), .embedInCode("Resources/family_routing.py")]),
+        // A local HTTP/1 server over SwiftNIO: listening, connection limits,
+        // the Host/Origin/token policy. The MCP endpoint and the Parser Lab share it.
         .target(
-            name: "MCPServer",
+            name: "HTTPService",
             dependencies: [
-                "Workspace", "Backtest", "Catalog", "Contracts", "PluginHost", "CasparianCore", "Digest",
-                .product(name: "MCP", package: "swift-sdk"),
+                "CasparianCore",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOPosix", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+            ]),
+        .target(
+            name: "MCPServer",
+            dependencies: [
+                "Workspace", "Backtest", "Catalog", "Contracts", "PluginHost", "CasparianCore", "Digest", "HTTPService",
+                .product(name: "MCP", package: "swift-sdk"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "SystemPackage", package: "swift-system"),
+            ]),
+        // The Parser Lab: a local web page over the Workspace façade (pages embedded).
+        .target(
+            name: "Lab",
+            dependencies: [
+                "Workspace", "Backtest", "Catalog", "Contracts", "PluginHost", "CasparianCore", "HTTPService",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            resources: [
+                .embedInCode("Resources/lab.html"), .embedInCode("Resources/lab.js"), .embedInCode("Resources/lab.css"),
+                .embedInCode("Resources/favicon.svg"),
             ]),
         // What the executables share: output, error reporting, options.
         .target(
@@ -161,7 +181,15 @@ let package = Package(
         .executableTarget(
             name: "CasparianMCP",
             dependencies: [
-                "CLISupport", "MCPServer",
+                "CLISupport", "MCPServer", "HTTPService",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
+            ]),
+        // `casparian-lab`: the Parser Lab's web server (SwiftNIO stays out of `casparian`).
+        .executableTarget(
+            name: "CasparianLab",
+            dependencies: [
+                "CLISupport", "Lab", "HTTPService",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Logging", package: "swift-log"),
             ]),
@@ -224,6 +252,10 @@ let package = Package(
                 .product(name: "MCP", package: "swift-sdk"),
             ],
             exclude: ["Clients"]),
+        .testTarget(name: "HTTPServiceTests", dependencies: ["HTTPService"]),
+        .testTarget(
+            name: "LabTests",
+            dependencies: ["Lab", "CasparianCLI", "CasparianLab", "CasparianWorker", "CasparianTestSupport"], exclude: ["Clients"]),
         .testTarget(
             name: "CasparianCLITests",
             dependencies: [

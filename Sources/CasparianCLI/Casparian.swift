@@ -25,7 +25,7 @@ struct Casparian: AsyncParsableCommand {
             PreviewCommand.self, BacktestCommand.self, DiffCommand.self, RunCommand.self, JoinCommand.self, FilesCommand.self,
             JobsCommand.self,
             QueryCommand.self,
-            OutputCommand.self, MCPCommand.self,
+            OutputCommand.self, MCPCommand.self, LabCommand.self,
         ]
     )
 }

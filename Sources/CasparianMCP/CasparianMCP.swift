@@ -1,6 +1,7 @@
 import ArgumentParser
 import CLISupport
 import Foundation
+import HTTPService
 import Logging
 import MCPServer
 

@@ -247,6 +247,16 @@ extension Workspace {
         }
     }
 
+    /// Refuses a parser source with no `def parse` (a fragment, or the wrong
+    /// file), before it replaces a working parser.
+    public static func checkParserSource(_ source: String) throws {
+        guard source.contains("def parse") else {
+            throw CasparianError(
+                .usage, "the parser source has no `def parse`",
+                hint: "send the whole parser.py, with a parse(path, ctx) (or parse(path)) function that yields rows")
+        }
+    }
+
     /// Replaces a plugin's `parser.py` with `source` atomically (creating the
     /// plugin), keeping every version's source in the catalog.
     @discardableResult

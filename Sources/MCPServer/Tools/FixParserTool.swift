@@ -37,11 +37,7 @@ enum FixParserTool {
         let env = call.environment
         let name = try call.required("plugin")
         let source = try call.required("source")
-        guard source.contains("def parse") else {
-            throw CasparianError(
-                .usage, "the parser source has no `def parse`",
-                hint: "send the whole parser.py, with a parse(path, ctx) (or parse(path)) function that yields rows")
-        }
+        try Workspace.checkParserSource(source)
         let scope: StoredScope?
         if let s = call.string("scope_id") {
             scope = try env.scope(s)

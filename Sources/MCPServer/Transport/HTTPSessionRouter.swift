@@ -1,4 +1,5 @@
 import Foundation
+import HTTPService
 import Logging
 import MCP
 
@@ -25,9 +26,9 @@ actor HTTPSessionRouter {
         guard request.path == "/mcp" else {
             return .error(statusCode: 404, .invalidRequest("Not found: the MCP endpoint is /mcp"))
         }
-        if let refusal = policy.check(request) {
-            logger.notice("refused \(request.method) /mcp: HTTP \(refusal.statusCode)")
-            return refusal
+        if let refusal = policy.check(header: request.header) {
+            logger.notice("refused \(request.method) /mcp: HTTP \(refusal.status)")
+            return .error(statusCode: refusal.status, .invalidRequest(refusal.message), extraHeaders: refusal.headers)
         }
         if request.method.uppercased() == "POST", let body = request.body, let problem = JSONRPCScreen.problem(in: body) {
             return .error(statusCode: 400, problem.error)

@@ -1,5 +1,5 @@
 /// How long and how many: what keeps idle or half-sent HTTP connections and
-/// abandoned MCP sessions from piling up (file descriptors, memory).
+/// abandoned sessions from piling up (file descriptors, memory).
 public struct HTTPLimits: Sendable {
     /// A request's head and body must arrive within this of its first byte.
     public var requestTimeout: Duration

@@ -1,23 +1,22 @@
 import Foundation
-import MCP
 import NIOCore
 import NIOHTTP1
 
-/// Turns NIO HTTP/1 request parts into the SDK's `HTTPRequest`, asks the
-/// router, and writes the `HTTPResponse` back (SSE bodies chunk by chunk).
+/// Turns NIO HTTP/1 request parts into a `ServiceRequest`, asks the
+/// handler, and writes the `ServiceResponse` back (streams chunk by chunk).
 final class HTTPChannelHandler: ChannelInboundHandler, RemovableChannelHandler, @unchecked Sendable {
     typealias InboundIn = HTTPServerRequestPart
     typealias OutboundOut = HTTPServerResponsePart
 
-    /// Bodies larger than this are refused (413): a tool call is small.
+    /// Bodies larger than this are refused (413): a tool call or a parser is small.
     static let maxBody = 8 << 20
 
-    private let router: HTTPSessionRouter
+    private let handler: ServiceHandler
     private var head: HTTPRequestHead?
     private var body = ByteBuffer()
     private var tooLarge = false
 
-    init(router: HTTPSessionRouter) { self.router = router }
+    init(handler: @escaping ServiceHandler) { self.handler = handler }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         switch unwrapInboundIn(data) {
@@ -34,36 +33,38 @@ final class HTTPChannelHandler: ChannelInboundHandler, RemovableChannelHandler, 
             let request = makeRequest(head)
             let loopBound = NIOLoopBound(context, eventLoop: context.eventLoop)
             let eventLoop = context.eventLoop
-            let router = self.router
+            let handler = self.handler
             let tooLarge = self.tooLarge
             Task {
                 let response =
                     tooLarge
-                    ? HTTPResponse.error(statusCode: 413, .invalidRequest("Payload too large"))
-                    : await router.handle(request)
+                    ? ServiceResponse(
+                        status: 413, headers: ["Content-Type": "text/plain; charset=utf-8"],
+                        body: .data(Data("Payload too large: at most \(Self.maxBody) bytes\n".utf8)))
+                    : await handler(request)
                 await self.write(response, version: head.version, keepAlive: head.isKeepAlive, on: eventLoop, context: loopBound)
             }
         }
     }
 
-    private func makeRequest(_ head: HTTPRequestHead) -> HTTPRequest {
+    private func makeRequest(_ head: HTTPRequestHead) -> ServiceRequest {
         var headers: [String: String] = [:]
         for (name, value) in head.headers {
             headers[name] = headers[name].map { $0 + ", " + value } ?? value
         }
         let bytes = body.readableBytes > 0 ? Data(body.readableBytesView) : nil
-        let path = head.uri.split(separator: "?", maxSplits: 1).first.map(String.init) ?? head.uri
-        return HTTPRequest(method: head.method.rawValue, headers: headers, body: bytes, path: path)
+        return ServiceRequest(method: head.method.rawValue, target: head.uri, headers: headers, body: bytes)
     }
 
     private func write(
-        _ response: HTTPResponse, version: HTTPVersion, keepAlive: Bool, on eventLoop: any EventLoop,
+        _ response: ServiceResponse, version: HTTPVersion, keepAlive: Bool, on eventLoop: any EventLoop,
         context: NIOLoopBound<ChannelHandlerContext>
     ) async {
-        var head = HTTPResponseHead(version: version, status: HTTPResponseStatus(statusCode: response.statusCode))
+        var head = HTTPResponseHead(version: version, status: HTTPResponseStatus(statusCode: response.status))
         for (name, value) in response.headers { head.headers.add(name: name, value: value) }
         let responseHead = head
-        if case .stream(let stream, _) = response {
+        switch response.body {
+        case .stream(let stream):
             eventLoop.execute {
                 context.value.writeAndFlush(self.wrapOutboundOut(.head(responseHead)), promise: nil)
             }
@@ -75,32 +76,31 @@ final class HTTPChannelHandler: ChannelInboundHandler, RemovableChannelHandler, 
                     }
                 }
             } catch {
-                // The session ended; close the stream below.
+                // The stream ended with an error (a session ended); close it below.
             }
             eventLoop.execute {
                 context.value.writeAndFlush(self.wrapOutboundOut(.end(nil))).whenComplete { _ in
                     context.value.triggerUserOutboundEvent(ConnectionDeadline.Event.responseSent, promise: nil)
                 }
             }
-            return
-        }
-        let bodyData = response.bodyData
-        eventLoop.execute {
-            var h = responseHead
-            h.headers.replaceOrAdd(name: "Content-Length", value: String(bodyData?.count ?? 0))
-            if !keepAlive { h.headers.replaceOrAdd(name: "Connection", value: "close") }
-            context.value.write(self.wrapOutboundOut(.head(h)), promise: nil)
-            if let bodyData {
-                context.value.write(
-                    self.wrapOutboundOut(.body(.byteBuffer(context.value.channel.allocator.buffer(bytes: bodyData)))),
-                    promise: nil)
-            }
-            let done = context.value.writeAndFlush(self.wrapOutboundOut(.end(nil)))
-            done.whenComplete { _ in
-                if keepAlive {
-                    context.value.triggerUserOutboundEvent(ConnectionDeadline.Event.responseSent, promise: nil)
-                } else {
-                    context.value.close(promise: nil)
+        case .data(let bodyData):
+            eventLoop.execute {
+                var h = responseHead
+                h.headers.replaceOrAdd(name: "Content-Length", value: String(bodyData?.count ?? 0))
+                if !keepAlive { h.headers.replaceOrAdd(name: "Connection", value: "close") }
+                context.value.write(self.wrapOutboundOut(.head(h)), promise: nil)
+                if let bodyData {
+                    context.value.write(
+                        self.wrapOutboundOut(.body(.byteBuffer(context.value.channel.allocator.buffer(bytes: bodyData)))),
+                        promise: nil)
+                }
+                let done = context.value.writeAndFlush(self.wrapOutboundOut(.end(nil)))
+                done.whenComplete { _ in
+                    if keepAlive {
+                        context.value.triggerUserOutboundEvent(ConnectionDeadline.Event.responseSent, promise: nil)
+                    } else {
+                        context.value.close(promise: nil)
+                    }
                 }
             }
         }
