@@ -37,13 +37,17 @@ module() {
     "$SWIFTC" "${flags[@]}" -module-name "$name" -package-name "$name" -emit-module \
         -emit-module-path "$out/lib/$name.swiftmodule" -emit-library -static -o "$lib" "$@"
 }
-# harness NAME 'LIBRARIES' EXTRA_SOURCE...: an executable fuzzer.
+# harness NAME 'LIBRARIES' EXTRA_SOURCE...: an executable fuzzer, made
+# again only when its source, a library or an extra source is newer.
 harness() {
-    local name=$1 libs=$2
+    local name=$1 libs=$2 bin=$out/bin/fuzz-$1
     shift 2
+    local inputs=("Tests/Fuzz/Harnesses/$name.swift" "$out/lib" "$0")
+    for f in "$@"; do [ -f "$f" ] && inputs+=("$f"); done
+    if [ -x "$bin" ] && [ -z "$(find "${inputs[@]}" -newer "$bin" | head -1)" ]; then return; fi
     echo "fuzz: linking harness $name" >&2
     # shellcheck disable=SC2086
-    "$SWIFTC" "${flags[@]}" -use-ld=lld -module-name "Fuzz_$name" -o "$out/bin/fuzz-$name" \
+    "$SWIFTC" "${flags[@]}" -use-ld=lld -module-name "Fuzz_$name" -o "$bin" \
         "Tests/Fuzz/Harnesses/$name.swift" "$@" -L "$out/lib" $libs
 }
 sources() { find "$@" -name '*.swift' | sort; }
