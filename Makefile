@@ -19,7 +19,7 @@ APT_PKGS   := libsqlite3-dev libpython3-dev python3-venv zlib1g-dev libcurl4-ope
               chromium chromium-driver
 BIN        := .build/debug/casparian
 
-.PHONY: all deps build release libpython-object test demo bench lint format clean bootstrap-code
+.PHONY: all deps build release libpython-object test demo bench fuzz sanitize lint format clean bootstrap-code
 
 all: build
 
@@ -94,6 +94,20 @@ demo: deps build
 
 bench: deps release
 	@bash scripts/bench/run.sh
+
+# libFuzzer over every reader of untrusted bytes (scripts/fuzz/build.sh
+# says how the harnesses are built): FUZZ_SECONDS per target (default 60),
+# FUZZ_TARGETS for a subset; fails on a crash, a hang or a leak.
+FUZZ_SECONDS ?= 60
+fuzz:
+	@bash scripts/fuzz/build.sh
+	@FUZZ_SECONDS=$(FUZZ_SECONDS) bash scripts/fuzz/run.sh
+
+# The test suite under AddressSanitizer, then ThreadSanitizer, each in a
+# build folder of its own (.build-address, .build-thread): long (a full
+# build and run each). SANITIZERS=address (or thread) runs one.
+sanitize: deps
+	@bash scripts/sanitize.sh
 
 # Reports what differs from .swift-format (the tree is not fully formatted
 # yet: `make format` rewrites it); add --strict once it is clean.

@@ -19,6 +19,13 @@ let libpython: [String] = {
     return ["-Xlinker", "-l:libpython3.11.a"]
 }()
 
+/// The project's own Swift targets build without warnings: a warning fails
+/// the build (debug, release and the sanitizer builds alike). `extra` are
+/// further flags of the target.
+func strict(_ extra: String...) -> [SwiftSetting] {
+    [.unsafeFlags(extra + ["-warnings-as-errors"])]
+}
+
 let package = Package(
     name: "Casparian",
     platforms: [.macOS(.v14)],
@@ -103,17 +110,17 @@ let package = Package(
         // time, so WireProtocol, PluginHost and PythonWorker go without them.
         .target(
             name: "WireProtocol", dependencies: ["CasparianCore"],
-            swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]),
+            swiftSettings: strict("-enforce-exclusivity=unchecked")),
         .target(
             name: "PluginHost",
             dependencies: [
                 "CasparianCore", "WireProtocol", "CMalloc", "CProcessControl",
                 .product(name: "Logging", package: "swift-log"),
-            ], swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked"])]),
+            ], swiftSettings: strict("-enforce-exclusivity=unchecked")),
         // The worker side: no PluginHost, so a worker links no pool or spawn code.
         .target(
             name: "PythonWorker", dependencies: ["CasparianCore", "WireProtocol", "CPython", "CProcessControl"],
-            swiftSettings: [.unsafeFlags(["-enforce-exclusivity=unchecked", "-Xcc", "-I\(pythonInclude)"])]),
+            swiftSettings: strict("-enforce-exclusivity=unchecked", "-Xcc", "-I\(pythonInclude)")),
         .target(
             name: "Backtest",
             dependencies: [
@@ -233,7 +240,7 @@ let package = Package(
             dependencies: ["PluginHost", "WireProtocol", "CasparianCLI", "CasparianWorker", "CasparianTestSupport"], exclude: ["Fixtures"]),
         .testTarget(
             name: "PythonWorkerTests", dependencies: ["PythonWorker", "CPython", "CasparianTestSupport"],
-            swiftSettings: [.unsafeFlags(["-Xcc", "-I\(pythonInclude)"])]),
+            swiftSettings: strict("-Xcc", "-I\(pythonInclude)")),
         .testTarget(
             name: "BacktestTests",
             dependencies: ["Backtest", "Catalog", "PluginHost", "CasparianCLI", "CasparianWorker", "CasparianTestSupport"],
@@ -265,3 +272,10 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+/// Every Swift target of the project is `strict` (those with flags of their
+/// own say so above); the C targets' warnings are clang's.
+let cTargets: Set<String> = ["CPython", "CLibPQ", "CTestSpawn"]
+for target in package.targets where target.type != .system && !cTargets.contains(target.name) && target.swiftSettings == nil {
+    target.swiftSettings = strict()
+}

@@ -95,6 +95,12 @@ public enum WorkerMain {
         for fd in stray { close(fd) }
     }
 
+    /// Whether AddressSanitizer or ThreadSanitizer is loaded (`make
+    /// sanitize`): they reserve terabytes of address space for shadow memory
+    /// at start, so an address-space limit would fail every later mapping.
+    /// Such a worker goes without it; the host's resident-memory limit stays.
+    static let runsUnderSanitizer = dlsym(nil, "__asan_init") != nil || dlsym(nil, "__tsan_init") != nil
+
     /// Limits, descriptor hygiene and the parent watchdog, before Python starts.
     private static func prepareProcess(_ config: WorkerConfiguration) {
         signal(SIGPIPE, SIG_IGN)
@@ -102,7 +108,7 @@ public enum WorkerMain {
         // and whose parent exited) become our children rather than init's,
         // so they can be found and ended with the worker.
         _ = casparian_set_child_subreaper()
-        if config.memoryLimitBytes > 0 {
+        if config.memoryLimitBytes > 0 && !runsUnderSanitizer {
             var limit = rlimit(rlim_cur: rlim_t(config.memoryLimitBytes), rlim_max: rlim_t(config.memoryLimitBytes))
             setrlimit(Int32(RLIMIT_AS.rawValue), &limit)
         }

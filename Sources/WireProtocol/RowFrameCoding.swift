@@ -342,8 +342,13 @@ public struct RowFrameDecoder {
         guard width <= total else {
             throw DecodeError(description: "rows frame has \(width) columns, output declared \(total)")
         }
-        // Each cell is at least its tag byte: a row count the payload cannot hold is corrupt.
-        guard rows * width <= raw.count else { throw DecodeError(description: "rows frame claims \(rows) rows in \(raw.count) bytes") }
+        // Each cell is at least its tag byte, and a row of a frame with no
+        // columns for an output that has some counts one too (the host fills
+        // it with absent cells): a row count the payload cannot hold is
+        // corrupt, not a 4-billion-row allocation (Tests/Fuzz/Corpus/frames).
+        guard rows * max(width, 1) <= raw.count || total == 0 else {
+            throw DecodeError(description: "rows frame claims \(rows) rows in \(raw.count) bytes")
+        }
         var decoded: [[CellValue]] = []
         decoded.reserveCapacity(total)
         for c in 0..<width {
@@ -388,7 +393,10 @@ extension RowFrameDecoder {
     /// tag switch per cell; nil when the column is anything else.
     @inline(__always)
     static func uniformColumn(_ rows: Int, _ cells: RawReader) -> [CellValue]? {
-        guard rows > 0, let base = cells.base, let tag = CellTag(rawValue: base.load(as: UInt8.self)) else { return nil }
+        // An empty column of a frame that claims rows has no first tag to look at.
+        guard rows > 0, cells.count > 0, let base = cells.base, let tag = CellTag(rawValue: base.load(as: UInt8.self)) else {
+            return nil
+        }
         switch tag {
         case .int: return uniform(rows, cells, tag, UInt64.self) { .int(Int64(bitPattern: $0)) }
         case .float: return uniform(rows, cells, tag, UInt64.self) { .float(Double(bitPattern: $0)) }

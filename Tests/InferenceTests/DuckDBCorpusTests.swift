@@ -6,7 +6,7 @@ import Testing
 
 /// `../shared/corpora/duckdb-csv/`: expected types and formats for files we
 /// checked by hand, and no crash or hang on any file of the folder.
-@Suite("DuckDB CSV corpus", .enabled(if: Corpora.available))
+@Suite("DuckDB CSV corpus", Corpora.trait)
 struct DuckDBCorpusTests {
     struct Expect: Sendable, CustomStringConvertible {
         var file: String

@@ -119,7 +119,7 @@ struct FormatAnalyzerTests {
 }
 
 /// The share of `../shared/corpora/duckdb-csv/` recognised as CSV/TSV.
-@Suite("Format analyzer on the DuckDB corpus", .enabled(if: Corpora.available))
+@Suite("Format analyzer on the DuckDB corpus", Corpora.trait)
 struct FormatAnalyzerCorpusTests {
     @Test func duckdbShareRecognisedAsDelimited() throws {
         let root = Corpora.path("duckdb-csv")

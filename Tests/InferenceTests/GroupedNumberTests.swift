@@ -245,7 +245,7 @@ struct GroupedNumberTests {
 
     /// DuckDB's thousands-separator files: grouped money columns prove
     /// float64 `#,##0.#`; a file with a broken group is not a number column.
-    @Test(.enabled(if: Corpora.available))
+    @Test(Corpora.trait)
     func duckdbThousandsSeparatorFiles() throws {
         for (file, column) in [("multi_column_quote.csv", "money"), ("multi_column.csv", "money"), ("simple_quoted.csv", "column0")] {
             let columns = try Corpora.discover("duckdb-csv/thousands_separator/" + file)

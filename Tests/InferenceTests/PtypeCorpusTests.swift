@@ -5,7 +5,7 @@ import Testing
 @testable import Inference
 
 /// `../shared/corpora/ptype/`: agreement with the hand labels, per type.
-@Suite("ptype corpus", .enabled(if: Corpora.available))
+@Suite("ptype corpus", Corpora.trait)
 struct PtypeCorpusTests {
     /// ptype's labels → the types that agree with them. ptype's `date*`
     /// labels cover dates with and without a time of day; `gender` columns

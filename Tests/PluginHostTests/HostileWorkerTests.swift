@@ -45,6 +45,18 @@ struct HostileWorkerTests {
         #expect(retries.failures.isEmpty)
     }
 
+    /// Found with the frames fuzz harness: a rows frame claiming four billion
+    /// rows of no columns once made the host allocate 96 GB and die.
+    @Test(.timeLimit(.minutes(1)))
+    func aRowCountNoPayloadCanHoldFailsTheFileAsBadOutput() async throws {
+        let retries = RetryLog()
+        let (c, _) = try await parsed("hugerowcount", retries: retries)
+        let f = try #require(c[0].outcome?.failure)
+        #expect(f.category == .badOutput, "\(f)")
+        #expect(f.message.contains("rows frame claims 4294967295 rows"), "\(f)")
+        #expect(retries.failures.isEmpty)
+    }
+
     @Test(.timeLimit(.minutes(1)))
     func aForgedFileDoneFailsThatFileAndMislabelsNoRows() async throws {
         let (c, urls) = try await parsed("forgeddone", files: 3)

@@ -210,4 +210,20 @@ struct WireProtocolTests {
         let decoded = try RowFrameDecoder.decodeColumns(cols)
         #expect(decoded.outputID == 7 && decoded.output == "sales" && decoded.columns == ["a", "b"])
     }
+
+    /// Frames a hostile worker can write (Tests/Fuzz/Corpus/frames/regression-*):
+    /// refused with an error, never a crash of the host.
+    @Test func hostileRowCountsAreRefused() throws {
+        var batch = RowBatch(output: "o", columnNames: ["a"])
+        // 4,294,967,295 rows and no columns for an output of one: once a 96 GB allocation.
+        #expect(throws: (any Error).self) { _ = try RowFrameDecoder.decodeRows([0, 0, 255, 255, 255, 255, 0, 0], into: &batch) }
+        // One row whose only column holds no bytes: once a read past the payload.
+        #expect(throws: (any Error).self) {
+            _ = try RowFrameDecoder.decodeRows([0, 0, 1, 0, 0, 0, 1, 0, 0, 0, 0, 0], into: &batch)
+        }
+        #expect(batch.rowCount == 0)
+        // An output with no columns yet may count rows of nothing.
+        var empty = RowBatch(output: "o", columnNames: [])
+        #expect(try RowFrameDecoder.decodeRows([3, 0, 5, 0, 0, 0, 0, 0], into: &empty) == 3)
+    }
 }

@@ -174,8 +174,7 @@ public final class WorkerProcess: @unchecked Sendable {
                 self.hostHoldingSince = nil
             }
         }
-        var batches: [UInt16: RowBatch] = [:]
-        var rowsSoFar: [UInt16: Int] = [:]
+        var frames = FileFrames(request: request)
         while true {
             let frame: Frame?
             do {
@@ -187,34 +186,15 @@ public final class WorkerProcess: @unchecked Sendable {
             }
             guard let frame else { return .failed(endedFailure(context: "while parsing \(path)")) }
             do {
-                switch frame.kind {
-                case .columns:
-                    let (id, name, columns) = try RowFrameDecoder.decodeColumns(frame.payload)
-                    batches[id] = RowBatch(output: name, columnNames: columns, firstRow: rowsSoFar[id] ?? 0)
-                case .rows:
-                    let id = try RowFrameDecoder.outputID(ofRows: frame.payload)
-                    guard var batch = batches[id] else {
-                        throw RowFrameDecoder.DecodeError(description: "rows for undeclared output \(id)")
-                    }
-                    batch.firstRow = rowsSoFar[id] ?? 0
-                    batch.columns = batch.columns.map { _ in [] }
-                    _ = try RowFrameDecoder.decodeRows(frame.payload, into: &batch)
-                    rowsSoFar[id, default: 0] += batch.rowCount
-                    deliver(.batch(batch))
-                case .log:
-                    deliver(.log(try frame.decode(PluginLogMessage.self)))
-                case .progress:
-                    deliver(.progress(try frame.decode(PluginProgressMessage.self)))
-                case .fileDone:
-                    let done = try frame.decode(FileDoneMessage.self)
-                    try Self.check(done, answers: request, rows: rowsSoFar, batches: batches)
+                switch try frames.take(frame) {
+                case .declared:
+                    continue
+                case .event(let event):
+                    deliver(event)
+                case .parsed(let rows):
                     filesParsed += 1
-                    return .parsed(rows: done.rows)
-                case .fileFailed:
-                    let message = try frame.decode(FileFailedMessage.self)
-                    guard message.request == request else {
-                        throw ForeignFrame(what: "a fileFailed frame that answers no request of the host")
-                    }
+                    return .parsed(rows: rows)
+                case .failed(let message):
                     filesParsed += 1
                     var failure = message.failure
                     failure.stderrTail = stderrTail.snapshot(waitForEOF: false)
@@ -222,36 +202,10 @@ public final class WorkerProcess: @unchecked Sendable {
                         failure.category = .timeout
                     }
                     return .failed(failure)
-                default:
-                    throw RowFrameDecoder.DecodeError(description: "unexpected frame \(frame.kind)")
                 }
             } catch {
                 return .failed(protocolFailure("\(error)", context: "while parsing \(path)"))
             }
-        }
-    }
-
-    /// A frame the worker's own code did not write for this file.
-    struct ForeignFrame: Error, CustomStringConvertible {
-        var what: String
-        var description: String { what }
-    }
-
-    /// Checks that a `fileDone` answers this request and counts the rows the
-    /// host received: a plugin writing frames to fd 4 itself would otherwise
-    /// end one file early and have its rows stored under the next.
-    static func check(
-        _ done: FileDoneMessage, answers request: UInt64, rows: [UInt16: Int],
-        batches: [UInt16: RowBatch]
-    ) throws(ForeignFrame) {
-        guard done.request == request else { throw ForeignFrame(what: "a fileDone frame that answers no request of the host") }
-        var received: [String: Int] = [:]
-        for (id, n) in rows { received[batches[id]?.output ?? "#\(id)", default: 0] += n }
-        for (output, n) in received where done.rows[output] != n {
-            throw ForeignFrame(what: "fileDone reports \(done.rows[output] ?? 0) rows of output \(output), the host received \(n)")
-        }
-        for (output, n) in done.rows where n > 0 && received[output] == nil {
-            throw ForeignFrame(what: "fileDone reports \(n) rows of output \(output), the host received none")
         }
     }
 

@@ -1,0 +1,1 @@
+INSERT INTO sales(note) VALUES ('x')

@@ -1,0 +1,1 @@
+SELECT day, sum(amount) FROM sales GROUP BY day ORDER BY 2 DESC

@@ -1,0 +1,2 @@
+SELECT * FROM big_sales /* c */ -- d
+;
