@@ -37,6 +37,19 @@ public struct ProcessLaunch: Sendable {
         try start().wait()
     }
 
+    /// Runs the process to its end on a thread of its own, not one of the
+    /// concurrency pool's: the pool has one thread per core, and a test
+    /// that blocks one for minutes (a browser session) starves every other
+    /// test of the run into its time limit.
+    public func finish() async throws -> ProcessResult {
+        try await withCheckedThrowingContinuation { continuation in
+            let launch = self
+            let thread = Thread { continuation.resume(with: Result { try launch.run() }) }
+            thread.name = "ProcessLaunch.finish"
+            thread.start()
+        }
+    }
+
     /// Starts the process; the caller reads, signals and waits for it.
     public func start() throws -> LaunchedProcess {
         try LaunchedProcess(self)

@@ -28,20 +28,20 @@ struct LabBrowserTests {
             if: browserMissing, "chromium and chromium-driver are not installed: run `make deps` (apt-get install chromium chromium-driver)"
         ),
         .timeLimit(.minutes(10)))
-    func theWholeFlowOnThePageAloneAndCrossSiteRequestsAreRefused() throws {
+    func theWholeFlowOnThePageAloneAndCrossSiteRequestsAreRefused() async throws {
         let examples = try TemporaryFolder.copyOfExamples("lab")
         let ws = examples.appendingPathComponent("sales")
         try? FileManager.default.removeItem(at: Self.screenshots)
         print("Parser Lab screenshots: \(Self.screenshots.path)")
         var env = ProcessInfo.processInfo.environment
         env["PYTHONDONTWRITEBYTECODE"] = "1"
-        let r = try ProcessLaunch(
+        let r = try await ProcessLaunch(
             try TestVenv.requirePython(),
             [
                 Self.clients.appendingPathComponent("lab_flow.py").path, "--casparian", CLIRunner.binary, "--workspace", ws.path,
                 "--screenshots", Self.screenshots.path, "--chromium", Self.chromium, "--chromedriver", Self.chromedriver,
             ], environment: env, timeout: 540
-        ).run()
+        ).finish()
         let line = r.stdout.split(separator: "\n").last.map(String.init) ?? ""
         guard r.status == 0, let o = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else {
             Issue.record("lab_flow.py exited \(r.status); stdout: \(line.prefix(3000)); stderr: \(r.stderr.suffix(6000))")

@@ -25,7 +25,7 @@ struct HostileWorkerTests {
         return (c, urls)
     }
 
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(3)))
     func anOversizedFrameFailsTheFileAtOnceAsBadOutput() async throws {
         let retries = RetryLog()
         let (c, _) = try await parsed("oversizedframe", retries: retries)
@@ -35,7 +35,7 @@ struct HostileWorkerTests {
         #expect(retries.failures.isEmpty, "a protocol error is not transient")
     }
 
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(3)))
     func aGarbageFrameFailsTheFileAtOnceAsBadOutput() async throws {
         let retries = RetryLog()
         let (c, _) = try await parsed("garbageframe", retries: retries)
@@ -47,7 +47,7 @@ struct HostileWorkerTests {
 
     /// Found with the frames fuzz harness: a rows frame claiming four billion
     /// rows of no columns once made the host allocate 96 GB and die.
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(3)))
     func aRowCountNoPayloadCanHoldFailsTheFileAsBadOutput() async throws {
         let retries = RetryLog()
         let (c, _) = try await parsed("hugerowcount", retries: retries)
@@ -57,7 +57,7 @@ struct HostileWorkerTests {
         #expect(retries.failures.isEmpty)
     }
 
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(3)))
     func aForgedFileDoneFailsThatFileAndMislabelsNoRows() async throws {
         let (c, urls) = try await parsed("forgeddone", files: 3)
         let f = try #require(c[0].outcome?.failure, "the file whose plugin forged a frame must fail")
@@ -69,7 +69,7 @@ struct HostileWorkerTests {
         }
     }
 
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(3)))
     func carriageReturnProgressIsReadInLinearTimeAndTheTailStaysBounded() async throws {
         let (c, _) = try await parsed("crprogress")
         let f = try #require(c[0].outcome?.failure)
@@ -79,7 +79,7 @@ struct HostileWorkerTests {
         #expect(tail.contains("progress finished"))
     }
 
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(3)))
     func aWorkerKilledWhileIdleFailsNothingAndIsReplaced() async throws {
         let own = WorkerPool(environment: Fixtures.environment(), size: 1)
         let file = try Fixtures.csvFile()
@@ -94,7 +94,7 @@ struct HostileWorkerTests {
         own.shutdown()
     }
 
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(3)))
     func aWorkerThatClosesItsDataPipeButRunsOnFailsAtOnce() async throws {
         let retries = RetryLog()
         let (c, _) = try await parsed("closesdata", retries: retries)
@@ -104,7 +104,7 @@ struct HostileWorkerTests {
         #expect(retries.failures.isEmpty)
     }
 
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(3)))
     func aDaemonLeftByAnExitingWorkerNeitherBlocksTheHostNorOutlivesIt() async throws {
         let own = WorkerPool(environment: Fixtures.environment(), size: 1)
         let (c, urls) = try await parsed("daemon", pool: own)
@@ -116,7 +116,7 @@ struct HostileWorkerTests {
         if isRunning(daemon) { kill(daemon, SIGKILL) }
     }
 
-    @Test(.timeLimit(.minutes(1)))
+    @Test(.timeLimit(.minutes(3)))
     func aDaemonOfALiveWorkerEndsWithTheWorker() async throws {
         let own = WorkerPool(environment: Fixtures.environment(), size: 1)
         let (c, urls) = try await parsed("daemonkept", pool: own)
