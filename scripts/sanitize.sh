@@ -41,7 +41,18 @@ for sanitizer in $sanitizers; do
     tests=$?
     bash scripts/test-postgres.sh stop "$scratch/pg"
     rm -rf "$scratch"
-    reports=$(ls "$logs" 2>/dev/null)
+    # The segfault fixture (Tests/PluginHostTests/Fixtures/plugins/segfault)
+    # crashes its worker on purpose with ctypes.string_at(0): the sanitizer
+    # reports that SEGV, which the tests expect. Set those aside, by the
+    # ctypes frames under a SEGV; anything else fails the run.
+    mkdir -p "$logs/expected"
+    for r in "$logs"/asan.* "$logs"/tsan.*; do
+        [ -f "$r" ] || continue
+        if grep -q "SEGV on unknown address" "$r" && grep -q "_ctypes.cpython" "$r"; then mv "$r" "$logs/expected/"; fi
+    done
+    expected=$(ls "$logs/expected" | wc -l)
+    [ "$expected" = 0 ] || echo "sanitize: $expected report(s) of the segfault fixture's deliberate crash set aside ($logs/expected)" >&2
+    reports=$(ls "$logs" | grep -v '^expected$')
     if [ -n "$reports" ]; then
         echo "sanitize: $sanitizer reports (in $logs):" >&2
         for r in $reports; do head -20 "$logs/$r" >&2; done
