@@ -362,16 +362,17 @@ public final class Coordinator: @unchecked Sendable {
         return claimed
     }
 
-    /// Whether the run has files not yet ended (never claimed, or claimed
-    /// by some node), and its status; through the index, whatever the run's size.
-    public func open(run: String) throws -> (todo: Bool, claimed: Bool, status: String) {
+    /// Whether the run has files not yet ended — never claimed, or claimed
+    /// by a node other than `node` (the files `node` holds end with it) —
+    /// and its status; through the index, whatever the run's size.
+    public func open(run: String, node: String) throws -> (todo: Bool, claimed: Bool, status: String) {
         let s = Self.schema
         let r = try query(
             """
             SELECT EXISTS (SELECT 1 FROM \(s).files WHERE run_id = $1 AND state = 'todo'),
-                EXISTS (SELECT 1 FROM \(s).files WHERE run_id = $1 AND state = 'claimed'),
+                EXISTS (SELECT 1 FROM \(s).files WHERE run_id = $1 AND state = 'claimed' AND node <> $2),
                 (SELECT status FROM \(s).runs WHERE id = $1)
-            """, [run]
+            """, [run, node]
         ).rows.first
         return (r?[0] == "t", r?[1] == "t", r?[2] ?? "")
     }
