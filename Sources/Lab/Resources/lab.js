@@ -181,8 +181,15 @@ views.file = async (params) => {
   const select2 = (rowEls, lineEl) => {
     main.querySelectorAll('.selected').forEach(e => e.classList.remove('selected'));
     rowEls.forEach(e => e.classList.add('selected'));
-    if (lineEl) { lineEl.classList.add('selected'); lineEl.scrollIntoView({ block: 'center' }); }
-    if (rowEls[0]) rowEls[0].scrollIntoView({ block: 'nearest' });
+    // Vertically only: a row wider than its pane would otherwise scroll the pane sideways, hiding the first columns.
+    const reveal = (el, block) => {
+      const boxes = [];
+      for (let p = el.parentElement; p; p = p.parentElement) boxes.push([p, p.scrollLeft]);
+      el.scrollIntoView({ block, inline: 'nearest' });
+      boxes.forEach(([p, left]) => { p.scrollLeft = left; });
+    };
+    if (lineEl) { lineEl.classList.add('selected'); reveal(lineEl, 'center'); }
+    if (rowEls[0]) reveal(rowEls[0], 'nearest');
   };
   const outputs = (f.outputs || []).map(o => {
     const tableEl = table(
