@@ -111,7 +111,8 @@ public final class BacktestEngine: Sendable {
         var cancelled = false
         do {
             try await pool.run(
-                plugin: request.plugin, jobs: jobs, parallelism: options.parallelism,
+                plugin: request.plugin, source: ListedJobs(jobs, onDrained: { tracker?.drain() }),
+                parallelism: min(options.parallelism ?? pool.size, jobs.count),
                 callbacks: ParseCallbacks(
                     onEvent: { job, event in
                         guard case .batch(let batch) = event else { return }

@@ -164,10 +164,17 @@ final class ChangeTracker: @unchecked Sendable {
     private let keptVersion: String?
     private let pool: WorkerPool
     /// The previous version's plugin folder (a temporary copy with its
-    /// source), made with its worker as soon as the first changed cell is
-    /// found, so the examples' re-parse finds it warm at the end of the run.
+    /// source), made with its worker once the run's last files are in
+    /// flight and changes were found (a lane is then idle, and a core: the
+    /// worker starts there instead of taking one from the parsing).
     private var previousCopy: PluginDirectory?
     private var previousCopyTried = false
+    private var warming = false
+    /// Every file has been handed out: lanes go idle one by one.
+    private var drained = false
+    /// The examples, read while the last files are still parsed when the
+    /// examples were all found before (they are the first ones found).
+    private var earlyExamples: Task<[OutputChanges.Example], Never>?
 
     /// Compares with the newest backtested version: the previous one after
     /// a change of parser, or this same one on a re-run (which then shows
@@ -236,13 +243,43 @@ final class ChangeTracker: @unchecked Sendable {
             }
             return first
         }
-        if firstExample { warmPrevious() }
+        if firstExample, lock.withLock({ drained }) { warmPrevious() }
         if !unchanged { save([(path, digest)]) }
+        startExamplesIfComplete()
+    }
+
+    /// The run's files have all been handed out (lanes start to idle):
+    /// the previous version's worker starts now if changes were found, and
+    /// the examples are read now if they were all found.
+    func drain() {
+        let warm = lock.withLock { () -> Bool in
+            drained = true
+            return !exampleCells.isEmpty
+        }
+        if warm { warmPrevious() }
+        startExamplesIfComplete()
+    }
+
+    /// After the drain, once the examples are all found (later files cannot
+    /// change them), reads their values while the last files are parsed.
+    private func startExamplesIfComplete() {
+        let cells = lock.withLock { () -> [(file: String, output: String, newRow: Int?, oldRow: Int?, column: String)]? in
+            guard drained, earlyExamples == nil, exampleCells.count >= OutputChanges.maxExamples else { return nil }
+            return exampleCells
+        }
+        guard let cells, let previousVersion else { return }
+        let task = Task { await self.examples(cells, previousVersion: previousVersion) }
+        lock.withLock { earlyExamples = task }
     }
 
     /// Makes the previous version's plugin copy and starts its worker, once.
     private func warmPrevious() {
         guard let previousVersion, previousVersion != plugin.version else { return }
+        let first = lock.withLock { () -> Bool in
+            defer { warming = true }
+            return !warming && !previousCopyTried
+        }
+        guard first else { return }
         let source = try? store.catalog.parserSource(plugin: plugin.name, version: previousVersion)
         let copy = source.flatMap { try? Self.pluginCopy(plugin, source: $0) }
         lock.withLock {
@@ -273,6 +310,7 @@ final class ChangeTracker: @unchecked Sendable {
     func discard() {
         let copy = lock.withLock { () -> PluginDirectory? in
             defer { previousCopy = nil }
+            earlyExamples?.cancel()
             return previousCopy
         }
         if let copy { Self.remove(copy, pool: pool) }
@@ -316,9 +354,17 @@ final class ChangeTracker: @unchecked Sendable {
                 exampleCells
             )
         }
-        guard summary.filesCompared > 0 else { return nil }
+        let early = lock.withLock { earlyExamples }
+        guard summary.filesCompared > 0 else {
+            _ = await early?.value
+            return nil
+        }
         var changes = summary
-        changes.examples = await examples(cells, previousVersion: previousVersion)
+        if let early {
+            changes.examples = await early.value
+        } else {
+            changes.examples = await examples(cells, previousVersion: previousVersion)
+        }
         return changes
     }
 

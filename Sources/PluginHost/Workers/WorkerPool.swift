@@ -33,15 +33,26 @@ public final class ListedJobs: ParseJobSource, @unchecked Sendable {
     private let lock = NSLock()
     private let jobs: [ParseJob]
     private var nextIndex = 0
+    private var onDrained: (@Sendable () -> Void)?
 
-    public init(_ jobs: [ParseJob]) { self.jobs = jobs }
+    /// `onDrained` is called once, when a lane first finds no file left
+    /// (the last files are in flight; lanes now go idle).
+    public init(_ jobs: [ParseJob], onDrained: (@Sendable () -> Void)? = nil) {
+        self.jobs = jobs
+        self.onDrained = onDrained
+    }
 
     public func next() -> ParseJob? {
-        lock.withLock {
-            guard nextIndex < jobs.count else { return nil }
+        let (job, drained) = lock.withLock { () -> (ParseJob?, (@Sendable () -> Void)?) in
+            guard nextIndex < jobs.count else {
+                defer { onDrained = nil }
+                return (nil, onDrained)
+            }
             defer { nextIndex += 1 }
-            return jobs[nextIndex]
+            return (jobs[nextIndex], nil)
         }
+        drained?()
+        return job
     }
 
     public var mayHaveMore: Bool { lock.withLock { nextIndex < jobs.count } }
