@@ -164,11 +164,14 @@ final class ChangeTracker: @unchecked Sendable {
     private let keptVersion: String?
     private let pool: WorkerPool
     /// The previous version's plugin folder (a temporary copy with its
-    /// source), made with its worker once the run's last files are in
-    /// flight and changes were found (a lane is then idle, and a core: the
-    /// worker starts there instead of taking one from the parsing).
+    /// source), made once, when its worker warms or the examples need it:
+    /// its worker starts once the first lane has ended and changes were
+    /// found (a core is then idle: the worker starts there instead of
+    /// taking one from the parsing).
     private var previousCopy: PluginDirectory?
-    private var previousCopyTried = false
+    private var previousCopyMade = false
+    /// Held while the copy is made, so the warm-up and the examples share one.
+    private let copyLock = NSLock()
     private var warming = false
     /// Every file has been handed out: lanes go idle one by one.
     private var drained = false
@@ -248,9 +251,10 @@ final class ChangeTracker: @unchecked Sendable {
         startExamplesIfComplete()
     }
 
-    /// The run's files have all been handed out (lanes start to idle):
-    /// the previous version's worker starts now if changes were found, and
-    /// the examples are read now if they were all found.
+    /// A lane has ended with every file handed out (its worker and a core
+    /// are idle while the last files are parsed): the previous version's
+    /// worker starts now if changes were found, and the examples are read
+    /// now if they were all found.
     func drain() {
         let warm = lock.withLock { () -> Bool in
             drained = true
@@ -263,13 +267,12 @@ final class ChangeTracker: @unchecked Sendable {
     /// After the drain, once the examples are all found (later files cannot
     /// change them), reads their values while the last files are parsed.
     private func startExamplesIfComplete() {
-        let cells = lock.withLock { () -> [(file: String, output: String, newRow: Int?, oldRow: Int?, column: String)]? in
-            guard drained, earlyExamples == nil, exampleCells.count >= OutputChanges.maxExamples else { return nil }
-            return exampleCells
+        guard let previousVersion else { return }
+        lock.withLock {
+            guard drained, earlyExamples == nil, exampleCells.count >= OutputChanges.maxExamples else { return }
+            let cells = exampleCells
+            earlyExamples = Task { await self.examples(cells, previousVersion: previousVersion) }
         }
-        guard let cells, let previousVersion else { return }
-        let task = Task { await self.examples(cells, previousVersion: previousVersion) }
-        lock.withLock { earlyExamples = task }
     }
 
     /// Makes the previous version's plugin copy and starts its worker, once.
@@ -277,30 +280,27 @@ final class ChangeTracker: @unchecked Sendable {
         guard let previousVersion, previousVersion != plugin.version else { return }
         let first = lock.withLock { () -> Bool in
             defer { warming = true }
-            return !warming && !previousCopyTried
+            return !warming
         }
-        guard first else { return }
-        let source = try? store.catalog.parserSource(plugin: plugin.name, version: previousVersion)
-        let copy = source.flatMap { try? Self.pluginCopy(plugin, source: $0) }
-        lock.withLock {
-            previousCopyTried = true
-            previousCopy = copy
-        }
-        if let copy { pool.prewarm(plugin: copy, count: 1) }
+        guard first, let copy = previousCopyOnce(previousVersion) else { return }
+        pool.prewarm(plugin: copy, count: 1)
     }
 
-    /// The previous version's plugin copy (made now when no change warmed it).
-    private func takePreviousCopy(_ previousVersion: String) -> PluginDirectory? {
-        let (copy, tried) = lock.withLock { () -> (PluginDirectory?, Bool) in
-            defer {
-                previousCopy = nil
-                previousCopyTried = true
+    /// The previous version's plugin copy, made on the first call (nil when
+    /// its source is not in the catalog or the copy failed).
+    private func previousCopyOnce(_ previousVersion: String) -> PluginDirectory? {
+        copyLock.withLock {
+            let made = lock.withLock { previousCopyMade }
+            if !made {
+                let source = try? store.catalog.parserSource(plugin: plugin.name, version: previousVersion)
+                let copy = source.flatMap { try? Self.pluginCopy(plugin, source: $0) }
+                lock.withLock {
+                    previousCopy = copy
+                    previousCopyMade = true
+                }
             }
-            return (previousCopy, previousCopyTried)
+            return lock.withLock { previousCopy }
         }
-        if tried { return copy }
-        let source = try? store.catalog.parserSource(plugin: plugin.name, version: previousVersion)
-        return source.flatMap { try? Self.pluginCopy(plugin, source: $0) }
     }
 
     deinit { discard() }
@@ -308,10 +308,17 @@ final class ChangeTracker: @unchecked Sendable {
     /// Retires the previous version's worker and removes its folder (a run
     /// cancelled or concluded).
     func discard() {
-        let copy = lock.withLock { () -> PluginDirectory? in
-            defer { previousCopy = nil }
-            earlyExamples?.cancel()
-            return previousCopy
+        lock.withLock { earlyExamples?.cancel() }
+        removePreviousCopy()
+    }
+
+    /// Retires the previous version's worker and removes its copy, once.
+    private func removePreviousCopy() {
+        let copy = copyLock.withLock {
+            lock.withLock { () -> PluginDirectory? in
+                defer { previousCopy = nil }
+                return previousCopy
+            }
         }
         if let copy { Self.remove(copy, pool: pool) }
     }
@@ -374,8 +381,8 @@ final class ChangeTracker: @unchecked Sendable {
         guard !cells.isEmpty else { return [] }
         let files = Array(Set(cells.map(\.file))).sorted()
         let upTo = lock.withLock { severalOutputs } ? nil : Self.rowsNeeded(cells)
-        let copy = previousVersion == plugin.version ? plugin : takePreviousCopy(previousVersion)
-        defer { if let copy, copy.url != plugin.url { Self.remove(copy, pool: pool) } }
+        let copy = previousVersion == plugin.version ? plugin : previousCopyOnce(previousVersion)
+        defer { removePreviousCopy() }
         // The two versions parse at once (both workers are warm).
         async let newRows = Self.rows(of: files, plugin: plugin, pool: pool, maxRows: upTo)
         async let oldRows = Self.rows(of: files, plugin: copy, pool: pool, maxRows: upTo)

@@ -44,77 +44,86 @@ public struct FileOutputDigest: Sendable, Equatable {
         }
         let width = out.columns.count
         let start = out.cells.count
+        let slots = out.columns.map { batch.columnNames.firstIndex(of: $0) }
         out.cells.append(contentsOf: repeatElement(null, count: batch.rowCount * width))
         out.cells.withUnsafeMutableBufferPointer { cells in
-            for (j, name) in out.columns.enumerated() {
-                guard let slot = batch.columnNames.firstIndex(of: name) else { continue }
-                let column = batch.columns[slot]
-                for r in 0..<batch.rowCount { cells[start + r * width + j] = Self.hash(column[r]) }
+            for (j, slot) in slots.enumerated() {
+                guard let slot else { continue }
+                Self.hash(batch.columns[slot], rows: batch.rowCount, into: cells, from: start + j, stride: width)
+            }
+        }
+    }
+
+    /// Hashes a column's first `rows` values into every `stride`-th cell
+    /// from `from`, reading them in place (a copy of each retained and
+    /// released its text).
+    private static func hash(
+        _ column: [CellValue], rows: Int, into cells: UnsafeMutableBufferPointer<UInt32>, from: Int, stride: Int
+    ) {
+        column.withUnsafeBufferPointer { values in
+            var at = from
+            for r in 0..<min(rows, values.count) {
+                cells[at] = hash(values[r])
+                at += stride
             }
         }
     }
 
     /// A kind tag and the value's exact bytes, mixed 8 bytes at a time
     /// (multiply and shift; null and a missing key hash alike: both store NULL).
+    /// Pure functions of their inputs: a mutable hash captured by the text's
+    /// closure cost an exclusivity check a cell.
     @inline(__always)
-    static func hash(_ value: CellValue) -> UInt32 {
-        var h: UInt64 = 0x243f_6a88_85a3_08d3
-        @inline(__always) func mix(_ v: UInt64) {
-            h = (h ^ v) &* 0x9e37_79b9_7f4a_7c15
-            h ^= h >> 29
-        }
-        @inline(__always) func mixBytes(_ bytes: UnsafeRawBufferPointer) {
-            var i = 0
-            while i + 8 <= bytes.count {
-                mix(bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self))
-                i += 8
-            }
-            var tail: UInt64 = 0
-            var shift: UInt64 = 0
-            while i < bytes.count {
-                tail |= UInt64(bytes[i]) << shift
-                shift += 8
-                i += 1
-            }
-            mix(tail ^ (UInt64(bytes.count) << 56))
-        }
-        @inline(__always) func mixText(_ s: String) {
-            var s = s
-            s.withUTF8 { mixBytes(UnsafeRawBufferPointer($0)) }
-        }
+    static func hash(_ value: borrowing CellValue) -> UInt32 {
+        let seed: UInt64 = 0x243f_6a88_85a3_08d3
+        let h: UInt64
         switch value {
-        case .null, .absent: mix(0)
-        case .bool(let b): mix(b ? 0x101 : 0x100)
-        case .int(let i):
-            mix(2)
-            mix(UInt64(bitPattern: i))
-        case .float(let d):
-            mix(3)
-            mix(d.bitPattern)
-        case .string(let s):
-            mix(4)
-            mixText(s)
-        case .bytes(let b):
-            mix(5)
-            b.withUnsafeBytes { mixBytes($0) }
-        case .decimal(let s):
-            mix(6)
-            mixText(s)
-        case .date(let days):
-            mix(7)
-            mix(UInt64(bitPattern: Int64(days)))
-        case .time(let micros):
-            mix(8)
-            mix(UInt64(bitPattern: micros))
-        case .timestamp(let micros):
-            mix(9)
-            mix(UInt64(bitPattern: micros))
+        case .null, .absent: h = mix(seed, 0)
+        case .bool(let b): h = mix(seed, b ? 0x101 : 0x100)
+        case .int(let i): h = mix(mix(seed, 2), UInt64(bitPattern: i))
+        case .float(let d): h = mix(mix(seed, 3), d.bitPattern)
+        case .string(let s): h = mix(mix(seed, 4), text: s)
+        case .bytes(let b): h = b.withUnsafeBytes { mix(mix(seed, 5), bytes: $0) }
+        case .decimal(let s): h = mix(mix(seed, 6), text: s)
+        case .date(let days): h = mix(mix(seed, 7), UInt64(bitPattern: Int64(days)))
+        case .time(let micros): h = mix(mix(seed, 8), UInt64(bitPattern: micros))
+        case .timestamp(let micros): h = mix(mix(seed, 9), UInt64(bitPattern: micros))
         case .timestampTZ(let micros, let offset):
-            mix(10)
-            mix(UInt64(bitPattern: micros))
-            mix(UInt64(bitPattern: Int64(offset)))
+            h = mix(mix(mix(seed, 10), UInt64(bitPattern: micros)), UInt64(bitPattern: Int64(offset)))
         }
         return UInt32(truncatingIfNeeded: h ^ (h >> 32))
+    }
+
+    @inline(__always)
+    private static func mix(_ h: UInt64, _ v: UInt64) -> UInt64 {
+        let m = (h ^ v) &* 0x9e37_79b9_7f4a_7c15
+        return m ^ (m >> 29)
+    }
+
+    @inline(__always)
+    private static func mix(_ h: UInt64, bytes: UnsafeRawBufferPointer) -> UInt64 {
+        var h = h
+        var i = 0
+        while i + 8 <= bytes.count {
+            h = mix(h, bytes.loadUnaligned(fromByteOffset: i, as: UInt64.self))
+            i += 8
+        }
+        var tail: UInt64 = 0
+        var shift: UInt64 = 0
+        while i < bytes.count {
+            tail |= UInt64(bytes[i]) << shift
+            shift += 8
+            i += 1
+        }
+        return mix(h, tail ^ (UInt64(bytes.count) << 56))
+    }
+
+    /// The text's bytes where they are (a native or small string); a copy only otherwise.
+    @inline(__always)
+    private static func mix(_ h: UInt64, text: String) -> UInt64 {
+        if let mixed = text.utf8.withContiguousStorageIfAvailable({ mix(h, bytes: UnsafeRawBufferPointer($0)) }) { return mixed }
+        var copy = text
+        return copy.withUTF8 { mix(h, bytes: UnsafeRawBufferPointer($0)) }
     }
 
     // MARK: - Stored form

@@ -68,4 +68,20 @@ struct OutputDigestTests {
         #expect(FileOutputDigest.hash(.string("1")) != FileOutputDigest.hash(.decimal("1")))
         #expect(FileOutputDigest.hash(.null) == FileOutputDigest.hash(.absent))
     }
+
+    /// Digests stored by an earlier build are compared with this one's: the
+    /// hash of a value never changes (values pinned from the first release).
+    @Test func aValuesHashIsTheSameInEveryBuild() {
+        let values: [CellValue] = [
+            .null, .bool(true), .int(-42), .float(2.5), .string("item-7"), .string("a text longer than sixteen bytes, é"),
+            .bytes([0, 1, 2, 255]), .decimal("12.50"), .date(days: 19_000), .time(micros: 3_600_000_000),
+            .timestamp(micros: 1_700_000_000_000_000), .timestampTZ(micros: 1_700_000_000_000_000, offsetSeconds: -18_000),
+        ]
+        let hashes = values.map { FileOutputDigest.hash($0) }
+        #expect(
+            hashes == [
+                1_616_005_619, 3_956_596_974, 1_027_147_787, 3_578_109_325, 20_955_362, 3_286_106_990, 2_678_056_797, 93_097_095,
+                3_583_663_950, 4_264_264_323, 2_919_107_618, 2_077_581_362,
+            ])
+    }
 }

@@ -37,4 +37,37 @@ struct WorkerReuseTests {
             #expect(pool.liveWorkerPIDs.count == (holding ? 1 : 2), "holding \(holding)")
         }
     }
+
+    /// A listed run says once, when its first lane ends, that every file
+    /// was handed out, with that lane's worker idle again (the backtest
+    /// warms the previous version's worker and reads examples there).
+    @Test func aListedRunSaysOnceWhenItsFirstLaneEnds() async throws {
+        let plugin = try Fixtures.plugin("good")
+        let files = try (0..<5).map { _ in try Fixtures.csvFile().path }
+        for lanes in [1, 2] {
+            let pool = WorkerPool(environment: Fixtures.environment(), size: 2)
+            defer { pool.shutdown() }
+            let done = Collector()
+            let seen = Calls()
+            let source = ListedJobs(files.enumerated().map { ParseJob(index: $0, path: $1) }) {
+                seen.append((files.indices.filter { done[$0].outcome != nil }.count, pool.idleWorkerCount))
+            }
+            try await pool.run(
+                plugin: plugin, source: source, parallelism: lanes,
+                callbacks: ParseCallbacks(onFinish: { j, o, _ in done.finish(j, o) }))
+            let calls = seen.all
+            #expect(calls.count == 1, "\(lanes) lanes")
+            #expect(!source.mayHaveMore)
+            // One lane: it ends after the last file; two: one may still parse.
+            #expect(calls.first.map { $0.finished >= files.count - (lanes - 1) } == true, "\(calls)")
+            #expect(calls.first.map { $0.idle >= 1 } == true, "\(calls)")
+        }
+    }
+}
+
+private final class Calls: @unchecked Sendable {
+    private let lock = NSLock()
+    private var calls: [(finished: Int, idle: Int)] = []
+    func append(_ call: (finished: Int, idle: Int)) { lock.withLock { calls.append(call) } }
+    var all: [(finished: Int, idle: Int)] { lock.withLock { calls } }
 }

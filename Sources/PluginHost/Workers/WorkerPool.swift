@@ -26,6 +26,13 @@ public protocol ParseJobSource: AnyObject, Sendable {
     func next() -> ParseJob?
     /// False once `next` has returned nil (or would at once).
     var mayHaveMore: Bool { get }
+    /// A lane of the run has ended and handed its worker back: a core and
+    /// a warm worker are now free while the other lanes finish.
+    func laneEnded()
+}
+
+extension ParseJobSource {
+    public func laneEnded() {}
 }
 
 /// A fixed list of files, taken in order.
@@ -35,24 +42,28 @@ public final class ListedJobs: ParseJobSource, @unchecked Sendable {
     private var nextIndex = 0
     private var onDrained: (@Sendable () -> Void)?
 
-    /// `onDrained` is called once, when a lane first finds no file left
-    /// (the last files are in flight; lanes now go idle).
+    /// `onDrained` is called once, when the first lane ends with every file
+    /// handed out (its worker is idle again; the last files are in flight).
     public init(_ jobs: [ParseJob], onDrained: (@Sendable () -> Void)? = nil) {
         self.jobs = jobs
         self.onDrained = onDrained
     }
 
     public func next() -> ParseJob? {
-        let (job, drained) = lock.withLock { () -> (ParseJob?, (@Sendable () -> Void)?) in
-            guard nextIndex < jobs.count else {
-                defer { onDrained = nil }
-                return (nil, onDrained)
-            }
+        lock.withLock {
+            guard nextIndex < jobs.count else { return nil }
             defer { nextIndex += 1 }
-            return (jobs[nextIndex], nil)
+            return jobs[nextIndex]
+        }
+    }
+
+    public func laneEnded() {
+        let drained = lock.withLock { () -> (@Sendable () -> Void)? in
+            guard nextIndex >= jobs.count else { return nil }
+            defer { onDrained = nil }
+            return onDrained
         }
         drained?()
-        return job
     }
 
     public var mayHaveMore: Bool { lock.withLock { nextIndex < jobs.count } }
@@ -250,6 +261,7 @@ public final class WorkerPool: @unchecked Sendable {
         // A lane waiting in `checkout` takes the worker checked in, or sees at
         // once that the run stopped (fail-fast), instead of at its next poll.
         lock.withLock { lock.broadcast() }
+        state.laneEnded()
     }
 
     /// Parses one file on `w`, which counts as busy meanwhile (cancellation kills busy workers).
@@ -370,6 +382,9 @@ public final class WorkerPool: @unchecked Sendable {
         for w in workers { w.forceKill(because: .crash) }
     }
 
+    /// Workers waiting for a file.
+    public var idleWorkerCount: Int { lock.withLock { idle.values.reduce(0) { $0 + $1.count } } }
+
     /// Number of live worker processes this pool holds (idle and busy).
     public var liveWorkerPIDs: [pid_t] {
         lock.withLock { (idle.values.flatMap { $0 } + busy.values).filter(\.isAlive).map(\.pid) }
@@ -432,6 +447,8 @@ private final class RunState: @unchecked Sendable {
 
     /// Files not yet taken (while the run is not cancelled).
     var hasRemaining: Bool { !isCancelled && source.mayHaveMore }
+
+    func laneEnded() { source.laneEnded() }
 
     /// The next file (the source may wait for one: not under the lock).
     func next() -> ParseJob? {
