@@ -1,4 +1,5 @@
 import CasparianCore
+import CasparianTestSupport
 import Foundation
 import Testing
 
@@ -94,9 +95,10 @@ struct DuckDBCorpusTests {
         }
         thread.stackSize = 8 << 20
         thread.start()
+        let limit = 20 * Sanitizer.slowdown
         for _ in files {
-            if done.wait(timeout: .now() + 20) == .timedOut {
-                Issue.record("hang: \(state.current) did not finish within 20 s")
+            if done.wait(timeout: .now() + .seconds(limit)) == .timedOut {
+                Issue.record("hang: \(state.current) did not finish within \(limit) s")
                 return
             }
         }

@@ -1,4 +1,5 @@
 import CasparianCore
+import CasparianTestSupport
 import Foundation
 import PluginHost
 import Testing
@@ -55,7 +56,7 @@ struct FailureTaxonomyTests {
     }
 
     /// Whether this test process (and so its workers) runs under a sanitizer (make sanitize).
-    static let underSanitizer = dlsym(nil, "__asan_init") != nil || dlsym(nil, "__tsan_init") != nil
+    static let underSanitizer = Sanitizer.active
 
     @Test func segfaultIsACrashWithItsSignal() async throws {
         let f = try await failing("segfault")
