@@ -15,8 +15,9 @@ VENV_STAMP := $(VENV)/.installed
 #   and psql, the plain SQL client the Postgres tests check against.
 # libzstd-dev: Zstandard's headers and static archive (page compression, the Parquet module).
 # chromium, chromium-driver: the real browser the Parser Lab's end-to-end tests drive (Selenium).
+# firefox-esr: the other browser they drive, through Marionette (marionette_driver; no geckodriver).
 APT_PKGS   := libsqlite3-dev libpython3-dev python3-venv zlib1g-dev libcurl4-openssl-dev libssl-dev libpq-dev postgresql libzstd-dev \
-              chromium chromium-driver
+              chromium chromium-driver firefox-esr
 BIN        := .build/debug/casparian
 
 .PHONY: all deps build release libpython-object test demo bench fuzz sanitize lint format clean bootstrap-code

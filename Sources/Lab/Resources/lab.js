@@ -10,7 +10,7 @@ let timers = [];
 
 // ---- small helpers -------------------------------------------------------
 
-/** An element: h('tr', {class: 'x', onclick: f}, child, 'text', …). */
+/** An element: h('tr', {class: 'x', onclick: f}, child, 'text', …); children may be nested arrays, at any depth. */
 function h(tag, attrs, ...children) {
   const el = tag === 'svg' || attrs && attrs.svg ? document.createElementNS('http://www.w3.org/2000/svg', tag) : document.createElement(tag);
   for (const [k, v] of Object.entries(attrs || {})) {
@@ -19,7 +19,7 @@ function h(tag, attrs, ...children) {
     else if (k === 'text') el.textContent = v;
     else el.setAttribute(k, v === true ? '' : v);
   }
-  for (const c of children.flat()) {
+  for (const c of children.flat(Infinity)) {
     if (c === null || c === undefined || c === false) continue;
     el.append(c instanceof Node ? c : document.createTextNode(String(c)));
   }
@@ -57,7 +57,11 @@ async function post(path, body) {
   }));
 }
 
-/** Runs an action, showing its error in the status line instead of throwing. */
+/**
+ * Runs an action, showing its error in the status line instead of throwing. Every request a handler or
+ * timer starts goes through here (or a catch): Firefox rejects the requests still in flight when the
+ * page is left (a job being polled, a list being reloaded) and logs each one nobody catches as an error.
+ */
 async function guarded(what, f) {
   try { return await f(); } catch (e) { setStatus(`${what}: ${e.message}`, 'error'); return undefined; }
 }
@@ -146,7 +150,7 @@ views.files = async (params) => {
     e.preventDefault();
     const f = e.target;
     const r = await guarded('scope', () => post('/api/scope', { name: f.name.value, root: f.root.value, include: f.include.value ? [f.include.value] : [] }));
-    if (r) { setStatus(`scope ${r.scope.definition.name}: ${r.scope.file_count} files`, 'ok'); await refreshOverview(); render(); }
+    if (r) { setStatus(`scope ${r.scope.definition.name}: ${r.scope.file_count} files`, 'ok'); await guarded('scope', refreshOverview); render(); }
   } },
   h('fieldset', {}, h('legend', {}, 'Name a file set (scope)'),
     h('label', {}, 'Name ', h('input', { name: 'name', required: true, size: 10 })),
@@ -246,7 +250,9 @@ views.discovery = async (params) => {
     const r = await guarded('discover', () => post('/api/discover', { scope: f.scope.value, plugin: f.parser.value }));
     if (!r) return;
     setStatus(`discovering… (job ${r.run_id})`);
-    const { job, result } = await waitForJob(r.run_id, j => setStatus(`discovering: ${j.progress ? j.progress.files_done + '/' + j.progress.files_total : ''} files`));
+    const done = await guarded('discover', () => waitForJob(r.run_id, j => setStatus(`discovering: ${j.progress ? j.progress.files_done + '/' + j.progress.files_total : ''} files`)));
+    if (!done) return;
+    const { job, result } = done;
     if (job.status === 'done' && result && result.discovery_id) navigate(route('discovery', { id: result.discovery_id }), `discovery ${result.discovery_id}: ${result.files} files, ${result.rows} rows`, 'ok');
     else setStatus(`discovery ${job.status}: ${(result && result.error) || ''}`, 'error');
   } }, h('fieldset', {}, h('legend', {}, 'Prove the column types of a scope'),
@@ -277,7 +283,7 @@ views.discovery = async (params) => {
     if (answers.length < questions.length) { setStatus('approve: answer every question first (choose a candidate for each)', 'error'); return; }
     const plugin = e.target.plugin.value;
     const r = await guarded('approve', () => post('/api/approve', { discovery_id: id, plugin, answers }));
-    if (r) { await refreshOverview(); navigate(route('contract', { plugin: r.plugin }), `approved: contract ${r.contract_id} version ${r.version} of ${r.plugin} (${r.contract_file})`, 'ok'); }
+    if (r) { await guarded('approve', refreshOverview); navigate(route('contract', { plugin: r.plugin }), `approved: contract ${r.contract_id} version ${r.version} of ${r.plugin} (${r.contract_file})`, 'ok'); }
   } });
   if (questions.length) approveForm.append(h('h3', {}, 'Questions'));
   for (const q of questions) {
@@ -323,7 +329,7 @@ views.contract = async (params) => {
   parts.push(h('h3', {}, 'Amendments'));
   const decide = (a, decision) => async () => {
     const r = await guarded(decision, () => post('/api/amendment', { id: a.id, decision }));
-    if (r) { setStatus(`amendment ${a.id} ${r.amendment.status}${r.contract_version ? `: contract version ${r.contract_version}` : ''}`, 'ok'); await refreshOverview(); render(); }
+    if (r) { setStatus(`amendment ${a.id} ${r.amendment.status}${r.contract_version ? `: contract version ${r.contract_version}` : ''}`, 'ok'); await guarded(decision, refreshOverview); render(); }
   };
   parts.push(c.amendments.length ? table([
     ['Id', a => a.id], ['Status', a => h('span', { class: `status-${a.status}` }, a.status)],
@@ -365,7 +371,7 @@ views.parser = async (params) => {
     const r = await guarded('save', () => post('/api/parser/save', { plugin, source: area.value }));
     if (!r) return;
     const message = `saved ${plugin}: version ${r.version}${r.previous_version ? ` (was ${r.previous_version})` : ''}`;
-    await refreshOverview();
+    await guarded('save', refreshOverview);
     if (thenBacktest) navigate(route('backtest', { plugin, scope: document.getElementById('parser-scope').value, start: '1' }), message, 'ok');
     else setStatus(message, 'ok');
   };
@@ -405,7 +411,9 @@ views.backtest = async (params) => {
     const r = await guarded('backtest', () => post('/api/backtest/run', { plugin: document.getElementById('backtest-plugin').value, scope: document.getElementById('backtest-scope').value }));
     if (!r) return;
     setStatus(`backtest ${r.run_id} running`);
-    const { job, result } = await waitForJob(r.run_id, j => progress.replaceChildren(progressBar(j)));
+    const done = await guarded('backtest', () => waitForJob(r.run_id, j => progress.replaceChildren(progressBar(j))));
+    if (!done) return;
+    const { job, result } = done;
     navigate(route('backtest', { plugin: document.getElementById('backtest-plugin').value, scope: document.getElementById('backtest-scope').value, run: r.run_id }),
       `backtest ${job.status}${result && result.error ? ': ' + result.error : ''}`, job.status === 'done' ? 'ok' : (job.status === 'failed' && !(result && result.error) ? '' : 'error'));
   };
@@ -481,7 +489,7 @@ views.jobs = async (params) => {
       ['Job', j => j.id], ['Kind', j => j.kind], ['Plugin', j => j.plugin],
       ['Status', j => h('span', { class: `status-${j.status}` }, j.status + (j.cancel_requested && j.status === 'running' ? ' (cancelling)' : ''))],
       ['Progress', j => progressBar(j)], ['Started', j => j.started_at], ['Seconds', j => j.seconds ?? ''],
-      ['', j => j.status === 'running' ? h('button', { class: 'secondary', 'data-cancel': j.id, onclick: async e => { e.stopPropagation(); const r = await guarded('cancel', () => post('/api/job/cancel', { id: j.id })); if (r) { setStatus(`cancel requested for ${j.id}`, 'ok'); load(); } } }, 'Cancel') : ''],
+      ['', j => j.status === 'running' ? h('button', { class: 'secondary', 'data-cancel': j.id, onclick: async e => { e.stopPropagation(); const r = await guarded('cancel', () => post('/api/job/cancel', { id: j.id })); if (r) { setStatus(`cancel requested for ${j.id}`, 'ok'); guarded('jobs', load); } } }, 'Cancel') : ''],
     ], jobs, { id: 'jobs-table', rowAttrs: j => clickable(() => showDetail(j.id), { 'data-job': j.id, 'data-status': j.status }) }));
     return jobs;
   };
@@ -489,7 +497,7 @@ views.jobs = async (params) => {
     e.preventDefault();
     const f = e.target;
     const r = await guarded('execute', () => post('/api/execute', { plugin: f.plugin.value, scope: f.scope.value, force: f.force.checked }));
-    if (r) { setStatus(`execute ${r.run_id} started`, 'ok'); await load(); showDetail(r.run_id); }
+    if (r) { setStatus(`execute ${r.run_id} started`, 'ok'); await guarded('jobs', load); showDetail(r.run_id); }
   } }, h('fieldset', {}, h('legend', {}, 'Execute a plugin into the output tables'),
     select('execute-plugin', pluginOptions(), (overview.plugins.find(p => p.contract_version) || overview.plugins[0] || {}).name, null, 'Plugin'),
     select('execute-scope', scopeOptions(), (overview.scopes[0] || { definition: {} }).definition.name, null, 'Scope'),
@@ -527,7 +535,7 @@ views.query = async (params) => {
   };
   area.addEventListener('keydown', e => { if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) { e.preventDefault(); run(); } });
   const targets = await api('/api/outputs').catch(() => ({ targets: [] }));
-  const tables = targets.targets.flatMap(t => (t.tables || []).map(x => `${x.name} (${x.rows ?? '?'} rows)`));
+  const tables = targets.targets.flatMap(t => (t.tables || []).map(x => `${x.table} (${x.rows ?? '?'} rows)`));
   main.replaceChildren(h('h2', {}, 'Query'), h('p', { class: 'muted' }, 'One read-only SQL statement over the output tables. Ctrl+Enter runs it.', tables.length ? ` Tables: ${tables.join(', ')}.` : ''),
     area, h('div', { class: 'row-actions' }, h('button', { id: 'run-query', onclick: run }, 'Run')), out);
 };

@@ -5,14 +5,12 @@ through chromedriver with Selenium, and prints one JSON object (the last
 line) with what each step saw. Screenshots of each view go to --screenshots.
 """
 import argparse
-import http.server
 import json
 import os
 import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import urllib.error
 import urllib.request
@@ -24,6 +22,9 @@ from selenium.webdriver.common.by import By
 from selenium.webdriver.common.keys import Keys
 from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select, WebDriverWait
+
+import lab_common
+from lab_common import log
 
 parser = argparse.ArgumentParser()
 parser.add_argument("--casparian", required=True)
@@ -37,22 +38,12 @@ os.makedirs(args.screenshots, exist_ok=True)
 out = {}
 
 
-def log(*a):
-    print(*a, file=sys.stderr, flush=True)
-
-
 def cli(*a):
-    r = subprocess.run([args.casparian, *a, "--workspace", ws], capture_output=True, text=True, timeout=120)
-    return r
+    return lab_common.cli(args.casparian, ws, *a)
 
 
 # ---- start the Lab --------------------------------------------------------
-lab = subprocess.Popen(
-    [args.casparian, "lab", "--addr", "127.0.0.1:0", "--workspace", ws, "--jobs", "2"],
-    stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
-line = lab.stdout.readline()
-log("lab says:", line.strip())
-url = line.split("casparian lab: ", 1)[1].split()[0].rstrip("/")
+lab, url = lab_common.start_lab(args.casparian, ws)
 out["url"] = url
 port = int(url.rsplit(":", 1)[1])
 
@@ -307,20 +298,7 @@ try:
     shot("13-jobs-cancelled")
 
     # A cross-site POST from a real page of another origin: refused.
-    class Attacker(http.server.BaseHTTPRequestHandler):
-        def do_GET(self):
-            page = f"""<!doctype html><form id=f method=POST action="{url}/api/approve" enctype="text/plain">
-<input name='{{"discovery_id":"x","plugin":"evil","junk":"' value='"}}'></form><script>document.getElementById('f').submit()</script>"""
-            self.send_response(200)
-            self.send_header("Content-Type", "text/html")
-            self.end_headers()
-            self.wfile.write(page.encode())
-
-        def log_message(self, *a):
-            pass
-
-    attacker = http.server.HTTPServer(("127.0.0.1", 0), Attacker)
-    threading.Thread(target=attacker.serve_forever, daemon=True).start()
+    attacker = lab_common.cross_site_server(url)
     driver.get(f"http://127.0.0.1:{attacker.server_port}/")
     wait.until(lambda d: d.current_url.startswith(url))
     out["cross_site_page"] = driver.find_element(By.TAG_NAME, "body").text
@@ -405,10 +383,5 @@ out["wide_post_foreign"] = wide_call("/api/query", dict(own, Origin="http://evil
 wide.terminate()
 wide.wait(timeout=30)
 
-lab.terminate()
-try:
-    lab.wait(timeout=30)
-except subprocess.TimeoutExpired:
-    lab.kill()
-out["lab_exit"] = lab.returncode
+out["lab_exit"] = lab_common.stop_lab(lab)
 print(json.dumps(out))
