@@ -220,6 +220,7 @@ public struct OutputChanges: Codable, Sendable, Equatable {
         /// 1-based row of the new output (the old row when it was removed).
         public var row: Int
         public var column: String
+        /// nil: that version's output had no such row, or no such column.
         public var old: String?
         public var new: String?
     }
@@ -345,9 +346,28 @@ struct FileComparison {
             }
             added += pendingNew.count - pairs
             removed += unmatchedOld.count - pairs
-            // Columns only one version has changed in every row that exists.
-            for column in n.columns where !o.columns.contains(column) && n.rowCount > 0 { columns[label(column), default: 0] += n.rowCount }
-            for column in o.columns where !n.columns.contains(column) && o.rowCount > 0 { columns[label(column), default: 0] += o.rowCount }
+            // Columns only one version has changed in every row that exists;
+            // their examples are the first rows that hold a value there.
+            for (j, column) in n.columns.enumerated() where !o.columns.contains(column) && n.rowCount > 0 {
+                columns[label(column), default: 0] += n.rowCount
+                for r in Self.rowsWithValues(n, column: j, limit: cellLimit - cells.count) { cells.append((name, r, nil, column)) }
+            }
+            for (j, column) in o.columns.enumerated() where !n.columns.contains(column) && o.rowCount > 0 {
+                columns[label(column), default: 0] += o.rowCount
+                for r in Self.rowsWithValues(o, column: j, limit: cellLimit - cells.count) { cells.append((name, nil, r, column)) }
+            }
         }
+    }
+
+    /// The first `limit` rows of `output` whose cell in `column` is not null.
+    private static func rowsWithValues(_ output: FileOutputDigest.Output, column j: Int, limit: Int) -> [Int] {
+        let null = FileOutputDigest.hash(.null)
+        var rows: [Int] = []
+        var r = 0
+        while rows.count < limit, r < output.rowCount {
+            if output.cells[r * output.columns.count + j] != null { rows.append(r) }
+            r += 1
+        }
+        return rows
     }
 }

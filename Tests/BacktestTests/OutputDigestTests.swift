@@ -61,6 +61,21 @@ struct OutputDigestTests {
         let new = Self.digest([[.int(1), .bool(true)], [.int(2), .bool(false)]])
         let c = FileComparison(old: old, new: new, keyed: false, cellLimit: 20)
         #expect(c.changed == 0 && c.added == 0 && c.removed == 0 && c.columns == ["b": 2])
+        // Its examples: the rows of the new column, with no old row to show.
+        #expect(c.cells.map(\.newRow) == [0, 1] && c.cells.allSatisfy { $0.oldRow == nil && $0.column == "b" })
+    }
+
+    /// A column a fix adds or drops shows its first rows that hold a value
+    /// (null rows say little), up to the limit.
+    @Test func anAddedOrDroppedColumnsExamplesAreItsRowsWithValues() {
+        let plain = Self.digest([[.int(1)], [.int(2)], [.int(3)], [.int(4)]], columns: ["a"])
+        let withColumn = Self.digest([[.int(1), .null], [.int(2), .string("x")], [.int(3), .null], [.int(4), .string("y")]])
+        let added = FileComparison(old: plain, new: withColumn, keyed: false, cellLimit: 1)
+        #expect(added.columns == ["b": 4])
+        #expect(added.cells.map(\.newRow) == [1] && added.cells.first?.oldRow == nil)
+        let dropped = FileComparison(old: withColumn, new: plain, keyed: false, cellLimit: 20)
+        #expect(dropped.columns == ["b": 4])
+        #expect(dropped.cells.map(\.oldRow) == [1, 3] && dropped.cells.allSatisfy { $0.newRow == nil })
     }
 
     @Test func valuesOfDifferentKindsHashApart() {

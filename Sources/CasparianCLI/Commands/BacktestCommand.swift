@@ -287,7 +287,7 @@ enum ChangesPrinter {
         Output.line("\(indent)\(mark) output \(c.summary)")
         for e in c.examples.prefix(examples) {
             let file = FailureAnalysis.relative(e.file, root)
-            Output.line(Style.dim("\(indent)    \(file) row \(e.row) \(e.column): \(e.old ?? "?") → \(e.new ?? "?")"))
+            Output.line(Style.dim("\(indent)    \(file) row \(e.row) \(e.column): \(e.old ?? "(absent)") → \(e.new ?? "(absent)")"))
         }
     }
 }

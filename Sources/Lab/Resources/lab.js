@@ -464,7 +464,7 @@ views.backtest = async (params) => {
     if (r.changes) {
       const ch = r.changes;
       parts.push(h('h3', {}, `What ${ch.version} changed against ${ch.previous_version}`), h('p', { id: 'changes' }, ch.summary));
-      if ((ch.examples || []).length) parts.push(table([['File', e => relative(e.file, root)], ['Output', e => e.output], ['Row', e => e.row], ['Column', e => e.column], ['Before', e => e.old ?? 'null'], ['After', e => e.new ?? 'null']], ch.examples, { id: 'change-examples' }));
+      if ((ch.examples || []).length) parts.push(table([['File', e => relative(e.file, root)], ['Output', e => e.output], ['Row', e => e.row], ['Column', e => e.column], ['Before', e => e.old ?? '(absent)'], ['After', e => e.new ?? '(absent)']], ch.examples, { id: 'change-examples' }));
     }
   }
   main.replaceChildren(...parts);
