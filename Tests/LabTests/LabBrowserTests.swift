@@ -27,7 +27,7 @@ struct LabBrowserTests {
         .disabled(
             if: browserMissing, "chromium and chromium-driver are not installed: run `make deps` (apt-get install chromium chromium-driver)"
         ),
-        .timeLimit(.minutes(10)))
+        .timeLimit(.minutes(10 * Sanitizer.slowdown)))
     func theWholeFlowOnThePageAloneAndCrossSiteRequestsAreRefused() async throws {
         let examples = try TemporaryFolder.copyOfExamples("lab")
         let ws = examples.appendingPathComponent("sales")
@@ -35,12 +35,14 @@ struct LabBrowserTests {
         print("Parser Lab screenshots: \(Self.screenshots.path)")
         var env = ProcessInfo.processInfo.environment
         env["PYTHONDONTWRITEBYTECODE"] = "1"
+        // The script waits this many times longer under a sanitizer.
+        env["CASPARIAN_TEST_SLOWDOWN"] = String(Sanitizer.slowdown)
         let r = try await ProcessLaunch(
             try TestVenv.requirePython(),
             [
                 Self.clients.appendingPathComponent("lab_flow.py").path, "--casparian", CLIRunner.binary, "--workspace", ws.path,
                 "--screenshots", Self.screenshots.path, "--chromium", Self.chromium, "--chromedriver", Self.chromedriver,
-            ], environment: env, timeout: 540
+            ], environment: env, timeout: 540 * Double(Sanitizer.slowdown)
         ).finish()
         let line = r.stdout.split(separator: "\n").last.map(String.init) ?? ""
         guard r.status == 0, let o = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else {

@@ -25,7 +25,7 @@ struct LabFirefoxTests {
 
     @Test(
         .disabled(if: browserMissing, "firefox-esr is not installed: run `make deps` (apt-get install firefox-esr)"),
-        .timeLimit(.minutes(10)))
+        .timeLimit(.minutes(10 * Sanitizer.slowdown)))
     func theWholeFlowOnThePageAloneInFirefox() async throws {
         let examples = try TemporaryFolder.copyOfExamples("lab-firefox")
         let ws = examples.appendingPathComponent("sales")
@@ -33,12 +33,14 @@ struct LabFirefoxTests {
         print("Parser Lab screenshots (Firefox): \(Self.screenshots.path)")
         var env = ProcessInfo.processInfo.environment
         env["PYTHONDONTWRITEBYTECODE"] = "1"
+        // The script waits this many times longer under a sanitizer.
+        env["CASPARIAN_TEST_SLOWDOWN"] = String(Sanitizer.slowdown)
         let r = try await ProcessLaunch(
             try TestVenv.requirePython(),
             [
                 Self.clients.appendingPathComponent("lab_firefox.py").path, "--casparian", CLIRunner.binary, "--workspace", ws.path,
                 "--screenshots", Self.screenshots.path, "--firefox", Self.firefox,
-            ], environment: env, timeout: 540
+            ], environment: env, timeout: 540 * Double(Sanitizer.slowdown)
         ).finish()
         let line = r.stdout.split(separator: "\n").last.map(String.init) ?? ""
         guard r.status == 0, let o = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else {

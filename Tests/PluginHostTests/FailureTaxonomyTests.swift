@@ -11,8 +11,9 @@ import WireProtocol
 struct FailureTaxonomyTests {
     static func limits() -> WorkerLimits {
         var l = WorkerLimits()
-        l.fileTimeout = .seconds(1)
-        l.killGrace = .seconds(1)
+        // Under a sanitizer a worker starts and stops several times slower.
+        l.fileTimeout = .seconds(Sanitizer.slowdown)
+        l.killGrace = .seconds(Sanitizer.slowdown)
         l.memoryLimitBytes = 1 << 30
         l.rssLimitBytes = 700 << 20
         return l

@@ -5,9 +5,14 @@ it prints, stopping it, the CLI on the same workspace, and a page of another
 origin that posts a form to the Lab (which must refuse it).
 """
 import http.server
+import os
 import subprocess
 import sys
 import threading
+
+# Every wait is this many times longer when the Lab runs under a sanitizer
+# (`make sanitize`: the Swift test sets it), where it runs several times slower.
+SLOW = max(1, int(os.environ.get("CASPARIAN_TEST_SLOWDOWN", "1")))
 
 
 def log(*a):
@@ -15,7 +20,7 @@ def log(*a):
 
 
 def cli(casparian, ws, *a):
-    return subprocess.run([casparian, *a, "--workspace", ws], capture_output=True, text=True, timeout=120)
+    return subprocess.run([casparian, *a, "--workspace", ws], capture_output=True, text=True, timeout=120 * SLOW)
 
 
 def start_lab(casparian, ws):
@@ -33,7 +38,7 @@ def stop_lab(lab):
     """Stops the Lab as Ctrl-C would (SIGTERM) and returns its exit code."""
     lab.terminate()
     try:
-        lab.wait(timeout=30)
+        lab.wait(timeout=30 * SLOW)
     except subprocess.TimeoutExpired:
         lab.kill()
     return lab.returncode

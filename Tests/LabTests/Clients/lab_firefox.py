@@ -28,7 +28,7 @@ from marionette_driver.marionette import Marionette
 from marionette_driver.wait import Wait
 
 import lab_common
-from lab_common import log
+from lab_common import SLOW, log
 
 parser = argparse.ArgumentParser()
 parser.add_argument("--casparian", required=True)
@@ -60,7 +60,7 @@ gecko_log = os.path.join(scratch, "gecko.log")
 m = None
 
 
-def wait(condition, timeout=90):
+def wait(condition, timeout=90 * SLOW):
     return Wait(m, timeout=timeout, interval=0.1,
                 ignored_exceptions=(errors.NoSuchElementException, errors.StaleElementException)).until(condition)
 
@@ -133,7 +133,7 @@ def console_errors():
 failed = False
 try:
     m = Marionette(host="127.0.0.1", port=0, bin=args.firefox, headless=True, workspace=scratch, gecko_log=gecko_log,
-                   startup_timeout=120)
+                   startup_timeout=120 * SLOW)
     m.start_session()
     out["browser"] = f"{m.session_capabilities.get('browserName')} {m.session_capabilities.get('browserVersion')}"
     log("browser:", out["browser"], "marionette port", m.port)
@@ -146,7 +146,7 @@ try:
     out["title"] = m.title
     out["user_agent"] = m.execute_script("return navigator.userAgent")
     # Each declaration of the served lab.css that this Firefox cannot parse (an unsupported property or value).
-    served_css = urllib.request.urlopen(url + "/lab.css", timeout=30).read().decode()
+    served_css = urllib.request.urlopen(url + "/lab.css", timeout=30 * SLOW).read().decode()
     out["css_unsupported"] = m.execute_script("""
         const bad = [];
         for (const [, body] of arguments[0].matchAll(/\\{([^}]*)\\}/g))

@@ -24,7 +24,7 @@ from selenium.webdriver.support import expected_conditions as EC
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
 import lab_common
-from lab_common import log
+from lab_common import SLOW, log
 
 parser = argparse.ArgumentParser()
 parser.add_argument("--casparian", required=True)
@@ -49,18 +49,18 @@ port = int(url.rsplit(":", 1)[1])
 
 # The same port again: a clear error, not a crash.
 busy = subprocess.run([args.casparian, "lab", "--addr", f"127.0.0.1:{port}", "--workspace", ws],
-                      capture_output=True, text=True, timeout=60)
+                      capture_output=True, text=True, timeout=60 * SLOW)
 out["port_in_use"] = {"code": busy.returncode, "stderr": busy.stderr.strip()}
-bad = subprocess.run([args.casparian, "lab", "--addr", "nonsense", "--workspace", ws], capture_output=True, text=True, timeout=60)
+bad = subprocess.run([args.casparian, "lab", "--addr", "nonsense", "--workspace", ws], capture_output=True, text=True, timeout=60 * SLOW)
 out["bad_addr"] = {"code": bad.returncode, "stderr": bad.stderr.strip()}
-beyond = subprocess.run([args.casparian, "lab", "--addr", "0.0.0.0:0", "--workspace", ws], capture_output=True, text=True, timeout=60)
+beyond = subprocess.run([args.casparian, "lab", "--addr", "0.0.0.0:0", "--workspace", ws], capture_output=True, text=True, timeout=60 * SLOW)
 out["beyond_loopback_without_token"] = {"code": beyond.returncode, "stderr": beyond.stderr.strip()}
 
 
 def call(method, path, body=None, headers=None):
     req = urllib.request.Request(url + path, method=method, data=body, headers=headers or {})
     try:
-        with urllib.request.urlopen(req, timeout=60) as r:
+        with urllib.request.urlopen(req, timeout=60 * SLOW) as r:
             return r.status, json.loads(r.read() or b"null")
     except urllib.error.HTTPError as e:
         text = e.read()
@@ -78,7 +78,7 @@ for a in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-
           f"--user-data-dir={profile}", "--no-first-run", "--disable-extensions"]:
     options.add_argument(a)
 driver = webdriver.Chrome(service=Service(executable_path=args.chromedriver), options=options)
-wait = WebDriverWait(driver, 90)
+wait = WebDriverWait(driver, 90 * SLOW)
 
 
 def shot(name):
@@ -279,7 +279,7 @@ try:
 
     # Cancel from the Jobs view: a slow plugin created on the page's API.
     slow = 'import time\n\ndef parse(path, ctx):\n    time.sleep(2)\n    yield {"path": path}\n'
-    driver.set_script_timeout(60)
+    driver.set_script_timeout(60 * SLOW)
     saved = driver.execute_async_script(
         "const [src, done] = arguments; fetch('/api/parser/save', {method: 'POST', headers: {'Content-Type': 'application/json', "
         "'X-Casparian-Lab': document.querySelector('meta[name=casparian-lab-token]').content}, body: JSON.stringify({plugin: 'slow', source: src})})"
@@ -325,7 +325,7 @@ finally:
     shutil.rmtree(profile, ignore_errors=True)
 
 # ---- the API refuses what is wrong --------------------------------------------
-page = urllib.request.urlopen(url + "/", timeout=30).read().decode()
+page = urllib.request.urlopen(url + "/", timeout=30 * SLOW).read().decode()
 token = page.split('name="casparian-lab-token" content="', 1)[1].split('"', 1)[0]
 good = {"Content-Type": "application/json", "X-Casparian-Lab": token}
 body = json.dumps({"sql": "SELECT 1"}).encode()
@@ -362,7 +362,7 @@ opener = urllib.request.build_opener(NoRedirect)
 
 def wide_call(path, headers=None, method="GET", body=None):
     try:
-        r = opener.open(urllib.request.Request(base + path, headers=headers or {}, method=method, data=body), timeout=30)
+        r = opener.open(urllib.request.Request(base + path, headers=headers or {}, method=method, data=body), timeout=30 * SLOW)
         return r.status, dict(r.headers), r.read().decode()
     except urllib.error.HTTPError as e:
         return e.code, dict(e.headers), e.read().decode()
@@ -381,7 +381,7 @@ own = {"Cookie": cookie, "X-Casparian-Lab": wide_token, "Content-Type": "applica
 out["wide_post"] = wide_call("/api/query", own, "POST", json.dumps({"sql": "SELECT 1"}).encode())[0]
 out["wide_post_foreign"] = wide_call("/api/query", dict(own, Origin="http://evil.example"), "POST", b"{}")[0]
 wide.terminate()
-wide.wait(timeout=30)
+wide.wait(timeout=30 * SLOW)
 
 out["lab_exit"] = lab_common.stop_lab(lab)
 print(json.dumps(out))
