@@ -110,7 +110,7 @@ struct FlowTests {
             import csv, time
             pattern = "*.csv"
             def parse(path):
-                time.sleep(0.15)
+                time.sleep(\(0.15 * Double(Sanitizer.slowdown)))
                 with open(path, newline="") as f:
                     for rec in csv.DictReader(f):
                         yield {"id": int(rec["id"]), "name": rec["name"]}
@@ -128,11 +128,11 @@ struct FlowTests {
     }
 
     /// Starts `casparian ARGS` and kills it with SIGKILL once `ready` holds
-    /// (checked every 50 ms, for at most 20 s).
+    /// (checked every 50 ms, for at most 20 s, longer under a sanitizer).
     func killMidway(_ args: [String], in dir: URL, when ready: () -> Bool) throws {
         let process = try CLIRunner.launch(args, in: dir).start()
         defer { process.stop() }
-        let deadline = Date().addingTimeInterval(20)
+        let deadline = Date().addingTimeInterval(20 * Double(Sanitizer.slowdown))
         while Date() < deadline, process.isRunning, !ready() { usleep(50_000) }
         process.send(SIGKILL)
         _ = try process.wait()

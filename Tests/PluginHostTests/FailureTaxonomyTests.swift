@@ -132,6 +132,10 @@ struct FailureTaxonomyTests {
         let f = try await failing("busyloop")
         #expect(f.category == .timeout)
         #expect(f.attempts == 3, "a timeout is retried (the machine may have been overloaded), twice by default")
+        // ThreadSanitizer defers a signal's handler to the thread's next call
+        // it intercepts, which a loop of Python bytecode (libpython is not
+        // instrumented) never makes: the soft stop cannot land, the kill does.
+        guard !Sanitizer.thread else { return }
         #expect(f.errorType == "CasparianTimeout")
         #expect(f.line == 2 || f.line == 3)  // the loop's jump back reports the `while` line
     }
