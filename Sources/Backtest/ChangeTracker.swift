@@ -165,9 +165,9 @@ final class ChangeTracker: @unchecked Sendable {
     private let pool: WorkerPool
     /// The previous version's plugin folder (a temporary copy with its
     /// source), made once, when its worker warms or the examples need it:
-    /// its worker starts once the first lane has ended and changes were
-    /// found (a core is then idle: the worker starts there instead of
-    /// taking one from the parsing).
+    /// its worker starts at the first changed cell, at the lowest CPU
+    /// priority (it takes idle cycles, not the parsing's), or at full
+    /// priority when the changes are first found after the first lane ended.
     private var previousCopy: PluginDirectory?
     private var previousCopyMade = false
     /// Held while the copy is made, so the warm-up and the examples share one.
@@ -246,15 +246,18 @@ final class ChangeTracker: @unchecked Sendable {
             }
             return first
         }
-        if firstExample, lock.withLock({ drained }) { warmPrevious() }
+        // Found while the run still parses: the previous version's worker
+        // starts now at the lowest priority, in the idle cycles, so it is
+        // ready when the examples are read; after the drain, at full speed.
+        if firstExample { warmPrevious(background: !lock.withLock { drained }) }
         if !unchanged { save([(path, digest)]) }
         startExamplesIfComplete()
     }
 
     /// A lane has ended with every file handed out (its worker and a core
-    /// are idle while the last files are parsed): the previous version's
-    /// worker starts now if changes were found, and the examples are read
-    /// now if they were all found.
+    /// are idle while the last files are parsed): the examples are read now
+    /// if they were all found, on the previous version's worker started at
+    /// the first change (or now).
     func drain() {
         let warm = lock.withLock { () -> Bool in
             drained = true
@@ -275,15 +278,16 @@ final class ChangeTracker: @unchecked Sendable {
         }
     }
 
-    /// Makes the previous version's plugin copy and starts its worker, once.
-    private func warmPrevious() {
+    /// Makes the previous version's plugin copy and starts its worker, once
+    /// (niced in the `background`).
+    private func warmPrevious(background: Bool = false) {
         guard let previousVersion, previousVersion != plugin.version else { return }
         let first = lock.withLock { () -> Bool in
             defer { warming = true }
             return !warming
         }
         guard first, let copy = previousCopyOnce(previousVersion) else { return }
-        pool.prewarm(plugin: copy, count: 1)
+        pool.prewarm(plugin: copy, count: 1, niceness: background ? 19 : 0)
     }
 
     /// The previous version's plugin copy, made on the first call (nil when

@@ -38,6 +38,29 @@ struct WorkerReuseTests {
         }
     }
 
+    /// A worker warmed ahead of need runs at the lowest CPU priority, every
+    /// thread of it, and still parses.
+    @Test func aWorkerWarmedNicedRunsAtTheLowestPriority() async throws {
+        let plugin = try Fixtures.plugin("good")
+        let pool = WorkerPool(environment: Fixtures.environment(), size: 1)
+        defer { pool.shutdown() }
+        pool.prewarm(plugin: plugin, count: 1, niceness: 19)
+        let deadline = Date().addingTimeInterval(60)
+        while pool.idleWorkerCount == 0, Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
+        let pid = try #require(pool.liveWorkerPIDs.first)
+        let tasks = try FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")
+        #expect(!tasks.isEmpty)
+        for task in tasks {
+            // Field 19 of stat, counted after the command's closing parenthesis.
+            let stat = try String(contentsOfFile: "/proc/\(pid)/task/\(task)/stat", encoding: .utf8)
+            let fields = stat[stat.index(after: try #require(stat.lastIndex(of: ")")))...].split(separator: " ")
+            #expect(fields[16] == "19", "thread \(task) of the worker")
+        }
+        let parsed = try await pool.parse(plugin, [try Fixtures.csvFile().path])
+        #expect(parsed[0].outcome == .parsed(rows: ["good": 2]))
+        #expect(pool.liveWorkerPIDs == [pid], "the niced worker parsed the file")
+    }
+
     /// A listed run says once, when its first lane ends, that every file
     /// was handed out, with that lane's worker idle again (the backtest
     /// warms the previous version's worker and reads examples there).

@@ -282,8 +282,9 @@ public final class WorkerPool: @unchecked Sendable {
     /// ready ~40% later), and a run that stops early (fail-fast) needs only
     /// the first. A worker that fails to start is dropped (and the ones after
     /// it are not started): the lane that needs one starts its own and
-    /// reports the failure.
-    public func prewarm(plugin: PluginDirectory, count: Int) {
+    /// reports the failure. `niceness` lowers their CPU priority for good
+    /// (workers wanted later, warmed in the cores' idle cycles).
+    public func prewarm(plugin: PluginDirectory, count: Int, niceness: Int32 = 0) {
         let k = key(plugin)
         let missing = lock.withLock { () -> Int in
             let n = max(0, min(count, size) - (idle[k]?.count ?? 0) - (warming[k] ?? 0))
@@ -292,7 +293,7 @@ public final class WorkerPool: @unchecked Sendable {
         }
         guard missing > 0 else { return }
         let first = Thread { [self] in
-            guard warmOne(plugin, key: k) else {
+            guard warmOne(plugin, key: k, niceness: niceness) else {
                 lock.withLock {
                     warming[k, default: missing - 1] -= missing - 1
                     lock.broadcast()
@@ -300,7 +301,7 @@ public final class WorkerPool: @unchecked Sendable {
                 return
             }
             for _ in 1..<missing {
-                let thread = Thread { [self] in _ = warmOne(plugin, key: k) }
+                let thread = Thread { [self] in _ = warmOne(plugin, key: k, niceness: niceness) }
                 thread.name = "casparian-prewarm"
                 thread.start()
             }
@@ -310,8 +311,8 @@ public final class WorkerPool: @unchecked Sendable {
     }
 
     /// Starts one of the workers `prewarm` counted and makes it idle; false if it failed.
-    private func warmOne(_ plugin: PluginDirectory, key k: String) -> Bool {
-        let w = try? startWorker(plugin)
+    private func warmOne(_ plugin: PluginDirectory, key k: String, niceness: Int32) -> Bool {
+        let w = try? startWorker(plugin, niceness: niceness)
         let unwanted = lock.withLock { () -> Bool in
             warming[k, default: 1] -= 1
             defer { lock.broadcast() }
@@ -323,8 +324,8 @@ public final class WorkerPool: @unchecked Sendable {
         return w != nil
     }
 
-    private func startWorker(_ plugin: PluginDirectory) throws -> WorkerProcess {
-        try WorkerProcess(plugin: plugin, environment: environment, limits: limits, echoStderr: echoStderr)
+    private func startWorker(_ plugin: PluginDirectory, niceness: Int32 = 0) throws -> WorkerProcess {
+        try WorkerProcess(plugin: plugin, environment: environment, limits: limits, echoStderr: echoStderr, niceness: niceness)
     }
 
     /// An idle worker for `plugin`, else one `prewarm` is starting, else a

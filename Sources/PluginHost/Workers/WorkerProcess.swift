@@ -55,9 +55,11 @@ public final class WorkerProcess: @unchecked Sendable {
 
     /// Starts a worker and waits until it has loaded the plugin.
     /// Throws a `PluginFailure` when the plugin cannot load.
+    /// `niceness` (0–19) lowers the worker's CPU priority for its whole life
+    /// (a worker started ahead of need: it takes idle cycles, not the parsing's).
     public init(
         plugin: PluginDirectory, environment: WorkerEnvironment, limits: WorkerLimits = WorkerLimits(),
-        echoStderr: Bool = false
+        echoStderr: Bool = false, niceness: Int32 = 0
     ) throws {
         self.plugin = plugin
         self.limits = limits
@@ -74,10 +76,11 @@ public final class WorkerProcess: @unchecked Sendable {
         env["SWIFT_BACKTRACE"] = "enable=no"
         let mark = "\(getpid())-\(UInt64.random(in: 1...UInt64.max))"
         env[ProcessTree.markerVariable] = mark
-        let args = [
-            "--plugin", plugin.url.path, "--python", environment.pythonExecutable,
-            "--memory-limit", String(limits.memoryLimitBytes), "--host-pid", String(getpid()),
-        ]
+        let args =
+            [
+                "--plugin", plugin.url.path, "--python", environment.pythonExecutable,
+                "--memory-limit", String(limits.memoryLimitBytes), "--host-pid", String(getpid()),
+            ] + (niceness > 0 ? ["--nice", String(niceness)] : [])
         let spawned: SpawnedProcess
         do {
             spawned = try SpawnedProcess.spawn(
