@@ -168,9 +168,10 @@ final class ChangeTracker: @unchecked Sendable {
     /// its worker starts at the first changed cell, at the lowest CPU
     /// priority (it takes idle cycles, not the parsing's), or at full
     /// priority when the changes are first found after the first lane ended.
+    /// Guarded by `copyLock`, held while the copy is made, so the warm-up
+    /// and the examples share one.
     private var previousCopy: PluginDirectory?
     private var previousCopyMade = false
-    /// Held while the copy is made, so the warm-up and the examples share one.
     private let copyLock = NSLock()
     private var warming = false
     /// Every file has been handed out: lanes go idle one by one.
@@ -294,16 +295,12 @@ final class ChangeTracker: @unchecked Sendable {
     /// its source is not in the catalog or the copy failed).
     private func previousCopyOnce(_ previousVersion: String) -> PluginDirectory? {
         copyLock.withLock {
-            let made = lock.withLock { previousCopyMade }
-            if !made {
+            if !previousCopyMade {
+                previousCopyMade = true
                 let source = try? store.catalog.parserSource(plugin: plugin.name, version: previousVersion)
-                let copy = source.flatMap { try? Self.pluginCopy(plugin, source: $0) }
-                lock.withLock {
-                    previousCopy = copy
-                    previousCopyMade = true
-                }
+                previousCopy = source.flatMap { try? Self.pluginCopy(plugin, source: $0) }
             }
-            return lock.withLock { previousCopy }
+            return previousCopy
         }
     }
 
@@ -318,11 +315,9 @@ final class ChangeTracker: @unchecked Sendable {
 
     /// Retires the previous version's worker and removes its copy, once.
     private func removePreviousCopy() {
-        let copy = copyLock.withLock {
-            lock.withLock { () -> PluginDirectory? in
-                defer { previousCopy = nil }
-                return previousCopy
-            }
+        let copy = copyLock.withLock { () -> PluginDirectory? in
+            defer { previousCopy = nil }
+            return previousCopy
         }
         if let copy { Self.remove(copy, pool: pool) }
     }
