@@ -22,7 +22,7 @@ from execute_corpus import FILES, ROWS, write_corpus  # noqa: E402
 BIN = os.environ["CASPARIAN_BIN"]
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
 PG = os.path.join(ROOT, "scripts", "test-postgres.sh")
-PAIRS = 5
+PAIRS = 9
 SMALL_FILES = 2000
 
 

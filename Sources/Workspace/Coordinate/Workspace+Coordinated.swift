@@ -66,6 +66,8 @@ extension Workspace {
     ) async throws -> CoordinatedReport {
         let contract = try coordinatedContract(plugin)
         try Self.checkSharedTarget(options.target)
+        // The workers start while the run is set up with the coordinator.
+        pool.prewarm(plugin: plugin, count: options.parallelism ?? pool.size)
         try recordParserVersion(plugin)
         let files = try runnableFiles(plugin: plugin, scope: scope, contract: contract)
         let executor = Executor(workspace: self, pool: pool)
@@ -122,6 +124,7 @@ extension Workspace {
         guard let target = run.target else {
             throw CasparianError(.conflict, "run \(run.id) is a \(run.kind), not an execute", hint: "join it with `casparian join`")
         }
+        pool.prewarm(plugin: plugin, count: options.parallelism ?? pool.size)
         var options = options
         options.target = target
         try recordParserVersion(plugin)
@@ -179,9 +182,13 @@ extension Workspace {
         let source = node.files
         let report = try await node.part(local: local) {
             let (store, outputs) = try executor.openOutput(plugin: plugin, contract: contract, options: options, run: local)
+            // One write in flight per lane: the server is shared by every
+            // node's lanes, and a standalone run's second write (the server
+            // storing one file while the lane parses the next) would, node
+            // after node, give it more writes than it has cores.
             let work = ExecuteWork(
                 source: source, total: run.filesTotal, skipped: run.filesSkipped, setAside: 0,
-                fingerprint: { source.fingerprint($0) }, observer: source)
+                fingerprint: { source.fingerprint($0) }, observer: source, writesInFlight: node.lanes)
             return try await local.perform {
                 try await executor.run(
                     plugin: plugin, contract: contract, work: work, store: store, outputs: outputs, options: options, run: local,
@@ -204,11 +211,14 @@ final class CoordinatedNode: Sendable {
     let run: Coordinator.Run
     let link: CoordinatorLink
     let files: CoordinatedFiles
+    /// Files the node parses at once.
+    let lanes: Int
     private let heartbeat: Heartbeat
 
     init(run: Coordinator.Run, coordinated: CoordinatedOptions, lanes: Int) throws {
         name = "\(ProcessInfo.processInfo.hostName):\(getpid()):\(UUID().uuidString.prefix(4).lowercased())"
         self.run = run
+        self.lanes = lanes
         link = try CoordinatorLink(url: coordinated.coordinator, run: run.id, node: name)
         try link.locked { [name] in try $0.join(run: run.id, node: name, jobs: lanes) }
         let files = CoordinatedFiles(link: link, lanes: lanes, lease: coordinated.leaseSeconds)

@@ -134,4 +134,7 @@ struct ExecuteWork: Sendable {
     var setAside: Int
     var fingerprint: @Sendable (ParseJob) -> String?
     var observer: (any ExecuteObserver)? = nil
+    /// The most files written at once; nil: as many as the target takes
+    /// (`OutputTarget.concurrentWrites`).
+    var writesInFlight: Int? = nil
 }

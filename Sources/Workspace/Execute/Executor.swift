@@ -92,7 +92,7 @@ public final class Executor: Sendable {
         let runID = run.id
         let state = ExecuteState(
             total: work.total, skipped: work.skipped, setAside: work.setAside, started: started, observer: work.observer)
-        let writer = FileWriters(count: store.concurrentWrites, depth: options.writeQueueDepth)
+        let writer = FileWriters(count: min(store.concurrentWrites, work.writesInFlight ?? .max), depth: options.writeQueueDepth)
         let fingerprintOf = work.fingerprint
         let checker = try ContractChecker(contract: contract)
         // Each file's write runs on the writer thread from its first batch to its end,
