@@ -100,6 +100,11 @@ public struct OutputDigestStore: Sendable {
             return done
         }
         close(fd)
+        // The digest it replaces goes first: ext4 (`auto_da_alloc`) writes a
+        // file's data out at once when a rename replaces another file, so
+        // storing a version's digests over an earlier run's waited on the
+        // disk. A digest lost in between only means a comparison less.
+        unlink(path)
         guard written == data.count, rename(temporary, path) == 0 else {
             unlink(temporary)
             throw CasparianError(.environment, "cannot write \(path): \(String(cString: strerror(errno)))")
