@@ -160,7 +160,7 @@ let package = Package(
         .target(
             name: "Lab",
             dependencies: [
-                "Workspace", "Backtest", "Catalog", "Contracts", "PluginHost", "CasparianCore", "HTTPService",
+                "Workspace", "Backtest", "Catalog", "Contracts", "Inference", "PluginHost", "CasparianCore", "HTTPService",
                 .product(name: "Logging", package: "swift-log"),
             ],
             resources: [

@@ -1,8 +1,10 @@
 import CasparianCore
 import Foundation
+import Inference
 
-/// A file as the Lab shows it beside the parsed rows: its text lines, or for
-/// a binary file a hex view (offset, 16 bytes, their printable characters).
+/// A file as the Lab shows it beside the parsed rows: its text lines (a
+/// gzip file's decompressed), or for a binary file a hex view (offset, 16
+/// bytes, their printable characters).
 struct SourceView {
     /// At most this much of a file is shown.
     static let maxBytes = 512 * 1024
@@ -23,17 +25,32 @@ struct SourceView {
         }
         defer { try? handle.close() }
         let data = (try handle.read(upToCount: maxBytes + 1)) ?? Data()
+        // A gzip file is shown as what it holds, as discovery and plugins
+        // read it; one that does not decompress is shown as its bytes.
+        if data.starts(with: [0x1F, 0x8B]),
+            let (content, compression) = try? ContentHead.read(path, limit: maxBytes + 1), compression == .gzip,
+            let view = textView(Data(content), compression: "gzip")
+        {
+            return view
+        }
+        if let view = textView(data, compression: nil) { return view }
+        let bytes = Array(data.prefix(maxHexBytes))
+        return SourceView(
+            isText: false, lines: hexLines(bytes), truncated: data.count > maxHexBytes, encoding: "binary")
+    }
+
+    /// The first `maxBytes` of `data` as lines, or nil when they are not text.
+    private static func textView(_ data: Data, compression: String?) -> SourceView? {
         let truncated = data.count > maxBytes
         let head = data.prefix(maxBytes)
         if let text = text(head, truncated: truncated) {
             // "\r\n" is one Character to Swift: normalised before splitting.
             var lines = text.text.replacingOccurrences(of: "\r\n", with: "\n").components(separatedBy: "\n")
             if lines.last == "" { lines.removeLast() }
-            return SourceView(isText: true, lines: lines, truncated: truncated, encoding: text.encoding)
+            let encoding = compression.map { "\(text.encoding), decompressed from \($0)" } ?? text.encoding
+            return SourceView(isText: true, lines: lines, truncated: truncated, encoding: encoding)
         }
-        let bytes = Array(head.prefix(maxHexBytes))
-        return SourceView(
-            isText: false, lines: hexLines(bytes), truncated: data.count > maxHexBytes, encoding: "binary")
+        return nil
     }
 
     /// The bytes as text: UTF-8 (a character cut at the end forgiven), else

@@ -34,4 +34,27 @@ struct SourceViewTests {
         #expect(b.lines[0].hasSuffix("|....AAAAAAAAAAAA|"))
         #expect(throws: (any Error).self) { try SourceView.read(path: dir.appendingPathComponent("missing").path) }
     }
+
+    @Test func aGzipFileIsShownAsTheTextItHolds() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("lab-source-gz-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let csv = dir.appendingPathComponent("a.csv")
+        try Data("id,city\n1,Z\u{fc}rich\n2,Oslo\n".utf8).write(to: csv)
+        let gzip = Process()
+        gzip.executableURL = URL(fileURLWithPath: "/bin/gzip")
+        gzip.arguments = [csv.path]
+        try gzip.run()
+        gzip.waitUntilExit()
+        #expect(gzip.terminationStatus == 0)
+        let view = try SourceView.read(path: csv.path + ".gz")
+        #expect(view.isText && view.lines == ["id,city", "1,Z\u{fc}rich", "2,Oslo"], "\(view.lines)")
+        #expect(view.encoding == "utf-8, decompressed from gzip")
+        // Cut short, it does not decompress: its bytes are shown.
+        let whole = try Data(contentsOf: URL(fileURLWithPath: csv.path + ".gz"))
+        let cut = dir.appendingPathComponent("cut.csv.gz")
+        try whole.prefix(whole.count - 12).write(to: cut)
+        let bytes = try SourceView.read(path: cut.path)
+        #expect(!bytes.isText && bytes.encoding == "binary" && bytes.lines[0].hasPrefix("00000000  1f 8b"))
+    }
 }
