@@ -197,6 +197,74 @@ struct CoordinatedRunTests {
         #expect(unreachable.status != 0 && unreachable.stderr.contains("cannot reach the coordinator"), "\(unreachable.stderr)")
     }
 
+    /// The first version's tables, as a node of that version made them.
+    static let versionOneSchema = """
+        CREATE SCHEMA casparian_coordinator;
+        CREATE TABLE casparian_coordinator.schema_version (version integer NOT NULL);
+        INSERT INTO casparian_coordinator.schema_version VALUES (1);
+        CREATE TABLE casparian_coordinator.runs (
+            id text PRIMARY KEY, kind text NOT NULL, plugin text NOT NULL, parser_version text NOT NULL,
+            contract_version integer NOT NULL, scope text NOT NULL, target jsonb NOT NULL,
+            status text NOT NULL DEFAULT 'open', lease_seconds integer NOT NULL, max_claims integer NOT NULL,
+            files_total integer NOT NULL, files_skipped integer NOT NULL DEFAULT 0,
+            created_at timestamptz NOT NULL DEFAULT now(), finished_at timestamptz);
+        CREATE TABLE casparian_coordinator.files (
+            run_id text NOT NULL REFERENCES casparian_coordinator.runs(id) ON DELETE CASCADE, path text NOT NULL,
+            state text NOT NULL DEFAULT 'todo', node text, lease_until timestamptz,
+            claims integer NOT NULL DEFAULT 0, rows bigint, category text, message text,
+            finished_at timestamptz, PRIMARY KEY (run_id, path));
+        CREATE INDEX files_by_state ON casparian_coordinator.files (run_id, state);
+        CREATE TABLE casparian_coordinator.nodes (
+            run_id text NOT NULL REFERENCES casparian_coordinator.runs(id) ON DELETE CASCADE, node text NOT NULL,
+            host text NOT NULL, pid integer NOT NULL, jobs integer NOT NULL,
+            started_at timestamptz NOT NULL DEFAULT now(), last_heartbeat timestamptz NOT NULL DEFAULT now(),
+            files_claimed integer NOT NULL DEFAULT 0, files_done integer NOT NULL DEFAULT 0,
+            files_failed integer NOT NULL DEFAULT 0, rows bigint NOT NULL DEFAULT 0,
+            status text NOT NULL DEFAULT 'running', error text, PRIMARY KEY (run_id, node));
+        INSERT INTO casparian_coordinator.runs (id, kind, plugin, parser_version, contract_version, scope, target,
+            status, lease_seconds, max_claims, files_total)
+            VALUES ('crun_old', 'execute', 'co', 'v1hash', 1, 'all data', '{"kind": "postgresql", "location": "postgresql://elsewhere/db"}', 'done', 60, 3, 2);
+        INSERT INTO casparian_coordinator.files (run_id, path, state, rows) VALUES
+            ('crun_old', '/data/a.csv', 'done', 5), ('crun_old', '/data/b.csv', 'done', 7);
+        """
+
+    @Test func anEarlierVersionsTablesAreMigratedInPlaceAndANewerOnesRefused() throws {
+        let dir = try Self.corpus("coord-migrate", sleep: 0)
+        let url = try TestPostgres.freshDatabase(name: "coord_migrate")
+        _ = try TestPostgres.psql(url, Self.versionOneSchema)
+        // Any use migrates: listing the runs, then a run of its own.
+        let listed = try CLIRunner.run(["jobs", "--coordinator", url], in: dir)
+        #expect(listed.status == 0 && listed.stdout.contains("crun_old"), "\(listed.stdout)\(listed.stderr)")
+        #expect(try Self.one(url, "SELECT version FROM casparian_coordinator.schema_version") == "2")
+        #expect(
+            try Self.one(
+                url,
+                "SELECT is_nullable FROM information_schema.columns WHERE table_schema = 'casparian_coordinator' AND table_name = 'runs' AND column_name = 'target'"
+            ) == "YES")
+        #expect(try Self.one(url, "SELECT root FROM casparian_coordinator.runs WHERE id = 'crun_old'") == "")
+        #expect(
+            try Self.one(url, "SELECT indexdef FROM pg_indexes WHERE indexname = 'files_by_state'").hasSuffix("(run_id, state, path)"))
+        let r = try CLIRunner.run(Self.runArgs(url), in: dir)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(try Self.one(url, "SELECT count(*), count(DISTINCT _cf_file) FROM co") == "\(Self.files * Self.rowsPerFile)|\(Self.files)")
+        #expect(
+            try Self.one(url, "SELECT state, count(*) FROM casparian_coordinator.files WHERE run_id <> 'crun_old' GROUP BY state")
+                == "done|\(Self.files)")
+        // The earlier run's record is kept as it was.
+        #expect(try Self.one(url, "SELECT count(*), sum(rows) FROM casparian_coordinator.files WHERE run_id = 'crun_old'") == "2|12")
+        // A run whose record cannot be read is named, with what to do.
+        _ = try TestPostgres.psql(url, "UPDATE casparian_coordinator.runs SET target = '{\"kind\": 7}' WHERE id = 'crun_old'")
+        let damaged = try CLIRunner.run(["jobs", "--coordinator", url], in: dir)
+        #expect(
+            damaged.status != 0 && damaged.stderr.contains("run crun_old in the coordinator has a target this Casparian cannot read")
+                && !damaged.stderr.contains("internal error"), "\(damaged.stderr)")
+        // Tables of a newer Casparian are refused, and left alone.
+        _ = try TestPostgres.psql(url, "UPDATE casparian_coordinator.schema_version SET version = 3")
+        let newer = try CLIRunner.run(["jobs", "--coordinator", url], in: dir)
+        #expect(newer.status != 0 && newer.stderr.contains("newer Casparian (version 3"), "\(newer.stderr)")
+        #expect(try Self.one(url, "SELECT version FROM casparian_coordinator.schema_version") == "3")
+    }
+
     @Test func cancelFromAnotherProcessStopsEveryNode() throws {
         let dir = try Self.corpus("coord-cancel", sleep: 0.1)
         let url = try TestPostgres.freshDatabase(name: "coord_cancel")

@@ -171,9 +171,18 @@ public final class Coordinator: @unchecked Sendable {
 
     static func run(_ r: [String?]) throws -> Run {
         func int(_ i: Int) -> Int { r[i].flatMap { Int($0) } ?? 0 }
+        let target = try r[6].map { json in
+            do {
+                return try JSONDecoder().decode(OutputTargetSpec.self, from: Data(json.utf8))
+            } catch {
+                throw CasparianError(
+                    .data, "run \(r[0] ?? "?") in the coordinator has a target this Casparian cannot read: \(json.prefix(200))",
+                    hint: "it was written by another Casparian version or by hand: run the same version on every node, or cancel the run")
+            }
+        }
         return Run(
             id: r[0] ?? "", kind: r[1] ?? "", plugin: r[2] ?? "", parserVersion: r[3] ?? "", contractVersion: int(4), scope: r[5] ?? "",
-            root: r[13] ?? "", target: try r[6].map { try JSONDecoder().decode(OutputTargetSpec.self, from: Data($0.utf8)) },
+            root: r[13] ?? "", target: target,
             status: r[7] ?? "",
             leaseSeconds: int(8), maxClaims: int(9), filesTotal: int(10), filesSkipped: int(11), createdAt: r[12] ?? "")
     }
