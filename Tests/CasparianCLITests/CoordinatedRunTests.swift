@@ -145,6 +145,19 @@ struct CoordinatedRunTests {
         #expect(states == "done|270\nfailed|30", "\(states)")
         let kinds = try Self.one(url, "SELECT kind, status FROM casparian_coordinator.runs")
         #expect(kinds == "backtest|done")
+        // The high-failure history is the coordinator's: the next shared
+        // backtest, on any machine, takes the files that failed first.
+        #expect(try Self.one(url, "SELECT consecutive, count(*) FROM casparian_coordinator.history GROUP BY 1 ORDER BY 1") == "0|270\n1|30")
+        let again = try CLIRunner.run(["backtest", "co", "--scope", "all", "--coordinator", url, "--jobs", "1", "--quiet"], in: dir)
+        #expect(again.status == 1, "\(again.stderr)")
+        let next = try Self.one(url, "SELECT id FROM casparian_coordinator.runs ORDER BY created_at DESC LIMIT 1")
+        #expect(try Self.one(url, "SELECT count(*) FROM casparian_coordinator.files WHERE run_id = '\(next)' AND turn = 0") == "30")
+        let failedFirst = try Self.one(
+            url,
+            "SELECT (SELECT max(finished_at) FROM casparian_coordinator.files WHERE run_id = '\(next)' AND state = 'failed') <= (SELECT min(finished_at) FROM casparian_coordinator.files WHERE run_id = '\(next)' AND state = 'done')"
+        )
+        #expect(failedFirst == "t", "every failing file was judged before the passing ones")
+        #expect(try Self.one(url, "SELECT consecutive, count(*) FROM casparian_coordinator.history GROUP BY 1 ORDER BY 1") == "0|270\n2|30")
         let noCI = try CLIRunner.run(["backtest", "plugins", "--corpus", "data", "--coordinator", url], in: dir)
         #expect(noCI.status == 2 && noCI.stderr.contains("--shard"), "\(noCI.stderr)")
     }
@@ -235,7 +248,7 @@ struct CoordinatedRunTests {
         // Any use migrates: listing the runs, then a run of its own.
         let listed = try CLIRunner.run(["jobs", "--coordinator", url], in: dir)
         #expect(listed.status == 0 && listed.stdout.contains("crun_old"), "\(listed.stdout)\(listed.stderr)")
-        #expect(try Self.one(url, "SELECT version FROM casparian_coordinator.schema_version") == "2")
+        #expect(try Self.one(url, "SELECT version FROM casparian_coordinator.schema_version") == "3")
         #expect(
             try Self.one(
                 url,
@@ -243,7 +256,8 @@ struct CoordinatedRunTests {
             ) == "YES")
         #expect(try Self.one(url, "SELECT root FROM casparian_coordinator.runs WHERE id = 'crun_old'") == "")
         #expect(
-            try Self.one(url, "SELECT indexdef FROM pg_indexes WHERE indexname = 'files_by_state'").hasSuffix("(run_id, state, path)"))
+            try Self.one(url, "SELECT indexdef FROM pg_indexes WHERE indexname = 'files_by_state'").hasSuffix("(run_id, state, turn, path)")
+        )
         let r = try CLIRunner.run(Self.runArgs(url), in: dir)
         #expect(r.status == 0, "\(r.stderr)")
         #expect(try Self.one(url, "SELECT count(*), count(DISTINCT _cf_file) FROM co") == "\(Self.files * Self.rowsPerFile)|\(Self.files)")
@@ -259,10 +273,10 @@ struct CoordinatedRunTests {
             damaged.status != 0 && damaged.stderr.contains("run crun_old in the coordinator has a target this Casparian cannot read")
                 && !damaged.stderr.contains("internal error"), "\(damaged.stderr)")
         // Tables of a newer Casparian are refused, and left alone.
-        _ = try TestPostgres.psql(url, "UPDATE casparian_coordinator.schema_version SET version = 3")
+        _ = try TestPostgres.psql(url, "UPDATE casparian_coordinator.schema_version SET version = 4")
         let newer = try CLIRunner.run(["jobs", "--coordinator", url], in: dir)
-        #expect(newer.status != 0 && newer.stderr.contains("newer Casparian (version 3"), "\(newer.stderr)")
-        #expect(try Self.one(url, "SELECT version FROM casparian_coordinator.schema_version") == "3")
+        #expect(newer.status != 0 && newer.stderr.contains("newer Casparian (version 4"), "\(newer.stderr)")
+        #expect(try Self.one(url, "SELECT version FROM casparian_coordinator.schema_version") == "4")
     }
 
     @Test func cancelFromAnotherProcessStopsEveryNode() throws {

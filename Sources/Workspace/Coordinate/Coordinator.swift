@@ -1,3 +1,4 @@
+import Backtest
 import CasparianCore
 import Foundation
 import Postgres
@@ -18,7 +19,7 @@ import Postgres
 /// of use, or the caller's lock.
 public final class Coordinator: @unchecked Sendable {
     public static let schema = "casparian_coordinator"
-    static let schemaVersion = 2
+    static let schemaVersion = 3
 
     public let url: String
     private let connection: PostgresConnection
@@ -60,8 +61,10 @@ public final class Coordinator: @unchecked Sendable {
                         run_id text NOT NULL REFERENCES \(s).runs(id) ON DELETE CASCADE, path text NOT NULL,
                         state text NOT NULL DEFAULT 'todo', node text, lease_until timestamptz,
                         claims integer NOT NULL DEFAULT 0, rows bigint, category text, message text,
-                        finished_at timestamptz, PRIMARY KEY (run_id, path));
-                    CREATE INDEX IF NOT EXISTS files_by_state ON \(s).files (run_id, state, path);
+                        finished_at timestamptz, turn smallint NOT NULL DEFAULT 2, PRIMARY KEY (run_id, path));
+                    CREATE TABLE IF NOT EXISTS \(s).history (
+                        plugin text NOT NULL, scope text NOT NULL, path text NOT NULL, failures integer NOT NULL,
+                        consecutive integer NOT NULL, ever_failed boolean NOT NULL, PRIMARY KEY (plugin, scope, path));
                     CREATE TABLE IF NOT EXISTS \(s).nodes (
                         run_id text NOT NULL REFERENCES \(s).runs(id) ON DELETE CASCADE, node text NOT NULL,
                         host text NOT NULL, pid integer NOT NULL, jobs integer NOT NULL,
@@ -80,15 +83,24 @@ public final class Coordinator: @unchecked Sendable {
                         hint: "run the same Casparian version on every node")
                 }
                 if let found, found < 2 {
-                    // 2: backtests (no target, a root to name files by), claims through (run_id, state, path).
+                    // 2: backtests (no target, a root to name files by).
                     try connection.execute(
                         """
                         ALTER TABLE \(s).runs ADD COLUMN IF NOT EXISTS root text NOT NULL DEFAULT '';
                         ALTER TABLE \(s).runs ALTER COLUMN target DROP NOT NULL;
-                        DROP INDEX IF EXISTS \(s).files_by_state;
-                        CREATE INDEX files_by_state ON \(s).files (run_id, state, path);
                         """)
                 }
+                if let found, found < 3 {
+                    // 3: the shared high-failure history (its table is made above), files
+                    // claimed in their turn (failing before first), through (run_id, state, turn, path).
+                    try connection.execute(
+                        """
+                        ALTER TABLE \(s).files ADD COLUMN IF NOT EXISTS turn smallint NOT NULL DEFAULT 2;
+                        DROP INDEX IF EXISTS \(s).files_by_state;
+                        """)
+                }
+                // After the migrations: an earlier version's tables have the column only now.
+                try connection.execute("CREATE INDEX IF NOT EXISTS files_by_state ON \(s).files (run_id, state, turn, path)")
                 if found != Self.schemaVersion {
                     try connection.execute(
                         "DELETE FROM \(s).schema_version; INSERT INTO \(s).schema_version VALUES (\(Self.schemaVersion))")
@@ -216,10 +228,17 @@ public final class Coordinator: @unchecked Sendable {
                     ])
                 // The queue, 10,000 paths a statement (each a text array): a
                 // corpus of millions of files is not one statement of gigabytes.
+                // Each file's turn comes from the shared history, as a
+                // backtest orders files (`FileOrdering`): failing before,
+                // then failed once and passing since, then never tested, then passing.
                 for start in stride(from: 0, to: files.count, by: 10_000) {
                     let chunk = Array(files[start..<min(files.count, start + 10_000)])
                     _ = try connection.query(
-                        "INSERT INTO \(s).files (run_id, path) SELECT $1, unnest($2::text[])", parameters: [id, Self.textArray(chunk)])
+                        """
+                        INSERT INTO \(s).files (run_id, path, turn)
+                        SELECT $1, p, CASE WHEN h.path IS NULL THEN 2 WHEN h.consecutive > 0 THEN 0 WHEN h.ever_failed THEN 1 ELSE 3 END
+                        FROM unnest($2::text[]) AS p LEFT JOIN \(s).history h ON h.plugin = $3 AND h.scope = $4 AND h.path = p
+                        """, parameters: [id, Self.textArray(chunk), plugin, scope])
                 }
                 let row = try connection.query("SELECT \(Self.runColumns) FROM \(s).runs WHERE id = $1", parameters: [id]).rows[0]
                 try connection.execute("COMMIT")
@@ -280,6 +299,41 @@ public final class Coordinator: @unchecked Sendable {
         return (r.affectedRows ?? 0) > 0
     }
 
+    // MARK: - The shared high-failure history
+
+    /// What backtests shared through this coordinator found of `paths` before.
+    public func history(plugin: String, scope: String, paths: [String]) throws -> [String: FileHistory.State] {
+        let rows = try query(
+            "SELECT path, consecutive, ever_failed FROM \(Self.schema).history WHERE plugin = $1 AND scope = $2 AND path = ANY($3::text[])",
+            [plugin, scope, Self.textArray(paths)]
+        ).rows
+        var states: [String: FileHistory.State] = [:]
+        for r in rows {
+            guard let path = r[0] else { continue }
+            let consecutive = r[1].flatMap { Int($0) } ?? 0
+            states[path] = consecutive > 0 ? .failing(consecutiveFailures: consecutive) : (r[2] == "t" ? .resolved : .passing)
+        }
+        return states
+    }
+
+    /// Adds verdicts to the shared history: a failure to the file's counts,
+    /// a pass ends its run of failures.
+    public func recordHistory(plugin: String, scope: String, verdicts: [(path: String, failed: Bool)]) throws {
+        guard !verdicts.isEmpty else { return }
+        _ = try query(
+            """
+            INSERT INTO \(Self.schema).history AS h (plugin, scope, path, failures, consecutive, ever_failed)
+            SELECT $1, $2, v.path, v.failed::int, v.failed::int, v.failed FROM unnest($3::text[], $4::bool[]) AS v(path, failed)
+            ON CONFLICT (plugin, scope, path) DO UPDATE SET failures = h.failures + EXCLUDED.failures,
+                consecutive = CASE WHEN EXCLUDED.ever_failed THEN h.consecutive + 1 ELSE 0 END,
+                ever_failed = h.ever_failed OR EXCLUDED.ever_failed
+            """,
+            [
+                plugin, scope, Self.textArray(verdicts.map(\.path)),
+                "{" + verdicts.map { $0.failed ? "t" : "f" }.joined(separator: ",") + "}",
+            ])
+    }
+
     // MARK: - Nodes
 
     /// Registers a node of `run` (several nodes may run on one machine).
@@ -333,18 +387,18 @@ public final class Coordinator: @unchecked Sendable {
                 SELECT path FROM \(s).files WHERE run_id = $1 AND state = 'claimed' AND lease_until < now()
                 ORDER BY path LIMIT $3 FOR UPDATE SKIP LOCKED),
             fresh AS (
-                SELECT path FROM \(s).files WHERE run_id = $1 AND state = 'todo' ORDER BY path LIMIT $3 FOR UPDATE SKIP LOCKED),
+                SELECT path FROM \(s).files WHERE run_id = $1 AND state = 'todo' ORDER BY turn, path LIMIT $3 FOR UPDATE SKIP LOCKED),
             c AS ((SELECT path FROM expired) UNION ALL (SELECT path FROM fresh) LIMIT $3),
             u AS (
                 UPDATE \(s).files f SET state = 'claimed', node = $2, lease_until = now() + make_interval(secs => $4), claims = claims + 1
-                FROM c WHERE f.run_id = $1 AND f.path = c.path RETURNING f.path, f.claims),
+                FROM c WHERE f.run_id = $1 AND f.path = c.path RETURNING f.path, f.claims, f.turn),
             n AS (
                 UPDATE \(s).nodes SET files_claimed = files_claimed + (SELECT count(*) FROM u),
                     files_done = files_done + (SELECT count(*) FROM f WHERE state = 'done'),
                     files_failed = files_failed + (SELECT count(*) FROM f WHERE state <> 'done'),
                     rows = rows + (SELECT coalesce(sum(rows), 0) FROM f WHERE state = 'done'), last_heartbeat = now()
                 WHERE run_id = $1 AND node = $2)
-            SELECT u.path, u.claims, r.max_claims FROM u, \(s).runs r WHERE r.id = $1 ORDER BY u.path
+            SELECT u.path, u.claims, r.max_claims FROM u, \(s).runs r WHERE r.id = $1 ORDER BY u.turn, u.path
             """,
             [
                 run, node, String(count), String(lease), Self.textArray(ended.map(\.path)), Self.textArray(ended.map(\.state)),

@@ -73,7 +73,9 @@ extension Workspace {
         engineOptions.failFast = false
         engineOptions.compareOutput = false
         engineOptions.shard = nil
-        let engine = BacktestEngine(pool: pool, store: CatalogHighFailureStore(catalog: catalog), options: engineOptions)
+        // The high-failure history is the coordinator's, shared by every node:
+        // the run's files were queued in its order, and each batch adds to it.
+        let engine = BacktestEngine(pool: pool, store: CoordinatorHighFailureStore(link: node.link), options: engineOptions)
         let checker = try ContractChecker(contract: contract)
         let started = ContinuousClock.now
         let source = node.files
@@ -85,7 +87,7 @@ extension Workspace {
                 let batch = source.nextBatch(lanes * 4)
                 if batch.isEmpty { break }
                 let request = BacktestRequest(
-                    plugin: plugin, files: batch, corpusRoot: run.root.isEmpty ? nil : run.root, scopeKey: "coordinated \(run.scope)",
+                    plugin: plugin, files: batch, corpusRoot: run.root.isEmpty ? nil : run.root, scopeKey: run.scope,
                     checker: checker, contractVersion: contract.version)
                 let done = results.count
                 let passedBefore = results.filter { $0.status == .passed }.count
@@ -120,5 +122,24 @@ extension Workspace {
         RunFileRecord(
             path: r.path, status: r.status == .passed ? .passed : .failed, category: r.category?.rawValue, message: r.message, rows: r.rows,
             durationMs: r.durationMilliseconds)
+    }
+}
+
+/// The high-failure history of backtests shared through a coordinator:
+/// every node orders its batches by it and adds its verdicts to it, so a
+/// file that failed on one machine goes first on any machine next time.
+final class CoordinatorHighFailureStore: HighFailureStore {
+    private let link: CoordinatorLink
+
+    init(link: CoordinatorLink) { self.link = link }
+
+    func history(plugin: String, scopeKey: String, paths: [String]) throws -> [String: FileHistory.State] {
+        try link.locked { try $0.history(plugin: plugin, scope: scopeKey, paths: paths) }
+    }
+
+    func record(plugin: String, scopeKey: String, iteration: Int, parserVersion: String, results: [FileResult]) throws {
+        try link.locked {
+            try $0.recordHistory(plugin: plugin, scope: scopeKey, verdicts: results.map { ($0.path, $0.status == .failed) })
+        }
     }
 }
