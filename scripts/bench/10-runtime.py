@@ -79,7 +79,7 @@ with tempfile.TemporaryDirectory() as root:
     one = counts(root, 1, ROWS)
     for mode, target in (("tuple", 1.10), ("dict", 1.30)):
         d = plugin(root, mode)
-        pairs = benchlib.paired(lambda: baseline(d, one), lambda: casparian(d, 1, one)[0], 9)
+        pairs = benchlib.paired(lambda: baseline(d, one), lambda: casparian(d, 1, one)[0], 15)
         print(f"overhead {mode:5}: python {pairs.baseline:.3f}s, casparian {pairs.measured:.3f}s (the median pair): "
               f"casparian takes {pairs.describe()} plain Python's time")
         benchlib.record_pairs(f"runtime {mode}s", "plain python3 parse() loop", pairs, target, "<=")
