@@ -68,6 +68,9 @@ enum RunStatusTool {
         // A run left `running` by a process that is gone will never finish.
         if record.status == .interrupted { status = "failed" }
         if status == "queued" { status = "running" }
+        // The workspace records the run's end before this server has made
+        // the tool's answer from it: until that answer is kept, it is running.
+        if record.status != .running, detail.replyJSON == nil, env.runs.isRunning(id) { status = "running" }
         let result = detail.replyJSON.flatMap(JSONValue.parse)
         let error = result?.objectValue?["error"]?.stringValue
         // The tool's answer says how the run ended (a backtest whose files fail still ran to the end).
