@@ -1,3 +1,4 @@
+import CasparianTestSupport
 import Foundation
 import Testing
 
@@ -15,8 +16,7 @@ struct SourceViewTests {
     }
 
     @Test func textFilesAreLinesAndBinaryFilesAHexView() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("lab-source-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = try TemporaryFolder.create("lab-source")
         defer { try? FileManager.default.removeItem(at: dir) }
         let text = dir.appendingPathComponent("a.csv")
         try Data("a,b\r\n1,caf\u{e9}\r\n".utf8).write(to: text)
@@ -36,8 +36,7 @@ struct SourceViewTests {
     }
 
     @Test func aGzipFileIsShownAsTheTextItHolds() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("lab-source-gz-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let dir = try TemporaryFolder.create("lab-source-gz")
         defer { try? FileManager.default.removeItem(at: dir) }
         let csv = dir.appendingPathComponent("a.csv")
         try Data("id,city\n1,Z\u{fc}rich\n2,Oslo\n".utf8).write(to: csv)

@@ -64,7 +64,7 @@ public final class Coordinator: @unchecked Sendable {
                         finished_at timestamptz, turn smallint NOT NULL DEFAULT 2, PRIMARY KEY (run_id, path));
                     CREATE TABLE IF NOT EXISTS \(s).history (
                         plugin text NOT NULL, scope text NOT NULL, path text NOT NULL, failures integer NOT NULL,
-                        consecutive integer NOT NULL, ever_failed boolean NOT NULL, PRIMARY KEY (plugin, scope, path));
+                        consecutive integer NOT NULL, PRIMARY KEY (plugin, scope, path));
                     CREATE TABLE IF NOT EXISTS \(s).nodes (
                         run_id text NOT NULL REFERENCES \(s).runs(id) ON DELETE CASCADE, node text NOT NULL,
                         host text NOT NULL, pid integer NOT NULL, jobs integer NOT NULL,
@@ -236,7 +236,7 @@ public final class Coordinator: @unchecked Sendable {
                     _ = try connection.query(
                         """
                         INSERT INTO \(s).files (run_id, path, turn)
-                        SELECT $1, p, CASE WHEN h.path IS NULL THEN 2 WHEN h.consecutive > 0 THEN 0 WHEN h.ever_failed THEN 1 ELSE 3 END
+                        SELECT $1, p, CASE WHEN h.path IS NULL THEN 2 WHEN h.consecutive > 0 THEN 0 WHEN h.failures > 0 THEN 1 ELSE 3 END
                         FROM unnest($2::text[]) AS p LEFT JOIN \(s).history h ON h.plugin = $3 AND h.scope = $4 AND h.path = p
                         """, parameters: [id, Self.textArray(chunk), plugin, scope])
                 }
@@ -304,7 +304,7 @@ public final class Coordinator: @unchecked Sendable {
     /// What backtests shared through this coordinator found of `paths` before.
     public func history(plugin: String, scope: String, paths: [String]) throws -> [String: FileHistory.State] {
         let rows = try query(
-            "SELECT path, consecutive, ever_failed FROM \(Self.schema).history WHERE plugin = $1 AND scope = $2 AND path = ANY($3::text[])",
+            "SELECT path, consecutive, failures > 0 FROM \(Self.schema).history WHERE plugin = $1 AND scope = $2 AND path = ANY($3::text[])",
             [plugin, scope, Self.textArray(paths)]
         ).rows
         var states: [String: FileHistory.State] = [:]
@@ -322,11 +322,10 @@ public final class Coordinator: @unchecked Sendable {
         guard !verdicts.isEmpty else { return }
         _ = try query(
             """
-            INSERT INTO \(Self.schema).history AS h (plugin, scope, path, failures, consecutive, ever_failed)
-            SELECT $1, $2, v.path, v.failed::int, v.failed::int, v.failed FROM unnest($3::text[], $4::bool[]) AS v(path, failed)
+            INSERT INTO \(Self.schema).history AS h (plugin, scope, path, failures, consecutive)
+            SELECT $1, $2, v.path, v.failed::int, v.failed::int FROM unnest($3::text[], $4::bool[]) AS v(path, failed)
             ON CONFLICT (plugin, scope, path) DO UPDATE SET failures = h.failures + EXCLUDED.failures,
-                consecutive = CASE WHEN EXCLUDED.ever_failed THEN h.consecutive + 1 ELSE 0 END,
-                ever_failed = h.ever_failed OR EXCLUDED.ever_failed
+                consecutive = CASE WHEN EXCLUDED.failures > 0 THEN h.consecutive + 1 ELSE 0 END
             """,
             [
                 plugin, scope, Self.textArray(verdicts.map(\.path)),
